@@ -1,0 +1,54 @@
+# Summit Ledger: one entry point.
+#   make lab      set up .venv and open the curated notebooks in JupyterLab
+#   make test     set up .venv with the test extras and run the whole suite
+#   make annotate serve the annotator as a Voila page (no code shown)
+#   make bench    print the performance table (synthetic data, not committed)
+#   make browser  install Debian's Chromium for the real-browser tests (root)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+PYTEST_ARGS ?=
+
+.PHONY: lab test annotate bench browser validate figures clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+lab: $(VENV)/.installed
+	@echo "JupyterLab is starting on notebooks/. Stop it with Ctrl-C (twice), or File > Shut Down in the Lab menu."
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
+		-p no:cacheprovider tests notebooks $(PYTEST_ARGS)
+
+annotate: $(VENV)/.installed
+	@echo "Voila serves the annotator on http://localhost:$(PORT). Stop it with Ctrl-C."
+	$(BIN)/voila notebooks/01_annotate.ipynb --port=$(PORT) --Voila.ip=127.0.0.1
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+browser:
+	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+validate: $(VENV)/.installed
+	$(BIN)/summit-ledger validate data
+
+figures: $(VENV)/.installed
+	$(BIN)/summit-ledger figures --out figures
+
+clean-venv:
+	rm -rf $(VENV)

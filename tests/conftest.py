@@ -1,0 +1,55 @@
+"""Fixtures shared by every test: the project's real data, and scratch copies."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.codebook import load_codebook
+from toolkit.corpus import load_documents
+from toolkit.summits import load_summits
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SEED_ID = "2021-12-07-biden-putin-video-summit"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def data_root() -> Path:
+    """The repository's real data folder (read-only in tests: copy it to change it)."""
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def codebook():
+    return load_codebook(DATA / "codebook.yaml")
+
+
+@pytest.fixture(scope="session")
+def summits(codebook):
+    return load_summits(DATA / "summits.yaml", codebook)
+
+
+@pytest.fixture(scope="session")
+def documents(summits):
+    return load_documents(DATA / "documents", summits)
+
+
+@pytest.fixture(scope="session")
+def seed(documents):
+    """The seed article."""
+    return documents[SEED_ID]
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A scratch copy of the whole data folder, safe to corrupt."""
+    dst = tmp_path / "data"
+    shutil.copytree(DATA, dst, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak"))
+    return dst

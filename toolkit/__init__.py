@@ -1,0 +1,49 @@
+"""Summit Ledger: annotate grievances and goodwill gestures in news about leader
+summits, and chart how the balance of issues shifts from summit to summit.
+
+The public API is the names in ``__all__``. Heavy modules (altair, ipywidgets,
+vl-convert) load only when a name that needs them is first used, so
+``import toolkit`` stays cheap.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it (relative to toolkit). Loaded on first use.
+_EXPORTS: dict[str, str] = {
+    # errors
+    "SummitLedgerError": "errors", "DataError": "errors", "ValidationError": "errors",
+    "StoreError": "errors", "Problem": "errors",
+    # data
+    "data_dir": "paths",
+    "load_codebook": "codebook", "Codebook": "codebook",
+    "load_summits": "summits", "summits_frame": "summits",
+    "load_document": "corpus", "load_documents": "corpus", "Document": "corpus",
+    "segment": "corpus", "segments_frame": "corpus",
+    "make_annotation": "annotation", "validate_record": "annotation",
+    "Store": "store",
+    "build_ledger": "ledger", "load_ledger": "ledger", "LEDGER_COLUMNS": "ledger",
+    "validate_data": "validate",
+    # --- annotator (issue 3) ---
+    # --- balance, briefs and charts (issue 4) ---
+    # --- agreement and teaching (issue 5) ---
+    # --- interop and re-anchoring (issue 6) ---
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

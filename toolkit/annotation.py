@@ -1,0 +1,166 @@
+"""The annotation record, its W3C-style selectors, and its validation.
+
+A record is a plain ``dict`` with the fields in :data:`FIELDS`. Selectors
+follow the W3C Web Annotation TextPositionSelector (``start``/``end``, code
+points, end-exclusive) and TextQuoteSelector (``quote``/``prefix``/``suffix``,
+32 characters of context).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Literal, get_args
+
+from ._io import content_hash
+from .errors import Problem, ValidationError
+
+__all__ = [
+    "FIELDS", "CONTEXT", "Origin", "ORIGINS", "Status", "STATUSES", "ANNOTATOR_PATTERN",
+    "annotation_id", "make_annotation", "selectors", "check_annotator", "validate_record", "now_iso",
+]
+
+CONTEXT = 32
+Origin = Literal["manual", "suggested", "imported"]
+ORIGINS: tuple[str, ...] = get_args(Origin)
+Status = Literal["anchored", "orphaned"]
+STATUSES: tuple[str, ...] = get_args(Status)
+ANNOTATOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+FIELDS: tuple[str, ...] = (
+    "id", "document_id", "start", "end", "quote", "prefix", "suffix",
+    "issue", "stance", "actor", "target", "intensity", "summit_id",
+    "annotator", "created", "note", "status", "origin",
+)
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "id": str, "document_id": str, "start": int, "end": int, "quote": str, "prefix": str, "suffix": str,
+    "issue": str, "stance": str, "actor": str, "target": str, "intensity": int, "summit_id": str,
+    "annotator": str, "created": str, "note": str, "status": str, "origin": str,
+}
+
+
+def now_iso() -> str:
+    """The current UTC time as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_annotator(name: object) -> str | None:
+    """Return an error message if ``name`` cannot be an annotator name (it becomes a file name)."""
+    if not isinstance(name, str) or not ANNOTATOR_PATTERN.match(name):
+        return (f"annotator name {name!r} is not allowed: use 1-64 letters, digits, '-' or '_', "
+                "starting with a letter or digit (it becomes the file name <name>.jsonl)")
+    return None
+
+
+def annotation_id(document_id: str, annotator: str, start: int, end: int, issue: str, stance: str,
+                  actor: str, target: str) -> str:
+    """Deterministic 12-hex id from what identifies a coded span.
+
+    The id is fixed when the record is created; later edits keep it.
+    """
+    return content_hash(f"{document_id}|{annotator}|{start}|{end}|{issue}|{stance}|{actor}|{target}", 12)
+
+
+def selectors(text: str, start: int, end: int, context: int = CONTEXT) -> dict[str, Any]:
+    """Position and quote selectors of ``text[start:end]``."""
+    return {
+        "start": start, "end": end, "quote": text[start:end],
+        "prefix": text[max(0, start - context):start], "suffix": text[end:end + context],
+    }
+
+
+def make_annotation(document, start: int, end: int, *, issue: str, stance: str, actor: str, target: str,
+                    intensity: int, annotator: str, summit_id: str | None = None, note: str = "",
+                    origin: str = "manual", created: str | None = None, id: str | None = None) -> dict[str, Any]:
+    """Build a record for ``document.text[start:end]``.
+
+    Parameters
+    ----------
+    document : Document
+    start, end : int
+        Code-point offsets, end-exclusive.
+    summit_id : str, optional
+        Defaults to the document's summit.
+
+    Returns
+    -------
+    dict
+        With every field of :data:`FIELDS`; not yet validated against the codebook.
+    """
+    rec = {
+        "id": id or annotation_id(document.id, annotator, start, end, issue, stance, actor, target),
+        "document_id": document.id,
+        **selectors(document.text, start, end),
+        "issue": issue, "stance": stance, "actor": actor, "target": target, "intensity": intensity,
+        "summit_id": summit_id or document.summit_id,
+        "annotator": annotator, "created": created or now_iso(), "note": note,
+        "status": "anchored", "origin": origin,
+    }
+    return rec
+
+
+def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None, codebook=None,
+                    documents: "dict | None" = None, summits: "dict | None" = None) -> list[Problem]:
+    """Check one annotation record; return every problem found (empty when valid).
+
+    Structure and types are always checked. With ``codebook`` the codes must be
+    in it; with ``documents`` the offsets must lie inside the text and
+    ``text[start:end]`` must equal ``quote``; with ``summits`` the summit must exist.
+    """
+    def P(field: str | None, msg: str) -> None:
+        problems.append(Problem(file, line, field, msg))
+
+    problems: list[Problem] = []
+    if not isinstance(rec, dict):
+        P(None, f"expected a JSON object, got {type(rec).__name__}")
+        return problems
+    for key in FIELDS:
+        if key not in rec:
+            if key in ("note", "prefix", "suffix"):
+                continue
+            P(key, "missing")
+            continue
+        want = _TYPES[key]
+        val = rec[key]
+        if not isinstance(val, want) or isinstance(val, bool):
+            P(key, f"expected {want.__name__}, got {type(val).__name__} {val!r}"[:200])
+    if problems:
+        return problems
+    if (msg := check_annotator(rec["annotator"])):
+        P("annotator", msg)
+    if rec["status"] not in STATUSES:
+        P("status", f"{rec['status']!r} unknown; use one of {', '.join(STATUSES)}")
+    if rec["origin"] not in ORIGINS:
+        P("origin", f"{rec['origin']!r} unknown; use one of {', '.join(ORIGINS)}")
+    start, end = rec["start"], rec["end"]
+    if start < 0:
+        P("start", f"{start} is negative")
+    if end <= start:
+        P("end", f"end {end} must be greater than start {start}")
+    if codebook is not None:
+        for key in ("issue", "stance", "actor", "target", "intensity"):
+            if (msg := codebook.check_code(key, rec[key])):
+                P(key, msg)
+        actor = codebook.actors.get(rec["actor"])
+        if rec["actor"] == rec["target"] and actor is not None and actor.kind != "pair":
+            P("target", f"actor and target are both {rec['actor']!r}; only a pair actor (kind: pair) may address itself")
+    if summits is not None and rec["summit_id"] not in summits:
+        P("summit_id", f"{rec['summit_id']!r} is not in summits.yaml")
+    if documents is not None:
+        doc = documents.get(rec["document_id"])
+        if doc is None:
+            P("document_id", f"{rec['document_id']!r} is not a known document")
+        elif rec["status"] == "anchored" and 0 <= start < end:
+            if end > len(doc.text):
+                P("end", f"{end} is past the end of {doc.id} ({len(doc.text)} characters)")
+            elif doc.text[start:end] != rec["quote"]:
+                P("quote", f"text[{start}:{end}] is {doc.text[start:end][:60]!r}, not the recorded quote "
+                           f"{rec['quote'][:60]!r}; re-anchor or fix the offsets")
+    return problems
+
+
+def require_valid(rec: Any, **kwargs) -> dict:
+    """Like :func:`validate_record` but raise :class:`ValidationError` on any problem."""
+    problems = validate_record(rec, **kwargs)
+    if problems:
+        raise ValidationError(problems)
+    return rec

@@ -1,0 +1,91 @@
+"""Exception types and the problem record every validator reports.
+
+Every error a user can meet names *where* (file, line, field) and *what to do*.
+Validators collect :class:`Problem` records instead of stopping at the first
+one, so one bad line never hides the rest of the data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "Problem",
+    "SummitLedgerError",
+    "DataError",
+    "ValidationError",
+    "StoreError",
+    "CodebookError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a data file.
+
+    Attributes
+    ----------
+    file : str
+        Path of the file, as given to the loader.
+    line : int or None
+        1-based line number (JSON Lines) or record number (YAML lists); None
+        when the problem concerns the whole file.
+    field : str or None
+        The field at fault, e.g. ``"issue"`` or ``"start"``.
+    message : str
+        What is wrong and how to fix it.
+    """
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class SummitLedgerError(Exception):
+    """Base class of every error the toolkit raises on purpose."""
+
+
+class DataError(SummitLedgerError):
+    """A data file is wrong; the message names file, line and field.
+
+    Parameters
+    ----------
+    problems : list of Problem or Problem or str
+        What was found. A plain string is wrapped as a file-less problem.
+    """
+
+    def __init__(self, problems: "list[Problem] | Problem | str") -> None:
+        if isinstance(problems, str):
+            problems = [Problem("<input>", None, None, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        head = str(self.problems[0]) if self.problems else "invalid data"
+        more = len(self.problems) - 1
+        super().__init__(head + (f" (and {more} more problem{'s' * (more > 1)})" if more > 0 else ""))
+
+    @classmethod
+    def at(cls, file: "str | Path", line: int | None, field: str | None, message: str) -> "DataError":
+        """Build an error for one place."""
+        return cls(Problem(str(file), line, field, message))
+
+
+class ValidationError(DataError):
+    """A record breaks a rule of the codebook or of the data model."""
+
+
+class CodebookError(DataError):
+    """The codebook itself is malformed."""
+
+
+class StoreError(SummitLedgerError):
+    """The annotation store cannot be read or written (lock, permission, disk)."""

@@ -1,0 +1,135 @@
+"""The summits table: leader-level meetings, calls and delegation talks."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, get_args
+
+import pandas as pd
+
+from ._io import read_yaml
+from .errors import DataError, Problem
+
+__all__ = ["Summit", "SummitFormat", "FORMATS", "load_summits", "summits_frame"]
+
+SummitFormat = Literal["in_person", "video", "phone", "talks"]
+FORMATS: tuple[str, ...] = get_args(SummitFormat)
+_ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Summit:
+    """One summit: id ``YYYY-MM-DD-slug``, its date, place, format and parties."""
+
+    id: str
+    date: _dt.date
+    place: str
+    format: str
+    parties: tuple[str, ...]
+    label: str
+    leaders: tuple[str, ...] = ()
+    summary: str = ""
+    sources: tuple[str, ...] = ()
+
+
+def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, Summit]:
+    """Load and validate ``summits.yaml``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to ``summits.yaml`` in the data folder.
+    codebook : Codebook, optional
+        If given, every party must be one of its actors.
+
+    Returns
+    -------
+    dict of str to Summit
+        In date order.
+
+    Raises
+    ------
+    DataError
+        Naming the record's line and the field for every problem.
+    """
+    if path is None:
+        from .paths import data_dir
+
+        path = data_dir() / "summits.yaml"
+    path = Path(path)
+    where = str(path)
+    raw = read_yaml(path)
+    if not isinstance(raw, list):
+        raise DataError.at(path, None, None, "summits.yaml must be a list of summits")
+    problems: list[Problem] = []
+    out: dict[str, Summit] = {}
+    for i, rec in enumerate(raw):
+        line = getattr(rec, "line", None) or None
+        if not isinstance(rec, dict):
+            problems.append(Problem(where, line, f"[{i}]", "each summit must be a mapping"))
+            continue
+        bad = False
+        for key in ("id", "date", "place", "format", "parties", "label"):
+            if rec.get(key) in (None, "", []):
+                problems.append(Problem(where, line, key, f"missing; every summit needs '{key}'"))
+                bad = True
+        if bad:
+            continue
+        sid = str(rec["id"])
+        if not _ID.match(sid):
+            problems.append(Problem(where, line, "id", f"{sid!r} must look like 2021-06-16-geneva (date, then a lower-case slug)"))
+        date = rec["date"]
+        try:
+            date = date if isinstance(date, _dt.date) else _dt.date.fromisoformat(str(date))
+        except ValueError:
+            problems.append(Problem(where, line, "date", f"{rec['date']!r} is not an ISO date (YYYY-MM-DD)"))
+            continue
+        if _ID.match(sid) and sid[:10] != date.isoformat():
+            problems.append(Problem(where, line, "id", f"id {sid!r} does not start with its date {date.isoformat()}"))
+        if rec["format"] not in FORMATS:
+            problems.append(Problem(where, line, "format", f"{rec['format']!r} unknown; use one of {', '.join(FORMATS)}"))
+        parties = rec["parties"]
+        if not isinstance(parties, list) or len(parties) < 2:
+            problems.append(Problem(where, line, "parties", "list at least two parties"))
+            parties = []
+        elif codebook is not None:
+            for p in parties:
+                if p not in codebook.actors:
+                    problems.append(Problem(where, line, "parties", f"{p!r} is not an actor in the codebook"))
+        sources = rec.get("sources") or []
+        if not isinstance(sources, list) or not sources:
+            problems.append(Problem(where, line, "sources", "give at least one source URL"))
+            sources = []
+        for s in sources:
+            if not isinstance(s, str) or not s.startswith(("http://", "https://")):
+                problems.append(Problem(where, line, "sources", f"{s!r} is not an http(s) URL"))
+        if sid in out:
+            problems.append(Problem(where, line, "id", f"summit {sid!r} listed twice"))
+        out[sid] = Summit(sid, date, str(rec["place"]), str(rec["format"]), tuple(map(str, parties)),
+                          str(rec["label"]), tuple(map(str, rec.get("leaders") or ())),
+                          str(rec.get("summary") or ""), tuple(map(str, sources)))
+    if problems:
+        raise DataError(problems)
+    return dict(sorted(out.items(), key=lambda kv: (kv[1].date, kv[0])))
+
+
+def summits_frame(summits: dict[str, Summit]) -> pd.DataFrame:
+    """Summits as a table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``summit_id, date, label, place, format, parties``; one row a
+        summit, in date order, with ``order`` 0..n-1.
+    """
+    rows = [
+        {"summit_id": s.id, "date": pd.Timestamp(s.date), "label": s.label, "place": s.place,
+         "format": s.format, "parties": " – ".join(s.parties)}
+        for s in summits.values()
+    ]
+    df = pd.DataFrame(rows, columns=["summit_id", "date", "label", "place", "format", "parties"])
+    df = df.sort_values(["date", "summit_id"]).reset_index(drop=True)
+    df["order"] = range(len(df))
+    return df

@@ -1,0 +1,100 @@
+"""Check everything in a data folder and report per file.
+
+Used by ``summit-ledger validate`` and by the tests. Every problem names the
+file, the line and the field; one bad record never stops the others from
+being checked (or loaded elsewhere).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, Problem
+
+__all__ = ["FileReport", "validate_data"]
+
+
+@dataclass
+class FileReport:
+    """The outcome for one file: a one-line summary and its problems."""
+
+    file: str
+    summary: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_data(data: "str | Path") -> list[FileReport]:
+    """Validate a data folder: codebook, summits, documents, briefs, every annotation log.
+
+    Parameters
+    ----------
+    data : str or Path
+        The folder holding ``codebook.yaml``, ``summits.yaml``, ``documents/``
+        and ``annotations/``.
+
+    Returns
+    -------
+    list of FileReport
+        One per file, in a stable order.
+    """
+    from .codebook import load_codebook
+    from .corpus import load_document
+    from .store import Store
+    from .summits import load_summits
+
+    root = Path(data)
+    reports: list[FileReport] = []
+    if not root.is_dir():
+        return [FileReport(str(root), "not a folder", [Problem(str(root), None, None, "no such folder")])]
+
+    def guarded(path: Path, fn, summary):
+        try:
+            value = fn()
+        except DataError as exc:
+            reports.append(FileReport(str(path), "invalid", exc.problems))
+            return None
+        reports.append(FileReport(str(path), summary(value)))
+        return value
+
+    cb_path = root / "codebook.yaml"
+    codebook = guarded(cb_path, lambda: load_codebook(cb_path),
+                       lambda c: f"codebook {c.version}: {len(c.issues)} issues, {len(c.actors)} actors, "
+                                 f"{len(c.stances)} stances, {len(c.intensity)} intensity levels")
+    sm_path = root / "summits.yaml"
+    summits = guarded(sm_path, lambda: load_summits(sm_path, codebook), lambda s: f"{len(s)} summits")
+    documents: dict = {}
+    for meta in sorted((root / "documents").glob("*.yaml")):
+        doc = guarded(meta, lambda m=meta: load_document(m, summits),
+                      lambda d: f"document {d.id}: {len(d.text)} characters, sha256 {d.sha256[:12]}… ok")
+        if doc is not None:
+            if doc.id in documents:
+                reports[-1].problems.append(Problem(str(meta), None, "id", f"document id {doc.id!r} used twice"))
+            documents[doc.id] = doc
+    br_path = root / "briefs.yaml"
+    if br_path.exists() and codebook is not None and summits is not None:
+        from .briefs import load_briefs
+
+        guarded(br_path, lambda: load_briefs(br_path, codebook, summits), lambda b: f"{len(b)} briefs")
+    ann_root = root / "annotations"
+    if ann_root.is_dir():
+        for set_dir in sorted(p for p in ann_root.iterdir() if p.is_dir()):
+            store = Store(set_dir, codebook=codebook, documents=documents or None, summits=summits)
+            for log in sorted(set_dir.glob("*.jsonl")):
+                from .annotation import check_annotator
+
+                if (msg := check_annotator(log.stem)):
+                    reports.append(FileReport(str(log), "invalid", [Problem(str(log), None, None, msg)]))
+                    continue
+                state = store.read(log.stem)
+                problems = list(state.problems)
+                if state.torn is not None:
+                    problems.append(Problem(str(log), state.torn.line, None, str(state.torn).split(": ", 1)[1]))
+                if codebook is None or summits is None:
+                    problems.append(Problem(str(log), None, None, "codes not checked: the codebook or summits failed to load"))
+                n = len(state.annotations)
+                reports.append(FileReport(str(log), f"{n} annotation{'s' * (n != 1)} from {state.ops} operations", problems))
+    return reports
