@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "validate_data": "validate",
     # --- annotator (issue 3) ---
     # --- balance, briefs and charts (issue 4) ---
+    "load_briefs": "briefs", "balance_table": "balance", "shift_table": "balance",
+    "show": "display", "article_html": "charts",
     # --- agreement and teaching (issue 5) ---
     # --- interop and re-anchoring (issue 6) ---
 }

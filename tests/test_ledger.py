@@ -1,0 +1,36 @@
+"""The ledger joins spans (and briefs) with summit dates and codebook labels."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from toolkit.ledger import LEDGER_COLUMNS, build_ledger, load_ledger
+from toolkit.store import Store
+
+
+def test_reference_ledger_columns_and_joins(data_root, codebook):
+    df = load_ledger(data_root, sets=["reference"], include_briefs=False)
+    assert tuple(df.columns) == LEDGER_COLUMNS
+    raw = Store(data_root / "annotations" / "reference").read("reference").annotations
+    assert len(df) == len(raw) and set(df["id"]) == set(raw)
+    assert (df["evidence"] == "span").all() and (df["set"] == "reference").all()
+    assert df["summit_date"].dtype.kind == "M"
+    row = df.iloc[0]
+    assert row["issue_label"] == codebook.issues[row["issue"]].label
+    assert row["score"] == codebook.score(row["stance"], int(row["intensity"]))
+
+
+def test_briefs_share_the_schema(codebook, summits, seed):
+    brief = {"id": "b1", "summit_id": "2021-06-16-geneva", "issue": "diplomatic-presence", "stance": "goodwill",
+             "actor": "US-Russia", "target": "US-Russia", "intensity": 2, "description": "ambassadors to return",
+             "source_url": "https://example.org/x"}
+    span = {"id": "s1", "document_id": seed.id, "start": 0, "end": 7, "quote": "Russian", "issue": "cyber",
+            "stance": "grievance", "actor": "US", "target": "Russia", "intensity": 1, "summit_id": "2021-12-07-video",
+            "annotator": "a", "status": "anchored", "origin": "manual"}
+    df = build_ledger([span], codebook, summits, briefs=[brief], set_name="x")
+    assert df["evidence"].tolist() == ["brief", "span"]  # Geneva (June) sorts before the video summit
+    assert df["summit_order"].tolist() == [1, 2]
+    assert pd.isna(df.loc[0, "start"]) and df.loc[0, "annotator"] == "briefs"
+    assert df.loc[1, "set"] == "x"
+    assert not math.isnan(df.loc[0, "score"]) and df.loc[0, "score"] > 0

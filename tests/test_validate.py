@@ -1,0 +1,86 @@
+"""`summit-ledger validate`: clean data passes; each corrupted line is named and the rest still loads."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from toolkit.cli import main
+from toolkit.store import Store
+from toolkit.validate import validate_data
+
+REF = "annotations/reference/reference.jsonl"
+
+
+def test_shipped_data_is_valid(data_root):
+    reports = validate_data(data_root)
+    assert all(r.ok for r in reports), [str(p) for r in reports for p in r.problems]
+    files = {r.file.split("data/")[-1] for r in reports}
+    assert {"codebook.yaml", "summits.yaml", REF} <= files
+
+
+def test_cli_exit_zero_on_clean_data(data_root, capsys):
+    assert main(["validate", str(data_root)]) == 0
+    out = capsys.readouterr().out
+    assert "0 problems" in out and "reference.jsonl" in out
+
+
+def _corrupt(path, line_no, fn):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[line_no - 1] = fn(lines[line_no - 1])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _set(line: str, **changes) -> str:
+    rec = json.loads(line)
+    rec.update(changes)
+    return json.dumps(rec, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "fn, field, words",
+    [
+        (lambda l: l[:40], None, "not valid JSON"),
+        (lambda l: _set(l, issue="weather"), "issue", "not a issue"),
+        (lambda l: _set(l, end=99999), "end", "past the end"),
+        (lambda l: _set(l, quote="not what the text says"), "quote", "not the recorded quote"),
+    ],
+    ids=["bad-json", "unknown-issue", "offset-past-end", "quote-mismatch"],
+)
+def test_one_corrupt_line_is_named_and_the_rest_loads(data_copy, capsys, fn, field, words):
+    log = data_copy / REF
+    n_lines = len(log.read_text(encoding="utf-8").splitlines())
+    _corrupt(log, 5, fn)
+    assert main(["validate", str(data_copy)]) == 1
+    captured = capsys.readouterr()
+    problem_lines = [l for l in captured.out.splitlines() if l.startswith("    ")]
+    assert len(problem_lines) == 1, captured.out
+    msg = problem_lines[0]
+    assert "reference.jsonl, line 5" in msg and words in msg
+    if field:
+        assert f"field '{field}'" in msg
+    from toolkit.codebook import load_codebook
+    from toolkit.corpus import load_documents
+    from toolkit.summits import load_summits
+
+    cb = load_codebook(data_copy / "codebook.yaml")
+    sm = load_summits(data_copy / "summits.yaml", cb)
+    docs = load_documents(data_copy / "documents", sm)
+    state = Store(data_copy / "annotations" / "reference", codebook=cb, documents=docs, summits=sm).read("reference")
+    assert len(state.annotations) == n_lines - 1
+
+
+def test_cli_runs_as_a_console_script_without_traceback(data_copy):
+    (data_copy / "summits.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "validate", str(data_copy)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "summits.yaml, line" in proc.stdout
+
+
+def test_missing_folder_is_reported(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope")]) == 1
+    assert "no such folder" in capsys.readouterr().out
