@@ -178,3 +178,14 @@ def test_two_processes_appending_at_once(tmp_path):
     parsed = [json.loads(l) for l in raw]  # every line whole: no interleaved bytes
     assert len({p["id"] for p in parsed}) == 400
     assert len(Store(tmp_path).read("alice").annotations) == 400
+
+
+def test_identical_operations_get_distinct_ids_and_undo_one_at_a_time(store, seed):
+    rec = _rec(seed, 242, 256)
+    first = store.upsert(rec)
+    second = store.upsert(rec)  # same content, very likely the same second
+    assert first["op_id"] != second["op_id"]
+    store.undo("alice")
+    assert rec["id"] in store.read("alice").annotations  # only the repeat was undone
+    store.undo("alice")
+    assert store.read("alice").annotations == {}

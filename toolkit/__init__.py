@@ -28,11 +28,21 @@ _EXPORTS: dict[str, str] = {
     "build_ledger": "ledger", "load_ledger": "ledger", "LEDGER_COLUMNS": "ledger",
     "validate_data": "validate",
     # --- annotator (issue 3) ---
+    "Annotator": "widgets.annotator", "AnnotationSession": "annotate", "suggest_issues": "suggest",
     # --- balance, briefs and charts (issue 4) ---
     "load_briefs": "briefs", "balance_table": "balance", "shift_table": "balance",
-    "show": "display", "article_html": "charts",
+    "show": "display", "article_html": "charts", "Explorer": "widgets.explorer",
     # --- agreement and teaching (issue 5) ---
+    "AgreementError": "agreement", "krippendorff_alpha": "agreement", "cohen_kappa": "agreement",
+    "cohen_kappa_table": "agreement", "fleiss_kappa": "agreement", "build_units": "agreement",
+    "agreement_report": "agreement", "match_spans": "agreement", "span_scores": "agreement",
+    "collect_class": "teaching", "load_reference": "teaching", "feedback": "teaching",
+    "feedback_table": "teaching", "class_view": "teaching", "hotspots_html": "teaching",
     # --- interop and re-anchoring (issue 6) ---
+    "add_article": "articles", "add_summit": "articles",
+    "import_file": "formats", "export_annotations": "formats", "export_ledger": "formats",
+    "load_label_map": "formats",
+    "anchor": "anchoring", "reanchor_document": "anchoring",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -100,6 +100,7 @@ class Store:
         self.codebook = codebook
         self.documents = documents
         self.summits = summits
+        self._locks: dict[str, FileLock] = {}
 
     # ------------------------------------------------------------------ paths
     def log_path(self, annotator: str) -> Path:
@@ -115,21 +116,31 @@ class Store:
         return sorted(p.stem for p in self.root.glob("*.jsonl") if check_annotator(p.stem) is None)
 
     def _lock(self, path: Path) -> FileLock:
-        return FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
+        # One FileLock object per log, reused: building one costs about as much as an fsync.
+        key = str(path) + ".lock"
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = FileLock(key, timeout=LOCK_TIMEOUT)
+        return lock
 
     # ----------------------------------------------------------------- writes
     def _append(self, path: Path, op: dict) -> dict:
         op = dict(op)
         op.setdefault("at", now_iso())
-        op["op_id"] = _op_id(op)
-        ordered = {"op": op.pop("op"), "op_id": op.pop("op_id"), "at": op.pop("at"), **op}
-        line = (json.dumps(ordered, ensure_ascii=False, separators=(", ", ": ")) + "\n").encode("utf-8")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._lock(path):
-                self._set_aside_torn_locked(path)
-                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
                 try:
+                    size = os.fstat(fd).st_size
+                    if size and os.pread(fd, 1, size - 1) != b"\n":
+                        self._set_aside_torn_locked(path)
+                        size = os.fstat(fd).st_size
+                    # The op id hashes the operation and where it lands in the log, so two
+                    # identical operations (same content, same second) still get distinct ids.
+                    op["op_id"] = _op_id({**op, "_pos": size})
+                    ordered = {"op": op.pop("op"), "op_id": op.pop("op_id"), "at": op.pop("at"), **op}
+                    line = (json.dumps(ordered, ensure_ascii=False, separators=(", ", ": ")) + "\n").encode("utf-8")
                     written = os.write(fd, line)
                     if written != len(line):  # pragma: no cover - regular files write whole
                         raise OSError(f"short write ({written} of {len(line)} bytes)")
@@ -276,8 +287,7 @@ class Store:
         if not path.exists():
             return state
         where = str(path)
-        by_op: dict[str, dict] = {}
-        undone: set[str] = set()
+        live_line: dict[str, int] = {}
         for n, op, problem in self.iter_ops(annotator):
             if problem is not None:
                 state.problems.append(problem)
@@ -296,8 +306,9 @@ class Store:
             if kind == "upsert":
                 rec = {k: op[k] for k in FIELDS if k in op}
                 rec.setdefault("note", "")
-                probs = validate_record(rec, file=where, line=n, codebook=self.codebook,
-                                        documents=self.documents, summits=self.summits)
+                # Offsets are checked against the text only for the live state (below): an older
+                # upsert may hold positions in a previous text, kept as history by re-anchoring.
+                probs = validate_record(rec, file=where, line=n, codebook=self.codebook, summits=self.summits)
                 if not probs and rec["annotator"] != annotator:
                     probs = [Problem(where, n, "annotator", f"{rec['annotator']!r} in the log of {annotator!r}")]
                 if probs:
@@ -306,6 +317,7 @@ class Store:
             before = state.annotations.get(aid)
             if kind == "upsert":
                 state.annotations[aid] = rec
+                live_line[aid] = n
             else:
                 if aid not in state.annotations:
                     state.problems.append(Problem(where, n, "id", f"delete of {aid!r}, which is not live here"))
@@ -315,11 +327,20 @@ class Store:
             op_id = op.get("op_id") or f"line{n}"
             target = op.get("undoes")
             if target:
-                undone.add(target)
-                while state.undo_stack and state.undo_stack[-1]["op_id"] in undone:
-                    state.undo_stack.pop()
+                # Remove the newest entry with that op_id, and only it: two identical saves in the
+                # same second share an op_id, and one undo must not swallow both.
+                for j in range(len(state.undo_stack) - 1, -1, -1):
+                    if state.undo_stack[j]["op_id"] == target:
+                        del state.undo_stack[j]
+                        break
             else:
                 state.undo_stack.append({"op_id": op_id, "id": aid, "_before": before})
+        if self.documents is not None:
+            for aid, rec in list(state.annotations.items()):
+                probs = validate_record(rec, file=where, line=live_line.get(aid), documents=self.documents)
+                if probs:
+                    state.problems.extend(probs)
+                    del state.annotations[aid]
         # A tail with no newline: a torn write.
         size = path.stat().st_size
         if size:

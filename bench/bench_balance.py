@@ -1,0 +1,150 @@
+"""Benchmark: balance tables, their bootstrap, and chart spec size, on a SYNTHETIC ledger.
+
+The ledger is generated at run time with a seeded RNG (never written to disk,
+never real data): 1M rows over 200 made-up summits and 20 made-up issues, both
+stances, intensities 1-3, three made-up annotators.
+
+Rows (``run()``), each the median of ``repeat`` timings:
+
+- ``balance table, summit x issue``: :func:`toolkit.balance.balance_table`
+  (``by="issue"``, weight ``intensity``, no bootstrap) vs a bare pandas
+  ``groupby(["summit_id", "issue", "stance"])["intensity"].sum()`` on the same
+  frame, measured in this run. Goal: ratio <= 3.
+- ``bootstrap 1000 resamples, rows``: the same table with 1000 resamples of
+  rows within cells (one annotator), vs the same groupby. Goal: <= 10 s.
+- ``bootstrap 1000 resamples, annotators``: three annotators, resampled as
+  clusters. Goal: <= 10 s.
+- ``chart spec size (each chart)``: the four charts built from the tables of
+  1k and of 1M rows over 20 summits x 15 issues: spec bytes per chart in
+  ``note``. Goal: the same at both sizes (within 5%: only the digits of row
+  counts differ) and each < 100 KB. Spec size grows with summits x issues,
+  never with rows.
+
+Run alone: ``.venv/bin/python bench/bench_balance.py [--quick]``.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+N_SUMMITS = 200
+N_ISSUES = 20
+# spec size: a corpus of 20 summits coded with the codebook's 15 issues
+SPEC_SUMMITS = 20
+SPEC_ISSUES = 15
+
+
+def synthetic_ledger(n_rows: int, n_summits: int = N_SUMMITS, n_issues: int = N_ISSUES, n_annotators: int = 1,
+                     seed: int = 11) -> pd.DataFrame:
+    """A SYNTHETIC ledger (made-up summits, issues and annotators), columns as the real one needs."""
+    rng = np.random.default_rng(seed)
+    s = rng.integers(0, n_summits, n_rows)
+    i = rng.integers(0, n_issues, n_rows)
+    s[: n_summits * n_issues] = np.repeat(np.arange(n_summits), n_issues)[:n_rows]   # every cell has a row
+    i[: n_summits * n_issues] = np.tile(np.arange(n_issues), n_summits)[:n_rows]
+    stance = np.where(rng.random(n_rows) < 0.45, "goodwill", "grievance")
+    intensity = rng.integers(1, 4, n_rows)
+    dates = pd.date_range("2000-01-01", periods=n_summits, freq="7D")
+    sid = np.array([f"{d:%Y-%m-%d}-synthetic-{k}" for k, d in enumerate(dates)], dtype=object)
+    iid = np.array([f"synthetic-issue-{k:02d}" for k in range(n_issues)], dtype=object)
+    ann = np.array([f"synthetic-{k}" for k in range(n_annotators)], dtype=object)
+    score = np.where(stance == "goodwill", np.array([0, 3.5, 4.0, 6.0])[intensity],
+                     np.array([0, -2.0, -6.0, -7.0])[intensity])
+    return pd.DataFrame({
+        "evidence": "span", "summit_id": sid[s], "summit_label": sid[s], "summit_date": dates[s],
+        "summit_format": "video", "issue": iid[i], "issue_label": iid[i], "stance": stance,
+        "actor": "US", "target": "Russia", "intensity": intensity, "score": score,
+        "annotator": ann[rng.integers(0, n_annotators, n_rows)], "set": "synthetic", "status": "anchored",
+    })
+
+
+def _median(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _row(metric, size, ours, baseline, goal, met, note=""):
+    return {"metric": metric, "size": size, "ours_s": ours, "baseline_s": baseline,
+            "ratio": ours / baseline if ours is not None and baseline else None, "goal": goal, "met": met,
+            "note": note}
+
+
+def run(quick: bool = False, repeat: int = 3) -> list[dict]:
+    """Measure; return rows ``{metric, size, ours_s, baseline_s, ratio, goal, met, note}``."""
+    from toolkit.balance import balance_table
+
+    n = 100_000 if quick else 1_000_000
+    size = f"{n // 1000}k rows / {N_SUMMITS} summits / {N_ISSUES} issues" if quick else \
+        f"1M rows / {N_SUMMITS} summits / {N_ISSUES} issues"
+    led = synthetic_ledger(n)
+
+    def baseline():
+        return led.groupby(["summit_id", "issue", "stance"], sort=False)["intensity"].sum()
+
+    base = _median(baseline, repeat)
+    rows = []
+    ours = _median(lambda: balance_table(led, by="issue", weight="intensity", n_boot=0), repeat)
+    rows.append(_row("balance table, summit x issue", size, ours, base, "ratio <= 3", ours / base <= 3,
+                     "vs bare pandas groupby sum, same run"))
+    boot = _median(lambda: balance_table(led, by="issue", weight="intensity", n_boot=1000, seed=0), 1)
+    rows.append(_row("bootstrap 1000 resamples, rows", size, boot, base, "<= 10 s", boot <= 10,
+                     f"{N_SUMMITS * N_ISSUES} cells; multinomial draws per cell"))
+    led3 = synthetic_ledger(n, n_annotators=3)
+    boot3 = _median(lambda: balance_table(led3, by="issue", weight="intensity", n_boot=1000, seed=0), 1)
+    rows.append(_row("bootstrap 1000 resamples, annotators", size + ", 3 annotators", boot3, base, "<= 10 s",
+                     boot3 <= 10, "annotators resampled as clusters"))
+    rows.append(_spec_size_row(n, quick))
+    return rows
+
+
+def _spec_size_row(n_big: int, quick: bool) -> dict:
+    """Spec bytes of each chart for 1k and for ``n_big`` rows over 20 summits x 15 issues."""
+    from toolkit.balance import balance_table
+    from toolkit.charts import all_charts
+
+    sizes: dict[int, dict[str, int]] = {}
+    build = {}
+    for n in (1_000, n_big):
+        led = synthetic_ledger(n, n_summits=SPEC_SUMMITS, n_issues=SPEC_ISSUES)
+        st = balance_table(led, n_boot=100)
+        it = balance_table(led, by="issue", n_boot=100)
+        t = time.perf_counter()
+        specs = {k: c.to_dict() for k, c in all_charts(st, it).items()}
+        build[n] = time.perf_counter() - t
+        sizes[n] = {k: len(json.dumps(s)) for k, s in specs.items()}
+    worst = max(abs(sizes[n_big][k] - sizes[1_000][k]) / sizes[1_000][k] for k in sizes[1_000])
+    biggest = max(sizes[n_big].values())
+    label = f"{n_big // 1000}k" if quick else "1M"
+    per_chart = ", ".join(f"{k} {sizes[1_000][k] / 1024:.0f}/{sizes[n_big][k] / 1024:.0f} KB" for k in sizes[1_000])
+    return _row("chart spec size (each chart)", f"1k vs {label} rows, {SPEC_SUMMITS} summits x {SPEC_ISSUES} issues",
+                build[n_big], None, "same size (within 5%), < 100 KB", worst < 0.05 and biggest < 100_000,
+                f"spec KB at 1k/{label} rows: {per_chart}; time = building the 4 specs at {label} rows")
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    rows = run(quick=quick)
+    print("| metric | size | ours | baseline | ratio | goal | met | note |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+        base = f"{r['baseline_s']:.3f} s" if r["baseline_s"] is not None else "-"
+        print(f"| {r['metric']} | {r['size']} | {r['ours_s']:.3f} s | {base} | {ratio} | "
+              f"{r['goal']} | {'yes' if r['met'] else 'no'} | {r['note']} |")
+    print("All data SYNTHETIC, generated at run time.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""The annotator in a real browser: JupyterLab and Voila, mouse selection, store on disk."""
+from __future__ import annotations
+
+
+def mouse_select(page, start16: int, end16: int) -> None:
+    """Drag the mouse over the article from UTF-16 offset ``start16`` to ``end16``.
+
+    The page is asked only where the characters are drawn (their boxes);
+    the selection itself is made by pressing, moving and releasing the mouse.
+    The drag runs from the middle of the first character to the middle of the
+    last one, so pass a span with one spare character (a space) at each end.
+    """
+    boxes = page.evaluate(
+        """([a, b]) => {
+            const box = document.querySelector('.sl-text');
+            function range(off) {
+                const runs = [...box.querySelectorAll('.sl-run')];
+                const run = runs.filter(r => Number(r.dataset.start) <= off).pop();
+                const r = document.createRange();
+                r.setStart(run.firstChild, off - Number(run.dataset.start));
+                r.setEnd(run.firstChild, off - Number(run.dataset.start) + 1);
+                return r;
+            }
+            function centre(off) {
+                const rs = range(off).getClientRects();
+                const q = rs[rs.length - 1];
+                return {x: q.left + q.width / 2, y: q.top + q.height / 2};
+            }
+            box.scrollIntoView({block: 'start'});
+            const top = range(a).getBoundingClientRect().top, frame = box.getBoundingClientRect();
+            box.scrollTop += top - frame.top - 40;
+            return [centre(a), centre(b - 1)];
+        }""",
+        [start16, end16],
+    )
+    (a, b) = boxes
+    page.mouse.move(a["x"], a["y"])
+    page.mouse.down()
+    page.mouse.move((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2, steps=4)
+    page.mouse.move(b["x"], b["y"], steps=4)
+    page.mouse.up()
+
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.annotation import make_annotation
+from toolkit.codebook import load_codebook
+from toolkit.corpus import load_documents
+from toolkit.store import Store
+from toolkit.summits import load_summits
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = "2021-12-07-biden-putin-video-summit"
+NOTEBOOK = "01_annotate.ipynb"
+
+
+@pytest.fixture
+def scratch_data(tmp_path) -> Path:
+    """A copy of the data folder; the served notebook reads it through SUMMIT_LEDGER_DATA."""
+    dst = tmp_path / "data"
+    shutil.copytree(REPO / "data", dst, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak", "workspace"))
+    return dst
+
+
+def _log(data: Path, name: str) -> list[dict]:
+    path = data / "annotations" / "workspace" / f"{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _wait_message(page, needle: str, timeout: float = 30_000) -> str:
+    try:
+        page.wait_for_function("(n) => (document.querySelector('.sl-message')?.textContent || '').includes(n)",
+                               arg=needle, timeout=timeout)
+    except Exception as exc:
+        shown = page.evaluate("() => [document.querySelector('.sl-message')?.textContent,"
+                              " document.querySelector('.sl-selection')?.textContent]")
+        raise AssertionError(f"waited for {needle!r}; the widget shows {shown!r}") from exc
+    return page.inner_text(".sl-message")
+
+
+def _start(page, name: str) -> None:
+    page.wait_for_selector(".sl-text .sl-run", timeout=60_000)
+    page.fill(".sl-name input", name)
+    page.click("button.sl-start")
+    _wait_message(page, f"Annotating as {name}")
+
+
+def _code_span(page, start16: int, end16: int, *, stance: str, actor: str, target: str, intensity: str,
+               issue: str | None = None) -> None:
+    mouse_select(page, start16, end16)
+    try:
+        page.wait_for_function("() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
+    except Exception as exc:
+        shown = page.evaluate("() => [document.querySelector('.sl-message')?.textContent,"
+                              " document.querySelector('.sl-selection')?.textContent]")
+        raise AssertionError(f"no selection after the drag; the widget shows {shown!r}") from exc
+    page.click(f".sl-stance button:has-text('{stance}')")
+    if issue is not None:
+        page.click(f".sl-issue button:has-text('{issue}')")
+    page.select_option(".sl-actor select", label=actor)
+    page.select_option(".sl-target select", label=target)
+    page.click(f".sl-intensity button:has-text('{intensity}')")
+    page.click("button.sl-save")
+    _wait_message(page, "Saved")
+
+
+def _highlights(page) -> list[dict]:
+    return page.evaluate("""() => [...document.querySelectorAll('.sl-text .sl-hl')].map(e => ({
+        start: Number(e.dataset.start), text: e.textContent, cls: e.className, ids: e.dataset.ids}))""")
+
+
+def _code_undo_roundtrip(page, data: Path) -> None:
+    """Select 'cyber security' with the mouse, code it, save, check disk and page, undo."""
+    _start(page, "alice")
+    # drag from the space before 'cyber security' to the comma after it; the core trims to the words
+    _code_span(page, 241, 257, stance="Grievance", actor="US and Russia jointly (US-Russia)",
+               target="US and Russia jointly (US-Russia)", intensity="1 verbal")
+    ops = _log(data, "alice")
+    assert len(ops) == 1
+    rec = ops[0]
+    text = (data / "documents" / f"{SEED}.txt").read_text(encoding="utf-8")
+    assert (rec["op"], rec["start"], rec["end"], rec["quote"]) == ("upsert", 242, 256, "cyber security")
+    assert rec["quote"] == text[242:256]
+    assert rec["prefix"] == text[242 - 32:242] and rec["suffix"] == text[256:256 + 32]
+    assert (rec["stance"], rec["issue"], rec["actor"], rec["target"], rec["intensity"]) == (
+        "grievance", "cyber", "US-Russia", "US-Russia", 1)
+    assert rec["origin"] == "suggested"  # the pre-selected keyword suggestion was kept
+    assert rec["annotator"] == "alice" and rec["summit_id"] == "2021-12-07-video"
+    hl = _highlights(page)
+    assert [(h["start"], h["text"], h["ids"]) for h in hl] == [(242, "cyber security", rec["id"])]
+    assert "sl-grievance" in hl[0]["cls"]
+    assert "1 of 24 sentences" in page.inner_text(".sl-progress")
+    page.click("button.sl-undo")
+    _wait_message(page, "Undid")
+    ops = _log(data, "alice")
+    assert len(ops) == 2
+    assert (ops[1]["op"], ops[1]["id"], ops[1]["undoes"]) == ("delete", rec["id"], ops[0]["op_id"])
+    page.wait_for_function("() => document.querySelectorAll('.sl-text .sl-hl').length === 0")
+    assert "0 of 24 sentences" in page.inner_text(".sl-progress")
+
+
+def test_lab_select_code_save_undo(page, page_log, start_lab, notebook_workspace, scratch_data, run_notebook_in_lab):
+    server = start_lab(notebook_workspace, {"SUMMIT_LEDGER_DATA": str(scratch_data)})
+    run_notebook_in_lab(page, server, NOTEBOOK)
+    _code_undo_roundtrip(page, scratch_data)
+    assert page_log.dialogs == [] and page_log.page_errors == []
+    assert page_log.external_requests == []
+
+
+def test_voila_select_code_save_undo(page, page_log, start_voila, notebook_workspace, scratch_data):
+    server = start_voila(notebook_workspace / NOTEBOOK, {"SUMMIT_LEDGER_DATA": str(scratch_data)})
+    page.goto(server.url)
+    _code_undo_roundtrip(page, scratch_data)
+    # Voila shows no code
+    assert page.query_selector(".jp-InputArea-editor, .CodeMirror, .cm-editor") is None
+    assert page_log.dialogs == [] and page_log.page_errors == []
+    assert page_log.unexpected_external() == []
+
+
+EVIL_ID = "zz-markup-test"
+EVIL_TEXT = (
+    "Headline 😀 with <script>window.__pwned = 'script'</script> inside.\n"
+    "The US said <img src=x onerror=\"window.__pwned='img'\"> was never sent. "
+    "Russia warned NATO about troops.\n"
+)
+
+
+def _evil_data(data: Path) -> str:
+    """Add a document whose text, title, codebook label and a note hold markup (synthetic, test only)."""
+    txt = data / "documents" / f"{EVIL_ID}.txt"
+    txt.write_text(EVIL_TEXT, encoding="utf-8")
+    digest = hashlib.sha256(txt.read_bytes()).hexdigest()
+    title = "Evil <b onmouseover=\"window.__pwned='title'\">title</b>"
+    (data / "documents" / f"{EVIL_ID}.yaml").write_text(
+        f"id: {EVIL_ID}\ntitle: {json.dumps(title)}\ntext_file: {EVIL_ID}.txt\nsource: synthetic test text\n"
+        f"url: null\npublished: \"2021-12-07\"\nsummit_id: 2021-12-07-video\nlanguage: en\nsha256: {digest}\n",
+        encoding="utf-8")
+    cb_path = data / "codebook.yaml"
+    cb_text = cb_path.read_text(encoding="utf-8")
+    assert "label: Syria\n" in cb_text
+    cb_path.write_text(cb_text.replace("label: Syria\n", "label: \"<img src=x onerror=\\\"window.__pwned='label'\\\">Syria\"\n"),
+                       encoding="utf-8")
+    codebook = load_codebook(cb_path)
+    summits = load_summits(data / "summits.yaml", codebook)
+    docs = load_documents(data / "documents", summits)
+    store = Store(data / "annotations" / "workspace", codebook=codebook, documents=docs, summits=summits)
+    doc = docs[EVIL_ID]
+    a = doc.text.index("Russia warned")
+    store.upsert(make_annotation(doc, a, a + len("Russia warned NATO"), issue="nato-expansion", stance="grievance",
+                                 actor="Russia", target="NATO", intensity=1, annotator="mallory",
+                                 note="<img src=x onerror=\"window.__pwned='note'\">"))
+    return title
+
+
+def test_markup_in_data_is_shown_as_text_and_never_runs(page, page_log, start_voila, notebook_workspace, scratch_data):
+    title = _evil_data(scratch_data)
+    server = start_voila(notebook_workspace / NOTEBOOK, {"SUMMIT_LEDGER_DATA": str(scratch_data)})
+    page.goto(server.url)
+    _start(page, "alice")
+    page.select_option(".sl-document select", label=title)
+    page.wait_for_function("(t) => document.querySelector('.sl-text').textContent === t", arg=EVIL_TEXT)
+    page.select_option(".sl-layer select", label="all annotators")
+    page.wait_for_selector(".sl-text .sl-hl")
+    # the other annotator's note, shown on click, stays text
+    page.click(".sl-text .sl-hl")
+    msg = _wait_message(page, "read-only")
+    assert "<img src=x onerror=" in msg
+    # select 'never' (after the emoji: 2 UTF-16 units, 1 code point) with the mouse and code it
+    cp = EVIL_TEXT.index("never")
+    u16 = len(EVIL_TEXT[:cp].encode("utf-16-le")) // 2
+    assert u16 == cp + 1
+    _code_span(page, u16 - 1, u16 + len("never") + 1, stance="Grievance", actor="United States (US)",
+               target="Russia (Russia)", intensity="1 verbal", issue="Military exercises")
+    rec = _log(scratch_data, "alice")[-1]
+    assert (rec["document_id"], rec["start"], rec["end"], rec["quote"]) == (EVIL_ID, cp, cp + 5, "never")
+    assert (rec["issue"], rec["origin"]) == ("military-exercises", "manual")  # no keyword: chosen by hand
+    # the markup is on the page as text, and nothing of it ran or became an element
+    assert "<script>window.__pwned" in page.inner_text(".sl-text")
+    assert page.inner_text(".sl-annotator h3") == title
+    assert any("<img src=x onerror=" in b for b in page.eval_on_selector_all(
+        ".sl-issue button", "els => els.map(e => e.textContent)"))
+    assert page.evaluate("() => window.__pwned === undefined")
+    assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"], .sl-annotator script, .sl-annotator b').length") == 0
+    page.mouse.move(10, 10)
+    page.hover(".sl-annotator h3")
+    assert page.evaluate("() => window.__pwned === undefined")
+    assert page_log.dialogs == [] and page_log.page_errors == []

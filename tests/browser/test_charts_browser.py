@@ -1,0 +1,73 @@
+"""The balance charts draw in a real browser with no network (JupyterLab and Voila).
+
+Runs ``notebooks/02_balance_across_summits.ipynb`` in headless Chromium. The
+harness aborts any request to a host other than localhost, so a chart that
+needed a CDN would stay empty and the test would fail.
+"""
+from __future__ import annotations
+
+import re
+
+from toolkit.ledger import load_ledger
+
+NOTEBOOK = "02_balance_across_summits.ipynb"
+CHART = ".vega-embed svg, .vega-embed canvas"
+
+
+def _scroll_to_bottom(page) -> None:
+    page.evaluate(
+        """() => {
+            for (const el of document.querySelectorAll('.jp-WindowedPanel-outer, .jp-NotebookPanel-notebook')) {
+                el.scrollTop = el.scrollHeight;
+            }
+        }"""
+    )
+
+
+def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab, notebook_workspace,
+                                                       run_notebook_in_lab):
+    server = start_lab(notebook_workspace)
+    run_notebook_in_lab(page, server, NOTEBOOK, timeout=240_000)
+    # chart (a), first in the notebook: drawn, with the summits in date order on its axis
+    first = page.wait_for_selector(f".jp-OutputArea-output {CHART.split(',')[0]}", timeout=60_000)
+    labels = page.evaluate(
+        """(svg) => [...svg.querySelectorAll('text')].map(t => t.textContent)""", first)
+    summits = [t for t in labels if re.search(r"\((in person|video call|phone call|delegation talks)\)$", t)]
+    assert summits[:5] == ["Helsinki 2018 (in person)", "Geneva 2021 (in person)",
+                           "Video call Dec 2021 (video call)", "Phone call Dec 2021 (phone call)",
+                           "Geneva talks Jan 2022 (delegation talks)"], labels
+    assert "Balance of goodwill and grievance per summit" in labels
+    # no widget failed to render, and nothing was fetched from outside
+    assert page.query_selector_all("text=Error displaying widget") == []
+
+    # the explorer, in the last cells: drawn, and redrawn when a control changes
+    _scroll_to_bottom(page)
+    explorer = page.wait_for_selector(".sl-explorer", timeout=60_000)
+    explorer.scroll_into_view_if_needed()
+    page.wait_for_selector(f".sl-explorer {CHART.split(',')[0]}", timeout=60_000)
+    # the notebook's last cell narrows the explorer to the reference spans
+    ledger = load_ledger(sets=["reference"])
+    n_spans = int(((ledger["evidence"] == "span") & (ledger["status"] != "orphaned")).sum())
+    n_briefs = int((ledger["evidence"] == "brief").sum())
+    status = page.locator(".sl-explorer .widget-html-content").first
+    before = status.inner_text()
+    assert re.search(rf"\b{n_spans} rows selected", before), before
+    # evidence -> spans + briefs: the tables and charts are recomputed in the kernel
+    page.locator(".sl-explorer button", has_text=re.compile(r"^Spans \+ briefs$")).click()
+    page.wait_for_function(
+        f"""() => /\\b{n_spans + n_briefs} rows selected/.test(
+                document.querySelector('.sl-explorer .widget-html-content').textContent)""",
+        timeout=60_000)
+    assert page_log.external_requests == []
+    assert not page_log.page_errors, page_log.page_errors
+
+
+def test_voila_draws_charts_offline(page, page_log, start_voila, notebook_workspace):
+    server = start_voila(notebook_workspace / NOTEBOOK)
+    page.goto(server.url, timeout=240_000)
+    page.wait_for_selector(CHART, timeout=240_000)
+    assert len(page.query_selector_all(".vega-embed")) >= 4
+    # Voila's own page template asks a CDN for the Font Awesome icon stylesheets (aborted here; icons only).
+    # Nothing the charts need may come from outside.
+    other = [u for u in page_log.external_requests if "fontawesome" not in u]
+    assert other == [], other

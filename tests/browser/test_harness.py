@@ -1,0 +1,35 @@
+"""Self-test of the browser harness: a server starts, a notebook runs, the network stays local."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def _tiny_notebook(path: Path) -> Path:
+    nb = {
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [],
+                   "source": ["import ipywidgets as w\n", "b = w.Button(description='harness-ok')\n",
+                              "b.add_class('harness-button')\n", "b"]}],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_lab_runs_a_widget_notebook(tmp_path, page, page_log, start_lab, run_notebook_in_lab):
+    root = tmp_path / "nb"
+    root.mkdir()
+    _tiny_notebook(root / "tiny.ipynb")
+    server = start_lab(root)
+    run_notebook_in_lab(page, server, "tiny.ipynb")
+    button = page.wait_for_selector("button.harness-button")
+    assert button.inner_text().strip() == "harness-ok"
+    # a request to another host is recorded, and cannot resolve (no CDN can be reached)
+    page.goto("about:blank")
+    page.set_content('<img id="probe" src="https://cdn.jsdelivr.net/npm/vega@5/probe.png">')
+    page.wait_for_function("() => document.getElementById('probe').complete")
+    assert page.evaluate("() => document.getElementById('probe').naturalWidth") == 0
+    assert "https://cdn.jsdelivr.net/npm/vega@5/probe.png" in page_log.external_requests
+    server.stop()
+    assert server.proc.poll() is not None

@@ -1,0 +1,76 @@
+"""How charts are shown: one output with the offline widget view, the spec nbval compares, and text."""
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import nbformat
+import pandas as pd
+import pytest
+
+from toolkit import display
+
+NB02 = "02_balance_across_summits.ipynb"
+
+
+@pytest.fixture(scope="module")
+def chart():
+    data = pd.DataFrame({"summit": ["A", "B"], "balance": [0.5, -0.25]})
+    return alt.Chart(data).mark_bar().encode(x="balance:Q", y="summit:N").properties(title="A <b>test</b> chart")
+
+
+def test_bundle_without_widget(chart):
+    bundle = display.chart_bundle(chart, widget=False)
+    assert set(bundle) == {"text/plain", display.VEGALITE_MIMETYPE}
+    assert display.VEGALITE_MIMETYPE == "application/vnd.vegalite.v6+json"
+    spec = bundle[display.VEGALITE_MIMETYPE]
+    assert spec == json.loads(json.dumps(chart.to_dict()))
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+    size = len(json.dumps(spec, sort_keys=True, separators=(",", ":")))
+    assert bundle["text/plain"] == f"<Chart: A <b>test</b> chart (Vega-Lite spec, {size} bytes)>"
+    # deterministic: a second call (and a rebuilt chart) gives the same bundle
+    assert display.chart_bundle(chart.copy(deep=True), widget=False) == bundle
+
+
+def test_bundle_with_widget_and_svg(chart):
+    bundle = display.chart_bundle(chart, widget=True, svg=True)
+    view = bundle[display.WIDGET_MIMETYPE]
+    assert set(view) >= {"model_id", "version_major"}
+    assert alt.JupyterChart._is_offline                       # vega comes from vl-convert, not a CDN
+    svg = bundle["image/svg+xml"]
+    assert svg.startswith("<svg") and "A &lt;b&gt;test&lt;/b&gt; chart" in svg
+    assert display.to_svg(chart) == svg                       # byte-stable
+    png = display.to_png(chart, scale=1, svg=svg)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_show_displays_one_raw_bundle(chart, monkeypatch):
+    import IPython.display
+
+    seen = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: seen.append((obj, raw)))
+    display.show(chart, widget=False)
+    [(obj, raw)] = seen
+    assert raw is True and display.VEGALITE_MIMETYPE in obj
+    fig = display.Figure(chart, widget=False)
+    assert fig._repr_mimebundle_() == obj
+    assert repr(fig) == obj["text/plain"]
+
+
+def test_notebook_02_stores_every_chart_spec(repo_root):
+    """The stored notebook is executed, small, has no widget state, and every chart cell keeps its spec."""
+    path = repo_root / "notebooks" / NB02
+    assert path.stat().st_size < 1_000_000
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert "widgets" not in nb.metadata
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code)
+    shown = [c for c in code if "toolkit.show(" in c.source]
+    assert len(shown) == 4
+    for cell in shown:
+        [out] = [o for o in cell.outputs if o.output_type == "display_data"]
+        spec = out.data[display.VEGALITE_MIMETYPE]
+        assert spec["datasets"] and spec["title"]["text"]
+        assert display.WIDGET_MIMETYPE in out.data
+    assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)

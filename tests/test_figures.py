@@ -1,0 +1,55 @@
+"""``summit-ledger figures``: every chart as SVG and PNG plus CSV tables, byte-identical across runs."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.balance import ISSUE_COLUMNS, SHIFT_COLUMNS, SUMMIT_COLUMNS
+from toolkit.cli import main
+
+CHARTS = ("balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share")
+TABLES = {"balance_per_summit": SUMMIT_COLUMNS, "balance_per_summit_issue": ISSUE_COLUMNS,
+          "issue_shift": SHIFT_COLUMNS}
+
+
+@pytest.mark.slow
+def test_figures_twice_byte_identical(tmp_path, capsys):
+    outs = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        assert main(["figures", "--out", str(out), "--n-boot", "200", "--scale", "1"]) == 0
+        outs.append(out)
+    printed = capsys.readouterr().out
+    expected = {f"{c}.{ext}" for c in CHARTS for ext in ("svg", "png")} | {f"{t}.csv" for t in TABLES}
+    assert {p.name for p in outs[0].iterdir()} == expected
+    for name in expected:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+        assert name in printed
+    assert "22 spans (reference) and 23 briefs" in printed
+    for c in CHARTS:
+        svg = (outs[0] / f"{c}.svg").read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and "</svg>" in svg
+        assert (outs[0] / f"{c}.png").read_bytes()[:4] == b"\x89PNG"
+        assert (outs[0] / f"{c}.svg").stat().st_mode & 0o044          # readable by others, like any output
+    for t, cols in TABLES.items():
+        df = pd.read_csv(outs[0] / f"{t}.csv")
+        assert tuple(df.columns) == cols
+    summit = pd.read_csv(outs[0] / "balance_per_summit.csv")
+    assert summit["summit_id"].tolist() == ["2018-07-16-helsinki", "2021-06-16-geneva", "2021-12-07-video",
+                                            "2021-12-30-phone", "2022-01-10-geneva-talks"]
+
+
+def test_figures_options(tmp_path, capsys):
+    out = tmp_path / "briefs"
+    assert main(["figures", "--out", str(out), "--evidence", "brief", "--weight", "score", "--n-boot", "0",
+                 "--sets", "reference"]) == 0
+    summit = pd.read_csv(out / "balance_per_summit.csv")
+    assert (summit["weight"] == "score").all() and summit["ci_low"].isna().all()
+    assert summit["n"].sum() == 23
+    assert "evidence brief" in capsys.readouterr().out
+
+
+def test_figures_bad_data_is_one_clear_error(tmp_path, capsys):
+    assert main(["figures", "--out", str(tmp_path / "x"), "--data", str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "codebook.yaml" in err and "Traceback" not in err

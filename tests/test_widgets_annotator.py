@@ -1,0 +1,126 @@
+"""The annotator widget, driven headless: traits set and handlers called as the browser would."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from toolkit.corpus import Document
+from toolkit.store import Store
+from toolkit.widgets.annotator import Annotator, ISSUE_KEYS
+
+
+@pytest.fixture
+def store(tmp_path, codebook, documents, summits):
+    return Store(tmp_path / "workspace", codebook=codebook, documents=documents, summits=summits)
+
+
+@pytest.fixture
+def widget(seed, codebook, store, summits):
+    return Annotator(seed, codebook, store, annotator="alice", summits=summits)
+
+
+def ops(store, name="alice"):
+    p = store.log_path(name)
+    return [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines()] if p.exists() else []
+
+
+def select(widget, start16, end16):
+    widget._on_view_msg(widget.view, {"type": "select", "start": start16, "end": end16}, [])
+
+
+def test_select_click_codes_save_then_highlight_and_undo(widget, store, seed):
+    a = seed.text.index("cyber security")
+    select(widget, a - 1, a + 14)
+    assert widget.issue.value == "cyber"  # suggestion pre-selected on the issue buttons
+    assert "cyber security" in widget.selection.value
+    assert [b.description for b in widget.suggestions.children[1:]][0].startswith("Cyber")
+    widget.stance.value = "grievance"
+    widget.actor.value = "US-Russia"
+    widget.target.value = "US-Russia"
+    widget.intensity.value = 1
+    widget.save_button.click()
+    log = ops(store)
+    assert len(log) == 1
+    rec = log[0]
+    assert (rec["start"], rec["end"], rec["quote"], rec["origin"]) == (a, a + 14, "cyber security", "suggested")
+    assert "Saved" in widget.message.value
+    hl = [r for r in widget.view.runs if r["ids"]]
+    assert [(r["s"], r["e"], r["stance"]) for r in hl] == [(a, a + 14, "grievance")]
+    assert widget.progress.value.startswith("1 of ")
+    # click the highlight: it opens for editing
+    widget._on_view_msg(widget.view, {"type": "click", "ids": [rec["id"]]}, [])
+    assert widget.view.selected_id == rec["id"] and not widget.delete_button.disabled
+    widget.undo_button.click()
+    assert [o["op"] for o in ops(store)] == ["upsert", "delete"]
+    assert [r for r in widget.view.runs if r["ids"]] == []
+
+
+def test_keyboard_shortcuts_pick_stance_and_issue_and_save(widget, store, seed):
+    select(widget, 126, 188)
+    key = dict(zip(widget.codebook.issues, ISSUE_KEYS))["relations-dialogue"]
+    assert f"[{key}]" in dict((v, k) for k, v in widget.issue.options)["relations-dialogue"]
+    for k in ("w", key):
+        widget._on_view_msg(widget.view, {"type": "key", "key": k}, [])
+    assert (widget.stance.value, widget.issue.value) == ("goodwill", "relations-dialogue")
+    widget.actor.value, widget.target.value, widget.intensity.value = "US", "Russia", 2
+    widget._on_view_msg(widget.view, {"type": "key", "key": "Enter"}, [])
+    assert ops(store)[0]["stance"] == "goodwill"
+    widget._on_view_msg(widget.view, {"type": "key", "key": "u"}, [])
+    assert ops(store)[-1]["op"] == "delete"
+
+
+def test_invalid_actions_show_a_message_and_write_nothing(widget, store, seed):
+    select(widget, None, 20)
+    assert "edge of the article" in widget.message.value and "sl-message-error" in widget.message.value
+    nl = seed.text.index("\n")
+    select(widget, nl, nl + 1)
+    assert "white space" in widget.message.value
+    select(widget, 126, 188)
+    widget.stance.value = "goodwill"
+    widget.save_button.click()
+    assert "actor" in widget.message.value and "missing" in widget.message.value
+    widget.name.value = "no spaces allowed"
+    widget.start_button.click()
+    assert "not allowed" in widget.message.value
+    assert ops(store) == [] and not store.root.exists()
+
+
+def test_text_from_data_is_escaped(tmp_path, codebook, summits):
+    evil = "<img src=x onerror=alert(1)> & <script>alert(2)</script> NATO troops"
+    doc = Document(id="evil", title="<b>bold</b> title", text=evil, summit_id="2021-12-07-video")
+    iss = dataclasses.replace(codebook.issues["syria"], label="<i>Syria</i>")
+    cb = dataclasses.replace(codebook, issues={**codebook.issues, "syria": iss})
+    store = Store(tmp_path / "ws", codebook=cb, documents={"evil": doc}, summits=summits)
+    w = Annotator(doc, cb, store, annotator="alice", summits=summits)
+    assert w.view.text == evil  # the front-end inserts it as a text node
+    assert "<b>" not in w.title.value and "&lt;b&gt;bold&lt;/b&gt;" in w.title.value
+    select(w, 0, len(evil))
+    assert "<img" not in w.selection.value and "&lt;img src=x" in w.selection.value
+    w.note.value = "<script>alert(3)</script>"
+    w.stance.value, w.actor.value, w.target.value, w.intensity.value = "grievance", "Russia", "NATO", 1
+    w.save_button.click()
+    rec = ops(store)[0]
+    assert rec["note"] == "<script>alert(3)</script>"  # stored as typed
+    bob = Annotator(doc, cb, store, annotator="bob", summits=summits)
+    bob.layer.value = "*"
+    bob._on_view_msg(bob.view, {"type": "click", "ids": [rec["id"]]}, [])
+    assert "read-only" in bob.message.value
+    assert "<script>" not in bob.message.value and "&lt;script&gt;alert(3)" in bob.message.value
+    # codebook labels go to ToggleButtons/Dropdown labels, which the front-end renders as text
+    assert ("<i>Syria</i>" in [lab.split("] ", 1)[-1] for lab, _ in w.issue.options])
+
+
+def test_several_documents_and_layers(seed, codebook, store, summits):
+    other = Document(id="other-doc", title="Another", text="NATO met. Russia objected.", summit_id="2021-06-16-geneva")
+    w = Annotator({seed.id: seed, other.id: other}, codebook, store, summits=summits)
+    assert w.progress.value.startswith("type your name")
+    assert w.save_button.disabled
+    w.name.value = "carol"
+    w.start_button.click()
+    assert not w.save_button.disabled and "carol" in w.message.value
+    w.doc_menu.value = "other-doc"
+    assert w.view.text == other.text and w.session.document.id == "other-doc"
+    assert w.summit.options[0][0].startswith("document's summit: ")
+    assert [v for _, v in w.layer.options][:2] == ["__mine__", "*"]

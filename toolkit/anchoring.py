@@ -1,0 +1,352 @@
+"""Re-anchoring: find each annotation again after a document's text changed.
+
+For every annotation of the document:
+
+1. **Position.** If ``text[start:end]`` still equals the quote, keep it.
+2. **Quote search.** Otherwise collect candidate passages — every exact
+   occurrence of the quote, plus the best approximate matches found with
+   :func:`rapidfuzz.fuzz.partial_ratio_alignment` (their edges refined by
+   Levenshtein similarity) — and score each one as Hypothesis does::
+
+       score = (50·quote + 20·prefix + 20·suffix + 2·position) / 92
+
+   where ``quote``, ``prefix`` and ``suffix`` are normalised Levenshtein
+   similarities (0-1) of the recorded quote and its 32 characters of context
+   with the candidate's, and ``position`` is 1 minus the candidate's distance
+   from the old start as a share of the text's length.
+3. **Minimum score.** Hypothesis has none, so an annotation can silently land
+   on a lookalike passage (hypothesis/client #7571). Here the best candidate
+   must score at least :data:`MIN_SCORE`, and must beat any other candidate by
+   :data:`MARGIN`; otherwise the annotation is marked ``orphaned`` and listed
+   for review, keeping its old selectors.
+
+:func:`reanchor_document` applies this to every annotation set: it appends an
+upsert for each annotation whose selectors or status changed (the old
+positions stay in the log's history), and only then records the text's new
+sha256 in the document's metadata, atomically.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from ._io import atomic_write_text, read_yaml
+from .annotation import CONTEXT, selectors
+from .errors import DataError, Problem, StoreError
+
+__all__ = ["MIN_SCORE", "MARGIN", "WEIGHTS", "Method", "Anchoring", "ReanchorReport", "anchor",
+           "anchor_records", "reanchor_document"]
+
+#: Lowest score at which a moved or changed passage is accepted.
+MIN_SCORE = 0.75
+#: The best candidate must beat the runner-up by this much, or the annotation is orphaned as ambiguous.
+MARGIN = 0.05
+#: Hypothesis's weights for quote, prefix, suffix and position similarity.
+WEIGHTS: dict[str, float] = {"quote": 50.0, "prefix": 20.0, "suffix": 20.0, "position": 2.0}
+#: How many approximate matches are examined per annotation.
+FUZZY_CANDIDATES = 4
+#: partial_ratio (0-100) below which an approximate match is not a candidate.
+FUZZY_CUTOFF = 60.0
+
+Method = Literal["position", "quote", "fuzzy", "orphaned"]
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    """Where one annotation lands in the new text.
+
+    Attributes
+    ----------
+    id : str
+        The annotation id (unchanged by re-anchoring).
+    status : {"anchored", "orphaned"}
+    method : {"position", "quote", "fuzzy", "orphaned"}
+        ``position``: offsets still select the quote; ``quote``: the exact
+        quote found elsewhere; ``fuzzy``: an approximate match accepted;
+        ``orphaned``: nothing good enough, or two candidates too close to tell.
+    start, end : int
+        New offsets (the old ones when orphaned).
+    quote : str
+        The text now selected (the old quote when orphaned).
+    score : float
+        The best candidate's score, 0-1 (1.0 for ``position``).
+    runner_up : float or None
+        The next-best distinct candidate's score.
+    old_start, old_end : int
+    old_quote : str
+    reason : str
+        Why it was orphaned, or how it moved.
+    """
+
+    id: str
+    status: Literal["anchored", "orphaned"]
+    method: Method
+    start: int
+    end: int
+    quote: str
+    score: float
+    runner_up: float | None
+    old_start: int
+    old_end: int
+    old_quote: str
+    reason: str = ""
+
+
+def _quote_hits(text: str, quote: str) -> list[tuple[int, int]]:
+    hits = []
+    i = text.find(quote)
+    while i >= 0:
+        hits.append((i, i + len(quote)))
+        i = text.find(quote, i + 1)
+    return hits
+
+
+def _refine(text: str, quote: str, s: int, e: int) -> tuple[int, int]:
+    """Adjust a window's edges to maximise Levenshtein similarity with ``quote``."""
+    k = max(2, min(12, len(quote) // 8))
+    best = (Levenshtein.normalized_similarity(quote, text[s:e]), 0, s, e)
+    for a in range(max(0, s - k), min(len(text), s + k) + 1):
+        for b in range(max(a + 1, e - k), min(len(text), e + k) + 1):
+            sim = Levenshtein.normalized_similarity(quote, text[a:b], score_cutoff=best[0])
+            shift = abs(a - s) + abs(b - e)
+            if (sim, -shift) > (best[0], -best[1]):
+                best = (sim, shift, a, b)
+    return best[2], best[3]
+
+
+def _fuzzy_windows(text: str, quote: str) -> list[tuple[int, int]]:
+    """Up to FUZZY_CANDIDATES approximate matches, best first, non-overlapping."""
+    out: list[tuple[int, int]] = []
+    masked = text
+    for _ in range(FUZZY_CANDIDATES):
+        if len(quote) > len(masked):
+            break
+        al = fuzz.partial_ratio_alignment(quote, masked, score_cutoff=FUZZY_CUTOFF)
+        if al is None or al.dest_end <= al.dest_start:
+            break
+        s, e = _refine(text, quote, al.dest_start, al.dest_end)
+        out.append((s, e))
+        lo, hi = min(s, al.dest_start), max(e, al.dest_end)
+        masked = masked[:lo] + "\x00" * (hi - lo) + masked[hi:]
+    return out
+
+
+def _score(text: str, record: dict, s: int, e: int) -> float:
+    quote = record["quote"]
+    prefix = record.get("prefix") or ""
+    suffix = record.get("suffix") or ""
+    q = Levenshtein.normalized_similarity(quote, text[s:e])
+    p = Levenshtein.normalized_similarity(prefix, text[max(0, s - CONTEXT):s]) if (prefix or s) else 1.0
+    x = Levenshtein.normalized_similarity(suffix, text[e:e + CONTEXT]) if (suffix or e < len(text)) else 1.0
+    pos = 1.0 - min(1.0, abs(s - int(record["start"])) / max(1, len(text)))
+    w = WEIGHTS
+    return (w["quote"] * q + w["prefix"] * p + w["suffix"] * x + w["position"] * pos) / sum(w.values())
+
+
+def anchor(record: dict, text: str, *, min_score: float = MIN_SCORE, margin: float = MARGIN) -> Anchoring:
+    """Anchor one annotation record in ``text``.
+
+    Parameters
+    ----------
+    record : dict
+        An annotation with ``id, start, end, quote, prefix, suffix``.
+    text : str
+        The document's new text.
+    min_score : float
+        Lowest acceptable score (0-1).
+    margin : float
+        Required lead of the best candidate over the next distinct one.
+
+    Returns
+    -------
+    Anchoring
+    """
+    start, end, quote = int(record["start"]), int(record["end"]), record["quote"]
+
+    def orphan(score: float, runner: float | None, reason: str) -> Anchoring:
+        return Anchoring(record["id"], "orphaned", "orphaned", start, end, quote, round(score, 4),
+                         None if runner is None else round(runner, 4), start, end, quote, reason)
+
+    if 0 <= start < end <= len(text) and text[start:end] == quote:
+        return Anchoring(record["id"], "anchored", "position", start, end, quote, 1.0, None, start, end, quote,
+                         "offsets still select the quote")
+    if not quote:
+        return orphan(0.0, None, "the record has no quote to search for; review it")
+    exact = _quote_hits(text, quote)
+    spans = {(s, e): "quote" for s, e in exact}
+    for s, e in _fuzzy_windows(text, quote):
+        spans.setdefault((s, e), "fuzzy")
+    if not spans:
+        return orphan(0.0, None, "no passage resembles the quote; review it")
+    scored = sorted(((_score(text, record, s, e), s, e, how) for (s, e), how in spans.items()),
+                    key=lambda t: (-t[0], t[1], t[2]))
+    best_score, s, e, how = scored[0]
+    runner = next((sc for sc, a, b, _ in scored[1:] if b <= s or a >= e), None)
+    if best_score < min_score:
+        return orphan(best_score, runner, f"best candidate at {s}-{e} ({text[s:e][:40]!r}) scores "
+                                          f"{best_score:.2f} < minimum {min_score:.2f}; review it")
+    if runner is not None and best_score - runner < margin:
+        return orphan(best_score, runner, f"two passages score {best_score:.2f} and {runner:.2f}; too close to "
+                                          "tell apart, review it")
+    moved = f"moved {s - start:+d}" if how == "quote" else f"approximate match (quote similarity " \
+        f"{Levenshtein.normalized_similarity(quote, text[s:e]):.2f})"
+    return Anchoring(record["id"], "anchored", how, s, e, text[s:e], round(best_score, 4),
+                     None if runner is None else round(runner, 4), start, end, quote, moved)
+
+
+def anchor_records(records: "list[dict]", text: str, *, min_score: float = MIN_SCORE,
+                   margin: float = MARGIN) -> list[Anchoring]:
+    """:func:`anchor` for each record, in order."""
+    return [anchor(r, text, min_score=min_score, margin=margin) for r in records]
+
+
+@dataclass
+class ReanchorReport:
+    """What :func:`reanchor_document` found and did.
+
+    Attributes
+    ----------
+    document_id : str
+    old_sha256, new_sha256 : str
+        Recorded hash before, and hash of the text now.
+    results : list of (str, str, Anchoring)
+        ``(set, annotator, anchoring)`` for every annotation of the document.
+    written : int
+        Upserts appended (annotations whose selectors or status changed).
+    problems : list of Problem
+        Bad store lines met (they are not re-anchored; fix them).
+    dry_run : bool
+    """
+
+    document_id: str
+    old_sha256: str
+    new_sha256: str
+    results: list[tuple[str, str, Anchoring]] = field(default_factory=list)
+    written: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def orphaned(self) -> list[tuple[str, str, Anchoring]]:
+        """The annotations left for review."""
+        return [r for r in self.results if r[2].status == "orphaned"]
+
+    def counts(self) -> dict[str, int]:
+        """Number of annotations per method, in a fixed order."""
+        out = {m: 0 for m in ("position", "quote", "fuzzy", "orphaned")}
+        for _, _, a in self.results:
+            out[a.method] += 1
+        return out
+
+    def frame(self):
+        """The results as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``set, annotator, id, status, method, score, runner_up,
+            old_start, old_end, start, end, old_quote, quote, reason``; one
+            row per annotation.
+        """
+        import pandas as pd
+
+        cols = ["set", "annotator", "id", "status", "method", "score", "runner_up", "old_start", "old_end",
+                "start", "end", "old_quote", "quote", "reason"]
+        rows = [{"set": s, "annotator": who, **{k: getattr(a, k) for k in cols[2:]}} for s, who, a in self.results]
+        return pd.DataFrame(rows, columns=cols)
+
+    def summary(self) -> str:
+        """One line: whether the text changed, counts per method, and how many updates were written."""
+        c = self.counts()
+        changed = "text unchanged" if self.old_sha256 == self.new_sha256 else \
+            f"text changed (sha256 {self.old_sha256[:12]}… -> {self.new_sha256[:12]}…)"
+        verb = "would write" if self.dry_run else "wrote"
+        return (f"{self.document_id}: {changed}; {len(self.results)} annotations: {c['position']} in place, "
+                f"{c['quote']} moved, {c['fuzzy']} approximate, {c['orphaned']} orphaned; {verb} {self.written} "
+                f"update{'s' * (self.written != 1)}")
+
+
+_SHA_LINE = re.compile(r"^sha256:.*$", re.MULTILINE)
+
+
+def reanchor_document(document_id: str, *, data: "str | Path | None" = None, min_score: float = MIN_SCORE,
+                      margin: float = MARGIN, dry_run: bool = False) -> ReanchorReport:
+    """Re-anchor every annotation of a document to its current text.
+
+    Parameters
+    ----------
+    document_id : str
+    data : str or Path, optional
+        The data folder.
+    min_score, margin : float
+        See :func:`anchor`.
+    dry_run : bool
+        Compute and report, write nothing.
+
+    Returns
+    -------
+    ReanchorReport
+
+    Raises
+    ------
+    DataError
+        Unknown document or unreadable metadata.
+    StoreError
+        A lock cannot be taken or a log cannot be written. Annotations
+        written before the failure are correct for the new text; run the
+        command again to finish (the hash is recorded only at the end).
+    """
+    from filelock import FileLock, Timeout
+
+    from .codebook import load_codebook
+    from .corpus import load_document
+    from .paths import data_dir
+    from .store import Store
+    from .summits import load_summits
+
+    root = data_dir(data)
+    meta_path = root / "documents" / f"{document_id}.yaml"
+    if not meta_path.exists():
+        raise DataError.at(meta_path, None, "id", f"no document {document_id!r} (no {meta_path.name})")
+    codebook = load_codebook(root / "codebook.yaml")
+    summits = load_summits(root / "summits.yaml", codebook)
+    try:
+        with FileLock(str(meta_path) + ".lock", timeout=30):
+            meta = read_yaml(meta_path)
+            doc = load_document(meta_path, summits, check_hash=False)
+            report = ReanchorReport(document_id, str(meta.get("sha256")), doc.sha256, dry_run=dry_run)
+            ann_root = root / "annotations"
+            set_dirs = sorted(p for p in ann_root.iterdir() if p.is_dir()) if ann_root.is_dir() else []
+            for set_dir in set_dirs:
+                reader = Store(set_dir, codebook=codebook, summits=summits)
+                writer = Store(set_dir, codebook=codebook, documents={doc.id: doc}, summits=summits)
+                for name in reader.annotators():
+                    state = reader.read(name)
+                    report.problems.extend(state.problems)
+                    for rec in state.annotations.values():
+                        if rec["document_id"] != document_id:
+                            continue
+                        a = anchor(rec, doc.text, min_score=min_score, margin=margin)
+                        report.results.append((set_dir.name, name, a))
+                        new = dict(rec)
+                        if a.status == "anchored":
+                            new.update(selectors(doc.text, a.start, a.end), status="anchored")
+                        else:
+                            new["status"] = "orphaned"
+                        if any(new.get(k) != rec.get(k) for k in ("start", "end", "quote", "prefix", "suffix", "status")):
+                            if not dry_run:
+                                writer.upsert(new)
+                            report.written += 1
+            if not dry_run and report.old_sha256 != report.new_sha256:
+                old = meta_path.read_text(encoding="utf-8")
+                if not _SHA_LINE.search(old):
+                    raise DataError.at(meta_path, None, "sha256", "no 'sha256:' line to update")
+                atomic_write_text(meta_path, _SHA_LINE.sub(f"sha256: {doc.sha256}", old, count=1))
+    except Timeout:
+        raise StoreError(f"{meta_path}: another process is re-anchoring this document; try again") from None
+    return report

@@ -1,0 +1,138 @@
+"""Summit briefs: coded facts from the public record, for summits without article text.
+
+A brief is one record in ``data/briefs.yaml``: a summit, an issue, a stance, who
+voices it toward whom, how strong it is, a one-line description in the
+project's own words, the source URL and, where the fact is contested, a note.
+Briefs join the span annotations in one ledger (``evidence == "brief"``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._io import content_hash, read_yaml
+from .errors import DataError, Problem, ValidationError
+
+__all__ = ["BRIEF_FIELDS", "REQUIRED_FIELDS", "brief_id", "load_briefs"]
+
+#: Fields a brief may carry, in the order they are returned.
+BRIEF_FIELDS: tuple[str, ...] = (
+    "id", "summit_id", "issue", "stance", "actor", "target", "intensity",
+    "description", "source_url", "note",
+)
+#: Fields every brief must give.
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "summit_id", "issue", "stance", "actor", "target", "intensity", "description", "source_url",
+)
+_HASHED = ("summit_id", "issue", "stance", "actor", "target", "intensity", "description", "source_url")
+
+
+def brief_id(record: dict) -> str:
+    """Content hash of a brief's coded fields, description and source (12 hex digits).
+
+    The note is left out, so annotating a brief does not change its id.
+    """
+    return "b" + content_hash({k: record[k] for k in _HASHED}, length=12)
+
+
+def _check(rec: dict, where: str, line: int | None, codebook, summits) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def P(field: str | None, msg: str) -> None:
+        problems.append(Problem(where, line, field, msg))
+
+    unknown = sorted(set(rec) - set(BRIEF_FIELDS))
+    for key in unknown:
+        P(key, f"unknown field; a brief has only {', '.join(BRIEF_FIELDS)}")
+    for key in REQUIRED_FIELDS:
+        if rec.get(key) in (None, ""):
+            P(key, f"missing; every brief needs '{key}'")
+    if problems:
+        return problems
+    for key in ("summit_id", "issue", "stance", "actor", "target", "description", "source_url"):
+        if not isinstance(rec[key], str):
+            P(key, f"expected text, got {type(rec[key]).__name__} {rec[key]!r}")
+    if not isinstance(rec["intensity"], int) or isinstance(rec["intensity"], bool):
+        P("intensity", f"expected 1, 2 or 3, got {rec['intensity']!r}")
+    if rec.get("note") is not None and not isinstance(rec["note"], str):
+        P("note", f"expected text, got {type(rec['note']).__name__}")
+    if problems:
+        return problems
+    for key in ("issue", "stance", "actor", "target", "intensity"):
+        if (msg := codebook.check_code(key, rec[key])):
+            P(key, msg)
+    actor = codebook.actors.get(rec["actor"])
+    target = codebook.actors.get(rec["target"])
+    if actor is not None and target is not None:
+        if actor.kind == "pair" and rec["target"] != rec["actor"]:
+            P("target", f"a pair actor ({rec['actor']!r}) addresses itself: set target to {rec['actor']!r}")
+        elif rec["actor"] == rec["target"] and actor.kind != "pair":
+            P("target", f"actor and target are both {rec['actor']!r}; only a pair actor (kind: pair) may address itself")
+    if rec["summit_id"] not in summits:
+        P("summit_id", f"{rec['summit_id']!r} is not in summits.yaml; add the summit first or fix the id")
+    if not rec["source_url"].startswith(("http://", "https://")):
+        P("source_url", f"{rec['source_url']!r} is not an http(s) URL")
+    if "\n" in rec["description"].strip():
+        P("description", "must be one line; move detail into 'note'")
+    return problems
+
+
+def load_briefs(path: "str | Path", codebook, summits: dict) -> list[dict]:
+    """Load and validate the summit briefs.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``briefs.yaml``: a YAML list of mappings with the fields in
+        :data:`BRIEF_FIELDS` (``id`` is optional and, if given, must equal
+        the content hash).
+    codebook : Codebook
+        Issues, stances, actors and intensity levels must be in it.
+    summits : dict of str to Summit
+        ``summit_id`` must be one of them.
+
+    Returns
+    -------
+    list of dict
+        One dict per brief, keys :data:`BRIEF_FIELDS` (``note`` is None when
+        absent), in file order; ``id`` is :func:`brief_id`.
+
+    Raises
+    ------
+    DataError
+        When the file is not a list of mappings.
+    ValidationError
+        Listing every bad record with its line and field.
+    """
+    path = Path(path)
+    where = str(path)
+    raw = read_yaml(path)
+    if not isinstance(raw, list):
+        raise DataError.at(path, None, None, "briefs.yaml must be a YAML list of briefs (lines starting with '- ')")
+    problems: list[Problem] = []
+    out: list[dict] = []
+    seen: dict[str, int | None] = {}
+    for i, rec in enumerate(raw):
+        line = getattr(rec, "line", None) or None
+        if not isinstance(rec, dict):
+            problems.append(Problem(where, line, f"[{i}]", "each brief must be a mapping of field: value"))
+            continue
+        found = _check(rec, where, line, codebook, summits)
+        if found:
+            problems.extend(found)
+            continue
+        record = {k: rec.get(k) for k in BRIEF_FIELDS}
+        record["description"] = record["description"].strip()
+        bid = brief_id(record)
+        if rec.get("id") not in (None, bid):
+            problems.append(Problem(where, line, "id", f"{rec['id']!r} is not this brief's content hash {bid!r}; "
+                                                       "delete the id (it is computed) or restore the record"))
+            continue
+        record["id"] = bid
+        if bid in seen:
+            problems.append(Problem(where, line, None, f"same brief as the one on line {seen[bid]}; delete one"))
+            continue
+        seen[bid] = line
+        out.append(record)
+    if problems:
+        raise ValidationError(problems)
+    return out

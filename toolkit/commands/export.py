@@ -1,0 +1,35 @@
+"""``summit-ledger export FORMAT --out FILE``: write annotations (or the ledger) for other tools."""
+from __future__ import annotations
+
+import argparse
+
+from ..formats.exporter import EXPORT_FORMATS, LEDGER_FORMATS, export_annotations, export_ledger
+
+HELP = "export annotation sets to doccano, Label Studio, W3C, CSV, or the ledger to Parquet / flat CSV"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("format", choices=EXPORT_FORMATS)
+    parser.add_argument("--out", required=True, help="the file to write")
+    parser.add_argument("--set", action="append", dest="sets", metavar="NAME",
+                        help="annotation set to export (repeat for several; default: all)")
+    parser.add_argument("--document", action="append", dest="documents", metavar="ID",
+                        help="only this document (repeat for several; span formats only)")
+    parser.add_argument("--variant", choices=("label", "entities"), default="label",
+                        help="doccano only: span shape to write (default: label)")
+    parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format in LEDGER_FORMATS:
+        from ..ledger import load_ledger
+
+        ledger = load_ledger(args.data, sets=args.sets)
+        rep = export_ledger(args.format, ledger, args.out)
+    else:
+        rep = export_annotations(args.format, args.out, data=args.data, sets=args.sets,
+                                 document_ids=args.documents, variant=args.variant)
+    for problem in rep.problems:
+        print(f"warning: {problem}")
+    print(rep.summary())
+    return 0

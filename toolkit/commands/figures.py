@@ -1,0 +1,74 @@
+"""``summit-ledger figures --out DIR``: every chart as SVG and PNG, plus the tables as CSV."""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+HELP = "write every balance chart as SVG and PNG (offline, byte-stable) and the balance tables as CSV"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
+    parser.add_argument("--data", default=None, help="the data folder (default: the repository's data/)")
+    parser.add_argument("--sets", default="reference",
+                        help="comma-separated annotation sets to include, or 'all' (default: reference)")
+    parser.add_argument("--evidence", choices=["both", "span", "brief"], default="both",
+                        help="which evidence to chart (default: both)")
+    parser.add_argument("--weight", choices=["count", "intensity", "score"], default="count",
+                        help="row weight for the balance (default: count)")
+    parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    parser.add_argument("--scale", type=float, default=2.0, help="PNG pixel scale (default: 2)")
+
+
+def _csv(df) -> str:
+    out = df.copy()
+    for col in out.columns:
+        if str(out[col].dtype).startswith("datetime"):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .._io import atomic_write_text
+    from ..balance import balance_table, shift_table
+    from ..charts import all_charts
+    from ..display import to_png, to_svg
+    from ..ledger import load_ledger
+
+    started = time.perf_counter()
+    sets = None if args.sets.strip() == "all" else [s.strip() for s in args.sets.split(",") if s.strip()]
+    ledger = load_ledger(args.data, sets=sets, include_briefs=args.evidence != "span")
+    evidence = None if args.evidence == "both" else args.evidence
+    opts = dict(weight=args.weight, evidence=evidence, n_boot=args.n_boot, seed=args.seed)
+    summit_table = balance_table(ledger, by="summit", **opts)
+    issue_table = balance_table(ledger, by="issue", **opts)
+    shifts = shift_table(issue_table)
+    n_span = int((ledger["evidence"] == "span").sum())
+    n_brief = int((ledger["evidence"] == "brief").sum())
+    print(f"ledger: {n_span} spans ({', '.join(sets) if sets else 'all sets'}) and {n_brief} briefs; "
+          f"weight {args.weight}, evidence {args.evidence}, {args.n_boot} bootstrap resamples, seed {args.seed}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in (("balance_per_summit", summit_table), ("balance_per_summit_issue", issue_table),
+                        ("issue_shift", shifts)):
+        path = out / f"{name}.csv"
+        atomic_write_text(path, _csv(table))
+        written.append(path)
+        print(f"wrote {path} ({len(table)} rows)")
+    for name, chart in all_charts(summit_table, issue_table).items():
+        svg_path = out / f"{name}.svg"
+        svg = to_svg(chart)
+        atomic_write_text(svg_path, svg)
+        png_path = out / f"{name}.png"
+        tmp = png_path.with_name(f".{png_path.name}.tmp")
+        tmp.write_bytes(to_png(chart, scale=args.scale, svg=svg))
+        tmp.replace(png_path)
+        written += [svg_path, png_path]
+        print(f"wrote {svg_path} and {png_path.name} ({png_path.stat().st_size // 1024} KB)")
+    thin = int(issue_table.loc[issue_table["n"] > 0, "thin"].sum())
+    print(f"{len(written)} files in {out} in {time.perf_counter() - started:.1f} s; "
+          f"{thin} of {int((issue_table['n'] > 0).sum())} non-empty summit x issue cells are thin (< 3 rows)")
+    return 0

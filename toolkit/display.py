@@ -1,0 +1,226 @@
+"""Show Altair charts in notebooks with no network, while nbval still checks them.
+
+Why this module exists
+----------------------
+Altair's default ``html`` renderer loads vega from a CDN, so with no network a
+chart does not draw. Its ``jupyter`` renderer (``alt.JupyterChart``, an
+anywidget) draws offline once :meth:`alt.JupyterChart.enable_offline` has
+bundled the JavaScript, but a widget view is something nbval skips: a notebook
+would "pass" even if every figure changed.
+
+:func:`show` therefore displays **one output holding several views of the same
+chart** (a Jupyter mimebundle):
+
+``application/vnd.jupyter.widget-view+json``
+    The offline JupyterChart widget. JupyterLab and Voila pick this one, draw
+    it with the bundled vega (no CDN) and keep legend clicks and other
+    selections interactive. nbval skips it.
+``application/vnd.vegalite.v6+json``
+    The chart's Vega-Lite spec as a dict. JupyterLab 4 has no renderer for v6,
+    so it never shows it, but nbval compares ``application/*+json`` outputs as
+    exact dicts: any change to the data, encodings, sort order or titles of a
+    stored figure fails ``pytest --nbval``.
+``image/svg+xml`` (only with ``svg=True``)
+    A static SVG from vl-convert, for viewers that run no widgets. nbval
+    compares it as text.
+``text/plain``
+    A short, deterministic description (title and spec size), so the stored
+    text diffs cleanly.
+
+Altair 6 names params and views by content hash and embeds data as
+``data-<sha256>``, so the spec of a given table is the same in every run.
+
+Usage
+-----
+>>> import toolkit
+>>> toolkit.show(chart)                 # in a notebook cell      # doctest: +SKIP
+>>> toolkit.show(chart, svg=True)       # also store a static SVG  # doctest: +SKIP
+
+Execute notebooks with
+``jupyter nbconvert --execute --ExecutePreprocessor.store_widget_state=False``
+so the ~0.9 MB of bundled vega is not stored in the notebook.
+
+altair, anywidget and vl-convert are imported only when a chart is shown.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+__all__ = ["VEGALITE_MIMETYPE", "WIDGET_MIMETYPE", "Figure", "chart_bundle", "show", "spec_of", "to_svg", "to_png",
+           "enable_offline"]
+
+#: The mimetype under which the Vega-Lite spec is stored for nbval to compare.
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
+#: The mimetype of a Jupyter widget view (skipped by nbval).
+WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+
+
+def enable_offline() -> None:
+    """Make ``alt.JupyterChart`` load vega from vl-convert's bundle instead of a CDN.
+
+    Idempotent; the first call takes about a second (bundling the JavaScript).
+    """
+    import altair as alt
+
+    alt.JupyterChart.enable_offline()
+
+
+def spec_of(chart: Any) -> dict:
+    """The chart's Vega-Lite spec as a plain, JSON-safe dict (a deep copy).
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin or dict
+        A chart, or a spec dict already.
+    """
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    # round trip through JSON: the stored output is JSON, so compare like with like
+    return json.loads(json.dumps(spec, sort_keys=True))
+
+
+def to_svg(chart: Any) -> str:
+    """Render a chart to SVG text with vl-convert (offline, byte-stable across runs).
+
+    Vega numbers gradients and clip paths with a counter that keeps growing in
+    one process (``gradient_0``, then ``gradient_1`` for the next chart...);
+    they are renumbered per SVG in order of appearance, so the same chart
+    gives the same bytes whatever was rendered before it.
+    """
+    import vl_convert as vlc
+
+    return _renumber_ids(vlc.vegalite_to_svg(spec_of(chart)))
+
+
+_SVG_ID = re.compile(r'(?<=id=")(gradient|clip|pattern)_?(\d+)(?=")|(?<=url\(#)(gradient|clip|pattern)_?(\d+)(?=\))')
+
+
+def _renumber_ids(svg: str) -> str:
+    seen: dict[tuple[str, str], str] = {}
+
+    def sub(m: "re.Match[str]") -> str:
+        kind = m.group(1) or m.group(3)
+        num = m.group(2) or m.group(4)
+        key = (kind, num)
+        if key not in seen:
+            seen[key] = f"{kind}_{sum(1 for k in seen if k[0] == kind)}"
+        return seen[key]
+
+    return _SVG_ID.sub(sub, svg)
+
+
+def _title_text(spec: dict) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    return str(title) if title else "untitled chart"
+
+
+def chart_bundle(chart: Any, *, widget: bool = True, svg: bool = False) -> dict[str, Any]:
+    """The mimebundle :func:`show` displays.
+
+    Parameters
+    ----------
+    chart : altair chart
+    widget : bool
+        Include the offline JupyterChart widget view (needs a running kernel
+        with a widget manager, as in JupyterLab or Voila).
+    svg : bool
+        Include a static SVG rendered by vl-convert.
+
+    Returns
+    -------
+    dict
+        Mimetype to content; always ``text/plain`` and
+        :data:`VEGALITE_MIMETYPE`, plus the widget view and SVG when asked.
+    """
+    spec = spec_of(chart)
+    size = len(json.dumps(spec, sort_keys=True, separators=(",", ":")))
+    bundle: dict[str, Any] = {
+        "text/plain": f"<Chart: {_title_text(spec)} (Vega-Lite spec, {size} bytes)>",
+        VEGALITE_MIMETYPE: spec,
+    }
+    if svg:
+        bundle["image/svg+xml"] = to_svg(spec)
+    if widget:
+        import altair as alt
+
+        enable_offline()
+        view = alt.JupyterChart(chart)
+        widget_bundle = view._repr_mimebundle_()
+        if isinstance(widget_bundle, tuple):
+            widget_bundle = widget_bundle[0]
+        bundle[WIDGET_MIMETYPE] = widget_bundle[WIDGET_MIMETYPE]
+    return bundle
+
+
+class Figure:
+    """A chart wrapped for display: put it last in a cell, or pass it to ``display``.
+
+    Parameters
+    ----------
+    chart : altair chart
+    svg : bool
+        Also carry a static SVG.
+    widget : bool
+        Carry the interactive offline widget view.
+    """
+
+    def __init__(self, chart: Any, *, svg: bool = False, widget: bool = True) -> None:
+        self.chart = chart
+        self.svg = svg
+        self.widget = widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        return chart_bundle(self.chart, widget=self.widget, svg=self.svg)
+
+    def __repr__(self) -> str:
+        return chart_bundle(self.chart, widget=False)["text/plain"]
+
+
+def show(chart: Any, *, svg: bool = False, widget: bool = True) -> None:
+    """Display a chart in a notebook: drawn offline, and checked by nbval.
+
+    Parameters
+    ----------
+    chart : altair chart
+        Any Altair chart (``alt.Chart``, layer, concat...).
+    svg : bool, default False
+        Also store a static SVG (vl-convert), for viewers without widgets.
+        It adds tens of kilobytes per chart to the notebook.
+    widget : bool, default True
+        Include the interactive offline widget view.
+
+    Notes
+    -----
+    One output is displayed, holding the offline JupyterChart widget view
+    (what JupyterLab and Voila draw), the Vega-Lite spec under
+    :data:`VEGALITE_MIMETYPE` (what nbval compares, as an exact dict) and a
+    deterministic ``text/plain`` line. Do not mark the cell
+    ``# NBVAL_IGNORE_OUTPUT``: the spec is what makes the figure reproducible.
+    """
+    from IPython.display import display
+
+    display(chart_bundle(chart, widget=widget, svg=svg), raw=True)
+
+
+def to_png(chart: Any, *, scale: float = 2.0, svg: str | None = None) -> bytes:
+    """Render a chart to PNG bytes with vl-convert (offline, byte-stable on one machine).
+
+    Parameters
+    ----------
+    chart : altair chart or spec dict
+    scale : float
+        Pixel scale factor (2 gives print-friendly figures).
+    svg : str, optional
+        The chart's SVG from :func:`to_svg`, if already rendered: the PNG is
+        then rasterised from it, which is faster than rendering again.
+    """
+    import vl_convert as vlc
+
+    if svg is None:
+        svg = to_svg(chart)
+    return vlc.svg_to_png(svg, scale=scale)

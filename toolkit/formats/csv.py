@@ -1,0 +1,185 @@
+"""CSV: one annotation a row, and the flat CSV of the ledger.
+
+Import reads a header row and then one span per row. Columns:
+
+* ``start``, ``end`` (code points, end-exclusive) and ``quote`` — required
+  (``quote`` is what the offsets are checked against);
+* ``document_id`` — unless ``--document`` is given;
+* codes either as columns ``issue, stance, actor, target, intensity,
+  summit_id`` or as a ``labels`` column (labels separated by ``;``, each
+  resolved through the label map or read as native tags);
+* optional ``annotator``, ``id``, ``note``, ``created``, ``prefix``, ``suffix``,
+  ``status``.
+
+The ledger CSV (and the ledger Parquet file) have the same columns plus
+``evidence``; rows whose ``evidence`` is ``brief`` are not spans and are
+skipped with a notice, so a ledger export can be imported back.
+"""
+from __future__ import annotations
+
+import csv as _csv
+import io
+from pathlib import Path
+from typing import Any, Iterable
+
+from .._io import atomic_write_text
+from ..errors import Problem
+from .common import Candidate, clean_annotator, read_utf8
+
+__all__ = ["read", "write", "write_ledger", "rows_to_candidates", "header_problems", "EXPORT_COLUMNS"]
+
+#: Columns of the annotation CSV export, in order.
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "id", "document_id", "start", "end", "quote", "prefix", "suffix",
+    "issue", "stance", "actor", "target", "intensity", "summit_id",
+    "annotator", "created", "note", "status", "origin", "set",
+)
+_CODE_COLUMNS = ("issue", "stance", "actor", "target", "intensity", "summit_id")
+
+
+def _blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and v != v:  # NaN
+        return True
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return isinstance(v, str) and v.strip() == ""
+
+
+def _int(v: Any) -> Any:
+    """An int from a cell ("12", 12, 12.0); the raw value when it is not one (checked later)."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if hasattr(v, "item"):  # numpy scalars
+        return _int(v.item())
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v.strip())
+    return v
+
+
+def rows_to_candidates(rows: Iterable[tuple[int, dict]], file: str, *, record_word: str = "line"
+                       ) -> tuple[list[Candidate], list[Problem], list[str]]:
+    """Turn table rows into candidates.
+
+    Parameters
+    ----------
+    rows : iterable of (int, dict)
+        Row number (a file line for CSV, a 1-based row for Parquet) and the row.
+    file : str
+        File name used in problems.
+    """
+    out: list[Candidate] = []
+    problems: list[Problem] = []
+    notices: list[str] = []
+    for n, row in rows:
+        if not _blank(row.get("evidence")) and row.get("evidence") != "span":
+            notices.append(f"{file}, {record_word} {n}: a {row.get('evidence')} row, not a span; skipped")
+            continue
+        missing = [k for k in ("start", "end", "quote") if _blank(row.get(k))]
+        if missing:
+            problems.append(Problem(file, n, missing[0], f"missing; every row needs {', '.join(missing)}"))
+            continue
+        codes: dict[str, Any] = {}
+        for col in _CODE_COLUMNS:
+            if not _blank(row.get(col)):
+                codes[col] = _int(row[col]) if col == "intensity" else str(row[col])
+        labels: list[str] = []
+        if not _blank(row.get("labels")):
+            labels = [s.strip() for s in str(row["labels"]).split(";") if s.strip()]
+        status = str(row.get("status")) if not _blank(row.get("status")) else "anchored"
+        out.append(Candidate(
+            file=file, line=n, where=None, start=_int(row["start"]), end=_int(row["end"]),
+            quote=str(row["quote"]),
+            prefix=None if _blank(row.get("prefix")) else str(row["prefix"]),
+            suffix=None if _blank(row.get("suffix")) else str(row["suffix"]),
+            document=None if _blank(row.get("document_id")) else str(row["document_id"]),
+            labels=labels, codes=codes,
+            annotator=None if _blank(row.get("annotator")) else clean_annotator(row["annotator"]),
+            id=None if _blank(row.get("id")) else str(row["id"]),
+            note="" if _blank(row.get("note")) else str(row["note"]),
+            created=None if _blank(row.get("created")) else str(row["created"]),
+            status=status,
+        ))
+    return out, problems, notices
+
+
+def header_problems(columns: "list[str]", file: str, line: int | None, defaults: Iterable[str] = ()) -> list[Problem]:
+    """Problems of a table's columns, found once for the header rather than once per row.
+
+    ``start``, ``end`` and ``quote`` are required; each code (stance, issue,
+    actor, target, intensity) needs a column unless there is a ``labels``
+    column or the label map gives it a default.
+    """
+    missing = [c for c in ("start", "end", "quote") if c not in columns]
+    if missing:
+        return [Problem(file, line, missing[0], f"header lacks column(s) {', '.join(missing)}")]
+    if "labels" in columns:
+        return []
+    defaults = set(defaults)
+    return [Problem(file, line, c, f"no '{c}' column, no 'labels' column and no label-map default for it; "
+                                   f"add a '{c}' column (or a 'labels' column with --map)")
+            for c in _CODE_COLUMNS[:5] if c not in columns and c not in defaults]
+
+
+def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Candidate], list[Problem], list[str]]:
+    """Read an annotation CSV (or a ledger CSV); see the module docstring.
+
+    ``defaults`` names the code fields the label map fills in (they need no column).
+    """
+    path = Path(path)
+    where = str(path)
+    text = read_utf8(path)
+    reader = _csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        return [], [Problem(where, 1, None, "empty file; expected a header row")], []
+    header = [h.strip() for h in reader.fieldnames]
+    reader.fieldnames = header
+    bad = header_problems(header, where, 1, defaults)
+    if bad:
+        return [], bad, []
+
+    def rows():
+        prev = reader.line_num
+        for row in reader:
+            first = prev + 1
+            prev = reader.line_num
+            if None in row:
+                yield first, {"__extra__": row[None], **{k: v for k, v in row.items() if k is not None}}
+            else:
+                yield first, row
+
+    return rows_to_candidates(rows(), where)
+
+
+def write(records: "list[dict]", path: "str | Path") -> int:
+    """Write annotation records as CSV with :data:`EXPORT_COLUMNS`; returns the row count."""
+    buf = io.StringIO(newline="")
+    w = _csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS), extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    recs = sorted(records, key=lambda r: (r.get("set") or "", r["document_id"], r["start"], r["end"], r["id"]))
+    for r in recs:
+        w.writerow({k: r.get(k, "") for k in EXPORT_COLUMNS})
+    atomic_write_text(path, buf.getvalue())
+    return len(recs)
+
+
+def write_ledger(ledger, path: "str | Path") -> int:
+    """Write a ledger DataFrame (:data:`toolkit.ledger.LEDGER_COLUMNS`) as a flat CSV; returns the row count.
+
+    Dates are written as ISO dates, missing values as empty cells.
+    """
+    df = ledger.copy()
+    if "summit_date" in df.columns:
+        df["summit_date"] = df["summit_date"].dt.strftime("%Y-%m-%d")
+    atomic_write_text(path, df.to_csv(index=False, lineterminator="\n"))
+    return len(df)

@@ -1,0 +1,152 @@
+"""doccano sequence-labelling JSON Lines: one document a line.
+
+Import understands both shapes doccano exports::
+
+    {"id": 7, "text": "...", "label": [[0, 2, "ORG"], [11, 17, "MISC"]], "Comments": []}
+    {"id": 7, "text": "...", "entities": [{"id": 1, "label": "ORG", "start_offset": 0, "end_offset": 2}],
+     "relations": []}
+
+Offsets are character offsets, end-exclusive; the quote of each span is taken
+from the line's own ``text`` and then checked against the stored document.
+Metadata keys sit at the top level (doccano flattens them); the importer reads
+``document_id`` and ``annotator`` there when present, and otherwise the
+annotator is the file name (doccano writes ``<username>.jsonl`` per member).
+
+Export writes the ``label`` shape (or ``entities`` with ``variant``), one line
+per document and annotator, each span labelled with its native tags joined by
+``|``, and a ``summit_ledger`` metadata list (aligned with the spans) keeping
+each annotation's id, note and creation time, so a round trip is lossless.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from .._io import atomic_write_text
+from ..errors import Problem
+from .common import Candidate, clean_annotator, read_utf8
+from .labelmap import native_label
+
+__all__ = ["read", "write"]
+
+
+def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]:
+    """Read a doccano JSONL export.
+
+    Returns
+    -------
+    candidates, problems, notices
+        One candidate per span; problems name the file, line and field.
+    """
+    path = Path(path)
+    where = str(path)
+    out: list[Candidate] = []
+    problems: list[Problem] = []
+    notices: list[str] = []
+    for n, line in enumerate(read_utf8(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(where, n, None, f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(Problem(where, n, None, "expected one JSON object per line"))
+            continue
+        text = obj.get("text")
+        if not isinstance(text, str):
+            problems.append(Problem(where, n, "text", "missing; each doccano line carries the document text"))
+            continue
+        annotator = clean_annotator(obj.get("annotator")) or clean_annotator(obj.get("user")) or clean_annotator(path.stem)
+        document = obj.get("document_id") if isinstance(obj.get("document_id"), str) else None
+        extra = obj.get("summit_ledger") if isinstance(obj.get("summit_ledger"), list) else []
+        spans: list[tuple[str, object, object, object]] = []
+        if "entities" in obj:
+            ents = obj["entities"]
+            if not isinstance(ents, list):
+                problems.append(Problem(where, n, "entities", "must be a list"))
+                continue
+            for i, ent in enumerate(ents):
+                if not isinstance(ent, dict):
+                    problems.append(Problem(where, n, f"entities[{i}]", "must be an object"))
+                    continue
+                missing = [k for k in ("start_offset", "end_offset", "label") if k not in ent]
+                if missing:
+                    problems.append(Problem(where, n, f"entities[{i}]", f"missing {', '.join(missing)}"))
+                    continue
+                spans.append((f"entities[{i}]", ent["start_offset"], ent["end_offset"], ent["label"]))
+            if obj.get("relations"):
+                notices.append(f"{where}, line {n}: {len(obj['relations'])} relation(s) ignored (relations are not coded)")
+        elif "label" in obj:
+            labels = obj["label"]
+            if not isinstance(labels, list):
+                problems.append(Problem(where, n, "label", "must be a list of [start, end, label]"))
+                continue
+            for i, item in enumerate(labels):
+                if not isinstance(item, list) or len(item) != 3:
+                    problems.append(Problem(where, n, f"label[{i}]", f"expected [start, end, \"LABEL\"], got {item!r}"[:200]))
+                    continue
+                spans.append((f"label[{i}]", item[0], item[1], item[2]))
+        else:
+            problems.append(Problem(where, n, "label", "missing; expected 'label' (span list) or 'entities'"))
+            continue
+        for i, (at, start, end, label) in enumerate(spans):
+            meta = extra[i] if i < len(extra) and isinstance(extra[i], dict) else {}
+            quote = None
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+                quote = text[start:end]
+            out.append(Candidate(
+                file=where, line=n, where=at, start=start, end=end, quote=quote, text=text,
+                document=document, labels=[label] if isinstance(label, str) else [label],
+                annotator=annotator, id=meta.get("id"), note=str(meta.get("note") or ""),
+                created=meta.get("created"),
+            ))
+            if quote is None:
+                problems.append(Problem(where, n, f"{at}", f"offsets [{start!r}:{end!r}] are out of range for the "
+                                                           f"line's text ({len(text)} characters)"))
+                out.pop()
+    return out, problems, notices
+
+
+def write(records: "list[dict]", documents: dict, path: "str | Path", *,
+          variant: Literal["label", "entities"] = "label") -> int:
+    """Write records as doccano JSONL, one line per (document, annotator).
+
+    Parameters
+    ----------
+    records : list of dict
+        Anchored annotation records.
+    documents : dict of str to Document
+    path : str or Path
+    variant : {"label", "entities"}
+
+    Returns
+    -------
+    int
+        Number of spans written.
+    """
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for rec in records:
+        groups.setdefault((rec["document_id"], rec["annotator"]), []).append(rec)
+    lines = []
+    count = 0
+    for n, ((doc_id, annotator), recs) in enumerate(sorted(groups.items()), start=1):
+        doc = documents[doc_id]
+        recs = sorted(recs, key=lambda r: (r["start"], r["end"], r["id"]))
+        obj: dict = {"id": n, "text": doc.text}
+        if variant == "entities":
+            obj["entities"] = [{"id": i + 1, "label": native_label(r, doc.summit_id),
+                                "start_offset": r["start"], "end_offset": r["end"]} for i, r in enumerate(recs)]
+            obj["relations"] = []
+        else:
+            obj["label"] = [[r["start"], r["end"], native_label(r, doc.summit_id)] for r in recs]
+        obj["Comments"] = []
+        obj["document_id"] = doc_id
+        obj["annotator"] = annotator
+        obj["summit_ledger"] = [{"id": r["id"], "note": r.get("note", ""), "created": r.get("created")} for r in recs]
+        lines.append(json.dumps(obj, ensure_ascii=False))
+        count += len(recs)
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+    return count

@@ -1,0 +1,264 @@
+"""Import another tool's annotations into an annotation set, atomically.
+
+Every span read from the file is resolved to a document, checked against the
+stored text (:func:`toolkit.formats.common.check_span`), coded through the
+label map, built with :func:`toolkit.annotation.make_annotation` (origin
+``imported``) and validated against the codebook, documents and summits.
+Only when **every** record passes is anything written, through
+:class:`toolkit.store.Store`; with ``skip_invalid`` the valid records are
+written and each skipped one is reported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from ..annotation import FIELDS, check_annotator, make_annotation, now_iso, validate_record
+from ..errors import DataError, Problem
+from .common import ANNOTATION_ID, Candidate, check_span, normalise_fragment
+from .labelmap import LabelMap, load_label_map
+
+__all__ = ["ImportFormat", "IMPORT_FORMATS", "ImportReport", "import_file", "read_candidates"]
+
+ImportFormat = Literal["doccano", "labelstudio", "w3c", "csv", "parquet"]
+IMPORT_FORMATS: tuple[str, ...] = get_args(ImportFormat)
+_SET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_COMPARE = tuple(k for k in FIELDS if k not in ("created", "origin"))
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with ``dry_run``, would do).
+
+    Attributes
+    ----------
+    file, format, set_name : str
+    written : list of dict
+        Records written (new, or changed from what the set held).
+    unchanged : int
+        Records already in the set exactly as imported (not written again).
+    skipped : list of Problem
+        Problems of records left out (only with ``skip_invalid``).
+    repaired : list of str
+        Spans whose offsets were repaired by an exact match, and how.
+    notices : list of str
+        Things not imported on purpose (predictions, relations, brief rows...).
+    dry_run : bool
+    """
+
+    file: str
+    format: str
+    set_name: str
+    written: list[dict] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        """One line: counts of written, unchanged, repaired and skipped records."""
+        verb = "would import" if self.dry_run else "imported"
+        return (f"{self.file}: {verb} {len(self.written)} annotation{'s' * (len(self.written) != 1)} into set "
+                f"'{self.set_name}' ({self.unchanged} unchanged, {len(self.repaired)} offsets repaired, "
+                f"{len(self.skipped)} problem{'s' * (len(self.skipped) != 1)} skipped)")
+
+
+def read_candidates(fmt: ImportFormat, path: "str | Path", *, defaults: "tuple[str, ...]" = ()
+                    ) -> tuple[list[Candidate], list[Problem], list[str]]:
+    """Parse ``path`` in format ``fmt`` into candidates (no checks against the data yet).
+
+    ``defaults`` names code fields the label map fills in (tables need no column for them).
+    """
+    from . import csv as csv_, doccano, labelstudio, parquet, w3c
+
+    readers = {"doccano": doccano.read, "labelstudio": labelstudio.read, "w3c": w3c.read,
+               "csv": csv_.read, "parquet": parquet.read}
+    if fmt not in readers:
+        raise DataError.at(path, None, None, f"unknown format {fmt!r}; use one of {', '.join(IMPORT_FORMATS)}")
+    if not Path(path).is_file():
+        raise DataError.at(path, None, None, "file not found")
+    if fmt in ("csv", "parquet"):
+        return readers[fmt](path, defaults=defaults)
+    return readers[fmt](path)
+
+
+def _match_document(text: str, documents: dict) -> str | None:
+    norm = normalise_fragment(text)
+    hits = [d.id for d in documents.values() if d.text == norm]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: dict, document: str | None,
+           annotator: str | None, repaired: list[str], notices: list[str]) -> tuple[dict | None, list[Problem]]:
+    probs: list[Problem] = []
+
+    def P(name: str | None, msg: str) -> None:
+        probs.append(Problem(c.file, c.line, c.at(name), msg))
+
+    where = f"{c.file}" + (f", line {c.line}" if c.line is not None else "") + (f", {c.where}" if c.where else "")
+    doc_id = document or c.document
+    if doc_id is None and c.text is not None:
+        doc_id = _match_document(c.text, documents)
+    if doc_id is None:
+        P("document_id", "no document named and the text matches no stored document; pass --document ID "
+                         "(add the article first with summit-ledger add-article)")
+        return None, probs
+    doc = documents.get(doc_id)
+    if doc is None:
+        P("document_id", f"{doc_id!r} is not a stored document; known: {', '.join(sorted(documents))}")
+        return None, probs
+    codes, ignored, label_probs = lmap.resolve(c.labels, file=c.file, line=c.line, where=c.where)
+    if ignored:
+        notices.append(f"{where}: every label is marked ignore in the label map; span skipped")
+        return None, []
+    probs.extend(label_probs)
+    merged: dict[str, Any] = dict(lmap.defaults)
+    merged.update(c.codes)
+    for k, v in codes.items():
+        if k in c.codes and c.codes[k] != v:
+            P(k, f"column says {c.codes[k]!r} but the labels say {v!r}; keep one")
+        merged[k] = v
+    merged.setdefault("summit_id", doc.summit_id)
+    for k in ("stance", "issue", "actor", "target", "intensity"):
+        if k not in merged and not label_probs:  # with unknown labels, the missing fields are only noise
+            P(k, f"missing: no column or label gives the {k}; add a label for it, or set it under "
+                 "'defaults:' in the label map")
+    if isinstance(merged.get("intensity"), str) and merged["intensity"].isdigit():
+        merged["intensity"] = int(merged["intensity"])
+    who = annotator or c.annotator
+    if not who:
+        P("annotator", "the file names no annotator; pass --annotator NAME")
+    quote = normalise_fragment(c.quote)
+    if c.status == "orphaned":
+        start, end = c.start, c.end
+        if not (isinstance(start, int) and isinstance(end, int)):
+            P("start", "an orphaned row still needs its old integer offsets")
+    else:
+        chk = check_span(doc.text, c.start, c.end, quote, normalise_fragment(c.prefix), normalise_fragment(c.suffix))
+        if not chk.ok:
+            P("start", chk.message)
+        elif chk.repair != "exact":
+            repaired.append(f"{where}: {chk.message}")
+        start, end = chk.start, chk.end
+    if probs:
+        return None, probs
+    rec_id = c.id if isinstance(c.id, str) and ANNOTATION_ID.match(c.id) else None
+    created = c.created if isinstance(c.created, str) and c.created else now_iso()
+    rec = make_annotation(doc, start, end, issue=merged["issue"], stance=merged["stance"], actor=merged["actor"],
+                          target=merged["target"], intensity=merged["intensity"], annotator=who,
+                          summit_id=merged["summit_id"], note=c.note or "", origin="imported", created=created,
+                          id=rec_id)
+    if c.status == "orphaned":
+        rec.update(quote=quote or "", prefix=normalise_fragment(c.prefix) or "",
+                   suffix=normalise_fragment(c.suffix) or "", status="orphaned")
+    elif c.status != "anchored":
+        rec["status"] = c.status  # validate_record names the bad value
+    for p in validate_record(rec, file=c.file, line=c.line, codebook=codebook, documents=documents, summits=summits):
+        probs.append(Problem(p.file, p.line, c.at(p.field), p.message))
+    return (None, probs) if probs else (rec, [])
+
+
+def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "str | Path | None" = None,
+                document: str | None = None, label_map: "str | Path | LabelMap | None" = None,
+                annotator: str | None = None, skip_invalid: bool = False, dry_run: bool = False) -> ImportReport:
+    """Import a file of annotations made in another tool.
+
+    Parameters
+    ----------
+    fmt : {"doccano", "labelstudio", "w3c", "csv", "parquet"}
+    path : str or Path
+        The file to import.
+    set_name : str
+        Annotation set to import into (``data/annotations/<set_name>/``).
+    data : str or Path, optional
+        The data folder.
+    document : str, optional
+        The document every span belongs to, when the file does not say.
+    label_map : str, Path or LabelMap, optional
+        How foreign labels map to codes; native tags need none.
+    annotator : str, optional
+        Overrides the annotator the file names.
+    skip_invalid : bool
+        Write the valid records and report the rest, instead of writing nothing.
+    dry_run : bool
+        Check everything, write nothing.
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    DataError
+        When any record is invalid and ``skip_invalid`` is False; every
+        problem names the file, the line or record path, and the field.
+        Nothing has been written then.
+    """
+    from ..codebook import load_codebook
+    from ..corpus import load_documents
+    from ..paths import data_dir
+    from ..store import Store
+    from ..summits import load_summits
+
+    root = data_dir(data)
+    where = str(path)
+    if not isinstance(set_name, str) or not _SET_NAME.match(set_name):
+        raise DataError.at(where, None, "set", f"set name {set_name!r} is not allowed: use letters, digits, '-' or '_'")
+    codebook = load_codebook(root / "codebook.yaml")
+    summits = load_summits(root / "summits.yaml", codebook)
+    documents = load_documents(root / "documents", summits)
+    if document is not None and document not in documents:
+        raise DataError.at(where, None, "document", f"{document!r} is not a stored document; known: {', '.join(sorted(documents))}")
+    if isinstance(label_map, LabelMap):
+        lmap = label_map
+    elif label_map is not None:
+        lmap = load_label_map(label_map, codebook, summits)
+    else:
+        lmap = LabelMap()
+    candidates, problems, notices = read_candidates(fmt, path, defaults=tuple(lmap.defaults))
+    if annotator is not None and (msg := check_annotator(annotator)):
+        first = candidates[0].line if candidates else None
+        raise DataError([Problem(where, first, "annotator", f"{msg} (given with --annotator)")])
+    report = ImportReport(where, fmt, set_name, notices=list(notices), dry_run=dry_run)
+    records: dict[str, dict] = {}
+    for c in candidates:
+        rec, probs = _build(c, documents=documents, lmap=lmap, codebook=codebook, summits=summits,
+                            document=document, annotator=annotator, repaired=report.repaired, notices=report.notices)
+        if probs:
+            problems.extend(probs)
+            continue
+        if rec is None:
+            continue
+        prev = records.get(rec["id"])
+        if prev is not None:
+            if all(prev.get(k) == rec.get(k) for k in _COMPARE):
+                report.notices.append(f"{c.file}{'' if c.line is None else f', line {c.line}'}"
+                                      f"{'' if not c.where else ', ' + c.where}: duplicate of annotation {rec['id']}; "
+                                      "imported once")
+                continue
+            problems.append(Problem(c.file, c.line, c.at("id"),
+                                    f"id {rec['id']} is given to two different records; ids must be unique"))
+            continue
+        records[rec["id"]] = rec
+    if problems and not skip_invalid:
+        raise DataError(problems + [Problem(where, None, None,
+                                            f"nothing was imported ({len(problems)} problem{'s' * (len(problems) != 1)}); "
+                                            "fix the records named above, or pass --skip-invalid to import the "
+                                            "valid ones and skip these")])
+    report.skipped = problems
+    store = Store(root / "annotations" / set_name, codebook=codebook, documents=documents, summits=summits)
+    existing = {r["id"]: r for r in store.annotations()}
+    for rec in records.values():
+        old = existing.get(rec["id"])
+        if old is not None and all(old.get(k) == rec.get(k) for k in _COMPARE):
+            report.unchanged += 1
+            continue
+        report.written.append(rec)
+    if not dry_run:
+        for rec in report.written:
+            store.upsert(rec)
+    return report
+

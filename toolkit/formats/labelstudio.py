@@ -1,0 +1,170 @@
+"""Label Studio JSON export: a list of tasks with annotations.
+
+::
+
+    [{"id": 1, "data": {"text": "..."},
+      "annotations": [{"id": 1001, "completed_by": 10, "was_cancelled": false,
+        "result": [{"id": "beFiQTT1cU", "from_name": "label", "to_name": "text", "type": "labels",
+          "origin": "manual",
+          "value": {"start": 343, "end": 354, "text": "February 22", "labels": ["Date"]}}]}],
+      "predictions": [...]}]
+
+* ``completed_by`` is an int (the user id; the annotator becomes
+  ``ls-user-<id>``) or an object whose ``email`` gives the annotator name.
+* Results of other types (choices, relations, text areas), cancelled
+  annotations and model predictions are not coded; each is reported.
+* ``value.text`` is the quote; it is checked against the stored text, which
+  catches Label Studio's UTF-16 offsets on emoji.
+* A region note (``meta.text``) becomes the annotation's note.
+* A result whose ``origin`` is ``prediction`` (a model's suggestion the
+  annotator submitted unchanged) is imported as the annotator's, with a notice.
+
+Export writes one task per document (``data.document_id`` names it) and one
+annotation per annotator, labels as native tags, each result's ``id`` being
+the annotation id.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .._io import atomic_write_text
+from ..errors import Problem
+from .common import Candidate, clean_annotator, read_utf8
+from .labelmap import native_tags
+
+__all__ = ["read", "write"]
+
+_EXPORT_DOMAIN = "summit-ledger.invalid"
+
+
+def _annotator(completed_by) -> str | None:
+    if isinstance(completed_by, dict):
+        return (clean_annotator(completed_by.get("email")) or clean_annotator(completed_by.get("username"))
+                or (f"ls-user-{completed_by['id']}" if isinstance(completed_by.get("id"), int) else None))
+    if isinstance(completed_by, int) and not isinstance(completed_by, bool):
+        return f"ls-user-{completed_by}"
+    return None
+
+
+def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]:
+    """Read a Label Studio JSON export (a task list, or one task)."""
+    path = Path(path)
+    where = str(path)
+    problems: list[Problem] = []
+    notices: list[str] = []
+    out: list[Candidate] = []
+    try:
+        tasks = json.loads(read_utf8(path))
+    except json.JSONDecodeError as exc:
+        return [], [Problem(where, exc.lineno, None, f"not valid JSON ({exc.msg} at column {exc.colno})")], []
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list):
+        return [], [Problem(where, None, None, "expected a list of tasks")], []
+    for t, task in enumerate(tasks):
+        tw = f"[{t}]"
+        if not isinstance(task, dict):
+            problems.append(Problem(where, None, tw, "each task must be an object"))
+            continue
+        data = task.get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            problems.append(Problem(where, None, f"{tw}.data.text", "missing; each task needs data.text"))
+            continue
+        text = data["text"]
+        document = data.get("document_id") if isinstance(data.get("document_id"), str) else None
+        if task.get("predictions"):
+            notices.append(f"{where}, {tw}: {len(task['predictions'])} prediction(s) ignored (only annotations are imported)")
+        anns = task.get("annotations", [])
+        if not isinstance(anns, list):
+            problems.append(Problem(where, None, f"{tw}.annotations", "must be a list"))
+            continue
+        for a, ann in enumerate(anns):
+            aw = f"{tw}.annotations[{a}]"
+            if not isinstance(ann, dict):
+                problems.append(Problem(where, None, aw, "must be an object"))
+                continue
+            if ann.get("was_cancelled"):
+                notices.append(f"{where}, {aw}: cancelled annotation skipped")
+                continue
+            annotator = _annotator(ann.get("completed_by"))
+            results = ann.get("result", [])
+            if not isinstance(results, list):
+                problems.append(Problem(where, None, f"{aw}.result", "must be a list"))
+                continue
+            for r, res in enumerate(results):
+                rw = f"{aw}.result[{r}]"
+                if not isinstance(res, dict):
+                    problems.append(Problem(where, None, rw, "must be an object"))
+                    continue
+                if res.get("type") != "labels":
+                    notices.append(f"{where}, {rw}: result of type {res.get('type')!r} skipped (only span labels are coded)")
+                    continue
+                value = res.get("value")
+                if not isinstance(value, dict):
+                    problems.append(Problem(where, None, f"{rw}.value", "missing"))
+                    continue
+                missing = [k for k in ("start", "end", "labels") if k not in value]
+                if missing:
+                    problems.append(Problem(where, None, f"{rw}.value", f"missing {', '.join(missing)}"))
+                    continue
+                labels = value["labels"]
+                if not isinstance(labels, list):
+                    problems.append(Problem(where, None, f"{rw}.value.labels", "must be a list of label names"))
+                    continue
+                quote = value.get("text")
+                if not isinstance(quote, str):
+                    s, e = value["start"], value["end"]
+                    quote = text[s:e] if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text) else None
+                if res.get("origin") == "prediction":
+                    notices.append(f"{where}, {rw}: a model prediction the annotator accepted unchanged "
+                                   "(origin 'prediction'); imported as the annotator's")
+                meta = res.get("meta") if isinstance(res.get("meta"), dict) else {}
+                note_parts = meta.get("text") or []
+                note = "\n".join(map(str, note_parts)) if isinstance(note_parts, list) else str(note_parts)
+                out.append(Candidate(
+                    file=where, line=None, where=rw, start=value["start"], end=value["end"], quote=quote,
+                    text=text, document=document, labels=list(labels), annotator=annotator,
+                    id=res.get("id") if isinstance(res.get("id"), str) else None, note=note,
+                    created=ann.get("created_at") if isinstance(ann.get("created_at"), str) else None,
+                ))
+    return out, problems, notices
+
+
+def write(records: "list[dict]", documents: dict, path: "str | Path") -> int:
+    """Write records as a Label Studio task list; returns the number of spans."""
+    by_doc: dict[str, dict[str, list[dict]]] = {}
+    for rec in records:
+        by_doc.setdefault(rec["document_id"], {}).setdefault(rec["annotator"], []).append(rec)
+    annotators = sorted({rec["annotator"] for rec in records})
+    user_ids = {name: i + 1 for i, name in enumerate(annotators)}
+    tasks = []
+    count = 0
+    ann_id = 0
+    for t, doc_id in enumerate(sorted(by_doc), start=1):
+        doc = documents[doc_id]
+        anns = []
+        for annotator in sorted(by_doc[doc_id]):
+            recs = sorted(by_doc[doc_id][annotator], key=lambda r: (r["start"], r["end"], r["id"]))
+            ann_id += 1
+            results = []
+            for r in recs:
+                res = {"id": r["id"], "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual",
+                       "value": {"start": r["start"], "end": r["end"], "text": r["quote"],
+                                 "labels": native_tags(r, doc.summit_id)}}
+                if r.get("note"):
+                    res["meta"] = {"text": [r["note"]]}
+                results.append(res)
+            count += len(results)
+            anns.append({
+                "id": ann_id,
+                "completed_by": {"id": user_ids[annotator], "email": f"{annotator}@{_EXPORT_DOMAIN}",
+                                 "first_name": annotator, "last_name": ""},
+                "was_cancelled": False, "ground_truth": False,
+                "created_at": min((r.get("created") or "") for r in recs) or None,
+                "result": results,
+            })
+        tasks.append({"id": t, "data": {"text": doc.text, "document_id": doc_id, "title": doc.title},
+                      "annotations": anns, "predictions": []})
+    atomic_write_text(path, json.dumps(tasks, ensure_ascii=False, indent=2) + "\n")
+    return count

@@ -1,0 +1,147 @@
+"""The balance explorer: controls for actor, target, evidence, weight and annotator set
+that redraw the balance tables and charts live.
+
+A view only: every number comes from :func:`toolkit.balance.balance_table`, and
+every chart from :mod:`toolkit.charts`; the callbacks just read the controls
+and call :meth:`Explorer.update`. Charts are offline ``alt.JupyterChart``
+widgets (see :mod:`toolkit.display`), so the explorer works in JupyterLab and
+Voila with no network. Table cells are HTML-escaped by pandas.
+
+>>> from toolkit.widgets.explorer import Explorer          # doctest: +SKIP
+>>> ex = Explorer(toolkit.load_ledger(sets=None)); ex       # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pandas as pd
+
+from ..balance import WEIGHTS, balance_table
+from ..charts import agenda_chart, balance_chart, heatmap_chart, issue_groups, shift_chart
+
+__all__ = ["Explorer", "EXPLORER_CLASS"]
+
+#: CSS class on the explorer's outer box (browser tests find it by this).
+EXPLORER_CLASS = "sl-explorer"
+#: Choices of the evidence control.
+EvidenceChoice = Literal["both", "span", "brief"]
+
+
+def _options(values) -> list[str]:
+    return sorted({str(v) for v in values if v is not None and not (isinstance(v, float) and pd.isna(v))})
+
+
+class Explorer:
+    """Interactive filters over a ledger, with live tables and charts.
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+        A ledger (:func:`toolkit.ledger.load_ledger`), e.g. with every set and
+        the briefs.
+    summits : dict or DataFrame, optional
+        Summits to list (see :func:`toolkit.balance.balance_table`).
+    n_boot : int, default 1000
+        Bootstrap resamples for the intervals.
+    seed : int, default 0
+        Bootstrap seed.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The whole view (also shown when the explorer is the last value of a cell).
+    summit_table, issue_table : pandas.DataFrame
+        The tables currently shown.
+    """
+
+    def __init__(self, ledger: pd.DataFrame, *, summits=None, n_boot: int = 1000, seed: int = 0) -> None:
+        import ipywidgets as W
+
+        from ..display import enable_offline
+
+        enable_offline()
+        self.ledger = ledger
+        self.summits = summits
+        self.n_boot = n_boot
+        self.seed = seed
+        spans = ledger[ledger["evidence"] == "span"]
+        self.actor = W.SelectMultiple(options=_options(ledger["actor"]), description="Actor", rows=6)
+        self.target = W.SelectMultiple(options=_options(ledger["target"]), description="Target", rows=6)
+        self.sets = W.SelectMultiple(options=_options(spans["set"]), description="Sets", rows=4,
+                                     value=tuple(_options(spans["set"])))
+        self.annotators = W.SelectMultiple(options=_options(spans["annotator"]), description="Annotators", rows=4,
+                                           value=tuple(_options(spans["annotator"])))
+        self.evidence = W.ToggleButtons(options=[("Spans + briefs", "both"), ("Spans", "span"), ("Briefs", "brief")],
+                                        value="both", description="Evidence")
+        self.weight = W.ToggleButtons(options=list(WEIGHTS), value="count", description="Weight")
+        self.status = W.HTML()
+        self.table_view = W.HTML()
+        self._charts: dict[str, Any] = {}
+        for control in (self.actor, self.target, self.sets, self.annotators, self.evidence, self.weight):
+            control.observe(self._on_change, names="value")
+        self.summit_table = pd.DataFrame()
+        self.issue_table = pd.DataFrame()
+        self.update()
+        import altair as alt
+
+        self._charts = {name: alt.JupyterChart(chart) for name, chart in self.charts().items()}
+        for name, view in self._charts.items():
+            view.add_class(f"sl-explorer-{name}")
+        filters = W.HBox([self.actor, self.target, self.sets, self.annotators])
+        self.widget = W.VBox([filters, self.evidence, self.weight, self.status, self.table_view,
+                              *self._charts.values()])
+        self.widget.add_class(EXPLORER_CLASS)
+
+    # --- state -------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """The current choices, as plain data (empty actor/target = all)."""
+        return {
+            "actor": list(self.actor.value), "target": list(self.target.value),
+            "sets": list(self.sets.value), "annotators": list(self.annotators.value),
+            "evidence": self.evidence.value, "weight": self.weight.value,
+        }
+
+    def filters(self) -> dict[str, Any]:
+        """The keyword arguments passed to :func:`toolkit.balance.balance_table`."""
+        s = self.state()
+        return {
+            "actor": s["actor"] or None, "target": s["target"] or None,
+            "sets": s["sets"], "annotators": s["annotators"],
+            "evidence": None if s["evidence"] == "both" else s["evidence"],
+            "weight": s["weight"], "summits": self.summits, "n_boot": self.n_boot, "seed": self.seed,
+        }
+
+    def charts(self) -> dict[str, Any]:
+        """The four charts for the current tables (altair charts)."""
+        groups = issue_groups(self.issue_table)
+        return {
+            "balance": balance_chart(self.summit_table),
+            "heatmap": heatmap_chart(self.issue_table),
+            "shift": shift_chart(self.issue_table, groups=groups),
+            "agenda": agenda_chart(self.issue_table, groups=groups),
+        }
+
+    # --- redraw ------------------------------------------------------------
+    def update(self) -> None:
+        """Recompute the tables from the controls and redraw everything."""
+        kwargs = self.filters()
+        self.summit_table = balance_table(self.ledger, by="summit", **kwargs)
+        self.issue_table = balance_table(self.ledger, by="issue", **kwargs)
+        n_rows = int(self.summit_table["n"].sum())
+        thin = int((self.issue_table["thin"] & (self.issue_table["n"] > 0)).sum())
+        self.status.value = (f"<b>{n_rows}</b> rows selected; {thin} non-empty summit &times; issue cells are thin "
+                             f"(fewer than 3 rows).")
+        shown = self.summit_table[["summit_label", "summit_format", "n", "goodwill", "grievance", "balance",
+                                   "ci_low", "ci_high", "thin", "shift"]]
+        self.table_view.value = shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:.2f}",
+                                              na_rep="–", classes="sl-table")
+        if self._charts:
+            for name, chart in self.charts().items():
+                self._charts[name].chart = chart
+
+    def _on_change(self, change) -> None:
+        self.update()
+
+    # --- display -----------------------------------------------------------
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.widget._repr_mimebundle_(include=include, exclude=exclude)
