@@ -243,3 +243,15 @@ def test_summarize_reference_counts(data_root, codebook, documents, summits):
     top = table.iloc[0]
     assert (top["issue"], top["grievance"], top["goodwill"], top["total"]) == ("relations-dialogue", 2, 5, 7)
     assert summarize([]).empty
+
+
+def test_cached_layer_matches_a_fresh_replay_even_with_another_writer(session, store, seed, codebook, summits):
+    code(session, 126, 188, stance="goodwill", actor="US", target="Russia", intensity=2)
+    # a second session of the same annotator (another tab) writes behind our back
+    other = AnnotationSession(seed, codebook, store, "alice", summits)
+    code(other, 242, 256, actor="US-Russia", target="US-Russia")
+    code(session, 300, 330, stance="grievance", actor="US", target="Russia", intensity=1, issue="syria")
+    fresh = {a["id"]: a for a in store.annotations("alice")}
+    assert {a["id"]: a for a in session.annotations()} == fresh
+    assert len(fresh) == 3
+    assert session.ids_at(243) == tuple(a["id"] for a in fresh.values() if a["start"] == 242)

@@ -46,15 +46,16 @@ def test_select_click_codes_save_then_highlight_and_undo(widget, store, seed):
     rec = log[0]
     assert (rec["start"], rec["end"], rec["quote"], rec["origin"]) == (a, a + 14, "cyber security", "suggested")
     assert "Saved" in widget.message.value
-    hl = [r for r in widget.view.runs if r["ids"]]
-    assert [(r["s"], r["e"], r["stance"]) for r in hl] == [(a, a + 14, "grievance")]
+    hl = [r for r in widget.view.runs if r["n"]]
+    assert [(r["s"], r["e"], r["stance"], r["n"]) for r in hl] == [(a, a + 14, "grievance", 1)]
     assert widget.progress.value.startswith("1 of ")
     # click the highlight: it opens for editing
-    widget._on_view_msg(widget.view, {"type": "click", "ids": [rec["id"]]}, [])
-    assert widget.view.selected_id == rec["id"] and not widget.delete_button.disabled
+    widget._on_view_msg(widget.view, {"type": "click", "at": a + 3}, [])
+    assert widget.session.draft.editing == rec["id"] and not widget.delete_button.disabled
+    assert [r["sel"] for r in widget.view.runs if r["n"]] == [True]
     widget.undo_button.click()
     assert [o["op"] for o in ops(store)] == ["upsert", "delete"]
-    assert [r for r in widget.view.runs if r["ids"]] == []
+    assert [r for r in widget.view.runs if r["n"]] == []
 
 
 def test_keyboard_shortcuts_pick_stance_and_issue_and_save(widget, store, seed):
@@ -85,6 +86,8 @@ def test_invalid_actions_show_a_message_and_write_nothing(widget, store, seed):
     widget.start_button.click()
     assert "not allowed" in widget.message.value
     assert ops(store) == [] and not store.root.exists()
+    widget.stance.value = "grievance"  # a valid action clears the error
+    assert widget.message.value == ""
 
 
 def test_text_from_data_is_escaped(tmp_path, codebook, summits):
@@ -105,7 +108,7 @@ def test_text_from_data_is_escaped(tmp_path, codebook, summits):
     assert rec["note"] == "<script>alert(3)</script>"  # stored as typed
     bob = Annotator(doc, cb, store, annotator="bob", summits=summits)
     bob.layer.value = "*"
-    bob._on_view_msg(bob.view, {"type": "click", "ids": [rec["id"]]}, [])
+    bob._on_view_msg(bob.view, {"type": "click", "at": 5}, [])
     assert "read-only" in bob.message.value
     assert "<script>" not in bob.message.value and "&lt;script&gt;alert(3)" in bob.message.value
     # codebook labels go to ToggleButtons/Dropdown labels, which the front-end renders as text

@@ -17,13 +17,14 @@ emoji is one code point but two units); :func:`utf16_to_codepoint` and
 from __future__ import annotations
 
 import bisect
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
-from .annotation import check_annotator, make_annotation, validate_record
+from .annotation import FIELDS, check_annotator, make_annotation, validate_record
 from .corpus import Document, segment
 from .errors import Problem, StoreError, ValidationError
 from .suggest import KeywordIndex, Suggestion
@@ -159,8 +160,10 @@ class Run:
     ids: tuple[str, ...] = ()
     stance: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {"s": self.start16, "e": self.end16, "ids": list(self.ids), "stance": self.stance}
+    def to_json(self, selected: str | None = None) -> dict[str, Any]:
+        """What the browser gets: offsets, stance, how many annotations, whether ``selected`` is one."""
+        return {"s": self.start16, "e": self.end16, "n": len(self.ids), "stance": self.stance,
+                "sel": bool(selected) and selected in self.ids}
 
 
 def _err(field: str | None, message: str, file: str = "<annotator>") -> ValidationError:
@@ -206,6 +209,8 @@ class AnnotationSession:
         self._keywords = KeywordIndex(codebook)
         self._table = _utf16_table(document.text)
         self._cache: dict[str, _Cached] = {}
+        self._runs_cache: dict[str, tuple[tuple, list[Run]]] = {}
+        self._progress_cache: tuple[tuple, Progress] | None = None
         self.annotator: str | None = None
         self.draft = Draft()
         if annotator is not None:
@@ -236,10 +241,11 @@ class AnnotationSession:
     @property
     def length16(self) -> int:
         """Length of the text in UTF-16 code units."""
-        return codepoint_to_utf16(self.document.text, len(self.document.text), self._table)
+        return self.to_utf16(len(self.document.text))
 
     def to_utf16(self, offset: int) -> int:
-        return codepoint_to_utf16(self.document.text, offset, self._table)
+        """UTF-16 offset of code-point ``offset`` in this document."""
+        return offset if self._table is None else self._table[offset]
 
     def select_utf16(self, start16: "int | None", end16: "int | None") -> Draft:
         """Select from browser offsets (UTF-16 code units); see :meth:`select`.
@@ -255,6 +261,8 @@ class AnnotationSession:
         if start16 < 0 or end16 > self.length16:
             raise _err("span", f"the selection [{start16}, {end16}) crosses the document boundary "
                                f"(the text has {self.length16} UTF-16 units); select inside the text only")
+        if self._table is None:  # every character is one UTF-16 unit
+            return self.select(start16, end16)
         text = self.document.text
         return self.select(utf16_to_codepoint(text, start16, "start", self._table),
                            utf16_to_codepoint(text, end16, "end", self._table))
@@ -418,7 +426,9 @@ class AnnotationSession:
             The operation as written.
         """
         rec = self.build_record()
+        before = self._signature(self.annotator)
         op = self.store.upsert(rec)
+        self._applied(self.annotator, before, op)
         self.draft = Draft()
         return op
 
@@ -468,17 +478,38 @@ class AnnotationSession:
             names.add(self.annotator)
         return sorted(names)
 
-    def _read(self, name: str) -> _Cached:
-        """Live annotations of ``name`` on this document; re-read only when the log changed."""
+    def _signature(self, name: str) -> tuple[int, int] | None:
         path: Path = self.store.log_path(name)
         try:
             st = path.stat()
-            sig = (st.st_size, st.st_mtime_ns)
         except FileNotFoundError:
-            sig = None
+            return None
         except OSError as exc:
             raise StoreError(f"{path}: cannot read the log ({exc.strerror or exc}); nothing was written — "
                              "check that the annotation set's folder exists and is a folder") from None
+        return (st.st_size, st.st_mtime_ns)
+
+    def _applied(self, name: str, before: tuple[int, int] | None, op: dict) -> None:
+        """Fold our own just-written upsert into the cache instead of replaying the whole log.
+
+        Only when the cache was current before the write and the log grew by
+        exactly our line (nobody else appended); otherwise the next read replays.
+        """
+        cached = self._cache.get(name)
+        if cached is None or cached.signature != before or op.get("op") != "upsert":
+            return
+        line = json.dumps(op, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+        after = self._signature(name)
+        if after is None or after[0] != (before[0] if before else 0) + len(line.encode("utf-8")):
+            return
+        if op["document_id"] == self.document.id:
+            rec = {k: op[k] for k in FIELDS if k in op}
+            cached.annotations[rec["id"]] = rec
+        cached.signature = after
+
+    def _read(self, name: str) -> _Cached:
+        """Live annotations of ``name`` on this document; re-read only when the log changed."""
+        sig = self._signature(name)
         cached = self._cache.get(name)
         if cached is not None and cached.signature == sig:
             return cached
@@ -535,7 +566,11 @@ class AnnotationSession:
 
     def progress(self) -> Progress:
         """Sentences overlapped by at least one of the current annotator's annotations."""
-        anns = sorted((a["start"], a["end"]) for a in self._own().values())
+        own = self._own()
+        key = (self.annotator, self._cache[self.annotator].signature if self.annotator else None, len(own))
+        if self._progress_cache is not None and self._progress_cache[0] == key:
+            return self._progress_cache[1]
+        anns = sorted((a["start"], a["end"]) for a in own.values())
         starts = [a for a, _ in anns]
         reach: list[int] = []  # reach[i] = furthest end among the i+1 earliest-starting annotations
         for _, e in anns:
@@ -545,7 +580,9 @@ class AnnotationSession:
             hi = bisect.bisect_left(starts, s.end)  # annotations starting before the sentence ends
             if hi and reach[hi - 1] > s.start:
                 coded += 1
-        return Progress(coded, len(self.segments))
+        result = Progress(coded, len(self.segments))
+        self._progress_cache = (key, result)
+        return result
 
     def runs(self, layer: str | None = None) -> list[Run]:
         """Split the text into runs covered by the same annotations of ``layer``.
@@ -556,6 +593,24 @@ class AnnotationSession:
             Contiguous, covering the whole text in order; one run per stretch
             with a constant set of covering annotations.
         """
+        if layer is None:
+            layer = self.annotator
+        names = (self.layers() if layer == ALL_LAYERS else [layer]) if layer else []
+        key = tuple((n, self._read(n).signature) for n in names)
+        hit = self._runs_cache.get(layer or "")
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        out = self._compute_runs(layer)
+        self._runs_cache[layer or ""] = (key, out)
+        return out
+
+    def ids_at(self, offset16: int, layer: str | None = None) -> tuple[str, ...]:
+        """Annotations of ``layer`` covering UTF-16 offset ``offset16`` (what a click on a highlight hits)."""
+        runs = self.runs(layer)
+        i = bisect.bisect_right([r.start16 for r in runs], offset16) - 1
+        return runs[i].ids if 0 <= i < len(runs) and offset16 < runs[i].end16 else ()
+
+    def _compute_runs(self, layer: str | None) -> list[Run]:
         text = self.document.text
         anns = [a for a in self.annotations(layer) if a.get("status", "anchored") == "anchored"
                 and 0 <= a["start"] < a["end"] <= len(text)]

@@ -2,15 +2,18 @@
 
 Every test in this folder is marked ``browser`` automatically. The harness uses
 Debian's Chromium (``/usr/bin/chromium``, installed by ``make browser`` or
-``.ci/run``) through the Python ``playwright`` package; it never runs
-``playwright install``. When Chromium is missing the tests are **skipped** with
-a clear reason, except when the environment variable ``CI`` is set (to anything
-but ``""``, ``0`` or ``false``): then they **fail**.
+``.ci/run``; ``SUMMIT_LEDGER_CHROMIUM`` names another binary) through the
+Python ``playwright`` package; it never runs ``playwright install``. When
+Chromium is missing the tests are **skipped** with a clear reason, except when
+the environment variable ``CI`` is set (to anything but ``""``, ``0`` or
+``false``): then they **fail**.
 
 Servers run on free localhost ports with their own temporary
 ``JUPYTER_CONFIG_DIR``, ``JUPYTER_DATA_DIR``, ``JUPYTER_RUNTIME_DIR`` and
 ``IPYTHONDIR`` (the venv's ``share/jupyter`` stays on the data path, so the
-widget extensions are found); each is stopped by its own PID (process group) at teardown.
+widget extensions are found). Lab also gets its own ``JUPYTERLAB_SETTINGS_DIR``
+with the "Jupyter news?" toast switched off, so it covers nothing. Each server
+is stopped by its own PID (its process group) at teardown.
 
 Fixtures (names are stable; other test modules rely on them)
 ------------------------------------------------------------
@@ -20,8 +23,8 @@ browser : playwright Browser (session)
     Headless Chromium launched with the flags from ``notes/jupyter-stack.md``.
 page_log : PageLog (function)
     What the page did: ``dialogs`` (messages of alert/confirm/prompt, all
-    dismissed; Lab's beforeunload prompt is accepted and not recorded), ``console_errors``, ``page_errors`` and ``external_requests``
-    (any request to a host other than 127.0.0.1/localhost; Chromium's host
+    dismissed; Lab's beforeunload prompt is accepted and not recorded),
+    ``console_errors``, ``page_errors`` and ``external_requests`` (any request to a host other than 127.0.0.1/localhost; Chromium's host
     resolver maps every other name to nowhere, so such requests fail and a
     page that needs a CDN fails visibly). ``page_log.unexpected_external()``
     leaves out the Font Awesome stylesheets that Voila's own template links.

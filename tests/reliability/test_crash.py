@@ -81,7 +81,7 @@ def run_and_kill(root: Path, seed: int, count: int, max_acks: int) -> tuple[list
     rng = random.Random(seed)
     kill_after = rng.randint(0, max_acks)
     jitter = rng.uniform(0, 0.003)
-    ack_file = root.with_name(root.name + f".acks-{seed}")
+    ack_file = root / f"acks-{seed}.txt"  # inside the scratch folder, so it is always cleaned up
     id_bytes = len(f"{NAME}-000000\n")
     with open(ack_file, "wb") as out:
         proc = start_writer(root, count, stdout=out)
@@ -91,9 +91,7 @@ def run_and_kill(root: Path, seed: int, count: int, max_acks: int) -> tuple[list
         proc.send_signal(signal.SIGKILL)
         _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err, err.decode("utf-8", "replace")
-    raw = ack_file.read_bytes()
-    ack_file.unlink()
-    return acknowledged(raw), proc.returncode
+    return acknowledged(ack_file.read_bytes()), proc.returncode
 
 
 def check_log(root: Path, acked: list[str], count: int) -> None:

@@ -42,17 +42,15 @@ function render({ model, el }) {
   function draw() {
     const text = model.get("text");
     const runs = model.get("runs");
-    const selected = model.get("selected_id");
     const frag = document.createDocumentFragment();
     for (const r of runs) {
       const span = document.createElement("span");
       span.className = "sl-run";
       span.dataset.start = String(r.s);
-      if (r.ids.length) {
+      if (r.n) {
         span.classList.add("sl-hl", "sl-" + r.stance);
-        span.dataset.ids = r.ids.join(" ");
-        span.title = r.ids.length + " annotation" + (r.ids.length > 1 ? "s" : "") + ": click to open";
-        if (selected && r.ids.includes(selected)) span.classList.add("sl-selected");
+        span.title = r.n + " annotation" + (r.n > 1 ? "s" : "") + ": click to open";
+        if (r.sel) span.classList.add("sl-selected");
       }
       if (r.mark) span.classList.add("sl-draft");
       span.textContent = text.slice(r.s, r.e);
@@ -69,8 +67,8 @@ function render({ model, el }) {
     if (!touches) return;
     if (sel.isCollapsed) {
       const run = runOf(box, ev.target);
-      if (run && run.dataset.ids) {
-        model.send({ type: "click", ids: run.dataset.ids.split(" ") });
+      if (run && run.classList.contains("sl-hl")) {
+        model.send({ type: "click", at: Number(run.dataset.start) });
       }
       return;
     }
@@ -92,7 +90,6 @@ function render({ model, el }) {
   document.addEventListener("mouseup", onMouseUp);
   model.on("change:text", draw);
   model.on("change:runs", draw);
-  model.on("change:selected_id", draw);
   draw();
   return () => {
     document.removeEventListener("mouseup", onMouseUp);

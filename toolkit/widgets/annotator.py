@@ -41,16 +41,16 @@ class ArticleView(anywidget.AnyWidget):
     text : str
         The document text (the browser slices it by UTF-16 offsets).
     runs : list of dict
-        ``{"s", "e", "ids", "stance", "mark"}`` per run (see :meth:`AnnotationSession.runs`).
-    selected_id : str
-        The annotation being edited, outlined.
+        ``{"s", "e", "n", "stance", "sel", "mark"}`` per run: UTF-16 offsets,
+        number of annotations, stance, whether the annotation being edited
+        covers it, whether the pending selection does (see
+        :meth:`AnnotationSession.runs`).
     """
 
     _esm = _STATIC / "annotator.js"
     _css = _STATIC / "annotator.css"
     text = traitlets.Unicode("").tag(sync=True)
-    runs = traitlets.List(traitlets.Dict()).tag(sync=True)
-    selected_id = traitlets.Unicode("").tag(sync=True)
+    runs = traitlets.List().tag(sync=True)
 
 
 def _esc(value: object) -> str:
@@ -93,6 +93,8 @@ class Annotator(w.VBox):
         self.session = AnnotationSession(first, codebook, store, None, summits)
         self._syncing = False
         self._pick_ids: list[str] = []
+        self._runs_key: tuple = ()
+        self._error_shown = False
         self._build()
         super().__init__(children=self._layout())
         self.add_class("sl-annotator")
@@ -128,7 +130,7 @@ class Annotator(w.VBox):
         self.selection.add_class("sl-selection")
         self.pick = w.Dropdown(description="Overlap", layout=w.Layout(display="none", width="44em"))
         self.pick.add_class("sl-pick")
-        self.suggestions = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.suggestions = w.HBox(layout=w.Layout(flex_flow="row wrap", min_height="2.5em"))
         self.suggestions.add_class("sl-suggestions")
         keys = {v: k for k, v in STANCE_KEYS.items()}
         self.stance = w.ToggleButtons(options=[(f"{cb.stance_labels.get(s, s)} [{keys.get(s, '')}]", s)
@@ -153,7 +155,8 @@ class Annotator(w.VBox):
         self.intensity.add_class("sl-intensity")
         self.summit = w.Dropdown(description="Summit", layout=w.Layout(width="36em"))
         self.summit.add_class("sl-summit")
-        self.note = w.Textarea(placeholder="note (optional)", description="Note", layout=w.Layout(width="44em"))
+        self.note = w.Textarea(placeholder="note (optional)", description="Note", layout=w.Layout(width="44em"),
+                               continuous_update=False)
         self.note.add_class("sl-note")
         self.save_button = w.Button(description="Save [Enter]", button_style="success")
         self.save_button.add_class("sl-save")
@@ -210,12 +213,17 @@ class Annotator(w.VBox):
             msg = fn() if fn is not None else None
         except SummitLedgerError as exc:
             self._show(str(exc), error=True)
+        except OSError as exc:  # outside the store's own checks: still a message, not a traceback
+            self._show(f"cannot read or write a file: {exc}", error=True)
         else:
             if msg is not None:
                 self._show(msg)
+            elif self._error_shown:  # the problem was fixed: clear the error
+                self._show("")
         self.redraw()
 
     def _show(self, text: str, error: bool = False) -> None:
+        self._error_shown = error
         css = "sl-message-error" if error else "sl-message-ok"
         self.message.value = f'<span class="{css}">{_esc(text)}</span>' if text else ""
 
@@ -246,7 +254,7 @@ class Annotator(w.VBox):
         def observe(change: dict) -> None:
             if self._syncing:
                 return
-            self._act(lambda: (self.session.set_code(name, change["new"]), None)[1])
+            self._act(_quietly(self.session.set_code, name, change["new"]))
         return observe
 
     def _on_document(self, change: dict) -> None:
@@ -256,6 +264,7 @@ class Annotator(w.VBox):
         who = self.session.annotator
         self.session = AnnotationSession(doc, self.codebook, self.store, who, self.summits)
         self.view.text = doc.text
+        self._runs_key = ()
         self._fill_summits()
         self._act(None)
 
@@ -279,9 +288,9 @@ class Annotator(w.VBox):
     def handle_key(self, key: str) -> None:
         """Keyboard shortcuts (forwarded from the article view)."""
         if key in STANCE_KEYS:
-            self._act(lambda: (self.session.set_code("stance", STANCE_KEYS[key]), None)[1])
+            self._act(_quietly(self.session.set_code, "stance", STANCE_KEYS[key]))
         elif key in self.issue_keys:
-            self._act(lambda: (self.session.set_code("issue", self.issue_keys[key]), None)[1])
+            self._act(_quietly(self.session.set_code, "issue", self.issue_keys[key]))
         elif key == "Enter":
             self._act(self._save)
         elif key == "Escape":
@@ -293,9 +302,10 @@ class Annotator(w.VBox):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "select":
             self._pick_ids = []
-            self._act(lambda: (self.session.select_utf16(content.get("start"), content.get("end")), None)[1])
+            self._act(_quietly(self.session.select_utf16, content.get("start"), content.get("end")))
         elif kind == "click":
-            ids = [i for i in content.get("ids", []) if isinstance(i, str)]
+            at = content.get("at")
+            ids = list(self.session.ids_at(at, self._layer_name())) if isinstance(at, int) else []
             self._pick_ids = ids
             if ids:
                 self._act(lambda: self._open(ids[0]))
@@ -322,11 +332,14 @@ class Annotator(w.VBox):
                 self.layer.value = value
             layer = self._layer_name()
             mark = (d.start, d.end) if d.has_span else None
-            runs = [{**r.to_json(), "mark": False} for r in s.runs(layer)]
-            if mark:
-                runs = _split_marked(runs, s.to_utf16(mark[0]), s.to_utf16(mark[1]))
-            self.view.runs = runs
-            self.view.selected_id = d.editing or ""
+            base = s.runs(layer)
+            key = (id(base), mark, d.editing)
+            if key != self._runs_key:  # send the runs only when they changed
+                runs = [{**r.to_json(d.editing), "mark": False} for r in base]
+                if mark:
+                    runs = _split_marked(runs, s.to_utf16(mark[0]), s.to_utf16(mark[1]))
+                self.view.runs = runs
+                self._runs_key = key
             self.progress.value = str(s.progress()) if s.annotator else "type your name and press Start"
             # selection line and suggestions
             if d.has_span:
@@ -342,7 +355,7 @@ class Annotator(w.VBox):
                              button_style="info" if d.issue == sug.issue else "",
                              layout=w.Layout(width="auto"))
                 b.add_class("sl-suggestion")
-                b.on_click(lambda _, i=sug.issue: self._act(lambda: (self.session.accept_suggestion(i), None)[1]))
+                b.on_click(lambda _, i=sug.issue: self._act(_quietly(self.session.accept_suggestion, i)))
                 buttons.append(b)
             head = w.Label("Suggested from keywords:", layout=w.Layout(width="auto", margin="0 0.5em 0 0"))
             self.suggestions.children = ([head] + buttons) if buttons else []
@@ -373,6 +386,13 @@ class Annotator(w.VBox):
                 b.disabled = not can
         finally:
             self._syncing = False
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
+    """An action that calls ``fn(*args)`` and has no message of its own."""
+    def run() -> None:
+        fn(*args)
+    return run
 
 
 def _split_marked(runs: list[dict], a: int, b: int) -> list[dict]:
