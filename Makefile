@@ -2,6 +2,7 @@
 #   make lab      set up .venv and open the curated notebooks in JupyterLab
 #   make test     set up .venv with the test extras and run the whole suite
 #   make annotate serve the annotator as a Voila page (no code shown)
+#   make exercise serve the students' exercise notebook with Voila
 #   make bench    print the performance table (synthetic data, not committed)
 #   make browser  install Debian's Chromium for the real-browser tests (root)
 
@@ -11,7 +12,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 PYTEST_ARGS ?=
 
-.PHONY: lab test annotate bench browser validate figures clean-venv
+.PHONY: lab test annotate exercise bench browser validate figures clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -37,6 +38,10 @@ test: $(VENV)/.installed-test
 annotate: $(VENV)/.installed
 	@echo "Voila serves the annotator on http://localhost:$(PORT). Stop it with Ctrl-C."
 	$(BIN)/voila notebooks/01_annotate.ipynb --port=$(PORT) --Voila.ip=127.0.0.1
+
+exercise: $(VENV)/.installed
+	@echo "Voila serves the student exercise on http://localhost:$(PORT). Stop it with Ctrl-C."
+	$(BIN)/voila notebooks/teaching/student_exercise.ipynb --port=$(PORT) --Voila.ip=127.0.0.1
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

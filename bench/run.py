@@ -220,7 +220,7 @@ def bench_import(repeat: int) -> list[dict]:
 
 
 def bench_nbval() -> list[dict]:
-    nbs = sorted((REPO / "notebooks").glob("*.ipynb"))
+    nbs = sorted((REPO / "notebooks").rglob("*.ipynb"))
     if not nbs:
         return [row("nbval notebook suite", "no notebooks", None, None, "<= 60 s", None, "not available")]
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",

@@ -72,11 +72,12 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
         if col not in df.columns:
             df[col] = None
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
-    df["summit_date"] = pd.to_datetime(df["summit_id"].map(lambda s: summits[s].date if s in summits else None))
-    df["summit_label"] = df["summit_id"].map(lambda s: summits[s].label if s in summits else None)
-    df["summit_format"] = df["summit_id"].map(lambda s: summits[s].format if s in summits else None)
+    # Dict lookups (hashed in C), not Python lambdas: this runs once per row of a million-row ledger.
+    df["summit_date"] = pd.to_datetime(df["summit_id"].map({k: pd.Timestamp(v.date) for k, v in summits.items()}))
+    df["summit_label"] = df["summit_id"].map({k: v.label for k, v in summits.items()})
+    df["summit_format"] = df["summit_id"].map({k: v.format for k, v in summits.items()})
     df["summit_order"] = df["summit_id"].map(order).astype("Int64")
-    df["issue_label"] = df["issue"].map(lambda i: codebook.issues[i].label if i in codebook.issues else None)
+    df["issue_label"] = df["issue"].map({k: v.label for k, v in codebook.issues.items()})
     df["intensity"] = df["intensity"].astype("Int64")
     # The codebook's score of each (stance, intensity) pair; NaN where either is not in the codebook.
     score = np.full(len(df), np.nan)

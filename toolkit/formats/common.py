@@ -13,13 +13,14 @@ Anything else is reported and the span is not coded.
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import DataError
+from ..errors import DataError, Problem
 
 __all__ = ["Candidate", "SpanCheck", "Repair", "check_span", "utf16_to_codepoint", "clean_annotator",
            "normalise_fragment", "read_utf8", "ANNOTATION_ID", "DOCUMENT_URN", "ANNOTATION_URN"]
@@ -222,3 +223,11 @@ def read_utf8(path: "str | Path") -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError.at(path, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as "
                                              "UTF-8 and import it again") from None
+
+
+def read_json(path: "str | Path") -> tuple[Any, list[Problem]]:
+    """Parse a JSON import file; a syntax error comes back as one problem naming its line and column."""
+    try:
+        return json.loads(read_utf8(path)), []
+    except json.JSONDecodeError as exc:
+        return None, [Problem(str(path), exc.lineno, None, f"not valid JSON ({exc.msg} at column {exc.colno})")]

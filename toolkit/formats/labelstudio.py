@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .._io import atomic_write_text
 from ..errors import Problem
-from .common import Candidate, clean_annotator, read_utf8
+from .common import Candidate, clean_annotator, read_json
 from .labelmap import native_tags
 
 __all__ = ["read", "write"]
@@ -54,10 +54,9 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
     problems: list[Problem] = []
     notices: list[str] = []
     out: list[Candidate] = []
-    try:
-        tasks = json.loads(read_utf8(path))
-    except json.JSONDecodeError as exc:
-        return [], [Problem(where, exc.lineno, None, f"not valid JSON ({exc.msg} at column {exc.colno})")], []
+    tasks, bad = read_json(path)
+    if bad:
+        return [], bad, []
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):

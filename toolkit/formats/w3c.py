@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .._io import atomic_write_text, content_hash
 from ..errors import Problem
-from .common import ANNOTATION_URN, DOCUMENT_URN, Candidate, clean_annotator, read_utf8
+from .common import ANNOTATION_URN, DOCUMENT_URN, Candidate, clean_annotator, read_json
 from .labelmap import native_tags
 
 __all__ = ["read", "write"]
@@ -64,10 +64,9 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
     problems: list[Problem] = []
     notices: list[str] = []
     out: list[Candidate] = []
-    try:
-        obj = json.loads(read_utf8(path))
-    except json.JSONDecodeError as exc:
-        return [], [Problem(where, exc.lineno, None, f"not valid JSON ({exc.msg} at column {exc.colno})")], []
+    obj, bad = read_json(path)
+    if bad:
+        return [], bad, []
     found = _items(obj)
     if found is None:
         return [], [Problem(where, None, None, "expected an Annotation, a list of them, an AnnotationPage or an "
