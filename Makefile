@@ -11,6 +11,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 PYTEST_ARGS ?=
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test annotate exercise bench browser validate figures clean-venv
 
@@ -29,7 +31,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 lab: $(VENV)/.installed
 	@echo "JupyterLab is starting on notebooks/. Stop it with Ctrl-C (twice), or File > Shut Down in the Lab menu."
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
