@@ -25,7 +25,6 @@ Run alone: ``.venv/bin/python bench/bench_balance.py [--quick]``.
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -34,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _timing import median_time  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 N_SUMMITS = 200
 N_ISSUES = 20
@@ -66,15 +67,6 @@ def synthetic_ledger(n_rows: int, n_summits: int = N_SUMMITS, n_issues: int = N_
     })
 
 
-def _median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def _row(metric, size, ours, baseline, goal, met, note=""):
     return {"metric": metric, "size": size, "ours_s": ours, "baseline_s": baseline,
             "ratio": ours / baseline if ours is not None and baseline else None, "goal": goal, "met": met,
@@ -93,16 +85,16 @@ def run(quick: bool = False, repeat: int = 3) -> list[dict]:
     def baseline():
         return led.groupby(["summit_id", "issue", "stance"], sort=False)["intensity"].sum()
 
-    base = _median(baseline, repeat)
+    base = median_time(baseline, repeat)
     rows = []
-    ours = _median(lambda: balance_table(led, by="issue", weight="intensity", n_boot=0), repeat)
+    ours = median_time(lambda: balance_table(led, by="issue", weight="intensity", n_boot=0), repeat)
     rows.append(_row("balance table, summit x issue", size, ours, base, "ratio <= 2", ours / base <= 2,
                      "vs bare pandas groupby sum, same run"))
-    boot = _median(lambda: balance_table(led, by="issue", weight="intensity", n_boot=1000, seed=0), 1)
+    boot = median_time(lambda: balance_table(led, by="issue", weight="intensity", n_boot=1000, seed=0), 1)
     rows.append(_row("bootstrap 1000 resamples, rows", size, boot, base, "<= 5 s", boot <= 5,
                      f"{N_SUMMITS * N_ISSUES} cells; multinomial draws per cell"))
     led3 = synthetic_ledger(n, n_annotators=3)
-    boot3 = _median(lambda: balance_table(led3, by="issue", weight="intensity", n_boot=1000, seed=0), 1)
+    boot3 = median_time(lambda: balance_table(led3, by="issue", weight="intensity", n_boot=1000, seed=0), 1)
     rows.append(_row("bootstrap 1000 resamples, annotators", size + ", 3 annotators", boot3, base, "<= 5 s",
                      boot3 <= 5, "annotators resampled as clusters"))
     rows.append(_spec_size_row(n, quick))

@@ -48,6 +48,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from _timing import median_time  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 SEED_DOC = "2021-12-07-biden-putin-video-summit"
 ISSUES = ("ukraine-security", "nato-expansion", "sanctions", "cyber", "relations-dialogue", "strategic-stability")
 ACTORS = ("US", "Russia", "Ukraine", "NATO", "EU")
@@ -59,15 +61,6 @@ def row(metric: str, size: str, ours: float | None, baseline: float | None, goal
     ratio = ours / baseline if ours is not None and baseline else None
     return {"metric": metric, "size": size, "ours_s": ours, "baseline_s": baseline, "ratio": ratio, "goal": goal,
             "met": met, "note": note}
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 # ------------------------------------------------------------ synthetic data

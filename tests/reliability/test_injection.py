@@ -169,7 +169,7 @@ def test_feedback_html_escapes(poisoned):
 # ---------------------------------------------------------------- charts
 def test_chart_svg_exports_are_inert(poisoned):
     pytest.importorskip("vl_convert")
-    from toolkit.balance import balance_table, shift_table
+    from toolkit.balance import balance_table
     from toolkit.charts import all_charts
     from toolkit.display import to_svg
 

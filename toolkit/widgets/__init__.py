@@ -1,2 +1,5 @@
 """Jupyter widgets: views over the toolkit's plain-Python core (no logic of their own)."""
-from .explorer import Explorer  # noqa: E402,F401  (issue 4: balance explorer)
+from .annotator import Annotator
+from .explorer import Explorer
+
+__all__ = ["Annotator", "Explorer"]
