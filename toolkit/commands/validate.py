@@ -23,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in rep.problems:
             print(f"    {problem}")
             bad += 1
+        for warning in rep.warnings:
+            print(f"    warning: {warning}")
     files_bad = sum(not r.ok for r in reports)
     print(f"{len(reports)} files checked, {files_bad} with problems, {bad} problem{'s' * (bad != 1)} in all")
     return 1 if bad else 0
