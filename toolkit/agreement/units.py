@@ -44,7 +44,7 @@ import pandas as pd
 from .coefficients import AgreementError, alpha_from_codes, cohen_kappa_table
 
 __all__ = ["NONE", "BOTH", "STANCE_VALUES", "PairMetric", "UnitTable", "build_units", "unit_alpha",
-           "coded_units", "pairwise_matrix", "alpha_breakdown", "stance_codes"]
+           "coded_units", "intensity_codes", "pairwise_matrix", "alpha_breakdown", "stance_codes"]
 
 PairMetric = Literal["cohen", "alpha", "percent"]
 
@@ -249,10 +249,14 @@ def unit_alpha(units: UnitTable, what: Literal["stance", "intensity"] = "stance"
     if what == "stance":
         return alpha_from_codes(units.codes(), len(STANCE_VALUES), "nominal", source)
     if what == "intensity":
-        arr = units.intensity.to_numpy(dtype=float).T
-        codes = np.where(np.isnan(arr), -1, arr - 1).astype(np.int64)
-        return alpha_from_codes(codes, 3, "ordinal", source + " (intensity)")
+        return alpha_from_codes(intensity_codes(units), 3, "ordinal", source + " (intensity)")
     raise ValueError(f"what={what!r} unknown; use 'stance' or 'intensity'")
+
+
+def intensity_codes(units: UnitTable) -> np.ndarray:
+    """Intensity 1-3 as codes 0-2, shape (annotators, units); -1 where not coded."""
+    arr = units.intensity.to_numpy(dtype=float).T
+    return np.where(np.isnan(arr), -1, arr - 1).astype(np.int64)
 
 
 def coded_units(units: UnitTable) -> UnitTable:
