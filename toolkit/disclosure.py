@@ -156,6 +156,8 @@ def check_declaration(set_dir: "str | Path", annotators: "list[str] | None" = No
         raw = read_yaml(path)
     except DataError as exc:
         return None, list(exc.problems)
+    except ValueError as exc:  # the YAML loader turns an impossible date such as 2026-13-01 into a ValueError
+        return None, [Problem(str(path), None, "date", f"not a valid date: {exc}")]
     decl, problems = _parse(path, raw)
     if decl is not None and annotators is not None:
         missing = [a for a in annotators if a not in decl.coders]
