@@ -15,7 +15,8 @@ import pytest
 
 from toolkit.agreement import (EVENT_LINKING, available_variables, category_alpha, coincidence_table,
                                match_across_coders, reliability_report, variable_codes, variable_reliability)
-from toolkit.disclosure import check_declaration, describe_coder, load_declaration
+from toolkit.disclosure import (check_declaration, declarations_frame, describe_coder, find_declarations,
+                                load_declaration)
 from toolkit.errors import DataError
 from toolkit.teaching import load_reference
 
@@ -126,18 +127,18 @@ def test_optional_codebook_2_fields_and_event_linking_are_measured_when_present(
 
 
 def test_shipped_sets_report(data_root, documents, codebook):
-    from toolkit.commands.agreement import declarations_for
-
     ann = data_root / "annotations"
     recs = load_reference("reference", data=data_root)
     for name in ("coder-a", "coder-b"):
         recs += load_reference(str(ann / "independent" / f"{name}.jsonl"), data=data_root)
-    decl = declarations_for([ann / "reference", ann / "independent"])
+    decl = find_declarations([ann / "reference", ann / "independent"])
     rep = reliability_report(recs, documents, list(codebook.issues), declarations=decl, n_boot=1000)
     assert rep.n_units_all == 360 and rep.n_units_coded == 19
     assert rep.stance_all.status == rep.stance_coded.status == "no-disagreement"
     assert [r["quote"] for r in rep.matched.unmatched] == ["President Putin’s initiative on ensuring security"]
     assert all(describe_coder(decl[c]).startswith("model:") for c in rep.coders)
+    frame = declarations_frame(decl, rep.coders + ["student-x"])
+    assert frame.loc["coder-a", "kind"] == "model" and frame.loc["student-x", "kind"] == "not declared"
 
 
 def test_shipped_declarations_say_no_person_coded(data_root):

@@ -25,13 +25,13 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Iterable, Literal, Mapping, get_args
 
 from ._io import read_yaml
 from .errors import DataError, Problem
 
 __all__ = ["CoderKind", "CODER_KINDS", "FILE_NAME", "CoderDeclaration", "SetDeclaration", "load_declaration",
-           "check_declaration", "describe_coder"]
+           "check_declaration", "describe_coder", "find_declarations", "declarations_frame"]
 
 CoderKind = Literal["person", "model", "model-assisted", "rule"]
 CODER_KINDS: tuple[str, ...] = get_args(CoderKind)
@@ -188,3 +188,41 @@ def describe_coder(decl: "CoderDeclaration | None") -> str:
     seen = "saw the reference" if decl.saw_reference else "did not see the reference"
     return (f"{decl.kind}: {decl.who}; trained on {decl.training}; codebook {decl.codebook_version}; {seen}; "
             f"coded {decl.date}")
+
+
+def find_declarations(sources: "Iterable[str | Path]") -> dict[str, CoderDeclaration]:
+    """Every coder declared in a ``set.yaml`` at or below the given folders (or beside a given file).
+
+    Raises
+    ------
+    DataError
+        A ``set.yaml`` found is invalid.
+    """
+    found: dict[str, CoderDeclaration] = {}
+    folders: list[Path] = []
+    for src in map(Path, sources):
+        if src.is_file():
+            folders.append(src.parent)
+        elif src.is_dir():
+            folders += sorted({p.parent for p in src.rglob(FILE_NAME)})
+    for folder in folders:
+        decl = load_declaration(folder)
+        if decl is not None:
+            for name, coder in decl.coders.items():
+                found.setdefault(name, coder)
+    return found
+
+
+def declarations_frame(declarations: "Mapping[str, CoderDeclaration | None]", coders: "Iterable[str] | None" = None):
+    """A table (pandas DataFrame) of declarations, one row per coder; undeclared coders say so."""
+    import pandas as pd
+
+    names = list(coders) if coders is not None else sorted(declarations)
+    cols = ["kind", "who", "training", "codebook_version", "saw_reference", "date", "notes"]
+    rows = []
+    for c in names:
+        d = declarations.get(c)
+        rows.append({"annotator": c, **({k: getattr(d, k) for k in cols} if d is not None
+                                        else {"kind": "not declared", **{k: "" for k in cols[1:]}})})
+    return pd.DataFrame(rows, columns=["annotator", *cols]).set_index("annotator")
+

@@ -29,28 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
 
-def declarations_for(sources: "list[Path]") -> dict:
-    """Every coder declaration found in ``set.yaml`` files at or below the sources (or beside a file source)."""
-    from ..disclosure import FILE_NAME, load_declaration
-
-    found: dict = {}
-    folders: list[Path] = []
-    for src in sources:
-        if src.is_file():
-            folders.append(src.parent)
-        elif src.is_dir():
-            folders += sorted({p.parent for p in src.rglob(FILE_NAME)})
-    for folder in folders:
-        decl = load_declaration(folder)
-        if decl is not None:
-            for name, coder in decl.coders.items():
-                found.setdefault(name, coder)
-    return found
-
-
 def run(args: argparse.Namespace) -> int:
     from ..agreement import agreement_report, reliability_report
-    from ..disclosure import FILE_NAME
+    from ..disclosure import FILE_NAME, find_declarations
     from ..paths import data_dir
     from ..teaching import class_view, collect_class, load_reference
 
@@ -76,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{sum(Path(f.path).name != FILE_NAME for f in files.files)} annotator files read, {used} used")
     issues = list(files.codebook.issues)
     source = ", ".join(str(s) for s in sources)
-    rel = reliability_report(files.all_records(), files.documents, issues, declarations=declarations_for(sources),
+    rel = reliability_report(files.all_records(), files.documents, issues, declarations=find_declarations(sources),
                              n_boot=args.bootstrap, seed=args.seed, min_overlap=args.min_overlap, source=source)
     print(rel.to_text(categories=args.categories))
     report = agreement_report(files.all_records(), files.documents, issues, source=source)
