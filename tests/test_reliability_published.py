@@ -22,13 +22,9 @@ import pytest
 
 from toolkit.agreement import AgreementError, bootstrap_alpha, krippendorff_alpha, unitizing_alpha, unitizing_category
 
+from test_agreement import KRIPP_4x12 as KRIPP_C   # Krippendorff's example data C, shared with the α tests
+
 n = None
-KRIPP_C = [
-    [1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n],
-    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
-    [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n],
-    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n],
-]
 # Hayes and Krippendorff (2007), units x observers (obs1..obs5).
 HAYES_2007 = [
     [1, 1, 2, n, 2], [1, 1, 0, 1, n], [2, 3, 3, 3, n], [n, 0, 0, n, 0], [0, 0, 0, n, 0], [0, 0, 0, n, 0],

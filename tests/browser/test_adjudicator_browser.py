@@ -2,21 +2,10 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
-import pytest
+from test_annotator_browser import scratch_data  # noqa: F401  (fixture: a copy of data/ the notebook reads)
 
-REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = "05_adjudicate.ipynb"
-
-
-@pytest.fixture
-def scratch_data(tmp_path) -> Path:
-    """A copy of the data folder; the served notebook reads and writes it through SUMMIT_LEDGER_DATA."""
-    dst = tmp_path / "data"
-    shutil.copytree(REPO / "data", dst, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak", "adjudicated"))
-    return dst
 
 
 def _status(page) -> str:
@@ -31,11 +20,11 @@ def test_voila_choose_reject_and_write(page, page_log, start_voila, notebook_wor
     assert "Both sides have long lists of grievances" in page.inner_text(".sl-adjudicator mark")
     page.click(".sl-adjudicator .widget-radio-box label >> nth=1")     # the reference's version
     page.click(".sl-adjudicator button:has-text('Choose version')")
-    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('8 decided')")
+    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('8 decided')", timeout=60_000)
     page.click(".sl-adjudicator button:has-text('No passage')")
-    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('9 decided')")
+    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('9 decided')", timeout=60_000)
     page.click(".sl-adjudicator button:has-text('Write set')")
-    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('appended')")
+    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('appended')", timeout=60_000)
     log = scratch_data / "annotations" / "adjudicated" / "adjudicator.jsonl"
     ops = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert len(ops) == 8 and all(op["sources"] for op in ops)

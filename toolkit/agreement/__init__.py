@@ -27,7 +27,7 @@ from .reliability import ALL_VS_CODED_NOTE, ReliabilityReport, reliability_repor
 from .report import AgreementReport, agreement_report
 from .spans import (MatchMode, SpanMatch, match_spans, precision_recall_f1, span_scores,
                     span_scores_by_issue)
-from .units import (BOTH, NONE, STANCE_VALUES, PairMetric, UnitTable, alpha_breakdown, build_units, coded_units, intensity_codes,
+from .units import (BOTH, NONE, STANCE_VALUES, PairMetric, UnitTable, alpha_breakdown, build_units, coded_units, group_units, intensity_codes,
                     pairwise_matrix, stance_codes, unit_alpha)
 
 from .unitizing import UnitizingResult, unitizing_alpha, unitizing_category
@@ -41,7 +41,7 @@ __all__ = [
     "AgreementError", "Level", "MatchMode", "PairMetric", "NONE", "BOTH", "STANCE_VALUES",
     "ALPHA_RELIABLE", "ALPHA_TENTATIVE", "TOO_FEW_CODERS", "NO_PAIRABLE_UNIT", "SINGLE_VALUE", "INVALID_INPUT",
     "krippendorff_alpha", "alpha_from_codes", "cohen_kappa", "cohen_kappa_table", "fleiss_kappa", "fleiss_counts",
-    "percent_agreement", "is_missing", "UnitTable", "build_units", "unit_alpha", "coded_units", "intensity_codes", "stance_codes",
+    "percent_agreement", "is_missing", "UnitTable", "build_units", "unit_alpha", "coded_units", "group_units", "intensity_codes", "stance_codes",
     "pairwise_matrix", "alpha_breakdown", "unit_disagreement", "sentence_disagreement",
     "SpanMatch", "match_spans", "precision_recall_f1", "span_scores", "span_scores_by_issue",
     "AgreementReport", "agreement_report", "interpret_alpha",

@@ -22,8 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from .bootstrap import AlphaInterval, bootstrap_alpha
-from .coefficients import TOO_FEW_CODERS, AgreementError
-from .units import STANCE_VALUES, build_units, coded_units, intensity_codes
+from .units import STANCE_VALUES, coded_units, group_units, intensity_codes
 from .unitizing import unitizing_alpha
 from .variables import MatchedUnits, category_alpha, coincidence_table, match_across_coders, variable_reliability
 
@@ -188,16 +187,8 @@ def reliability_report(records: Iterable[Mapping[str, Any]], documents: Mapping[
         Fewer than two coders (``reason`` = too-few-coders).
     """
     recs = [dict(r) for r in records]
-    units = build_units(recs, documents, issues, annotators=annotators)
+    units, notes = group_units(recs, documents, issues, annotators=annotators, source=source)
     coders = units.annotators
-    if len(coders) < 2:
-        raise AgreementError(f"{len(coders)} annotator(s) found ({', '.join(coders) or 'none'}); agreement needs "
-                             "at least two annotators' files", source, reason=TOO_FEW_CODERS,
-                             advice="add a second annotator's file to the folder(s)")
-    notes = []
-    if units.skipped:
-        notes.append(f"{units.skipped} record(s) left out of the units: not anchored, unknown document or issue, "
-                     "or outside the text")
     coded = coded_units(units)
     matched = match_across_coders(recs, coders=coders, min_overlap=min_overlap)
     table = variable_reliability(matched, n_boot=n_boot, seed=seed)

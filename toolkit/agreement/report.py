@@ -7,9 +7,9 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .coefficients import TOO_FEW_CODERS, AgreementError, fleiss_kappa
+from .coefficients import AgreementError, fleiss_kappa
 from .hotspots import sentence_disagreement
-from .units import STANCE_VALUES, UnitTable, alpha_breakdown, build_units, pairwise_matrix, unit_alpha
+from .units import STANCE_VALUES, UnitTable, alpha_breakdown, group_units, pairwise_matrix, unit_alpha
 
 __all__ = ["AgreementReport", "agreement_report"]
 
@@ -65,15 +65,8 @@ def agreement_report(records: Iterable[Mapping[str, Any]], documents: Mapping[st
     AgreementError
         Fewer than two annotators with records.
     """
-    units = build_units(records, documents, issues, annotators=annotators)
+    units, notes = group_units(records, documents, issues, annotators=annotators, source=source)
     names = units.annotators
-    if len(names) < 2:
-        raise AgreementError(f"{len(names)} annotator{'s' * (len(names) != 1)} found ({', '.join(names) or 'none'}); "
-                             "agreement needs at least two annotators' files", source, reason=TOO_FEW_CODERS,
-                             advice="add a second annotator's file to the folder(s)")
-    notes = []
-    if units.skipped:
-        notes.append(f"{units.skipped} record(s) left out: not anchored, unknown document or issue, or outside the text")
     values = {}
     for what in ("stance", "intensity"):
         try:

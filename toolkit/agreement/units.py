@@ -44,7 +44,7 @@ import pandas as pd
 from .coefficients import AgreementError, alpha_from_codes, cohen_kappa_table
 
 __all__ = ["NONE", "BOTH", "STANCE_VALUES", "PairMetric", "UnitTable", "build_units", "unit_alpha",
-           "coded_units", "intensity_codes", "pairwise_matrix", "alpha_breakdown", "stance_codes"]
+           "coded_units", "group_units", "intensity_codes", "pairwise_matrix", "alpha_breakdown", "stance_codes"]
 
 PairMetric = Literal["cohen", "alpha", "percent"]
 
@@ -251,6 +251,29 @@ def unit_alpha(units: UnitTable, what: Literal["stance", "intensity"] = "stance"
     if what == "intensity":
         return alpha_from_codes(intensity_codes(units), 3, "ordinal", source + " (intensity)")
     raise ValueError(f"what={what!r} unknown; use 'stance' or 'intensity'")
+
+
+def group_units(records: "Iterable[Mapping[str, Any]] | pd.DataFrame", documents: Mapping[str, Any],
+                issues: Sequence[str], *, annotators: "Sequence[str] | None" = None,
+                source: str = "annotations") -> tuple[UnitTable, list[str]]:
+    """:func:`build_units` for a group that must have two or more annotators, with a note on skipped records.
+
+    Raises
+    ------
+    AgreementError
+        Fewer than two annotators (``reason`` = too-few-coders).
+    """
+    from .coefficients import TOO_FEW_CODERS
+
+    units = build_units(records, documents, issues, annotators=annotators)
+    names = units.annotators
+    if len(names) < 2:
+        raise AgreementError(f"{len(names)} annotator{'s' * (len(names) != 1)} found ({', '.join(names) or 'none'}); "
+                             "agreement needs at least two annotators' files", source, reason=TOO_FEW_CODERS,
+                             advice="add a second annotator's file to the folder(s)")
+    notes = [f"{units.skipped} record(s) left out: not anchored, unknown document or issue, or outside the text"
+             ] if units.skipped else []
+    return units, notes
 
 
 def intensity_codes(units: UnitTable) -> np.ndarray:
