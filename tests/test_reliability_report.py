@@ -174,7 +174,7 @@ def test_validate_warns_on_a_set_without_declaration_and_fails_on_a_bad_one(data
     (data_copy / "annotations" / "independent" / "set.yaml").unlink()
     assert main(["validate", str(data_copy)]) == 0
     out = capsys.readouterr().out
-    assert "warning: set 'independent' does not declare how it was made" in out
+    assert re.search(r"^WRN .*independent/set.yaml: missing: set 'independent' does not declare how it was made", out, re.M)
     (data_copy / "annotations" / "reference" / "set.yaml").write_text("coders: []\n")
     assert main(["validate", str(data_copy)]) == 1
     assert "reference/set.yaml" in capsys.readouterr().out

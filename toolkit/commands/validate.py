@@ -19,12 +19,13 @@ def run(args: argparse.Namespace) -> int:
     bad = 0
     for rep in reports:
         mark = "ok " if rep.ok else "ERR"
-        print(f"{mark} {rep.file}: {rep.summary}")
+        if rep.ok and rep.warnings:
+            print(f"WRN {rep.file}: {rep.summary}: {'; '.join(rep.warnings)}")
+        else:
+            print(f"{mark} {rep.file}: {rep.summary}")
         for problem in rep.problems:
             print(f"    {problem}")
             bad += 1
-        for warning in rep.warnings:
-            print(f"    warning: {warning}")
     files_bad = sum(not r.ok for r in reports)
     print(f"{len(reports)} files checked, {files_bad} with problems, {bad} problem{'s' * (bad != 1)} in all")
     return 1 if bad else 0
