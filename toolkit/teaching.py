@@ -567,7 +567,7 @@ def check_my_work(annotator: "str | None", folder: "str | Path", *, reference: "
 
 
 def _scores(m: SpanMatch) -> dict[str, float]:
-    from .agreement import _prf
+    from .agreement import precision_recall_f1 as _prf
 
     return _prf(m.tp, m.fp, m.fn)
 
