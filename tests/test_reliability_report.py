@@ -124,6 +124,12 @@ def test_optional_codebook_2_fields_and_event_linking_are_measured_when_present(
     codes, domain, _ = variable_codes(matched, EVENT_LINKING)
     assert codes.shape == (3, 3) and domain == ["different events", "same event"]
     assert codes[1].tolist() == [0, 0, 1]     # coder b links the second and third mention, not the first two
+    # a coder whose records have no event_id field at all (coded before event linking) is left out, not "different"
+    for r in recs:
+        if r["annotator"] == "c":
+            del r["event_id"]
+    codes, _, _ = variable_codes(match_across_coders(recs), EVENT_LINKING)
+    assert (codes[2] == -1).all() and (codes[:2] >= 0).all()
 
 
 def test_shipped_sets_report(data_root, documents, codebook):

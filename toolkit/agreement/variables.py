@@ -34,7 +34,9 @@ Nominal unless stated: ``stance``, ``issue`` (the primary issue),
 only when at least one record has them. **Event linking** is measured on
 pairs of matched units in one document: a coder who coded both says "same
 event" when the two records share a non-empty ``event_id``, else "different
-events"; nominal α over those pairs.
+events"; nominal α over those pairs. Only coders who link events at all (some
+record of theirs has the ``event_id`` field) take part, so a set coded before
+event linking existed is not read as "every mention its own event".
 
 Per-category α binarises a variable (this category against all others) and
 computes nominal α; the **coincidence table** (Krippendorff's matrix of
@@ -197,6 +199,8 @@ def available_variables(matched: MatchedUnits) -> list[str]:
 
 
 def _event_values(matched: MatchedUnits) -> list[dict[str, Any]]:
+    # only coders who link events at all (some record of theirs has the field) say "different events" by omission
+    linking = {str(r["annotator"]) for u in matched.units for r in u.values() if "event_id" in r}
     rows = []
     for u, v in itertools.combinations(matched.units, 2):
         doc_u = next(iter(u.values()))["document_id"]
@@ -204,7 +208,7 @@ def _event_values(matched: MatchedUnits) -> list[dict[str, Any]]:
             continue
         row = {}
         for c in matched.coders:
-            if c in u and c in v:
+            if c in u and c in v and c in linking:
                 eu, ev = u[c].get("event_id"), v[c].get("event_id")
                 row[c] = "same event" if eu and eu == ev else "different events"
         rows.append(row)
