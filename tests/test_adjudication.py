@@ -157,3 +157,14 @@ def test_widget_view_drives_the_session(session):
     view.issue.value = "sanctions"
     view.edit_button.click()
     assert "edited" in session.decision(view.items[view.position - 1].index)["note"]
+
+
+def test_a_field_only_one_coder_could_code_is_not_a_disagreement(coders, documents):
+    """A set re-coded under codebook 2.0 (attribution) against sets coded before: same passage, same codes -> agreed."""
+    recoded = [dict(r, attribution="quote") if r["annotator"] == "reference" else r for r in coders]
+    session = AdjudicationSession(recoded, documents, adjudicator="judge")
+    assert sum(i.status == "agreed" for i in session.items) == 7
+    session.accept_agreed()
+    assert all(r["attribution"] == "quote" for r in session.adjudicated_records())   # the fuller record is kept
+    split = [dict(r, attribution="alleged") if r["annotator"] == "coder-a" else r for r in recoded]
+    assert sum(i.status == "agreed" for i in AdjudicationSession(split, documents, adjudicator="judge").items) == 0

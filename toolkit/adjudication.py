@@ -33,10 +33,11 @@ from .annotation import SOURCES_FIELD, check_annotator, make_annotation
 
 __all__ = ["Version", "Item", "AdjudicationSession", "sources_from_note", "VERSION_FIELDS"]
 
-#: Fields that make two spans the same version (codebook 2.0 fields count when present).
+#: Fields that make two spans the same version (the codebook 2.0 fields count when every record of the item has them).
 VERSION_FIELDS: tuple[str, ...] = ("start", "end", "issue", "stance", "actor", "target", "intensity", "summit_id",
                                    "attribution", "modality")
 _CODE_FIELDS = ("issue", "stance", "actor", "target", "intensity", "summit_id")
+_OPTIONAL = ("attribution", "modality")
 _NOTE_RE = re.compile(r"sources: ((?:[A-Za-z0-9][A-Za-z0-9_-]{0,63}:[0-9a-f]+(?:, )?)+)")
 
 
@@ -69,8 +70,8 @@ class Item:
     versions: tuple[Version, ...]
 
 
-def _key(rec: Mapping[str, Any]) -> tuple:
-    return tuple(rec.get(k) for k in VERSION_FIELDS)
+def _key(rec: Mapping[str, Any], fields: Sequence[str] = VERSION_FIELDS) -> tuple:
+    return tuple(rec.get(k) for k in fields)
 
 
 def sources_from_note(note: str) -> list[dict[str, str]]:
@@ -128,11 +129,15 @@ class AdjudicationSession:
 
     def _item(self, index: int, unit: dict[str, dict], lone: bool) -> Item:
         doc_id = str(next(iter(unit.values()))["document_id"])
+        # an optional field (codebook 2.0) separates versions only when every record here carries it: a coder who
+        # worked under an older codebook did not code it, which is not a disagreement
+        fields = tuple(f for f in VERSION_FIELDS if f not in _OPTIONAL or all(f in r for r in unit.values()))
         by_key: dict[tuple, list[str]] = {}
         first: dict[tuple, dict] = {}
-        for c, r in sorted(unit.items()):
-            by_key.setdefault(_key(r), []).append(c)
-            first.setdefault(_key(r), r)
+        for c, r in sorted(unit.items(), key=lambda cr: (-sum(f in cr[1] for f in _OPTIONAL), cr[0])):
+            by_key.setdefault(_key(r, fields), []).append(c)
+            first.setdefault(_key(r, fields), r)   # the representative: the record with the most optional codes
+        by_key = {k: sorted(cs) for k, cs in by_key.items()}
         versions = [Version(first[k], tuple(cs)) for k, cs in sorted(by_key.items(), key=lambda kv: (-len(kv[1]), kv[1]))]
         absent = tuple(sorted(self._coverage[doc_id] - set(unit)))
         if absent:
