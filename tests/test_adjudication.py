@@ -166,5 +166,5 @@ def test_a_field_only_one_coder_could_code_is_not_a_disagreement(coders, documen
     assert sum(i.status == "agreed" for i in session.items) == 7
     session.accept_agreed()
     assert all(r["attribution"] == "quote" for r in session.adjudicated_records())   # the fuller record is kept
-    split = [dict(r, attribution="alleged") if r["annotator"] == "coder-a" else r for r in recoded]
+    split = [dict(r, attribution="alleged" if r["annotator"] == "coder-a" else "quote") for r in coders]
     assert sum(i.status == "agreed" for i in AdjudicationSession(split, documents, adjudicator="judge").items) == 0
