@@ -243,7 +243,8 @@ def collect(course: ClassFolder, assignment: str, *, snapshot: bool = True) -> C
     course.load(assignment)
     work = course.work_dir(assignment)
     logs = sorted(p for p in work.glob("*/*.jsonl") if p.stem == p.parent.name) if work.exists() else []
-    stray = sorted(p for p in work.glob("*/*.jsonl") if p.stem != p.parent.name) if work.exists() else []
+    stray = sorted(p for p in work.glob("*/*.jsonl") if p.stem != p.parent.name
+                   and not p.name.startswith(".")) if work.exists() else []
     codebook, documents, summits = load_project_parts(course.project)
     files = (collect_class(logs, codebook=codebook, documents=documents, summits=summits, progress=False) if logs
              else ClassFiles({}, [], codebook, documents, summits))
