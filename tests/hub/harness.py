@@ -163,7 +163,7 @@ class Hub:
             if "400" not in str(exc):  # 400: already running
                 raise
 
-    def wait_ready(self, name: str, timeout: float = 90) -> float:
+    def wait_ready(self, name: str, timeout: float = 90, poll: float = 0.25) -> float:
         start = time.monotonic()
         while time.monotonic() - start < timeout:
             info = self._call("GET", f"/users/{name}")
@@ -173,7 +173,7 @@ class Hub:
                 if pid:
                     self.server_pids[name] = int(pid)
                 return time.monotonic() - start
-            time.sleep(0.25)
+            time.sleep(poll)
         raise RuntimeError(f"{name}'s server not ready after {timeout} s; hub log:\n{self.log_tail()}")
 
     # --------------------------------------------------------------- kernels

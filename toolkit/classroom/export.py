@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._io import atomic_write_text
 
-__all__ = ["FORMULA_START", "safe_cell", "safe_frame", "write_csv"]
+__all__ = ["FORMULA_START", "safe_cell", "safe_frame", "write_csv", "csv_download_link"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,3 +42,13 @@ def write_csv(frame: pd.DataFrame, path: "str | Path") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, safe_frame(frame).to_csv(index=False, lineterminator="\n"))
     return path
+
+
+def csv_download_link(frame: pd.DataFrame, filename: str, label: str = "Download CSV") -> str:
+    """An HTML link that downloads ``frame`` (made safe) as ``filename``; the file travels in the link itself."""
+    import base64
+    import html
+
+    data = base64.b64encode(safe_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")).decode("ascii")
+    return (f"<a class='sl-download' download='{html.escape(filename, quote=True)}' "
+            f"href='data:text/csv;charset=utf-8;base64,{data}'>{html.escape(label)}</a>")
