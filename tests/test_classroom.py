@@ -7,7 +7,6 @@ codes), written to a temporary class folder, never to data/.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import stat
 

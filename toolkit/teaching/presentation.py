@@ -8,7 +8,7 @@ Everything quoted from an article or a record is HTML-escaped in the HTML view.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
