@@ -31,13 +31,18 @@ from toolkit.classroom.course import ClassFolder  # noqa: E402
 from toolkit.teaching import load_reference  # noqa: E402
 
 SEED = "2021-12-07-biden-putin-video-summit"
-KERNEL = """
+SETUP = """
 import json, time
 from toolkit.annotate import AnnotationSession
 from toolkit.classroom.student import StudentWork
 work = StudentWork.from_environment()
 s = AnnotationSession(work.documents[SEED], work.codebook, work.store(), work.student, work.summits)
 s.suggestions = False
+print("ready")
+"""
+TIMED = """
+while time.time() < START_AT:   # every student starts saving at the same moment
+    time.sleep(0.01)
 times = []
 for start, end, codes in PLAN:
     t = time.perf_counter()
@@ -46,9 +51,9 @@ for start, end, codes in PLAN:
         s.set_code(f, v)
     s.save()
     times.append(time.perf_counter() - t)
+(work.folder / ".bench.json").write_text(json.dumps(times))
 print(json.dumps(times))
 """
-
 
 def pct(values: list[float], q: float) -> float:
     v = sorted(values)
@@ -79,6 +84,7 @@ def main() -> int:
             for n in names:
                 sent[n] = time.monotonic()
                 hub.spawn(n)
+
             def spawned(n: str) -> float:
                 hub.wait_ready(n, timeout=900, poll=1.0)
                 return time.monotonic() - sent[n]
@@ -88,18 +94,39 @@ def main() -> int:
             all_ready = time.monotonic() - t0
             tokens = {n: hub.user_token(n) for n in names}
 
+            kernels = {}
+
+            def setup(n: str) -> None:  # kernels start a few at a time, as students arrive over a minute
+                kernels[n] = hub.start_kernel(n, tokens[n])
+                hub.execute(n, tokens[n], kernels[n], f"SEED = {SEED!r}\n" + SETUP, timeout=900)
+
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(setup, names))
+            start_at = time.time() + 5
+
             def student(k_n):
                 k, n = k_n
                 plan = [[r["start"], r["end"], {f: r[f] for f in ("stance", "issue", "actor", "target", "intensity")}]
                         for r in (reference[(k + j) % len(reference)] for j in range(args.saves))]
-                code = f"SEED = {SEED!r}\nPLAN = {json.dumps(plan)}\n" + KERNEL
-                kernel = hub.start_kernel(n, tokens[n])
-                return json.loads(hub.execute(n, tokens[n], kernel, code, timeout=900).strip().splitlines()[-1])
+                code = f"PLAN = {json.dumps(plan)}\nSTART_AT = {start_at!r}\n" + TIMED
+                try:
+                    hub.execute(n, tokens[n], kernels[n], code, timeout=900)
+                except Exception as exc:  # a dropped websocket: the kernel still writes its timings
+                    print(f"warning: {n}: {exc}; reading its timings file", file=sys.stderr)
+                    time.sleep(20)
+                path = course.student_dir("bench", n) / ".bench.json"
+                return json.loads(path.read_text())
 
             t1 = time.monotonic()
             with ThreadPoolExecutor(len(names)) as pool:
                 saves = [x for per in pool.map(student, enumerate(names)) for x in per]
             annotate_wall = time.monotonic() - t1
+        except BaseException:
+            saved = REPO / "bench" / "out" / "hub-failed.log"
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.write_text(hub.log_tail(500_000))
+            print(f"the hub's log is in {saved}", file=sys.stderr)
+            raise
         finally:
             hub.stop()
         files = instructor.collect(course, "bench", snapshot=False)
