@@ -24,7 +24,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from ..agreement import match_spans, span_scores
-from ..teaching import ClassFiles
+from ..teaching import ClassFiles, is_reference
 from .course import DEFAULT_WEIGHTS, Assignment
 
 __all__ = ["VARIABLES", "GRADE_COLUMNS", "pair_by_position", "variable_agreement", "coverage", "confusion",
@@ -98,9 +98,11 @@ def grade_student(records: Sequence[Mapping[str, Any]], key: Sequence[Mapping[st
 
 def grade_table(files: ClassFiles, key: Sequence[Mapping[str, Any]], assignment: Assignment,
                 checks: "Mapping[str, int] | None" = None) -> pd.DataFrame:
-    """One row per student with :data:`GRADE_COLUMNS`, sorted by student."""
+    """One row per student with :data:`GRADE_COLUMNS`, sorted by student (the key's own file, if collected, is left out)."""
     rows = []
     for name in files.annotators:
+        if is_reference(name, files, key):
+            continue
         articles = assignment.articles_for(name)
         mine = [r for r in files.records[name] if r["document_id"] in articles]
         k = [r for r in key if r["document_id"] in articles]
