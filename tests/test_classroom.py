@@ -7,6 +7,7 @@ codes), written to a temporary class folder, never to data/.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import stat
 
@@ -230,3 +231,15 @@ def test_prepare_student_folder_modes(course):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     d = course.prepare_student("week1", "student6", uid=os.getuid(), gid=os.getgid())
     assert stat.S_IMODE(d.stat().st_mode) == 0o2770 and d.stat().st_uid == os.getuid()
+
+
+def test_the_students_copy_of_the_exercise_has_no_outputs(repo_root, tmp_path, reference):
+    from toolkit.classroom.course import copy_notebook_without_outputs
+
+    shipped = repo_root / "notebooks" / "teaching" / "student_exercise.ipynb"
+    stored = shipped.read_text(encoding="utf-8")
+    assert any(r["note"][:40] in stored for r in reference if r["note"])   # the stored run quotes the reference
+    copy = copy_notebook_without_outputs(shipped, tmp_path / "student_exercise.ipynb")
+    nb = json.loads(copy.read_text(encoding="utf-8"))
+    assert all(not c.get("outputs") for c in nb["cells"]) and len(nb["cells"]) == len(json.loads(stored)["cells"])
+    assert not any(r["note"][:40] in copy.read_text(encoding="utf-8") for r in reference if r["note"])

@@ -24,7 +24,6 @@
 import grp
 import os
 import pwd
-import shutil
 import sys
 from pathlib import Path
 
@@ -83,7 +82,7 @@ def _open_assignments():
 def prepare_student(spawner):
     """Before a server starts: the student's folder in each open assignment, the exercise, the role."""
     from toolkit.annotation import check_annotator
-    from toolkit.classroom.course import ClassFolder
+    from toolkit.classroom.course import ClassFolder, copy_notebook_without_outputs
 
     name = spawner.user.name
     if name in INSTRUCTORS:
@@ -102,7 +101,7 @@ def prepare_student(spawner):
     home.mkdir(parents=True, exist_ok=True)
     target = home / EXERCISE.name
     if EXERCISE.exists() and not target.exists():
-        shutil.copyfile(EXERCISE, target)
+        copy_notebook_without_outputs(EXERCISE, target)  # the stored outputs quote the shipped reference
         if uid is not None:
             os.chown(target, uid, -1)
 

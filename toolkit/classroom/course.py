@@ -31,7 +31,7 @@ from ..annotation import check_annotator
 from ..errors import DataError
 
 __all__ = ["ASSIGNMENT_PATTERN", "State", "Release", "Group", "Practice", "Assignment", "ClassFolder",
-           "DEFAULT_WEIGHTS", "parse_time"]
+           "DEFAULT_WEIGHTS", "parse_time", "copy_notebook_without_outputs"]
 
 ASSIGNMENT_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 State = Literal["draft", "open", "closed"]
@@ -234,3 +234,21 @@ class ClassFolder:
     def settings(self) -> dict[str, Any]:
         """Where a student's server finds this class (the environment the hub sets)."""
         return {"SUMMIT_LEDGER_CLASS": str(self.root), "SUMMIT_LEDGER_DATA": str(self.project)}
+
+
+def copy_notebook_without_outputs(src: "str | Path", dest: "str | Path") -> Path:
+    """Copy a notebook with every output and execution count removed (atomically).
+
+    The shipped exercise is stored executed, and its outputs quote the shipped
+    reference; a student on a class server gets a copy without them.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(src), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    dest = Path(dest)
+    atomic_write_text(dest, nbformat.writes(nb))
+    return dest
