@@ -12,6 +12,7 @@
 #   SUMMIT_LEDGER_HUB_URL      where the hub listens (default http://127.0.0.1:8000)
 #   SUMMIT_LEDGER_HUB_STATE    folder for the hub's database, cookie secret and (dummy) user homes
 #   SUMMIT_LEDGER_PROXY        path of configurable-http-proxy (default: found on PATH)
+#   SUMMIT_LEDGER_HUB_VIEW     lab (default) or voila: where each student's server opens the exercise
 #   SUMMIT_LEDGER_INSTRUCTOR_GROUP  with pam: the system group given read access to student folders
 #
 # To add settings (a service token, TLS, resource limits), write your own config file that starts with
@@ -64,7 +65,10 @@ c.Authenticator.admin_users = INSTRUCTORS
 # --------------------------------------------------------------------------- each student's server
 # The single-user server of the Python running the hub, so it has the toolkit installed.
 c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
-c.Spawner.default_url = "/lab/tree/student_exercise.ipynb"
+# lab: the exercise in JupyterLab (code visible); voila: the same notebook as a page with no code
+VIEW = os.environ.get("SUMMIT_LEDGER_HUB_VIEW", "lab")
+c.Spawner.default_url = ("/voila/render/student_exercise.ipynb" if VIEW == "voila"
+                         else "/lab/tree/student_exercise.ipynb")
 if AUTH != "pam" and os.getuid() == 0:
     # dummy and native run every server as the hub's account; Jupyter refuses root unless told
     c.Spawner.args = ["--allow-root"]
