@@ -33,11 +33,9 @@ from toolkit.teaching import load_reference  # noqa: E402
 SEED = "2021-12-07-biden-putin-video-summit"
 SETUP = """
 import json, time
-from toolkit.annotate import AnnotationSession
 from toolkit.classroom.student import StudentWork
 work = StudentWork.from_environment()
-s = AnnotationSession(work.documents[SEED], work.codebook, work.store(), work.student, work.summits)
-s.suggestions = False
+s = work.annotator().session     # the annotator widget's session, suggestions as the instructor set (off)
 print("ready")
 """
 TIMED = """

@@ -49,9 +49,7 @@ def reference(data_root):
 
 def code(work, records):
     """Save ``records``' spans and codes as ``work``'s student, through the annotator session."""
-    from toolkit.annotate import AnnotationSession
-
-    session = AnnotationSession(work.documents[SEED], work.codebook, work.store(), work.student, work.summits)
+    session = work.annotator().session
     for r in records:
         session.select(r["start"], r["end"])
         for f in CODES:

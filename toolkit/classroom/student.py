@@ -28,7 +28,7 @@ from .course import Assignment, ClassFolder
 from .identity import hub_annotator
 from .instructor import practice_document, practice_key, reference_for
 
-__all__ = ["AssignmentClosed", "AssignmentStore", "Check", "StudentWork", "CHECK_LOG"]
+__all__ = ["AssignmentClosed", "AssignmentStore", "Check", "StudentWork", "CHECK_LOG", "set_suggestions"]
 
 CHECK_LOG = ".checks.jsonl"
 
@@ -81,6 +81,19 @@ class Check:
 
     def _repr_html_(self) -> str:
         return sections_html(self.sections, css_class="sl-feedback sl-check")
+
+
+def set_suggestions(widget: Any, on: bool) -> None:
+    """Turn the annotator's keyword suggestions of the issue on or off (the instructor's choice).
+
+    Works with both forms of the session: a ``suggestion_mode`` of
+    ``"preselect"``/``"off"``, or a boolean ``suggestions`` attribute.
+    """
+    session = widget.session
+    if hasattr(session, "suggestion_mode"):
+        session.suggestion_mode = "preselect" if on else "off"
+    else:
+        session.suggestions = bool(on)
 
 
 class StudentWork:
@@ -147,7 +160,7 @@ class StudentWork:
 
         widget = Annotator(self.documents, self.codebook, self.store(), annotator=self.student,
                            summits=self.summits, **kw)
-        widget.session.suggestions = self.assignment.suggestions
+        set_suggestions(widget, self.assignment.suggestions)
         return widget
 
     # -------------------------------------------------------------- practice
@@ -166,7 +179,7 @@ class StudentWork:
 
         store = self.practice_store()
         widget = Annotator(store.documents, self.codebook, store, annotator=self.student, summits=self.summits, **kw)
-        widget.session.suggestions = self.assignment.suggestions
+        set_suggestions(widget, self.assignment.suggestions)
         return widget
 
     def check_practice(self):
