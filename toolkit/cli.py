@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_",
     "export": "export",
     "reanchor": "reanchor",
+    "class": "class_",
 }
 
 
