@@ -89,3 +89,26 @@ def test_shipped_sets_give_the_values_documented_in_the_annotations_readme(data_
     assert re.search(r"1\. sentence 13 \(score 0\.67\)", out)
     assert re.search(r"coder-a\s+21\s+21\s+1\s+0\s+1\.0\s+0\.955\s+0\.977\s+0\.372", out)
     assert re.search(r"coder-b\s+21\s+21\s+1\s+0\s+1\.0\s+0\.955\s+0\.977\s+0\.512", out)
+
+
+def test_span_scores_compare_only_documents_both_coded(data_copy, tmp_path, capsys):
+    """A coder who coded only a second (synthetic) article is not scored as missing the seed article's spans."""
+    import shutil as _shutil
+
+    from _interop import FIXTURES, add_synthetic
+    from toolkit.formats import import_file
+
+    add_synthetic(data_copy)
+    import_file("labelstudio", FIXTURES / "labelstudio.json", set_name="second", data=data_copy,
+                label_map=FIXTURES / "labels.yaml")
+    folder = tmp_path / "group"
+    folder.mkdir()
+    for f in (data_copy / "annotations" / "second").glob("*.jsonl"):
+        _shutil.copy(f, folder / f.name)
+    rc = main(["agreement", str(folder), str(data_copy / "annotations" / "reference"), "--reference", "reference",
+               "--data", str(data_copy)])
+    out, _ = capsys.readouterr()
+    assert rc == 0
+    assert "recall" in out and "0.000" not in out.split("Span scores against the reference")[1].split("\n")[2]
+    assert "not compared on 2021-12-07-biden-putin-video-summit" in out
+    assert "synthetic-interop-test" in out

@@ -86,4 +86,6 @@ def run(args: argparse.Namespace) -> int:
             print("  (no annotator other than the reference)")
         else:
             print(view.feedback.round(3).to_string(index=False, na_rep="n/a"))
+            for name, docs in view.feedback.attrs.get("not_compared", {}).items():
+                print(f"  {name}: not compared on {', '.join(docs)} (coded by only one of {name} and the reference)")
     return 0
