@@ -75,7 +75,7 @@ def test_heatmap(tables):
     assert cells["mark"]["type"] == "square"
     assert cells["encoding"]["x"]["sort"] == ORDER
     labels = cells["encoding"]["y"]["sort"]
-    assert labels == sorted(labels) and "Ukraine and the troop build-up" in labels
+    assert labels == sorted(labels) and "Forces and the threat of war around Ukraine" in labels
     assert cells["encoding"]["color"]["field"] == "balance"
     assert cells["encoding"]["color"]["scale"]["range"][0] == "#D55E00"
     assert cells["encoding"]["color"]["scale"]["range"][-1] == "#0072B2"

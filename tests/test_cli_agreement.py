@@ -73,7 +73,7 @@ def test_shipped_sets_give_the_values_documented_in_the_annotations_readme(data_
     out, _ = capsys.readouterr()
     assert rc == 0
     assert "3 annotators: coder-a, coder-b, reference" in out
-    assert "360 sentence x issue units" in out
+    assert "600 sentence x issue units" in out  # 24 sentences x 25 issues (codebook 2.0)
     assert "alpha (stance, nominal): 1.00" in out
     assert "alpha (intensity, ordinal, where coded): 0.91" in out
     assert re.search(r"1\. sentence 13 \(score 0\.67\)", out)

@@ -332,7 +332,7 @@ def _load_v2(raw: dict, where: str, problems: list[Problem], stances, intensity,
     for d in raw.get("domains") or []:
         if isinstance(d, dict) and d.get("id"):
             domains[str(d["id"])] = str(d.get("label") or d["id"])
-    if domains:
+    if domains and not problems:  # report structure first; domains once every issue parses
         for iid, iss in issues.items():
             if iss.domain not in domains:
                 P(f"issues.{iid}.domain", f"{iss.domain!r} is not a domain; use one of {', '.join(domains)}")

@@ -115,6 +115,10 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     df["start"] = df["start"].astype("Int64")
     df["end"] = df["end"].astype("Int64")
     df["joint"] = df["joint"].fillna(False).astype(bool)
+    text_dtype = pd.Series(["x"]).dtype  # the text dtype pandas infers (str with pandas 3), as other columns have
+    for col in ("event_id", "attribution", "modality", "event_type", "event_date", "date_precision", "phase",
+                "joint_actor", "codebook_version"):
+        df[col] = df[col].astype(text_dtype) if df[col].map(lambda v: v is None or isinstance(v, str)).all() else df[col]
     df = df[list(LEDGER_COLUMNS)]
     return df.sort_values(["summit_order", "evidence", "document_id", "start", "id"], na_position="last",
                           kind="stable").reset_index(drop=True)
