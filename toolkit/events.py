@@ -46,7 +46,7 @@ from .errors import Problem, ValidationError
 
 __all__ = [
     "EVENT_FIELDS", "PRECISIONS", "PHASES", "Count", "make_event", "validate_event", "date_interval",
-    "derive_phase", "expand_pairs", "event_table", "counting_comparison", "COMPARISON_COLUMNS",
+    "derive_phase", "check_links", "expand_pairs", "event_table", "counting_comparison", "COMPARISON_COLUMNS",
 ]
 
 EVENT_FIELDS: tuple[str, ...] = (
@@ -208,6 +208,29 @@ def validate_event(rec: Any, *, file: str = "<event>", line: "int | None" = None
             if msg:
                 P("phase" if rec.get("phase") else "event_date", msg)
     return problems
+
+
+def check_links(mentions: Iterable[dict], events: dict, file: str) -> list[Problem]:
+    """Problems of mentions whose ``event_id`` names no event of the set, or an event they contradict.
+
+    A mention must agree with its event on actor, target and stance (the
+    event is the act; the mention reports it).
+    """
+    out = []
+    for m in mentions:
+        eid = m.get("event_id")
+        if not eid:
+            continue
+        ev = events.get(eid)
+        if ev is None:
+            out.append(Problem(file, None, "event_id", f"mention {m.get('id')!r} links to {eid!r}, "
+                                                      "which is no event of this set"))
+            continue
+        for key in ("actor", "target", "stance"):
+            if m.get(key) != ev.get(key):
+                out.append(Problem(file, None, key, f"mention {m.get('id')!r} has {key} {m.get(key)!r}, "
+                                                    f"its event {eid!r} has {ev.get(key)!r}"))
+    return out
 
 
 def expand_pairs(df: pd.DataFrame, codebook) -> pd.DataFrame:

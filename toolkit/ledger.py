@@ -25,6 +25,7 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     # codebook 2.0 (see toolkit.events)
     "event_id", "secondary_issues", "attribution", "modality", "event_type", "event_date", "date_precision",
     "phase", "joint", "joint_actor", "codebook_version", "goldstein", "plover_score",
+    "actor_detail", "target_detail", "speaker", "source", "migrated_from",
 )
 
 
@@ -117,7 +118,8 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     df["joint"] = df["joint"].fillna(False).astype(bool)
     text_dtype = pd.Series(["x"]).dtype  # the text dtype pandas infers (str with pandas 3), as other columns have
     for col in ("event_id", "attribution", "modality", "event_type", "event_date", "date_precision", "phase",
-                "joint_actor", "codebook_version"):
+                "joint_actor", "codebook_version", "actor_detail", "target_detail", "speaker", "source",
+                "migrated_from"):
         df[col] = df[col].astype(text_dtype) if df[col].map(lambda v: v is None or isinstance(v, str)).all() else df[col]
     df = df[list(LEDGER_COLUMNS)]
     return df.sort_values(["summit_order", "evidence", "document_id", "start", "id"], na_position="last",

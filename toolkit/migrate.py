@@ -58,13 +58,22 @@ def needs_migration(rec: dict, codebook) -> bool:
     return _major(rec.get("codebook_version")) < _major(codebook.version)
 
 
-def migrate_store(store, codebook, *, dry_run: bool = False) -> MigrationReport:
-    """Migrate every log of one annotation set (a :class:`toolkit.store.Store`)."""
+def migrate_store(store, codebook, *, reader=None, dry_run: bool = False) -> MigrationReport:
+    """Migrate every log of one annotation set.
+
+    ``store`` (a :class:`toolkit.store.Store` with the new codebook) validates
+    and appends; ``reader`` (default: a store over the same folder without a
+    codebook) replays the logs, so that records whose codes the new codebook
+    dropped are still seen and listed.
+    """
+    from .store import Store
+
+    reader = reader if reader is not None else Store(store.root)
     report = MigrationReport()
     target = codebook.version
     for annotator in store.annotators():
         path = str(store.log_path(annotator))
-        state = store.read(annotator)
+        state = reader.read(annotator)
         live = state.annotations
         seen: dict[tuple, str] = {}
         for rid, rec in live.items():
