@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "reanchor": "reanchor",
     "migrate": "migrate",
+    "class": "class_",
 }
 
 
