@@ -25,7 +25,7 @@ __all__ = ["Annotator", "ArticleView", "STANCE_COLOURS", "STANCE_KEYS", "ISSUE_K
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
 
-STANCE_COLOURS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "both": "#CC79A7"}
+STANCE_COLOURS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "agenda": "#999999", "both": "#CC79A7"}
 """Okabe-Ito colours, distinguishable with the common colour-vision deficiencies."""
 STANCE_KEYS: dict[str, str] = {"g": "grievance", "w": "goodwill"}
 ISSUE_KEYS = "123456789abcdefhijklmnopqrstvxyz"
