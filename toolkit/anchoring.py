@@ -38,6 +38,7 @@ from rapidfuzz.distance import Levenshtein
 from ._io import atomic_write_text, read_yaml
 from .annotation import CONTEXT, selectors
 from .errors import DataError, Problem, StoreError
+from .ids import check_id
 
 __all__ = ["MIN_SCORE", "MARGIN", "WEIGHTS", "Method", "Anchoring", "ReanchorReport", "anchor",
            "anchor_records", "reanchor_document"]
@@ -310,6 +311,7 @@ def reanchor_document(document_id: str, *, data: "str | Path | None" = None, min
     from .summits import load_summits
 
     root = data_dir(data)
+    check_id("document", document_id, file=root / "documents", field="document_id")
     meta_path = root / "documents" / f"{document_id}.yaml"
     if not meta_path.exists():
         raise DataError.at(meta_path, None, "id", f"no document {document_id!r} (no {meta_path.name})")

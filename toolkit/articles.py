@@ -25,10 +25,11 @@ from filelock import FileLock, Timeout
 
 from ._io import atomic_write_text, read_yaml
 from .errors import DataError, Problem, StoreError
+from .ids import ID_PATTERNS
 
 __all__ = ["AddedArticle", "NormalisedText", "normalise_text", "add_article", "add_summit"]
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
+_SLUG = ID_PATTERNS["document"]
 LOCK_TIMEOUT = 30.0
 
 
@@ -184,7 +185,7 @@ def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | Non
         raise DataError.at(src, None, None, "file not found; give the path of a UTF-8 text file")
     norm = normalise_text(src.read_bytes(), source=where)
     problems: list[Problem] = []
-    if not isinstance(id, str) or not _SLUG.match(id):
+    if not isinstance(id, str) or not _SLUG.fullmatch(id):
         problems.append(Problem(where, None, "id", f"{id!r} must be a lower-case slug (letters, digits, '-'), "
                                                    "e.g. 2021-12-08-kremlin-readout"))
     summits = load_summits(root / "summits.yaml")

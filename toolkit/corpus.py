@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,10 +15,11 @@ import pandas as pd
 
 from ._io import read_text_strict, read_yaml
 from .errors import DataError, Problem
+from .ids import ID_PATTERNS
 
 __all__ = ["Document", "Segment", "load_document", "load_documents", "segment", "segments_frame", "sentence_of"]
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
+_SLUG = ID_PATTERNS["document"]
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
     if problems:
         raise DataError(problems)
     doc_id = str(meta["id"])
-    if not _SLUG.match(doc_id):
+    if not _SLUG.fullmatch(doc_id):
         problems.append(_meta_problem(meta_path, line, "id", f"{doc_id!r} must be a lower-case slug (letters, digits, '-')"))
     text_file = str(meta["text_file"])
     if "/" in text_file or "\\" in text_file or text_file.startswith("."):

@@ -114,6 +114,7 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     """
     from .codebook import load_codebook
     from .corpus import load_documents
+    from .ids import check_id
     from .paths import data_dir
     from .store import Store
     from .summits import load_summits
@@ -127,6 +128,8 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     records = []
     frames = []
     for name in names:
+        if sets is not None:  # a name the user gave: check it before it becomes a path
+            check_id("set", name, file=ann_root, field="set")
         store = Store(ann_root / name, codebook=codebook, documents=documents, summits=summits)
         for annotator in store.annotators():
             fast = _fast_live_frame(store, annotator)

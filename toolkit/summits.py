@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -11,12 +10,13 @@ import pandas as pd
 
 from ._io import read_yaml
 from .errors import DataError, Problem
+from .ids import ID_PATTERNS
 
 __all__ = ["Summit", "SummitFormat", "FORMATS", "load_summits", "summits_frame"]
 
 SummitFormat = Literal["in_person", "video", "phone", "talks"]
 FORMATS: tuple[str, ...] = get_args(SummitFormat)
-_ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+_ID = ID_PATTERNS["summit"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
         if bad:
             continue
         sid = str(rec["id"])
-        if not _ID.match(sid):
+        if not _ID.fullmatch(sid):
             problems.append(Problem(where, line, "id", f"{sid!r} must look like 2021-06-16-geneva (date, then a lower-case slug)"))
         date = rec["date"]
         try:
@@ -86,7 +86,7 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
         except ValueError:
             problems.append(Problem(where, line, "date", f"{rec['date']!r} is not an ISO date (YYYY-MM-DD)"))
             continue
-        if _ID.match(sid) and sid[:10] != date.isoformat():
+        if _ID.fullmatch(sid) and sid[:10] != date.isoformat():
             problems.append(Problem(where, line, "id", f"id {sid!r} does not start with its date {date.isoformat()}"))
         if rec["format"] not in FORMATS:
             problems.append(Problem(where, line, "format", f"{rec['format']!r} unknown; use one of {', '.join(FORMATS)}"))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._io import loads_json
 from ..errors import DataError, Problem
 
 __all__ = ["Candidate", "SpanCheck", "Repair", "check_span", "utf16_to_codepoint", "clean_annotator",
@@ -228,6 +229,6 @@ def read_utf8(path: "str | Path") -> str:
 def read_json(path: "str | Path") -> tuple[Any, list[Problem]]:
     """Parse a JSON import file; a syntax error comes back as one problem naming its line and column."""
     try:
-        return json.loads(read_utf8(path)), []
+        return loads_json(read_utf8(path)), []
     except json.JSONDecodeError as exc:
         return None, [Problem(str(path), exc.lineno, None, f"not valid JSON ({exc.msg} at column {exc.colno})")]

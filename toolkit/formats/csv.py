@@ -14,6 +14,15 @@ Import reads a header row and then one span per row. Columns:
 The ledger CSV (and the ledger Parquet file) have the same columns plus
 ``evidence``; rows whose ``evidence`` is ``brief`` are not spans and are
 skipped with a notice, so a ledger export can be imported back.
+
+Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return as a formula (OWASP "CSV
+injection"). Both CSV exports therefore write such text cells with a leading
+apostrophe (``'=HYPERLINK(...)``), which spreadsheets show as text; a text
+cell that already starts with an apostrophe followed by one of those
+characters (or another apostrophe) gets one more, so the change can be undone
+exactly. :func:`read` undoes it, so re-importing an export restores the
+original text. ``raw=True`` (``export --raw``) writes cells unchanged.
 """
 from __future__ import annotations
 
@@ -26,7 +35,32 @@ from .._io import atomic_write_text
 from ..errors import Problem
 from .common import Candidate, clean_annotator, read_utf8
 
-__all__ = ["read", "write", "write_ledger", "rows_to_candidates", "header_problems", "EXPORT_COLUMNS"]
+__all__ = ["read", "write", "write_ledger", "rows_to_candidates", "header_problems", "EXPORT_COLUMNS",
+           "FORMULA_STARTS", "neutralise_cell", "restore_cell"]
+
+#: First characters that make a spreadsheet treat a cell as a formula.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """``value`` with a leading apostrophe if a spreadsheet would run it as a formula.
+
+    Only text is changed (numbers such as ``-2.0`` are not formulas). An
+    apostrophe already followed by a formula character or another apostrophe
+    gets one more apostrophe, so :func:`restore_cell` is an exact inverse.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_STARTS) or (value[0] == "'" and value[1:2] in (*FORMULA_STARTS, "'")):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: Any) -> Any:
+    """Undo :func:`neutralise_cell` on a cell read back from a CSV."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in (*FORMULA_STARTS, "'"):
+        return value[1:]
+    return value
 
 #: Columns of the annotation CSV export, in order.
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -154,31 +188,40 @@ def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Cand
             first = prev + 1
             prev = reader.line_num
             if None in row:
-                yield first, {"__extra__": row[None], **{k: v for k, v in row.items() if k is not None}}
+                yield first, {"__extra__": row[None], **{k: restore_cell(v) for k, v in row.items() if k is not None}}
             else:
-                yield first, row
+                yield first, {k: restore_cell(v) for k, v in row.items()}
 
     return rows_to_candidates(rows(), where)
 
 
-def write(records: "list[dict]", path: "str | Path") -> int:
-    """Write annotation records as CSV with :data:`EXPORT_COLUMNS`; returns the row count."""
+def write(records: "list[dict]", path: "str | Path", *, raw: bool = False) -> int:
+    """Write annotation records as CSV with :data:`EXPORT_COLUMNS`; returns the row count.
+
+    Text cells are neutralised against formula injection unless ``raw``.
+    """
+    cell = (lambda v: v) if raw else neutralise_cell
     buf = io.StringIO(newline="")
     w = _csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS), extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     recs = sorted(records, key=lambda r: (r.get("set") or "", r["document_id"], r["start"], r["end"], r["id"]))
     for r in recs:
-        w.writerow({k: r.get(k, "") for k in EXPORT_COLUMNS})
+        w.writerow({k: cell(r.get(k, "")) for k in EXPORT_COLUMNS})
     atomic_write_text(path, buf.getvalue())
     return len(recs)
 
 
-def write_ledger(ledger, path: "str | Path") -> int:
+def write_ledger(ledger, path: "str | Path", *, raw: bool = False) -> int:
     """Write a ledger DataFrame (:data:`toolkit.ledger.LEDGER_COLUMNS`) as a flat CSV; returns the row count.
 
-    Dates are written as ISO dates, missing values as empty cells.
+    Dates are written as ISO dates, missing values as empty cells; text cells
+    are neutralised against formula injection unless ``raw``.
     """
     df = ledger.copy()
+    if not raw:
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype) in ("string", "str"):
+                df[col] = df[col].map(neutralise_cell)
     if "summit_date" in df.columns:
         df["summit_date"] = df["summit_date"].dt.strftime("%Y-%m-%d")
     atomic_write_text(path, df.to_csv(index=False, lineterminator="\n"))

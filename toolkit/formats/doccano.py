@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from .._io import atomic_write_text
+from .._io import atomic_write_text, loads_json
 from ..errors import Problem
 from .common import Candidate, clean_annotator, read_utf8
 from .labelmap import native_label
@@ -48,7 +48,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads_json(line)
         except json.JSONDecodeError as exc:
             problems.append(Problem(where, n, None, f"not valid JSON ({exc.msg} at column {exc.colno})"))
             continue

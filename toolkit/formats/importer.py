@@ -10,13 +10,13 @@ written and each skipped one is reported.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ..annotation import FIELDS, check_annotator, make_annotation, now_iso, validate_record
 from ..errors import DataError, Problem
+from ..ids import check_id
 from .common import ANNOTATION_ID, Candidate, check_span, normalise_fragment
 from .labelmap import LabelMap, load_label_map
 
@@ -24,7 +24,6 @@ __all__ = ["ImportFormat", "IMPORT_FORMATS", "ImportReport", "import_file", "rea
 
 ImportFormat = Literal["doccano", "labelstudio", "w3c", "csv", "parquet"]
 IMPORT_FORMATS: tuple[str, ...] = get_args(ImportFormat)
-_SET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _COMPARE = tuple(k for k in FIELDS if k not in ("created", "origin"))
 
 
@@ -205,8 +204,7 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
 
     root = data_dir(data)
     where = str(path)
-    if not isinstance(set_name, str) or not _SET_NAME.match(set_name):
-        raise DataError.at(where, None, "set", f"set name {set_name!r} is not allowed: use letters, digits, '-' or '_'")
+    check_id("set", set_name, file=where, field="set")
     codebook = load_codebook(root / "codebook.yaml")
     summits = load_summits(root / "summits.yaml", codebook)
     documents = load_documents(root / "documents", summits)
