@@ -72,6 +72,8 @@ class Candidate:
     labels: list[str] = field(default_factory=list)
     codes: dict[str, Any] = field(default_factory=dict)
     annotator: str | None = None
+    #: The tool's own identity of the annotator (an e-mail, user id, creator IRI) before it was made a name.
+    annotator_source: str | None = None
     id: str | None = None
     note: str = ""
     created: str | None = None

@@ -139,6 +139,7 @@ def rows_to_candidates(rows: Iterable[tuple[int, dict]], file: str, *, record_wo
             document=None if _blank(row.get("document_id")) else str(row["document_id"]),
             labels=labels, codes=codes,
             annotator=None if _blank(row.get("annotator")) else clean_annotator(row["annotator"]),
+            annotator_source=None if _blank(row.get("annotator")) else str(row["annotator"]),
             id=None if _blank(row.get("id")) else str(row["id"]),
             note="" if _blank(row.get("note")) else str(row["note"]),
             created=None if _blank(row.get("created")) else str(row["created"]),

@@ -59,7 +59,9 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         if not isinstance(text, str):
             problems.append(Problem(where, n, "text", "missing; each doccano line carries the document text"))
             continue
-        annotator = clean_annotator(obj.get("annotator")) or clean_annotator(obj.get("user")) or clean_annotator(path.stem)
+        raw_who = next((obj[k] for k in ("annotator", "user") if clean_annotator(obj.get(k))), path.stem)
+        annotator = clean_annotator(raw_who)
+        source = None if raw_who is None else str(raw_who)
         document = obj.get("document_id") if isinstance(obj.get("document_id"), str) else None
         extra = obj.get("summit_ledger") if isinstance(obj.get("summit_ledger"), list) else []
         spans: list[tuple[str, object, object, object]] = []
@@ -77,7 +79,11 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
                     problems.append(Problem(where, n, f"entities[{i}]", f"missing {', '.join(missing)}"))
                     continue
                 spans.append((f"entities[{i}]", ent["start_offset"], ent["end_offset"], ent["label"]))
-            if obj.get("relations"):
+            relations = obj.get("relations")
+            if relations is not None and not isinstance(relations, list):
+                problems.append(Problem(where, n, "relations", f"must be a list, got {type(relations).__name__}"))
+                continue
+            if relations:
                 notices.append(f"{where}, line {n}: {len(obj['relations'])} relation(s) ignored (relations are not coded)")
         elif "label" in obj:
             labels = obj["label"]
@@ -100,7 +106,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
             out.append(Candidate(
                 file=where, line=n, where=at, start=start, end=end, quote=quote, text=text,
                 document=document, labels=[label] if isinstance(label, str) else [label],
-                annotator=annotator, id=meta.get("id"), note=str(meta.get("note") or ""),
+                annotator=annotator, annotator_source=source, id=meta.get("id"), note=str(meta.get("note") or ""),
                 created=meta.get("created"),
             ))
             if quote is None:

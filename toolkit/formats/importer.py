@@ -18,6 +18,7 @@ from ..annotation import FIELDS, check_annotator, make_annotation, now_iso, vali
 from ..errors import DataError, Problem
 from ..ids import check_id
 from .common import ANNOTATION_ID, Candidate, check_span, normalise_fragment
+from .annotators import apply_annotator_map, parse_annotator_map
 from .labelmap import LabelMap, load_label_map
 
 __all__ = ["ImportFormat", "IMPORT_FORMATS", "ImportReport", "import_file", "read_candidates"]
@@ -162,7 +163,8 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
 
 def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "str | Path | None" = None,
                 document: str | None = None, label_map: "str | Path | LabelMap | None" = None,
-                annotator: str | None = None, skip_invalid: bool = False, dry_run: bool = False) -> ImportReport:
+                annotator: str | None = None, skip_invalid: bool = False, dry_run: bool = False,
+                annotator_map: "list[str] | dict | None" = None) -> ImportReport:
     """Import a file of annotations made in another tool.
 
     Parameters
@@ -180,6 +182,10 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
         How foreign labels map to codes; native tags need none.
     annotator : str, optional
         Overrides the annotator the file names.
+    annotator_map : list of str or dict, optional
+        ``SOURCE=NAME`` items (or YAML files of them, or a dict): the
+        annotator name for each identity the file records (e-mail, user id).
+        Without it, two identities that give the same name are refused.
     skip_invalid : bool
         Write the valid records and report the rest, instead of writing nothing.
     dry_run : bool
@@ -216,7 +222,10 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
         lmap = load_label_map(label_map, codebook, summits)
     else:
         lmap = LabelMap()
+    amap = parse_annotator_map(annotator_map)
     candidates, problems, notices = read_candidates(fmt, path, defaults=tuple(lmap.defaults))
+    if annotator is None and (clashes := apply_annotator_map(candidates, amap, where)):
+        raise DataError(clashes)
     if annotator is not None and (msg := check_annotator(annotator)):
         first = candidates[0].line if candidates else None
         raise DataError([Problem(where, first, "annotator", f"{msg} (given with --annotator)")])

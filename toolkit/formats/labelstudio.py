@@ -47,6 +47,16 @@ def _annotator(completed_by) -> str | None:
     return None
 
 
+def _annotator_source(completed_by) -> str | None:
+    """The identity Label Studio records for an annotator, as text (e-mail, else user name, else id)."""
+    if isinstance(completed_by, dict):
+        for key in ("email", "username", "id"):
+            if completed_by.get(key) not in (None, ""):
+                return str(completed_by[key])
+        return None
+    return None if completed_by is None else str(completed_by)
+
+
 def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]:
     """Read a Label Studio JSON export (a task list, or one task)."""
     path = Path(path)
@@ -124,6 +134,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
                 out.append(Candidate(
                     file=where, line=None, where=rw, start=value["start"], end=value["end"], quote=quote,
                     text=text, document=document, labels=list(labels), annotator=annotator,
+                    annotator_source=_annotator_source(ann.get("completed_by")),
                     id=res.get("id") if isinstance(res.get("id"), str) else None, note=note,
                     created=ann.get("created_at") if isinstance(ann.get("created_at"), str) else None,
                 ))

@@ -134,6 +134,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
             quote=quo.get("exact") if quo else None,
             prefix=quo.get("prefix") if quo else None, suffix=quo.get("suffix") if quo else None,
             document=document, labels=labels, annotator=clean_annotator(creator),
+            annotator_source=None if creator is None else str(creator),
             id=ann_id if isinstance(ann_id, str) else None, note="\n".join(notes),
             created=ann.get("created") if isinstance(ann.get("created"), str) else None,
         ))
