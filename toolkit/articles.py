@@ -25,11 +25,10 @@ from filelock import FileLock, Timeout
 
 from ._io import atomic_write_text, read_yaml, shown_text
 from .errors import DataError, Problem, StoreError
-from .ids import ID_PATTERNS, check_id
+from .ids import check_id, id_problem
 
 __all__ = ["AddedArticle", "NormalisedText", "normalise_text", "add_article", "add_summit"]
 
-_SLUG = ID_PATTERNS["document"]
 LOCK_TIMEOUT = 30.0
 
 
@@ -202,9 +201,8 @@ def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | Non
         raise DataError.at(src, None, None, "file not found; give the path of a UTF-8 text file")
     norm = normalise_text(src.read_bytes(), source=where)
     problems: list[Problem] = []
-    if not isinstance(id, str) or not _SLUG.fullmatch(id):
-        problems.append(Problem(where, None, "id", f"{id!r} must be a lower-case slug (letters, digits, '-'), "
-                                                   "e.g. 2021-12-08-kremlin-readout"))
+    if (msg := id_problem("document", id)):
+        problems.append(Problem(where, None, "id", msg))
     summits = load_summits(root / "summits.yaml")
     if summit_id not in summits:
         problems.append(Problem(where, None, "summit_id",
