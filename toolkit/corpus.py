@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +58,17 @@ class Segment:
     text: str
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _meta_problem(path, line, field, msg):
     return Problem(str(path), line, field, msg)
 
@@ -87,6 +99,12 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
     for key in ("id", "title", "text_file", "summit_id", "language", "sha256"):
         if not meta.get(key):
             problems.append(_meta_problem(meta_path, line, key, f"missing; document metadata needs '{key}'"))
+    for key in ("id", "title", "text_file", "summit_id", "language", "sha256", "source"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            problems.append(_meta_problem(meta_path, line, key, f"expected text, got {type(meta[key]).__name__}"))
+    url = meta.get("url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+        problems.append(_meta_problem(meta_path, line, "url", f"{url!r} is not an http(s) URL"))
     if problems:
         raise DataError(problems)
     doc_id = str(meta["id"])
@@ -113,10 +131,10 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
         ))
     published = meta.get("published")
     if published is not None:
-        try:
-            _dt.date.fromisoformat(str(published))
-        except ValueError:
-            problems.append(_meta_problem(meta_path, line, "published", f"{published!r} is not an ISO date"))
+        if isinstance(published, _dt.date) and not isinstance(published, _dt.datetime):
+            published = published.isoformat()
+        if not (isinstance(published, str) and _ISO_DATE.fullmatch(published) and _is_date(published)):
+            problems.append(_meta_problem(meta_path, line, "published", f"{published!r} is not an ISO date (YYYY-MM-DD)"))
     if summits is not None and meta["summit_id"] not in summits:
         problems.append(_meta_problem(meta_path, line, "summit_id", f"{meta['summit_id']!r} is not in summits.yaml"))
     if problems:

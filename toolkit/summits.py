@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -17,6 +18,7 @@ __all__ = ["Summit", "SummitFormat", "FORMATS", "load_summits", "summits_frame"]
 SummitFormat = Literal["in_person", "video", "phone", "talks"]
 FORMATS: tuple[str, ...] = get_args(SummitFormat)
 _ID = ID_PATTERNS["summit"]
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,22 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
                 bad = True
         if bad:
             continue
+        for key in ("id", "place", "format", "label", "summary"):
+            if key in rec and not isinstance(rec[key], str) and not (key == "summary" and rec[key] is None):
+                problems.append(Problem(where, line, key, f"expected text, got {type(rec[key]).__name__}"))
+                bad = True
+        if bad:
+            continue
         sid = str(rec["id"])
         if not _ID.fullmatch(sid):
             problems.append(Problem(where, line, "id", f"{sid!r} must look like 2021-06-16-geneva (date, then a lower-case slug)"))
         date = rec["date"]
         try:
-            date = date if isinstance(date, _dt.date) else _dt.date.fromisoformat(str(date))
+            if isinstance(date, _dt.datetime) or not isinstance(date, (_dt.date, str)):
+                raise ValueError(date)
+            if isinstance(date, str) and not _ISO_DATE.fullmatch(date):
+                raise ValueError(date)
+            date = date if isinstance(date, _dt.date) else _dt.date.fromisoformat(date)
         except ValueError:
             problems.append(Problem(where, line, "date", f"{rec['date']!r} is not an ISO date (YYYY-MM-DD)"))
             continue
@@ -96,7 +108,7 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
             parties = []
         elif codebook is not None:
             for p in parties:
-                if p not in codebook.actors:
+                if not isinstance(p, str) or p not in codebook.actors:
                     problems.append(Problem(where, line, "parties", f"{p!r} is not an actor in the codebook"))
         sources = rec.get("sources") or []
         if not isinstance(sources, list) or not sources:

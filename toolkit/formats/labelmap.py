@@ -201,6 +201,10 @@ def load_label_map(path: "str | Path", codebook=None, summits: "dict | None" = N
                 problems.append(Problem(where, line, f"{label}.{key}",
                                         f"{key!r} is not a code field; use {', '.join(CODE_FIELDS)}"))
                 continue
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                problems.append(Problem(where, line, f"{label}.{key}",
+                                        f"expected one code (text or a number), got a {type(value).__name__}"))
+                continue
             if codebook is not None and fieldname != "summit_id":
                 if (msg := codebook.check_code(fieldname, value)):
                     problems.append(Problem(where, line, f"{label}.{key}", msg))
