@@ -101,6 +101,28 @@ class SpanCheck:
     message: str = ""
 
 
+def candidate_type_problems(c: "Candidate") -> list[Problem]:
+    """Problems of a candidate whose fields have the wrong JSON type (a list or number where text belongs).
+
+    Foreign files are parsed as plain JSON/CSV, so any field can hold any
+    type; this is checked once, here, before anything uses the values.
+    """
+    out = []
+    for name in ("quote", "prefix", "suffix", "text", "document", "id", "created", "note", "status"):
+        v = getattr(c, name)
+        if v is not None and not isinstance(v, str):
+            out.append(Problem(c.file, c.line, c.at(name), f"expected text, got {type(v).__name__}"))
+    for name in ("start", "end"):
+        v = getattr(c, name)
+        if v is not None and not _is_int(v):
+            shown = repr(v) if len(repr(v)) <= 40 else repr(v)[:39] + "…"
+            out.append(Problem(c.file, c.line, c.at(name), f"expected an integer offset, got {type(v).__name__} {shown}"))
+    for i, label in enumerate(c.labels):
+        if not isinstance(label, str):
+            out.append(Problem(c.file, c.line, c.at(f"labels[{i}]"), f"expected a text label, got {type(label).__name__}"))
+    return out[:1]
+
+
 def normalise_fragment(s: str | None) -> str | None:
     """A quote from a foreign file, in the stored text's form (LF, NFC)."""
     if s is None:
@@ -194,7 +216,7 @@ def clean_annotator(raw: Any) -> str | None:
     E-mail addresses and ``acct:user@host`` give their local part; accents
     are dropped (``José`` -> ``Jose``); other characters become ``-``. Returns None when nothing usable is left.
     """
-    if raw is None:
+    if raw is None or isinstance(raw, bool) or not isinstance(raw, (str, int)):
         return None
     s = str(raw).strip()
     if s.startswith("acct:"):

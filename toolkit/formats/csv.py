@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import csv as _csv
 import io
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
 from .._io import atomic_write_text
-from ..errors import Problem
+from ..errors import DataError, Problem
 from .common import Candidate, clean_annotator, read_utf8
 
 __all__ = ["read", "write", "write_ledger", "rows_to_candidates", "header_problems", "EXPORT_COLUMNS",
@@ -94,11 +95,22 @@ def _int(v: Any) -> Any:
         return v
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    if hasattr(v, "item"):  # numpy scalars
+    if hasattr(v, "item") and getattr(v, "ndim", None) == 0:  # numpy scalars, never arrays (a list cell stays a list)
         return _int(v.item())
-    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+    if isinstance(v, str) and _INT_CELL.fullmatch(v.strip()):
         return int(v.strip())
     return v
+
+
+def _cell(v: Any) -> Any:
+    """A text cell as read (numpy scalars made Python values); a list or mapping is kept, and refused later."""
+    if hasattr(v, "item") and getattr(v, "ndim", None) == 0:
+        return v.item()
+    return v
+
+
+#: An integer cell: ASCII digits only ('²', '٣' or '５' are digits to str.isdigit, not to us), optional minus.
+_INT_CELL = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 
 
 def rows_to_candidates(rows: Iterable[tuple[int, dict]], file: str, *, record_word: str = "line"
@@ -133,16 +145,16 @@ def rows_to_candidates(rows: Iterable[tuple[int, dict]], file: str, *, record_wo
         status = str(row.get("status")) if not _blank(row.get("status")) else "anchored"
         out.append(Candidate(
             file=file, line=n, where=None, start=_int(row["start"]), end=_int(row["end"]),
-            quote=str(row["quote"]),
-            prefix=None if _blank(row.get("prefix")) else str(row["prefix"]),
-            suffix=None if _blank(row.get("suffix")) else str(row["suffix"]),
-            document=None if _blank(row.get("document_id")) else str(row["document_id"]),
+            quote=_cell(row["quote"]),
+            prefix=None if _blank(row.get("prefix")) else _cell(row["prefix"]),
+            suffix=None if _blank(row.get("suffix")) else _cell(row["suffix"]),
+            document=None if _blank(row.get("document_id")) else _cell(row["document_id"]),
             labels=labels, codes=codes,
             annotator=None if _blank(row.get("annotator")) else clean_annotator(row["annotator"]),
             annotator_source=None if _blank(row.get("annotator")) else str(row["annotator"]),
-            id=None if _blank(row.get("id")) else str(row["id"]),
-            note="" if _blank(row.get("note")) else str(row["note"]),
-            created=None if _blank(row.get("created")) else str(row["created"]),
+            id=None if _blank(row.get("id")) else _cell(row["id"]),
+            note="" if _blank(row.get("note")) else _cell(row["note"]),
+            created=None if _blank(row.get("created")) else _cell(row["created"]),
             status=status,
         ))
     return out, problems, notices
@@ -175,9 +187,17 @@ def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Cand
     where = str(path)
     text = read_utf8(path)
     reader = _csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        reader.fieldnames
+    except _csv.Error as exc:
+        raise DataError.at(where, 1, None, f"not readable as CSV ({exc})") from None
     if not reader.fieldnames:
         return [], [Problem(where, 1, None, "empty file; expected a header row")], []
     header = [h.strip() for h in reader.fieldnames]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        return [], [Problem(where, 1, twice[0], f"column {twice[0]!r} appears {header.count(twice[0])} times in the "
+                                                "header; keep one (the last would silently replace the others)")], []
     reader.fieldnames = header
     bad = header_problems(header, where, 1, defaults)
     if bad:
@@ -185,7 +205,13 @@ def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Cand
 
     def rows():
         prev = reader.line_num
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except _csv.Error as exc:
+                raise DataError.at(where, prev + 1, None, f"not readable as CSV ({exc})") from None
             first = prev + 1
             prev = reader.line_num
             if None in row:

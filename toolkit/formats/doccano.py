@@ -59,6 +59,11 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         if not isinstance(text, str):
             problems.append(Problem(where, n, "text", "missing; each doccano line carries the document text"))
             continue
+        bad_who = next((k for k in ("annotator", "user") if obj.get(k) is not None
+                        and (isinstance(obj[k], bool) or not isinstance(obj[k], (str, int)))), None)
+        if bad_who:
+            problems.append(Problem(where, n, bad_who, f"expected a name or user id, got {type(obj[bad_who]).__name__}"))
+            continue
         raw_who = next((obj[k] for k in ("annotator", "user") if clean_annotator(obj.get(k))), path.stem)
         annotator = clean_annotator(raw_who)
         source = None if raw_who is None else str(raw_who)

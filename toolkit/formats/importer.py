@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args
 from ..annotation import FIELDS, check_annotator, make_annotation, now_iso, validate_record
 from ..errors import DataError, Problem
 from ..ids import check_id
-from .common import ANNOTATION_ID, Candidate, check_span, normalise_fragment
+from .common import ANNOTATION_ID, Candidate, candidate_type_problems, check_span, normalise_fragment
 from .annotators import apply_annotator_map, parse_annotator_map
 from .labelmap import LabelMap, load_label_map
 
@@ -99,6 +99,8 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
         probs.append(Problem(c.file, c.line, c.at(name), msg))
 
     where = f"{c.file}" + (f", line {c.line}" if c.line is not None else "") + (f", {c.where}" if c.where else "")
+    if (typed := candidate_type_problems(c)):
+        return None, typed
     doc_id = document or c.document
     if doc_id is None and c.text is not None:
         doc_id = _match_document(c.text, documents)
@@ -126,7 +128,7 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
         if k not in merged and not label_probs:  # with unknown labels, the missing fields are only noise
             P(k, f"missing: no column or label gives the {k}; add a label for it, or set it under "
                  "'defaults:' in the label map")
-    if isinstance(merged.get("intensity"), str) and merged["intensity"].isdigit():
+    if isinstance(merged.get("intensity"), str) and merged["intensity"] in ("1", "2", "3"):
         merged["intensity"] = int(merged["intensity"])
     who = annotator or c.annotator
     if not who:

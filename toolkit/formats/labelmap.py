@@ -71,7 +71,7 @@ def parse_native(label: str) -> dict[str, Any] | None:
             return None
         value = value.strip()
         fieldname = TAG_KEYS[key]
-        if fieldname == "intensity" and value.isdigit():
+        if fieldname == "intensity" and value in ("1", "2", "3"):
             out[fieldname] = int(value)
         else:
             out[fieldname] = value

@@ -96,7 +96,12 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
             if ann.get("was_cancelled"):
                 notices.append(f"{where}, {aw}: cancelled annotation skipped")
                 continue
-            annotator = _annotator(ann.get("completed_by"))
+            who = ann.get("completed_by")
+            if who is not None and (isinstance(who, bool) or not isinstance(who, (dict, int))):
+                problems.append(Problem(where, None, f"{aw}.completed_by",
+                                        f"expected a user object or a user id, got {type(who).__name__}"))
+                continue
+            annotator = _annotator(who)
             results = ann.get("result", [])
             if not isinstance(results, list):
                 problems.append(Problem(where, None, f"{aw}.result", "must be a list"))
