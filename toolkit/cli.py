@@ -54,9 +54,8 @@ def _os_message(exc: OSError) -> str:
         errno.ELOOP: "too many symbolic links",
     }
     reason = plain.get(exc.errno or -1) or exc.strerror or type(exc).__name__
-    where = exc.filename if exc.filename is not None else None
-    if exc.filename2 is not None:
-        where = f"{exc.filename} -> {exc.filename2}"
+    # a rename names the temp file first and the user's file second: the user's file is the one to name
+    where = exc.filename2 if exc.filename2 is not None else exc.filename
     return f"{where}: {reason}" if where is not None else reason
 
 

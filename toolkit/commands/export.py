@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..errors import DataError
+
+    if Path(args.out).is_dir():
+        raise DataError.at(args.out, None, "out", "is a folder; give the name of the file to write")
     if args.format in LEDGER_FORMATS:
         from ..ledger import load_ledger
 

@@ -229,7 +229,9 @@ def write(records: "list[dict]", path: "str | Path", *, raw: bool = False) -> in
     """
     cell = (lambda v: v) if raw else neutralise_cell
     buf = io.StringIO(newline="")
-    w = _csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS), extrasaction="ignore", lineterminator="\n")
+    # CRLF rows (RFC 4180): the writer quotes a cell holding any line-terminator character, so a note
+    # with a lone "\r" is quoted too instead of splitting the row (with "\n" rows it was not).
+    w = _csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS), extrasaction="ignore", lineterminator="\r\n")
     w.writeheader()
     recs = sorted(records, key=lambda r: (r.get("set") or "", r["document_id"], r["start"], r["end"], r["id"]))
     for r in recs:
@@ -251,5 +253,5 @@ def write_ledger(ledger, path: "str | Path", *, raw: bool = False) -> int:
                 df[col] = df[col].map(neutralise_cell)
     if "summit_date" in df.columns:
         df["summit_date"] = df["summit_date"].dt.strftime("%Y-%m-%d")
-    atomic_write_text(path, df.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(path, df.to_csv(index=False, lineterminator="\r\n"))  # CRLF: see write()
     return len(df)
