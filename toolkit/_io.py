@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,14 @@ def read_yaml(path: "str | Path") -> Any:
     if not text.strip():
         raise DataError.at(path, None, None, "file is empty")
     try:
-        return yaml.load(text, Loader=_LineSafeLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_LineSafeLoader)  # noqa: S506 - SafeLoader subclass
+        if _SURROGATE_ESCAPE.search(text):
+            try:
+                json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+            except UnicodeEncodeError:
+                line = text[: _SURROGATE_ESCAPE.search(text).start()].count("\n") + 1
+                raise _YAMLRefused(line, None, "a lone UTF-16 surrogate escape is not a character; fix the text") from None
+        return data
     except _YAMLRefused as exc:
         raise DataError.at(path, exc.line, exc.field, exc.message) from None
     except yaml.YAMLError as exc:
@@ -203,6 +211,24 @@ def _bounded_int(digits: str) -> int:
     return int(digits)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(obj: Any, text: str) -> None:
+    """Refuse a parsed document holding a lone UTF-16 surrogate (only a ``\\udXXX`` escape can make one).
+
+    Such a string cannot be written as UTF-8: it would pass validation and
+    then fail on the next write. A proper pair of escapes is one character
+    and passes.
+    """
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        m = _SURROGATE_ESCAPE.search(text)
+        raise _JSONRefused(f"a lone UTF-16 surrogate ({text[m.start():m.start() + 6]}) is not a character; "
+                           "fix the text", text[m.start():m.start() + 6]) from None
+
+
 def loads_json(text: str) -> Any:
     """Parse one JSON document strictly: what :func:`json.loads` does, and also refuse
 
@@ -215,7 +241,10 @@ def loads_json(text: str) -> Any:
     they report a syntax error: ``exc.msg``, ``exc.lineno``, ``exc.colno``.
     """
     try:
-        return json.loads(text, object_pairs_hook=_pairs_no_duplicates, parse_int=_bounded_int)
+        obj = json.loads(text, object_pairs_hook=_pairs_no_duplicates, parse_int=_bounded_int)
+        if _SURROGATE_ESCAPE.search(text):
+            _refuse_lone_surrogates(obj, text)
+        return obj
     except _JSONRefused as exc:
         pos = 0
         if exc.needle is not None:
