@@ -16,7 +16,6 @@ import json
 import pytest
 
 from adversarial import copy_data, refused, run, snapshot
-from toolkit.formats.csv import neutralise_cell, restore_cell
 
 PAYLOADS = {
     "hyperlink": '=HYPERLINK("http://evil.example","x")',
@@ -66,6 +65,8 @@ def test_formula_is_neutralised(fmt, key, data, tmp_path, capsys):
     rows = {r["id"]: r for r in cells(out)}
     i = list(PAYLOADS).index(key)
     note = rows[f"{i:012x}"]["note"]
+    from toolkit.formats.csv import restore_cell
+
     assert not note.startswith(DANGEROUS), f"{note!r} would run as a formula"
     assert restore_cell(note) == PAYLOADS[key]
     for row in rows.values():  # no other text cell starts a formula either
@@ -107,6 +108,8 @@ def test_numbers_are_not_text_cells(data, tmp_path, capsys):
 @pytest.mark.parametrize("value", ["=x", "+x", "-x", "@x", "\tx", "\rx", "'=x", "''x", "'x", "x", "", "''", "'", "=",
                                    "'\t", "don't", "-", "--5"])
 def test_neutralise_restore_round_trip(value):
+    from toolkit.formats.csv import neutralise_cell, restore_cell
+
     assert restore_cell(neutralise_cell(value)) == value
     assert not neutralise_cell(value).startswith(DANGEROUS)
 

@@ -13,7 +13,6 @@ import pytest
 
 from adversarial import SEED, SEED_SUMMIT, copy_data, refused, run, snapshot
 from toolkit.errors import DataError
-from toolkit.ids import ID_PATTERNS, check_id, id_problem
 
 #: Names no kind of id may take (each would escape, hide, or mangle a path).
 BAD = {
@@ -142,8 +141,10 @@ def test_annotator_named_in_a_log_line_is_checked(dirs, capsys):
         refused(["validate", data], capsys, data, file=log, line=2, field="annotator", match="is not allowed")
 
 
-@pytest.mark.parametrize("kind", sorted(ID_PATTERNS))
+@pytest.mark.parametrize("kind", ["annotator", "document", "set", "summit"])
 def test_check_id_uses_fullmatch(kind):
+    from toolkit.ids import check_id, id_problem
+
     good = {"document": SEED, "summit": SEED_SUMMIT, "set": "class-1", "annotator": "coder_a"}[kind]
     assert check_id(kind, good) == good
     for bad in ("x\n", good + "\n", "../" + good, "/" + good, good + "/..", None, 5, [good]):
@@ -153,11 +154,15 @@ def test_check_id_uses_fullmatch(kind):
 
 
 def test_a_long_bad_name_is_shown_cut():
+    from toolkit.ids import id_problem
+
     msg = id_problem("set", "x/" * 10_000)
     assert msg is not None and len(msg) < 300
 
 
 def test_unknown_id_kind_is_api_misuse():
+    from toolkit.ids import id_problem
+
     with pytest.raises(ValueError):
         id_problem("planet", "x")  # type: ignore[arg-type]
 

@@ -13,7 +13,9 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from adversarial import DATA, SEED, copy_data, reference_records, refused, run, snapshot
-from toolkit.anchoring import SIDE_MIN, anchor
+from toolkit.anchoring import anchor
+
+SIDE_MIN = 0.35  # toolkit.anchoring.SIDE_MIN: least similarity of each side's context for a short quote
 
 SEED_TEXT = (DATA / "documents" / f"{SEED}.txt").read_text(encoding="utf-8")
 RECORDS = sorted(reference_records(), key=lambda r: (r["start"], r["id"]))
