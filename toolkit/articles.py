@@ -12,9 +12,7 @@ new one, never half of either.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +23,7 @@ from filelock import FileLock, Timeout
 
 from ._io import atomic_write_text, read_yaml, shown_text
 from .errors import DataError, Problem, StoreError
-from .ids import check_id, id_problem
+from .ids import check_id, id_problem, parse_iso_date
 
 __all__ = ["AddedArticle", "NormalisedText", "normalise_text", "add_article", "add_summit"]
 
@@ -138,18 +136,12 @@ class _SummitDumper(yaml.SafeDumper):
 
 _SummitDumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-
-
 def _check_date(value: object, where: str, fieldname: str, problems: list[Problem]) -> str | None:
     """``value`` as ``YYYY-MM-DD`` if it is exactly a real calendar date in that form; else a problem."""
     if value is None or value == "":
         return None
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return _dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
+    if isinstance(value, str) and (day := parse_iso_date(value)) is not None:
+        return day.isoformat()
     problems.append(Problem(where, None, fieldname, f"{shown_text(repr(value), 80)} is not an ISO date; "
                                                     "write it as YYYY-MM-DD"))
     return None

@@ -5,9 +5,7 @@ end-exclusive, on the stored text, which is never edited in place.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +14,7 @@ import pandas as pd
 
 from ._io import read_text_strict, read_yaml
 from .errors import DataError, Problem
-from .ids import ID_PATTERNS
+from .ids import ID_PATTERNS, parse_iso_date
 
 __all__ = ["Document", "Segment", "load_document", "load_documents", "segment", "segments_frame", "sentence_of"]
 
@@ -56,17 +54,6 @@ class Segment:
     start: int
     end: int
     text: str
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-
-
-def _is_date(text: str) -> bool:
-    try:
-        _dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _meta_problem(path, line, field, msg):
@@ -131,9 +118,10 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
         ))
     published = meta.get("published")
     if published is not None:
-        if isinstance(published, _dt.date) and not isinstance(published, _dt.datetime):
-            published = published.isoformat()
-        if not (isinstance(published, str) and _ISO_DATE.fullmatch(published) and _is_date(published)):
+        day = parse_iso_date(published)
+        if day is not None:
+            published = day.isoformat()
+        else:
             problems.append(_meta_problem(meta_path, line, "published", f"{published!r} is not an ISO date (YYYY-MM-DD)"))
     if summits is not None and meta["summit_id"] not in summits:
         problems.append(_meta_problem(meta_path, line, "summit_id", f"{meta['summit_id']!r} is not in summits.yaml"))

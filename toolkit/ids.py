@@ -8,13 +8,14 @@ newline), ``a/b`` or a lone ``.`` never reach the file system.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from pathlib import Path
 from typing import Literal
 
 from .errors import DataError
 
-__all__ = ["IdKind", "ID_PATTERNS", "id_problem", "check_id"]
+__all__ = ["IdKind", "ID_PATTERNS", "ISO_DATE", "id_problem", "check_id", "parse_iso_date"]
 
 IdKind = Literal["document", "summit", "set", "annotator"]
 
@@ -76,3 +77,21 @@ def check_id(kind: IdKind, value: object, *, file: "str | Path" = "<input>", lin
     if msg is not None:
         raise DataError.at(file, line, field or kind, msg)
     return value  # type: ignore[return-value]
+
+
+#: A calendar date exactly as the data files write it (``date.fromisoformat`` also takes 20220301 or 2022-W09-2).
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def parse_iso_date(value: object) -> "_dt.date | None":
+    """``value`` as a date if it is a date, or text that is exactly ``YYYY-MM-DD`` and a real day; else None."""
+    if isinstance(value, _dt.datetime):
+        return None
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

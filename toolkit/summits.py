@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -11,14 +10,13 @@ import pandas as pd
 
 from ._io import read_yaml
 from .errors import DataError, Problem
-from .ids import ID_PATTERNS
+from .ids import ID_PATTERNS, parse_iso_date
 
 __all__ = ["Summit", "SummitFormat", "FORMATS", "load_summits", "summits_frame"]
 
 SummitFormat = Literal["in_person", "video", "phone", "talks"]
 FORMATS: tuple[str, ...] = get_args(SummitFormat)
 _ID = ID_PATTERNS["summit"]
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -88,14 +86,8 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
         sid = str(rec["id"])
         if not _ID.fullmatch(sid):
             problems.append(Problem(where, line, "id", f"{sid!r} must look like 2021-06-16-geneva (date, then a lower-case slug)"))
-        date = rec["date"]
-        try:
-            if isinstance(date, _dt.datetime) or not isinstance(date, (_dt.date, str)):
-                raise ValueError(date)
-            if isinstance(date, str) and not _ISO_DATE.fullmatch(date):
-                raise ValueError(date)
-            date = date if isinstance(date, _dt.date) else _dt.date.fromisoformat(date)
-        except ValueError:
+        date = parse_iso_date(rec["date"])
+        if date is None:
             problems.append(Problem(where, line, "date", f"{rec['date']!r} is not an ISO date (YYYY-MM-DD)"))
             continue
         if _ID.fullmatch(sid) and sid[:10] != date.isoformat():

@@ -148,6 +148,27 @@ def refused(argv: list[str], capsys, *roots: Path, file=ANY, line=ANY, field=ANY
     return res
 
 
+@pytest.fixture
+def dirs(tmp_path):
+    """``(data, work)``: a scratch copy of the data folder, and an empty folder for input and output files."""
+    data = copy_data(tmp_path / "data")
+    work = tmp_path / "work"
+    work.mkdir()
+    return data, work
+
+
+EXPORT_NAMES = {"doccano": "in.jsonl", "labelstudio": "in.json", "w3c": "in-w3c.json", "csv": "in.csv"}
+
+
+def exported(data: Path, work: Path, fmt: str, **kw) -> Path:
+    """The real reference set exported by the toolkit's own exporter, as a base for a hostile import file."""
+    from toolkit.formats import export_annotations
+
+    out = work / EXPORT_NAMES[fmt]
+    export_annotations(fmt, out, data=data, sets=["reference"], **kw)
+    return out
+
+
 # ------------------------------------------------------------------ permissions
 @contextlib.contextmanager
 def as_other_user():

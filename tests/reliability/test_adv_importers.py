@@ -16,23 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import ANY, copy_data, refused, run, snapshot
-
-
-@pytest.fixture
-def dirs(tmp_path):
-    data = copy_data(tmp_path / "data")
-    work = tmp_path / "work"
-    work.mkdir()
-    return data, work
-
-
-def exported(data: Path, work: Path, fmt: str, **kw) -> Path:
-    from toolkit.formats import export_annotations
-
-    out = work / {"doccano": "in.jsonl", "labelstudio": "in.json", "w3c": "in-w3c.json", "csv": "in.csv"}[fmt]
-    export_annotations(fmt, out, data=data, sets=["reference"], **kw)
-    return out
+from adversarial import ANY, copy_data, dirs, exported, refused, run, snapshot  # noqa: F401 (dirs is a fixture)
 
 
 def argv(fmt: str, path: Path, data: Path, *extra) -> list:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import SEED, SEED_SUMMIT, copy_data, refused, run, snapshot
+from adversarial import SEED, SEED_SUMMIT, copy_data, dirs, exported, refused, run, snapshot  # noqa: F401 (dirs is a fixture)
 from toolkit.errors import DataError
 
 #: Names no kind of id may take (each would escape, hide, or mangle a path).
@@ -37,22 +37,6 @@ BAD = {
     "glob": "*",
     "trailing-dot": "abc.",
 }
-
-
-@pytest.fixture
-def dirs(tmp_path):
-    data = copy_data(tmp_path / "data")
-    work = tmp_path / "work"
-    work.mkdir()
-    return data, work
-
-
-def _doccano(data: Path, work: Path) -> Path:
-    from toolkit.formats import export_annotations
-
-    out = work / "in.jsonl"
-    export_annotations("doccano", out, data=data, sets=["reference"])
-    return out
 
 
 def _article(work: Path) -> Path:
@@ -88,10 +72,10 @@ def test_bad_name_is_refused_before_any_path(command, key, value, dirs, capsys):
                 "--parties", "US", "Russia", "--label", "Synthetic", "--source", "https://example.org/x", "--data", data]
         file, field = data / "summits.yaml", "id"
     elif command == "import-set":
-        src = _doccano(data, work)
+        src = exported(data, work, "doccano")
         argv, file, field = ["import", "doccano", src, f"--set={value}", "--data", data], src, "set"
     elif command == "import-annotator":
-        src = _doccano(data, work)
+        src = exported(data, work, "doccano")
         argv, file, field = ["import", "doccano", src, "--set", "imported", f"--annotator={value}", "--data", data], src, "annotator"
     elif command == "export-set":
         argv, file, field = ["export", "csv", "--out", work / "out.csv", f"--set={value}", "--data", data], data / "annotations", "set"

@@ -14,7 +14,7 @@ import stat
 
 import pytest
 
-from adversarial import (ANY, SEED, SEED_SUMMIT, as_other_user, copy_data, open_scratch, read_only_mount, refused,
+from adversarial import (ANY, SEED, SEED_SUMMIT, as_other_user, copy_data, exported, open_scratch, read_only_mount, refused,
                          run, snapshot, world_readable, write_log, op)
 
 
@@ -29,10 +29,7 @@ def scratch():
 
 
 def doccano(data, work):
-    from toolkit.formats import export_annotations
-
-    out = work / "in.jsonl"
-    export_annotations("doccano", out, data=data, sets=["reference"])
+    out = exported(data, work, "doccano")
     out.chmod(0o644)
     return out
 

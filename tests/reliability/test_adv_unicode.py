@@ -10,23 +10,8 @@ import json
 
 import pytest
 
-from adversarial import ANY, SEED, SEED_SUMMIT, copy_data, op, reference_op, refused, run, snapshot, write_log
-
-
-@pytest.fixture
-def dirs(tmp_path):
-    data = copy_data(tmp_path / "data")
-    work = tmp_path / "work"
-    work.mkdir()
-    return data, work
-
-
-def exported(data, work, fmt):
-    from toolkit.formats import export_annotations
-
-    out = work / {"doccano": "in.jsonl", "labelstudio": "in.json", "w3c": "in-w3c.json", "csv": "in.csv"}[fmt]
-    export_annotations(fmt, out, data=data, sets=["reference"])
-    return out
+from adversarial import (ANY, SEED_SUMMIT, dirs, exported, op, reference_op, refused, run,  # noqa: F401 (dirs: fixture)
+                         snapshot, write_log)
 
 
 # --- lone surrogates: only a \udXXX escape can make one ---------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import ANY, SEED, copy_data, refused
+from adversarial import ANY, SEED, copy_data, dirs, exported, refused  # noqa: F401 (dirs is a fixture)
 
 #: A 1 KB "billion laughs": nine levels of nine aliases each.
 BOMB_LINES = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
@@ -21,14 +21,6 @@ for _prev, _name in zip("abcdefgh", "bcdefghi"):
     BOMB_LINES.append(f"{_name}: &{_name} [" + ",".join([f"*{_prev}"] * 9) + "]")
 BOMB = "\n".join(BOMB_LINES) + "\n"
 BOMB_LINE = 5  # the first level whose expansion passes the bound
-
-
-@pytest.fixture
-def dirs(tmp_path):
-    data = copy_data(tmp_path / "data")
-    work = tmp_path / "work"
-    work.mkdir()
-    return data, work
 
 
 def codebook(d):
@@ -99,21 +91,13 @@ def test_hostile_yaml_file_is_refused(target, attack, dirs, capsys):
 def test_alias_bomb_in_a_label_map(dirs, capsys):
     """Defect 9: a 1 KB label map made a 312 MB error message."""
     data, work = dirs
-    src = _doccano(data, work)
+    src = exported(data, work, "doccano")
     lmap = work / "labels.yaml"
     lmap.write_text(BOMB + "labels:\n  X: *i\n", encoding="utf-8")
     started = time.perf_counter()
     res = refused(["import", "doccano", src, "--set", "imp", "--map", lmap, "--data", data], capsys, data, work,
                   file=lmap, line=BOMB_LINE, field=None, match="alias")
     assert time.perf_counter() - started < 10 and len(res.err) < 2000
-
-
-def _doccano(data: Path, work: Path) -> Path:
-    from toolkit.formats import export_annotations
-
-    out = work / "in.jsonl"
-    export_annotations("doccano", out, data=data, sets=["reference"])
-    return out
 
 
 LABEL_MAPS = {
@@ -133,7 +117,7 @@ LABEL_MAPS = {
 @pytest.mark.parametrize("case", sorted(LABEL_MAPS))
 def test_hostile_label_map(case, dirs, capsys):
     data, work = dirs
-    src = _doccano(data, work)
+    src = exported(data, work, "doccano")
     text, line, field, match = LABEL_MAPS[case]
     lmap = work / "labels.yaml"
     lmap.write_text(text, encoding="utf-8")
@@ -143,14 +127,14 @@ def test_hostile_label_map(case, dirs, capsys):
 
 def test_label_map_is_a_folder(dirs, capsys):
     data, work = dirs
-    src = _doccano(data, work)
+    src = exported(data, work, "doccano")
     refused(["import", "doccano", src, "--set", "imp", "--map", work, "--data", data], capsys, data, work,
             file=work, match=r"folder|not a file|directory")
 
 
 def test_label_map_missing(dirs, capsys):
     data, work = dirs
-    src = _doccano(data, work)
+    src = exported(data, work, "doccano")
     refused(["import", "doccano", src, "--set", "imp", "--map", work / "nope.yaml", "--data", data], capsys, data, work,
             file=work / "nope.yaml", match=r"not found|no such")
 
