@@ -266,6 +266,7 @@ def _two_people(data: Path, work: Path, fmt: str, ident_a, ident_b) -> Path:
         p = exported(data, work, "labelstudio")
         tasks = json.loads(p.read_text(encoding="utf-8"))
         ann = tasks[0]["annotations"][0]
+        ann.pop("summit_ledger", None)  # as Label Studio itself writes it: the person is completed_by alone
         ann["completed_by"] = {"id": 1, "email": ident_a}
         other = json.loads(json.dumps(ann))
         other["completed_by"] = {"id": 2, "email": ident_b}

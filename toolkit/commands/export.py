@@ -20,6 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", action="store_true",
                         help="csv and ledger-csv: write cells exactly as stored; by default a cell starting with "
                              "= + - @, tab or CR gets a leading apostrophe so a spreadsheet shows it as text")
+    parser.add_argument("--ls-email-domain", metavar="DOMAIN",
+                        help="labelstudio only: write completed_by as <annotator>@DOMAIN, for a Label Studio whose "
+                             "users have those addresses (default: leave it out; Label Studio files the annotations "
+                             "under the user who imports them)")
     parser.add_argument("--data", help="the data folder (default: the repository's data/)")
 
 
@@ -37,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
         rep = export_ledger(args.format, ledger, args.out, raw=args.raw)
     else:
         rep = export_annotations(args.format, args.out, data=args.data, sets=args.sets,
-                                 document_ids=args.documents, variant=args.variant, raw=args.raw)
+                                 document_ids=args.documents, variant=args.variant, raw=args.raw,
+                                 email_domain=args.ls_email_domain)
     for problem in rep.problems:
         print(f"warning: {problem}")
     print(rep.summary())
