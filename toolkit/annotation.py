@@ -25,7 +25,7 @@ Origin = Literal["manual", "suggested", "imported"]
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Status = Literal["anchored", "orphaned"]
 STATUSES: tuple[str, ...] = get_args(Status)
-ANNOTATOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+ANNOTATOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)  # matched in full (toolkit.ids)
 
 FIELDS: tuple[str, ...] = (
     "id", "document_id", "start", "end", "quote", "prefix", "suffix",
@@ -76,10 +76,9 @@ def now_iso() -> str:
 
 def check_annotator(name: object) -> str | None:
     """Return an error message if ``name`` cannot be an annotator name (it becomes a file name)."""
-    if not isinstance(name, str) or not ANNOTATOR_PATTERN.match(name):
-        return (f"annotator name {name!r} is not allowed: use 1-64 letters, digits, '-' or '_', "
-                "starting with a letter or digit (it becomes the file name <name>.jsonl)")
-    return None
+    from .ids import id_problem
+
+    return id_problem("annotator", name)
 
 
 def annotation_id(document_id: str, annotator: str, start: int, end: int, issue: str, stance: str,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._io import loads_json
 from ..errors import DataError, Problem
 
 __all__ = ["V2_FIELDS", "v2_fields", "read_v2", "Candidate", "SpanCheck", "Repair", "check_span",
@@ -94,6 +95,8 @@ class Candidate:
     labels: list[str] = field(default_factory=list)
     codes: dict[str, Any] = field(default_factory=dict)
     annotator: str | None = None
+    #: The tool's own identity of the annotator (an e-mail, user id, creator IRI) before it was made a name.
+    annotator_source: str | None = None
     id: str | None = None
     note: str = ""
     created: str | None = None
@@ -121,6 +124,28 @@ class SpanCheck:
     end: int | None = None
     repair: Repair | None = None
     message: str = ""
+
+
+def candidate_type_problems(c: "Candidate") -> list[Problem]:
+    """Problems of a candidate whose fields have the wrong JSON type (a list or number where text belongs).
+
+    Foreign files are parsed as plain JSON/CSV, so any field can hold any
+    type; this is checked once, here, before anything uses the values.
+    """
+    out = []
+    for name in ("quote", "prefix", "suffix", "text", "document", "id", "created", "note", "status"):
+        v = getattr(c, name)
+        if v is not None and not isinstance(v, str):
+            out.append(Problem(c.file, c.line, c.at(name), f"expected text, got {type(v).__name__}"))
+    for name in ("start", "end"):
+        v = getattr(c, name)
+        if v is not None and not _is_int(v):
+            shown = repr(v) if len(repr(v)) <= 40 else repr(v)[:39] + "…"
+            out.append(Problem(c.file, c.line, c.at(name), f"expected an integer offset, got {type(v).__name__} {shown}"))
+    for i, label in enumerate(c.labels):
+        if not isinstance(label, str):
+            out.append(Problem(c.file, c.line, c.at(f"labels[{i}]"), f"expected a text label, got {type(label).__name__}"))
+    return out[:1]
 
 
 def normalise_fragment(s: str | None) -> str | None:
@@ -216,7 +241,7 @@ def clean_annotator(raw: Any) -> str | None:
     E-mail addresses and ``acct:user@host`` give their local part; accents
     are dropped (``José`` -> ``Jose``); other characters become ``-``. Returns None when nothing usable is left.
     """
-    if raw is None:
+    if raw is None or isinstance(raw, bool) or not isinstance(raw, (str, int)):
         return None
     s = str(raw).strip()
     if s.startswith("acct:"):
@@ -267,6 +292,6 @@ def decode_utf8(raw: bytes, where: str) -> str:
 def read_json(path: "str | Path") -> tuple[Any, list[Problem]]:
     """Parse a JSON import file; a syntax error comes back as one problem naming its line and column."""
     try:
-        return json.loads(read_utf8(path)), []
+        return loads_json(read_utf8(path)), []
     except json.JSONDecodeError as exc:
         return None, [Problem(str(path), exc.lineno, None, f"not valid JSON ({exc.msg} at column {exc.colno})")]
