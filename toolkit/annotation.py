@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from typing import Any, Literal, get_args
 
 from ._io import content_hash
@@ -16,7 +17,8 @@ from .errors import Problem, ValidationError
 
 __all__ = [
     "FIELDS", "CONTEXT", "Origin", "ORIGINS", "Status", "STATUSES", "ANNOTATOR_PATTERN",
-    "annotation_id", "make_annotation", "selectors", "check_annotator", "validate_record", "now_iso",
+    "annotation_id", "make_annotation", "selectors", "check_annotator", "normalize_annotator",
+    "validate_record", "now_iso", "OPTIONAL_FIELDS", "ATTRIBUTIONS", "MODALITIES",
 ]
 
 CONTEXT = 32
@@ -24,7 +26,15 @@ Origin = Literal["manual", "suggested", "imported"]
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Status = Literal["anchored", "orphaned"]
 STATUSES: tuple[str, ...] = get_args(Status)
-ANNOTATOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+ANNOTATOR_PATTERN = re.compile(r"a[am_-]{0,63}")
+"""Shape of an annotator name after :func:`check_annotator` maps each letter or digit to ``a`` and each
+combining mark to ``m``: a letter or digit first, then letters, marks, digits, ``-`` or ``_``; 64 at most."""
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
+
+# Codebook 2.0 record fields (optional on every record; the events layer owns their meaning).
+ATTRIBUTIONS: tuple[str, ...] = ("quote", "reported-speech", "reported-deed", "ascribed", "alleged")
+MODALITIES: tuple[str, ...] = ("actual", "conditional", "intended", "hypothetical", "negated", "historical")
+OPTIONAL_FIELDS: tuple[str, ...] = ("attribution", "modality", "event_id")
 
 FIELDS: tuple[str, ...] = (
     "id", "document_id", "start", "end", "quote", "prefix", "suffix",
@@ -43,11 +53,35 @@ def now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def normalize_annotator(name: str) -> str:
+    """A typed name in the one form it is stored and checked in: trimmed, Unicode NFC."""
+    return unicodedata.normalize("NFC", name.strip())
+
+
+def _shape(name: str) -> str:
+    out = []
+    for ch in name:
+        cat = unicodedata.category(ch)
+        out.append("a" if cat[0] == "L" or cat == "Nd" else "m" if cat[0] == "M" else ch if ch in "-_" else "?")
+    return "".join(out)
+
+
 def check_annotator(name: object) -> str | None:
-    """Return an error message if ``name`` cannot be an annotator name (it becomes a file name)."""
-    if not isinstance(name, str) or not ANNOTATOR_PATTERN.match(name):
-        return (f"annotator name {name!r} is not allowed: use 1-64 letters, digits, '-' or '_', "
-                "starting with a letter or digit (it becomes the file name <name>.jsonl)")
+    """Return an error message if ``name`` cannot be an annotator name (it becomes a file name).
+
+    Allowed: 1-64 characters, letters of any script (``Élise``, ``Анна``, ``李明``), their combining
+    marks, digits, ``-`` and ``_``, starting with a letter or digit, in Unicode NFC form (use
+    :func:`normalize_annotator` on typed input). No dot, slash, space or control character can
+    occur, so ``<name>.jsonl`` stays inside its folder; Windows device names are refused.
+    """
+    if not isinstance(name, str) or not ANNOTATOR_PATTERN.fullmatch(_shape(name)):
+        return (f"annotator name {name!r} is not allowed: use 1 to 64 letters (any alphabet) or digits, "
+                "'-' or '_', starting with a letter or digit (it becomes the file name <name>.jsonl)")
+    if unicodedata.normalize("NFC", name) != name:
+        return (f"annotator name {name!r} is not allowed: it is not in Unicode NFC form "
+                f"(type it again, or use {unicodedata.normalize('NFC', name)!r})")
+    if name.casefold() in _RESERVED:
+        return f"annotator name {name!r} is not allowed: it is a reserved device name on Windows"
     return None
 
 
@@ -70,7 +104,8 @@ def selectors(text: str, start: int, end: int, context: int = CONTEXT) -> dict[s
 
 def make_annotation(document, start: int, end: int, *, issue: str, stance: str, actor: str, target: str,
                     intensity: int, annotator: str, summit_id: str | None = None, note: str = "",
-                    origin: str = "manual", created: str | None = None, id: str | None = None) -> dict[str, Any]:
+                    origin: str = "manual", created: str | None = None, id: str | None = None,
+                    **optional: Any) -> dict[str, Any]:
     """Build a record for ``document.text[start:end]``.
 
     Parameters
@@ -80,6 +115,8 @@ def make_annotation(document, start: int, end: int, *, issue: str, stance: str, 
         Code-point offsets, end-exclusive.
     summit_id : str, optional
         Defaults to the document's summit.
+    **optional
+        Fields of :data:`OPTIONAL_FIELDS` (``attribution``, ``modality``, ``event_id``); None leaves one out.
 
     Returns
     -------
@@ -95,6 +132,10 @@ def make_annotation(document, start: int, end: int, *, issue: str, stance: str, 
         "annotator": annotator, "created": created or now_iso(), "note": note,
         "status": "anchored", "origin": origin,
     }
+    unknown = sorted(set(optional) - set(OPTIONAL_FIELDS))
+    if unknown:
+        raise TypeError(f"make_annotation() got unexpected field(s) {', '.join(unknown)}")
+    rec.update({k: v for k, v in optional.items() if v is not None})
     return rec
 
 
@@ -143,6 +184,11 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
         actor = codebook.actors.get(rec["actor"])
         if rec["actor"] == rec["target"] and actor is not None and actor.kind != "pair":
             P("target", f"actor and target are both {rec['actor']!r}; only a pair actor (kind: pair) may address itself")
+    for key, allowed in (("attribution", ATTRIBUTIONS), ("modality", MODALITIES)):
+        if key in rec and rec[key] is not None and rec[key] not in allowed:
+            P(key, f"{rec[key]!r} unknown; use one of {', '.join(allowed)}")
+    if "event_id" in rec and rec["event_id"] is not None and (not isinstance(rec["event_id"], str) or not rec["event_id"]):
+        P("event_id", f"expected a non-empty string, got {rec['event_id']!r}")
     if summits is not None and rec["summit_id"] not in summits:
         P("summit_id", f"{rec['summit_id']!r} is not in summits.yaml")
     if documents is not None:

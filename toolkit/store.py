@@ -25,7 +25,8 @@ from typing import Any, Iterable, Iterator
 from filelock import FileLock, Timeout
 
 from ._io import atomic_write_text, content_hash
-from .annotation import FIELDS, check_annotator, now_iso, validate_record
+from .annotation import FIELDS, OPTIONAL_FIELDS, check_annotator, now_iso, validate_record
+from .event_records import EVENT_KIND, validate_event
 from .errors import DataError, Problem, StoreError
 
 __all__ = ["Store", "LogState", "TornLine", "OPS"]
@@ -63,6 +64,8 @@ class LogState:
     torn : TornLine or None
     undo_stack : list of dict
         Operations that :meth:`Store.undo` would reverse, oldest first.
+    events : dict of str to dict
+        Live event records (``"kind": "event"``) by id, kept apart from the mentions.
     """
 
     annotations: dict[str, dict] = field(default_factory=dict)
@@ -70,6 +73,7 @@ class LogState:
     problems: list[Problem] = field(default_factory=list)
     torn: TornLine | None = None
     undo_stack: list[dict] = field(default_factory=list)
+    events: dict[str, dict] = field(default_factory=dict)
 
 
 def _op_id(op: dict) -> str:
@@ -211,14 +215,21 @@ class Store:
         dict
             The operation as written (with ``op_id``).
         """
-        problems = validate_record(record, file="<new annotation>", codebook=self.codebook,
-                                   documents=self.documents, summits=self.summits)
+        is_event = isinstance(record, dict) and record.get("kind") == EVENT_KIND
+        if is_event:
+            problems = validate_event(record, file="<new event>", codebook=self.codebook, summits=self.summits)
+        else:
+            problems = validate_record(record, file="<new annotation>", codebook=self.codebook,
+                                       documents=self.documents, summits=self.summits)
         if problems:
             from .errors import ValidationError
 
             raise ValidationError(problems)
-        op = {"op": "upsert", **{k: record[k] for k in FIELDS if k in record}}
-        op.setdefault("note", "")
+        if is_event:
+            op = {"op": "upsert", **record}
+        else:
+            op = {"op": "upsert", **{k: record[k] for k in (*FIELDS, *OPTIONAL_FIELDS) if k in record}}
+            op.setdefault("note", "")
         if undoes:
             op["undoes"] = undoes
         return self._append(self.log_path(record["annotator"]), op)
@@ -232,7 +243,7 @@ class Store:
             If no live annotation has that id.
         """
         state = self.read(annotator)
-        if annotation_id not in state.annotations:
+        if annotation_id not in state.annotations and annotation_id not in state.events:
             raise StoreError(f"{self.log_path(annotator)}: no live annotation with id {annotation_id!r} to delete")
         op = {"op": "delete", "id": annotation_id, "annotator": annotator}
         if undoes:
@@ -303,8 +314,16 @@ class Store:
             if not isinstance(aid, str) or not aid:
                 state.problems.append(Problem(where, n, "id", "missing or not a string"))
                 continue
-            if kind == "upsert":
-                rec = {k: op[k] for k in FIELDS if k in op}
+            if kind == "upsert" and op.get("kind") == EVENT_KIND:
+                rec = {k: v for k, v in op.items() if k not in ("op", "op_id", "at", "undoes")}
+                probs = validate_event(rec, file=where, line=n, codebook=self.codebook, summits=self.summits)
+                if not probs and rec.get("annotator") != annotator:
+                    probs = [Problem(where, n, "annotator", f"{rec.get('annotator')!r} in the log of {annotator!r}")]
+                if probs:
+                    state.problems.extend(probs)
+                    continue
+            elif kind == "upsert":
+                rec = {k: op[k] for k in (*FIELDS, *OPTIONAL_FIELDS) if k in op}
                 rec.setdefault("note", "")
                 # Offsets are checked against the text only for the live state (below): an older
                 # upsert may hold positions in a previous text, kept as history by re-anchoring.
@@ -314,15 +333,17 @@ class Store:
                 if probs:
                     state.problems.extend(probs)
                     continue
-            before = state.annotations.get(aid)
+            table = state.events if (op.get("kind") == EVENT_KIND or aid in state.events) else state.annotations
+            before = table.get(aid)
             if kind == "upsert":
-                state.annotations[aid] = rec
-                live_line[aid] = n
+                table[aid] = rec
+                if table is state.annotations:
+                    live_line[aid] = n
             else:
-                if aid not in state.annotations:
+                if aid not in table:
                     state.problems.append(Problem(where, n, "id", f"delete of {aid!r}, which is not live here"))
                     continue
-                del state.annotations[aid]
+                del table[aid]
             state.ops += 1
             op_id = op.get("op_id") or f"line{n}"
             target = op.get("undoes")

@@ -1,0 +1,479 @@
+"""The annotator's logic, in plain Python: selection -> draft -> record -> store, and events.
+
+:class:`AnnotationSession` is what the annotator widget drives and what the
+tests drive headless. It turns a selection (code points, or the UTF-16
+offsets a browser reports) into a trimmed, checked span; keeps the codes
+being chosen in a :class:`~toolkit.draft.Draft`; suggests issues from the
+codebook's keywords; decides what a click on a highlight opens; links a
+mention to an event (or starts one); and saves, edits, deletes and undoes
+through :class:`toolkit.store.Store`, one appended, fsync'd line per action.
+Nothing is written unless the whole record is valid. The records, highlight
+runs and progress it shows are kept by :class:`toolkit.layers.Layers`.
+
+On a JupyterHub server (``JUPYTERHUB_USER`` set) the annotator name is the
+hub identity and no other name is accepted.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import pandas as pd
+
+from .annotation import check_annotator, make_annotation, normalize_annotator, validate_record
+from .corpus import Document
+from .draft import CODE_FIELDS, Draft, Progress, missing_error, problem
+from .errors import ValidationError
+from .event_records import make_event, validate_event
+from .layers import ALL_LAYERS, Layers, RunPatch
+from .runs import Utf16Offsets
+from .suggest import KeywordIndex, Suggestion
+
+__all__ = ["AnnotationSession", "Opened", "SuggestMode", "ALL_LAYERS", "HUB_USER_VARIABLE"]
+
+HUB_USER_VARIABLE = "JUPYTERHUB_USER"
+SuggestMode = Literal["preselect", "offer", "off"]
+
+
+def _err(field: str | None, message: str) -> ValidationError:
+    return ValidationError(problem(field, message))
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What a click on a highlight opened: ``ids`` under the click, the ``record`` shown, and whether it is editable."""
+
+    ids: tuple[str, ...]
+    record: dict | None
+    editable: bool
+
+
+class AnnotationSession:
+    """Code spans of one document into one store, as one annotator.
+
+    Parameters
+    ----------
+    document : Document
+    codebook : Codebook
+    store : Store
+        The annotation set written to (``data/annotations/<set>/``).
+    annotator : str, optional
+        Can be given later with :meth:`set_annotator`; nothing is saved without it.
+    summits : dict of str to Summit, optional
+        When given, a chosen ``summit_id`` must be one of them.
+    suggestions : {"preselect", "offer", "off"}
+        Keyword suggestions: pre-select the best as the issue, only offer them, or none.
+    hub_user : str, optional
+        The server's identity of the user; defaults to ``$JUPYTERHUB_USER``.
+        When set, it is the only annotator name accepted.
+    """
+
+    def __init__(self, document: Document, codebook, store, annotator: str | None = None,
+                 summits: "dict | None" = None, *, suggestions: SuggestMode = "preselect",
+                 hub_user: str | None = None) -> None:
+        if suggestions not in ("preselect", "offer", "off"):
+            raise ValueError(f"suggestions={suggestions!r}; use 'preselect', 'offer' or 'off'")
+        self.document = document
+        self.codebook = codebook
+        self.store = store
+        self.summits = summits
+        self.suggestion_mode = suggestions
+        self.offsets = Utf16Offsets(document.text)
+        self.layers = Layers(store, document, self.offsets)
+        self.segments = self.layers.segments
+        self._keywords = KeywordIndex(codebook)
+        hub = os.environ.get(HUB_USER_VARIABLE) if hub_user is None else hub_user
+        self.hub_user: str | None = normalize_annotator(hub) if hub else None
+        self.annotator: str | None = None
+        self.draft = Draft()
+        if annotator is None and self.hub_user is not None:
+            annotator = self.hub_user
+        if annotator is not None:
+            self.set_annotator(annotator)
+
+    # ------------------------------------------------------------ annotator
+    def set_annotator(self, name: str) -> str:
+        """Set who is annotating; the NFC form of the name becomes ``<name>.jsonl``.
+
+        Raises
+        ------
+        ValidationError
+            On field ``annotator``: the name is empty or not allowed (see
+            :func:`toolkit.annotation.check_annotator`), or differs from the
+            hub identity on a JupyterHub server.
+        """
+        if not isinstance(name, str) or not name.strip():
+            raise _err("annotator", "type your name first")
+        name = normalize_annotator(name)
+        if self.hub_user is not None and name != self.hub_user:
+            raise _err("annotator", f"on this server you are signed in as {self.hub_user!r}; "
+                                    "your annotations can only be saved under that name")
+        if (msg := check_annotator(name)):
+            raise _err("annotator", msg)
+        self.annotator = name
+        self.draft = Draft()
+        return name
+
+    def _need_annotator(self) -> str:
+        if not self.annotator:
+            raise _err("annotator", "type your name and press Start first")
+        return self.annotator
+
+    # ------------------------------------------------------------ selection
+    @property
+    def length16(self) -> int:
+        """Length of the text in UTF-16 code units."""
+        return self.offsets.length16
+
+    def to_utf16(self, offset: int) -> int:
+        """UTF-16 offset of code-point ``offset`` in this document."""
+        return self.offsets.to_utf16(offset)
+
+    def select_utf16(self, start16: "int | None", end16: "int | None") -> Draft:
+        """Select from browser offsets (UTF-16 code units); see :meth:`select`.
+
+        ``None`` for either end means the selection left the article text.
+        """
+        if start16 is None or end16 is None:
+            raise _err("span", "the selection goes beyond the article; select words inside the article only")
+        if not _is_int(start16) or not _is_int(end16):
+            raise _err("span", f"offsets must be integers, got {start16!r} and {end16!r}")
+        start16, end16 = min(start16, end16), max(start16, end16)
+        a = self.offsets.to_codepoint(start16, "start")
+        b = self.offsets.to_codepoint(end16, "end")
+        if a is None or b is None:
+            raise _err("span", f"the selection [{start16}, {end16}) goes beyond the article "
+                               f"({self.length16} UTF-16 units long); select words inside it")
+        return self.select(a, b)
+
+    def select(self, start: int, end: int) -> Draft:
+        """Select ``text[start:end]`` (code points) for a new annotation or the one being edited.
+
+        White space at either end is trimmed off. The codes already chosen
+        are kept; in ``"preselect"`` mode the best keyword suggestion becomes
+        the issue of a new annotation unless the user chose one themself.
+
+        Raises
+        ------
+        ValidationError
+            If the span is empty, white space only, or not inside the text.
+        """
+        text = self.document.text
+        if not _is_int(start) or not _is_int(end):
+            raise _err("span", f"offsets must be integers, got {start!r} and {end!r}")
+        start, end = min(start, end), max(start, end)
+        if start < 0 or end > len(text):
+            raise _err("span", f"the selection [{start}, {end}) goes beyond the article "
+                               f"({len(text)} characters long); select words inside it")
+        if start == end:
+            raise _err("span", "nothing is selected; drag the mouse over the words to code")
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            raise _err("span", "the selection holds only white space; select words")
+        suggestions = tuple(self.suggest(start, end)) if self.suggestion_mode != "off" else ()
+        d = replace(self.draft, start=start, end=end, quote=text[start:end], suggestions=suggestions)
+        keep_issue = d.issue is not None and (d.editing is not None or d.issue_origin == "manual")
+        if not keep_issue:
+            best = suggestions[0].issue if suggestions and self.suggestion_mode == "preselect" else None
+            d = replace(d, issue=best, issue_origin="suggested" if best else "manual")
+        self.draft = d
+        return d
+
+    def sentences_of(self, start: int, end: int) -> list[int]:
+        """Indexes of the sentences that overlap ``[start, end)``."""
+        return [s.index for s in self.segments if s.start < end and start < s.end]
+
+    def suggest(self, start: int, end: int) -> list[Suggestion]:
+        """Issues suggested for a span: keywords in the sentences it overlaps, inside the span first."""
+        idx = self.sentences_of(start, end)
+        a, b = (start, end) if not idx else (min(self.segments[idx[0]].start, start), max(self.segments[idx[-1]].end, end))
+        return self._keywords.suggest(self.document.text[a:b], (start - a, end - a))
+
+    def sentence_suggestions(self) -> pd.DataFrame:
+        """Suggestions for every sentence: one row per sentence x issue (rank 0 = pre-selected)."""
+        cols = ["sentence", "start", "end", "issue", "keywords", "hits", "rank"]
+        rows = [{"sentence": s.index, "start": s.start, "end": s.end, "issue": sug.issue,
+                 "keywords": ", ".join(sug.keywords), "hits": sug.hits, "rank": rank}
+                for s in self.segments for rank, sug in enumerate(self._keywords.suggest(s.text))]
+        return pd.DataFrame(rows, columns=cols)
+
+    # ---------------------------------------------------------------- codes
+    def set_code(self, name: str, value: Any) -> Draft:
+        """Choose one code of the draft (``None`` or ``""`` clears it).
+
+        Choosing the issue by hand makes the record's origin ``manual``, even
+        when it is the issue a suggestion had pre-selected.
+
+        Raises
+        ------
+        ValidationError
+            If the value is not allowed, naming the field.
+        """
+        if name not in CODE_FIELDS:
+            raise ValueError(f"unknown field {name!r}; use one of {', '.join(CODE_FIELDS)}")
+        if name == "note":
+            value = "" if value is None else str(value)
+        elif value == "":
+            value = None
+        if value is not None and name != "note":
+            value = self._check_code(name, value)
+        d = replace(self.draft, **{name: value})
+        if name == "issue":
+            d = replace(d, issue_origin="manual")
+        self.draft = d
+        return d
+
+    def _check_code(self, name: str, value: Any) -> Any:
+        from .annotation import ATTRIBUTIONS, MODALITIES
+
+        if name == "intensity":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise _err("intensity", f"{value!r} is not a level; use 1, 2 or 3") from None
+        if name == "summit_id":
+            if self.summits is not None and value not in self.summits:
+                raise _err("summit_id", f"{value!r} is not in summits.yaml; pick a listed summit")
+        elif name in ("attribution", "modality"):
+            allowed = ATTRIBUTIONS if name == "attribution" else MODALITIES
+            if value not in allowed:
+                raise _err(name, f"{value!r} is not a {name}; use one of {', '.join(allowed)}")
+        elif (msg := self.codebook.check_code(name, value)):
+            raise _err(name, msg)
+        return value
+
+    def accept_suggestion(self, issue: str) -> Draft:
+        """Take ``issue`` from the current suggestions (the record's origin becomes ``suggested``)."""
+        offered = [s.issue for s in self.draft.suggestions]
+        if issue not in offered:
+            raise _err("issue", f"{issue!r} is not among the suggestions for this selection "
+                                f"({', '.join(offered) or 'none'}); choose it with the issue buttons instead")
+        self.draft = replace(self.draft, issue=issue, issue_origin="suggested")
+        return self.draft
+
+    def clear(self) -> Draft:
+        """Forget the draft (nothing stored changes)."""
+        self.draft = Draft()
+        return self.draft
+
+    # --------------------------------------------------------------- events
+    def events(self) -> list[dict]:
+        """The events in the current annotator's log, oldest first (empty before :meth:`set_annotator`)."""
+        if not self.annotator:
+            return []
+        return sorted(self.layers.log(self.annotator).events.values(), key=lambda e: (e.get("created", ""), e["id"]))
+
+    def link(self, event_id: str | None) -> Draft:
+        """Link the draft to one of the annotator's events (None: the mention is its own event).
+
+        Codes of the draft that are still empty are taken from the event.
+        """
+        if event_id is None or event_id == "":
+            self.draft = replace(self.draft, event_id=None)
+            return self.draft
+        ev = self.layers.log(self._need_annotator()).events.get(event_id)
+        if ev is None:
+            raise _err("event_id", f"no event {event_id!r} in your log; start a new event instead")
+        d = replace(self.draft, event_id=event_id)
+        fill = {k: ev[k] for k in ("stance", "issue", "actor", "target", "intensity")
+                if ev.get(k) is not None and getattr(d, k) in (None, "")}
+        if "issue" in fill:
+            fill["issue_origin"] = "manual"
+        self.draft = replace(d, **fill)
+        return self.draft
+
+    def new_event(self, label: str, **codes: Any) -> dict:
+        """Start a new event from the draft's codes (or ``codes``), write it, and link the draft to it.
+
+        Returns
+        -------
+        dict
+            The event operation as written.
+        """
+        annotator = self._need_annotator()
+        if not isinstance(label, str) or not label.strip():
+            raise _err("event_id", "give the new event a short name (what happened)")
+        d = self.draft
+        fields = {k: codes.get(k, getattr(d, k)) for k in ("stance", "issue", "actor", "target", "intensity")}
+        ev = make_event(annotator=annotator, summit_id=d.summit_id or self.document.summit_id,
+                        label=" ".join(label.split()), salt=str(len(self.events())), **fields)
+        problems = validate_event(ev, file="<new event>", codebook=self.codebook, summits=self.summits)
+        if problems:
+            raise ValidationError(problems)
+        op = self._write(lambda: self.store.upsert(ev))
+        self.draft = replace(self.draft, event_id=ev["id"])
+        return op
+
+    # ----------------------------------------------------------------- save
+    def build_record(self) -> dict:
+        """The record the draft would save; raises ValidationError listing everything missing or wrong."""
+        annotator = self._need_annotator()
+        d = self.draft
+        missing = d.missing()
+        if missing:
+            raise missing_error(missing)
+        origin = "suggested" if d.issue_origin == "suggested" else "manual"
+        kwargs: dict[str, Any] = {}
+        own = self.layers.log(annotator).records
+        if d.editing is not None:
+            old = own.get(d.editing)
+            if old is None:
+                raise _err("id", f"annotation {d.editing} is no longer in your layer (deleted or undone); "
+                                 "select the words again to code them anew")
+            kwargs = {"id": old["id"], "created": old["created"]}
+            if old.get("origin") == "imported" and d.issue == old["issue"]:
+                origin = "imported"
+        rec = make_annotation(self.document, d.start, d.end, issue=d.issue, stance=d.stance, actor=d.actor,
+                              target=d.target, intensity=d.intensity, annotator=annotator,
+                              summit_id=d.summit_id, note=d.note, origin=origin, attribution=d.attribution,
+                              modality=d.modality, event_id=d.event_id, **kwargs)
+        problems = validate_record(rec, file="<new annotation>", codebook=self.codebook, summits=self.summits)
+        if problems:
+            raise ValidationError(problems)
+        if d.editing is None and rec["id"] in own:
+            raise _err("id", "these words are already coded with these codes; click the highlight to edit it")
+        return rec
+
+    def _write(self, action) -> Any:
+        """Run one store write and fold its operation into memory (the log is never re-read for it)."""
+        name = self._need_annotator()
+        token = self.layers.log(name).token
+        op = action()
+        if op is not None:
+            self.layers.applied(name, op, token)
+        return op
+
+    def save(self) -> dict:
+        """Write the draft to the store (one upsert line) and start a fresh draft; returns the operation."""
+        rec = self.build_record()
+        op = self._write(lambda: self.store.upsert(rec))
+        self.draft = Draft()
+        return op
+
+    def edit(self, annotation_id: str) -> Draft:
+        """Load one of the annotator's own annotations into the draft for editing."""
+        annotator = self._need_annotator()
+        rec = self.layers.log(annotator).records.get(annotation_id)
+        if rec is None:
+            who = self.owner(annotation_id)
+            if who is not None:
+                raise _err("id", f"annotation {annotation_id} belongs to {who!r}; you can edit only your own")
+            raise _err("id", f"no annotation {annotation_id!r} of yours on this article")
+        self.draft = Draft(
+            start=rec["start"], end=rec["end"], quote=rec["quote"], stance=rec["stance"], issue=rec["issue"],
+            actor=rec["actor"], target=rec["target"], intensity=rec["intensity"],
+            summit_id=None if rec["summit_id"] == self.document.summit_id else rec["summit_id"],
+            note=rec.get("note", ""), attribution=rec.get("attribution"), modality=rec.get("modality"),
+            event_id=rec.get("event_id"), issue_origin="suggested" if rec.get("origin") == "suggested" else "manual",
+            editing=rec["id"], suggestions=tuple(self.suggest(rec["start"], rec["end"])),
+        )
+        return self.draft
+
+    def open(self, annotation_id: str) -> Opened:
+        """Open an annotation: one's own is loaded for editing, anyone else's is shown read-only."""
+        rec = self.get(annotation_id)
+        if rec is None:
+            raise _err("id", f"annotation {annotation_id} is gone (deleted or undone)")
+        if rec["annotator"] == self.annotator:
+            self.edit(annotation_id)
+            return Opened((annotation_id,), rec, True)
+        self.clear()
+        return Opened((annotation_id,), rec, False)
+
+    def click(self, offset16: int, layer: str | None = None) -> Opened:
+        """A click on the article at UTF-16 ``offset16``: open the first annotation of ``layer`` there."""
+        ids = self.ids_at(offset16, layer)
+        if not ids:
+            return Opened((), None, False)
+        first = next((i for i in ids if self.owner(i) == self.annotator), ids[0])
+        opened = self.open(first)
+        return Opened(ids, opened.record, opened.editable)
+
+    def delete(self, annotation_id: str | None = None) -> dict:
+        """Delete one of the annotator's annotations (default: the one being edited)."""
+        annotator = self._need_annotator()
+        aid = annotation_id or self.draft.editing
+        if aid is None:
+            raise _err("id", "nothing to delete: click one of your highlights first")
+        if aid not in self.layers.log(annotator).records:
+            raise _err("id", f"no annotation {aid!r} of yours to delete")
+        op = self._write(lambda: self.store.delete(aid, annotator))
+        if self.draft.editing == aid:
+            self.draft = Draft()
+        return op
+
+    def undo(self) -> dict | None:
+        """Reverse the annotator's last operation (itself appended to the log); None if nothing to undo."""
+        annotator = self._need_annotator()
+        op = self._write(lambda: self.store.undo(annotator))
+        self.draft = Draft()
+        return op
+
+    # ----------------------------------------------------------------- reads
+    def layer_names(self) -> list[str]:
+        """Annotators with a log in the store, plus the current annotator."""
+        return self.layers.names(self.annotator)
+
+    def _layer(self, layer: str | None) -> str | None:
+        return self.annotator if layer is None else layer
+
+    def owner(self, annotation_id: str) -> str | None:
+        """Which annotator's layer holds ``annotation_id`` (None if none does)."""
+        who = self.layers.owner(annotation_id)
+        if who is None:
+            for name in self.layer_names():
+                if annotation_id in self.layers.log(name).records:
+                    return name
+        return who
+
+    def annotations(self, layer: str | None = None) -> list[dict]:
+        """Live annotations on this document of ``layer`` (an annotator, or :data:`ALL_LAYERS`; default: yours)."""
+        layer = self._layer(layer)
+        if not layer:
+            return []
+        names = self.layer_names() if layer == ALL_LAYERS else [layer]
+        return [r for n in names for r in self.layers.log(n).records.values()]
+
+    def problems(self, layer: str | None = None) -> list:
+        """Lines of the shown logs that could not be used (reported, never hidden)."""
+        names = self.layer_names() if layer in (None, ALL_LAYERS) else [layer]
+        return [p for n in names for p in self.layers.log(n).problems]
+
+    def get(self, annotation_id: str) -> dict | None:
+        """A live annotation of any layer by id."""
+        who = self.owner(annotation_id)
+        return self.layers.log(who).records.get(annotation_id) if who else None
+
+    def progress(self) -> Progress:
+        """Sentences overlapped by at least one of the current annotator's annotations."""
+        if not self.annotator:
+            return Progress(0, len(self.segments))
+        return self.layers.progress(self.annotator)
+
+    def runs(self, layer: str | None = None) -> list[dict]:
+        """Every highlight run of ``layer`` as the view gets it: ``{"s", "e", "n", "stance"}`` (UTF-16)."""
+        layer = self._layer(layer)
+        if not layer:
+            return [{"s": 0, "e": self.length16, "n": 0, "stance": None}] if self.length16 else []
+        return self.layers.full_runs(layer, self.annotator)
+
+    def run_patches(self, layer: str | None = None) -> list[RunPatch] | None:
+        """Changes to ``layer``'s runs since they were last taken; None when the view needs them all."""
+        layer = self._layer(layer)
+        return self.layers.take_patches(layer) if layer else None
+
+    def ids_at(self, offset16: int, layer: str | None = None) -> tuple[str, ...]:
+        """Annotations of ``layer`` covering UTF-16 offset ``offset16`` (what a click on a highlight hits)."""
+        layer = self._layer(layer)
+        cp = self.offsets.to_codepoint(offset16, "start") if _is_int(offset16) else None
+        if not layer or cp is None:
+            return ()
+        return tuple(sorted(self.layers.index(layer, self.annotator).at(cp)))
