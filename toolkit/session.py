@@ -274,7 +274,8 @@ class AnnotationSession:
     def link(self, event_id: str | None) -> Draft:
         """Link the draft to one of the annotator's events (None: the mention is its own event).
 
-        Codes of the draft that are still empty are taken from the event.
+        Codes of the draft that are still empty (or an issue only pre-selected from keywords) are
+        taken from the event.
         """
         if event_id is None or event_id == "":
             self.draft = replace(self.draft, event_id=None)
@@ -284,7 +285,8 @@ class AnnotationSession:
             raise _err("event_id", f"no event {event_id!r} in your log; start a new event instead")
         d = replace(self.draft, event_id=event_id)
         fill = {k: ev[k] for k in ("stance", "issue", "actor", "target", "intensity")
-                if ev.get(k) is not None and getattr(d, k) in (None, "")}
+                if ev.get(k) is not None and (getattr(d, k) in (None, "")
+                                              or (k == "issue" and d.issue_origin == "suggested"))}
         if "issue" in fill:
             fill["issue_origin"] = "manual"
         self.draft = replace(d, **fill)

@@ -65,6 +65,9 @@ class Annotator(w.VBox):
         self._syncing = False
         self._pick_ids: tuple[str, ...] = ()
         self._shown: tuple = ()
+        self._names_for: tuple | None = None  # (annotator, document) the layer menu was listed for
+        self._sug_buttons: dict[str, w.Button] = {}
+        self._sug_key: tuple | None = None
         self._build()
         super().__init__(children=self._layout())
         self.add_class("sl-annotator")
@@ -158,7 +161,7 @@ class Annotator(w.VBox):
         self.undo_button.on_click(lambda _: self._act(self._undo, "save"))
         self.cancel_button.on_click(lambda _: self._act(self.session.clear, "save"))
         self.event_button.on_click(lambda _: self._act(self._new_event, "event"))
-        self.layer.observe(lambda _: self._act(self.session.layers.refresh, "selection"), names="value")
+        self.layer.observe(self._on_layer, names="value")
         self.doc_menu.observe(self._on_document, names="value")
         self.pick.observe(self._on_pick, names="value")
         for name in ("stance", "actor", "target", "intensity", "note", "attribution", "modality"):
@@ -244,6 +247,12 @@ class Annotator(w.VBox):
         if not self._syncing:
             self._act(_quietly(self.session.link, change["new"] or None), "event")
 
+    def _on_layer(self, _change: dict) -> None:
+        if not self._syncing:
+            self.session.layers.refresh()  # show the others' latest work
+            self._names_for = None
+            self._act(None, "selection")
+
     def _on_document(self, change: dict) -> None:
         if self._syncing:
             return
@@ -306,11 +315,13 @@ class Annotator(w.VBox):
         self._syncing = True
         try:
             self.title.value = f"<h3>{esc(s.document.title)}</h3>"
-            layers = [("my annotations", _MINE), ("all annotators", ALL_LAYERS)] + [
-                (n, n) for n in s.layer_names() if n != s.annotator]
-            if list(self.layer.options) != layers:
-                value = self.layer.value if self.layer.value in [v for _, v in layers] else _MINE
-                self.layer.options, self.layer.value = layers, value
+            if self._names_for != (s.annotator, s.document.id):  # list the logs only when that changes
+                self._names_for = (s.annotator, s.document.id)
+                layers = [("my annotations", _MINE), ("all annotators", ALL_LAYERS)] + [
+                    (n, n) for n in s.layer_names() if n != s.annotator]
+                if list(self.layer.options) != layers:
+                    value = self.layer.value if self.layer.value in [v for _, v in layers] else _MINE
+                    self.layer.options, self.layer.value = layers, value
             layer = self._layer_name()
             key = (s.document.id, layer)
             patches = s.run_patches(layer) if key == self._shown else None
@@ -352,19 +363,25 @@ class Annotator(w.VBox):
             self._syncing = False
 
     def _draw_suggestions(self, d) -> None:
-        key = tuple((sug.issue, d.issue == sug.issue) for sug in d.suggestions)
-        if getattr(self, "_sug_key", None) == key:
+        key = tuple((sug.issue, sug.keywords, d.issue == sug.issue) for sug in d.suggestions)
+        if self._sug_key == key:
             return
         self._sug_key = key
         buttons: list[w.Widget] = []
         for sug in d.suggestions:
-            b = w.Button(description=self.codebook.issues[sug.issue].label, tooltip=f"keywords: {', '.join(sug.keywords)}",
-                         button_style="info" if d.issue == sug.issue else "", layout=w.Layout(width="auto"))
-            b.add_class("sl-suggestion")
-            b.on_click(lambda _, i=sug.issue: self._act(_quietly(self.session.accept_suggestion, i), "save"))
+            b = self._sug_buttons.get(sug.issue)
+            if b is None:  # one button per issue, made once and reused
+                b = self._sug_buttons[sug.issue] = w.Button(description=self.codebook.issues[sug.issue].label,
+                                                            layout=w.Layout(width="auto"))
+                b.add_class("sl-suggestion")
+                b.on_click(lambda _, i=sug.issue: self._act(_quietly(self.session.accept_suggestion, i), "save"))
+            b.tooltip = f"keywords: {', '.join(sug.keywords)}"
+            b.button_style = "info" if d.issue == sug.issue else ""
             buttons.append(b)
-        head = w.Label("Suggested from keywords:", layout=w.Layout(width="auto", margin="0 0.5em 0 0"))
-        self.suggestions.children = ([head] + buttons) if buttons else []
+        if buttons and "head" not in self._sug_buttons:
+            self._sug_buttons["head"] = w.Label("Suggested from keywords:",
+                                                layout=w.Layout(width="auto", margin="0 0.5em 0 0"))
+        self.suggestions.children = ([self._sug_buttons["head"]] + buttons) if buttons else []
 
     def _draw_pick(self) -> None:
         if len(self._pick_ids) < 2:
