@@ -56,7 +56,7 @@ def test_run_index_stays_equal_to_a_fresh_sweep_and_patches_compose(seed):
             a = rng.randrange(0, n - 1)
             b = rng.randrange(a + 1, n + 1)
             lo, hi = idx.affected(a, b)
-            _apply(shown, idx, lo, hi, lambda: idx.add(step, a, b))
+            _apply(shown, idx, lo, hi, lambda: idx.add(step, a, b, step % 3))
             live[step] = (a, b)
         keys = list(live)
         fresh = [(s, e, frozenset(keys[i] for i in cov)) for s, e, cov in split_runs(n, [live[k] for k in keys])]
@@ -68,6 +68,8 @@ def test_run_index_stays_equal_to_a_fresh_sweep_and_patches_compose(seed):
                 merged.append(r)
         assert idx.runs() == merged
         assert shown == merged
+        for k, (_, _, cover) in enumerate(merged):  # per-run label counts follow the keys
+            assert sorted(idx.labels(k)) == sorted({key % 3 for key in cover})
         p = rng.randrange(n)
         assert idx.at(p) == frozenset(k for k, (a, b) in live.items() if a <= p < b)
 

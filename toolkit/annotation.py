@@ -8,6 +8,7 @@ points, end-exclusive) and TextQuoteSelector (``quote``/``prefix``/``suffix``,
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from typing import Any, Literal, get_args
@@ -74,6 +75,12 @@ def check_annotator(name: object) -> str | None:
     :func:`normalize_annotator` on typed input). No dot, slash, space or control character can
     occur, so ``<name>.jsonl`` stays inside its folder; Windows device names are refused.
     """
+    return _check_name(name) if isinstance(name, str) else _check_name.__wrapped__(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _check_name(name: object) -> str | None:
+    """Cached body of :func:`check_annotator`."""
     if not isinstance(name, str) or not ANNOTATOR_PATTERN.fullmatch(_shape(name)):
         return (f"annotator name {name!r} is not allowed: use 1 to 64 letters (any alphabet) or digits, "
                 "'-' or '_', starting with a letter or digit (it becomes the file name <name>.jsonl)")

@@ -48,12 +48,10 @@ class _Log:
     problems: list[Problem] = field(default_factory=list)
 
 
-def run_json(offsets: Utf16Offsets, stance_of: Callable[[str], str], start: int, end: int,
-             keys: frozenset) -> dict[str, Any]:
+def run_json(offsets: Utf16Offsets, start: int, end: int, n: int, stances: tuple) -> dict[str, Any]:
     """What the browser gets for one run: UTF-16 offsets, number of annotations, stance (or "both")."""
-    stances = {stance_of(k) for k in keys}
-    stance = None if not stances else (stances.pop() if len(stances) == 1 else "both")
-    return {"s": offsets.to_utf16(start), "e": offsets.to_utf16(end), "n": len(keys), "stance": stance}
+    stance = None if not stances else (stances[0] if len(stances) == 1 else "both")
+    return {"s": offsets.to_utf16(start), "e": offsets.to_utf16(end), "n": n, "stance": stance}
 
 
 class Layers:
@@ -66,9 +64,9 @@ class Layers:
         self.segments = segment(document)
         self._seg_starts = [s.start for s in self.segments]
         self._logs: dict[str, _Log] = {}
+        self._paths: dict = {}
         self._runs: dict[str, RunIndex] = {}
         self._patches: dict[str, list[RunPatch]] = {}
-        self._stance: dict[str, str] = {}
         self._owner: dict[str, str] = {}
         self._hits: dict[str, list[int]] = {}  # annotator -> sentences' counts of their annotations
 
@@ -78,8 +76,11 @@ class Layers:
         if callable(fn):
             return fn(name)
         # Interim, for a store without a change token: the log's size and modification time.
+        path = self._paths.get(name)
+        if path is None:
+            path = self._paths[name] = self.store.log_path(name)
         try:
-            st = self.store.log_path(name).stat()
+            st = path.stat()
         except OSError:  # missing, or its folder is not one: nothing to read
             return None
         return (st.st_size, st.st_mtime_ns)
@@ -97,7 +98,6 @@ class Layers:
         self._forget(name)
         self._logs[name] = log
         for rec in log.records.values():
-            self._stance[rec["id"]] = rec["stance"]
             self._owner[rec["id"]] = name
         return log
 
@@ -105,7 +105,6 @@ class Layers:
         old = self._logs.pop(name, None)
         if old is not None:
             for aid in old.records:
-                self._stance.pop(aid, None)
                 self._owner.pop(aid, None)
         for key in (name, ALL_LAYERS):
             self._runs.pop(key, None)
@@ -161,11 +160,11 @@ class Layers:
     def _add(self, name: str, log: _Log, rec: dict) -> None:
         aid = rec["id"]
         log.records[aid] = rec
-        self._stance[aid] = rec["stance"]
         self._owner[aid] = name
         if self._shown(rec):
             for key, idx in self._indexes(name):
-                self._patch(key, idx, rec["start"], rec["end"], lambda i=idx: i.add(aid, rec["start"], rec["end"]))
+                self._patch(key, idx, rec["start"], rec["end"],
+                            lambda i=idx: i.add(aid, rec["start"], rec["end"], rec["stance"]))
             self._count(name, rec, +1)
 
     def _drop(self, name: str, log: _Log, aid: str) -> None:
@@ -176,7 +175,6 @@ class Layers:
         if self._shown(rec):
             self._count(name, rec, -1)
         del log.records[aid]
-        self._stance.pop(aid, None)
         self._owner.pop(aid, None)
 
     def _patch(self, key: str, idx: RunIndex, start: int, end: int, change: Callable[[], Any]) -> None:
@@ -184,7 +182,7 @@ class Layers:
         i, j_old = idx.slice(lo, hi)
         change()
         _, j_new = idx.slice(lo, hi)
-        runs = [run_json(self.offsets, self._stance.__getitem__, *r) for r in idx.runs(i, j_new)]
+        runs = [run_json(self.offsets, *r) for r in idx.labelled_runs(i, j_new)]
         self._patches.setdefault(key, []).append(RunPatch(i, j_old - i, runs))
 
     def _shown(self, rec: dict) -> bool:
@@ -199,7 +197,8 @@ class Layers:
         members = [self.log(n) for n in self._members(layer, current)]  # re-reads changed logs first
         idx = self._runs.get(layer)
         if idx is None:
-            spans = [(r["id"], r["start"], r["end"]) for log in members for r in log.records.values() if self._shown(r)]
+            spans = [(r["id"], r["start"], r["end"], r["stance"]) for log in members
+                     for r in log.records.values() if self._shown(r)]
             idx = self._runs[layer] = RunIndex(self.offsets.length, spans)
             self._patches[layer] = []
         return idx
@@ -208,7 +207,7 @@ class Layers:
         """Every run of ``layer`` in view form; clears its pending patches."""
         idx = self.index(layer, current)
         self._patches[layer] = []
-        return [run_json(self.offsets, self._stance.__getitem__, *r) for r in idx.runs()]
+        return [run_json(self.offsets, *r) for r in idx.labelled_runs()]
 
     def take_patches(self, layer: str) -> list[RunPatch] | None:
         """Patches recorded for ``layer`` since the last call, or None if the layer must be sent in full."""

@@ -134,20 +134,29 @@ class RunIndex:
     ----------
     length : int
         Length of the text in code points.
-    spans : iterable of (key, start, end), optional
-        The initial spans (built in one sweep).
+    spans : iterable of (key, start, end) or (key, start, end, label), optional
+        The initial spans (built in one sweep). A label (e.g. a stance) is
+        counted per run, so :meth:`labels` answers without visiting the keys.
     """
 
-    def __init__(self, length: int, spans: Iterable[tuple[Hashable, int, int]] = ()) -> None:
+    def __init__(self, length: int, spans: Iterable[tuple] = ()) -> None:
         self.length = length
-        items = list(spans)
+        items = [tuple(s) if len(s) == 4 else (*s, None) for s in spans]
         self._where: dict[Hashable, tuple[int, int]] = {}
-        for key, a, b in items:
+        self._label: dict[Hashable, Hashable] = {}
+        for key, a, b, label in items:
             self._check(key, a, b)
             self._where[key] = (a, b)
-        runs = split_runs(length, [(a, b) for _, a, b in items]) if length else []
+            self._label[key] = label
+        runs = split_runs(length, [(a, b) for _, a, b, _ in items]) if length else []
         self._starts: list[int] = [r[0] for r in runs]
         self._cover: list[frozenset] = [frozenset(items[i][0] for i in r[2]) for r in runs]
+        self._counts: list[dict] = []
+        for r in runs:
+            counts: dict = {}
+            for i in r[2]:
+                counts[items[i][3]] = counts.get(items[i][3], 0) + 1
+            self._counts.append(counts)
 
     def _check(self, key: Hashable, a: int, b: int) -> None:
         if key in self._where:
@@ -174,6 +183,7 @@ class RunIndex:
         if self._starts[i] != at:
             self._starts.insert(i + 1, at)
             self._cover.insert(i + 1, self._cover[i])
+            self._counts.insert(i + 1, dict(self._counts[i]))
             i += 1
         return i
 
@@ -182,6 +192,7 @@ class RunIndex:
         if 0 < i < len(self._starts) and self._cover[i] == self._cover[i - 1]:
             del self._starts[i]
             del self._cover[i]
+            del self._counts[i]
 
     def affected(self, a: int, b: int) -> tuple[int, int]:
         """Code-point stretch that adding or removing span ``[a, b)`` can change.
@@ -194,25 +205,33 @@ class RunIndex:
         j = bisect.bisect_left(self._starts, b) + 1
         return self._starts[i], (self._starts[j] if j < len(self._starts) else self.length)
 
-    def add(self, key: Hashable, start: int, end: int) -> tuple[int, int]:
-        """Add span ``key``; return the code-point stretch whose runs changed."""
+    def add(self, key: Hashable, start: int, end: int, label: Hashable = None) -> tuple[int, int]:
+        """Add span ``key`` (with an optional ``label``); return the code-point stretch whose runs changed."""
         self._check(key, start, end)
         lo, hi = self.affected(start, end)
         i = self._cut(start)
         j = self._cut(end) if end < self.length else len(self._starts)
         for k in range(i, j):
             self._cover[k] = self._cover[k] | {key}
+            counts = self._counts[k]
+            counts[label] = counts.get(label, 0) + 1
         self._where[key] = (start, end)
+        self._label[key] = label
         return lo, hi
 
     def remove(self, key: Hashable) -> tuple[int, int]:
         """Remove span ``key`` (KeyError if absent); return the code-point stretch whose runs changed."""
         start, end = self._where.pop(key)
+        label = self._label.pop(key)
         lo, hi = self.affected(start, end)
         i = bisect.bisect_right(self._starts, start) - 1
         j = bisect.bisect_left(self._starts, end) if end < self.length else len(self._starts)
         for k in range(i, j):
             self._cover[k] = self._cover[k] - {key}
+            counts = self._counts[k]
+            counts[label] -= 1
+            if not counts[label]:
+                del counts[label]
         if j < len(self._starts):
             self._merge_at(j)
         self._merge_at(i)
@@ -228,6 +247,15 @@ class RunIndex:
         """Runs ``i..j`` as ``(start, end, keys)``; all of them by default."""
         j = len(self._starts) if j is None else j
         return [(self._starts[k], self._end(k), self._cover[k]) for k in range(i, j)]
+
+    def labelled_runs(self, i: int = 0, j: int | None = None) -> list[tuple[int, int, int, tuple]]:
+        """Runs ``i..j`` as ``(start, end, number of spans, distinct labels)``."""
+        j = len(self._starts) if j is None else j
+        return [(self._starts[k], self._end(k), len(self._cover[k]), tuple(self._counts[k])) for k in range(i, j)]
+
+    def labels(self, i: int) -> tuple:
+        """Distinct labels of the spans covering run ``i`` (in no set order)."""
+        return tuple(self._counts[i])
 
     def at(self, offset: int) -> frozenset:
         """Keys of the spans covering code point ``offset`` (empty outside the text)."""

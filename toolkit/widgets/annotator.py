@@ -28,7 +28,7 @@ ISSUE_KEYS = "123456789abcdefhijklmopqrstvxyz"
 """Keys for the issues in codebook order (g, w, n and u are taken by stance and undo)."""
 _MINE = "__mine__"
 _PLACES = ("name", "selection", "event", "save")
-_PLACE_OF = {"annotator": "name", "span": "selection", "id": "selection", "event_id": "event"}
+_PLACE_OF = {"annotator": "name", "span": "selection", "event_id": "event"}
 
 
 class Annotator(w.VBox):
