@@ -96,10 +96,10 @@ def test_a_mention_links_to_a_new_or_existing_event_in_the_same_log(seed, codebo
     state = store.read("alice")
     assert list(state.events) == [ev["id"]] and len(state.annotations) == 2 and state.problems == []
     fresh = AnnotationSession(seed, codebook, store, "alice", summits)  # read back from disk
-    assert [e["label"] for e in fresh.events()] == ["Both sides confirm the video call"]
+    assert [e["description"] for e in fresh.events()] == ["Both sides confirm the video call"]
     with pytest.raises(ValidationError, match="no event"):
         s.link("ev-missing")
-    with pytest.raises(ValidationError, match="short name"):
+    with pytest.raises(ValidationError, match="short description"):
         s.new_event("  ")
     with pytest.raises(ValidationError, match="not a modality"):
         s.set_code("modality", "perhaps")
@@ -135,3 +135,28 @@ def test_the_view_gets_patches_that_add_up_to_the_full_runs(seed, codebook, stor
     assert w.view.runs == w.session.runs() and len(w.view.runs) > full
     w.undo_button.click()
     assert w.view.sent["type"] == "patch" and w.view.runs == w.session.runs()
+
+
+def test_new_event_asks_in_plain_words_for_what_the_event_schema_requires(seed, codebook, store, summits,
+                                                                          monkeypatch):
+    import toolkit.session as session_module
+
+    def strict_make_event(*, annotator, summit_id, description, actor, target, stance, issue, intensity,
+                          event_type, event_date, date_precision, created=None):
+        return {"id": "ev-strict", "kind": "event", "annotator": annotator, "summit_id": summit_id,
+                "description": description, "actor": actor, "target": target, "stance": stance, "issue": issue,
+                "intensity": intensity, "event_type": event_type, "event_date": event_date,
+                "date_precision": date_precision, "created": "2026-01-01T00:00:00Z"}
+
+    monkeypatch.setattr(session_module, "make_event", strict_make_event)
+    s = AnnotationSession(seed, codebook, store, "alice", summits)
+    s.select(126, 188)
+    with pytest.raises(ValidationError) as err:
+        s.new_event("The call is confirmed")
+    wanted = {p.message for p in err.value.problems}
+    assert all(p.field == "event_id" for p in err.value.problems)
+    assert "to start an event, choose the event type" in wanted and "to start an event, choose who acts (the actor)" in wanted
+    assert not store.root.exists()  # nothing written
+    fill(s)
+    op = s.new_event("The call is confirmed", event_type="agree-to-meet", event_date="2021-12-03", date_precision="day")
+    assert (op["event_type"], op["event_date"], s.draft.event_id) == ("agree-to-meet", "2021-12-03", "ev-strict")

@@ -111,8 +111,7 @@ def selectors(text: str, start: int, end: int, context: int = CONTEXT) -> dict[s
 
 def make_annotation(document, start: int, end: int, *, issue: str, stance: str, actor: str, target: str,
                     intensity: int, annotator: str, summit_id: str | None = None, note: str = "",
-                    origin: str = "manual", created: str | None = None, id: str | None = None,
-                    **optional: Any) -> dict[str, Any]:
+                    origin: str = "manual", created: str | None = None, id: str | None = None) -> dict[str, Any]:
     """Build a record for ``document.text[start:end]``.
 
     Parameters
@@ -122,8 +121,6 @@ def make_annotation(document, start: int, end: int, *, issue: str, stance: str, 
         Code-point offsets, end-exclusive.
     summit_id : str, optional
         Defaults to the document's summit.
-    **optional
-        Fields of :data:`OPTIONAL_FIELDS` (``attribution``, ``modality``, ``event_id``); None leaves one out.
 
     Returns
     -------
@@ -139,10 +136,6 @@ def make_annotation(document, start: int, end: int, *, issue: str, stance: str, 
         "annotator": annotator, "created": created or now_iso(), "note": note,
         "status": "anchored", "origin": origin,
     }
-    unknown = sorted(set(optional) - set(OPTIONAL_FIELDS))
-    if unknown:
-        raise TypeError(f"make_annotation() got unexpected field(s) {', '.join(unknown)}")
-    rec.update({k: v for k, v in optional.items() if v is not None})
     return rec
 
 

@@ -11,7 +11,8 @@ from typing import Literal
 from .errors import Problem, ValidationError
 from .suggest import Suggestion
 
-__all__ = ["Draft", "Progress", "CodeField", "CODE_FIELDS", "REQUIRED", "FIELD_LABELS", "problem", "missing_error"]
+__all__ = ["Draft", "Progress", "CodeField", "CODE_FIELDS", "REQUIRED", "FIELD_LABELS", "problem", "missing_error",
+           "PROVENANCE_VALUES", "provenance_choices"]
 
 CodeField = Literal["stance", "issue", "actor", "target", "intensity", "summit_id", "note", "attribution", "modality"]
 CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity", "summit_id", "note",
@@ -23,6 +24,23 @@ FIELD_LABELS: dict[str, str] = {
     "attribution": "Attribution", "modality": "Modality", "event_id": "Event", "id": "Annotation",
 }
 """The words the view shows for each field (the same as the control's label)."""
+PROVENANCE_VALUES: dict[str, tuple[str, ...]] = {
+    "attribution": ("quote", "reported-speech", "reported-deed", "ascribed", "alleged"),
+    "modality": ("actual", "conditional", "intended", "hypothetical", "negated", "historical"),
+}
+"""Codebook 2.0's attribution and modality values, used when a codebook does not list its own."""
+
+
+def provenance_choices(codebook, name: str) -> list[tuple[str, str, str]]:
+    """``(value, label, definition)`` for ``attribution`` or ``modality``: the codebook's own, or the defaults."""
+    listed = getattr(codebook, name, None)
+    if isinstance(listed, dict) and listed:
+        out = []
+        for value, info in listed.items():
+            info = info if isinstance(info, dict) else {}
+            out.append((value, str(info.get("label") or value.replace("-", " ")), str(info.get("definition") or "")))
+        return out
+    return [(v, v.replace("-", " "), "") for v in PROVENANCE_VALUES[name]]
 _HOW = {
     "span": "select some words of the article with the mouse",
     "stance": "choose a stance", "issue": "choose an issue", "actor": "choose who acts (the actor)",

@@ -4,8 +4,8 @@ The events layer (codebook 2.0) defines what an event record is and how it is
 checked; until that module lands, this one gives the store and the annotator
 the least they need to write and read an event: a record with
 ``"kind": "event"`` living in the annotator's append-only log, with an id, its
-coder, its summit, a short label, and the directed codes that mentions linked
-to it share. When ``toolkit/events.py`` is merged, point the imports of
+coder, its summit, a short description, and the directed codes that mentions
+linked to it share (it takes and keeps further event fields as given). When ``toolkit/events.py`` is merged, point the imports of
 :mod:`toolkit.store` and :mod:`toolkit.session` at it and delete this file.
 """
 from __future__ import annotations
@@ -19,19 +19,21 @@ from .errors import Problem
 __all__ = ["EVENT_KIND", "EVENT_FIELDS", "make_event", "validate_event"]
 
 EVENT_KIND = "event"
-EVENT_FIELDS: tuple[str, ...] = ("id", "kind", "annotator", "summit_id", "label", "actor", "target",
+EVENT_FIELDS: tuple[str, ...] = ("id", "kind", "annotator", "summit_id", "description", "actor", "target",
                                  "stance", "issue", "intensity", "created")
 _CODES = ("actor", "target", "stance", "issue", "intensity")
 
 
-def make_event(*, annotator: str, summit_id: str, label: str, actor: str | None = None,
+def make_event(*, annotator: str, summit_id: str, description: str, actor: str | None = None,
                target: str | None = None, stance: str | None = None, issue: str | None = None,
-               intensity: int | None = None, created: str | None = None, salt: str = "") -> dict[str, Any]:
-    """An event record (not yet validated); its id hashes its coder, summit, label, time and ``salt``."""
-    created = created or now_iso()
-    return {"id": "ev-" + content_hash(f"{annotator}|{summit_id}|{label}|{created}|{salt}", 10), "kind": EVENT_KIND,
-            "annotator": annotator, "summit_id": summit_id, "label": label, "actor": actor, "target": target,
-            "stance": stance, "issue": issue, "intensity": intensity, "created": created}
+               intensity: int | None = None, created: str | None = None, **extra: Any) -> dict[str, Any]:
+    """An event record (not yet validated); its id hashes its coder, summit, codes and description."""
+    key = f"{annotator}|{actor}|{target}|{stance}|{issue}|{summit_id}|{description}"
+    rec = {"id": "ev-" + content_hash(key, 10), "kind": EVENT_KIND, "annotator": annotator, "summit_id": summit_id,
+           "description": description, "actor": actor, "target": target, "stance": stance, "issue": issue,
+           "intensity": intensity, "created": created or now_iso()}
+    rec.update({k: v for k, v in extra.items() if v is not None})
+    return rec
 
 
 def validate_event(rec: Any, *, file: str = "<event>", line: int | None = None, codebook=None,
@@ -46,7 +48,7 @@ def validate_event(rec: Any, *, file: str = "<event>", line: int | None = None, 
         return problems
     if rec.get("kind") != EVENT_KIND:
         P("kind", f"expected {EVENT_KIND!r}, got {rec.get('kind')!r}")
-    for key in ("id", "annotator", "summit_id", "label", "created"):
+    for key in ("id", "annotator", "summit_id", "description", "created"):
         if not isinstance(rec.get(key), str) or not rec.get(key, "").strip():
             P(key, "missing; an event needs a non-empty " + key)
     if problems:

@@ -2,8 +2,9 @@
 
 :class:`Layers` reads each annotator's log once, then keeps it current by
 applying the operations the session itself writes (no replay, no re-reading).
-Whether a log changed behind the session's back is asked of the store's public
-change token (``Store.change_token(annotator)``); for a store without one, the
+Whether a log changed behind the session's back is asked of the store: its
+public change token (``Store.change_token(annotator)``, or ``Store.refresh``
+then ``Store.version`` of an indexed store); for a store with neither, the
 interim token is the log's size and modification time. Nothing here guesses
 line lengths or re-serialises operations. :meth:`Layers.refresh` re-reads all.
 
@@ -75,6 +76,10 @@ class Layers:
         fn = getattr(self.store, "change_token", None)  # the store's public change token, when it has one
         if callable(fn):
             return fn(name)
+        refresh, version = getattr(self.store, "refresh", None), getattr(self.store, "version", None)
+        if callable(refresh) and callable(version):  # a store index with per-log versions
+            refresh(name)
+            return version(name)
         # Interim, for a store without a change token: the log's size and modification time.
         path = self._paths.get(name)
         if path is None:
@@ -93,8 +98,14 @@ class Layers:
         token = self._token(name)
         state = self.store.read(name)
         doc = self.document.id
-        log = _Log(token, {k: v for k, v in state.annotations.items() if v.get("document_id") == doc},
-                   dict(getattr(state, "events", {}) or {}), list(state.problems))
+        events = dict(getattr(state, "events", None) or {})  # a store that keeps events apart, or not
+        records = {}
+        for k, v in state.annotations.items():
+            if v.get("kind", "mention") != "mention":
+                events[k] = v
+            elif v.get("document_id") == doc:
+                records[k] = v
+        log = _Log(token, records, events, list(state.problems))
         self._forget(name)
         self._logs[name] = log
         for rec in log.records.values():

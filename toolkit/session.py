@@ -15,6 +15,7 @@ hub identity and no other name is accepted.
 """
 from __future__ import annotations
 
+import inspect
 import os
 from dataclasses import replace
 from typing import Any, Literal
@@ -23,9 +24,9 @@ import pandas as pd
 
 from .annotation import check_annotator, make_annotation, normalize_annotator, validate_record
 from .corpus import Document
-from .draft import CODE_FIELDS, Draft, missing_error, problem
+from .draft import CODE_FIELDS, FIELD_LABELS, Draft, missing_error, problem, provenance_choices
 from .errors import ValidationError
-from .event_records import make_event, validate_event
+from .event_records import make_event, validate_event  # PLACEHOLDER until toolkit.events lands
 from .layers import ALL_LAYERS, Layers
 from .runs import Utf16Offsets
 from .session_reads import Opened, SessionReads
@@ -43,6 +44,16 @@ def _err(field: str | None, message: str) -> ValidationError:
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+_EVENT_NEEDS = {"stance": "choose a stance", "issue": "choose an issue", "actor": "choose who acts (the actor)",
+                "target": "choose whom it is aimed at (the target)", "intensity": "choose an intensity",
+                "event_type": "choose the event type", "event_date": "give the date it happened (YYYY-MM-DD, YYYY-MM or YYYY)",
+                "date_precision": "give the date it happened (YYYY-MM-DD, YYYY-MM or YYYY)"}
+
+
+def _takes_extra(params) -> bool:
+    return any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 class AnnotationSession(SessionReads):
@@ -224,8 +235,6 @@ class AnnotationSession(SessionReads):
         return d
 
     def _check_code(self, name: str, value: Any) -> Any:
-        from .annotation import ATTRIBUTIONS, MODALITIES
-
         if name == "intensity":
             try:
                 value = int(value)
@@ -235,7 +244,7 @@ class AnnotationSession(SessionReads):
             if self.summits is not None and value not in self.summits:
                 raise _err("summit_id", f"{value!r} is not in summits.yaml; pick a listed summit")
         elif name in ("attribution", "modality"):
-            allowed = ATTRIBUTIONS if name == "attribution" else MODALITIES
+            allowed = [v for v, _, _ in provenance_choices(self.codebook, name)]
             if value not in allowed:
                 raise _err(name, f"{value!r} is not a {name}; use one of {', '.join(allowed)}")
         elif (msg := self.codebook.check_code(name, value)):
@@ -284,8 +293,16 @@ class AnnotationSession(SessionReads):
         self.draft = replace(d, **fill)
         return self.draft
 
-    def new_event(self, label: str, **codes: Any) -> dict:
-        """Start a new event from the draft's codes (or ``codes``), write it, and link the draft to it.
+    def new_event(self, description: str, **fields: Any) -> dict:
+        """Start a new event from the draft's codes, write it, and link the draft to it.
+
+        Parameters
+        ----------
+        description : str
+            What happened, in a few words.
+        **fields
+            Further event fields (e.g. ``event_type``, ``event_date``, ``date_precision``), or codes
+            that override the draft's (``stance``, ``issue``, ``actor``, ``target``, ``intensity``).
 
         Returns
         -------
@@ -293,12 +310,20 @@ class AnnotationSession(SessionReads):
             The event operation as written.
         """
         annotator = self._need_annotator()
-        if not isinstance(label, str) or not label.strip():
-            raise _err("event_id", "give the new event a short name (what happened)")
+        if not isinstance(description, str) or not description.strip():
+            raise _err("event_id", "give the new event a short description (what happened)")
         d = self.draft
-        fields = {k: codes.get(k, getattr(d, k)) for k in ("stance", "issue", "actor", "target", "intensity")}
-        ev = make_event(annotator=annotator, summit_id=d.summit_id or self.document.summit_id,
-                        label=" ".join(label.split()), salt=str(len(self.events())), **fields)
+        kwargs: dict[str, Any] = {k: getattr(d, k) for k in ("stance", "issue", "actor", "target", "intensity")}
+        kwargs.update(fields)
+        kwargs.update(annotator=annotator, summit_id=kwargs.get("summit_id") or d.summit_id or self.document.summit_id,
+                      description=" ".join(description.split()))
+        params = inspect.signature(make_event).parameters
+        missing = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty
+                   and kwargs.get(n) in (None, "")]
+        if missing:
+            raise ValidationError([problem("event_id", f"to start an event, {_EVENT_NEEDS.get(n, 'give its ' + n)}")
+                                   for n in missing])
+        ev = make_event(**{k: v for k, v in kwargs.items() if k in params or _takes_extra(params)})
         problems = validate_event(ev, file="<new event>", codebook=self.codebook, summits=self.summits)
         if problems:
             raise ValidationError(problems)
@@ -327,8 +352,8 @@ class AnnotationSession(SessionReads):
                 origin = "imported"
         rec = make_annotation(self.document, d.start, d.end, issue=d.issue, stance=d.stance, actor=d.actor,
                               target=d.target, intensity=d.intensity, annotator=annotator,
-                              summit_id=d.summit_id, note=d.note, origin=origin, attribution=d.attribution,
-                              modality=d.modality, event_id=d.event_id, **kwargs)
+                              summit_id=d.summit_id, note=d.note, origin=origin, **kwargs)
+        rec.update({k: getattr(d, k) for k in ("attribution", "modality", "event_id") if getattr(d, k) is not None})
         problems = validate_record(rec, file="<new annotation>", codebook=self.codebook, summits=self.summits)
         if problems:
             raise ValidationError(problems)

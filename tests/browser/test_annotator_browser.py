@@ -300,7 +300,7 @@ def _code_events_attribution_modality(page, data: Path) -> None:
     log = _log(data, "Élise")
     assert [o.get("kind", "mention") for o in log] == ["event", "mention"]
     event, first = log
-    assert (event["label"], event["annotator"]) == ("Both sides confirm the call", "Élise")
+    assert (event["description"], event["annotator"]) == ("Both sides confirm the call", "Élise")
     assert (first["event_id"], first["attribution"], first["modality"]) == (event["id"], "reported-speech", "conditional")
     # a second mention of the same act, linked from the menu; its codes come from the event
     mouse_select(page, 300, 330)

@@ -15,8 +15,8 @@ from typing import Any, Callable, Mapping
 
 import ipywidgets as w
 
-from ..annotation import ATTRIBUTIONS, MODALITIES
 from ..corpus import Document
+from ..draft import provenance_choices
 from ..errors import DataError, SummitLedgerError
 from ..session import ALL_LAYERS, AnnotationSession
 from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html
@@ -129,11 +129,16 @@ class Annotator(w.VBox):
         self.intensity = w.ToggleButtons(options=[(f"{lv.level} {lv.label}", lv.level) for lv in cb.intensity.values()],
                                          value=None, description="Intensity",
                                          tooltips=[lv.definition for lv in cb.intensity.values()])
-        self.attribution = w.ToggleButtons(options=[(a.replace("-", " "), a) for a in ATTRIBUTIONS], value=None,
-                                           description="Attribution")
-        self.modality = w.ToggleButtons(options=list(MODALITIES), value=None, description="Modality")
+        for name in ("attribution", "modality"):
+            choices = provenance_choices(cb, name)
+            setattr(self, name, w.ToggleButtons(options=[(lab, v) for v, lab, _ in choices], value=None,
+                                                description=name.capitalize(), tooltips=[d for _, _, d in choices]))
         self.event = w.Dropdown(description="Event", layout=w.Layout(width="36em"))
-        self.event_label = w.Text(placeholder="new event: what happened, in a few words", layout=w.Layout(width="26em"))
+        self.event_label = w.Text(placeholder="new event: what happened, in a few words", layout=w.Layout(width="24em"))
+        types = getattr(cb, "event_types", None) or {}
+        self.event_type = w.Dropdown(options=[("event type…", "")] + [(getattr(t, "label", tid), tid) for tid, t in types.items()],
+                                     layout=w.Layout(width="16em", display="" if types else "none"))
+        self.event_date = w.Text(placeholder="date: YYYY-MM-DD, YYYY-MM or YYYY", layout=w.Layout(width="17em"))
         self.event_button = w.Button(description="Start new event")
         self.summit = w.Dropdown(description="Summit", layout=w.Layout(width="36em"))
         self.note = w.Textarea(placeholder="note (optional)", description="Note", layout=w.Layout(width="44em"),
@@ -146,7 +151,7 @@ class Annotator(w.VBox):
         self.message = self.messages["save"]  # the message beside Save (kept name)
         for name in ("doc_menu:document", "name", "start_button:start", "layer", "progress", "legend", "selection",
                      "pick", "suggestions", "stance", "issue", "actor", "target", "intensity", "attribution",
-                     "modality", "event", "event_label", "event_button", "summit", "note", "save_button:save",
+                     "modality", "event", "event_label", "event_type", "event_date", "event_button", "summit", "note", "save_button:save",
                      "delete_button:delete", "undo_button:undo", "cancel_button:cancel"):
             attr, _, css = name.partition(":")
             getattr(self, attr).add_class(f"sl-{(css or attr).replace('_', '-')}")
@@ -176,7 +181,8 @@ class Annotator(w.VBox):
             w.HBox([self.layer, self.progress]), self.legend, self.view, self.selection, self.messages["selection"],
             self.pick, self.suggestions, self.stance, w.HBox([w.Label("Issue", layout=w.Layout(width="6em")), self.issue]),
             w.HBox([self.actor, self.target]), self.intensity, self.attribution, self.modality,
-            w.HBox([self.event, self.event_label, self.event_button]), self.messages["event"], self.summit, self.note,
+            w.HBox([self.event, self.event_label, self.event_type, self.event_date, self.event_button],
+                   layout=w.Layout(flex_flow="row wrap")), self.messages["event"], self.summit, self.note,
             w.HBox([self.save_button, self.undo_button, self.delete_button, self.cancel_button, self.messages["save"]]),
         ]
 
@@ -233,9 +239,15 @@ class Annotator(w.VBox):
         return f"Undid the last action ({'removed' if op['op'] == 'delete' else 'restored'} {op['id']})."
 
     def _new_event(self) -> str:
-        op = self.session.new_event(self.event_label.value)
-        self.event_label.value = ""
-        return f"New event “{op['label']}”; this selection is linked to it."
+        fields = {}
+        if self.event_type.value:
+            fields["event_type"] = self.event_type.value
+        date = self.event_date.value.strip()
+        if date:
+            fields.update(event_date=date, date_precision={10: "day", 7: "month", 4: "year"}.get(len(date), "day"))
+        op = self.session.new_event(self.event_label.value, **fields)
+        self.event_label.value = self.event_date.value = ""
+        return f"New event “{op['description']}”; this selection is linked to it."
 
     def _code_observer(self, name: str) -> Callable[[dict], None]:
         def observe(change: dict) -> None:
@@ -352,7 +364,7 @@ class Annotator(w.VBox):
             self.actor.value, self.target.value = d.actor or "", d.target or ""
             self.summit.value = d.summit_id if d.summit_id in [v for _, v in self.summit.options] else ""
             self.note.value = d.note
-            events = [("— none: this mention is its own event", "")] + [(e["label"], e["id"]) for e in s.events()]
+            events = [("— none: this mention is its own event", "")] + [(e.get("description") or e["id"], e["id"]) for e in s.events()]
             if list(self.event.options) != events:
                 self.event.options = events
             self.event.value = d.event_id or ""
