@@ -140,3 +140,11 @@ def test_several_documents_and_layers(seed, codebook, store, summits):
     assert w.view.text == other.text and w.session.document.id == "other-doc"
     assert w.summit.options[0][0].startswith("document's summit: ")
     assert [v for _, v in w.layer.options][:2] == ["__mine__", "*"]
+
+
+def test_stored_output_says_run_this_cell_not_the_widget_repr(widget):
+    bundle = widget._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget, where it can run
+    for mime in ("text/plain", "text/html"):
+        assert "Run this cell to start the annotator" in bundle[mime]
+        assert "Annotator(children=" not in bundle[mime] and "HTML(value=" not in bundle[mime]

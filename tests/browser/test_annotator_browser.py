@@ -168,7 +168,8 @@ def _code_undo_roundtrip(page, data: Path) -> None:
     assert len(ops) == 2
     assert (ops[1]["op"], ops[1]["id"], ops[1]["undoes"]) == ("delete", rec["id"], ops[0]["op_id"])
     page.wait_for_function("() => document.querySelectorAll('.sl-text .sl-hl').length === 0")
-    assert "0 of 24 sentences" in page.inner_text(".sl-progress")
+    # the progress line arrives in its own message, just after the runs
+    page.wait_for_function("() => document.querySelector('.sl-progress').textContent.includes('0 of 24 sentences')")
 
 
 def test_lab_select_code_save_undo(page, page_log, start_lab, notebook_workspace, scratch_data, run_notebook_in_lab):
