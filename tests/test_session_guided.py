@@ -158,5 +158,6 @@ def test_new_event_asks_in_plain_words_for_what_the_event_schema_requires(seed, 
     assert "to start an event, choose the event type" in wanted and "to start an event, choose who acts (the actor)" in wanted
     assert not store.root.exists()  # nothing written
     fill(s)
-    op = s.new_event("The call is confirmed", event_type="agree-to-meet", event_date="2021-12-03", date_precision="day")
-    assert (op["event_type"], op["event_date"], s.draft.event_id) == ("agree-to-meet", "2021-12-03", "ev-strict")
+    op = s.new_event("The call is confirmed", event_type="agree-to-meet", event_date=" 2021-12 ")
+    assert (op["event_type"], op["event_date"], op["date_precision"]) == ("agree-to-meet", "2021-12", "month")
+    assert s.draft.event_id == "ev-strict"

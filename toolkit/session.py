@@ -301,8 +301,9 @@ class AnnotationSession(SessionReads):
         description : str
             What happened, in a few words.
         **fields
-            Further event fields (e.g. ``event_type``, ``event_date``, ``date_precision``), or codes
-            that override the draft's (``stance``, ``issue``, ``actor``, ``target``, ``intensity``).
+            Further event fields (e.g. ``event_type``, ``event_date``; ``date_precision`` follows from
+            the date's form unless given), or codes that override the draft's (``stance``, ``issue``,
+            ``actor``, ``target``, ``intensity``).
 
         Returns
         -------
@@ -315,6 +316,10 @@ class AnnotationSession(SessionReads):
         d = self.draft
         kwargs: dict[str, Any] = {k: getattr(d, k) for k in ("stance", "issue", "actor", "target", "intensity")}
         kwargs.update(fields)
+        date = kwargs.get("event_date")
+        if isinstance(date, str) and date.strip() and not kwargs.get("date_precision"):
+            kwargs["event_date"] = date = date.strip()  # YYYY-MM-DD, YYYY-MM or YYYY says how precise it is
+            kwargs["date_precision"] = {10: "day", 7: "month", 4: "year"}.get(len(date), "day")
         kwargs.update(annotator=annotator, summit_id=kwargs.get("summit_id") or d.summit_id or self.document.summit_id,
                       description=" ".join(description.split()))
         params = inspect.signature(make_event).parameters

@@ -242,9 +242,8 @@ class Annotator(w.VBox):
         fields = {}
         if self.event_type.value:
             fields["event_type"] = self.event_type.value
-        date = self.event_date.value.strip()
-        if date:
-            fields.update(event_date=date, date_precision={10: "day", 7: "month", 4: "year"}.get(len(date), "day"))
+        if self.event_date.value.strip():
+            fields["event_date"] = self.event_date.value
         op = self.session.new_event(self.event_label.value, **fields)
         self.event_label.value = self.event_date.value = ""
         return f"New event “{op['description']}”; this selection is linked to it."
