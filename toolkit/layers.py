@@ -138,18 +138,16 @@ class Layers:
         return self._owner.get(annotation_id)
 
     # --------------------------------------------------------------- applying
-    def applied(self, name: str, op: dict, token_before: Hashable) -> None:
+    def applied(self, name: str, op: dict) -> None:
         """Fold an operation the session just wrote to ``name``'s log into memory.
 
-        ``token_before`` is the store's change token read before the write; if
-        it differs from the one last seen, somebody else wrote too and the log
-        is read again on next use instead.
+        The session checked the log's token just before writing (reading the
+        log again if anyone else had written); the token after the write is
+        taken as the new one. A write by another process in the instant
+        between the two is seen at the log's next change, or on :meth:`refresh`.
         """
         log = self._logs.get(name)
         if log is None:
-            return
-        if log.token != token_before:
-            self._forget(name)
             return
         aid = op.get("id")
         rec = {k: v for k, v in op.items() if k not in _OPTIONAL_META}

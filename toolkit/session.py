@@ -369,10 +369,10 @@ class AnnotationSession(SessionReads):
     def _write(self, action) -> Any:
         """Run one store write and fold its operation into memory (the log is never re-read for it)."""
         name = self._need_annotator()
-        token = self.layers.log(name).token
+        self.layers.log(name)  # current before the write: re-read if someone else wrote
         op = action()
         if op is not None:
-            self.layers.applied(name, op, token)
+            self.layers.applied(name, op)
         return op
 
     def save(self) -> dict:
