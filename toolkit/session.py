@@ -16,13 +16,14 @@ hub identity and no other name is accepted.
 from __future__ import annotations
 
 import inspect
-import os
 from dataclasses import replace
 from typing import Any, Literal
 
 import pandas as pd
 
 from .annotation import check_annotator, make_annotation, normalize_annotator, validate_record
+from .classroom.identity import HUB_USER_ENV, is_instructor
+from .classroom.identity import hub_user as current_hub_user
 from .corpus import Document
 from .draft import CODE_FIELDS, FIELD_LABELS, Draft, missing_error, problem, provenance_choices
 from .errors import ValidationError
@@ -34,7 +35,7 @@ from .suggest import KeywordIndex, Suggestion
 
 __all__ = ["AnnotationSession", "Opened", "SuggestMode", "ALL_LAYERS", "HUB_USER_VARIABLE"]
 
-HUB_USER_VARIABLE = "JUPYTERHUB_USER"
+HUB_USER_VARIABLE = HUB_USER_ENV
 SuggestMode = Literal["preselect", "offer", "off"]
 
 
@@ -72,7 +73,8 @@ class AnnotationSession(SessionReads):
     suggestions : {"preselect", "offer", "off"}
         Keyword suggestions: pre-select the best as the issue, only offer them, or none.
     hub_user : str, optional
-        The server's identity of the user; defaults to ``$JUPYTERHUB_USER``.
+        The server's identity of the user; defaults to ``$JUPYTERHUB_USER``
+        (none on the instructor's server, see :mod:`toolkit.classroom.identity`).
         When set, it is the only annotator name accepted.
     """
 
@@ -90,7 +92,7 @@ class AnnotationSession(SessionReads):
         self.layers = Layers(store, document, self.offsets)
         self.segments = self.layers.segments
         self._keywords = KeywordIndex(codebook)
-        hub = os.environ.get(HUB_USER_VARIABLE) if hub_user is None else hub_user
+        hub = (None if is_instructor() else current_hub_user()) if hub_user is None else hub_user
         self.hub_user: str | None = normalize_annotator(hub) if hub else None
         self.annotator: str | None = None
         self.draft = Draft()
