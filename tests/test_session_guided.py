@@ -139,7 +139,7 @@ def test_the_view_gets_patches_that_add_up_to_the_full_runs(seed, codebook, stor
 
 def test_new_event_asks_in_plain_words_for_what_the_event_schema_requires(seed, codebook, store, summits,
                                                                           monkeypatch):
-    import toolkit.session as session_module
+    import toolkit.session_events as session_module
 
     def strict_make_event(*, annotator, summit_id, description, actor, target, stance, issue, intensity,
                           event_type, event_date, date_precision, created=None):
