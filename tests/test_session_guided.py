@@ -161,3 +161,14 @@ def test_new_event_asks_in_plain_words_for_what_the_event_schema_requires(seed, 
     op = s.new_event("The call is confirmed", event_type="agree-to-meet", event_date=" 2021-12 ")
     assert (op["event_type"], op["event_date"], op["date_precision"]) == ("agree-to-meet", "2021-12", "month")
     assert s.draft.event_id == "ev-strict"
+
+
+def test_a_torn_last_line_is_reported_by_the_session_not_hidden(seed, codebook, store, summits):
+    s = AnnotationSession(seed, codebook, store, "alice", summits)
+    fill(s)
+    s.save()
+    with open(store.log_path("alice"), "ab") as fh:
+        fh.write(b'{"op": "upsert", "id": "half')  # a crash mid-write (synthetic)
+    fresh = AnnotationSession(seed, codebook, store, "alice", summits)
+    assert len(fresh.annotations()) == 1
+    assert any("incomplete last line" in p.message for p in fresh.problems())

@@ -105,7 +105,9 @@ class Layers:
                 events[k] = v
             elif v.get("document_id") == doc:
                 records[k] = v
-        log = _Log(token, records, events, list(state.problems))
+        torn = getattr(state, "torn", None)
+        torn_problem = [] if torn is None else [Problem(torn.file, torn.line, None, str(torn).split(": ", 1)[-1])]
+        log = _Log(token, records, events, list(state.problems) + torn_problem)  # a torn tail is reported too
         self._forget(name)
         self._logs[name] = log
         for rec in log.records.values():

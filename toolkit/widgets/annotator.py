@@ -160,7 +160,6 @@ class Annotator(w.VBox):
             m.add_class(f"sl-message-{p}")
 
         self.start_button.on_click(lambda _: self._act(self._start, "name"))
-        self.name.on_submit(lambda _: self._act(self._start, "name"))
         self.save_button.on_click(lambda _: self._act(self._save, "save"))
         self.delete_button.on_click(lambda _: self._act(self._delete, "save"))
         self.undo_button.on_click(lambda _: self._act(self._undo, "save"))
