@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 from filelock import FileLock, Timeout
 
 from ._io import atomic_write_text, content_hash
-from .annotation import FIELDS, OPTIONAL_FIELDS, check_annotator, now_iso, validate_record
+from .annotation import FIELDS, OPTIONAL_FIELDS, SOURCES_FIELD, check_annotator, now_iso, validate_record
 from .event_records import EVENT_KIND, validate_event
 from .errors import DataError, Problem, StoreError
 from .classroom.identity import check_writer
@@ -230,7 +230,7 @@ class Store:
         if is_event:
             op = {"op": "upsert", **record}
         else:
-            op = {"op": "upsert", **{k: record[k] for k in (*FIELDS, *OPTIONAL_FIELDS) if k in record}}
+            op = {"op": "upsert", **{k: record[k] for k in (*FIELDS, SOURCES_FIELD, *OPTIONAL_FIELDS) if k in record}}
             op.setdefault("note", "")
         if undoes:
             op["undoes"] = undoes
@@ -325,7 +325,7 @@ class Store:
                     state.problems.extend(probs)
                     continue
             elif kind == "upsert":
-                rec = {k: op[k] for k in (*FIELDS, *OPTIONAL_FIELDS) if k in op}
+                rec = {k: op[k] for k in (*FIELDS, SOURCES_FIELD, *OPTIONAL_FIELDS) if k in op}
                 rec.setdefault("note", "")
                 # Offsets are checked against the text only for the live state (below): an older
                 # upsert may hold positions in a previous text, kept as history by re-anchoring.
