@@ -27,9 +27,11 @@ Origin = Literal["manual", "suggested", "imported"]
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Status = Literal["anchored", "orphaned"]
 STATUSES: tuple[str, ...] = get_args(Status)
-ANNOTATOR_PATTERN = re.compile(r"a[am_-]{0,63}")
-"""Shape of an annotator name after :func:`check_annotator` maps each letter or digit to ``a`` and each
-combining mark to ``m``: a letter or digit first, then letters, marks, digits, ``-`` or ``_``; 64 at most."""
+ANNOTATOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+"""The ASCII-only name form (set names use it). Annotator names also take letters of any script: see
+:func:`check_annotator`."""
+_NAME_SHAPE = re.compile(r"a[am_-]{0,63}")
+# An annotator name after _shape maps each letter or digit to "a" and each combining mark to "m".
 _RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
 
 # Codebook 2.0 record fields (optional on every record; the events layer owns their meaning).
@@ -84,7 +86,7 @@ def check_annotator(name: object) -> str | None:
 @functools.lru_cache(maxsize=1024)
 def _check_name(name: object) -> str | None:
     """Cached body of :func:`check_annotator`."""
-    if not isinstance(name, str) or not ANNOTATOR_PATTERN.fullmatch(_shape(name)):
+    if not isinstance(name, str) or not _NAME_SHAPE.fullmatch(_shape(name)):
         return (f"annotator name {name!r} is not allowed: use 1 to 64 letters (any alphabet) or digits, "
                 "'-' or '_', starting with a letter or digit (it becomes the file name <name>.jsonl)")
     if unicodedata.normalize("NFC", name) != name:
