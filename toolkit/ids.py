@@ -2,14 +2,18 @@
 
 Document, summit, annotation-set and annotator ids all end up in a path
 (``documents/<id>.yaml``, ``annotations/<set>/<annotator>.jsonl``). Each is
-checked here with :func:`re.fullmatch` on an ASCII pattern *before* any path
-is built, so ``../x``, ``/etc/passwd``, ``abc\\n`` (``$`` would accept the
-newline), ``a/b`` or a lone ``.`` never reach the file system.
+checked here with :func:`re.fullmatch` *before* any path is built, so ``../x``,
+``/etc/passwd``, ``abc\\n`` (``$`` would accept the newline), ``a/b`` or a lone
+``.`` never reach the file system. Document, summit and set ids are ASCII
+slugs; annotator names are people's names, so they may use letters of any
+script (``Élise``), checked on the name's shape: each letter or digit becomes
+``a`` and each combining mark ``m`` before the pattern is matched.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +28,7 @@ ID_PATTERNS: dict[str, re.Pattern[str]] = {
     "document": re.compile(r"[a-z0-9][a-z0-9-]{0,120}", re.ASCII),
     "summit": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]{0,100}", re.ASCII),
     "set": re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII),
+    # annotator names: see _annotator_problem (letters of any script); this ASCII form is what exports may use
     "annotator": re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII),
 }
 
@@ -35,6 +40,10 @@ _RULES: dict[str, str] = {
                  "(it becomes the file name <name>.jsonl)",
 }
 
+#: An annotator name's shape (see the module docstring), matched in full.
+_NAME_SHAPE = re.compile(r"a[am_-]{0,63}")
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
+
 #: Longest shown part of a rejected value (a pasted blob must not flood the terminal).
 SHOW = 80
 
@@ -45,8 +54,30 @@ def shown(value: object) -> str:
     return r if len(r) <= SHOW else r[: SHOW - 1] + "…"
 
 
+def _shape(name: str) -> str:
+    out = []
+    for ch in name:
+        cat = unicodedata.category(ch)
+        out.append("a" if cat[0] == "L" or cat == "Nd" else "m" if cat[0] == "M" else ch if ch in "-_" else "?")
+    return "".join(out)
+
+
+def _annotator_problem(name: object) -> "str | None":
+    if not isinstance(name, str) or not _NAME_SHAPE.fullmatch(_shape(name)):
+        return (f"annotator name {shown(name)} is not allowed: use 1 to 64 letters (any alphabet) or digits, "
+                "'-' or '_', starting with a letter or digit (it becomes the file name <name>.jsonl)")
+    if unicodedata.normalize("NFC", name) != name:
+        return (f"annotator name {shown(name)} is not allowed: it is not in Unicode NFC form "
+                f"(type it again, or use {unicodedata.normalize('NFC', name)!r})")
+    if name.casefold() in _RESERVED:
+        return f"annotator name {shown(name)} is not allowed: it is a reserved device name on Windows"
+    return None
+
+
 def id_problem(kind: IdKind, value: object) -> "str | None":
     """The reason ``value`` is not a valid ``kind`` id, or None when it is."""
+    if kind == "annotator":
+        return _annotator_problem(value)
     try:
         pattern = ID_PATTERNS[kind]
     except KeyError:

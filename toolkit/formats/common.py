@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from .._io import loads_json
 from ..errors import DataError, Problem
+from ..runs import Utf16Offsets
 
 __all__ = ["V2_FIELDS", "v2_fields", "read_v2", "Candidate", "SpanCheck", "Repair", "check_span",
            "utf16_to_codepoint", "clean_annotator", "decode_utf8",
@@ -157,14 +158,7 @@ def normalise_fragment(s: str | None) -> str | None:
 
 def utf16_to_codepoint(text: str, offset: int) -> int | None:
     """Code-point index of UTF-16 code unit ``offset`` in ``text``; None if it falls inside a pair or past the end."""
-    units = 0
-    for i, ch in enumerate(text):
-        if units == offset:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > offset:
-            return None
-    return len(text) if units == offset else None
+    return Utf16Offsets(text).to_codepoint(offset)
 
 
 def _is_int(v: Any) -> bool:
@@ -198,7 +192,8 @@ def check_span(text: str, start: Any, end: Any, quote: str | None, prefix: str |
     if have_offsets and 0 <= start < end <= len(text) and text[start:end] == quote:
         return SpanCheck(True, start, end, "exact")
     if have_offsets and start >= 0 and end > start:
-        a, b = utf16_to_codepoint(text, start), utf16_to_codepoint(text, end)
+        units = Utf16Offsets(text)
+        a, b = units.to_codepoint(start), units.to_codepoint(end)
         if a is not None and b is not None and text[a:b] == quote:
             return SpanCheck(True, a, b, "utf16", f"offsets [{start}:{end}] are UTF-16 code units; "
                                                    f"converted to code points [{a}:{b}]")
