@@ -17,6 +17,7 @@ from .errors import Problem, ValidationError
 __all__ = [
     "FIELDS", "CONTEXT", "Origin", "ORIGINS", "Status", "STATUSES", "ANNOTATOR_PATTERN",
     "annotation_id", "make_annotation", "selectors", "check_annotator", "validate_record", "now_iso",
+    "surrogate_problems",
 ]
 
 CONTEXT = 32
@@ -25,6 +26,7 @@ ORIGINS: tuple[str, ...] = get_args(Origin)
 Status = Literal["anchored", "orphaned"]
 STATUSES: tuple[str, ...] = get_args(Status)
 ANNOTATOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 FIELDS: tuple[str, ...] = (
     "id", "document_id", "start", "end", "quote", "prefix", "suffix",
@@ -98,6 +100,24 @@ def make_annotation(document, start: int, end: int, *, issue: str, stance: str, 
     return rec
 
 
+def surrogate_problems(rec: dict, *, file: str = "<record>", line: int | None = None) -> list[Problem]:
+    """A problem for each string field (or string in a list field) holding a lone surrogate.
+
+    Such a string is not valid Unicode text: it cannot be written as UTF-8,
+    so it must be refused before anything is written (every record kind).
+    """
+    out: list[Problem] = []
+    for key, val in rec.items():
+        vals = val if isinstance(val, list) else (val,)
+        for v in vals:
+            if isinstance(v, str) and _SURROGATE.search(v):
+                i = _SURROGATE.search(v).start()  # type: ignore[union-attr]
+                out.append(Problem(file, line, str(key), f"contains a lone surrogate (U+{ord(v[i]):04X} at character "
+                                                         f"{i}), which is not valid Unicode text; fix the source text"))
+                break
+    return out
+
+
 def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None, codebook=None,
                     documents: "dict | None" = None, summits: "dict | None" = None) -> list[Problem]:
     """Check one annotation record; return every problem found (empty when valid).
@@ -125,6 +145,7 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
             P(key, f"expected {want.__name__}, got {type(val).__name__} {val!r}"[:200])
     if problems:
         return problems
+    problems.extend(surrogate_problems(rec, file=file, line=line))
     if (msg := check_annotator(rec["annotator"])):
         P("annotator", msg)
     if rec["status"] not in STATUSES:
