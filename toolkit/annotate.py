@@ -518,7 +518,8 @@ class AnnotationSession:
         else:
             state = self.store.read(name)
             anns = {k: v for k, v in state.annotations.items() if v["document_id"] == self.document.id}
-            cached = _Cached(sig, anns, list(state.problems))
+            torn = [state.torn.problem()] if state.torn is not None else []
+            cached = _Cached(sig, anns, list(state.problems) + torn)
         self._cache[name] = cached
         return cached
 
@@ -554,7 +555,8 @@ class AnnotationSession:
     def problems(self, layer: str | None = None) -> list[Problem]:
         """Lines of the shown logs that could not be used (reported, never hidden)."""
         names = self.layers() if layer in (None, ALL_LAYERS) else [layer]
-        return [p for n in names for p in self._read(n).problems]
+        unread = self.store.log_files()[1] if layer in (None, ALL_LAYERS) else []
+        return unread + [p for n in names for p in self._read(n).problems]
 
     def get(self, annotation_id: str) -> dict | None:
         """A live annotation of any layer by id."""

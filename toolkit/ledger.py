@@ -110,7 +110,8 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     Returns
     -------
     pandas.DataFrame
-        See :func:`build_ledger`.
+        See :func:`build_ledger`. ``attrs["problems"]`` lists every line and
+        log file left out (bad lines, torn tails, unreadable file names).
     """
     from .codebook import load_codebook
     from .corpus import load_documents
@@ -126,21 +127,31 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     names = sorted(p.name for p in ann_root.iterdir() if p.is_dir()) if sets is None else list(sets)
     records = []
     frames = []
+    skipped = []
     for name in names:
         store = Store(ann_root / name, codebook=codebook, documents=documents, summits=summits)
-        for annotator in store.annotators():
+        annotators, unread = store.log_files()
+        skipped.extend(unread)
+        for annotator in annotators:
             fast = _fast_live_frame(store, annotator)
             if fast is not None:
                 frames.append(fast.assign(set=name))
                 continue
-            for rec in store.read(annotator).annotations.values():
+            state = store.read(annotator)
+            skipped.extend(state.problems)
+            if state.torn is not None:
+                skipped.append(state.torn.problem())
+            for rec in state.annotations.values():
                 records.append({**rec, "set": name})
     briefs: list[dict] = []
     if include_briefs and (root / "briefs.yaml").exists():
         from .briefs import load_briefs
 
         briefs = load_briefs(root / "briefs.yaml", codebook, summits)
-    return build_ledger(records, codebook, summits, briefs=briefs, _frames=tuple(frames))
+    ledger = build_ledger(records, codebook, summits, briefs=briefs, _frames=tuple(frames))
+    # Nothing is dropped silently: what was left out is in ``ledger.attrs["problems"]``.
+    ledger.attrs["problems"] = skipped
+    return ledger
 
 
 #: Logs smaller than this always take the careful, line-by-line path.

@@ -26,6 +26,7 @@ whenever that index changes, so callers can tell whether anything moved.
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ class LogIndex:
         self.offset = 0          # bytes folded (always just after a newline)
         self.stamp: "tuple[int, int] | None" = None  # (size, mtime_ns) last seen
         self.torn: TornLine | None = None
+        self.pending_newline = False  # the last line folded is complete but has no newline yet
         self.version = 0
 
 
@@ -211,12 +213,22 @@ class Store:
                         stamp = (idx.offset + len(data), os.fstat(fh.fileno()).st_mtime_ns)
                 except OSError as exc:
                     raise StoreError(f"{path}: cannot read the log ({os_error_text(exc)})") from None
+                if idx.pending_newline and data[:1] == b"\n":
+                    data = data[1:]  # the newline a writer added after a complete last line
+                    idx.offset += 1
+                idx.pending_newline = False
                 cut = data.rfind(b"\n") + 1
                 idx.replay.feed(data[:cut])
                 idx.offset += cut
                 tail = data[cut:]
-                idx.torn = (TornLine(str(path), idx.replay.lines + 1, len(tail),
-                                     tail[:80].decode("utf-8", "replace")) if tail else None)
+                idx.torn = None
+                if tail and complete_line(tail):
+                    # A whole record that only lacks its newline is kept, never set aside.
+                    idx.replay.feed(tail + b"\n")
+                    idx.offset += len(tail)
+                    idx.pending_newline = True
+                elif tail:
+                    idx.torn = TornLine(str(path), idx.replay.lines + 1, len(tail), tail[:80].decode("utf-8", "replace"))
             idx.stamp = stamp
             self._bump(idx)
             return idx
@@ -274,8 +286,9 @@ class Store:
         written: list[dict] = []
         try:
             size = os.fstat(fd).st_size
-            if size > idx.offset:
-                self.set_aside_torn_locked(path)
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                self.set_aside_torn_locked(path)  # or, for a complete last line, add its newline
+                idx = self.refresh(annotator)
                 size = os.fstat(fd).st_size
             lines, pos = [], size
             for op in ops:
@@ -331,6 +344,12 @@ class Store:
                     break
             fh.seek(cut)
             tail = fh.read()
+            if complete_line(tail):
+                fh.seek(size)
+                fh.write(b"\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+                return None
             with open(str(path) + ".torn", "ab") as side:
                 side.write(tail + b"\n")
                 side.flush()
@@ -500,7 +519,7 @@ class Store:
             st = self.read(name)
             out.extend(st.problems)
             if st.torn:
-                out.append(Problem(st.torn.file, st.torn.line, None, str(st.torn).split(": ", 1)[1]))
+                out.append(st.torn.problem())
         return out
 
     def compact(self, annotator: str) -> Path:
@@ -526,6 +545,15 @@ def encode_line(op: dict, path: "str | Path") -> bytes:
                                                              "nothing was written")]) from None
     except (TypeError, ValueError) as exc:
         raise ValidationError([Problem(str(path), None, None, f"cannot be written as JSON ({exc})")]) from None
+
+
+def complete_line(tail: bytes) -> bool:
+    """True when ``tail`` (bytes after the last newline) is a whole JSON value, only missing its newline."""
+    try:
+        json.loads(tail.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return True
 
 
 def _utf8_ok(text: str) -> bool:

@@ -91,6 +91,11 @@ class TornLine:
     nbytes: int
     preview: str
 
+    def problem(self) -> Problem:
+        """The same, as a :class:`Problem`."""
+        return Problem(self.file, self.line, None, f"incomplete last line ({self.nbytes} bytes, no newline), "
+                                                   "probably from a crash mid-write; it is set aside on the next save")
+
     def __str__(self) -> str:
         return (f"{self.file}, line {self.line}: incomplete last line ({self.nbytes} bytes, no newline), "
                 f"probably from a crash mid-write; it is set aside to {Path(self.file).name}.torn on the next save")

@@ -18,18 +18,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", choices=("label", "entities"), default="label",
                         help="doccano only: span shape to write (default: label)")
     parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail (exit 1, nothing written) when any annotation line or log file is left out")
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..errors import DataError, skipped_report
+
     if args.format in LEDGER_FORMATS:
         from ..ledger import load_ledger
 
         ledger = load_ledger(args.data, sets=args.sets)
+        skipped = ledger.attrs.get("problems", [])
+        if skipped and args.strict:
+            raise DataError(skipped)
         rep = export_ledger(args.format, ledger, args.out)
+        rep.problems = list(skipped)
     else:
         rep = export_annotations(args.format, args.out, data=args.data, sets=args.sets,
-                                 document_ids=args.documents, variant=args.variant)
-    for problem in rep.problems:
-        print(f"warning: {problem}")
+                                 document_ids=args.documents, variant=args.variant, strict=args.strict)
+    for line in skipped_report(rep.problems, what="annotations"):
+        print(line, file=sys.stderr)
     print(rep.summary())
     return 0

@@ -78,7 +78,7 @@ def collect_records(root: Path, sets: "list[str] | None", *, codebook, documents
 
 def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Path | None" = None,
                        sets: "list[str] | None" = None, document_ids: "list[str] | None" = None,
-                       variant: Literal["label", "entities"] = "label") -> ExportReport:
+                       variant: Literal["label", "entities"] = "label", strict: bool = False) -> ExportReport:
     """Write the annotations of ``sets`` to ``out`` in a span format.
 
     Parameters
@@ -93,6 +93,8 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
         Only these documents.
     variant : {"label", "entities"}
         doccano only: which of doccano's two span shapes to write.
+    strict : bool
+        Raise DataError (writing nothing) when any store line or log file is left out.
 
     Returns
     -------
@@ -113,6 +115,8 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     documents = load_documents(root / "documents", summits)
     records, problems = collect_records(root, sets, codebook=codebook, documents=documents, summits=summits,
                                         document_ids=document_ids)
+    if strict and problems:
+        raise DataError(problems)
     left_out = 0
     if fmt != "csv":
         anchored = [r for r in records if r["status"] == "anchored"]
