@@ -93,12 +93,15 @@ def write_log(path: Path, n: int, annotator: str, seed: int = 0) -> int:
 
 def write_csv(path: Path, n: int, annotator: str, seed: int = 0) -> None:
     """A CSV in the toolkit's import shape holding ``n`` synthetic codings of the seed article."""
+    import hashlib
+
     from toolkit.annotation import FIELDS
 
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(FIELDS))
         w.writeheader()
-        for rec in seed_records(n, annotator, seed):
+        for i, rec in enumerate(seed_records(n, annotator, seed)):
+            rec["id"] = hashlib.sha256(f"{annotator}|{seed}|{i}".encode()).hexdigest()[:12]  # unique, import-shaped
             w.writerow(rec)
 
 

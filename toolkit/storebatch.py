@@ -198,6 +198,8 @@ def compact(store: "Store", annotator: str) -> Path:
     path = store.log_path(annotator)
     recover(store)
     with store.locked(annotator):
+        for stale in store.root.glob(f".{path.name}.*.tmp"):  # left by a compaction that was killed
+            stale.unlink()
         state = store.snapshot(annotator)
         refuse_dirty(state, path)
         old = path.read_bytes() if path.exists() else b""
