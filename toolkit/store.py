@@ -275,9 +275,14 @@ class Store:
 
     # ----------------------------------------------------------------- writes
     def _commit_locked(self, annotator: str, ops: list[dict]) -> list[dict]:
-        """Append ``ops`` in one write (caller holds the lock and has refreshed the index)."""
+        """Append ``ops`` in one write (caller holds the lock).
+
+        A log this store has not looked at yet is not read just to append to
+        it (its index is built by the first read); a known one is brought up
+        to date and the new operations are folded in.
+        """
         path = self.log_path(annotator)
-        idx = self.refresh(annotator)
+        idx = self.refresh(annotator) if annotator in self._index else None
         try:
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -288,7 +293,7 @@ class Store:
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 self.set_aside_torn_locked(path)  # or, for a complete last line, add its newline
-                idx = self.refresh(annotator)
+                idx = self.refresh(annotator) if idx is not None else None
                 size = os.fstat(fd).st_size
             lines, pos = [], size
             for op in ops:
@@ -311,6 +316,9 @@ class Store:
         finally:
             os.close(fd)
         with self._mutex:
+            if idx is None:
+                self._token += 1
+                return written
             if idx.ident is None:
                 st = os.stat(path)
                 idx.ident = (st.st_dev, st.st_ino)
