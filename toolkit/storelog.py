@@ -253,7 +253,10 @@ class Replay:
 
     def state(self) -> LogState:
         """A snapshot (the caller may change it freely)."""
-        live = {k: v for k, v in self.live.items() if k not in self.doc_problems}
+        if self.doc_problems:
+            live = {k: v for k, v in self.live.items() if k not in self.doc_problems}
+        else:
+            live = dict(self.live)
         problems = list(self.problems)
         for aid, probs in self.doc_problems.items():
             problems.extend(probs)
