@@ -26,7 +26,6 @@ whenever that index changes, so callers can tell whether anything moved.
 """
 from __future__ import annotations
 
-import json
 import os
 import threading
 from contextlib import contextmanager
@@ -36,32 +35,16 @@ from types import MappingProxyType
 
 from filelock import FileLock, Timeout
 
-from ._io import content_hash, os_error_text, write_fully
+from ._io import os_error_text, write_fully
 from .annotation import check_annotator, now_iso
-from .errors import DataError, Problem, StoreError, ValidationError
-from .storelog import OPS, LogState, Replay, TornLine, op_line, parse_lines, record_kind
+from .errors import Problem, StoreError, ValidationError
+from .storebatch import append_batch, check_changes, compact, recover
+from .storelog import (OPS, LogIndex, LogState, Replay, TornLine, encode_line, op_id_for, parse_lines,
+                       record_kind, set_aside_torn)
 
-__all__ = ["Store", "LogState", "TornLine", "OPS"]
+__all__ = ["Store", "LogState", "TornLine", "OPS", "op_id_for", "encode_line"]
 
 LOCK_TIMEOUT = 30.0
-
-
-def op_id_for(op: dict, pos: int) -> str:
-    """The id of an operation landing at byte ``pos`` of its log (two identical saves differ)."""
-    return content_hash({**{k: v for k, v in op.items() if k != "op_id"}, "_pos": pos}, 16)
-
-
-class LogIndex:
-    """What the store knows of one log file: its identity, bytes folded, and the replay."""
-
-    def __init__(self, replay: Replay) -> None:
-        self.replay = replay
-        self.ident: "tuple[int, int] | None" = None
-        self.offset = 0          # bytes folded (always just after a newline)
-        self.stamp: "tuple[int, int] | None" = None  # (size, mtime_ns) last seen
-        self.torn: TornLine | None = None
-        self.pending_newline = False  # the last line folded is complete but has no newline yet
-        self.version = 0
 
 
 class Store:
@@ -106,8 +89,6 @@ class Store:
         A file whose name is not a valid annotator name (``Coder A.jsonl``) is
         never read; it is reported so that its records are not lost silently.
         """
-        from .storebatch import recover
-
         if not self.root.is_dir():
             return [], []
         recover(self)
@@ -207,28 +188,9 @@ class Store:
                 idx.ident = ident
             if st is not None:
                 try:
-                    with open(path, "rb") as fh:
-                        fh.seek(idx.offset)
-                        data = fh.read()
-                        stamp = (idx.offset + len(data), os.fstat(fh.fileno()).st_mtime_ns)
+                    stamp = idx.catch_up(path)
                 except OSError as exc:
                     raise StoreError(f"{path}: cannot read the log ({os_error_text(exc)})") from None
-                if idx.pending_newline and data[:1] == b"\n":
-                    data = data[1:]  # the newline a writer added after a complete last line
-                    idx.offset += 1
-                idx.pending_newline = False
-                cut = data.rfind(b"\n") + 1
-                idx.replay.feed(data[:cut])
-                idx.offset += cut
-                tail = data[cut:]
-                idx.torn = None
-                if tail and complete_line(tail):
-                    # A whole record that only lacks its newline is kept, never set aside.
-                    idx.replay.feed(tail + b"\n")
-                    idx.offset += len(tail)
-                    idx.pending_newline = True
-                elif tail:
-                    idx.torn = TornLine(str(path), idx.replay.lines + 1, len(tail), tail[:80].decode("utf-8", "replace"))
             idx.stamp = stamp
             self._bump(idx)
             return idx
@@ -247,10 +209,7 @@ class Store:
                 self._index.pop(annotator, None)
                 self._token += 1
                 return
-            for op in ops:
-                idx.replay.fold(idx.replay.lines + 1, op)
-                idx.replay.lines += 1
-            idx.ident, idx.offset, idx.stamp, idx.torn = (st.st_dev, st.st_ino), size, (size, st.st_mtime_ns), None
+            idx.fold_written(ops, (st.st_dev, st.st_ino), (size, st.st_mtime_ns))
             self._bump(idx)
 
     def snapshot(self, annotator: str) -> LogState:
@@ -319,53 +278,14 @@ class Store:
             if idx is None:
                 self._token += 1
                 return written
-            if idx.ident is None:
-                st = os.stat(path)
-                idx.ident = (st.st_dev, st.st_ino)
-            for op in written:
-                idx.replay.fold(idx.replay.lines + 1, op)
-                idx.replay.lines += 1
-            idx.offset, idx.stamp, idx.torn = pos, stamp, None
+            st = os.stat(path)
+            idx.fold_written(written, (st.st_dev, st.st_ino), stamp)
             self._bump(idx)
         return written
 
     def set_aside_torn_locked(self, path: Path) -> TornLine | None:
         """If ``path`` ends without a newline, move the tail to ``path.torn`` (caller holds the lock)."""
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            return None
-        if size == 0:
-            return None
-        with open(path, "rb+") as fh:
-            fh.seek(size - 1)
-            if fh.read(1) == b"\n":
-                return None
-            pos, cut = size, 0
-            while pos > 0:  # scan back for the last newline
-                step = min(1 << 16, pos)
-                pos -= step
-                fh.seek(pos)
-                i = fh.read(step).rfind(b"\n")
-                if i >= 0:
-                    cut = pos + i + 1
-                    break
-            fh.seek(cut)
-            tail = fh.read()
-            if complete_line(tail):
-                fh.seek(size)
-                fh.write(b"\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-                return None
-            with open(str(path) + ".torn", "ab") as side:
-                side.write(tail + b"\n")
-                side.flush()
-                os.fsync(side.fileno())
-            fh.truncate(cut)
-            fh.flush()
-            os.fsync(fh.fileno())
-        return TornLine(str(path), 0, len(tail), tail[:80].decode("utf-8", "replace"))
+        return set_aside_torn(path)
 
     def set_aside_torn(self, annotator: str) -> TornLine | None:
         """Move an incomplete last line of ``annotator``'s log to ``<log>.torn`` now."""
@@ -459,33 +379,11 @@ class Store:
             idx = self.refresh(annotator)
             state = idx.replay.state()
             changes = list(decide(state) or ())
-            ops = self._checked(annotator, changes, set(idx.replay.live))
+            ops = check_changes(self, annotator, changes, set(idx.replay.live))
             return self._commit_locked(annotator, ops) if ops else []
-
-    def _checked(self, annotator: str, changes: list[dict], live: set[str]) -> list[dict]:
-        ops: list[dict] = []
-        for ch in changes:
-            if not isinstance(ch, dict):
-                raise TypeError(f"a change must be a dict, not {type(ch).__name__}")
-            if ch.get("op") == "delete":
-                aid = ch.get("id")
-                if aid not in live:
-                    raise StoreError(f"{self.log_path(annotator)}: no live annotation with id {aid!r} to delete")
-                live.discard(aid)
-                ops.append({"op": "delete", "id": aid, "annotator": annotator,
-                            **({"undoes": ch["undoes"]} if ch.get("undoes") else {})})
-                continue
-            rec = {k: v for k, v in ch.items() if k not in ("op", "undoes")}
-            if rec.get("annotator") != annotator:
-                raise ValueError(f"record {rec.get('id')!r} belongs to {rec.get('annotator')!r}, not {annotator!r}")
-            ops.append(self.upsert_op(rec, undoes=ch.get("undoes")))
-            live.add(rec["id"])
-        return ops
 
     def append_many(self, records: Iterable[dict]) -> list[dict]:
         """Upsert many records, all or nothing (see :func:`toolkit.storebatch.append_batch`)."""
-        from .storebatch import append_batch
-
         return append_batch(self, list(records))
 
     def write_all(self, records: Iterable[dict]) -> int:
@@ -502,8 +400,6 @@ class Store:
 
     def read(self, annotator: str) -> LogState:
         """The state of ``annotator``'s log (a snapshot); bad lines are reported in ``problems`` and skipped."""
-        from .storebatch import recover
-
         recover(self)
         return self.snapshot(annotator)
 
@@ -538,42 +434,4 @@ class Store:
         Path
             The verified backup of the old log.
         """
-        from .storebatch import compact
-
         return compact(self, annotator)
-
-
-def encode_line(op: dict, path: "str | Path") -> bytes:
-    """An operation as a log line; a string that cannot be UTF-8 (a lone surrogate) is a ValidationError."""
-    try:
-        return op_line(op)
-    except UnicodeEncodeError:
-        bad = next((k for k, v in op.items() if isinstance(v, str) and not _utf8_ok(v)), None)
-        raise ValidationError([Problem(str(path), None, bad, "contains a lone surrogate (not valid Unicode text); "
-                                                             "nothing was written")]) from None
-    except (TypeError, ValueError) as exc:
-        raise ValidationError([Problem(str(path), None, None, f"cannot be written as JSON ({exc})")]) from None
-
-
-def complete_line(tail: bytes) -> bool:
-    """True when ``tail`` (bytes after the last newline) is a whole JSON value, only missing its newline."""
-    try:
-        json.loads(tail.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return False
-    return True
-
-
-def _utf8_ok(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def refuse_dirty(state: LogState, path: Path) -> None:
-    """Raise DataError when a log has bad lines or a torn tail (it must be fixed before a rewrite)."""
-    if state.problems or state.torn:
-        raise DataError(state.problems or [Problem(str(path), state.torn.line, None,  # type: ignore[union-attr]
-                                                   "torn last line; save once (it is set aside) or remove it")])

@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Iterator
 from ._io import atomic_write_bytes, fsync_dir, os_error_text, write_fully
 from .annotation import now_iso
 from .errors import Problem, StoreError, ValidationError
+from .storelog import encode_line, op_id_for, refuse_dirty
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
-__all__ = ["JOURNAL", "append_batch", "recover", "compact", "held_signals"]
+__all__ = ["JOURNAL", "append_batch", "recover", "compact", "held_signals", "check_changes"]
 
 JOURNAL = ".batch-journal.json"
 _STAGED = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.jsonl\.[A-Za-z0-9_]+\.batch")
@@ -102,8 +103,6 @@ def append_batch(store: "Store", records: list[dict]) -> list[dict]:
     StoreError
         When the logs cannot be written (full disk, permissions); nothing written.
     """
-    from .store import encode_line, op_id_for
-
     problems: list[Problem] = []
     by_log: dict[str, list[dict]] = {}
     for n, rec in enumerate(records, 1):
@@ -193,8 +192,6 @@ def compact(store: "Store", annotator: str) -> Path:
     StoreError
         A file cannot be written (full disk, permissions); the log is unchanged.
     """
-    from .store import encode_line, op_id_for, refuse_dirty
-
     path = store.log_path(annotator)
     recover(store)
     with store.locked(annotator):
@@ -235,3 +232,25 @@ def _backup_ok(backup: Path, digest: str) -> bool:
     except FileNotFoundError:
         return False
     return h.hexdigest()[:12] == digest
+
+
+def check_changes(store: "Store", annotator: str, changes: list[dict], live: set[str]) -> list[dict]:
+    """The operations for a transaction's changes, each checked against the state as it will be then."""
+    ops: list[dict] = []
+    for ch in changes:
+        if not isinstance(ch, dict):
+            raise TypeError(f"a change must be a dict, not {type(ch).__name__}")
+        if ch.get("op") == "delete":
+            aid = ch.get("id")
+            if aid not in live:
+                raise StoreError(f"{store.log_path(annotator)}: no live annotation with id {aid!r} to delete")
+            live.discard(aid)
+            ops.append({"op": "delete", "id": aid, "annotator": annotator,
+                        **({"undoes": ch["undoes"]} if ch.get("undoes") else {})})
+            continue
+        rec = {k: v for k, v in ch.items() if k not in ("op", "undoes")}
+        if rec.get("annotator") != annotator:
+            raise ValueError(f"record {rec.get('id')!r} belongs to {rec.get('annotator')!r}, not {annotator!r}")
+        ops.append(store.upsert_op(rec, undoes=ch.get("undoes")))
+        live.add(rec["id"])
+    return ops

@@ -13,15 +13,18 @@ or a delete never replays the whole log again.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ._io import content_hash
 from .annotation import FIELDS, validate_record
-from .errors import Problem
+from .errors import DataError, Problem, ValidationError
 
 __all__ = ["OPS", "OP_KEYS", "RecordKind", "register_kind", "record_kind", "TornLine", "LogState",
-           "Replay", "parse_lines", "op_line"]
+           "Replay", "LogIndex", "parse_lines", "op_line", "op_id_for", "encode_line", "complete_line",
+           "set_aside_torn", "refuse_dirty"]
 
 OPS = ("upsert", "delete")
 #: Keys of an operation line that are not part of the record.
@@ -261,3 +264,131 @@ class Replay:
         for aid, probs in self.doc_problems.items():
             problems.extend(probs)
         return LogState(live, self.ops, problems, None, list(self.undo_stack))
+
+
+def op_id_for(op: dict, pos: int) -> str:
+    """The id of an operation landing at byte ``pos`` of its log (two identical saves differ)."""
+    return content_hash({**{k: v for k, v in op.items() if k != "op_id"}, "_pos": pos}, 16)
+
+
+class LogIndex:
+    """What the store knows of one log file: its identity, bytes folded, and the replay."""
+
+    def __init__(self, replay: Replay) -> None:
+        self.replay = replay
+        self.ident: "tuple[int, int] | None" = None
+        self.offset = 0          # bytes folded (always just after a newline)
+        self.stamp: "tuple[int, int] | None" = None  # (size, mtime_ns) last seen
+        self.torn: TornLine | None = None
+        self.pending_newline = False  # the last line folded is complete but has no newline yet
+        self.version = 0
+
+    def catch_up(self, path: Path) -> "tuple[int, int]":
+        """Fold the bytes appended to ``path`` since the last look; returns the new (size, mtime_ns)."""
+        with open(path, "rb") as fh:
+            fh.seek(self.offset)
+            data = fh.read()
+            stamp = (self.offset + len(data), os.fstat(fh.fileno()).st_mtime_ns)
+        if self.pending_newline and data[:1] == b"\n":
+            data = data[1:]  # the newline a writer added after a complete last line
+            self.offset += 1
+        self.pending_newline = False
+        cut = data.rfind(b"\n") + 1
+        self.replay.feed(data[:cut])
+        self.offset += cut
+        tail = data[cut:]
+        self.torn = None
+        if tail and complete_line(tail):
+            # A whole record that only lacks its newline is kept, never set aside.
+            self.replay.feed(tail + b"\n")
+            self.offset += len(tail)
+            self.pending_newline = True
+        elif tail:
+            self.torn = TornLine(str(path), self.replay.lines + 1, len(tail), tail[:80].decode("utf-8", "replace"))
+        return stamp
+
+    def fold_written(self, ops: "list[dict]", ident: "tuple[int, int]", stamp: "tuple[int, int]") -> None:
+        """Fold operations this process has just appended; the file is now ``stamp[0]`` bytes."""
+        for op in ops:
+            self.replay.fold(self.replay.lines + 1, op)
+            self.replay.lines += 1
+        self.ident, self.offset, self.stamp, self.torn = ident, stamp[0], stamp, None
+        self.pending_newline = False
+
+
+def set_aside_torn(path: Path) -> TornLine | None:
+    """If ``path`` ends without a newline, move the tail to ``path.torn`` (the caller holds the log's lock).
+
+    A tail that parses (a whole record missing only its newline) gets its newline instead.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return None
+    if size == 0:
+        return None
+    with open(path, "rb+") as fh:
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return None
+        pos, cut = size, 0
+        while pos > 0:  # scan back for the last newline
+            step = min(1 << 16, pos)
+            pos -= step
+            fh.seek(pos)
+            i = fh.read(step).rfind(b"\n")
+            if i >= 0:
+                cut = pos + i + 1
+                break
+        fh.seek(cut)
+        tail = fh.read()
+        if complete_line(tail):
+            fh.seek(size)
+            fh.write(b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+            return None
+        with open(str(path) + ".torn", "ab") as side:
+            side.write(tail + b"\n")
+            side.flush()
+            os.fsync(side.fileno())
+        fh.truncate(cut)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return TornLine(str(path), 0, len(tail), tail[:80].decode("utf-8", "replace"))
+
+
+def encode_line(op: dict, path: "str | Path") -> bytes:
+    """An operation as a log line; a string that cannot be UTF-8 (a lone surrogate) is a ValidationError."""
+    try:
+        return op_line(op)
+    except UnicodeEncodeError:
+        bad = next((k for k, v in op.items() if isinstance(v, str) and not _utf8_ok(v)), None)
+        raise ValidationError([Problem(str(path), None, bad, "contains a lone surrogate (not valid Unicode text); "
+                                                             "nothing was written")]) from None
+    except (TypeError, ValueError) as exc:
+        raise ValidationError([Problem(str(path), None, None, f"cannot be written as JSON ({exc})")]) from None
+
+
+def complete_line(tail: bytes) -> bool:
+    """True when ``tail`` (bytes after the last newline) is a whole JSON value, only missing its newline."""
+    try:
+        json.loads(tail.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def _utf8_ok(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def refuse_dirty(state: LogState, path: Path) -> None:
+    """Raise DataError when a log has bad lines or a torn tail (it must be fixed before a rewrite)."""
+    if state.problems or state.torn:
+        raise DataError(state.problems or [Problem(str(path), state.torn.line, None,  # type: ignore[union-attr]
+                                                   "torn last line; save once (it is set aside) or remove it")])
