@@ -211,3 +211,15 @@ def test_strict_turns_skipped_records_into_exit_1(messy_data, tmp_path, capsys, 
         assert main([*argv, "--out", str(out), "--data", str(messy_data)]) == 0
         err = capsys.readouterr().err
         assert "warning: 2 problems left annotations out" in err and out.exists()
+
+
+def test_append_many_decides_what_to_skip_under_the_lock(tmp_path):
+    store = Store(tmp_path)
+    store.append_many([synthetic_record("a", i) for i in range(5)])
+    other = Store(tmp_path)
+    other.upsert({**synthetic_record("a", 2), "note": "synthetic edit by someone else"})
+    recs = [synthetic_record("a", i) for i in range(7)]
+    ops = store.append_many(recs, skip=lambda rec, live: live is not None and live["note"] == rec["note"])
+    # 0, 1, 3, 4 are there unchanged; 2 was edited meanwhile (so it differs now); 5, 6 are new.
+    assert sorted(op["id"] for op in ops) == [synthetic_record("a", i)["id"] for i in (2, 5, 6)]
+    assert store.append_many(recs, skip=lambda rec, live: live is not None) == []

@@ -382,9 +382,13 @@ class Store:
             ops = check_changes(self, annotator, changes, set(idx.replay.live))
             return self._commit_locked(annotator, ops) if ops else []
 
-    def append_many(self, records: Iterable[dict]) -> list[dict]:
-        """Upsert many records, all or nothing (see :func:`toolkit.storebatch.append_batch`)."""
-        return append_batch(self, list(records))
+    def append_many(self, records: Iterable[dict], *,
+                    skip: "Callable[[dict, dict | None], bool] | None" = None) -> list[dict]:
+        """Upsert many records, all or nothing; ``skip`` decides under the lock what not to write.
+
+        See :func:`toolkit.storebatch.append_batch`. Returns the operations written.
+        """
+        return append_batch(self, list(records), skip=skip)
 
     def write_all(self, records: Iterable[dict]) -> int:
         """Upsert many records at once, all or nothing; returns the count."""

@@ -20,7 +20,7 @@ import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ._io import atomic_write_bytes, fsync_dir, os_error_text, write_fully
 from .annotation import now_iso
@@ -93,8 +93,13 @@ def _remove_stale(root: Path, name: str) -> None:
             pass
 
 
-def append_batch(store: "Store", records: list[dict]) -> list[dict]:
+def append_batch(store: "Store", records: list[dict], *,
+                 skip: "Callable[[dict, dict | None], bool] | None" = None) -> list[dict]:
     """Upsert ``records`` (any number of annotators), all or nothing.
+
+    ``skip(record, live)`` is asked under the locks, with the live record of
+    that id (or None): records it returns True for are not written (e.g.
+    already there unchanged). The decision and the write see the same state.
 
     Raises
     ------
@@ -119,17 +124,20 @@ def append_batch(store: "Store", records: list[dict]) -> list[dict]:
         return []
     recover(store)
     written: list[dict] = []
-    staged: list[tuple[str, Path, Path, bytes, list[dict], int]] = []
+    staged: list[tuple[str, Path, Path, list[dict], int]] = []
     with store.locked(*by_log):
         try:
             for name in sorted(by_log):
                 path = store.log_path(name)
                 _remove_stale(store.root, name)
                 store.set_aside_torn_locked(path)
-                store.refresh(name)
+                live = store.refresh(name).replay.live
+                todo = [op for op in by_log[name] if skip is None or not skip(op, live.get(op["id"]))]
+                if not todo:
+                    continue
                 old = path.read_bytes() if path.exists() else b""
                 pos, lines, ops = len(old), [], []
-                for op in by_log[name]:
+                for op in todo:
                     op = {**op, "at": now_iso()}
                     op["op_id"] = op_id_for(op, pos)
                     line = encode_line(op, path)
@@ -137,7 +145,7 @@ def append_batch(store: "Store", records: list[dict]) -> list[dict]:
                     lines.append(line)
                     ops.append(op)
                 fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".batch", dir=store.root)
-                staged.append((name, path, Path(tmp), b"", ops, pos))
+                staged.append((name, path, Path(tmp), ops, pos))
                 try:
                     write_fully(fd, old + b"".join(lines))
                     os.fsync(fd)
@@ -170,7 +178,7 @@ def append_batch(store: "Store", records: list[dict]) -> list[dict]:
                 except FileNotFoundError:
                     pass
             raise
-        for name, path, _, _, ops, size in staged:
+        for name, _, _, ops, size in staged:
             store.adopt(name, ops, size)
             written.extend(ops)
     return written

@@ -260,7 +260,15 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
         report.written.append(rec)
     if not dry_run and report.written:
         # One all-or-nothing batch under the logs' locks: a crash, Ctrl-C or a full disk leaves
-        # either every record or none (toolkit.storebatch).
-        store.append_many(report.written)
+        # either every record or none (toolkit.storebatch). "Unchanged" is decided again under
+        # the locks, so an edit saved since the check above is compared, not overwritten blindly.
+        def same(rec: dict, live: "dict | None") -> bool:
+            return live is not None and all(live.get(k) == rec.get(k) for k in _COMPARE)
+
+        ops = store.append_many(report.written, skip=same)
+        if len(ops) != len(report.written):
+            kept = {op["id"] for op in ops}
+            report.unchanged += sum(r["id"] not in kept for r in report.written)
+            report.written = [r for r in report.written if r["id"] in kept]
     return report
 
