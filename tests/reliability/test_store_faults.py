@@ -213,3 +213,33 @@ def test_read_only_folder_gives_one_clear_error(tmp_path):
             assert "Read-only file system" in str(exc.value) and str(root) in str(exc.value)
         assert tree_digest(mnt) == before
         assert len(Store(root).read("a").annotations) == 5  # reading still works
+
+
+@pytest.mark.slow
+def test_an_edit_saved_while_reanchor_runs_is_kept(tmp_path):
+    """Defect 2a: `summit-ledger reanchor` over 4,000 synthetic annotations; an edit saved meanwhile survives."""
+    import subprocess
+
+    from faults import ENV, REPO, scratch_data
+    from synthetic import SEED_DOC, write_log
+
+    data = scratch_data(tmp_path / "data")
+    log = data / "annotations" / "synth" / "synth.jsonl"
+    write_log(log, 4_000, "synth", seed=3)
+    txt = data / "documents" / f"{SEED_DOC}.txt"
+    txt.write_text("Synthetic sentence added for this test. " + txt.read_text(encoding="utf-8"), encoding="utf-8")
+    store = Store(data / "annotations" / "synth")
+    target = list(store.read("synth").annotations.values())[-1]  # re-anchored last
+    p = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "reanchor", SEED_DOC, "--data", str(data)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=ENV)
+    lock = Path(str(log) + ".lock")
+    deadline = time.monotonic() + 120
+    while not lock.exists() and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)  # re-anchoring has read the log and is deciding
+    edited = {**target, "note": "synthetic edit acknowledged while re-anchoring ran"}
+    Store(data / "annotations" / "synth").upsert(edited)
+    out, err = p.communicate(timeout=600)
+    assert p.returncode == 0, err
+    live = Store(data / "annotations" / "synth").read("synth").annotations
+    assert live[target["id"]]["note"] == edited["note"], "the acknowledged edit was reverted"
