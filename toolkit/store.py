@@ -37,6 +37,7 @@ from filelock import FileLock, Timeout
 
 from ._io import os_error_text, write_fully
 from .annotation import check_annotator, now_iso
+from .classroom.identity import check_writer
 from .errors import Problem, StoreError, ValidationError
 from .storebatch import append_batch, check_changes, compact, recover
 from .storelog import (OPS, LogIndex, LogState, Replay, TornLine, encode_line, op_id_for, parse_lines,
@@ -115,9 +116,17 @@ class Store:
         return lock
 
     @contextmanager
-    def locked(self, *annotators: str) -> Iterator[None]:
-        """Hold the locks of these logs (taken in sorted order, so two batches never deadlock)."""
+    def locked(self, *annotators: str, writing: bool = True) -> Iterator[None]:
+        """Hold the locks of these logs (taken in sorted order, so two batches never deadlock).
+
+        With ``writing`` (the default), each name is first checked by
+        :func:`toolkit.classroom.identity.check_writer`: on a JupyterHub a
+        student writes only under their own name.
+        """
         names = sorted(set(annotators))
+        if writing:
+            for name in names:
+                check_writer(name, self.log_path(name))
         taken: list[FileLock] = []
         try:
             self.root.mkdir(parents=True, exist_ok=True)

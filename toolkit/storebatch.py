@@ -72,7 +72,7 @@ def recover(store: "Store") -> None:
     if not journal.exists():
         return
     pairs = _journal_entries(journal)
-    with store.locked(*(Path(log).stem for _, log in pairs)):
+    with store.locked(*(Path(log).stem for _, log in pairs), writing=False):
         if not journal.exists():
             return  # another process finished it
         with held_signals():
