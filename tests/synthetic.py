@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DOC = "2021-12-07-biden-putin-video-summit"
 ISSUES = ("ukraine-security", "nato-expansion", "sanctions", "cyber", "relations-dialogue", "strategic-stability")
 ACTORS = ("US", "Russia", "Ukraine", "NATO", "EU")
 
-__all__ = ["SEED_DOC", "synthetic_record", "synthetic_ops", "write_log", "write_csv", "tree_digest"]
+__all__ = ["SEED_DOC", "synthetic_ops", "synthetic_record", "tree_digest", "write_csv", "write_log"]
 
 
 def synthetic_record(annotator: str, i: int) -> dict:

@@ -18,7 +18,7 @@ from toolkit.store import Store
 from toolkit.storelog import RecordKind, register_kind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import synthetic_record  # noqa: E402
+from synthetic import synthetic_record
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -40,10 +41,20 @@ from .annotation import check_annotator, now_iso
 from .classroom.identity import check_writer
 from .errors import Problem, StoreError, ValidationError
 from .storebatch import append_batch, check_changes, compact, recover
-from .storelog import (OPS, LogIndex, LogState, Replay, TornLine, encode_line, op_id_for, parse_lines,
-                       record_kind, set_aside_torn)
+from .storelog import (
+    OPS,
+    LogIndex,
+    LogState,
+    Replay,
+    TornLine,
+    encode_line,
+    op_id_for,
+    parse_lines,
+    record_kind,
+    set_aside_torn,
+)
 
-__all__ = ["Store", "LogState", "TornLine", "OPS", "op_id_for", "encode_line"]
+__all__ = ["OPS", "LogState", "Store", "TornLine", "encode_line", "op_id_for"]
 
 LOCK_TIMEOUT = 30.0
 
@@ -67,7 +78,7 @@ class Store:
     >>> store.undo("alice")                               # doctest: +SKIP
     """
 
-    def __init__(self, root: "str | Path", *, codebook=None, documents=None, summits=None) -> None:
+    def __init__(self, root: str | Path, *, codebook=None, documents=None, summits=None) -> None:
         self.root = Path(root)
         self.codebook = codebook
         self.documents = documents
@@ -84,7 +95,7 @@ class Store:
             raise StoreError(msg)
         return self.root / f"{annotator}.jsonl"
 
-    def log_files(self) -> "tuple[list[str], list[Problem]]":
+    def log_files(self) -> tuple[list[str], list[Problem]]:
         """Annotators with a log here, and a problem for each ``.jsonl`` file that is not read.
 
         A file whose name is not a valid annotator name (``Coder A.jsonl``) is
@@ -152,7 +163,7 @@ class Store:
             self._release(taken)
 
     @staticmethod
-    def _release(taken: "list[FileLock]") -> None:
+    def _release(taken: list[FileLock]) -> None:
         for lock in reversed(taken):
             lock.release()
 
@@ -371,7 +382,7 @@ class Store:
                 op = {"op": "upsert", **before, "undoes": last["op_id"]}
             return self._commit_locked(annotator, [op])[0]
 
-    def transact(self, annotator: str, decide: "Callable[[LogState], Iterable[dict] | None]") -> list[dict]:
+    def transact(self, annotator: str, decide: Callable[[LogState], Iterable[dict] | None]) -> list[dict]:
         """Read, decide and append under one lock.
 
         ``decide`` gets the log's current state (a snapshot) and returns the
@@ -392,7 +403,7 @@ class Store:
             return self._commit_locked(annotator, ops) if ops else []
 
     def append_many(self, records: Iterable[dict], *,
-                    skip: "Callable[[dict, dict | None], bool] | None" = None) -> list[dict]:
+                    skip: Callable[[dict, dict | None], bool] | None = None) -> list[dict]:
         """Upsert many records, all or nothing; ``skip`` decides under the lock what not to write.
 
         See :func:`toolkit.storebatch.append_batch`. Returns the operations written.

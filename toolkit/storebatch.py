@@ -18,9 +18,10 @@ import os
 import re
 import signal
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ._io import atomic_write_bytes, fsync_dir, os_error_text, write_fully
 from .annotation import now_iso
@@ -30,7 +31,7 @@ from .storelog import encode_line, op_id_for, refuse_dirty
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
-__all__ = ["JOURNAL", "append_batch", "recover", "compact", "held_signals", "check_changes"]
+__all__ = ["JOURNAL", "append_batch", "check_changes", "compact", "held_signals", "recover"]
 
 JOURNAL = ".batch-journal.json"
 _STAGED = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.jsonl\.[A-Za-z0-9_]+\.batch")
@@ -66,7 +67,7 @@ def _journal_entries(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def recover(store: "Store") -> None:
+def recover(store: Store) -> None:
     """Finish a batch whose journal was committed but whose renames were cut short (roll forward)."""
     journal = store.root / JOURNAL
     if not journal.exists():
@@ -93,8 +94,8 @@ def _remove_stale(root: Path, name: str) -> None:
             pass
 
 
-def append_batch(store: "Store", records: list[dict], *,
-                 skip: "Callable[[dict, dict | None], bool] | None" = None) -> list[dict]:
+def append_batch(store: Store, records: list[dict], *,
+                 skip: Callable[[dict, dict | None], bool] | None = None) -> list[dict]:
     """Upsert ``records`` (any number of annotators), all or nothing.
 
     ``skip(record, live)`` is asked under the locks, with the live record of
@@ -184,7 +185,7 @@ def append_batch(store: "Store", records: list[dict], *,
     return written
 
 
-def compact(store: "Store", annotator: str) -> Path:
+def compact(store: Store, annotator: str) -> Path:
     """Rewrite ``annotator``'s log as one upsert per live record, keeping a verified backup.
 
     The backup ``<log>.<hash>.bak`` (the first 12 hex digits of the old log's
@@ -242,7 +243,7 @@ def _backup_ok(backup: Path, digest: str) -> bool:
     return h.hexdigest()[:12] == digest
 
 
-def check_changes(store: "Store", annotator: str, changes: list[dict], live: set[str]) -> list[dict]:
+def check_changes(store: Store, annotator: str, changes: list[dict], live: set[str]) -> list[dict]:
     """The operations for a transaction's changes, each checked against the state as it will be then."""
     ops: list[dict] = []
     for ch in changes:

@@ -14,17 +14,33 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ._io import content_hash
 from .annotation import FIELDS, validate_record
 from .errors import DataError, Problem, ValidationError
 
-__all__ = ["OPS", "OP_KEYS", "RecordKind", "register_kind", "record_kind", "TornLine", "LogState",
-           "Replay", "LogIndex", "parse_lines", "op_line", "op_id_for", "encode_line", "complete_line",
-           "set_aside_torn", "refuse_dirty"]
+__all__ = [
+    "OPS",
+    "OP_KEYS",
+    "LogIndex",
+    "LogState",
+    "RecordKind",
+    "Replay",
+    "TornLine",
+    "complete_line",
+    "encode_line",
+    "op_id_for",
+    "op_line",
+    "parse_lines",
+    "record_kind",
+    "refuse_dirty",
+    "register_kind",
+    "set_aside_torn",
+]
 
 OPS = ("upsert", "delete")
 #: Keys of an operation line that are not part of the record.
@@ -49,7 +65,7 @@ class RecordKind:
 
     name: str
     validate: Validator
-    fields: "tuple[str, ...] | None" = None
+    fields: tuple[str, ...] | None = None
 
     def record(self, op: dict) -> dict:
         """The record an upsert line carries."""
@@ -70,7 +86,7 @@ def register_kind(kind: RecordKind) -> None:
     _KINDS[kind.name] = kind
 
 
-def record_kind(obj: dict) -> "RecordKind | str":
+def record_kind(obj: dict) -> RecordKind | str:
     """The registered kind of a record or upsert line, or an error message."""
     name = obj.get("kind", "mention")
     if isinstance(name, str) and name in _KINDS:
@@ -189,11 +205,11 @@ class Replay:
                 self.fold(n, op)
         self.lines += data.count(b"\n")
 
-    def check(self, op: Any, n: "int | None") -> "tuple[str, dict | None, list[Problem]]":
+    def check(self, op: Any, n: int | None) -> tuple[str, dict | None, list[Problem]]:
         """Check one operation against the current state; returns ``(id, record, problems)``."""
         where = self.path
 
-        def bad(field_: "str | None", msg: str) -> "tuple[str, None, list[Problem]]":
+        def bad(field_: str | None, msg: str) -> tuple[str, None, list[Problem]]:
             return "", None, [Problem(where, n, field_, msg)]
 
         if not isinstance(op, dict):
@@ -261,7 +277,7 @@ class Replay:
         else:
             live = dict(self.live)
         problems = list(self.problems)
-        for aid, probs in self.doc_problems.items():
+        for probs in self.doc_problems.values():
             problems.extend(probs)
         return LogState(live, self.ops, problems, None, list(self.undo_stack))
 
@@ -276,14 +292,14 @@ class LogIndex:
 
     def __init__(self, replay: Replay) -> None:
         self.replay = replay
-        self.ident: "tuple[int, int] | None" = None
+        self.ident: tuple[int, int] | None = None
         self.offset = 0          # bytes folded (always just after a newline)
-        self.stamp: "tuple[int, int] | None" = None  # (size, mtime_ns) last seen
+        self.stamp: tuple[int, int] | None = None  # (size, mtime_ns) last seen
         self.torn: TornLine | None = None
         self.pending_newline = False  # the last line folded is complete but has no newline yet
         self.version = 0
 
-    def catch_up(self, path: Path) -> "tuple[int, int]":
+    def catch_up(self, path: Path) -> tuple[int, int]:
         """Fold the bytes appended to ``path`` since the last look; returns the new (size, mtime_ns)."""
         with open(path, "rb") as fh:
             fh.seek(self.offset)
@@ -307,7 +323,7 @@ class LogIndex:
             self.torn = TornLine(str(path), self.replay.lines + 1, len(tail), tail[:80].decode("utf-8", "replace"))
         return stamp
 
-    def fold_written(self, ops: "list[dict]", ident: "tuple[int, int]", stamp: "tuple[int, int]") -> None:
+    def fold_written(self, ops: list[dict], ident: tuple[int, int], stamp: tuple[int, int]) -> None:
         """Fold operations this process has just appended; the file is now ``stamp[0]`` bytes."""
         for op in ops:
             self.replay.fold(self.replay.lines + 1, op)
@@ -358,7 +374,7 @@ def set_aside_torn(path: Path) -> TornLine | None:
     return TornLine(str(path), 0, len(tail), tail[:80].decode("utf-8", "replace"))
 
 
-def encode_line(op: dict, path: "str | Path") -> bytes:
+def encode_line(op: dict, path: str | Path) -> bytes:
     """An operation as a log line; a string that cannot be UTF-8 (a lone surrogate) is a ValidationError."""
     try:
         return op_line(op)

@@ -5,9 +5,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from synthetic import synthetic_record, tree_digest  # noqa: E402,F401
+from synthetic import synthetic_record, tree_digest  # noqa: E402,F401  (re-exported for the tests)
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
@@ -85,7 +85,7 @@ def write_ops(path: Path, name: str, n: int, *, edits: int = 0, deletes: int = 0
     for i in range(n):
         add({"op": "upsert", **synthetic_record(name, i)})
     for i in range(edits):
-        add({"op": "upsert", **{**synthetic_record(name, i), "note": f"synthetic edit {i}"}})
+        add({"op": "upsert", **synthetic_record(name, i), "note": f"synthetic edit {i}"})
     for i in range(n - deletes, n):
         add({"op": "delete", "id": synthetic_record(name, i)["id"], "annotator": name})
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,8 @@ import pytest
 from toolkit.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from faults import ENV, REPO, cli, error_lines, scratch_data, tmpfs, tree_digest  # noqa: E402
-from synthetic import write_csv  # noqa: E402
+from faults import ENV, REPO, cli, error_lines, scratch_data, tmpfs, tree_digest
+from synthetic import write_csv
 
 ROWS = 20_000
 

@@ -21,7 +21,7 @@ from toolkit.errors import StoreError, ValidationError
 from toolkit.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from faults import child, remount, synthetic_record, tmpfs, tree_digest, write_ops  # noqa: E402
+from faults import child, remount, synthetic_record, tmpfs, tree_digest, write_ops
 
 
 def live_ids(root: Path, name: str) -> dict:
@@ -132,7 +132,7 @@ def test_an_edit_saved_during_a_long_transaction_is_not_reverted(tmp_path):
     assert p.stdout.readline().strip() == "holding"
     edited = {**synthetic_record("r", 7), "note": "synthetic edit acknowledged during the transaction"}
     Store(root).upsert(edited)  # blocks until the transaction has written
-    out, err = p.communicate(timeout=60)
+    _, err = p.communicate(timeout=60)
     assert p.returncode == 0, err
     assert live_ids(root, "r")[edited["id"]]["note"] == edited["note"]
     assert live_ids(root, "r")[synthetic_record("r", 8)["id"]]["note"].endswith("(held)")
@@ -239,7 +239,7 @@ def test_an_edit_saved_while_reanchor_runs_is_kept(tmp_path):
     time.sleep(0.3)  # re-anchoring has read the log and is deciding
     edited = {**target, "note": "synthetic edit acknowledged while re-anchoring ran"}
     Store(data / "annotations" / "synth").upsert(edited)
-    out, err = p.communicate(timeout=600)
+    _, err = p.communicate(timeout=600)
     assert p.returncode == 0, err
     live = Store(data / "annotations" / "synth").read("synth").annotations
     assert live[target["id"]]["note"] == edited["note"], "the acknowledged edit was reverted"
