@@ -47,10 +47,17 @@ def live_count(data: Path) -> int:
     return len(st.annotations)
 
 
+#: Runs ``summit-ledger import`` once Python has started and the CLI is imported (it says "ready" then), so
+#: the signal lands in the command, not in interpreter start-up, whose length depends on the machine's load.
+_RUNNER = ("import sys\nfrom toolkit.cli import main\nprint('ready', flush=True)\n"
+           "sys.exit(main(['import', 'csv', sys.argv[1], '--set', 'synth', '--data', sys.argv[2]]))\n")
+
+
 def start_import(csv_path: Path, data: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "toolkit.cli", "import", "csv", str(csv_path), "--set", "synth",
-                             "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=REPO, env=ENV)
+    p = subprocess.Popen([sys.executable, "-c", _RUNNER, str(csv_path), str(data)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, cwd=REPO, env=ENV)
+    assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    return p
 
 
 @pytest.mark.slow
