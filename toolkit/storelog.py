@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ._io import content_hash
-from .annotation import FIELDS, validate_record
+from .annotation import FIELDS, SOURCES_FIELD, validate_record
 from .errors import DataError, Problem, ValidationError
 
 __all__ = [
@@ -76,7 +76,7 @@ class RecordKind:
         return rec
 
 
-_KINDS: dict[str, RecordKind] = {"mention": RecordKind("mention", validate_record, FIELDS)}
+_KINDS: dict[str, RecordKind] = {"mention": RecordKind("mention", validate_record, (*FIELDS, SOURCES_FIELD))}
 
 
 def register_kind(kind: RecordKind) -> None:
