@@ -131,5 +131,5 @@ def test_lone_surrogate_in_an_import_is_one_error_and_nothing_written(tmp_path, 
     assert "Traceback" not in res.stderr
     # refused where it is first met: by the strict JSON reader (line and column), or by the record check (field)
     assert any("surrogate" in e and str(path) in e and ("[1].note" in e or "line 1" in e) for e in errs), res.stderr
-    assert sum("surrogate" in e for e in errs) == 1, errs
+    assert sum("surrogate" in e.replace(str(path), "") for e in errs) == 1, errs
     assert tree_digest(data) == before
