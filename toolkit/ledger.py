@@ -11,7 +11,7 @@ from typing import Iterable, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["LEDGER_COLUMNS", "Evidence", "build_ledger", "load_ledger"]
+__all__ = ["LEDGER_COLUMNS", "DOCUMENT_COLUMNS", "Evidence", "build_ledger", "load_ledger"]
 
 Evidence = Literal["span", "brief"]
 
@@ -22,11 +22,14 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "issue", "issue_label", "stance", "actor", "target", "intensity", "score",
     "start", "end", "quote", "note", "status", "origin", "created",
     "description", "source_url",
-)
+) + ("outlet", "country", "language", "source_kind")  # document fields (issue 11), None for briefs
+#: Ledger columns copied from each span's document (see :class:`toolkit.corpus.Document`).
+DOCUMENT_COLUMNS: tuple[str, ...] = ("outlet", "country", "language", "source_kind")
 
 
 def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs: Iterable[dict] = (),
-                 set_name: str | None = None, _frames: "tuple[pd.DataFrame, ...]" = ()) -> pd.DataFrame:
+                 set_name: str | None = None, documents: "dict | None" = None,
+                 _frames: "tuple[pd.DataFrame, ...]" = ()) -> pd.DataFrame:
     """Join annotations (and briefs) with summit dates and codebook labels.
 
     Parameters
@@ -40,6 +43,8 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
         description, source_url``, optional ``id`` and ``note``).
     set_name : str, optional
         Set name for annotations that carry none.
+    documents : dict of str to Document, optional
+        Fills :data:`DOCUMENT_COLUMNS` (outlet, country, language, source kind) of span rows.
 
     Returns
     -------
@@ -79,6 +84,10 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     df["summit_order"] = df["summit_id"].map(order).astype("Int64")
     df["issue_label"] = df["issue"].map({k: v.label for k, v in codebook.issues.items()})
     df["intensity"] = df["intensity"].astype("Int64")
+    for col in DOCUMENT_COLUMNS:
+        values = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
+        mapped = df["document_id"].map(values).astype(object)
+        df[col] = mapped.where(mapped.notna(), None) if values else None
     # The codebook's score of each (stance, intensity) pair; NaN where either is not in the codebook.
     score = np.full(len(df), np.nan)
     for stance in codebook.stances:
@@ -100,8 +109,8 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
 
     Parameters
     ----------
-    data : str or Path, optional
-        The data folder (default: the repository's ``data/``).
+    data : str, Path or Project, optional
+        The project (default: the discovered one, see :func:`toolkit.paths.find_project`).
     sets : iterable of str or None
         Annotation sets under ``data/annotations/`` to include; None for all.
     include_briefs : bool
@@ -112,18 +121,13 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     pandas.DataFrame
         See :func:`build_ledger`.
     """
-    from .codebook import load_codebook
-    from .corpus import load_documents
-    from .paths import data_dir
+    from .project import as_project
     from .store import Store
-    from .summits import load_summits
 
-    root = data_dir(data)
-    codebook = load_codebook(root / "codebook.yaml")
-    summits = load_summits(root / "summits.yaml", codebook)
-    documents = load_documents(root / "documents", summits)
+    project = as_project(data)  # loaded once per project, re-read only when a file changed
+    root, codebook, summits, documents = project.root, project.codebook, project.summits, project.documents
     ann_root = root / "annotations"
-    names = sorted(p.name for p in ann_root.iterdir() if p.is_dir()) if sets is None else list(sets)
+    names = project.annotation_sets() if sets is None else list(sets)
     records = []
     frames = []
     for name in names:
@@ -135,12 +139,8 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
                 continue
             for rec in store.read(annotator).annotations.values():
                 records.append({**rec, "set": name})
-    briefs: list[dict] = []
-    if include_briefs and (root / "briefs.yaml").exists():
-        from .briefs import load_briefs
-
-        briefs = load_briefs(root / "briefs.yaml", codebook, summits)
-    return build_ledger(records, codebook, summits, briefs=briefs, _frames=tuple(frames))
+    briefs = project.briefs if include_briefs else []
+    return build_ledger(records, codebook, summits, briefs=briefs, documents=documents, _frames=tuple(frames))
 
 
 #: Logs smaller than this always take the careful, line-by-line path.

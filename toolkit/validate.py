@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, Problem
+from .paths import CONFIG_NAME
 
 __all__ = ["FileReport", "validate_data"]
 
@@ -60,6 +61,10 @@ def validate_data(data: "str | Path") -> list[FileReport]:
         reports.append(FileReport(str(path), summary(value)))
         return value
 
+    cfg_path = root / CONFIG_NAME
+    if cfg_path.is_file():
+        guarded(cfg_path, lambda: _load_config(cfg_path),
+                lambda c: f"project {c.get('name') or root.name!r}, charts use {', '.join(c.get('charts', {}).get('sets', ['reference']))}")
     cb_path = root / "codebook.yaml"
     codebook = guarded(cb_path, lambda: load_codebook(cb_path),
                        lambda c: f"codebook {c.version}: {len(c.issues)} issues, {len(c.actors)} actors, "
@@ -98,3 +103,18 @@ def validate_data(data: "str | Path") -> list[FileReport]:
                 n = len(state.annotations)
                 reports.append(FileReport(str(log), f"{n} annotation{'s' * (n != 1)} from {state.ops} operations", problems))
     return reports
+
+
+def _load_config(path: Path) -> dict:
+    import tomllib
+
+    from .project import check_config
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DataError.at(path, None, None, f"not valid TOML: {exc}") from None
+    problems = check_config(raw, str(path))
+    if problems:
+        raise DataError(problems)
+    return raw

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only this document (repeat for several; span formats only)")
     parser.add_argument("--variant", choices=("label", "entities"), default="label",
                         help="doccano only: span shape to write (default: label)")
-    parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+    parser.add_argument("--data", help="the project folder (default: found by discovery)")
 
 
 def run(args: argparse.Namespace) -> int:
