@@ -51,7 +51,9 @@ def _is_project(p: Path) -> bool:
 
 def _checked(p: Path, origin: str) -> Path:
     if not p.is_dir():
-        raise ProjectNotFound.at(p, None, None, f"{origin}: no such folder; {HOW_TO_CREATE}")
+        raise ProjectNotFound.at(p, None, None, f"{origin}: no such folder (a project folder holds {CONFIG_NAME}, "
+                                                f"codebook.yaml, summits.yaml, documents/ and annotations/); "
+                                                f"{HOW_TO_CREATE}")
     if not _is_project(p):
         raise ProjectNotFound.at(p, None, None, f"{origin}: not a Summit Ledger project (no {CONFIG_NAME} or "
                                                 f"codebook.yaml here); {HOW_TO_CREATE}")
