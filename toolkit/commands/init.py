@@ -25,4 +25,5 @@ def run(args: argparse.Namespace) -> int:
     print("  jupyter lab notebooks/                          # open the notebooks (they find the project)")
     if not args.demo:
         print("  summit-ledger add-article FILE --id ID --summit SUMMIT_ID   # add your first article")
+        print("  (the copied notebooks walk through the seed article: `init --demo` includes it)")
     return 0
