@@ -174,3 +174,10 @@ def test_commands_run_elsewhere_never_write_into_the_repository(tmp_path, repo_r
                           cwd=demo / "notebooks", env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (demo / "annotations" / "rt").is_dir() and _snapshot(data_root) == before
+
+
+def test_project_figures_use_the_configured_sets(demo, tmp_path, capsys):
+    p = Project.discover(demo)
+    files = p.figures(tmp_path / "f", n_boot=0, evidence="span")
+    assert {f.name for f in files} >= {"balance_per_summit.csv", "balance_per_summit.svg", "balance_per_summit.png"}
+    assert "22 spans (reference)" in capsys.readouterr().out
