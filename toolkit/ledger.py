@@ -86,8 +86,7 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     df["intensity"] = df["intensity"].astype("Int64")
     for col in DOCUMENT_COLUMNS:
         values = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
-        mapped = df["document_id"].map(values).astype(object)
-        df[col] = mapped.where(mapped.notna(), None) if values else None
+        df[col] = df["document_id"].map(values) if values else None
     # The codebook's score of each (stance, intensity) pair; NaN where either is not in the codebook.
     score = np.full(len(df), np.nan)
     for stance in codebook.stances:
