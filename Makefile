@@ -23,7 +23,7 @@ UV_VERSION ?= 0.13.9
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-fast test-latest lock annotate exercise bench browser validate figures clean-venv
+.PHONY: test-interop lab test test-fast test-latest lock annotate exercise bench browser validate figures clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -71,7 +71,7 @@ $(TOOLS)/bin/uv:
 # Deterministic: uv keeps every pin already in $(LOCK) that still fits pyproject.toml, and only
 # resolves what changed. Delete $(LOCK) first to move every package to its newest allowed version.
 lock: $(TOOLS)/bin/uv
-	$(TOOLS)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	$(TOOLS)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
 		--generate-hashes --custom-compile-command "make lock" --quiet --output-file $(LOCK)
 
 annotate: $(VENV)/.installed
@@ -96,3 +96,11 @@ figures: $(VENV)/.installed
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Opt-in: install stock Label Studio and doccano into their own venvs and check they accept our exports.
+TOOLS_VENV ?= .venv-tools
+test-interop: $(VENV)/.installed-test
+	test -x $(TOOLS_VENV)/ls/bin/label-studio || ($(PYTHON) -m venv $(TOOLS_VENV)/ls && $(TOOLS_VENV)/ls/bin/pip install --quiet -r tests/fixtures/interop/genuine/tools/requirements-labelstudio.txt)
+	test -x $(TOOLS_VENV)/doccano/bin/doccano || ($(PYTHON) -m venv $(TOOLS_VENV)/doccano && $(TOOLS_VENV)/doccano/bin/pip install --quiet -r tests/fixtures/interop/genuine/tools/requirements-doccano.txt)
+	LABEL_STUDIO_BIN=$(abspath $(TOOLS_VENV))/ls/bin/label-studio DOCCANO_BIN=$(abspath $(TOOLS_VENV))/doccano/bin/doccano \
+		$(BIN)/python -m pytest -p no:cacheprovider -m interop_tools tests/test_interop_tools.py -v
