@@ -25,7 +25,7 @@ def test_figures_twice_byte_identical(tmp_path, capsys):
     for name in expected:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
         assert name in printed
-    assert "22 spans (reference) and 23 briefs" in printed
+    assert "30 spans (reference) and 40 briefs" in printed  # ledger rows: joint acts give one row per direction
     for c in CHARTS:
         svg = (outs[0] / f"{c}.svg").read_text(encoding="utf-8")
         assert svg.startswith("<svg") and "</svg>" in svg
@@ -45,7 +45,7 @@ def test_figures_options(tmp_path, capsys):
                  "--sets", "reference"]) == 0
     summit = pd.read_csv(out / "balance_per_summit.csv")
     assert (summit["weight"] == "score").all() and summit["ci_low"].isna().all()
-    assert summit["n"].sum() == 23
+    assert summit["n"].sum() == 40  # 29 briefs, 11 of them joint (one row per direction)
     assert "evidence brief" in capsys.readouterr().out
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from typing import Any, Literal, get_args
 
 from ._io import content_hash
 from .errors import Problem, ValidationError
 
 __all__ = [
-    "FIELDS", "CONTEXT", "Origin", "ORIGINS", "Status", "STATUSES", "ANNOTATOR_PATTERN",
-    "annotation_id", "make_annotation", "selectors", "check_annotator", "validate_record", "now_iso",
-    "SOURCES_FIELD", "check_sources",
+    "FIELDS", "OPTIONAL_FIELDS", "RECORD_KINDS", "CONTEXT", "record_kind", "record_from_op", "Origin", "ORIGINS",
+    "Status", "STATUSES", "ANNOTATOR_PATTERN", "annotation_id", "make_annotation", "selectors", "check_annotator",
+    "normalize_annotator", "validate_record", "now_iso", "SOURCES_FIELD", "check_sources",
 ]
 
 CONTEXT = 32
@@ -25,7 +26,9 @@ Origin = Literal["manual", "suggested", "imported"]
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Status = Literal["anchored", "orphaned"]
 STATUSES: tuple[str, ...] = get_args(Status)
-ANNOTATOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+ANNOTATOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)  # matched in full (toolkit.ids)
+"""The ASCII-only name form (set names use it). Annotator names also take letters of any script: see
+:func:`check_annotator`."""
 
 FIELDS: tuple[str, ...] = (
     "id", "document_id", "start", "end", "quote", "prefix", "suffix",
@@ -35,6 +38,16 @@ FIELDS: tuple[str, ...] = (
 #: Optional citation field of an adjudicated record: the records it was decided from, as a non-empty list of
 #: ``{"annotator": name, "id": annotation id}`` (see :mod:`toolkit.adjudication`).
 SOURCES_FIELD = "sources"
+#: Optional fields of a mention (codebook 2.0); absent means: no secondary issues, attribution and
+#: modality not coded, its own event, coded under codebook 1.x.
+OPTIONAL_FIELDS: tuple[str, ...] = (
+    "kind", "secondary_issues", "attribution", "modality", "event_id", "codebook_version",
+    "actor_detail", "target_detail", "speaker", "source", "migrated_from", SOURCES_FIELD,
+)
+#: Record kinds in a log: a mention (span; ``kind`` absent or "mention") or an event.
+RECORD_KINDS: tuple[str, ...] = ("mention", "event")
+_OPTIONAL_TEXT = ("attribution", "modality", "event_id", "codebook_version", "actor_detail", "target_detail",
+                  "speaker", "source", "migrated_from")
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "id": str, "document_id": str, "start": int, "end": int, "quote": str, "prefix": str, "suffix": str,
     "issue": str, "stance": str, "actor": str, "target": str, "intensity": int, "summit_id": str,
@@ -42,17 +55,45 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def record_kind(rec: Any) -> str:
+    """``"event"`` or ``"mention"`` (a record with no ``kind`` is a mention)."""
+    kind = rec.get("kind") if isinstance(rec, dict) else None
+    return "mention" if kind in (None, "mention") else str(kind)
+
+
+def record_from_op(op: dict) -> dict:
+    """The record an upsert operation carries: its fields, by kind, without ``op``, ``op_id``, ``at``."""
+    if record_kind(op) == "event":
+        from .events import EVENT_FIELDS
+
+        return {k: op[k] for k in EVENT_FIELDS if k in op}
+    rec = {k: op[k] for k in (*FIELDS, *OPTIONAL_FIELDS) if k in op}
+    rec.setdefault("note", "")
+    return rec
+
+
 def now_iso() -> str:
     """The current UTC time as ``YYYY-MM-DDTHH:MM:SSZ``."""
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def normalize_annotator(name: str) -> str:
+    """A typed name in the one form it is stored and checked in: trimmed, Unicode NFC."""
+    return unicodedata.normalize("NFC", name.strip())
+
+
 def check_annotator(name: object) -> str | None:
-    """Return an error message if ``name`` cannot be an annotator name (it becomes a file name)."""
-    if not isinstance(name, str) or not ANNOTATOR_PATTERN.match(name):
-        return (f"annotator name {name!r} is not allowed: use 1-64 letters, digits, '-' or '_', "
-                "starting with a letter or digit (it becomes the file name <name>.jsonl)")
-    return None
+    """Return an error message if ``name`` cannot be an annotator name (it becomes a file name).
+
+    Allowed: 1-64 characters, letters of any script (``Élise``, ``Анна``, ``李明``), their combining
+    marks, digits, ``-`` and ``_``, starting with a letter or digit, in Unicode NFC form (use
+    :func:`normalize_annotator` on typed input). No dot, slash, space or control character can
+    occur, so ``<name>.jsonl`` stays inside its folder; Windows device names are refused. The rule
+    lives in :mod:`toolkit.ids`, with the other ids that become paths.
+    """
+    from .ids import id_problem
+
+    return id_problem("annotator", name)
 
 
 def annotation_id(document_id: str, annotator: str, start: int, end: int, issue: str, stance: str,
@@ -131,6 +172,15 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
     if not isinstance(rec, dict):
         P(None, f"expected a JSON object, got {type(rec).__name__}")
         return problems
+    kind = record_kind(rec)
+    if kind == "event":
+        from .events import validate_event
+
+        return validate_event(rec, file=file, line=line, codebook=codebook, summits=summits)
+    if kind not in RECORD_KINDS:
+        P("kind", f"{rec['kind']!r} unknown; a record is a mention (no kind) or an event (kind: event)")
+        return problems
+    problems.extend(_check_optional(rec, file, line, codebook))
     for key in FIELDS:
         if key not in rec:
             if key in ("note", "prefix", "suffix"):
@@ -176,6 +226,29 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
                 P("quote", f"text[{start}:{end}] is {doc.text[start:end][:60]!r}, not the recorded quote "
                            f"{rec['quote'][:60]!r}; re-anchor or fix the offsets")
     return problems
+
+
+def _check_optional(rec: dict, file: str, line: int | None, codebook) -> list[Problem]:
+    """Types and codes of a mention's optional codebook-2.0 fields."""
+    out: list[Problem] = []
+    for key in _OPTIONAL_TEXT:
+        if key in rec and rec[key] is not None and not isinstance(rec[key], str):
+            out.append(Problem(file, line, key, f"expected text, got {type(rec[key]).__name__} {rec[key]!r}"[:200]))
+    sec = rec.get("secondary_issues")
+    if sec is not None and (not isinstance(sec, list) or not all(isinstance(i, str) for i in sec)):
+        out.append(Problem(file, line, "secondary_issues", "expected a list of issue ids"))
+        sec = None
+    if out or codebook is None:
+        return out
+    for key in ("attribution", "modality", "actor_detail", "target_detail"):
+        if rec.get(key) not in (None, "") and (msg := codebook.check_code(key, rec[key])):
+            out.append(Problem(file, line, key, msg))
+    for iid in sec or ():
+        if (msg := codebook.check_code("issue", iid)):
+            out.append(Problem(file, line, "secondary_issues", msg))
+        elif iid == rec.get("issue"):
+            out.append(Problem(file, line, "secondary_issues", f"{iid!r} is already the primary issue"))
+    return out
 
 
 def require_valid(rec: Any, **kwargs) -> dict:

@@ -31,7 +31,7 @@ from .errors import ValidationError, Problem
 
 __all__ = [
     "Weight", "WEIGHTS", "Resample", "THIN_BELOW", "SUMMIT_COLUMNS", "ISSUE_COLUMNS", "SHIFT_COLUMNS",
-    "filter_ledger", "row_weights", "balance_table", "shift_table",
+    "filter_ledger", "row_weights", "balance_table", "shift_table", "summarize",
 ]
 
 Weight = Literal["count", "intensity", "score"]
@@ -385,3 +385,25 @@ def shift_table(issue_table: pd.DataFrame) -> pd.DataFrame:
     out = out[out["from_summit_id"].notna() & out["from_balance"].notna() & out["to_balance"].notna()]
     out = out.assign(shift=out["to_balance"] - out["from_balance"], from_order=out["from_order"].astype("int64"))
     return out[list(SHIFT_COLUMNS)].reset_index(drop=True)
+
+
+def summarize(annotations: "Iterable[dict]") -> pd.DataFrame:
+    """Count annotation records by issue and stance (no weights, no summits: a first look at one set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``issue, grievance, goodwill[, agenda], total``; one row per
+        issue with at least one record, most frequent first (ties by issue
+        id). ``agenda`` appears when any record has that stance.
+    """
+    df = pd.DataFrame(list(annotations), columns=["issue", "stance"])
+    stances = ["grievance", "goodwill"] + (["agenda"] if (df["stance"] == "agenda").any() else [])
+    cols = ["issue", *stances, "total"]
+    if df.empty:
+        return pd.DataFrame(columns=cols).astype({c: "int64" for c in cols[1:]})
+    table = pd.crosstab(df["issue"], df["stance"]).reindex(columns=stances, fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table = table.reset_index().rename_axis(columns=None)
+    table = table.sort_values(["total", "issue"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return table[cols]
