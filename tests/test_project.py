@@ -184,3 +184,12 @@ def test_project_figures_use_the_configured_sets(demo, tmp_path, capsys):
     import re
 
     assert re.search(r"\b\d+ spans \(reference\)", capsys.readouterr().out)
+
+
+def test_validate_checks_the_stated_codebook_version(demo):
+    text = (demo / CONFIG_NAME).read_text(encoding="utf-8")
+    stated = Project(demo).codebook.version
+    (demo / CONFIG_NAME).write_text(text.replace(f'codebook_version = "{stated}"', 'codebook_version = "0.9"'),
+                                    encoding="utf-8")
+    problems = [p for r in Project(demo).validate() for p in r.problems]
+    assert [(p.field, p.file) for p in problems] == [("codebook_version", str(demo / CONFIG_NAME))]

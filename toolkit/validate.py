@@ -63,13 +63,21 @@ def validate_data(data: "str | Path") -> list[FileReport]:
         return value
 
     cfg_path = root / CONFIG_NAME
+    config = None
     if cfg_path.is_file():
-        guarded(cfg_path, lambda: _load_config(cfg_path),
-                lambda c: f"project {c.get('name') or root.name!r}, charts use {', '.join(c.get('charts', {}).get('sets', ['reference']))}")
+        config = guarded(cfg_path, lambda: _load_config(cfg_path),
+                         lambda c: f"project {c.get('name') or root.name!r}, charts use "
+                                   f"{', '.join(c.get('charts', {}).get('sets', ['reference']))}")
+        cfg_report = reports[-1]
     cb_path = root / "codebook.yaml"
     codebook = guarded(cb_path, lambda: load_codebook(cb_path),
                        lambda c: f"codebook {c.version}: {len(c.issues)} issues, {len(c.actors)} actors, "
                                  f"{len(c.stances)} stances, {len(c.intensity)} intensity levels")
+    stated = (config or {}).get("codebook_version")
+    if stated and codebook is not None and str(stated) != str(codebook.version):
+        cfg_report.problems.append(Problem(str(cfg_path), None, "codebook_version",
+                                           f"says {stated} but codebook.yaml is version {codebook.version}; "
+                                           "update the one that is out of date"))
     sm_path = root / "summits.yaml"
     summits = guarded(sm_path, lambda: load_summits(sm_path, codebook), lambda s: f"{len(s)} summits")
     documents: dict = {}
