@@ -1,6 +1,9 @@
 # Summit Ledger: one entry point.
 #   make lab      set up .venv and open the curated notebooks in JupyterLab
-#   make test     set up .venv with the test extras and run the whole suite
+#   make test     set up .venv from the lock file and run the whole suite (the route that reproduces the figures)
+#   make test-fast  the suite without the slow and real-browser tests
+#   make test-latest  the whole suite in .venv-latest, resolved afresh from pyproject.toml (no lock)
+#   make lock     refresh requirements.lock (exact versions + hashes, Python 3.11) from pyproject.toml
 #   make annotate serve the annotator as a Voila page (no code shown)
 #   make exercise serve the students' exercise notebook with Voila
 #   make bench    print the performance table (synthetic data, not committed)
@@ -11,26 +14,43 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 PYTEST_ARGS ?=
+# The lock file: exact versions and sha256 hashes of every dependency, test extra included.
+LOCK   ?= requirements.lock
+# LOCKED=no installs the newest versions pyproject.toml allows instead (make test-latest).
+LOCKED ?= yes
+TOOLS  ?= .venv-tools
+UV_VERSION ?= 0.13.9
 # Refuse a port that is taken instead of letting Voila move to the next one unannounced.
 PORT_FREE = $(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", $(PORT)))' 2>/dev/null \
 	|| { echo "Port $(PORT) is in use (JupyterLab?). Stop it, or choose another: make $@ PORT=8890"; exit 1; }
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: test-interop lab test annotate exercise bench browser validate figures clean-venv
+.PHONY: test-interop lab test test-fast test-latest lock annotate exercise bench browser validate figures clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+ifeq ($(LOCKED),yes)
+# The lock holds the runtime and the test dependencies, so one install serves `make lab` and `make test`.
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	touch $@
+else
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --upgrade -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --upgrade -e ".[test]"
 	touch $@
+endif
 
 lab: $(VENV)/.installed
 	@echo "JupyterLab is starting on notebooks/. Stop it with Ctrl-C (twice), or File > Shut Down in the Lab menu."
@@ -39,6 +59,23 @@ lab: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
 		-p no:cacheprovider tests notebooks $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
+		-p no:cacheprovider -m "not slow and not browser" tests notebooks $(PYTEST_ARGS)
+
+test-latest:
+	$(MAKE) test VENV=.venv-latest LOCKED=no
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# Deterministic: uv keeps every pin already in $(LOCK) that still fits pyproject.toml, and only
+# resolves what changed. Delete $(LOCK) first to move every package to its newest allowed version.
+lock: $(TOOLS)/bin/uv
+	$(TOOLS)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" --quiet --output-file $(LOCK)
 
 annotate: $(VENV)/.installed
 	@$(PORT_FREE)
@@ -57,10 +94,10 @@ browser:
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 validate: $(VENV)/.installed
-	$(BIN)/summit-ledger validate data
+	$(BIN)/summit-ledger validate --project data
 
 figures: $(VENV)/.installed
-	$(BIN)/summit-ledger figures --out figures
+	$(BIN)/summit-ledger figures --project data --out figures
 
 clean-venv:
 	rm -rf $(VENV)

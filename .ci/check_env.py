@@ -15,7 +15,7 @@ from rattler import MatchSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 # names that differ between PyPI and conda-forge (pypi -> conda)
-RENAMES: dict[str, str] = {}
+RENAMES: dict[str, str] = {"build": "python-build"}
 CONDA_ONLY = {"python", "pip"}
 
 

@@ -89,4 +89,5 @@ def test_cli_runs_as_a_console_script_without_traceback(data_copy):
 
 def test_missing_folder_is_reported(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nope")]) == 1
-    assert "no such folder" in capsys.readouterr().out
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "no such folder" in err and "summit-ledger init" in err

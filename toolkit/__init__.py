@@ -18,7 +18,8 @@ _EXPORTS: dict[str, str] = {
     "SummitLedgerError": "errors", "DataError": "errors", "ValidationError": "errors",
     "StoreError": "errors", "Problem": "errors",
     # data
-    "data_dir": "paths",
+    "data_dir": "paths", "find_project": "paths",
+    "Project": "project", "init_project": "scaffold", "add_articles": "manifest",
     "load_codebook": "codebook", "Codebook": "codebook",
     "load_summits": "summits", "summits_frame": "summits",
     "load_document": "corpus", "load_documents": "corpus", "Document": "corpus",

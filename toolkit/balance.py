@@ -66,7 +66,7 @@ def filter_ledger(ledger: pd.DataFrame, *, actor: "str | Iterable[str] | None" =
                   target: "str | Iterable[str] | None" = None, issue: "str | Iterable[str] | None" = None,
                   evidence: "Literal['span', 'brief'] | Iterable[str] | None" = None,
                   annotators: "str | Iterable[str] | None" = None, sets: "str | Iterable[str] | None" = None,
-                  anchored_only: bool = True) -> pd.DataFrame:
+                  anchored_only: bool = True, **document: "str | Iterable[str] | None") -> pd.DataFrame:
     """Keep the ledger rows that match every given filter.
 
     Parameters
@@ -84,22 +84,30 @@ def filter_ledger(ledger: pd.DataFrame, *, actor: "str | Iterable[str] | None" =
         Annotation sets to keep; briefs are kept unless ``evidence`` drops them.
     anchored_only : bool, default True
         Drop orphaned annotations (their text no longer matches).
+    outlet, country, language, source_kind : str or iterable of str, optional
+        Keyword-only document filters (:data:`toolkit.ledger.DOCUMENT_COLUMNS`):
+        span rows whose article matches; briefs are kept unless ``evidence``
+        drops them.
 
     Returns
     -------
     pandas.DataFrame
         The matching rows, same columns, original order.
     """
+    unknown = set(document) - {"outlet", "country", "language", "source_kind"}
+    if unknown:
+        raise TypeError(f"filter_ledger() got unexpected keyword argument(s) {', '.join(sorted(unknown))}")
+    document = {k: v for k, v in document.items() if v is not None}
     mask = np.ones(len(ledger), dtype=bool)
     if actor is None and target is None and issue is None and evidence is None and annotators is None \
-            and sets is None and not (anchored_only and "status" in ledger):
+            and sets is None and not document and not (anchored_only and "status" in ledger):
         return ledger
     for col, want in (("actor", actor), ("target", target), ("issue", issue), ("evidence", evidence)):
         chosen = _as_set(want)
         if chosen is not None:
             mask &= ledger[col].isin(chosen).to_numpy()
     is_brief = ledger["evidence"].eq("brief").to_numpy(dtype=bool, na_value=False)
-    for col, want in (("annotator", annotators), ("set", sets)):
+    for col, want in (("annotator", annotators), ("set", sets), *document.items()):
         chosen = _as_set(want)
         if chosen is not None:
             mask &= is_brief | ledger[col].isin(chosen).to_numpy()

@@ -22,7 +22,32 @@ COMMANDS: dict[str, str] = {
     "reanchor": "reanchor",
     "migrate": "migrate",
     "class": "class_",
+    "init": "init",
+    "add-articles": "add_articles",
 }
+
+PROJECT_HELP = ("the project folder (default: $SUMMIT_LEDGER_PROJECT, else the nearest folder upward holding "
+                "summit-ledger.toml); --data is the old name")
+
+
+def _project_option(parser: argparse.ArgumentParser) -> str:
+    """Give a sub-command ``--project DIR`` with ``--data`` as its alias; return the destination name.
+
+    Commands that declare one of the two keep their declaration; the other
+    spelling is added pointing at the same destination.
+    """
+    actions = {s: a for a in parser._actions for s in a.option_strings}
+    if "--project" in actions and "--data" in actions:
+        return actions["--project"].dest
+    if "--data" in actions:
+        parser.add_argument("--project", dest=actions["--data"].dest, metavar="DIR", help=PROJECT_HELP)
+        actions["--data"].help = argparse.SUPPRESS
+        return actions["--data"].dest
+    if "--project" in actions:
+        parser.add_argument("--data", dest=actions["--project"].dest, metavar="DIR", help=argparse.SUPPRESS)
+        return actions["--project"].dest
+    parser.add_argument("--project", "--data", dest="data", metavar="DIR", help=PROJECT_HELP)
+    return "data"
 
 
 def build_parser(only: "str | None" = None) -> argparse.ArgumentParser:
@@ -36,7 +61,9 @@ def build_parser(only: "str | None" = None) -> argparse.ArgumentParser:
         mod = importlib.import_module(f"toolkit.commands.{module}")
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+        p.set_defaults(_run=mod.run, _module=mod)
+        if not getattr(mod, "NO_PROJECT", False):
+            p.set_defaults(_project_dest=_project_option(p))
     return parser
 
 
@@ -83,6 +110,14 @@ def main(argv: "list[str] | None" = None) -> int:
         parser.print_help()
         return 2
     try:
+        dest = getattr(args, "_project_dest", None)
+        if dest is not None and getattr(args._module, "FINDS_PROJECT", True):
+            # One discovery for every command (see toolkit.paths): the command writes only inside it.
+            from .project import Project
+
+            project = Project.discover(getattr(args, dest))
+            setattr(args, dest, project.root)
+            args.project = project
         return int(args._run(args) or 0)
     except SummitLedgerError as exc:
         problems = getattr(exc, "problems", None)

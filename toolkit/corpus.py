@@ -40,6 +40,12 @@ class Document:
     language: str = "en"
     sha256: str = ""
     path: str = "<memory>"
+    #: Corpus fields (``add-articles`` manifests): outlet name, country, kind of source
+    #: (``official-us``, ``official-ru``, ``press``, ...) and how the text was sampled.
+    outlet: str = ""
+    country: str = ""
+    source_kind: str = ""
+    sampling_note: str = ""
 
     def __len__(self) -> int:
         return len(self.text)
@@ -133,6 +139,7 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
         published=None if published is None else str(published),
         published_inferred=bool(meta.get("published_inferred", False)),
         language=str(meta["language"]), sha256=digest, path=str(meta_path),
+        **{k: str(meta.get(k) or "") for k in ("outlet", "country", "source_kind", "sampling_note")},
     )
 
 

@@ -11,7 +11,7 @@ from typing import Iterable, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["LEDGER_COLUMNS", "Evidence", "build_ledger", "load_ledger"]
+__all__ = ["LEDGER_COLUMNS", "DOCUMENT_COLUMNS", "Evidence", "build_ledger", "load_ledger"]
 
 Evidence = Literal["span", "brief"]
 
@@ -26,11 +26,16 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "event_id", "secondary_issues", "attribution", "modality", "event_type", "event_date", "date_precision",
     "phase", "joint", "joint_actor", "codebook_version", "goldstein", "plover_score",
     "actor_detail", "target_detail", "speaker", "source", "migrated_from",
+    # the span's document (issue 11: corpus manifests), None for briefs
+    "outlet", "country", "language", "source_kind",
 )
+#: Ledger columns copied from each span's document (see :class:`toolkit.corpus.Document`).
+DOCUMENT_COLUMNS: tuple[str, ...] = ("outlet", "country", "language", "source_kind")
 
 
 def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs: Iterable[dict] = (),
                  set_name: str | None = None, events: Iterable[dict] = (), expand_pairs: bool = True,
+                 documents: "dict | None" = None,
                  _frames: "tuple[pd.DataFrame, ...]" = ()) -> pd.DataFrame:
     """Join annotations (and briefs) with summit dates and codebook labels.
 
@@ -45,6 +50,8 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
         description, source_url``, optional ``id`` and ``note``).
     set_name : str, optional
         Set name for annotations that carry none.
+    documents : dict of str to Document, optional
+        Fills :data:`DOCUMENT_COLUMNS` (outlet, country, language, source kind) of span rows.
     events : iterable of dict, optional
         Event records (``kind: event``, each with its ``set``). A mention whose
         ``event_id`` names one takes the event's summit, date, precision,
@@ -105,6 +112,9 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     df["summit_order"] = df["summit_id"].map(order).astype("Int64")
     df["issue_label"] = df["issue"].map({k: v.label for k, v in codebook.issues.items()})
     df["intensity"] = df["intensity"].astype("Int64")
+    for col in DOCUMENT_COLUMNS:
+        values = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
+        df[col] = df["document_id"].map(values) if values else None
     # The codebook's score of each (stance, intensity) pair; NaN where either is not in the codebook.
     score = np.full(len(df), np.nan)
     for stance in codebook.stances:
@@ -119,7 +129,7 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     text_dtype = pd.Series(["x"]).dtype  # the text dtype pandas infers (str with pandas 3), as other columns have
     for col in ("event_id", "attribution", "modality", "event_type", "event_date", "date_precision", "phase",
                 "joint_actor", "codebook_version", "actor_detail", "target_detail", "speaker", "source",
-                "migrated_from"):
+                "migrated_from", *DOCUMENT_COLUMNS):
         df[col] = df[col].astype(text_dtype) if df[col].map(lambda v: v is None or isinstance(v, str)).all() else df[col]
     df = df[list(LEDGER_COLUMNS)]
     return df.sort_values(["summit_order", "evidence", "document_id", "start", "id"], na_position="last",
@@ -132,8 +142,8 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
 
     Parameters
     ----------
-    data : str or Path, optional
-        The data folder (default: the repository's ``data/``).
+    data : str, Path or Project, optional
+        The project (default: the discovered one, see :func:`toolkit.paths.find_project`).
     sets : iterable of str or None
         Annotation sets under ``data/annotations/`` to include; None for all.
     include_briefs : bool
@@ -147,20 +157,15 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
         See :func:`build_ledger`. ``attrs["problems"]`` lists every line and
         log file left out (bad lines, torn tails, unreadable file names).
     """
-    from .codebook import load_codebook
-    from .corpus import load_documents
     from .errors import DataError
     from .ids import check_id
-    from .paths import data_dir
+    from .project import as_project
     from .store import Store
-    from .summits import load_summits
 
-    root = data_dir(data)
-    codebook = load_codebook(root / "codebook.yaml")
-    summits = load_summits(root / "summits.yaml", codebook)
-    documents = load_documents(root / "documents", summits)
+    project = as_project(data)  # loaded once per project, re-read only when a file changed
+    root, codebook, summits, documents = project.root, project.codebook, project.summits, project.documents
     ann_root = root / "annotations"
-    names = sorted(p.name for p in ann_root.iterdir() if p.is_dir()) if sets is None else list(sets)
+    names = project.annotation_sets() if sets is None else list(sets)
     records = []
     events: list[dict] = []
     frames = []
@@ -186,13 +191,9 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
             for rec in state.annotations.values():
                 records.append({**rec, "set": name})
             events.extend({**ev, "set": name} for ev in state.events.values())
-    briefs: list[dict] = []
-    if include_briefs and (root / "briefs.yaml").exists():
-        from .briefs import load_briefs
-
-        briefs = load_briefs(root / "briefs.yaml", codebook, summits)
+    briefs = project.briefs if include_briefs else []
     ledger = build_ledger(records, codebook, summits, briefs=briefs, events=events, expand_pairs=expand_pairs,
-                          _frames=tuple(frames))
+                          documents=documents, _frames=tuple(frames))
     # Nothing is dropped silently: what was left out is in ``ledger.attrs["problems"]``.
     ledger.attrs["problems"] = skipped
     return ledger

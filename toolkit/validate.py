@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, Problem
+from .paths import CONFIG_NAME
 
 __all__ = ["FileReport", "validate_data"]
 
@@ -61,10 +62,22 @@ def validate_data(data: "str | Path") -> list[FileReport]:
         reports.append(FileReport(str(path), summary(value)))
         return value
 
+    cfg_path = root / CONFIG_NAME
+    config = None
+    if cfg_path.is_file():
+        config = guarded(cfg_path, lambda: _load_config(cfg_path),
+                         lambda c: f"project {c.get('name') or root.name!r}, charts use "
+                                   f"{', '.join(c.get('charts', {}).get('sets', ['reference']))}")
+        cfg_report = reports[-1]
     cb_path = root / "codebook.yaml"
     codebook = guarded(cb_path, lambda: load_codebook(cb_path),
                        lambda c: f"codebook {c.version}: {len(c.issues)} issues, {len(c.actors)} actors, "
                                  f"{len(c.stances)} stances, {len(c.intensity)} intensity levels")
+    stated = (config or {}).get("codebook_version")
+    if stated and codebook is not None and str(stated) != str(codebook.version):
+        cfg_report.problems.append(Problem(str(cfg_path), None, "codebook_version",
+                                           f"says {stated} but codebook.yaml is version {codebook.version}; "
+                                           "update the one that is out of date"))
     sm_path = root / "summits.yaml"
     summits = guarded(sm_path, lambda: load_summits(sm_path, codebook), lambda s: f"{len(s)} summits")
     documents: dict = {}
@@ -126,3 +139,17 @@ def _declaration_report(set_dir: Path) -> FileReport:
     kinds = sorted({c.kind for c in decl.coders.values()})
     return FileReport(str(path), f"declares {len(decl.coders)} coder(s): {', '.join(kinds)}")
 
+
+def _load_config(path: Path) -> dict:
+    import tomllib
+
+    from .project import check_config
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DataError.at(path, None, None, f"not valid TOML: {exc}") from None
+    problems = check_config(raw, str(path))
+    if problems:
+        raise DataError(problems)
+    return raw

@@ -259,7 +259,14 @@ def jupyter_env(base: Path, extra: "dict[str, str] | None" = None) -> dict[str, 
     env.pop("JUPYTER_PATH", None)
     env["PYTHONUNBUFFERED"] = "1"
     if extra:
+        if {"SUMMIT_LEDGER_PROJECT", "SUMMIT_LEDGER_DATA"} & set(extra):
+            env.pop("SUMMIT_LEDGER_PROJECT", None)
+            env.pop("SUMMIT_LEDGER_DATA", None)
         env.update({k: str(v) for k, v in extra.items()})
+    if not (env.get("SUMMIT_LEDGER_PROJECT") or env.get("SUMMIT_LEDGER_DATA")):
+        # The notebooks are served from a copy outside the repository, where discovery finds no
+        # project: point their kernels at the repository's own project, data/.
+        env["SUMMIT_LEDGER_PROJECT"] = str(REPO / "data")
     return env
 
 

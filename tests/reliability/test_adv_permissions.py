@@ -270,7 +270,7 @@ def test_data_option_is_a_file(tmp_path, capsys):
     f = tmp_path / "file"
     f.write_text("synthetic\n")
     refused(["export", "csv", "--out", tmp_path / "o.csv", "--data", f], capsys, tmp_path, file=f,
-            match="no codebook.yaml")
+            match="a file, not a folder")
 
 
 def test_a_very_long_error_is_cut(tmp_path, capsys):

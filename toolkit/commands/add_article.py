@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help="where the article was published (http or https)")
     parser.add_argument("--published", help="publication date, YYYY-MM-DD")
     parser.add_argument("--language", default="en", help="language code (default: en)")
-    parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+    parser.add_argument("--data", help="the project folder (default: found by discovery)")
 
 
 def run(args: argparse.Namespace) -> int:

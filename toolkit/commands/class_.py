@@ -10,6 +10,8 @@ from pathlib import Path
 
 HELP = ("run a class: create an assignment (the answer key is withheld), assign articles or outlets to groups, "
         "set a practice passage, open, close, collect every student's log, release the key, export grades")
+#: Each action takes --project itself (see add_arguments), so the CLI adds none to ``class``.
+NO_PROJECT = True
 
 
 def _weights(text: str) -> dict[str, float]:

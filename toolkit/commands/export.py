@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="labelstudio only: write completed_by as <annotator>@DOMAIN, for a Label Studio whose "
                              "users have those addresses (default: leave it out; Label Studio files the annotations "
                              "under the user who imports them)")
-    parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+    parser.add_argument("--data", help="the project folder (default: found by discovery)")
     parser.add_argument("--strict", action="store_true",
                         help="fail (exit 1, nothing written) when any annotation line or log file is left out")
 

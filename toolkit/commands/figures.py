@@ -11,9 +11,10 @@ HELP = "write every balance chart as SVG and PNG (offline, byte-stable) and the 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
-    parser.add_argument("--data", default=None, help="the data folder (default: the repository's data/)")
-    parser.add_argument("--sets", default="reference",
-                        help="comma-separated annotation sets to include, or 'all' (default: reference)")
+    parser.add_argument("--data", default=None, help="the project folder (default: found by discovery)")
+    parser.add_argument("--sets", default=None,
+                        help="comma-separated annotation sets to include, or 'all' (default: [charts] sets in "
+                             "summit-ledger.toml, else reference)")
     parser.add_argument("--evidence", choices=["both", "span", "brief"], default="both",
                         help="which evidence to chart (default: both)")
     parser.add_argument("--weight", choices=["count", "intensity", "score"], default="count",
@@ -42,8 +43,11 @@ def run(args: argparse.Namespace) -> int:
     from ..ledger import load_ledger
 
     started = time.perf_counter()
+    project = getattr(args, "project", None)
+    if args.sets is None:
+        args.sets = ",".join(project.chart_sets()) if project is not None else "reference"
     sets = None if args.sets.strip() == "all" else [s.strip() for s in args.sets.split(",") if s.strip()]
-    ledger = load_ledger(args.data, sets=sets, include_briefs=args.evidence != "span")
+    ledger = load_ledger(project if project is not None else args.data, sets=sets, include_briefs=args.evidence != "span")
     skipped = ledger.attrs.get("problems", [])
     if skipped and args.strict:
         raise DataError(skipped)

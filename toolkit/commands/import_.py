@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-invalid", action="store_true",
                         help="import the valid records and report each skipped one (default: import nothing on any error)")
     parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
-    parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+    parser.add_argument("--data", help="the project folder (default: found by discovery)")
 
 
 def run(args: argparse.Namespace) -> int:

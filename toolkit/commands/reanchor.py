@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--margin", type=float, default=MARGIN,
                         help=f"lead the best passage needs over the next one (default {MARGIN})")
     parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
-    parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+    parser.add_argument("--data", help="the project folder (default: found by discovery)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,21 +1,26 @@
-"""``summit-ledger validate [DATA_DIR]``: check every file in a data folder."""
+"""``summit-ledger validate [DIR]``: check every file in a project."""
 from __future__ import annotations
 
 import argparse
 
-from ..paths import REPO_ROOT
 from ..validate import validate_data
 
 HELP = "check codebook, summits, documents, briefs and annotations; exit 1 on any problem"
+#: The positional DIR may name the project, so this command resolves it itself.
+FINDS_PROJECT = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data_dir", nargs="?", default=str(REPO_ROOT / "data"),
-                        help="the data folder (default: the repository's data/)")
+    parser.add_argument("data_dir", nargs="?", default=None, metavar="DIR",
+                        help="the project folder (default: found like every other command: --project, "
+                             "$SUMMIT_LEDGER_PROJECT, or the nearest summit-ledger.toml above)")
 
 
 def run(args: argparse.Namespace) -> int:
-    reports = validate_data(args.data_dir)
+    from ..project import Project
+
+    project = Project.discover(args.data_dir or args.data)
+    reports = validate_data(project.root)
     bad = 0
     for rep in reports:
         mark = "ok " if rep.ok else "ERR"

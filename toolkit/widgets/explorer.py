@@ -1,5 +1,5 @@
-"""The balance explorer: controls for actor, target, evidence, weight and annotator set
-that redraw the balance tables and charts live.
+"""The balance explorer: controls for actor, target, evidence, weight, annotator set and
+the articles' outlet, country, language and source kind that redraw the balance tables and charts live.
 
 A view only: every number comes from :func:`toolkit.balance.balance_table`, and
 every chart from :mod:`toolkit.charts`; the callbacks just read the controls
@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..balance import WEIGHTS, balance_table
+from ..balance import WEIGHTS, balance_table, filter_ledger
+from ..ledger import DOCUMENT_COLUMNS
 from ..charts import agenda_chart, balance_chart, heatmap_chart, issue_groups, shift_chart
 
 __all__ = ["Explorer", "EXPLORER_CLASS"]
@@ -74,10 +75,15 @@ class Explorer:
         self.evidence = W.ToggleButtons(options=[("Spans + briefs", "both"), ("Spans", "span"), ("Briefs", "brief")],
                                         value="both", description="Evidence")
         self.weight = W.ToggleButtons(options=list(WEIGHTS), value="count", description="Weight")
+        # Corpus controls: the articles' outlet, country, language and source kind (empty = all).
+        self.corpus = {col: W.SelectMultiple(options=_options(spans[col]) if col in spans else [],
+                                             description=col.replace("_", " ").capitalize(), rows=3)
+                       for col in DOCUMENT_COLUMNS}
         self.status = W.HTML()
         self.table_view = W.HTML()
         self._charts: dict[str, Any] = {}
-        for control in (self.actor, self.target, self.sets, self.annotators, self.evidence, self.weight):
+        for control in (self.actor, self.target, self.sets, self.annotators, self.evidence, self.weight,
+                        *self.corpus.values()):
             control.observe(self._on_change, names="value")
         self.summit_table = pd.DataFrame()
         self.issue_table = pd.DataFrame()
@@ -88,7 +94,8 @@ class Explorer:
         for name, view in self._charts.items():
             view.add_class(f"sl-explorer-{name}")
         filters = W.HBox([self.actor, self.target, self.sets, self.annotators])
-        self.widget = W.VBox([filters, self.evidence, self.weight, self.status, self.table_view,
+        corpus = W.HBox(list(self.corpus.values()))
+        self.widget = W.VBox([filters, corpus, self.evidence, self.weight, self.status, self.table_view,
                               *self._charts.values()])
         self.widget.add_class(EXPLORER_CLASS)
 
@@ -100,6 +107,10 @@ class Explorer:
             "sets": list(self.sets.value), "annotators": list(self.annotators.value),
             "evidence": self.evidence.value, "weight": self.weight.value,
         }
+
+    def corpus_filters(self) -> dict[str, Any]:
+        """The document filters passed to :func:`toolkit.balance.filter_ledger` (empty = all)."""
+        return {col: list(w.value) or None for col, w in getattr(self, "corpus", {}).items()}
 
     def filters(self) -> dict[str, Any]:
         """The keyword arguments passed to :func:`toolkit.balance.balance_table`."""
@@ -125,8 +136,10 @@ class Explorer:
     def update(self) -> None:
         """Recompute the tables from the controls and redraw everything."""
         kwargs = self.filters()
-        self.summit_table = balance_table(self.ledger, by="summit", **kwargs)
-        self.issue_table = balance_table(self.ledger, by="issue", **kwargs)
+        chosen = {k: v for k, v in self.corpus_filters().items() if v}
+        ledger = filter_ledger(self.ledger, anchored_only=False, **chosen) if chosen else self.ledger
+        self.summit_table = balance_table(ledger, by="summit", **kwargs)
+        self.issue_table = balance_table(ledger, by="issue", **kwargs)
         n_rows = int(self.summit_table["n"].sum())
         thin = int((self.issue_table["thin"] & (self.issue_table["n"] > 0)).sum())
         self.status.value = (f"<b>{n_rows}</b> rows selected; {thin} non-empty summit &times; issue cells are thin "
