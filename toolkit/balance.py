@@ -372,7 +372,11 @@ def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight 
     out["prev_summit_id"] = np.repeat(prev_ids, n_issues) if n_summits else []
     out["shift"] = (grid - prev).reshape(-1)
     out["scale"], out["interval"], out["count"], out["weight"] = scale, interval, count, weight
-    return out[list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS)]
+    out = out[list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS)]
+    used_sets = sorted(str(v) for v in units["set"].dropna().unique()) if "set" in units else []
+    out.attrs.update(evidence=evidence if isinstance(evidence, str) or evidence is None else ",".join(evidence),
+                     source="ledger sets: " + (" + ".join(used_sets) or "none"))
+    return out
 
 
 def shift_table(table: pd.DataFrame, **kwargs) -> pd.DataFrame:
