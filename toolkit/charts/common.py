@@ -18,10 +18,24 @@ _INTERVALS = {"jeffreys": "Jeffreys", "bootstrap": "cluster-bootstrap"}
 _EVIDENCE = {None: "article spans + briefs", "span": "article spans only", "brief": "briefs only"}
 
 
+_RENDERER_SET = False
+
+
 def alt():
-    """altair, imported on first use."""
+    """altair, imported on first use; the first call also enables the ``summit_ledger`` renderer.
+
+    (:func:`toolkit.display.enable_renderer`: a chart left as a cell's value is
+    then stored with its spec and a static SVG, unless the user already chose
+    another renderer.)
+    """
+    global _RENDERER_SET
     import altair
 
+    if not _RENDERER_SET:
+        from ..display import enable_renderer
+
+        enable_renderer()
+        _RENDERER_SET = True
     return altair
 
 
