@@ -4,12 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.balance import ISSUE_COLUMNS, SHIFT_COLUMNS, SUMMIT_COLUMNS
+from toolkit.balance import ISSUE_COLUMNS, SUMMIT_COLUMNS
 from toolkit.cli import main
+from toolkit.robustness import ROBUSTNESS_COLUMNS
+from toolkit.shifts import SHIFT_COLUMNS
 
-CHARTS = ("balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share")
+CHARTS = ("balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share", "robustness")
 TABLES = {"balance_per_summit": SUMMIT_COLUMNS, "balance_per_summit_issue": ISSUE_COLUMNS,
-          "issue_shift": SHIFT_COLUMNS}
+          "issue_shift": SHIFT_COLUMNS, "summit_shift": SHIFT_COLUMNS[2:], "robustness": ROBUSTNESS_COLUMNS,
+          "robustness_wide": None, "power": None}
 
 
 @pytest.mark.slow
@@ -33,7 +36,17 @@ def test_figures_twice_byte_identical(tmp_path, capsys):
         assert (outs[0] / f"{c}.svg").stat().st_mode & 0o044          # readable by others, like any output
     for t, cols in TABLES.items():
         df = pd.read_csv(outs[0] / f"{t}.csv")
-        assert tuple(df.columns) == cols
+        assert cols is None or tuple(df.columns) == cols
+    for c in CHARTS:   # static exports: a caption with source, evidence and n; no interaction hints
+        svg = (outs[0] / f"{c}.svg").read_text(encoding="utf-8")
+        assert "Source: sets reference + briefs" in svg and "Evidence: article spans + briefs" in svg
+        assert "n = 45 events" in svg
+        assert "click" not in svg.lower()
+    power = pd.read_csv(outs[0] / "power.csv")
+    geneva = power[(power.from_label == "Geneva 2021") & (power.to_label == "Video call Dec 2021")]
+    assert int(geneva["needed_per_summit"].iloc[0]) == 120
+    robust = pd.read_csv(outs[0] / "robustness.csv")
+    assert set(robust.loc[~robust.available, "spec"]) >= {"joint_once", "no_ascribed", "no_conditional"}
     summit = pd.read_csv(outs[0] / "balance_per_summit.csv")
     assert summit["summit_id"].tolist() == ["2018-07-16-helsinki", "2021-06-16-geneva", "2021-12-07-video",
                                             "2021-12-30-phone", "2022-01-10-geneva-talks"]
@@ -42,9 +55,10 @@ def test_figures_twice_byte_identical(tmp_path, capsys):
 def test_figures_options(tmp_path, capsys):
     out = tmp_path / "briefs"
     assert main(["figures", "--out", str(out), "--evidence", "brief", "--weight", "score", "--n-boot", "0",
-                 "--sets", "reference"]) == 0
+                 "--sets", "reference", "--interval", "bootstrap", "--balance-scale", "logit"]) == 0
     summit = pd.read_csv(out / "balance_per_summit.csv")
     assert (summit["weight"] == "score").all() and summit["ci_low"].isna().all()
+    assert (summit["scale"] == "logit").all() and (summit["interval"] == "bootstrap").all()
     assert summit["n"].sum() == 23
     assert "evidence brief" in capsys.readouterr().out
 

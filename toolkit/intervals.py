@@ -90,8 +90,8 @@ def jeffreys_interval(g, r, level: float = 0.95, scale: str = "relative") -> tup
     (low, high) : arrays
         The (1 - level)/2 and (1 + level)/2 quantiles of Beta(G + 0.5, R + 0.5),
         mapped to the scale; NaN where G + R == 0. For G = 3, R = 0 at 95% the
-        share interval is [0.4729, 0.9999], so the relative interval is
-        [-0.054, 1.000]: one-sided, but not zero width.
+        share interval is [0.4644, 0.9998], so the relative interval is
+        [-0.071, 0.9997]: one-sided, but not zero width.
     """
     from scipy.stats import beta
 

@@ -68,7 +68,7 @@ def shift_chart(issue_table: pd.DataFrame, *, groups: "Mapping[str, str] | None"
                      legend=a.Legend(labelLimit=320))
     x = a.X("summit:N", sort=order, scale=a.Scale(domain=order), title=None,
             axis=a.Axis(labelAngle=-40, labelLimit=140))
-    y = a.Y("balance:Q", scale=a.Scale(domain=[-1.05, 1.05] if d["scale"].startswith("relative") else None),
+    y = a.Y("balance:Q", scale=a.Scale(domain=[-1.05, 1.05]) if d["scale"].startswith("relative") else a.Scale(),
             title=d["scale"].split(" (")[0])
     tooltip = [a.Tooltip("issue_label:N", title="Issue"), a.Tooltip("summit:N", title="Summit"),
                a.Tooltip("n:Q", title=d["count"].capitalize()), a.Tooltip("balance:Q", format=".2f"),

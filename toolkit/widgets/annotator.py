@@ -20,13 +20,14 @@ import traitlets
 from ..annotate import ALL_LAYERS, AnnotationSession
 from ..corpus import Document
 from ..errors import SummitLedgerError
+from ..palette import STANCE_COLORS
 
 __all__ = ["Annotator", "ArticleView", "STANCE_COLOURS", "STANCE_KEYS", "ISSUE_KEYS"]
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
 
-STANCE_COLOURS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "both": "#CC79A7"}
-"""Okabe-Ito colours, distinguishable with the common colour-vision deficiencies."""
+STANCE_COLOURS: dict[str, str] = {k: STANCE_COLORS[k] for k in ("grievance", "goodwill", "both")}
+"""The stance colours of :mod:`toolkit.palette` (Okabe-Ito)."""
 STANCE_KEYS: dict[str, str] = {"g": "grievance", "w": "goodwill"}
 ISSUE_KEYS = "123456789abcdefhijklmnopqrstvxyz"
 """Keys for the issues in codebook order (g, w and u are taken by stance and undo)."""
