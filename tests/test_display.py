@@ -20,9 +20,12 @@ def chart():
 
 
 def test_bundle_without_widget(chart):
-    assert set(display.chart_bundle(chart, widget=False)) == {"text/plain", display.VEGALITE_MIMETYPE,
-                                                              "image/svg+xml"}   # a static picture by default
-    bundle = display.chart_bundle(chart, widget=False, svg=False)
+    pictures = display.chart_bundle(chart, widget=False)        # static pictures by default
+    assert set(pictures) == {"text/plain", display.VEGALITE_MIMETYPE, "image/svg+xml", "image/png"}
+    import base64
+    png = base64.b64decode(pictures["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 40_000   # small: a 64-colour palette
+    bundle = display.chart_bundle(chart, widget=False, svg=False, png=False)
     assert set(bundle) == {"text/plain", display.VEGALITE_MIMETYPE}
     assert display.VEGALITE_MIMETYPE == "application/vnd.vegalite.v6+json"
     spec = bundle[display.VEGALITE_MIMETYPE]
@@ -31,7 +34,7 @@ def test_bundle_without_widget(chart):
     size = len(json.dumps(spec, sort_keys=True, separators=(",", ":")))
     assert bundle["text/plain"] == f"<Chart: A <b>test</b> chart (Vega-Lite spec, {size} bytes)>"
     # deterministic: a second call (and a rebuilt chart) gives the same bundle
-    assert display.chart_bundle(chart.copy(deep=True), widget=False, svg=False) == bundle
+    assert display.chart_bundle(chart.copy(deep=True), widget=False, svg=False, png=False) == bundle
 
 
 def test_bundle_with_widget_and_svg(chart, monkeypatch):
@@ -53,10 +56,10 @@ def test_show_displays_one_raw_bundle(chart, monkeypatch):
 
     seen = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: seen.append((obj, raw)))
-    display.show(chart, widget=False)
+    display.show(chart, widget=False, svg=False, png=False)
     [(obj, raw)] = seen
     assert raw is True and display.VEGALITE_MIMETYPE in obj
-    fig = display.Figure(chart, widget=False)
+    fig = display.Figure(chart, widget=False, svg=False, png=False)
     assert fig._repr_mimebundle_() == obj
     assert repr(fig) == obj["text/plain"]
 
@@ -77,7 +80,8 @@ def test_notebook_02_stores_every_chart_spec(repo_root):
         spec = out.data[display.VEGALITE_MIMETYPE]
         assert spec["datasets"] and spec["title"]["text"]
         assert display.WIDGET_MIMETYPE in out.data
-        svg = out.data["image/svg+xml"]                        # what Lab (no kernel), nbconvert and GitHub show
+        assert out.data["image/png"]                            # what Lab shows an untrusted notebook
+        svg = out.data["image/svg+xml"]                        # what nbconvert and GitHub show
         assert svg.startswith("<svg") and spec["title"]["text"].split("'")[0] in svg.replace("&#39;", "'")
     assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
 
