@@ -130,26 +130,67 @@ def cluster_bootstrap(stratum: np.ndarray, cluster: np.ndarray, cell: np.ndarray
         multinomial, so a million one-row events cost no more than a few
         hundred distinct ones.
     """
+    import pandas as pd
+
     k = values.shape[1]
     out = np.zeros((n_boot, n_cells, k))
     if len(cell) == 0:
         return out
-    for s in np.unique(stratum):
-        rows = np.flatnonzero(stratum == s)
-        cl, cl_code = np.unique(cluster[rows], return_inverse=True)
-        cells_here, cell_code = np.unique(cell[rows], return_inverse=True)
-        n_cl, n_c = len(cl), len(cells_here)
-        content = np.zeros(n_cl * n_c * k)
-        flat = (cl_code * n_c + cell_code) * k
+    vcols = [f"v{j}" for j in range(k)]
+    frame = pd.DataFrame({"s": stratum, "c": cluster, "cell": cell, **{v: values[:, j] for j, v in enumerate(vcols)}})
+    # what each cluster adds to each cell
+    per = frame.groupby(["s", "c", "cell"], sort=True)[vcols].sum().reset_index()
+    if per.groupby(["s", "c"], sort=False).size().eq(1).all():
+        _draw_single(per, vcols, out, n_boot, rng)
+    else:
+        _draw_dense(per, vcols, out, n_boot, rng)
+    return out
+
+
+def _draw_single(per, vcols, out, n_boot, rng) -> None:
+    """Every cluster adds to one cell: draw the strata's cluster types as one broadcast multinomial."""
+    k = len(vcols)
+    types = per.groupby(["s", "cell", *vcols], sort=True).size().reset_index(name="count")
+    s_code = types["s"].factorize(sort=True)[0]
+    n_s = int(s_code.max()) + 1
+    pos = types.groupby(s_code).cumcount().to_numpy()
+    t_max = int(pos.max()) + 1
+    counts = np.zeros((n_s, t_max))
+    counts[s_code, pos] = types["count"].to_numpy(dtype=np.float64)
+    contrib = np.zeros((n_s, t_max, k))
+    contrib[s_code, pos] = types[vcols].to_numpy(dtype=np.float64)
+    cells = np.zeros((n_s, t_max), dtype=np.int64)
+    cells[s_code, pos] = types["cell"].to_numpy(dtype=np.int64)
+    totals = counts.sum(axis=1)
+    probs = counts / totals[:, None]
+    n_cells = out.shape[1]
+    flat_cells = cells.reshape(-1)
+    for b0 in range(0, n_boot, 100):
+        b1 = min(n_boot, b0 + 100)
+        picks = rng.multinomial(totals.astype(np.int64), probs, size=(b1 - b0, n_s)).astype(np.float64)
         for j in range(k):
-            content += np.bincount(flat + j, weights=values[rows, j], minlength=n_cl * n_c * k)
-        content = content.reshape(n_cl, n_c * k)
-        types, counts = np.unique(content, axis=0, return_counts=True)
+            add = (picks * contrib[None, :, :, j]).reshape(b1 - b0, -1)
+            for b in range(b1 - b0):
+                out[b0 + b, :, j] += np.bincount(flat_cells, weights=add[b], minlength=n_cells)
+
+
+def _draw_dense(per, vcols, out, n_boot, rng) -> None:
+    """Clusters spanning several cells (documents, annotators): dense cluster x cell content per stratum."""
+    import pandas as pd
+
+    k = len(vcols)
+    for _, grp in per.groupby("s", sort=True):
+        cl_code, _ = pd.factorize(grp["c"])
+        here, cell_code = np.unique(grp["cell"].to_numpy(dtype=np.int64), return_inverse=True)
+        dense = np.zeros((int(cl_code.max()) + 1, len(here) * k))
+        for j, v in enumerate(vcols):
+            dense[cl_code, cell_code * k + j] = grp[v].to_numpy()
+        uniq, cnt = np.unique(dense, axis=0, return_counts=True)
+        n_cl = int(cnt.sum())
         for b0 in range(0, n_boot, 200):
             b1 = min(n_boot, b0 + 200)
-            picks = rng.multinomial(n_cl, counts / n_cl, size=b1 - b0).astype(np.float64)
-            out[b0:b1, cells_here, :] += (picks @ types).reshape(b1 - b0, n_c, k)
-    return out
+            picks = rng.multinomial(n_cl, cnt / n_cl, size=b1 - b0).astype(np.float64)
+            out[b0:b1][:, here, :] += (picks @ uniq).reshape(b1 - b0, len(here), k)
 
 
 def _z(q: float) -> float:

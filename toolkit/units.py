@@ -59,7 +59,7 @@ def count_units(rows: pd.DataFrame, count: Count = "events") -> pd.DataFrame:
         raise ValueError(f"count={count!r} is not one of {', '.join(COUNTS)}")
     keys = event_keys(rows)
     out = rows.assign(_event=keys, _mentions=1)
-    if count == "mentions" or len(keys) == len(np.unique(keys)):
+    if count == "mentions" or int(keys.max(initial=-1)) + 1 == len(keys):   # keys are 0..k-1: k == n means unique
         return out
     tally = out.groupby(["_event", "stance"], sort=False).size().rename("_votes")
     out = out.join(tally, on=["_event", "stance"])
