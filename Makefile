@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test annotate exercise bench browser validate figures clean-venv
+.PHONY: test-interop lab test annotate exercise bench browser validate figures clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -59,3 +59,11 @@ figures: $(VENV)/.installed
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Opt-in: install stock Label Studio and doccano into their own venvs and check they accept our exports.
+TOOLS_VENV ?= .venv-tools
+test-interop: $(VENV)/.installed-test
+	test -x $(TOOLS_VENV)/ls/bin/label-studio || ($(PYTHON) -m venv $(TOOLS_VENV)/ls && $(TOOLS_VENV)/ls/bin/pip install --quiet -r tests/fixtures/interop/genuine/tools/requirements-labelstudio.txt)
+	test -x $(TOOLS_VENV)/doccano/bin/doccano || ($(PYTHON) -m venv $(TOOLS_VENV)/doccano && $(TOOLS_VENV)/doccano/bin/pip install --quiet -r tests/fixtures/interop/genuine/tools/requirements-doccano.txt)
+	LABEL_STUDIO_BIN=$(abspath $(TOOLS_VENV))/ls/bin/label-studio DOCCANO_BIN=$(abspath $(TOOLS_VENV))/doccano/bin/doccano \
+		$(BIN)/python -m pytest -p no:cacheprovider -m interop_tools tests/test_interop_tools.py -v

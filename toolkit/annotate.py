@@ -212,6 +212,8 @@ class AnnotationSession:
         self._runs_cache: dict[str, tuple[tuple, list[Run]]] = {}
         self._progress_cache: tuple[tuple, Progress] | None = None
         self.annotator: str | None = None
+        #: Offer keyword suggestions of the issue (an instructor may turn them off for an exercise).
+        self.suggestions = True
         self.draft = Draft()
         if annotator is not None:
             self.set_annotator(annotator)
@@ -311,6 +313,8 @@ class AnnotationSession:
 
     def suggest(self, start: int, end: int) -> list[Suggestion]:
         """Issues suggested for a span: keywords in the sentences it overlaps, inside the span first."""
+        if not self.suggestions:
+            return []
         idx = self.sentences_of(start, end)
         if not idx:
             a, b = start, end

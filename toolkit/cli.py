@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_",
     "export": "export",
     "reanchor": "reanchor",
+    "class": "class_",
 }
 
 

@@ -27,6 +27,7 @@ from filelock import FileLock, Timeout
 from ._io import atomic_write_text, content_hash
 from .annotation import FIELDS, check_annotator, now_iso, validate_record
 from .errors import DataError, Problem, StoreError
+from .classroom.identity import check_writer
 
 __all__ = ["Store", "LogState", "TornLine", "OPS"]
 
@@ -125,6 +126,7 @@ class Store:
 
     # ----------------------------------------------------------------- writes
     def _append(self, path: Path, op: dict) -> dict:
+        check_writer(op.get("annotator"), path)  # on a JupyterHub: only the logged-in student's own name
         op = dict(op)
         op.setdefault("at", now_iso())
         try:
@@ -391,6 +393,7 @@ class Store:
             The backup of the old log.
         """
         path = self.log_path(annotator)
+        check_writer(annotator, path)
         with self._lock(path):
             state = self.read(annotator)
             if state.problems or state.torn:

@@ -623,7 +623,7 @@ def _(d, w):
 @case("import-doccano-unknown-label", r"trade-war")
 def _(d, w):
     p = exported(d, w, "doccano")
-    p.write_text(p.read_text(encoding="utf-8").replace("issue:relations-dialogue", "issue:trade-war", 1), encoding="utf-8")
+    p.write_text(p.read_text(encoding="utf-8").replace("/relations-dialogue/", "/trade-war/", 1), encoding="utf-8")
     return import_argv("doccano", p, d), p, 1, "label[0].issue"
 
 

@@ -17,6 +17,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only this document (repeat for several; span formats only)")
     parser.add_argument("--variant", choices=("label", "entities"), default="label",
                         help="doccano only: span shape to write (default: label)")
+    parser.add_argument("--ls-email-domain", metavar="DOMAIN",
+                        help="labelstudio only: write completed_by as <annotator>@DOMAIN, for a Label Studio whose "
+                             "users have those addresses (default: leave it out; Label Studio files the annotations "
+                             "under the user who imports them)")
     parser.add_argument("--data", help="the data folder (default: the repository's data/)")
 
 
@@ -28,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
         rep = export_ledger(args.format, ledger, args.out)
     else:
         rep = export_annotations(args.format, args.out, data=args.data, sets=args.sets,
-                                 document_ids=args.documents, variant=args.variant)
+                                 document_ids=args.documents, variant=args.variant,
+                                 email_domain=args.ls_email_domain)
     for problem in rep.problems:
         print(f"warning: {problem}")
     print(rep.summary())

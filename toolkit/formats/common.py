@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from ..errors import DataError, Problem
 
-__all__ = ["Candidate", "SpanCheck", "Repair", "check_span", "utf16_to_codepoint", "clean_annotator",
+__all__ = ["Candidate", "SpanCheck", "Repair", "check_span", "utf16_to_codepoint", "clean_annotator", "decode_utf8",
            "normalise_fragment", "read_utf8", "ANNOTATION_ID", "DOCUMENT_URN", "ANNOTATION_URN"]
 
 Repair = Literal["exact", "utf16", "search"]
@@ -213,16 +213,30 @@ def read_utf8(path: "str | Path") -> str:
     """
     path = Path(path)
     raw = path.read_bytes()
+    if raw.startswith(b"PK\x03\x04"):
+        raise DataError.at(path, None, None, "this is a zip archive, not a text file; only doccano's zip export is "
+                                             "read as it is (import FORMAT doccano); unpack others first")
+    return decode_utf8(raw, str(path))
+
+
+def decode_utf8(raw: bytes, where: str) -> str:
+    """Decode the bytes of an import file named ``where`` (a byte-order mark is dropped).
+
+    Raises
+    ------
+    DataError
+        If there is nothing in it, or it is not UTF-8 (naming the line of the first bad byte).
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if not raw.strip():
-        raise DataError.at(path, None, None, "the file is empty; there is nothing to import")
+        raise DataError.at(where, None, None, "the file is empty; there is nothing to import")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError.at(path, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as "
-                                             "UTF-8 and import it again") from None
+        raise DataError.at(where, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as "
+                                              "UTF-8 and import it again") from None
 
 
 def read_json(path: "str | Path") -> tuple[Any, list[Problem]]:

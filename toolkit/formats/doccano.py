@@ -12,21 +12,31 @@ Metadata keys sit at the top level (doccano flattens them); the importer reads
 ``document_id`` and ``annotator`` there when present, and otherwise the
 annotator is the file name (doccano writes ``<username>.jsonl`` per member).
 
+doccano's own download is a ``.zip``: one ``<username>.jsonl`` per member of
+a project with individual annotation, or a single ``all.jsonl`` when
+annotation is collaborative (the members' spans merged, so the annotator must
+then be given with ``--annotator``). The zip is read directly.
+
 Export writes the ``label`` shape (or ``entities`` with ``variant``), one line
-per document and annotator, each span labelled with its native tags joined by
-``|``, and a ``summit_ledger`` metadata list (aligned with the spans) keeping
+per document and annotator, each span labelled with one compact label
+(``grievance/cyber/US>Russia/1``, at most 100 characters as doccano requires), and a ``summit_ledger`` metadata list (aligned with the spans) keeping
 each annotation's id, note and creation time, so a round trip is lossless.
 """
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Literal
 
 from .._io import atomic_write_text
-from ..errors import Problem
-from .common import Candidate, clean_annotator, read_utf8
-from .labelmap import native_label
+from ..errors import DataError, Problem
+from .common import Candidate, clean_annotator, decode_utf8, read_utf8
+from .labelmap import compact_label
+
+#: Bounds on a doccano zip: members read, and bytes once unpacked (a zip bomb is refused).
+ZIP_MEMBERS = 1000
+ZIP_BYTES = 512 * 1024 * 1024
 
 __all__ = ["read", "write"]
 
@@ -40,11 +50,48 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         One candidate per span; problems name the file, line and field.
     """
     path = Path(path)
+    if zipfile.is_zipfile(path):
+        return _read_zip(path)
+    return _read_text(read_utf8(path), str(path), path.stem)
+
+
+def _read_zip(path: Path) -> tuple[list[Candidate], list[Problem], list[str]]:
     where = str(path)
     out: list[Candidate] = []
     problems: list[Problem] = []
     notices: list[str] = []
-    for n, line in enumerate(read_utf8(path).split("\n"), start=1):
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir()]
+            if len(members) > ZIP_MEMBERS or sum(i.file_size for i in members) > ZIP_BYTES:
+                raise DataError.at(path, None, None, f"the zip holds more than {ZIP_MEMBERS} files or "
+                                                     f"{ZIP_BYTES // 2**20} MiB unpacked; split it")
+            jsonl = sorted((i for i in members if i.filename.endswith(".jsonl")), key=lambda i: i.filename)
+            if not jsonl:
+                raise DataError.at(path, None, None, "the zip holds no .jsonl file; export from doccano as JSONL")
+            for info in jsonl:
+                name = Path(info.filename).name
+                member = f"{where}!{info.filename}"
+                stem = Path(name).stem
+                if stem == "all":
+                    notices.append(f"{member}: a collaborative export (all members' spans merged); "
+                                   "the annotator comes from --annotator")
+                    stem = ""
+                text = decode_utf8(zf.read(info), member)
+                got, probs, notes = _read_text(text, member, stem)
+                out += got
+                problems += probs
+                notices += notes
+    except zipfile.BadZipFile as exc:
+        raise DataError.at(path, None, None, f"not a readable zip file ({exc})") from None
+    return out, problems, notices
+
+
+def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Candidate], list[Problem], list[str]]:
+    out: list[Candidate] = []
+    problems: list[Problem] = []
+    notices: list[str] = []
+    for n, line in enumerate(text_all.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -59,7 +106,8 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         if not isinstance(text, str):
             problems.append(Problem(where, n, "text", "missing; each doccano line carries the document text"))
             continue
-        annotator = clean_annotator(obj.get("annotator")) or clean_annotator(obj.get("user")) or clean_annotator(path.stem)
+        annotator = (clean_annotator(obj.get("annotator")) or clean_annotator(obj.get("user"))
+                     or clean_annotator(file_annotator))
         document = obj.get("document_id") if isinstance(obj.get("document_id"), str) else None
         extra = obj.get("summit_ledger") if isinstance(obj.get("summit_ledger"), list) else []
         spans: list[tuple[str, object, object, object]] = []
@@ -136,12 +184,16 @@ def write(records: "list[dict]", documents: dict, path: "str | Path", *,
         doc = documents[doc_id]
         recs = sorted(recs, key=lambda r: (r["start"], r["end"], r["id"]))
         obj: dict = {"id": n, "text": doc.text}
+        try:
+            labels = [compact_label(r, doc.summit_id) for r in recs]
+        except ValueError as exc:
+            raise DataError.at(path, None, "label", str(exc)) from None
         if variant == "entities":
-            obj["entities"] = [{"id": i + 1, "label": native_label(r, doc.summit_id),
-                                "start_offset": r["start"], "end_offset": r["end"]} for i, r in enumerate(recs)]
+            obj["entities"] = [{"id": i + 1, "label": lab, "start_offset": r["start"], "end_offset": r["end"]}
+                               for i, (r, lab) in enumerate(zip(recs, labels))]
             obj["relations"] = []
         else:
-            obj["label"] = [[r["start"], r["end"], native_label(r, doc.summit_id)] for r in recs]
+            obj["label"] = [[r["start"], r["end"], lab] for r, lab in zip(recs, labels)]
         obj["Comments"] = []
         obj["document_id"] = doc_id
         obj["annotator"] = annotator

@@ -78,7 +78,8 @@ def collect_records(root: Path, sets: "list[str] | None", *, codebook, documents
 
 def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Path | None" = None,
                        sets: "list[str] | None" = None, document_ids: "list[str] | None" = None,
-                       variant: Literal["label", "entities"] = "label") -> ExportReport:
+                       variant: Literal["label", "entities"] = "label",
+                       email_domain: str | None = None) -> ExportReport:
     """Write the annotations of ``sets`` to ``out`` in a span format.
 
     Parameters
@@ -92,6 +93,10 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     document_ids : list of str, optional
         Only these documents.
     variant : {"label", "entities"}
+        doccano only: the span shape.
+    email_domain : str, optional
+        Label Studio only: write ``completed_by`` as ``<annotator>@<email_domain>``
+        (by default it is left out, which a stock Label Studio accepts).
         doccano only: which of doccano's two span shapes to write.
 
     Returns
@@ -121,7 +126,7 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     if fmt == "doccano":
         n = doccano.write(records, documents, out, variant=variant)
     elif fmt == "labelstudio":
-        n = labelstudio.write(records, documents, out)
+        n = labelstudio.write(records, documents, out, email_domain=email_domain)
     elif fmt == "w3c":
         n = w3c.write(records, documents, out)
     else:

@@ -46,6 +46,9 @@ class ImportReport:
     notices : list of str
         Things not imported on purpose (predictions, relations, brief rows...).
     dry_run : bool
+    from_defaults : dict of str to int
+        Per code field, how many imported records took its value from the
+        label map's ``defaults:`` rather than from the file.
     """
 
     file: str
@@ -57,13 +60,18 @@ class ImportReport:
     repaired: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     dry_run: bool = False
+    from_defaults: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One line: counts of written, unchanged, repaired and skipped records."""
         verb = "would import" if self.dry_run else "imported"
-        return (f"{self.file}: {verb} {len(self.written)} annotation{'s' * (len(self.written) != 1)} into set "
+        line = (f"{self.file}: {verb} {len(self.written)} annotation{'s' * (len(self.written) != 1)} into set "
                 f"'{self.set_name}' ({self.unchanged} unchanged, {len(self.repaired)} offsets repaired, "
                 f"{len(self.skipped)} problem{'s' * (len(self.skipped) != 1)} skipped)")
+        if self.from_defaults:
+            used = ", ".join(f"{k} in {n}" for k, n in sorted(self.from_defaults.items()))
+            line += f"; values taken from the label map's defaults: {used}"
+        return line
 
 
 def read_candidates(fmt: ImportFormat, path: "str | Path", *, defaults: "tuple[str, ...]" = ()
@@ -92,7 +100,8 @@ def _match_document(text: str, documents: dict) -> str | None:
 
 
 def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: dict, document: str | None,
-           annotator: str | None, repaired: list[str], notices: list[str]) -> tuple[dict | None, list[Problem]]:
+           annotator: str | None, repaired: list[str], notices: list[str],
+           from_defaults: "dict[str, int] | None" = None) -> tuple[dict | None, list[Problem]]:
     probs: list[Problem] = []
 
     def P(name: str | None, msg: str) -> None:
@@ -145,6 +154,10 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
         start, end = chk.start, chk.end
     if probs:
         return None, probs
+    if from_defaults is not None:
+        for k in lmap.defaults:
+            if k not in c.codes and k not in codes:
+                from_defaults[k] = from_defaults.get(k, 0) + 1
     rec_id = c.id if isinstance(c.id, str) and ANNOTATION_ID.match(c.id) else None
     created = c.created if isinstance(c.created, str) and c.created else now_iso()
     rec = make_annotation(doc, start, end, issue=merged["issue"], stance=merged["stance"], actor=merged["actor"],
@@ -226,7 +239,8 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
     records: dict[str, dict] = {}
     for c in candidates:
         rec, probs = _build(c, documents=documents, lmap=lmap, codebook=codebook, summits=summits,
-                            document=document, annotator=annotator, repaired=report.repaired, notices=report.notices)
+                            document=document, annotator=annotator, repaired=report.repaired, notices=report.notices,
+                            from_defaults=report.from_defaults)
         if probs:
             problems.extend(probs)
             continue
@@ -244,10 +258,13 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
             continue
         records[rec["id"]] = rec
     if problems and not skip_invalid:
-        raise DataError(problems + [Problem(where, None, None,
-                                            f"nothing was imported ({len(problems)} problem{'s' * (len(problems) != 1)}); "
-                                            "fix the records named above, or pass --skip-invalid to import the "
-                                            "valid ones and skip these")])
+        n = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
+        if records:
+            advice = (f"fix the records named above, or pass --skip-invalid to import the {len(records)} valid "
+                      f"one{'s' * (len(records) != 1)} and skip these")
+        else:
+            advice = "fix the records named above (none of the file's records is valid)"
+        raise DataError(problems + [Problem(where, None, None, f"nothing was imported ({n}); {advice}")])
     report.skipped = problems
     store = Store(root / "annotations" / set_name, codebook=codebook, documents=documents, summits=summits)
     existing = {r["id"]: r for r in store.annotations()}

@@ -24,6 +24,7 @@ label; it is never guessed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ from typing import Any
 from .._io import read_yaml
 from ..errors import DataError, Problem
 
-__all__ = ["CODE_FIELDS", "TAG_KEYS", "LabelMap", "load_label_map", "native_tags", "native_label", "parse_native"]
+__all__ = ["CODE_FIELDS", "TAG_KEYS", "LABEL_LIMIT", "LabelMap", "load_label_map", "native_tags", "native_label",
+           "compact_label", "parse_native"]
 
 #: Record fields a label may set.
 CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity", "summit_id")
@@ -39,6 +41,10 @@ CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity
 TAG_KEYS: dict[str, str] = {"stance": "stance", "issue": "issue", "actor": "actor", "target": "target",
                             "intensity": "intensity", "summit": "summit_id"}
 _FIELD_TAG = {v: k for k, v in TAG_KEYS.items()}
+#: doccano refuses labels longer than this (its label ``text`` column holds 100 characters).
+LABEL_LIMIT = 100
+_CODE = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+_COMPACT = re.compile(rf"({_CODE})/({_CODE})/({_CODE})>({_CODE})/(\d+)(?:@({_CODE}))?")
 
 
 def native_tags(record: dict, default_summit: str | None = None) -> list[str]:
@@ -58,11 +64,38 @@ def native_label(record: dict, default_summit: str | None = None) -> str:
     return "|".join(native_tags(record, default_summit))
 
 
+def compact_label(record: dict, default_summit: str | None = None) -> str:
+    """One short label for tools that give a span a single label of limited length (doccano).
+
+    The form is ``stance/issue/actor>target/intensity``, with ``@summit`` added
+    when the record's summit differs from ``default_summit``; for example
+    ``grievance/cyber/US>Russia/1``. :func:`parse_native` reads it back.
+
+    Raises
+    ------
+    ValueError
+        When the label would be longer than :data:`LABEL_LIMIT` characters.
+    """
+    label = f"{record['stance']}/{record['issue']}/{record['actor']}>{record['target']}/{record['intensity']}"
+    if record.get("summit_id") and record.get("summit_id") != default_summit:
+        label += f"@{record['summit_id']}"
+    if len(label) > LABEL_LIMIT:
+        raise ValueError(f"annotation {record.get('id')!r}: its label {label!r} has {len(label)} characters, more than "
+                         f"the {LABEL_LIMIT} doccano accepts; shorten the codebook ids")
+    return label
+
+
 def parse_native(label: str) -> dict[str, Any] | None:
-    """Codes from a native label, or None when ``label`` is not one.
+    """Codes from a native label (``key:value|...`` tags or a compact label), or None when it is neither.
 
     ``intensity`` is returned as an int when it is made of digits.
     """
+    m = _COMPACT.fullmatch(label.strip())
+    if m:
+        codes: dict[str, Any] = {"stance": m[1], "issue": m[2], "actor": m[3], "target": m[4], "intensity": int(m[5])}
+        if m[6]:
+            codes["summit_id"] = m[6]
+        return codes
     out: dict[str, Any] = {}
     for part in label.split("|"):
         key, sep, value = part.partition(":")

@@ -19,9 +19,19 @@
 * A result whose ``origin`` is ``prediction`` (a model's suggestion the
   annotator submitted unchanged) is imported as the annotator's, with a notice.
 
+The ``JSON_MIN`` export (one flat object per annotation: the task's data
+fields, ``annotator`` as a user id, and each control's regions under its
+``from_name``) is read too. Label Studio's CSV export is not: it packs the
+regions as JSON inside a CSV cell, and the importer says so and asks for JSON.
+
 Export writes one task per document (``data.document_id`` names it) and one
 annotation per annotator, labels as native tags, each result's ``id`` being
-the annotation id.
+the annotation id. ``completed_by`` is left out by default, because a stock
+Label Studio refuses an import that names a user it does not know ("Unknown
+annotator's email") and files an annotation without it under the importing
+user; the annotator's name travels in ``summit_ledger.annotator`` instead.
+With ``email_domain`` it is written as ``<annotator>@<domain>``, for a Label
+Studio whose users have those addresses.
 """
 from __future__ import annotations
 
@@ -35,7 +45,7 @@ from .labelmap import native_tags
 
 __all__ = ["read", "write"]
 
-_EXPORT_DOMAIN = "summit-ledger.invalid"
+_CSV_HEADER = ("annotation_id", "annotator", "created_at", "lead_time", "updated_at")
 
 
 def _annotator(completed_by) -> str | None:
@@ -56,11 +66,17 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
     out: list[Candidate] = []
     tasks, bad = read_json(path)
     if bad:
+        if _looks_like_csv(path):
+            return [], [Problem(where, 1, None, "this is Label Studio's CSV export, which is not read: it keeps the "
+                                                "regions as JSON inside a cell and drops their ids; export the "
+                                                "project as JSON (or JSON_MIN) in Label Studio and import that")], []
         return [], bad, []
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
         return [], [Problem(where, None, None, "expected a list of tasks")], []
+    if tasks and all(_is_min(t) for t in tasks):
+        return _read_min(tasks, where)
     for t, task in enumerate(tasks):
         tw = f"[{t}]"
         if not isinstance(task, dict):
@@ -87,6 +103,9 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
                 notices.append(f"{where}, {aw}: cancelled annotation skipped")
                 continue
             annotator = _annotator(ann.get("completed_by"))
+            own = ann.get("summit_ledger")
+            if isinstance(own, dict) and isinstance(own.get("annotator"), str):
+                annotator = clean_annotator(own["annotator"]) or annotator
             results = ann.get("result", [])
             if not isinstance(results, list):
                 problems.append(Problem(where, None, f"{aw}.result", "must be a list"))
@@ -130,13 +149,70 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
     return out, problems, notices
 
 
-def write(records: "list[dict]", documents: dict, path: "str | Path") -> int:
-    """Write records as a Label Studio task list; returns the number of spans."""
+def _looks_like_csv(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(300).decode("utf-8", "replace").lstrip("\ufeff")
+    first = head.split("\n", 1)[0]
+    return path.suffix.lower() == ".csv" or sum(f'"{k}"' in first or f"{k}," in first for k in _CSV_HEADER) >= 2
+
+
+def _is_min(task: object) -> bool:
+    """A JSON_MIN item: flat data fields plus ``annotation_id``, with no ``data``/``annotations``."""
+    return isinstance(task, dict) and "annotation_id" in task and "data" not in task and "annotations" not in task
+
+
+def _read_min(items: list, where: str) -> tuple[list[Candidate], list[Problem], list[str]]:
+    out: list[Candidate] = []
+    problems: list[Problem] = []
+    notices: list[str] = []
+    for t, item in enumerate(items):
+        tw = f"[{t}]"
+        text = item.get("text")
+        if not isinstance(text, str):
+            problems.append(Problem(where, None, f"{tw}.text", "missing; JSON_MIN items carry the task's text "
+                                                              "under the data key 'text'"))
+            continue
+        document = item.get("document_id") if isinstance(item.get("document_id"), str) else None
+        annotator = _annotator(item.get("annotator"))
+        for key, regions in item.items():
+            if not (isinstance(regions, list) and regions and all(isinstance(r, dict) for r in regions)):
+                continue
+            if not all("labels" in r for r in regions):
+                notices.append(f"{where}, {tw}.{key}: regions without span labels skipped")
+                continue
+            for r, value in enumerate(regions):
+                rw = f"{tw}.{key}[{r}]"
+                missing = [k for k in ("start", "end") if k not in value]
+                if missing:
+                    problems.append(Problem(where, None, rw, f"missing {', '.join(missing)}"))
+                    continue
+                if not isinstance(value["labels"], list):
+                    problems.append(Problem(where, None, f"{rw}.labels", "must be a list of label names"))
+                    continue
+                quote = value.get("text") if isinstance(value.get("text"), str) else None
+                out.append(Candidate(
+                    file=where, line=None, where=rw, start=value["start"], end=value["end"], quote=quote, text=text,
+                    document=document, labels=list(value["labels"]), annotator=annotator, id=None, note="",
+                    created=item.get("created_at") if isinstance(item.get("created_at"), str) else None,
+                ))
+    return out, problems, notices
+
+
+def write(records: "list[dict]", documents: dict, path: "str | Path", *, email_domain: str | None = None) -> int:
+    """Write records as a Label Studio task list; returns the number of spans.
+
+    Parameters
+    ----------
+    records : list of dict
+    documents : dict of str to Document
+    path : str or Path
+    email_domain : str, optional
+        Write ``completed_by`` as ``<annotator>@<email_domain>`` (Label Studio
+        must have users with those addresses). By default it is left out.
+    """
     by_doc: dict[str, dict[str, list[dict]]] = {}
     for rec in records:
         by_doc.setdefault(rec["document_id"], {}).setdefault(rec["annotator"], []).append(rec)
-    annotators = sorted({rec["annotator"] for rec in records})
-    user_ids = {name: i + 1 for i, name in enumerate(annotators)}
     tasks = []
     count = 0
     ann_id = 0
@@ -155,14 +231,16 @@ def write(records: "list[dict]", documents: dict, path: "str | Path") -> int:
                     res["meta"] = {"text": [r["note"]]}
                 results.append(res)
             count += len(results)
-            anns.append({
+            ann = {
                 "id": ann_id,
-                "completed_by": {"id": user_ids[annotator], "email": f"{annotator}@{_EXPORT_DOMAIN}",
-                                 "first_name": annotator, "last_name": ""},
                 "was_cancelled": False, "ground_truth": False,
                 "created_at": min((r.get("created") or "") for r in recs) or None,
                 "result": results,
-            })
+                "summit_ledger": {"annotator": annotator},
+            }
+            if email_domain:
+                ann["completed_by"] = {"email": f"{annotator}@{email_domain}", "first_name": annotator, "last_name": ""}
+            anns.append(ann)
         tasks.append({"id": t, "data": {"text": doc.text, "document_id": doc_id, "title": doc.title},
                       "annotations": anns, "predictions": []})
     atomic_write_text(path, json.dumps(tasks, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,374 @@
+"""Scoring students against the reference: one student's feedback, the class table, the class view.
+
+The span scores come from :mod:`toolkit.agreement` (``span_scores`` and
+``match_spans``); this module only arranges them for a student or instructor.
+How they are shown is :mod:`toolkit.teaching.presentation`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from ..agreement import AgreementError, AgreementReport, MatchMode, agreement_report, match_spans, span_scores, \
+    span_scores_by_issue
+from ..annotation import check_annotator
+from ..errors import DataError
+from .collection import ClassFiles, is_reference, load_project_parts, load_reference
+from .presentation import fmt
+
+__all__ = ["Feedback", "feedback", "check_my_work", "feedback_table", "ClassView", "class_view", "class_ledger",
+           "balance_comparison", "describe"]
+
+#: Characters of article text shown before and after a quoted passage.
+CONTEXT = 60
+
+
+def describe(rec: Mapping[str, Any], codebook) -> str:
+    """One line: stance · issue label · actor → target · intensity (its label)."""
+    issue = codebook.issues[rec["issue"]].label if rec["issue"] in codebook.issues else rec["issue"]
+    level = codebook.intensity.get(rec.get("intensity"))
+    inten = f"intensity {rec.get('intensity')}" + (f" ({level.label})" if level is not None else "")
+    return f"{rec['stance']} · {issue} · {rec['actor']} → {rec['target']} · {inten}"
+
+
+def _overlapping(rec: Mapping[str, Any], others: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [o for o in others if o["document_id"] == rec["document_id"]
+            and min(o["end"], rec["end"]) > max(o["start"], rec["start"])]
+
+
+def _sentence_no(document, start: int) -> int | None:
+    from ..corpus import segment, sentence_of
+
+    i = sentence_of(segment(document), start)
+    return None if i is None else i + 1
+
+
+@dataclass
+class Feedback:
+    """One student's annotation compared with the reference.
+
+    Attributes
+    ----------
+    annotator : str
+    scores : pandas.DataFrame
+        Index ``exact``, ``overlap``; columns ``tp, fp, fn, precision, recall, f1``.
+    by_issue : pandas.DataFrame
+        Overlap matching per issue (see :func:`toolkit.agreement.span_scores_by_issue`),
+        with ``issue_label``.
+    missed : list of dict
+        Reference spans the student did not find. Keys ``sentence, before,
+        quote, after, reference`` (what the reference coded), ``note`` (the
+        reference's note) and ``yours`` (what the student coded on that
+        passage, possibly empty).
+    extra : list of dict
+        Student spans with no reference match. Keys ``sentence, before, quote,
+        after, yours`` and ``reference`` (what the reference coded on that
+        passage, possibly empty).
+    differences : list of dict
+        Matched spans whose actor, target or intensity differ. Keys
+        ``sentence, quote, yours, reference``.
+    mode : str
+        The matching used for missed and extra (``overlap`` by default).
+    """
+
+    annotator: str
+    scores: pd.DataFrame
+    by_issue: pd.DataFrame
+    missed: list[dict]
+    extra: list[dict]
+    differences: list[dict]
+    mode: str = "overlap"
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One sentence: what share of the reference was found, and how much of the student's coding matches."""
+        s = self.scores.loc[self.mode]
+        ref_n, own_n = int(s.tp + s.fn), int(s.tp + s.fp)
+        return (f"{self.annotator}: found {int(s.tp)} of the reference's {ref_n} passages (recall {fmt(s.recall)}); "
+                f"{int(s.tp)} of your {own_n} passages match the reference (precision {fmt(s.precision)}); "
+                f"F1 {fmt(s.f1)} ({self.mode} matching).")
+
+    def to_text(self) -> str:
+        """The whole feedback as plain text, for a terminal or a text/plain output."""
+        from .presentation import feedback_text
+
+        return feedback_text(self)
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        from .presentation import feedback_html
+
+        return feedback_html(self)
+
+
+def feedback(student: Iterable[Mapping[str, Any]], reference: Iterable[Mapping[str, Any]], *, documents: Mapping,
+             codebook, annotator: str | None = None, mode: MatchMode = "overlap",
+             min_overlap: float = 0.5) -> Feedback:
+    """Compare one student's records with the reference.
+
+    Only documents the reference codes are compared; student spans on other
+    documents are counted in a note. Orphaned records are left out.
+
+    Parameters
+    ----------
+    student, reference : iterable of dict
+        Live annotation records.
+    documents : mapping of str to Document
+    codebook : Codebook
+        For issue labels and intensity names.
+    annotator : str, optional
+        Name shown; default: the student's records' annotator.
+    mode : {"exact", "overlap"}
+        Matching for the missed / extra lists (both scores are always given).
+
+    Returns
+    -------
+    Feedback
+    """
+    ref = [dict(r) for r in reference if r.get("status", "anchored") == "anchored"]
+    ref_docs = {r["document_id"] for r in ref}
+    stu_all = [dict(r) for r in student if r.get("status", "anchored") == "anchored"]
+    stu = [r for r in stu_all if r["document_id"] in ref_docs]
+    notes = []
+    if len(stu) < len(stu_all):
+        notes.append(f"{len(stu_all) - len(stu)} of your annotations are on articles the reference does not code; "
+                     "they are not compared.")
+    if annotator is None:
+        annotator = next((r["annotator"] for r in stu_all), "student")
+    modes = ("exact", "overlap")
+    scores = pd.DataFrame([span_scores(stu, ref, m, min_overlap=min_overlap) for m in modes],
+                          index=pd.Index(list(modes), name="matching"))[["tp", "fp", "fn", "precision", "recall", "f1"]]
+    match = match_spans(stu, ref, mode, min_overlap=min_overlap)
+    by_issue = span_scores_by_issue(match, [i for i in codebook.issues
+                                            if any(r["issue"] == i for r in ref + stu)])
+    by_issue.insert(1, "issue_label", [codebook.issues[i].label for i in by_issue.issue])
+
+    def ctx(rec):
+        text = documents[rec["document_id"]].text
+        a, b = int(rec["start"]), int(rec["end"])
+        return {"sentence": _sentence_no(documents[rec["document_id"]], a),
+                "before": text[max(0, a - CONTEXT):a].split("\n")[-1], "quote": text[a:b],
+                "after": text[b:b + CONTEXT].split("\n")[0]}
+
+    missed = [{**ctx(r), "reference": describe(r, codebook), "note": str(r.get("note") or ""),
+               "yours": [describe(o, codebook) for o in _overlapping(r, stu)]} for r in match.missed]
+    extra = [{**ctx(c), "yours": describe(c, codebook),
+              "reference": [describe(o, codebook) for o in _overlapping(c, ref)]} for c in match.extra]
+    differences = []
+    for c, r in match.matched:
+        if (c["actor"], c["target"], c["intensity"]) != (r["actor"], r["target"], r["intensity"]):
+            differences.append({"sentence": ctx(c)["sentence"], "quote": ctx(c)["quote"],
+                                "yours": describe(c, codebook), "reference": describe(r, codebook)})
+    return Feedback(annotator=annotator, scores=scores, by_issue=by_issue, missed=missed, extra=extra,
+                    differences=differences, mode=mode, notes=notes)
+
+
+def check_my_work(annotator: "str | None", folder: "str | Path", *, reference: "str | Path" = "reference",
+                  example: "str | Path | None" = None, data: "str | Path | None" = None) -> Feedback:
+    """A student's "check my work": feedback on their saved file against the reference.
+
+    Parameters
+    ----------
+    annotator : str or None
+        The student's name (their file is ``<folder>/<annotator>.jsonl``);
+        None before the student has given one (then only ``example`` can be shown).
+    folder : str or Path
+        Where the annotator widget saves.
+    reference : str or Path
+        Set name, folder or file of the reference (see :func:`load_reference`).
+    example : str or Path, optional
+        A shipped annotator file (path, or ``<set>/<file>.jsonl`` under
+        ``data/annotations``) whose feedback is shown, clearly labelled, while
+        the student has saved nothing yet.
+    data : str or Path, optional
+        The data folder.
+
+    Returns
+    -------
+    Feedback
+        Its ``notes`` say which file was checked and list any unusable lines.
+    """
+    from ..paths import data_dir
+    from ..store import Store
+
+    codebook, documents, summits = load_project_parts(data, None, None, None)
+    ref = load_reference(reference, data=data, codebook=codebook, documents=documents, summits=summits)
+    if annotator is None:
+        if example is None:
+            raise DataError.at("<check my work>", None, "annotator", "no name given yet; type your name and start")
+        annotations: dict = {}
+        notes = []
+        mine = "You have not given your name yet"
+    else:
+        if (msg := check_annotator(annotator)):
+            raise DataError.at(f"{annotator}.jsonl", None, "annotator", msg)
+        state = Store(folder, codebook=codebook, documents=documents, summits=summits).read(annotator)
+        annotations = state.annotations
+        notes = [f"Line {p.line}: {p.message}" + (f" (field '{p.field}')" if p.field else "") for p in state.problems]
+        mine = f"You have no saved annotations in {annotator}.jsonl yet"
+    if annotator is not None and (annotations or example is None):
+        state_records = list(annotations.values())
+        fb = feedback(state_records, ref, documents=documents, codebook=codebook, annotator=annotator)
+        if not state_records:
+            notes.insert(0, f"No saved annotations in {annotator}.jsonl yet: code some passages and run this again.")
+        fb.notes[:0] = notes
+        return fb
+    path = Path(example)
+    if not path.exists():
+        path = data_dir(data) / "annotations" / str(example)
+    sample = load_reference(path, data=data, codebook=codebook, documents=documents, summits=summits)
+    fb = feedback(sample, ref, documents=documents, codebook=codebook, annotator=f"example coding {path.stem}")
+    fb.notes[:0] = notes + [
+        f"{mine}, so this is the feedback for a shipped example annotation "
+        f"({path.parent.name}/{path.name}), to show what you will get. Code some passages and check again to "
+        "see your own."]
+    return fb
+
+
+def feedback_table(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *,
+                   exclude: Iterable[str] = ()) -> pd.DataFrame:
+    """Span scores of every student against the reference, one row per student.
+
+    Parameters
+    ----------
+    files : ClassFiles
+    reference : list of dict
+        From :func:`load_reference`.
+    exclude : iterable of str
+        Annotators to leave out (e.g. the reference's own name, if its file is in the folder).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``annotator, spans, found, missed, extra, precision, recall,
+        f1, exact_f1, differences`` (overlap matching unless ``exact_``),
+        sorted by annotator.
+    """
+    skip = set(exclude)
+    rows = []
+    for name in files.annotators:
+        if name in skip or is_reference(name, files, reference):
+            continue
+        fb = feedback(files.records[name], reference, documents=files.documents, codebook=files.codebook,
+                      annotator=name)
+        o, x = fb.scores.loc["overlap"], fb.scores.loc["exact"]
+        rows.append({"annotator": name, "spans": int(o.tp + o.fp), "found": int(o.tp), "missed": int(o.fn),
+                     "extra": int(o.fp), "precision": o.precision, "recall": o.recall, "f1": o.f1,
+                     "exact_f1": x.f1, "differences": len(fb.differences)})
+    return pd.DataFrame(rows, columns=["annotator", "spans", "found", "missed", "extra", "precision", "recall",
+                                       "f1", "exact_f1", "differences"])
+
+
+# --------------------------------------------------------------------------- class view
+@dataclass
+class ClassView:
+    """Agreement of a class, with feedback against a reference when one is given.
+
+    Attributes
+    ----------
+    files : ClassFiles
+    report : AgreementReport
+        α, pairwise κ, breakdowns and sentences ranked by disagreement.
+    feedback : pandas.DataFrame or None
+        :func:`feedback_table`, when a reference was given.
+    """
+
+    files: ClassFiles
+    report: AgreementReport
+    feedback: pd.DataFrame | None = None
+
+    def to_text(self, top: int = 5) -> str:
+        """α, the pairwise matrix and the ``top`` disagreement sentences, as plain text."""
+        from .presentation import class_view_text
+
+        return class_view_text(self, top)
+
+
+def class_view(files: ClassFiles, *, reference: "Sequence[Mapping[str, Any]] | None" = None,
+               issues: "Sequence[str] | None" = None, source: str = "class") -> ClassView:
+    """Agreement of every annotator in ``files`` (and feedback if a reference is given).
+
+    Parameters
+    ----------
+    files : ClassFiles
+        From :func:`collect_class`. If the reference's own file is among them,
+        it takes part in α like any coder but gets no feedback row.
+    reference : list of dict, optional
+    issues : sequence of str, optional
+        Issues making units; default every issue of the codebook.
+
+    Raises
+    ------
+    AgreementError
+        Fewer than two usable annotator files; the message lists the bad files.
+    """
+    issues = list(files.codebook.issues) if issues is None else list(issues)
+    try:
+        report = agreement_report(files.all_records(), files.documents, issues, source=source)
+    except AgreementError as exc:
+        bad = [f"{Path(f.path).name} ({f.status}: {f.message})" for f in files.files if f.status not in ("ok", "partial")]
+        msg = exc.problems[0].message + (f"; files not used: {'; '.join(bad)}" if bad else "")
+        raise AgreementError(msg, source) from None
+    fb = feedback_table(files, reference) if reference is not None else None
+    return ClassView(files=files, report=report, feedback=fb)
+
+
+def class_ledger(files: ClassFiles, reference: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One ledger of the class (set ``"class"``) and the reference (set ``"reference"``), no briefs.
+
+    The reference's own file, if it is in the class folder, is left out of
+    ``"class"`` so it is not counted on both sides.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`toolkit.ledger.LEDGER_COLUMNS`.
+    """
+    from ..ledger import build_ledger
+
+    rows = [{**r, "set": "class"} for name in files.annotators if not is_reference(name, files, reference)
+            for r in files.records[name]]
+    rows += [{**r, "set": "reference"} for r in reference]
+    return build_ledger(rows, files.codebook, files.summits)
+
+
+def balance_comparison(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *, weight: str = "count",
+                       n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Balance per summit x issue, the class beside the reference.
+
+    The class's interval resamples students (each student's rows move
+    together), so it shows how much the class's picture depends on who was
+    in it; the reference, one coder, resamples rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per summit x issue coded by either side, columns
+        ``summit_label, issue, issue_label, reference_n, reference_balance,
+        class_n, class_students, class_balance, class_ci_low, class_ci_high``
+        (``class_n``: rows from all students together).
+    """
+    from ..balance import balance_table
+
+    ledger = class_ledger(files, reference)
+    keys = ["summit_order", "summit_label", "issue", "issue_label"]
+    sides = {}
+    for group in ("reference", "class"):
+        t = balance_table(ledger, by="issue", sets=group, weight=weight, n_boot=n_boot, seed=seed)  # type: ignore[arg-type]
+        sides[group] = t.set_index(keys)
+    students = ledger[ledger["set"] == "class"].groupby(["summit_label", "issue"])["annotator"].nunique()
+    out = pd.DataFrame({
+        "reference_n": sides["reference"]["n"], "reference_balance": sides["reference"]["balance"],
+        "class_n": sides["class"]["n"], "class_balance": sides["class"]["balance"],
+        "class_ci_low": sides["class"]["ci_low"], "class_ci_high": sides["class"]["ci_high"],
+    }).reset_index()
+    out = out[(out.reference_n > 0) | (out.class_n > 0)]
+    out.insert(out.columns.get_loc("class_balance"), "class_students",
+               [int(students.get((s, i), 0)) for s, i in zip(out.summit_label, out.issue)])
+    out = out.sort_values(["summit_order", "issue_label"], kind="stable").drop(columns="summit_order")
+    return out.reset_index(drop=True)
