@@ -35,9 +35,13 @@ def test_prints_alpha_matrix_and_top_sentences_and_names_the_bad_file(pair_folde
     out, err = capsys.readouterr()
     assert rc == 0
     assert "corrupt.jsonl" in err and "unreadable" in err and "line 1" in err
-    assert "2 annotators: reference, synthetic-b" in out
-    alpha = float(re.search(r"alpha \(stance, nominal\): ([0-9.]+)", out).group(1))
-    assert 0.5 < alpha < 1.0
+    assert "reference: how made: not declared" in out and "synthetic-b: how made: not declared" in out
+    alpha, low, high = map(float, re.search(r"all units\s+\(\s*\d+\): ([0-9.]+) \[([0-9.]+), ([0-9.]+)\]", out).groups())
+    assert 0.5 < alpha < 1.0 and low < alpha <= high
+    assert re.search(r"coded units\s+\(\s*\d+\): [0-9.]+ \[", out)
+    assert re.search(r"decision: reliable at α ≥ 0\.8 with probability [01]\.\d\d", out)
+    assert "[reliable (α ≥ 0.8)]" not in out    # a decision, not a bare label
+    assert "Most units are empty for every coder" in out
     assert "Pairwise Cohen's kappa" in out and "synthetic-b" in out
     top = re.findall(r"^\s+\d\. sentence (\d+) \(score", out, re.M)
     assert top[0] == "4"         # the list sentence holding both removed issues (Syria, ...)
@@ -63,19 +67,48 @@ def test_console_script_runs(pair_folder):
     proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "agreement", str(pair_folder), "--no-progress"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "Krippendorff's alpha" in proc.stdout and "corrupt.jsonl" in proc.stderr
+    assert "Stance on sentence x issue units" in proc.stdout and "corrupt.jsonl" in proc.stderr
 
 
-def test_shipped_sets_give_the_values_documented_in_the_annotations_readme(data_root, capsys):
+def test_shipped_sets_give_the_values_documented_in_the_annotations_readme(data_root, codebook, capsys):
     """data/annotations/README.md quotes these numbers; if the sets change, update the README too."""
     ann = data_root / "annotations"
     rc = main(["agreement", str(ann / "reference"), str(ann / "independent"), "--reference", "reference"])
     out, _ = capsys.readouterr()
     assert rc == 0
-    assert "3 annotators: coder-a, coder-b, reference" in out
-    assert "360 sentence x issue units" in out
-    assert "alpha (stance, nominal): 1.00" in out
-    assert "alpha (intensity, ordinal, where coded): 0.91" in out
+    for name in ("coder-a", "coder-b", "reference"):
+        assert re.search(rf"^  {name}: model: a language model", out, re.M)
+    assert "Every coder is a model, not a person" in out
+    n_units = 24 * len(codebook.issues)      # 24 sentences x the codebook's issues
+    assert f"all units   ({n_units:>5}): 1.000 (no disagreement observed; no interval)" in out
+    assert "coded units (   19): 1.000 (no disagreement observed; no interval)" in out
+    assert re.search(r"Intensity on sentence x issue units \(ordinal α, where coded\): 0\.91\d \[", out)
+    assert "21 matched units; 1 span(s) unmatched" in out
+    assert "reference: 2021-12-07-biden-putin-video-summit [1500:1549]" in out
+    assert re.search(r"grievance uα = 0\.569", out)
     assert re.search(r"1\. sentence 13 \(score 0\.67\)", out)
     assert re.search(r"coder-a\s+21\s+21\s+1\s+0\s+1\.0\s+0\.955\s+0\.977\s+0\.372", out)
     assert re.search(r"coder-b\s+21\s+21\s+1\s+0\s+1\.0\s+0\.955\s+0\.977\s+0\.512", out)
+
+
+def test_span_scores_compare_only_documents_both_coded(data_copy, tmp_path, capsys):
+    """A coder who coded only a second (synthetic) article is not scored as missing the seed article's spans."""
+    import shutil as _shutil
+
+    from _interop import FIXTURES, add_synthetic
+    from toolkit.formats import import_file
+
+    add_synthetic(data_copy)
+    import_file("labelstudio", FIXTURES / "labelstudio.json", set_name="second", data=data_copy,
+                label_map=FIXTURES / "labels.yaml")
+    folder = tmp_path / "group"
+    folder.mkdir()
+    for f in (data_copy / "annotations" / "second").glob("*.jsonl"):
+        _shutil.copy(f, folder / f.name)
+    rc = main(["agreement", str(folder), str(data_copy / "annotations" / "reference"), "--reference", "reference",
+               "--data", str(data_copy)])
+    out, _ = capsys.readouterr()
+    assert rc == 0
+    assert "recall" in out and "0.000" not in out.split("Span scores against the reference")[1].split("\n")[2]
+    assert "not compared on 2021-12-07-biden-putin-video-summit" in out
+    assert "synthetic-interop-test" in out

@@ -17,6 +17,7 @@ from .errors import Problem, ValidationError
 __all__ = [
     "FIELDS", "CONTEXT", "Origin", "ORIGINS", "Status", "STATUSES", "ANNOTATOR_PATTERN",
     "annotation_id", "make_annotation", "selectors", "check_annotator", "validate_record", "now_iso",
+    "SOURCES_FIELD", "check_sources",
 ]
 
 CONTEXT = 32
@@ -31,6 +32,9 @@ FIELDS: tuple[str, ...] = (
     "issue", "stance", "actor", "target", "intensity", "summit_id",
     "annotator", "created", "note", "status", "origin",
 )
+#: Optional citation field of an adjudicated record: the records it was decided from, as a non-empty list of
+#: ``{"annotator": name, "id": annotation id}`` (see :mod:`toolkit.adjudication`).
+SOURCES_FIELD = "sources"
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "id": str, "document_id": str, "start": int, "end": int, "quote": str, "prefix": str, "suffix": str,
     "issue": str, "stance": str, "actor": str, "target": str, "intensity": int, "summit_id": str,
@@ -98,6 +102,20 @@ def make_annotation(document, start: int, end: int, *, issue: str, stance: str, 
     return rec
 
 
+def check_sources(value: Any) -> str | None:
+    """Return an error message if ``value`` is not a valid :data:`SOURCES_FIELD` (None when valid)."""
+    if not isinstance(value, list) or not value:
+        return "expected a non-empty list of {annotator, id} objects naming the records this one was decided from"
+    for k, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) != {"annotator", "id"}:
+            return f"item {k}: expected an object with exactly the keys annotator and id"
+        if not isinstance(item["id"], str) or not re.fullmatch(r"[0-9a-f]{1,64}", item["id"]):
+            return f"item {k}: id {item['id']!r} is not an annotation id (hex digits)"
+        if (msg := check_annotator(item["annotator"])):
+            return f"item {k}: {msg}"
+    return None
+
+
 def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None, codebook=None,
                     documents: "dict | None" = None, summits: "dict | None" = None) -> list[Problem]:
     """Check one annotation record; return every problem found (empty when valid).
@@ -127,6 +145,8 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
         return problems
     if (msg := check_annotator(rec["annotator"])):
         P("annotator", msg)
+    if SOURCES_FIELD in rec and (msg := check_sources(rec[SOURCES_FIELD])):
+        P(SOURCES_FIELD, msg)
     if rec["status"] not in STATUSES:
         P("status", f"{rec['status']!r} unknown; use one of {', '.join(STATUSES)}")
     if rec["origin"] not in ORIGINS:

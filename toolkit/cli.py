@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "validate": "validate",
     "figures": "figures",
     "agreement": "agreement",
+    "adjudicate": "adjudicate",
     "add-article": "add_article",
     "add-summit": "add_summit",
     "import": "import_",

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 from filelock import FileLock, Timeout
 
 from ._io import atomic_write_text, content_hash
-from .annotation import FIELDS, check_annotator, now_iso, validate_record
+from .annotation import FIELDS, SOURCES_FIELD, check_annotator, now_iso, validate_record
 from .errors import DataError, Problem, StoreError
 from .classroom.identity import check_writer
 
@@ -219,7 +219,7 @@ class Store:
             from .errors import ValidationError
 
             raise ValidationError(problems)
-        op = {"op": "upsert", **{k: record[k] for k in FIELDS if k in record}}
+        op = {"op": "upsert", **{k: record[k] for k in (*FIELDS, SOURCES_FIELD) if k in record}}
         op.setdefault("note", "")
         if undoes:
             op["undoes"] = undoes
@@ -306,7 +306,7 @@ class Store:
                 state.problems.append(Problem(where, n, "id", "missing or not a string"))
                 continue
             if kind == "upsert":
-                rec = {k: op[k] for k in FIELDS if k in op}
+                rec = {k: op[k] for k in (*FIELDS, SOURCES_FIELD) if k in op}
                 rec.setdefault("note", "")
                 # Offsets are checked against the text only for the live state (below): an older
                 # upsert may hold positions in a previous text, kept as history by re-anchoring.

@@ -21,6 +21,7 @@ class FileReport:
     file: str
     summary: str
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -83,6 +84,7 @@ def validate_data(data: "str | Path") -> list[FileReport]:
     if ann_root.is_dir():
         for set_dir in sorted(p for p in ann_root.iterdir() if p.is_dir()):
             store = Store(set_dir, codebook=codebook, documents=documents or None, summits=summits)
+            reports.append(_declaration_report(set_dir))
             for log in sorted(set_dir.glob("*.jsonl")):
                 from .annotation import check_annotator
 
@@ -98,3 +100,20 @@ def validate_data(data: "str | Path") -> list[FileReport]:
                 n = len(state.annotations)
                 reports.append(FileReport(str(log), f"{n} annotation{'s' * (n != 1)} from {state.ops} operations", problems))
     return reports
+
+
+def _declaration_report(set_dir: Path) -> FileReport:
+    """The set's ``set.yaml``: problems when invalid, a warning when absent (see :mod:`toolkit.disclosure`)."""
+    from .disclosure import FILE_NAME, check_declaration
+
+    path = set_dir / FILE_NAME
+    decl, problems = check_declaration(set_dir, sorted(p.stem for p in set_dir.glob("*.jsonl")))
+    if problems:
+        return FileReport(str(path), "invalid", problems)
+    if decl is None:
+        return FileReport(str(path), "missing", warnings=[
+            f"set {set_dir.name!r} does not declare how it was made; add {FILE_NAME} (coder kind, training, "
+            "codebook version, whether the coder saw the reference, date) so agreement figures can say who coded"])
+    kinds = sorted({c.kind for c in decl.coders.values()})
+    return FileReport(str(path), f"declares {len(decl.coders)} coder(s): {', '.join(kinds)}")
+

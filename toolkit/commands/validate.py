@@ -19,7 +19,10 @@ def run(args: argparse.Namespace) -> int:
     bad = 0
     for rep in reports:
         mark = "ok " if rep.ok else "ERR"
-        print(f"{mark} {rep.file}: {rep.summary}")
+        if rep.ok and rep.warnings:
+            print(f"WRN {rep.file}: {rep.summary}: {'; '.join(rep.warnings)}")
+        else:
+            print(f"{mark} {rep.file}: {rep.summary}")
         for problem in rep.problems:
             print(f"    {problem}")
             bad += 1

@@ -128,8 +128,8 @@ def _list_files(sources: Sequence[Path]) -> tuple[list[Path], list[StudentFile]]
             notes.append(StudentFile(str(src), None, 0, "unreadable", "no such file or folder; check the path"))
             continue
         for p in candidates:
-            if p.name.endswith(_IGNORED_SUFFIXES) or ".jsonl." in p.name:
-                continue  # lock files, compaction backups, set-aside torn lines
+            if p.name.endswith(_IGNORED_SUFFIXES) or ".jsonl." in p.name or p.name == "set.yaml":
+                continue  # lock files, compaction backups, set-aside torn lines, the set's declaration
             if p.suffix != ".jsonl":
                 notes.append(StudentFile(str(p), None, 0, "skipped",
                                          "not an annotator file (<name>.jsonl); if it is another tool's export, "

@@ -72,6 +72,9 @@ class Feedback:
         ``sentence, quote, yours, reference``.
     mode : str
         The matching used for missed and extra (``overlap`` by default).
+    notes : list of str
+    skipped_documents : list of str
+        Documents only one side coded; only documents both coded are compared.
     """
 
     annotator: str
@@ -82,6 +85,7 @@ class Feedback:
     differences: list[dict]
     mode: str = "overlap"
     notes: list[str] = field(default_factory=list)
+    skipped_documents: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One sentence: what share of the reference was found, and how much of the student's coding matches."""
@@ -130,14 +134,19 @@ def feedback(student: Iterable[Mapping[str, Any]], reference: Iterable[Mapping[s
     -------
     Feedback
     """
-    ref = [dict(r) for r in reference if r.get("status", "anchored") == "anchored"]
-    ref_docs = {r["document_id"] for r in ref}
+    ref_all = [dict(r) for r in reference if r.get("status", "anchored") == "anchored"]
     stu_all = [dict(r) for r in student if r.get("status", "anchored") == "anchored"]
-    stu = [r for r in stu_all if r["document_id"] in ref_docs]
+    both = {r["document_id"] for r in ref_all} & {r["document_id"] for r in stu_all}
+    ref = [r for r in ref_all if r["document_id"] in both]
+    stu = [r for r in stu_all if r["document_id"] in both]
     notes = []
     if len(stu) < len(stu_all):
         notes.append(f"{len(stu_all) - len(stu)} of your annotations are on articles the reference does not code; "
                      "they are not compared.")
+    if len(ref) < len(ref_all):
+        skipped = sorted({r["document_id"] for r in ref_all} - both)
+        notes.append(f"The reference also codes {', '.join(skipped)}, which you have not coded; "
+                     "only articles you both coded are compared.")
     if annotator is None:
         annotator = next((r["annotator"] for r in stu_all), "student")
     modes = ("exact", "overlap")
@@ -165,7 +174,9 @@ def feedback(student: Iterable[Mapping[str, Any]], reference: Iterable[Mapping[s
             differences.append({"sentence": ctx(c)["sentence"], "quote": ctx(c)["quote"],
                                 "yours": describe(c, codebook), "reference": describe(r, codebook)})
     return Feedback(annotator=annotator, scores=scores, by_issue=by_issue, missed=missed, extra=extra,
-                    differences=differences, mode=mode, notes=notes)
+                    differences=differences, mode=mode, notes=notes,
+                    skipped_documents=sorted(({r["document_id"] for r in ref_all} | {r["document_id"] for r in stu_all})
+                                             - both))
 
 
 def check_my_work(annotator: "str | None", folder: "str | Path", *, reference: "str | Path" = "reference",
@@ -251,17 +262,22 @@ def feedback_table(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *,
     """
     skip = set(exclude)
     rows = []
+    not_compared: dict[str, list[str]] = {}
     for name in files.annotators:
         if name in skip or is_reference(name, files, reference):
             continue
         fb = feedback(files.records[name], reference, documents=files.documents, codebook=files.codebook,
                       annotator=name)
+        if fb.skipped_documents:
+            not_compared[name] = fb.skipped_documents
         o, x = fb.scores.loc["overlap"], fb.scores.loc["exact"]
         rows.append({"annotator": name, "spans": int(o.tp + o.fp), "found": int(o.tp), "missed": int(o.fn),
                      "extra": int(o.fp), "precision": o.precision, "recall": o.recall, "f1": o.f1,
                      "exact_f1": x.f1, "differences": len(fb.differences)})
-    return pd.DataFrame(rows, columns=["annotator", "spans", "found", "missed", "extra", "precision", "recall",
-                                       "f1", "exact_f1", "differences"])
+    table = pd.DataFrame(rows, columns=["annotator", "spans", "found", "missed", "extra", "precision", "recall",
+                                        "f1", "exact_f1", "differences"])
+    table.attrs["not_compared"] = not_compared
+    return table
 
 
 # --------------------------------------------------------------------------- class view

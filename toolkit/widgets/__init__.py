@@ -1,5 +1,6 @@
 """Jupyter widgets: views over the toolkit's plain-Python core (no logic of their own)."""
+from .adjudicator import AdjudicatorView
 from .annotator import Annotator
 from .explorer import Explorer
 
-__all__ = ["Annotator", "Explorer"]
+__all__ = ["AdjudicatorView", "Annotator", "Explorer"]

@@ -1,0 +1,187 @@
+"""The reliability report on a SYNTHETIC class, on the shipped sets, and the set.yaml declarations.
+
+The class is synthetic: six "students" made by this test at run time from the
+reference coding of the seed article, each with seeded random changes (a
+dropped passage, another stance or issue, a shifted intensity, moved
+boundaries, an extra passage). Nothing here is written to data/.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+from toolkit.agreement import (EVENT_LINKING, available_variables, category_alpha, coincidence_table,
+                               match_across_coders, reliability_report, variable_codes, variable_reliability)
+from toolkit.disclosure import (check_declaration, declarations_frame, describe_coder, find_declarations,
+                                load_declaration)
+from toolkit.errors import DataError
+from toolkit.teaching import load_reference
+
+
+def synthetic_class(reference, issues, n_students=6, seed=11):
+    """SYNTHETIC students derived from the reference (documented in the module docstring)."""
+    rng = random.Random(seed)
+    out = []
+    for s in range(n_students):
+        name = f"synthetic-{s + 1}"
+        for r in reference:
+            if rng.random() < 0.08:
+                continue                                  # missed passage
+            rec = dict(r, annotator=name, id=f"{s}{r['id'][1:]}")
+            if rng.random() < 0.12:
+                rec["stance"] = "goodwill" if rec["stance"] == "grievance" else "grievance"
+            if rng.random() < 0.12:
+                rec["issue"] = rng.choice([i for i in issues if i != rec["issue"]])
+            if rng.random() < 0.2:
+                rec["intensity"] = min(3, max(1, rec["intensity"] + rng.choice([-1, 1])))
+            if rng.random() < 0.1:
+                rec["summit_id"] = "2021-06-16-geneva"
+            if rng.random() < 0.3:
+                rec["start"] = max(0, rec["start"] + rng.randint(-3, 3))
+            out.append(rec)
+        if s == 0:
+            out.append(dict(reference[0], annotator=name, id="x0", start=0, end=20))  # an extra passage
+    return out
+
+
+@pytest.fixture(scope="module")
+def klass(data_root, codebook):
+    ref = load_reference("reference", data=data_root)
+    return [dict(r) for r in ref] + synthetic_class(ref, list(codebook.issues))
+
+
+@pytest.fixture(scope="module")
+def report(klass, documents, codebook):
+    return reliability_report(klass, documents, list(codebook.issues), n_boot=2000, seed=3)
+
+
+def test_synthetic_class_per_variable_table_intervals_and_decisions(report):
+    table = report.variables.set_index("variable")
+    core = ["stance", "issue", "actor", "target", "direction", "intensity", "summit"]
+    assert [v for v in table.index if v in core] == core     # codebook-2.0 variables follow when the data has them
+    assert table.loc["intensity", "level"] == "ordinal" and table.loc["stance", "level"] == "nominal"
+    for var in ("stance", "issue", "intensity", "summit"):
+        row = table.loc[var]
+        assert row.status == "ok", var
+        assert row.low <= row.alpha <= row.high <= 1.0
+        assert 0.0 <= row["p_min_0.8"] <= row["p_min_0.667"] <= 1.0
+        assert re.fullmatch(r"reliable at α ≥ 0\.8 with probability [01]\.\d\d", row.decision)
+    # actor and target were never changed; only a mismatched pairing on a shared clause can make them differ
+    assert table.loc["actor", "alpha"] > 0.9
+    # some stances and issues were changed: α is clearly above chance but below 1
+    assert 0.4 < table.loc["stance", "alpha"] < 1.0 and 0.4 < table.loc["issue", "alpha"] < 1.0
+    text = report.to_text(categories=True)
+    assert "synthetic-1: how made: not declared" in text
+    assert "Per-category α, issue:" in text and "Coincidence table, stance:" in text
+
+
+def test_unmatched_spans_and_all_vs_coded_units(report):
+    unmatched = report.matched.unmatched_frame()
+    assert ((unmatched.start == 0) & (unmatched.annotator == "synthetic-1")).any()   # the extra passage
+    assert report.n_units_coded < report.n_units_all
+    assert report.stance_coded.alpha < report.stance_all.alpha   # empty units inflate the all-unit α
+    assert report.stance_all.status == "ok" and report.stance_all.low <= report.stance_all.alpha
+    assert set(report.unitizing.stance) == {"grievance", "goodwill", "all"}
+
+
+def test_per_category_alpha_and_coincidence_table(klass):
+    matched = match_across_coders(klass)
+    table = coincidence_table(matched, "stance")
+    codes, domain, _ = variable_codes(matched, "stance")
+    assert list(table.index) == domain == ["goodwill", "grievance"]
+    assert np.allclose(table.to_numpy(), table.to_numpy().T)
+    pairable = codes[:, (codes >= 0).sum(axis=0) >= 2]
+    assert table.to_numpy().sum() == pytest.approx((pairable >= 0).sum())
+    cats = category_alpha(matched, "stance")
+    # with two categories, "this one against the other" is the variable itself
+    assert cats.alpha.tolist() == pytest.approx([variable_reliability(matched, ["stance"], n_boot=200).alpha[0]] * 2)
+
+
+def test_matching_is_one_span_per_coder_and_order_free(klass):
+    m1 = match_across_coders(klass)
+    m2 = match_across_coders(list(reversed(klass)))
+    assert all(len({r["annotator"] for r in u.values()}) == len(u) for u in m1.units)
+    key = lambda m: sorted(tuple(sorted((c, r["id"]) for c, r in u.items())) for u in m.units)  # noqa: E731
+    assert key(m1) == key(m2)
+    with pytest.raises(ValueError):
+        match_across_coders(klass, min_overlap=0)
+
+
+def test_optional_codebook_2_fields_and_event_linking_are_measured_when_present():
+    base = {"document_id": "d", "status": "anchored", "issue": "cyber", "stance": "grievance", "actor": "US",
+            "target": "Russia", "intensity": 1, "summit_id": "s"}
+    recs = []
+    for coder, (mod, ev) in {"a": ("actual", ["e1", "e1", "e2"]), "b": ("actual", ["e1", "e2", "e2"]),
+                             "c": ("conditional", ["e1", "e1", "e2"])}.items():
+        for k, start in enumerate((0, 20, 40)):
+            recs.append(dict(base, annotator=coder, id=f"{coder}{k}", start=start, end=start + 10,
+                             modality=mod if k else "actual", event_id=ev[k]))
+    matched = match_across_coders(recs)
+    names = available_variables(matched)
+    assert "modality" in names and EVENT_LINKING in names and "attribution" not in names
+    codes, domain, _ = variable_codes(matched, EVENT_LINKING)
+    assert codes.shape == (3, 3) and domain == ["different events", "same event"]
+    assert codes[1].tolist() == [0, 0, 1]     # coder b links the second and third mention, not the first two
+    # a coder whose records have no event_id field at all (coded before event linking) is left out, not "different"
+    for r in recs:
+        if r["annotator"] == "c":
+            del r["event_id"]
+    codes, _, _ = variable_codes(match_across_coders(recs), EVENT_LINKING)
+    assert (codes[2] == -1).all() and (codes[:2] >= 0).all()
+
+
+def test_shipped_sets_report(data_root, documents, codebook):
+    ann = data_root / "annotations"
+    recs = load_reference("reference", data=data_root)
+    for name in ("coder-a", "coder-b"):
+        recs += load_reference(str(ann / "independent" / f"{name}.jsonl"), data=data_root)
+    decl = find_declarations([ann / "reference", ann / "independent"])
+    rep = reliability_report(recs, documents, list(codebook.issues), declarations=decl, n_boot=1000)
+    assert rep.n_units_all == 24 * len(codebook.issues) and rep.n_units_coded == 19   # 24 sentences
+    assert rep.stance_all.status == rep.stance_coded.status == "no-disagreement"
+    assert [r["quote"] for r in rep.matched.unmatched] == ["President Putin’s initiative on ensuring security"]
+    assert all(describe_coder(decl[c]).startswith("model:") for c in rep.coders)
+    frame = declarations_frame(decl, rep.coders + ["student-x"])
+    assert frame.loc["coder-a", "kind"] == "model" and frame.loc["student-x", "kind"] == "not declared"
+
+
+def test_shipped_declarations_say_no_person_coded(data_root):
+    for name in ("reference", "independent"):
+        decl = load_declaration(data_root / "annotations" / name)
+        assert decl is not None
+        assert {c.kind for c in decl.coders.values()} == {"model"}
+        assert {c.codebook_version for c in decl.coders.values()} == {"1.0.0"}
+        assert {c.date for c in decl.coders.values()} == {"2026-11-28"}
+
+
+def test_bad_declarations_name_file_line_and_field(tmp_path):
+    (tmp_path / "a.jsonl").write_text("")
+    (tmp_path / "set.yaml").write_text("coders:\n  a:\n    kind: robot\n    who: x\n    training: y\n"
+                                       "    codebook_version: 1.0\n    saw_reference: maybe\n    date: 28.11.2026\n")
+    decl, problems = check_declaration(tmp_path, ["a"])
+    fields = {p.field for p in problems}
+    assert decl is None and {"kind", "codebook_version", "saw_reference", "date"} <= fields
+    assert all(p.file.endswith("set.yaml") and p.line == 3 for p in problems)
+    with pytest.raises(DataError):
+        load_declaration(tmp_path)
+    (tmp_path / "set.yaml").write_text("coders:\n  a:\n    date: 2026-13-01\n")
+    assert check_declaration(tmp_path)[1][0].field == "date"
+    (tmp_path / "set.yaml").write_text("coders:\n  b:\n    kind: person\n    who: x\n    training: y\n"
+                                       "    codebook_version: '1.0'\n    saw_reference: false\n    date: 2026-01-02\n")
+    decl, problems = check_declaration(tmp_path, ["a"])
+    assert decl is None and "no declaration for annotator(s) a" in problems[0].message
+
+
+def test_validate_warns_on_a_set_without_declaration_and_fails_on_a_bad_one(data_copy, capsys):
+    from toolkit.cli import main
+
+    (data_copy / "annotations" / "independent" / "set.yaml").unlink()
+    assert main(["validate", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^WRN .*independent/set.yaml: missing: set 'independent' does not declare how it was made", out, re.M)
+    (data_copy / "annotations" / "reference" / "set.yaml").write_text("coders: []\n")
+    assert main(["validate", str(data_copy)]) == 1
+    assert "reference/set.yaml" in capsys.readouterr().out
