@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 N_ANNOTATORS = 30
 N_SENTENCES = 667
 ISSUES = ["ukraine-security", "nato-expansion", "military-exercises", "sanctions", "energy-nord-stream", "cyber",
-          "election-interference", "diplomatic-presence", "syria", "china-factor", "relations-dialogue",
+          "election-interference", "diplomatic-presence", "syria", "regional-other", "relations-dialogue",
           "strategic-stability", "human-rights", "iran", "law-enforcement"]
 WORDS = ["leaders", "talks", "border", "troops", "sanctions", "pipeline", "officials", "summit", "security",
          "dialogue", "warned", "offered", "accused", "agreed", "demanded", "relations", "pressure", "allies"]

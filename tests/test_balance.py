@@ -243,8 +243,14 @@ def test_real_ledger(data_root, summits):
     led = load_ledger(data_root, sets=["reference"])
     t = balance_table(led, summits=summits)
     assert t["summit_id"].tolist() == list(summits)
-    assert int(t["n"].sum()) == len(led)
-    video = t.set_index("summit_id").loc["2021-12-07-video"]
+    assert int(t["n_mentions"].sum()) == len(led)
+    keyed = led[led.event_id.notna()]
+    events = len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + \
+        int(led.event_id.isna().sum())
+    assert int(t["n"].sum()) == events                       # events, counted by hand
+    mentions = balance_table(led, summits=summits, count="mentions")
+    assert int(mentions["n"].sum()) == len(led)
+    video = mentions.set_index("summit_id").loc["2021-12-07-video"]
     spans = led[led.summit_id == "2021-12-07-video"]
     g = (spans.stance == "goodwill").sum()
     r = (spans.stance == "grievance").sum()

@@ -30,7 +30,7 @@ def write(tmp_path, text: str):
 
 def test_real_briefs_load(data_root, codebook, summits):
     briefs = load_briefs(data_root / "briefs.yaml", codebook, summits)
-    assert len(briefs) == 23
+    assert len(briefs) == 29  # 23 facts with a stance, 6 agenda items
     assert all(tuple(b) == BRIEF_FIELDS for b in briefs)
     assert len({b["id"] for b in briefs}) == len(briefs)
     # every summit of the table has at least one brief
@@ -41,6 +41,7 @@ def test_real_briefs_load(data_root, codebook, summits):
     # the one-sided claim and the denied accusation are flagged as contested
     contested = [b for b in briefs if b["note"] and b["note"].startswith("Contested")]
     assert {b["summit_id"] for b in contested} == {"2018-07-16-helsinki", "2021-12-30-phone"}
+    assert all(b["contested"] for b in contested)
     assert all(b["source_url"].startswith(("http://", "https://")) for b in briefs)
 
 
@@ -102,10 +103,11 @@ def test_wrong_id_duplicate_and_shape(tmp_path, codebook, summits):
 
 def test_validate_and_ledger_use_briefs(data_copy):
     reports = {r.file.rsplit("/", 1)[-1]: r for r in validate_data(data_copy)}
-    assert reports["briefs.yaml"].ok and reports["briefs.yaml"].summary == "23 briefs"
+    assert reports["briefs.yaml"].ok and reports["briefs.yaml"].summary == "29 briefs"
     ledger = load_ledger(data_copy, sets=["reference"])
     briefs = ledger[ledger["evidence"] == "brief"]
-    assert len(briefs) == 23
+    # 11 briefs have the pair actor; the ledger gives each one row per direction
+    assert len(briefs) == 29 + 11 and briefs["id"].nunique() == 29
     assert briefs["description"].notna().all() and briefs["source_url"].notna().all()
     # a broken brief is reported by validate with its line, not raised
     text = (data_copy / "briefs.yaml").read_text(encoding="utf-8").replace("issue: sanctions", "issue: sanctionz")

@@ -13,6 +13,9 @@ def test_shipped_codebook_is_complete(codebook):
     assert sorted(codebook.intensity) == [1, 2, 3]
     assert len(codebook.issues) >= 13
     for issue in codebook.issues.values():
+        if issue.id.endswith("-other"):  # catch-alls: a definition, no keywords (they would suggest anything)
+            assert issue.definition and not issue.keywords, issue.id
+            continue
         assert issue.definition and issue.examples and len(issue.keywords) >= 3, issue.id
     for needed in ("US", "Russia", "Ukraine", "NATO", "EU", "Germany", "China"):
         assert needed in codebook.actors

@@ -13,7 +13,9 @@ def test_reference_ledger_columns_and_joins(data_root, codebook):
     df = load_ledger(data_root, sets=["reference"], include_briefs=False)
     assert tuple(df.columns) == LEDGER_COLUMNS
     raw = Store(data_root / "annotations" / "reference").read("reference").annotations
-    assert len(df) == len(raw) and set(df["id"]) == set(raw)
+    pairs = sum(codebook.actors[r["actor"]].kind == "pair" for r in raw.values())
+    assert len(df) == len(raw) + pairs and set(df["id"]) == set(raw)  # a joint record gives one row per direction
+    assert df["joint"].sum() == 2 * pairs
     assert (df["evidence"] == "span").all() and (df["set"] == "reference").all()
     assert df["summit_date"].dtype.kind == "M"
     row = df.iloc[0]
@@ -28,7 +30,11 @@ def test_briefs_share_the_schema(codebook, summits, seed):
     span = {"id": "s1", "document_id": seed.id, "start": 0, "end": 7, "quote": "Russian", "issue": "cyber",
             "stance": "grievance", "actor": "US", "target": "Russia", "intensity": 1, "summit_id": "2021-12-07-video",
             "annotator": "a", "status": "anchored", "origin": "manual"}
-    df = build_ledger([span], codebook, summits, briefs=[brief], set_name="x")
+    expanded = build_ledger([span], codebook, summits, briefs=[brief], set_name="x")
+    assert expanded["evidence"].tolist() == ["brief", "brief", "span"]
+    assert set(zip(expanded["actor"], expanded["target"])) == {("US", "Russia"), ("Russia", "US")}
+    assert expanded["joint"].tolist() == [True, True, False]
+    df = build_ledger([span], codebook, summits, briefs=[brief], set_name="x", expand_pairs=False)
     assert df["evidence"].tolist() == ["brief", "span"]  # Geneva (June) sorts before the video summit
     assert df["summit_order"].tolist() == [1, 2]
     assert pd.isna(df.loc[0, "start"]) and df.loc[0, "annotator"] == "briefs"

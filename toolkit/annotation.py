@@ -15,7 +15,7 @@ from ._io import content_hash
 from .errors import Problem, ValidationError
 
 __all__ = [
-    "FIELDS", "CONTEXT", "Origin", "ORIGINS", "Status", "STATUSES", "ANNOTATOR_PATTERN",
+    "FIELDS", "OPTIONAL_FIELDS", "RECORD_KINDS", "CONTEXT", "record_kind", "record_from_op", "Origin", "ORIGINS", "Status", "STATUSES", "ANNOTATOR_PATTERN",
     "annotation_id", "make_annotation", "selectors", "check_annotator", "validate_record", "now_iso",
     "SOURCES_FIELD", "check_sources",
 ]
@@ -35,11 +35,38 @@ FIELDS: tuple[str, ...] = (
 #: Optional citation field of an adjudicated record: the records it was decided from, as a non-empty list of
 #: ``{"annotator": name, "id": annotation id}`` (see :mod:`toolkit.adjudication`).
 SOURCES_FIELD = "sources"
+#: Optional fields of a mention (codebook 2.0); absent means: no secondary issues, attribution and
+#: modality not coded, its own event, coded under codebook 1.x.
+OPTIONAL_FIELDS: tuple[str, ...] = (
+    "kind", "secondary_issues", "attribution", "modality", "event_id", "codebook_version",
+    "actor_detail", "target_detail", "speaker", "source", "migrated_from", SOURCES_FIELD,
+)
+#: Record kinds in a log: a mention (span; ``kind`` absent or "mention") or an event.
+RECORD_KINDS: tuple[str, ...] = ("mention", "event")
+_OPTIONAL_TEXT = ("attribution", "modality", "event_id", "codebook_version", "actor_detail", "target_detail",
+                  "speaker", "source", "migrated_from")
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "id": str, "document_id": str, "start": int, "end": int, "quote": str, "prefix": str, "suffix": str,
     "issue": str, "stance": str, "actor": str, "target": str, "intensity": int, "summit_id": str,
     "annotator": str, "created": str, "note": str, "status": str, "origin": str,
 }
+
+
+def record_kind(rec: Any) -> str:
+    """``"event"`` or ``"mention"`` (a record with no ``kind`` is a mention)."""
+    kind = rec.get("kind") if isinstance(rec, dict) else None
+    return "mention" if kind in (None, "mention") else str(kind)
+
+
+def record_from_op(op: dict) -> dict:
+    """The record an upsert operation carries: its fields, by kind, without ``op``, ``op_id``, ``at``."""
+    if record_kind(op) == "event":
+        from .events import EVENT_FIELDS
+
+        return {k: op[k] for k in EVENT_FIELDS if k in op}
+    rec = {k: op[k] for k in (*FIELDS, *OPTIONAL_FIELDS) if k in op}
+    rec.setdefault("note", "")
+    return rec
 
 
 def now_iso() -> str:
@@ -131,6 +158,15 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
     if not isinstance(rec, dict):
         P(None, f"expected a JSON object, got {type(rec).__name__}")
         return problems
+    kind = record_kind(rec)
+    if kind == "event":
+        from .events import validate_event
+
+        return validate_event(rec, file=file, line=line, codebook=codebook, summits=summits)
+    if kind not in RECORD_KINDS:
+        P("kind", f"{rec['kind']!r} unknown; a record is a mention (no kind) or an event (kind: event)")
+        return problems
+    problems.extend(_check_optional(rec, file, line, codebook))
     for key in FIELDS:
         if key not in rec:
             if key in ("note", "prefix", "suffix"):
@@ -176,6 +212,29 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
                 P("quote", f"text[{start}:{end}] is {doc.text[start:end][:60]!r}, not the recorded quote "
                            f"{rec['quote'][:60]!r}; re-anchor or fix the offsets")
     return problems
+
+
+def _check_optional(rec: dict, file: str, line: int | None, codebook) -> list[Problem]:
+    """Types and codes of a mention's optional codebook-2.0 fields."""
+    out: list[Problem] = []
+    for key in _OPTIONAL_TEXT:
+        if key in rec and rec[key] is not None and not isinstance(rec[key], str):
+            out.append(Problem(file, line, key, f"expected text, got {type(rec[key]).__name__} {rec[key]!r}"[:200]))
+    sec = rec.get("secondary_issues")
+    if sec is not None and (not isinstance(sec, list) or not all(isinstance(i, str) for i in sec)):
+        out.append(Problem(file, line, "secondary_issues", "expected a list of issue ids"))
+        sec = None
+    if out or codebook is None:
+        return out
+    for key in ("attribution", "modality", "actor_detail", "target_detail"):
+        if rec.get(key) not in (None, "") and (msg := codebook.check_code(key, rec[key])):
+            out.append(Problem(file, line, key, msg))
+    for iid in sec or ():
+        if (msg := codebook.check_code("issue", iid)):
+            out.append(Problem(file, line, "secondary_issues", msg))
+        elif iid == rec.get("issue"):
+            out.append(Problem(file, line, "secondary_issues", f"{iid!r} is already the primary issue"))
+    return out
 
 
 def require_valid(rec: Any, **kwargs) -> dict:

@@ -12,13 +12,19 @@ from pathlib import Path
 from ._io import content_hash, read_yaml
 from .errors import DataError, Problem, ValidationError
 
-__all__ = ["BRIEF_FIELDS", "REQUIRED_FIELDS", "brief_id", "load_briefs"]
+__all__ = ["BRIEF_FIELDS", "REQUIRED_FIELDS", "SOURCE_TYPES", "brief_id", "load_briefs"]
 
 #: Fields a brief may carry, in the order they are returned.
 BRIEF_FIELDS: tuple[str, ...] = (
     "id", "summit_id", "issue", "stance", "actor", "target", "intensity",
     "description", "source_url", "note",
+    # codebook 2.0, optional (see toolkit.events)
+    "secondary_issues", "event_id", "event_type", "event_date", "date_precision", "phase",
+    "attribution", "modality", "source_type", "contested", "codebook_version",
 )
+#: What a brief's source is: a news outlet's own report, a copy of another outlet's report, or an
+#: official text (a government readout or statement).
+SOURCE_TYPES: tuple[str, ...] = ("press-report", "re-publication", "official")
 #: Fields every brief must give.
 REQUIRED_FIELDS: tuple[str, ...] = (
     "summit_id", "issue", "stance", "actor", "target", "intensity", "description", "source_url",
@@ -73,7 +79,52 @@ def _check(rec: dict, where: str, line: int | None, codebook, summits) -> list[P
         P("source_url", f"{rec['source_url']!r} is not an http(s) URL")
     if "\n" in rec["description"].strip():
         P("description", "must be one line; move detail into 'note'")
+    problems.extend(_check_v2(rec, where, line, codebook, summits))
     return problems
+
+
+def _check_v2(rec: dict, where: str, line: int | None, codebook, summits) -> list[Problem]:
+    """The optional codebook-2.0 fields of a brief."""
+    from .events import derive_phase
+
+    out: list[Problem] = []
+
+    def P(field: str, msg: str) -> None:
+        out.append(Problem(where, line, field, msg))
+
+    for key in ("event_id", "event_type", "event_date", "date_precision", "phase", "attribution", "modality",
+                "source_type", "codebook_version"):
+        if rec.get(key) is not None and not isinstance(rec[key], str):
+            P(key, f"expected text, got {type(rec[key]).__name__} {rec[key]!r}")
+    if rec.get("contested") is not None and not isinstance(rec["contested"], bool):
+        P("contested", "expected true or false")
+    sec = rec.get("secondary_issues") or []
+    if not isinstance(sec, list) or not all(isinstance(i, str) for i in sec):
+        P("secondary_issues", "expected a list of issue ids")
+        sec = []
+    if out:
+        return out
+    for iid in sec:
+        if (msg := codebook.check_code("issue", iid)):
+            P("secondary_issues", msg)
+    for key in ("attribution", "modality", "event_type"):
+        if rec.get(key) and (msg := codebook.check_code(key, rec[key])):
+            P(key, msg)
+    et = codebook.event_types.get(rec.get("event_type") or "")
+    if et is not None and et.stance != rec["stance"]:
+        P("event_type", f"{et.id!r} is a {et.stance} type; the brief's stance is {rec['stance']!r}")
+    if rec.get("source_type") and rec["source_type"] not in SOURCE_TYPES:
+        P("source_type", f"{rec['source_type']!r} unknown; use one of {', '.join(SOURCE_TYPES)}")
+    if (rec.get("event_date") is None) != (rec.get("date_precision") is None):
+        P("event_date", "give event_date and date_precision together")
+    elif rec.get("event_date") and rec["summit_id"] in summits:
+        try:
+            _, msg = derive_phase(rec["event_date"], rec["date_precision"], summits[rec["summit_id"]], rec.get("phase"))
+        except ValueError as exc:
+            msg = str(exc)
+        if msg:
+            P("event_date", msg)
+    return out
 
 
 def load_briefs(path: "str | Path", codebook, summits: dict) -> list[dict]:
@@ -122,6 +173,7 @@ def load_briefs(path: "str | Path", codebook, summits: dict) -> list[dict]:
             continue
         record = {k: rec.get(k) for k in BRIEF_FIELDS}
         record["description"] = record["description"].strip()
+        record["secondary_issues"] = list(record["secondary_issues"] or [])
         bid = brief_id(record)
         if rec.get("id") not in (None, bid):
             problems.append(Problem(where, line, "id", f"{rec['id']!r} is not this brief's content hash {bid!r}; "
@@ -133,6 +185,23 @@ def load_briefs(path: "str | Path", codebook, summits: dict) -> list[dict]:
             continue
         seen[bid] = line
         out.append(record)
+    problems.extend(_check_event_groups(out, where))
     if problems:
         raise ValidationError(problems)
+    return out
+
+
+def _check_event_groups(briefs: list[dict], where: str) -> list[Problem]:
+    """Briefs that share an event_id report one act: same summit, date, precision, actor and stance."""
+    groups: dict[str, dict] = {}
+    out = []
+    for b in briefs:
+        eid = b.get("event_id")
+        if not eid:
+            continue
+        first = groups.setdefault(eid, b)
+        for key in ("summit_id", "event_date", "date_precision", "actor", "stance"):
+            if b.get(key) != first.get(key):
+                out.append(Problem(where, None, "event_id", f"briefs of event {eid!r} disagree on {key}: "
+                                                            f"{first.get(key)!r} and {b.get(key)!r}"))
     return out

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_",
     "export": "export",
     "reanchor": "reanchor",
+    "migrate": "migrate",
     "class": "class_",
 }
 

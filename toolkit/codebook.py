@@ -12,13 +12,26 @@ from typing import Literal, get_args
 from ._io import read_yaml
 from .errors import CodebookError, Problem
 
-__all__ = ["Stance", "STANCES", "Issue", "Actor", "IntensityLevel", "Codebook", "load_codebook", "PLOVER_CONTEXTS"]
+__all__ = ["Stance", "STANCES", "BALANCE_STANCES", "Attribution", "ATTRIBUTIONS", "Modality", "MODALITIES",
+           "Issue", "Actor", "IntensityLevel", "EventType", "Codebook", "load_codebook", "PLOVER_CONTEXTS"]
 
-Stance = Literal["grievance", "goodwill"]
+Stance = Literal["grievance", "goodwill", "agenda"]
 STANCES: tuple[str, ...] = get_args(Stance)
+#: Stances that count toward balance; ``agenda`` counts only toward salience and agenda share.
+BALANCE_STANCES: tuple[str, ...] = ("grievance", "goodwill")
+Attribution = Literal["quote", "reported-speech", "reported-deed", "ascribed", "alleged"]
+ATTRIBUTIONS: tuple[str, ...] = get_args(Attribution)
+Modality = Literal["actual", "conditional", "intended", "hypothetical", "negated", "historical"]
+MODALITIES: tuple[str, ...] = get_args(Modality)
+#: The general contexts of the PLOVER manual (draft 0.8, "Context codes that can be used with any
+#: category"). Its temporal contexts (future, historical, hypothetical) are left out: the codebook
+#: records them as ``modality``.
 PLOVER_CONTEXTS = frozenset(
-    {"military", "diplomatic", "economic", "cyber", "election", "cbrn", "territory", "human_rights",
-     "political", "legal", "humanitarian", "migration", "intelligence", "energy"}
+    {"political", "military", "intelligence", "peacekeeping", "economic", "diplomatic", "resource",
+     "culture", "disease", "enviro_disaster", "migration", "humanitarian", "legal", "human_rights",
+     "rights_freedoms", "gender", "lgbt", "terrorism", "human_security", "religion_ethnicity",
+     "government", "election", "legislative", "cbrn", "cyber", "political_institutions", "corruption",
+     "crime", "crime_murder", "crime_theft", "crime_drugs", "crime_sexual"}
 )
 
 
@@ -32,17 +45,38 @@ class Issue:
     examples: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     plover_context: str | None = None
-    cameo: str | None = None
+    domain: str | None = None
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A party that voices or receives a grievance or gesture."""
+    """A party that voices or receives a grievance or gesture.
+
+    A ``kind: pair`` actor (e.g. ``US-Russia``) names a joint act of its
+    ``members``; the ledger expands it into one directed row per direction.
+    """
 
     id: str
     label: str
     kind: str = "state"
     definition: str = ""
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One row of the event-type crosswalk: PLOVER type and mode, CAMEO code, Goldstein and PLOVER scores."""
+
+    id: str
+    stance: str
+    intensity: int
+    plover_type: str
+    plover_mode: str
+    cameo: str
+    cameo_label: str
+    goldstein: float
+    plover_score: float
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,7 +87,7 @@ class IntensityLevel:
     label: str
     definition: str
     score: dict[str, float] = field(default_factory=dict)
-    cameo: dict[str, str] = field(default_factory=dict)
+    default_event_type: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,10 +112,28 @@ class Codebook:
     actors: dict[str, Actor]
     intensity: dict[int, IntensityLevel]
     path: str = "<memory>"
+    #: 2.0 sections; empty for a 1.x codebook.
+    event_types: dict[str, EventType] = field(default_factory=dict)
+    domains: dict[str, str] = field(default_factory=dict)
+    attribution: dict[str, dict] = field(default_factory=dict)
+    modality: dict[str, dict] = field(default_factory=dict)
+    actor_details: dict[str, dict] = field(default_factory=dict)
+    changelog: tuple[dict, ...] = ()
 
     def score(self, stance: str, intensity: int) -> float:
-        """Goldstein-style score of a stance at an intensity (negative for grievances)."""
-        return float(self.intensity[int(intensity)].score[stance])
+        """Goldstein-style score of a stance at an intensity (negative for grievances; NaN for agenda)."""
+        return float(self.intensity[int(intensity)].score.get(stance, float("nan")))
+
+    def default_event_type(self, stance: str, intensity: int) -> "str | None":
+        """The event type a record without an event gets from its stance and intensity."""
+        if stance == "agenda":
+            return next((t.id for t in self.event_types.values() if t.stance == "agenda"), None)
+        level = self.intensity.get(int(intensity)) if intensity is not None else None
+        return None if level is None else level.default_event_type.get(stance)
+
+    def issues_in(self, domain: str) -> list[str]:
+        """Issue ids of one domain, in file order."""
+        return [i for i, iss in self.issues.items() if iss.domain == domain]
 
     def issue_label(self, issue_id: str) -> str:
         return self.issues[issue_id].label
@@ -100,6 +152,11 @@ class Codebook:
         elif kind == "intensity":
             ok = isinstance(value, int) and not isinstance(value, bool) and value in self.intensity
             choices = self.intensity
+        elif kind in ("attribution", "modality", "event_type", "actor_detail", "target_detail"):
+            choices = {"attribution": self.attribution or dict.fromkeys(ATTRIBUTIONS),
+                       "modality": self.modality or dict.fromkeys(MODALITIES),
+                       "event_type": self.event_types}.get(kind, self.actor_details)
+            ok = isinstance(value, str) and value in choices
         else:  # pragma: no cover - programming error
             raise ValueError(kind)
         if ok:
@@ -176,7 +233,7 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
                 problems.append(Problem(where, line, "id", f"stance {sid!r} unknown; stances are {', '.join(STANCES)}"))
             stances[sid] = definition or ""
             stance_labels[sid] = str(rec.get("label") or sid)
-    for s in STANCES:
+    for s in BALANCE_STANCES:
         if stances and s not in stances:
             problems.append(Problem(where, None, "stances", f"stance {s!r} is missing"))
 
@@ -187,7 +244,7 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
         label = _need(rec, "label", where, line, problems)
         definition = _need(rec, "definition", where, line, problems)
         score = rec.get("score") or {}
-        if not isinstance(score, dict) or set(score) != set(STANCES):
+        if not isinstance(score, dict) or set(score) != set(BALANCE_STANCES):
             problems.append(Problem(where, line, "score", "needs a number for each stance: {grievance: ..., goodwill: ...}"))
             score = {}
         else:
@@ -203,7 +260,7 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
                 problems.append(Problem(where, line, "level", f"intensity level {level} listed twice"))
             intensity[level] = IntensityLevel(level, label or "", definition or "",
                                               {k: float(v) for k, v in score.items() if isinstance(v, (int, float))},
-                                              {k: str(v) for k, v in (rec.get("cameo") or {}).items()})
+                                              {k: str(v) for k, v in (rec.get("default_event_type") or {}).items()})
     if intensity and sorted(intensity) != [1, 2, 3]:
         problems.append(Problem(where, None, "intensity", f"levels must be 1, 2, 3; found {sorted(intensity)}"))
 
@@ -215,7 +272,16 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
         if aid is not None:
             if aid in actors:
                 problems.append(Problem(where, line, "id", f"actor {aid!r} listed twice"))
-            actors[aid] = Actor(aid, label or aid, str(rec.get("kind") or "state"), str(rec.get("definition") or ""))
+            members = rec.get("members") or ()
+            if rec.get("kind") == "pair" and (not isinstance(members, list) or len(members) != 2):
+                problems.append(Problem(where, line, "members", "a pair actor lists its two members: members: [A, B]"))
+                members = ()
+            actors[aid] = Actor(aid, label or aid, str(rec.get("kind") or "state"), str(rec.get("definition") or ""),
+                                tuple(map(str, members)))
+    for a in actors.values():
+        for m in a.members:
+            if m not in actors or actors[m].kind == "pair":
+                problems.append(Problem(where, None, f"actors.{a.id}.members", f"{m!r} is not a single actor of the codebook"))
 
     issues: dict[str, Issue] = {}
     for rec in entries("issues"):
@@ -237,9 +303,84 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
         if iid is not None:
             if iid in issues:
                 problems.append(Problem(where, line, "id", f"issue {iid!r} listed twice"))
+            if rec.get("cameo") is not None:
+                problems.append(Problem(where, line, "cameo", "issues take no CAMEO code (CAMEO classifies actions, "
+                                                              "not topics); put action codes in event_types"))
             issues[iid] = Issue(iid, label or iid, definition or "", tuple(examples),
                                 tuple(k.lower() for k in keywords), ctx,
-                                None if rec.get("cameo") is None else str(rec.get("cameo")))
+                                None if rec.get("domain") is None else str(rec.get("domain")))
+    extra = _load_v2(raw, where, problems, stances, intensity, issues)
     if problems:
         raise CodebookError(problems)
-    return Codebook(version, stances, stance_labels, issues, actors, intensity, where)
+    return Codebook(version, stances, stance_labels, issues, actors, intensity, where, **extra)
+
+
+_EVENT_TYPE_FIELDS = ("id", "stance", "intensity", "plover_type", "plover_mode", "cameo", "cameo_label",
+                      "goldstein", "plover_score")
+#: PLOVER event types (current manual, with DEMAND, its 0.8 name, accepted).
+PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+                          "DEMAND", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
+                          "ASSAULT"})
+
+
+def _load_v2(raw: dict, where: str, problems: list[Problem], stances, intensity, issues) -> dict:
+    """The codebook 2.0 sections (all optional, so that a 1.x codebook still loads)."""
+    def P(field: str, msg: str, line=None) -> None:
+        problems.append(Problem(where, line, field, msg))
+
+    domains = {}
+    for d in raw.get("domains") or []:
+        if isinstance(d, dict) and d.get("id"):
+            domains[str(d["id"])] = str(d.get("label") or d["id"])
+    if domains and not problems:  # report structure first; domains once every issue parses
+        for iid, iss in issues.items():
+            if iss.domain not in domains:
+                P(f"issues.{iid}.domain", f"{iss.domain!r} is not a domain; use one of {', '.join(domains)}")
+        for d in domains:
+            if f"{d}-other" not in issues:
+                P("issues", f"domain {d!r} has no '{d}-other' issue")
+    event_types: dict[str, EventType] = {}
+    for rec in raw.get("event_types") or []:
+        line = getattr(rec, "line", None)
+        if not isinstance(rec, dict) or any(rec.get(k) is None for k in _EVENT_TYPE_FIELDS):
+            P("event_types", f"each event type needs {', '.join(_EVENT_TYPE_FIELDS)}", line)
+            continue
+        et = EventType(str(rec["id"]), str(rec["stance"]), int(rec["intensity"]), str(rec["plover_type"]),
+                       str(rec["plover_mode"]), str(rec["cameo"]), str(rec["cameo_label"]),
+                       float(rec["goldstein"]), float(rec["plover_score"]), str(rec.get("note") or ""))
+        if et.stance not in STANCES or (stances and et.stance not in stances):
+            P(f"event_types.{et.id}.stance", f"{et.stance!r} is not a stance of this codebook", line)
+        if et.plover_type not in PLOVER_TYPES:
+            P(f"event_types.{et.id}.plover_type", f"{et.plover_type!r} is not a PLOVER event type", line)
+        if not (et.cameo.isdigit() and 2 <= len(et.cameo) <= 4 and 1 <= int(et.cameo[:2]) <= 20):
+            P(f"event_types.{et.id}.cameo", f"{et.cameo!r} is not a CAMEO code (2-4 digits, root 01-20)", line)
+        sign = {"grievance": -1, "goodwill": 1}.get(et.stance)
+        if sign is not None and et.goldstein * sign < 0:
+            P(f"event_types.{et.id}.goldstein", f"{et.goldstein} has the wrong sign for a {et.stance}", line)
+        event_types[et.id] = et
+    for lv in intensity.values():
+        for stance, tid in lv.default_event_type.items():
+            if event_types and tid not in event_types:
+                P(f"intensity.{lv.level}.default_event_type", f"{tid!r} is not in event_types")
+
+    def table(key: str, allowed: "tuple[str, ...] | None") -> dict[str, dict]:
+        out = {}
+        for rec in raw.get(key) or []:
+            if not isinstance(rec, dict) or not rec.get("id"):
+                P(key, "each entry needs an id")
+                continue
+            if allowed is not None and rec["id"] not in allowed:
+                P(key, f"{rec['id']!r} unknown; use one of {', '.join(allowed)}")
+            if allowed is not None and not (rec.get("definition") and rec.get("example")):
+                P(f"{key}.{rec['id']}", "give a definition and an example")
+            out[str(rec["id"])] = dict(rec)
+        return out
+
+    changelog = tuple(c for c in raw.get("changelog") or [] if isinstance(c, dict))
+    version = str(raw.get("version") or "")
+    major = version.split(".")[0]
+    if major.isdigit() and int(major) >= 2 and not any(str(c.get("version")) == version for c in changelog):
+        P("changelog", f"no changelog entry for version {version}")
+    return {"event_types": event_types, "domains": domains, "attribution": table("attribution", ATTRIBUTIONS),
+            "modality": table("modality", MODALITIES), "actor_details": table("actor_details", None),
+            "changelog": changelog}

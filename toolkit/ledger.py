@@ -22,11 +22,16 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "issue", "issue_label", "stance", "actor", "target", "intensity", "score",
     "start", "end", "quote", "note", "status", "origin", "created",
     "description", "source_url",
+    # codebook 2.0 (see toolkit.events)
+    "event_id", "secondary_issues", "attribution", "modality", "event_type", "event_date", "date_precision",
+    "phase", "joint", "joint_actor", "codebook_version", "goldstein", "plover_score",
+    "actor_detail", "target_detail", "speaker", "source", "migrated_from",
 )
 
 
 def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs: Iterable[dict] = (),
-                 set_name: str | None = None, _frames: "tuple[pd.DataFrame, ...]" = ()) -> pd.DataFrame:
+                 set_name: str | None = None, events: Iterable[dict] = (), expand_pairs: bool = True,
+                 _frames: "tuple[pd.DataFrame, ...]" = ()) -> pd.DataFrame:
     """Join annotations (and briefs) with summit dates and codebook labels.
 
     Parameters
@@ -40,6 +45,13 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
         description, source_url``, optional ``id`` and ``note``).
     set_name : str, optional
         Set name for annotations that carry none.
+    events : iterable of dict, optional
+        Event records (``kind: event``, each with its ``set``). A mention whose
+        ``event_id`` names one takes the event's summit, date, precision,
+        event type and phase.
+    expand_pairs : bool, default True
+        Expand each pair-actor row into one directed row per direction
+        (``joint`` True); False keeps the pair as one row.
 
     Returns
     -------
@@ -49,6 +61,13 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
         integers, ``score`` is the codebook's Goldstein-style score (negative
         for grievances). Rows whose ``status`` is ``orphaned`` are kept; filter
         them out with ``ledger[ledger.status == "anchored"]`` if needed.
+        Codebook-2.0 columns: ``event_id`` (None: its own event),
+        ``attribution``, ``modality``, ``event_type`` (the event's, else the
+        codebook's default for stance and intensity), ``goldstein`` and
+        ``plover_score`` of that type, ``event_date`` and ``date_precision``
+        (the event's or brief's; None for an unlinked span), ``phase``
+        (before/at/after), ``joint``, ``joint_actor`` and ``codebook_version``
+        (None: coded under 1.x). An agenda row has a NaN ``score``.
     """
     rows = []
     for rec in annotations:
@@ -71,6 +90,13 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     for col in LEDGER_COLUMNS:
         if col not in df.columns:
             df[col] = None
+    df = _link_events(df, codebook, summits, events)
+    if expand_pairs:
+        from .events import expand_pairs as _expand
+
+        df = _expand(df, codebook)
+    else:
+        df = df.assign(joint=False, joint_actor=None)
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     # Dict lookups (hashed in C), not Python lambdas: this runs once per row of a million-row ledger.
     df["summit_date"] = pd.to_datetime(df["summit_id"].map({k: pd.Timestamp(v.date) for k, v in summits.items()}))
@@ -89,13 +115,19 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     df["score"] = score
     df["start"] = df["start"].astype("Int64")
     df["end"] = df["end"].astype("Int64")
+    df["joint"] = df["joint"].fillna(False).astype(bool)
+    text_dtype = pd.Series(["x"]).dtype  # the text dtype pandas infers (str with pandas 3), as other columns have
+    for col in ("event_id", "attribution", "modality", "event_type", "event_date", "date_precision", "phase",
+                "joint_actor", "codebook_version", "actor_detail", "target_detail", "speaker", "source",
+                "migrated_from"):
+        df[col] = df[col].astype(text_dtype) if df[col].map(lambda v: v is None or isinstance(v, str)).all() else df[col]
     df = df[list(LEDGER_COLUMNS)]
     return df.sort_values(["summit_order", "evidence", "document_id", "start", "id"], na_position="last",
                           kind="stable").reset_index(drop=True)
 
 
 def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None" = ("reference",),
-                include_briefs: bool = True) -> pd.DataFrame:
+                include_briefs: bool = True, expand_pairs: bool = True) -> pd.DataFrame:
     """Load the project's ledger from the data folder.
 
     Parameters
@@ -106,6 +138,8 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
         Annotation sets under ``data/annotations/`` to include; None for all.
     include_briefs : bool
         Add the summit briefs from ``briefs.yaml`` when present.
+    expand_pairs : bool
+        See :func:`build_ledger`.
 
     Returns
     -------
@@ -125,6 +159,7 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     ann_root = root / "annotations"
     names = sorted(p.name for p in ann_root.iterdir() if p.is_dir()) if sets is None else list(sets)
     records = []
+    events: list[dict] = []
     frames = []
     for name in names:
         store = Store(ann_root / name, codebook=codebook, documents=documents, summits=summits)
@@ -133,14 +168,53 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
             if fast is not None:
                 frames.append(fast.assign(set=name))
                 continue
-            for rec in store.read(annotator).annotations.values():
+            state = store.read(annotator)
+            for rec in state.annotations.values():
                 records.append({**rec, "set": name})
+            events.extend({**ev, "set": name} for ev in state.events.values())
     briefs: list[dict] = []
     if include_briefs and (root / "briefs.yaml").exists():
         from .briefs import load_briefs
 
         briefs = load_briefs(root / "briefs.yaml", codebook, summits)
-    return build_ledger(records, codebook, summits, briefs=briefs, _frames=tuple(frames))
+    return build_ledger(records, codebook, summits, briefs=briefs, events=events, expand_pairs=expand_pairs,
+                        _frames=tuple(frames))
+
+
+def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dict]) -> pd.DataFrame:
+    """Fill the event columns: from the linked event record, else from the row itself (briefs)."""
+    from .events import derive_phase
+
+    for col in ("event_id", "event_type", "event_date", "date_precision", "phase", "secondary_issues",
+                "attribution", "modality", "codebook_version"):
+        if col not in df.columns:
+            df[col] = None
+    by_key = {(ev.get("set"), ev["id"]): ev for ev in events}
+    if by_key and len(df):
+        keys = list(zip(df["set"], df["event_id"]))
+        for col in ("summit_id", "event_type", "event_date", "date_precision", "phase"):
+            vals = [by_key[k].get(col) if k in by_key else None for k in keys]
+            linked = pd.Series([k in by_key for k in keys], index=df.index)
+            df[col] = df[col].where(~linked, pd.Series(vals, index=df.index))
+    if len(df):
+        default = [codebook.default_event_type(s, i) if isinstance(s, str) and pd.notna(i) else None
+                   for s, i in zip(df["stance"], df["intensity"])]
+        df["event_type"] = df["event_type"].where(df["event_type"].notna(), pd.Series(default, index=df.index))
+        phases = []
+        for sid, date, prec, stated in zip(df["summit_id"], df["event_date"], df["date_precision"], df["phase"]):
+            phase = None
+            if isinstance(date, str) and isinstance(prec, str) and sid in summits:
+                try:
+                    phase, _ = derive_phase(date, prec, summits[sid], stated if isinstance(stated, str) else None)
+                except ValueError:
+                    phase = None
+            phases.append(phase)
+        df["phase"] = phases
+    types = codebook.event_types
+    df["goldstein"] = df["event_type"].map({k: t.goldstein for k, t in types.items()}).astype(float)
+    df["plover_score"] = df["event_type"].map({k: t.plover_score for k, t in types.items()}).astype(float)
+    df["secondary_issues"] = [list(v) if isinstance(v, (list, tuple)) else [] for v in df["secondary_issues"]]
+    return df
 
 
 #: Logs smaller than this always take the careful, line-by-line path.
@@ -171,7 +245,7 @@ def _fast_live_frame(store, annotator: str) -> "pd.DataFrame | None":
     import pyarrow as pa
     import pyarrow.json as pj
 
-    from .annotation import FIELDS, ORIGINS, STATUSES
+    from .annotation import FIELDS, OPTIONAL_FIELDS, ORIGINS, STATUSES
 
     path = store.log_path(annotator)
     try:
@@ -192,7 +266,8 @@ def _fast_live_frame(store, annotator: str) -> "pd.DataFrame | None":
     except (OSError, pa.ArrowException):
         return None
     names = set(table.column_names)
-    if "op" not in names or "undoes" in names or not set(FIELDS) <= names:
+    if "op" not in names or "undoes" in names or not set(FIELDS) <= names or names & set(OPTIONAL_FIELDS):
+        # events, or codebook-2.0 fields, in the log: the careful path keeps them
         return None
     for col in ("op", *FIELDS):
         typ = table.schema.field(col).type

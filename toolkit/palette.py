@@ -27,7 +27,7 @@ __all__ = ["STANCE_COLORS", "ISSUE_COLORS", "OTHER_COLOR", "OTHER_LABEL", "THIN_
            "group_scale", "rgba"]
 
 #: Stance colours (Okabe-Ito); ``both`` marks text coded with both stances, ``agenda`` a neutral mention.
-STANCE_COLORS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "agenda": "#7F7F7F",
+STANCE_COLORS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "agenda": "#999999",
                                  "both": "#CC79A7"}
 #: Issue colours, most distinct first (Tol indigo, pear, wine; Okabe-Ito sky blue, bluish green;
 #: Tol light orange, pink; Tol dark green).

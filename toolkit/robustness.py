@@ -153,7 +153,8 @@ def power_table(summit_table: pd.DataFrame, *, pairs=None, power: float = 0.8, a
 
     Uses the observed relative balances (``summit_table`` must be on the
     relative scale) and :func:`toolkit.intervals.events_needed`; ``have`` is
-    the smaller of the two summits' event counts.
+    the smaller of the two summits' goodwill + grievance event counts (agenda
+    events do not count toward a balance).
     """
     if len(summit_table) and str(summit_table["scale"].iloc[0]) != "relative":
         raise ValueError("power_table needs a table on the relative scale (balance_table(..., scale='relative'))")
@@ -167,7 +168,8 @@ def power_table(summit_table: pd.DataFrame, *, pairs=None, power: float = 0.8, a
         need = events_needed(ba, bb, power=power, alpha=alpha) if ok else None
         rows.append({"from_label": t.loc[a, "summit_label"], "to_label": t.loc[b, "summit_label"],
                      "from_balance": ba, "to_balance": bb, "needed_per_summit": need,
-                     "have": int(min(t.loc[a, "n"], t.loc[b, "n"]))})
+                     "have": int(min(t.loc[a, "n_goodwill"] + t.loc[a, "n_grievance"],
+                                     t.loc[b, "n_goodwill"] + t.loc[b, "n_grievance"]))})
     out = pd.DataFrame(rows, columns=["from_label", "to_label", "from_balance", "to_balance",
                                       "needed_per_summit", "have"])
     out["needed_per_summit"] = out["needed_per_summit"].astype("Int64")

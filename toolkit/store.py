@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 from filelock import FileLock, Timeout
 
 from ._io import atomic_write_text, content_hash
-from .annotation import FIELDS, SOURCES_FIELD, check_annotator, now_iso, validate_record
+from .annotation import check_annotator, now_iso, record_from_op, record_kind, validate_record
 from .errors import DataError, Problem, StoreError
 from .classroom.identity import check_writer
 
@@ -56,7 +56,9 @@ class LogState:
     Attributes
     ----------
     annotations : dict of str to dict
-        Live records by id, in order of first appearance.
+        Live mention records by id, in order of first appearance.
+    events : dict of str to dict
+        Live event records (``"kind": "event"``) by id; see :mod:`toolkit.events`.
     ops : int
         Valid operations read.
     problems : list of Problem
@@ -67,6 +69,7 @@ class LogState:
     """
 
     annotations: dict[str, dict] = field(default_factory=dict)
+    events: dict[str, dict] = field(default_factory=dict)
     ops: int = 0
     problems: list[Problem] = field(default_factory=list)
     torn: TornLine | None = None
@@ -219,8 +222,7 @@ class Store:
             from .errors import ValidationError
 
             raise ValidationError(problems)
-        op = {"op": "upsert", **{k: record[k] for k in (*FIELDS, SOURCES_FIELD) if k in record}}
-        op.setdefault("note", "")
+        op = {"op": "upsert", **record_from_op(record)}
         if undoes:
             op["undoes"] = undoes
         return self._append(self.log_path(record["annotator"]), op)
@@ -234,7 +236,7 @@ class Store:
             If no live annotation has that id.
         """
         state = self.read(annotator)
-        if annotation_id not in state.annotations:
+        if annotation_id not in state.annotations and annotation_id not in state.events:
             raise StoreError(f"{self.log_path(annotator)}: no live annotation with id {annotation_id!r} to delete")
         op = {"op": "delete", "id": annotation_id, "annotator": annotator}
         if undoes:
@@ -306,8 +308,7 @@ class Store:
                 state.problems.append(Problem(where, n, "id", "missing or not a string"))
                 continue
             if kind == "upsert":
-                rec = {k: op[k] for k in (*FIELDS, SOURCES_FIELD) if k in op}
-                rec.setdefault("note", "")
+                rec = record_from_op(op)  # the fields of its kind (mention or event)
                 # Offsets are checked against the text only for the live state (below): an older
                 # upsert may hold positions in a previous text, kept as history by re-anchoring.
                 probs = validate_record(rec, file=where, line=n, codebook=self.codebook, summits=self.summits)
@@ -316,15 +317,17 @@ class Store:
                 if probs:
                     state.problems.extend(probs)
                     continue
-            before = state.annotations.get(aid)
+            table = state.events if aid in state.events else state.annotations
+            before = table.get(aid)
             if kind == "upsert":
-                state.annotations[aid] = rec
+                table = state.events if record_kind(rec) == "event" else state.annotations
+                table[aid] = rec
                 live_line[aid] = n
             else:
-                if aid not in state.annotations:
+                if aid not in table:
                     state.problems.append(Problem(where, n, "id", f"delete of {aid!r}, which is not live here"))
                     continue
-                del state.annotations[aid]
+                del table[aid]
             state.ops += 1
             op_id = op.get("op_id") or f"line{n}"
             target = op.get("undoes")
@@ -406,7 +409,7 @@ class Store:
                     fh.flush()
                     os.fsync(fh.fileno())
             lines = []
-            for rec in state.annotations.values():
+            for rec in [*state.annotations.values(), *state.events.values()]:
                 op = {"op": "upsert", "at": rec.get("created", now_iso()), **rec}
                 op["op_id"] = _op_id(op)
                 lines.append(json.dumps({"op": op.pop("op"), "op_id": op.pop("op_id"), "at": op.pop("at"), **op},

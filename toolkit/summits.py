@@ -17,6 +17,8 @@ __all__ = ["Summit", "SummitFormat", "FORMATS", "load_summits", "summits_frame"]
 SummitFormat = Literal["in_person", "video", "phone", "talks"]
 FORMATS: tuple[str, ...] = get_args(SummitFormat)
 _ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+#: Window (days before, days after) when a summit gives none.
+DEFAULT_WINDOW: tuple[int, int] = (30, 30)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class Summit:
     leaders: tuple[str, ...] = ()
     summary: str = ""
     sources: tuple[str, ...] = ()
+    #: Days before and after the summit day within which an event may be linked to it
+    #: (``window: {before: N, after: M}`` in summits.yaml); see :func:`toolkit.events.derive_phase`.
+    window_before: int = DEFAULT_WINDOW[0]
+    window_after: int = DEFAULT_WINDOW[1]
 
 
 def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, Summit]:
@@ -107,9 +113,15 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
                 problems.append(Problem(where, line, "sources", f"{s!r} is not an http(s) URL"))
         if sid in out:
             problems.append(Problem(where, line, "id", f"summit {sid!r} listed twice"))
+        window = rec.get("window") or {}
+        before, after = (window.get("before", DEFAULT_WINDOW[0]), window.get("after", DEFAULT_WINDOW[1])) \
+            if isinstance(window, dict) else (None, None)
+        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3660 for v in (before, after)):
+            problems.append(Problem(where, line, "window", "give whole days: window: {before: 30, after: 30}"))
+            before, after = DEFAULT_WINDOW
         out[sid] = Summit(sid, date, str(rec["place"]), str(rec["format"]), tuple(map(str, parties)),
                           str(rec["label"]), tuple(map(str, rec.get("leaders") or ())),
-                          str(rec.get("summary") or ""), tuple(map(str, sources)))
+                          str(rec.get("summary") or ""), tuple(map(str, sources)), before, after)
     if problems:
         raise DataError(problems)
     return dict(sorted(out.items(), key=lambda kv: (kv[1].date, kv[0])))

@@ -85,6 +85,9 @@ def validate_data(data: "str | Path") -> list[FileReport]:
         for set_dir in sorted(p for p in ann_root.iterdir() if p.is_dir()):
             store = Store(set_dir, codebook=codebook, documents=documents or None, summits=summits)
             reports.append(_declaration_report(set_dir))
+            set_events: dict = {}  # event records of the whole set: a mention may link to any of them
+            for name in store.annotators():
+                set_events.update(store.read(name).events)
             for log in sorted(set_dir.glob("*.jsonl")):
                 from .annotation import check_annotator
 
@@ -97,8 +100,14 @@ def validate_data(data: "str | Path") -> list[FileReport]:
                     problems.append(Problem(str(log), state.torn.line, None, str(state.torn).split(": ", 1)[1]))
                 if codebook is None or summits is None:
                     problems.append(Problem(str(log), None, None, "codes not checked: the codebook or summits failed to load"))
+                from .events import check_links
+
+                problems.extend(check_links(state.annotations.values(), set_events, str(log)))
                 n = len(state.annotations)
-                reports.append(FileReport(str(log), f"{n} annotation{'s' * (n != 1)} from {state.ops} operations", problems))
+                n_ev = len(state.events)
+                events_txt = f", {n_ev} event{'s' * (n_ev != 1)}" if n_ev else ""
+                reports.append(FileReport(str(log), f"{n} annotation{'s' * (n != 1)}{events_txt} from {state.ops} operations",
+                                          problems))
     return reports
 
 

@@ -74,7 +74,7 @@ def build(tmp: Path) -> dict:
 
     data = tmp / "data"
     shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak", "briefs.yaml"))
-    _replace_once(data / "codebook.yaml", "label: Sanctions and economic ties",
+    _replace_once(data / "codebook.yaml", "label: Sanctions and economic measures",
                   "label: " + _yaml_str("Sanctions " + PAYLOADS["issue_label"]))
     _replace_once(data / "codebook.yaml", "label: US and Russia jointly",
                   "label: " + _yaml_str("US and Russia " + PAYLOADS["actor_label"]))

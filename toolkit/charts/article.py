@@ -25,6 +25,10 @@ def ledger_spans(ledger: pd.DataFrame, document_id: str) -> pd.DataFrame:
     """
     s = ledger[(ledger["evidence"] == "span") & (ledger["document_id"] == document_id)
                & (ledger["status"].fillna("anchored") == "anchored")]
+    if "joint_actor" in s.columns and s["joint_actor"].notna().any():
+        # a joint record is one row per direction in the ledger, but one span in the text
+        s = s.drop_duplicates(["set", "id"]).assign(actor=s["joint_actor"].fillna(s["actor"]),
+                                                    target=s["joint_actor"].fillna(s["target"]))
     label = (s["stance"].astype(str) + ": " + s["issue_label"].fillna(s["issue"]).astype(str) + " ("
              + s["actor"].astype(str) + " \u2192 " + s["target"].astype(str) + ", intensity "
              + s["intensity"].astype(str) + ")")

@@ -38,7 +38,7 @@ def shift_chart(issue_table: pd.DataFrame, *, groups: "Mapping[str, str] | None"
     d = describe(issue_table)
     groups = dict(groups) if groups is not None else issue_groups(issue_table)
     coded = issue_table.groupby("issue")["n"].transform("sum") > 0
-    t = issue_table[coded & (issue_table["n"] > 0)].copy()
+    t = issue_table[coded & issue_table["balance"].notna()].copy()    # agenda-only cells have no balance
     t["summit"] = summit_axis_labels(t)
     t["issue_group"] = t["issue"].map(groups).fillna(OTHER_LABEL)
     t["colour"] = np.where(t["thin"], EVIDENCE_LEGEND[1], t["issue_group"])
@@ -60,7 +60,12 @@ def shift_chart(issue_table: pd.DataFrame, *, groups: "Mapping[str, str] | None"
                                                  zip(issue_table["issue"], issue_table["issue_label"])})
     seg["colour"] = seg["issue_group"]
     cols = ["issue_label", "summit", "n", "balance", "ci_low", "ci_high", "colour", "n_text", "kind"]
-    data = records(pd.concat([t[cols], seg], ignore_index=True))
+    both = pd.concat([t[cols], seg], ignore_index=True)
+    for col in ("n", "balance", "ci_low", "ci_high", "balance_to"):
+        both[col] = pd.to_numeric(both[col], errors="coerce").astype("float64")   # NaN -> null in the spec
+    for col in ("summit_to", "n_text"):
+        both[col] = both[col].astype(object).where(both[col].notna(), None)
+    data = records(both)
     order = summit_order(issue_table.assign(summit=summit_axis_labels(issue_table)))
     names, colors = group_scale(groups)
     colour = a.Color("colour:N", title="Issue", scale=a.Scale(domain=names + [EVIDENCE_LEGEND[1]],

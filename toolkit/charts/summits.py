@@ -99,7 +99,7 @@ def heatmap_chart(issue_table: pd.DataFrame, *, title: "str | None" = None):
     """
     a = alt()
     d = describe(issue_table)
-    t = issue_table[issue_table["n"] > 0].copy()
+    t = issue_table[issue_table["balance"].notna()].copy()    # agenda-only cells have no balance
     t["summit"] = summit_axis_labels(t)
     t["evidence"] = evidence_label(t["thin"])
     t["n_text"] = t["n"].astype(str)

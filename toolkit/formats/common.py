@@ -22,13 +22,36 @@ from typing import Any, Literal
 
 from ..errors import DataError, Problem
 
-__all__ = ["Candidate", "SpanCheck", "Repair", "check_span", "utf16_to_codepoint", "clean_annotator", "decode_utf8",
+__all__ = ["V2_FIELDS", "v2_fields", "read_v2", "Candidate", "SpanCheck", "Repair", "check_span",
+           "utf16_to_codepoint", "clean_annotator", "decode_utf8",
            "normalise_fragment", "read_utf8", "ANNOTATION_ID", "DOCUMENT_URN", "ANNOTATION_URN"]
 
 Repair = Literal["exact", "utf16", "search"]
 #: Our annotation ids: 12 lower-case hex digits.
 ANNOTATION_ID = re.compile(r"^[0-9a-f]{12}$")
 DOCUMENT_URN = "urn:summit-ledger:document:"
+#: Codebook-2.0 fields of a mention that every format carries (in its own extension slot).
+V2_FIELDS: tuple[str, ...] = ("secondary_issues", "attribution", "modality", "event_id", "codebook_version",
+                              "actor_detail", "target_detail", "speaker", "source", "migrated_from")
+
+
+def v2_fields(record: dict) -> dict[str, Any]:
+    """The codebook-2.0 fields a record has (empty values left out), for writing."""
+    return {k: list(record[k]) if k == "secondary_issues" else record[k]
+            for k in V2_FIELDS if record.get(k) not in (None, "", [], ())}
+
+
+def read_v2(obj: Any) -> dict[str, Any]:
+    """The codebook-2.0 fields found in a format's extension slot (types are checked later)."""
+    if not isinstance(obj, dict):
+        return {}
+    out = {k: obj[k] for k in V2_FIELDS if obj.get(k) not in (None, "")}
+    sec = out.get("secondary_issues")
+    if isinstance(sec, str):
+        out["secondary_issues"] = [s.strip() for s in sec.split(";") if s.strip()]
+    elif sec is not None and not isinstance(sec, list) and hasattr(sec, "tolist"):
+        out["secondary_issues"] = list(sec.tolist())
+    return out
 ANNOTATION_URN = "urn:summit-ledger:annotation:"
 
 
@@ -75,6 +98,8 @@ class Candidate:
     note: str = ""
     created: str | None = None
     status: str = "anchored"
+    #: Codebook-2.0 fields read from the file (see :data:`V2_FIELDS`); checked when the record is built.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def at(self, name: str | None) -> str | None:
         """The field path of ``name`` inside this record."""

@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from .._io import atomic_write_text
 from ..errors import Problem
-from .common import Candidate, clean_annotator, read_utf8
+from .common import Candidate, clean_annotator, read_utf8, read_v2
 
 __all__ = ["read", "write", "write_ledger", "rows_to_candidates", "header_problems", "EXPORT_COLUMNS"]
 
@@ -33,6 +33,9 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "id", "document_id", "start", "end", "quote", "prefix", "suffix",
     "issue", "stance", "actor", "target", "intensity", "summit_id",
     "annotator", "created", "note", "status", "origin", "set",
+    # codebook 2.0 (secondary_issues separated by ";")
+    "secondary_issues", "attribution", "modality", "event_id", "codebook_version",
+    "actor_detail", "target_detail", "speaker", "source", "migrated_from",
 )
 _CODE_COLUMNS = ("issue", "stance", "actor", "target", "intensity", "summit_id")
 
@@ -50,6 +53,13 @@ def _blank(v: Any) -> bool:
     except ImportError:  # pragma: no cover
         pass
     return isinstance(v, str) and v.strip() == ""
+
+
+def _blank_cell(v: Any) -> bool:
+    """Blank for a cell that may hold a list (Parquet list columns)."""
+    if isinstance(v, (list, tuple)) or hasattr(v, "tolist") and not isinstance(v, (int, float)):
+        return len(v) == 0 if hasattr(v, "__len__") else False
+    return _blank(v)
 
 
 def _int(v: Any) -> Any:
@@ -81,10 +91,18 @@ def rows_to_candidates(rows: Iterable[tuple[int, dict]], file: str, *, record_wo
     out: list[Candidate] = []
     problems: list[Problem] = []
     notices: list[str] = []
+    joint_seen: set = set()
     for n, row in rows:
         if not _blank(row.get("evidence")) and row.get("evidence") != "span":
             notices.append(f"{file}, {record_word} {n}: a {row.get('evidence')} row, not a span; skipped")
             continue
+        if str(row.get("joint")).strip().lower() in ("true", "1") and not _blank(row.get("joint_actor")):
+            # a ledger row from expanding a joint (pair-actor) record: the record is the pair, once
+            key = (row.get("set"), row.get("id"))
+            if key in joint_seen:
+                continue
+            joint_seen.add(key)
+            row = {**row, "actor": row["joint_actor"], "target": row["joint_actor"]}
         missing = [k for k in ("start", "end", "quote") if _blank(row.get(k))]
         if missing:
             problems.append(Problem(file, n, missing[0], f"missing; every row needs {', '.join(missing)}"))
@@ -108,7 +126,7 @@ def rows_to_candidates(rows: Iterable[tuple[int, dict]], file: str, *, record_wo
             id=None if _blank(row.get("id")) else str(row["id"]),
             note="" if _blank(row.get("note")) else str(row["note"]),
             created=None if _blank(row.get("created")) else str(row["created"]),
-            status=status,
+            status=status, extra=read_v2({k: v for k, v in row.items() if not _blank_cell(v)}),
         ))
     return out, problems, notices
 
@@ -168,7 +186,9 @@ def write(records: "list[dict]", path: "str | Path") -> int:
     w.writeheader()
     recs = sorted(records, key=lambda r: (r.get("set") or "", r["document_id"], r["start"], r["end"], r["id"]))
     for r in recs:
-        w.writerow({k: r.get(k, "") for k in EXPORT_COLUMNS})
+        row = {k: r.get(k, "") for k in EXPORT_COLUMNS}
+        row["secondary_issues"] = ";".join(r.get("secondary_issues") or [])
+        w.writerow(row)
     atomic_write_text(path, buf.getvalue())
     return len(recs)
 
@@ -179,6 +199,8 @@ def write_ledger(ledger, path: "str | Path") -> int:
     Dates are written as ISO dates, missing values as empty cells.
     """
     df = ledger.copy()
+    if "secondary_issues" in df.columns:  # a list per row: one cell, ";"-separated
+        df["secondary_issues"] = [";".join(v) if isinstance(v, (list, tuple)) else v for v in df["secondary_issues"]]
     if "summit_date" in df.columns:
         df["summit_date"] = df["summit_date"].dt.strftime("%Y-%m-%d")
     atomic_write_text(path, df.to_csv(index=False, lineterminator="\n"))

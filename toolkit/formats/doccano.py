@@ -31,7 +31,7 @@ from typing import Literal
 
 from .._io import atomic_write_text
 from ..errors import DataError, Problem
-from .common import Candidate, clean_annotator, decode_utf8, read_utf8
+from .common import Candidate, clean_annotator, decode_utf8, read_utf8, read_v2, v2_fields
 from .labelmap import compact_label
 
 #: Bounds on a doccano zip: members read, and bytes once unpacked (a zip bomb is refused).
@@ -149,7 +149,7 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
                 file=where, line=n, where=at, start=start, end=end, quote=quote, text=text,
                 document=document, labels=[label] if isinstance(label, str) else [label],
                 annotator=annotator, id=meta.get("id"), note=str(meta.get("note") or ""),
-                created=meta.get("created"),
+                created=meta.get("created"), extra=read_v2(meta),
             ))
             if quote is None:
                 problems.append(Problem(where, n, f"{at}", f"offsets [{start!r}:{end!r}] are out of range for the "
@@ -197,7 +197,8 @@ def write(records: "list[dict]", documents: dict, path: "str | Path", *,
         obj["Comments"] = []
         obj["document_id"] = doc_id
         obj["annotator"] = annotator
-        obj["summit_ledger"] = [{"id": r["id"], "note": r.get("note", ""), "created": r.get("created")} for r in recs]
+        obj["summit_ledger"] = [{"id": r["id"], "note": r.get("note", ""), "created": r.get("created"), **v2_fields(r)}
+                                for r in recs]
         lines.append(json.dumps(obj, ensure_ascii=False))
         count += len(recs)
     atomic_write_text(path, "".join(line + "\n" for line in lines))

@@ -164,6 +164,7 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
                           target=merged["target"], intensity=merged["intensity"], annotator=who,
                           summit_id=merged["summit_id"], note=c.note or "", origin="imported", created=created,
                           id=rec_id)
+    rec.update(c.extra)  # codebook-2.0 fields, validated with the rest below
     if c.status == "orphaned":
         rec.update(quote=quote or "", prefix=normalise_fragment(c.prefix) or "",
                    suffix=normalise_fragment(c.suffix) or "", status="orphaned")

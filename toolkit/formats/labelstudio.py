@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .._io import atomic_write_text
 from ..errors import Problem
-from .common import Candidate, clean_annotator, read_json
+from .common import Candidate, clean_annotator, read_json, read_v2, v2_fields
 from .labelmap import native_tags
 
 __all__ = ["read", "write"]
@@ -145,6 +145,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
                     text=text, document=document, labels=list(labels), annotator=annotator,
                     id=res.get("id") if isinstance(res.get("id"), str) else None, note=note,
                     created=ann.get("created_at") if isinstance(ann.get("created_at"), str) else None,
+                    extra=read_v2(meta.get("summit_ledger")),
                 ))
     return out, problems, notices
 
@@ -229,6 +230,8 @@ def write(records: "list[dict]", documents: dict, path: "str | Path", *, email_d
                                  "labels": native_tags(r, doc.summit_id)}}
                 if r.get("note"):
                     res["meta"] = {"text": [r["note"]]}
+                if v2_fields(r):
+                    res.setdefault("meta", {})["summit_ledger"] = v2_fields(r)
                 results.append(res)
             count += len(results)
             ann = {

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .._io import atomic_write_text, content_hash
 from ..errors import Problem
-from .common import ANNOTATION_URN, DOCUMENT_URN, Candidate, clean_annotator, read_json
+from .common import ANNOTATION_URN, DOCUMENT_URN, Candidate, clean_annotator, read_json, read_v2, v2_fields
 from .labelmap import native_tags
 
 __all__ = ["read", "write"]
@@ -136,6 +136,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
             document=document, labels=labels, annotator=clean_annotator(creator),
             id=ann_id if isinstance(ann_id, str) else None, note="\n".join(notes),
             created=ann.get("created") if isinstance(ann.get("created"), str) else None,
+            extra=read_v2(ann.get("summit_ledger")),
         ))
     return out, problems, notices
 
@@ -161,6 +162,8 @@ def write(records: "list[dict]", documents: dict, path: "str | Path") -> int:
         }
         if r.get("created"):
             item["created"] = r["created"]
+        if v2_fields(r):
+            item["summit_ledger"] = v2_fields(r)  # extension property: the codebook-2.0 fields
         items.append(item)
     coll = {
         "@context": "http://www.w3.org/ns/anno.jsonld",

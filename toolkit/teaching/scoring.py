@@ -136,7 +136,9 @@ def feedback(student: Iterable[Mapping[str, Any]], reference: Iterable[Mapping[s
     """
     ref_all = [dict(r) for r in reference if r.get("status", "anchored") == "anchored"]
     stu_all = [dict(r) for r in student if r.get("status", "anchored") == "anchored"]
-    both = {r["document_id"] for r in ref_all} & {r["document_id"] for r in stu_all}
+    # only documents both coded are compared; a student who has coded nothing yet is compared on all of them
+    both = {r["document_id"] for r in ref_all} & ({r["document_id"] for r in stu_all} or
+                                                  {r["document_id"] for r in ref_all})
     ref = [r for r in ref_all if r["document_id"] in both]
     stu = [r for r in stu_all if r["document_id"] in both]
     notes = []

@@ -26,8 +26,8 @@ __all__ = ["Annotator", "ArticleView", "STANCE_COLOURS", "STANCE_KEYS", "ISSUE_K
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
 
-STANCE_COLOURS: dict[str, str] = {k: STANCE_COLORS[k] for k in ("grievance", "goodwill", "both")}
-"""The stance colours of :mod:`toolkit.palette` (Okabe-Ito)."""
+STANCE_COLOURS: dict[str, str] = {k: STANCE_COLORS[k] for k in ("grievance", "goodwill", "agenda", "both")}
+"""The stance colours of :mod:`toolkit.palette` (Okabe-Ito; agenda grey)."""
 STANCE_KEYS: dict[str, str] = {"g": "grievance", "w": "goodwill"}
 ISSUE_KEYS = "123456789abcdefhijklmnopqrstvxyz"
 """Keys for the issues in codebook order (g, w and u are taken by stance and undo)."""

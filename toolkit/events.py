@@ -1,0 +1,366 @@
+"""Events: the acts that mentions report, and counting by event rather than by mention.
+
+A **mention** is a coded span or a brief. Several mentions can report one act
+(a spokesman's remark paraphrased and then quoted; two press reports of one
+warning). They name it with the same ``event_id``; a mention without one is
+its own event.
+
+An **event record** lives in the same append-only log as the mentions, as an
+upsert whose record has ``"kind": "event"`` (fields :data:`EVENT_FIELDS`).
+It fixes what the mentions share: the directed actor -> target, stance, issue
+and secondary issues, intensity, the event type of the codebook's crosswalk
+(which gives the PLOVER type and mode, the CAMEO code, its Goldstein value and
+the PLOVER score), the date and its precision, and the summit. The phase
+(before / at / after the summit) is derived from the dates and the summit's
+window in ``summits.yaml``; when the date's precision cannot decide it (a
+month that contains the summit day), the record states ``phase`` and the
+check makes sure the date allows it.
+
+Session-level API for an annotator (what a UI calls):
+
+* start a new event from a selection: ``ev = make_event(annotator=..., actor=...,
+  target=..., stance=..., issue=..., intensity=..., event_type=..., event_date="2021-12-06",
+  date_precision="day", summit_id=...)`` then ``store.upsert(ev)``; the record is
+  validated with the codebook and summits the store was given;
+* link a mention to it: set ``mention["event_id"] = ev["id"]`` and ``store.upsert(mention)``
+  (an upsert of the same mention id; history is kept);
+* list events to link to: ``store.read(annotator).events`` (live events by id);
+* code provenance on the mention: ``attribution`` and ``modality`` (codebook values).
+
+Counting rule for joint and multi-target acts: one event per directed dyad.
+A record whose actor is a pair (``kind: pair``, e.g. ``US-Russia``) is expanded
+by the ledger into one row per direction (``joint`` true). Rows that share an
+event key (``event_id``, else the row's own id) and the same actor and target
+are one event.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Iterable, Literal
+
+import pandas as pd
+
+from ._io import content_hash
+from .errors import Problem, ValidationError
+
+__all__ = [
+    "EVENT_FIELDS", "PRECISIONS", "PHASES", "Count", "make_event", "validate_event", "date_interval",
+    "derive_phase", "check_links", "expand_pairs", "event_table", "counting_comparison", "COMPARISON_COLUMNS",
+]
+
+EVENT_FIELDS: tuple[str, ...] = (
+    "id", "kind", "annotator", "created", "actor", "target", "stance", "issue", "secondary_issues",
+    "intensity", "event_type", "event_date", "date_precision", "phase", "summit_id", "modality",
+    "description", "note", "codebook_version",
+)
+_REQUIRED = ("id", "kind", "annotator", "actor", "target", "stance", "issue", "intensity", "event_type",
+             "event_date", "date_precision", "summit_id")
+PRECISIONS: tuple[str, ...] = ("day", "month", "year")
+PHASES: tuple[str, ...] = ("before", "at", "after")
+Count = Literal["events", "mentions"]
+_DATE = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$"),
+         "year": re.compile(r"^\d{4}$")}
+
+
+def date_interval(value: str, precision: str) -> tuple[_dt.date, _dt.date]:
+    """First and last day that a date of the given precision may mean.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` does not have the form of ``precision`` (YYYY-MM-DD, YYYY-MM, YYYY).
+    """
+    if precision not in _DATE:
+        raise ValueError(f"precision {precision!r} unknown; use one of {', '.join(PRECISIONS)}")
+    if not isinstance(value, str) or not _DATE[precision].match(value):
+        raise ValueError(f"{value!r} is not a {precision} date ({ {'day': 'YYYY-MM-DD', 'month': 'YYYY-MM', 'year': 'YYYY'}[precision]})")
+    if precision == "day":
+        d = _dt.date.fromisoformat(value)
+        return d, d
+    if precision == "month":
+        y, m = map(int, value.split("-"))
+        first = _dt.date(y, m, 1)
+        nxt = _dt.date(y + (m == 12), m % 12 + 1, 1)
+        return first, nxt - _dt.timedelta(days=1)
+    y = int(value)
+    return _dt.date(y, 1, 1), _dt.date(y, 12, 31)
+
+
+def derive_phase(event_date: str, precision: str, summit, stated: "str | None" = None) -> tuple["str | None", "str | None"]:
+    """The phase of an event relative to its summit, and a problem message (or None).
+
+    Rules: an event whose whole date interval lies before the summit day is
+    ``before``; after it, ``after``; a day-precise date on the summit day is
+    ``at``. When the interval contains the summit day without being that day,
+    the phase must be ``stated`` and the interval must allow it. The interval
+    must overlap the summit's window (``window_before`` days before to
+    ``window_after`` days after).
+    """
+    first, last = date_interval(event_date, precision)
+    day = summit.date
+    lo = day - _dt.timedelta(days=getattr(summit, "window_before", 0))
+    hi = day + _dt.timedelta(days=getattr(summit, "window_after", 0))
+    if last < lo or first > hi:
+        return None, (f"dated {event_date} ({precision}), outside the window of {summit.id} "
+                      f"({lo.isoformat()} to {hi.isoformat()}); link it to another summit or widen the window")
+    derived = "before" if last < day else "after" if first > day else "at" if first == last == day else None
+    if stated is None:
+        if derived is None:
+            return None, (f"a {precision} date of {event_date} spans the summit day {day.isoformat()}; "
+                          "state the phase (before, at or after)")
+        return derived, None
+    if stated not in PHASES:
+        return None, f"phase {stated!r} unknown; use one of {', '.join(PHASES)}"
+    allowed = {"before": first < day, "after": last > day, "at": first <= day <= last}[stated]
+    if (derived is not None and stated != derived) or not allowed:
+        return None, f"phase {stated!r} contradicts the date {event_date} ({precision}) and the summit day {day.isoformat()}"
+    return stated, None
+
+
+def make_event(*, annotator: str, actor: str, target: str, stance: str, issue: str, intensity: int,
+               event_type: str, event_date: str, date_precision: str, summit_id: str,
+               secondary_issues: Iterable[str] = (), phase: "str | None" = None, modality: "str | None" = None,
+               description: str = "", note: str = "", codebook_version: "str | None" = None,
+               created: "str | None" = None, id: "str | None" = None) -> dict[str, Any]:
+    """A new event record (not yet validated; the store validates it on upsert).
+
+    The id is ``ev-`` and 10 hex digits of a hash of what identifies the act;
+    it is fixed at creation, later edits keep it.
+    """
+    from .annotation import now_iso
+
+    key = f"{annotator}|{actor}|{target}|{stance}|{issue}|{event_date}|{summit_id}|{description}"
+    rec = {"id": id or "ev-" + content_hash(key, 10), "kind": "event", "annotator": annotator,
+           "created": created or now_iso(), "actor": actor, "target": target, "stance": stance, "issue": issue,
+           "secondary_issues": list(secondary_issues), "intensity": intensity, "event_type": event_type,
+           "event_date": event_date, "date_precision": date_precision, "summit_id": summit_id,
+           "description": description, "note": note}
+    if phase is not None:
+        rec["phase"] = phase
+    if modality is not None:
+        rec["modality"] = modality
+    if codebook_version is not None:
+        rec["codebook_version"] = codebook_version
+    return rec
+
+
+def validate_event(rec: Any, *, file: str = "<event>", line: "int | None" = None, codebook=None,
+                   summits: "dict | None" = None) -> list[Problem]:
+    """Check one event record; return every problem found (empty when valid)."""
+    problems: list[Problem] = []
+
+    def P(field: "str | None", msg: str) -> None:
+        problems.append(Problem(file, line, field, msg))
+
+    if not isinstance(rec, dict):
+        return [Problem(file, line, None, f"expected a JSON object, got {type(rec).__name__}")]
+    for key in sorted(set(rec) - set(EVENT_FIELDS)):
+        P(key, f"unknown field; an event has only {', '.join(EVENT_FIELDS)}")
+    for key in _REQUIRED:
+        if rec.get(key) in (None, ""):
+            P(key, "missing")
+    if problems:
+        return problems
+    for key in set(EVENT_FIELDS) - {"intensity", "secondary_issues"}:
+        if rec.get(key) is not None and not isinstance(rec[key], str):
+            P(key, f"expected text, got {type(rec[key]).__name__} {rec[key]!r}"[:200])
+    if not isinstance(rec["intensity"], int) or isinstance(rec["intensity"], bool):
+        P("intensity", f"expected 1, 2 or 3, got {rec['intensity']!r}")
+    sec = rec.get("secondary_issues") or []
+    if not isinstance(sec, list) or not all(isinstance(i, str) for i in sec):
+        P("secondary_issues", "expected a list of issue ids")
+        sec = []
+    if rec["date_precision"] not in PRECISIONS:
+        P("date_precision", f"{rec['date_precision']!r} unknown; use one of {', '.join(PRECISIONS)}")
+    if problems:
+        return problems
+    from .annotation import check_annotator
+
+    if (msg := check_annotator(rec["annotator"])):
+        P("annotator", msg)
+    try:
+        date_interval(rec["event_date"], rec["date_precision"])
+    except ValueError as exc:
+        P("event_date", str(exc))
+        return problems
+    if codebook is not None:
+        for key in ("actor", "target", "stance", "issue", "intensity", "event_type"):
+            if (msg := codebook.check_code(key, rec[key])):
+                P(key, msg)
+        if rec.get("modality") and (msg := codebook.check_code("modality", rec["modality"])):
+            P("modality", msg)
+        for iid in sec:
+            if (msg := codebook.check_code("issue", iid)):
+                P("secondary_issues", msg)
+        et = codebook.event_types.get(rec["event_type"])
+        if et is not None and et.stance != rec["stance"]:
+            P("event_type", f"{et.id!r} is a {et.stance} type; the event's stance is {rec['stance']!r}")
+        actor = codebook.actors.get(rec["actor"])
+        if actor is not None and (rec["actor"] == rec["target"]) != (actor.kind == "pair"):
+            P("target", "only a pair actor addresses itself, and a pair actor's target is itself")
+    if summits is not None:
+        summit = summits.get(rec["summit_id"])
+        if summit is None:
+            P("summit_id", f"{rec['summit_id']!r} is not in summits.yaml")
+        else:
+            _, msg = derive_phase(rec["event_date"], rec["date_precision"], summit, rec.get("phase"))
+            if msg:
+                P("phase" if rec.get("phase") else "event_date", msg)
+    return problems
+
+
+def check_links(mentions: Iterable[dict], events: dict, file: str) -> list[Problem]:
+    """Problems of mentions whose ``event_id`` names no event of the set, or an event they contradict.
+
+    A mention must agree with its event on actor, target and stance (the
+    event is the act; the mention reports it).
+    """
+    out = []
+    for m in mentions:
+        eid = m.get("event_id")
+        if not eid:
+            continue
+        ev = events.get(eid)
+        if ev is None:
+            out.append(Problem(file, None, "event_id", f"mention {m.get('id')!r} links to {eid!r}, "
+                                                      "which is no event of this set"))
+            continue
+        for key in ("actor", "target", "stance"):
+            if m.get(key) != ev.get(key):
+                out.append(Problem(file, None, key, f"mention {m.get('id')!r} has {key} {m.get(key)!r}, "
+                                                    f"its event {eid!r} has {ev.get(key)!r}"))
+    return out
+
+
+def expand_pairs(df: pd.DataFrame, codebook) -> pd.DataFrame:
+    """One directed row per direction for every row whose actor is a pair.
+
+    A row ``US-Russia -> US-Russia`` becomes ``US -> Russia`` and
+    ``Russia -> US``; both keep the row's id and get ``joint`` True and
+    ``joint_actor`` the pair. Other rows get ``joint`` False.
+    """
+    pairs = {a.id: a.members for a in codebook.actors.values() if a.kind == "pair" and len(a.members) == 2}
+    is_pair = df["actor"].isin(list(pairs)).to_numpy(dtype=bool) if len(df) else []
+    out = df.assign(joint=False, joint_actor=None)
+    if not len(df) or not is_pair.any():
+        return out
+    single, joint = out[~is_pair], out[is_pair]
+    first = joint.assign(joint=True, joint_actor=joint["actor"],
+                         actor=joint["actor"].map(lambda a: pairs[a][0]), target=joint["actor"].map(lambda a: pairs[a][1]))
+    second = first.assign(actor=first["target"], target=first["actor"])
+    both = pd.concat([first, second]).sort_index(kind="stable")
+    return pd.concat([single, both]).sort_index(kind="stable").reset_index(drop=True)
+
+
+def _collapse_pairs(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`expand_pairs`: one row per joint record, with the pair as actor and target."""
+    if "joint" not in ledger.columns or not ledger["joint"].fillna(False).astype(bool).any():
+        return ledger
+    joint = ledger["joint"].fillna(False).astype(bool)
+    one = ledger[joint].drop_duplicates(["set", "evidence", "id"])
+    one = one.assign(actor=one["joint_actor"], target=one["joint_actor"])
+    return pd.concat([ledger[~joint], one]).sort_index(kind="stable")
+
+
+def event_table(ledger: pd.DataFrame, count: Count = "events", expand_pairs: bool = True, *,
+                exclude_attribution: Iterable[str] = (), exclude_modality: Iterable[str] = ()) -> pd.DataFrame:
+    """The ledger as counting units: one row per event (default) or per mention.
+
+    Parameters
+    ----------
+    ledger : pandas.DataFrame
+        A ledger from :func:`toolkit.ledger.build_ledger` (pairs expanded, the default).
+    count : {"events", "mentions"}
+        ``events``: rows sharing an event key (``event_id``, else the row's
+        id) and the same actor and target are one unit; the unit keeps the
+        first row's codes and gets ``n_mentions``. ``mentions``: every row.
+    expand_pairs : bool
+        False counts a joint act once, with the pair actor (the 1.x rule).
+    exclude_attribution, exclude_modality : iterable of str
+        Drop mentions with these values first (e.g. ``("ascribed",)``,
+        ``("conditional", "hypothetical")``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ledger's columns plus ``event_key`` and ``n_mentions``; a
+        ``count`` column says which unit was counted.
+    """
+    if count not in ("events", "mentions"):
+        raise ValueError(f"count must be 'events' or 'mentions', not {count!r}")
+    rows = ledger if expand_pairs else _collapse_pairs(ledger)
+    for col, values in (("attribution", exclude_attribution), ("modality", exclude_modality)):
+        values = [values] if isinstance(values, str) else list(values)
+        if values and col in rows.columns:
+            rows = rows[~rows[col].isin(values)]
+    key = rows["event_id"].where(rows["event_id"].notna() & (rows["event_id"] != ""),
+                                 rows["evidence"].astype(str) + ":" + rows["id"].astype(str))
+    rows = rows.assign(event_key=rows["set"].astype(str) + "/" + key.astype(str))
+    if count == "mentions":
+        return rows.assign(n_mentions=1, count="mentions").reset_index(drop=True)
+    group = ["event_key", "actor", "target"]
+    n = rows.groupby(group, sort=False, dropna=False)["id"].transform("size")
+    first = rows.assign(n_mentions=n).drop_duplicates(group, keep="first")
+    return first.assign(count="events").reset_index(drop=True)
+
+
+COMPARISON_COLUMNS = ("variant", "count", "pairs_expanded", "excluded", "n", "n_goodwill", "n_grievance",
+                      "n_agenda", "balance")
+
+
+def _tally(t: pd.DataFrame) -> dict:
+    g = int((t["stance"] == "goodwill").sum())
+    r = int((t["stance"] == "grievance").sum())
+    a = int((t["stance"] == "agenda").sum())
+    return {"n": len(t), "n_goodwill": g, "n_grievance": r, "n_agenda": a,
+            "balance": (g - r) / (g + r) if g + r else float("nan")}
+
+
+def counting_comparison(ledger: pd.DataFrame, summit_id: "str | None" = None, *,
+                        evidence: "str | None" = None) -> pd.DataFrame:
+    """The same rows counted under different conventions, side by side.
+
+    Rows: mentions with the pair as one unit (the 1.x figures); mentions with
+    pairs expanded; events with pairs not expanded; events (the default);
+    events without ascribed stances; events without conditional,
+    hypothetical or intended stances; events without either. Balance is
+    (goodwill - grievance) / (goodwill + grievance) on counts; agenda rows
+    are counted in ``n_agenda`` only.
+
+    Parameters
+    ----------
+    summit_id : str, optional
+        Restrict to one summit.
+    evidence : {"span", "brief"}, optional
+        Restrict to spans (an article's coding) or briefs.
+    """
+    rows = ledger
+    if summit_id is not None:
+        rows = rows[rows["summit_id"] == summit_id]
+    if evidence is not None:
+        rows = rows[rows["evidence"] == evidence]
+    not_actual = ("conditional", "hypothetical", "intended")
+    variants = [
+        ("mentions, pair as one unit", "mentions", False, (), ()),
+        ("mentions, pairs expanded", "mentions", True, (), ()),
+        ("events, pair as one unit", "events", False, (), ()),
+        ("events (default)", "events", True, (), ()),
+        ("events, without ascribed", "events", True, ("ascribed",), ()),
+        ("events, without conditional/intended/hypothetical", "events", True, (), not_actual),
+        ("events, without ascribed or conditional/intended/hypothetical", "events", True, ("ascribed",), not_actual),
+    ]
+    out = []
+    for name, count, expand, attr, mod in variants:
+        t = event_table(rows, count, expand, exclude_attribution=attr, exclude_modality=mod)
+        out.append({"variant": name, "count": count, "pairs_expanded": expand,
+                    "excluded": ", ".join((*attr, *mod)) or "", **_tally(t)})
+    return pd.DataFrame(out, columns=list(COMPARISON_COLUMNS))
+
+
+def require_valid_event(rec: Any, **kwargs) -> dict:
+    """Like :func:`validate_event` but raise :class:`ValidationError` on any problem."""
+    problems = validate_event(rec, **kwargs)
+    if problems:
+        raise ValidationError(problems)
+    return rec
