@@ -25,7 +25,7 @@ def test_initial_state_matches_balance_table(explorer, ledger, summits):
     assert state["evidence"] == "both" and state["weight"] == "count" and state["actor"] == []
     expected = balance_table(ledger, summits=summits, n_boot=50, sets=state["sets"], annotators=state["annotators"])
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
-    assert f"<b>{int(expected['n'].sum())}</b> rows selected" in explorer.status.value
+    assert f"<b>{int(expected['n'].sum())}</b> events selected" in explorer.status.value
     assert set(explorer._charts) == {"balance", "heatmap", "shift", "agenda"}
 
 

@@ -49,17 +49,17 @@ def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab
     explorer = page.wait_for_selector(".sl-explorer", timeout=60_000)
     explorer.scroll_into_view_if_needed()
     page.wait_for_selector(f".sl-explorer {CHART.split(',')[0]}", timeout=60_000)
-    # the notebook's last cell narrows the explorer to the reference spans
+    # the notebook's last cell narrows the explorer to the reference spans; the status counts events
     ledger = load_ledger(sets=["reference"])
-    n_spans = int(((ledger["evidence"] == "span") & (ledger["status"] != "orphaned")).sum())
-    n_briefs = int((ledger["evidence"] == "brief").sum())
+    n_spans = int(balance_table(ledger, evidence="span")["n"].sum())
+    n_both = int(balance_table(ledger)["n"].sum())
     status = page.locator(".sl-explorer .widget-html-content").first
     before = status.inner_text()
-    assert re.search(rf"\b{n_spans} rows selected", before), before
+    assert re.search(rf"\b{n_spans} events selected", before), before
     # evidence -> spans + briefs: the tables and charts are recomputed in the kernel
     page.locator(".sl-explorer button", has_text=re.compile(r"^Spans \+ briefs$")).click()
     page.wait_for_function(
-        f"""() => /\\b{n_spans + n_briefs} rows selected/.test(
+        f"""() => /\\b{n_both} events selected/.test(
                 document.querySelector('.sl-explorer .widget-html-content').textContent)""",
         timeout=60_000)
     assert page_log.external_requests == []

@@ -136,7 +136,7 @@ class Explorer:
         self.issue_table = balance_table(self.ledger, by="issue", **kwargs)
         n_rows = int(self.summit_table["n"].sum())
         thin = int((self.issue_table["thin"] & (self.issue_table["n"] > 0)).sum())
-        self.status.value = (f"<b>{n_rows}</b> rows selected; {thin} non-empty summit &times; issue cells are thin "
+        self.status.value = (f"<b>{n_rows}</b> events selected; {thin} non-empty summit &times; issue cells are thin "
                              f"(95% interval wider than 1).")
         shown = self.summit_table[["summit_label", "summit_format", "n", "goodwill", "grievance", "balance",
                                    "ci_low", "ci_high", "thin", "shift"]]
