@@ -11,6 +11,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 PYTEST_ARGS ?=
+# Refuse a port that is taken instead of letting Voila move to the next one unannounced.
+PORT_FREE = $(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", $(PORT)))' 2>/dev/null \
+	|| { echo "Port $(PORT) is in use (JupyterLab?). Stop it, or choose another: make $@ PORT=8890"; exit 1; }
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -38,12 +41,14 @@ test: $(VENV)/.installed-test
 		-p no:cacheprovider tests notebooks $(PYTEST_ARGS)
 
 annotate: $(VENV)/.installed
+	@$(PORT_FREE)
 	@echo "Voila serves the annotator on http://localhost:$(PORT). Stop it with Ctrl-C."
-	$(BIN)/voila notebooks/01_annotate.ipynb --port=$(PORT) --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks/01_annotate.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1
 
 exercise: $(VENV)/.installed
+	@$(PORT_FREE)
 	@echo "Voila serves the student exercise on http://localhost:$(PORT). Stop it with Ctrl-C."
-	$(BIN)/voila notebooks/teaching/student_exercise.ipynb --port=$(PORT) --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks/teaching/student_exercise.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

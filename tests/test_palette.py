@@ -43,7 +43,7 @@ def test_issue_colours_stay_distinguishable(vision):
     worst = min((float(np.linalg.norm(ucs[i] - ucs[j])), palette.ISSUE_COLORS[i], palette.ISSUE_COLORS[j])
                 for i, j in itertools.combinations(range(len(ucs)), 2))
     assert worst[0] >= palette.MIN_ISSUE_DELTA_E, f"{vision}: {worst[1]} and {worst[2]} differ by {worst[0]:.1f}"
-    others = [palette.STANCE_COLORS["grievance"], palette.STANCE_COLORS["goodwill"], palette.OTHER_COLOR]
+    others = [palette.STANCE_COLORS[k] for k in ("grievance", "goodwill", "agenda")] + [palette.OTHER_COLOR]
     fixed = _ucs(others, vision)
     gap = min(float(np.linalg.norm(a - b)) for a in ucs for b in fixed)
     assert gap >= palette.MIN_STANCE_DELTA_E, f"{vision}: an issue colour is within {gap:.1f} of a stance colour"
@@ -59,12 +59,12 @@ def test_threshold_catches_a_bad_palette():
 
 def test_every_view_uses_the_palette():
     from toolkit import charts
-    from toolkit.widgets.annotator import STANCE_COLOURS
+    from toolkit.widgets.article_view import STANCE_COLOURS
 
     assert charts.STANCE_COLORS is palette.STANCE_COLORS
     assert all(STANCE_COLOURS[k] == palette.STANCE_COLORS[k] for k in STANCE_COLOURS)
     css = (Path(__file__).resolve().parents[1] / "toolkit" / "static" / "annotator.css").read_text()
-    for stance in ("grievance", "goodwill"):
+    for stance in ("grievance", "goodwill", "agenda"):
         m = re.search(rf"\.sl-{stance}\s*{{[^}}]*rgba\((\d+),\s*(\d+),\s*(\d+)", css)
         assert m, f"no .sl-{stance} colour in annotator.css"
         assert "#%02X%02X%02X" % tuple(int(v) for v in m.groups()) == palette.STANCE_COLORS[stance]

@@ -26,6 +26,12 @@ def ops(store, name="alice"):
     return [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines()] if p.exists() else []
 
 
+def chosen_issue(widget):
+    on = [i for i, b in widget._issue_buttons.items() if "mod-active" in b._dom_classes]
+    assert len(on) <= 1 and all(widget._issue_buttons[i].button_style == "primary" for i in on)
+    return on[0] if on else None
+
+
 def select(widget, start16, end16):
     widget._on_view_msg(widget.view, {"type": "select", "start": start16, "end": end16}, [])
 
@@ -33,7 +39,7 @@ def select(widget, start16, end16):
 def test_select_click_codes_save_then_highlight_and_undo(widget, store, seed):
     a = seed.text.index("cyber security")
     select(widget, a - 1, a + 14)
-    assert widget.issue.value == "cyber"  # suggestion pre-selected on the issue buttons
+    assert chosen_issue(widget) == "cyber"  # suggestion pre-selected on the issue buttons
     assert "cyber security" in widget.selection.value
     assert [b.description for b in widget.suggestions.children[1:]][0].startswith("Cyber")
     widget.stance.value = "grievance"
@@ -48,11 +54,11 @@ def test_select_click_codes_save_then_highlight_and_undo(widget, store, seed):
     assert "Saved" in widget.message.value
     hl = [r for r in widget.view.runs if r["n"]]
     assert [(r["s"], r["e"], r["stance"], r["n"]) for r in hl] == [(a, a + 14, "grievance", 1)]
-    assert widget.progress.value.startswith("1 of ")
+    assert "· 1 of " in widget.progress.value
     # click the highlight: it opens for editing
     widget._on_view_msg(widget.view, {"type": "click", "at": a + 3}, [])
     assert widget.session.draft.editing == rec["id"] and not widget.delete_button.disabled
-    assert [r["sel"] for r in widget.view.runs if r["n"]] == [True]
+    assert widget.view.overlay["sel"] == [a, a + 14]
     widget.undo_button.click()
     assert [o["op"] for o in ops(store)] == ["upsert", "delete"]
     assert [r for r in widget.view.runs if r["n"]] == []
@@ -61,10 +67,10 @@ def test_select_click_codes_save_then_highlight_and_undo(widget, store, seed):
 def test_keyboard_shortcuts_pick_stance_and_issue_and_save(widget, store, seed):
     select(widget, 126, 188)
     key = dict(zip(widget.codebook.issues, ISSUE_KEYS))["relations-dialogue"]
-    assert f"[{key}]" in dict((v, k) for k, v in widget.issue.options)["relations-dialogue"]
+    assert widget._issue_buttons["relations-dialogue"].description.startswith(f"[{key}] ")
     for k in ("w", key):
         widget._on_view_msg(widget.view, {"type": "key", "key": k}, [])
-    assert (widget.stance.value, widget.issue.value) == ("goodwill", "relations-dialogue")
+    assert (widget.stance.value, chosen_issue(widget)) == ("goodwill", "relations-dialogue")
     widget.actor.value, widget.target.value, widget.intensity.value = "US", "Russia", 2
     widget._on_view_msg(widget.view, {"type": "key", "key": "Enter"}, [])
     assert ops(store)[0]["stance"] == "goodwill"
@@ -73,21 +79,27 @@ def test_keyboard_shortcuts_pick_stance_and_issue_and_save(widget, store, seed):
 
 
 def test_invalid_actions_show_a_message_and_write_nothing(widget, store, seed):
+    near = widget.messages
     select(widget, None, 20)
-    assert "edge of the article" in widget.message.value and "sl-message-error" in widget.message.value
+    assert "beyond the article" in near["selection"].value and "sl-message-error" in near["selection"].value
     nl = seed.text.index("\n")
     select(widget, nl, nl + 1)
-    assert "white space" in widget.message.value
+    assert "white space" in near["selection"].value
     select(widget, 126, 188)
+    assert near["selection"].value == ""  # moving on clears the message
     widget.stance.value = "goodwill"
     widget.save_button.click()
-    assert "actor" in widget.message.value and "missing" in widget.message.value
+    # every problem listed beside Save, in plain words, none hidden behind "(and N more)"
+    shown = near["save"].value
+    assert shown.count("<li>") == 3 and "more problem" not in shown and "&lt;annotator&gt;" not in shown
+    for words in ("Actor:</b> choose who acts", "Target:</b> choose whom", "Intensity:</b> choose an intensity"):
+        assert words in shown
     widget.name.value = "no spaces allowed"
     widget.start_button.click()
-    assert "not allowed" in widget.message.value
+    assert "not allowed" in near["name"].value and near["save"].value == ""  # beside the name field
     assert ops(store) == [] and not store.root.exists()
-    widget.stance.value = "grievance"  # a valid action clears the error
-    assert widget.message.value == ""
+    widget.stance.value = "grievance"  # the next action clears it
+    assert all(m.value == "" for m in near.values())
 
 
 def test_text_from_data_is_escaped(tmp_path, codebook, summits):
@@ -109,21 +121,30 @@ def test_text_from_data_is_escaped(tmp_path, codebook, summits):
     bob = Annotator(doc, cb, store, annotator="bob", summits=summits)
     bob.layer.value = "*"
     bob._on_view_msg(bob.view, {"type": "click", "at": 5}, [])
-    assert "read-only" in bob.message.value
-    assert "<script>" not in bob.message.value and "&lt;script&gt;alert(3)" in bob.message.value
-    # codebook labels go to ToggleButtons/Dropdown labels, which the front-end renders as text
-    assert ("<i>Syria</i>" in [lab.split("] ", 1)[-1] for lab, _ in w.issue.options])
+    shown = bob.messages["selection"].value
+    assert "read-only" in shown
+    assert "<script>" not in shown and "&lt;script&gt;alert(3)" in shown
+    # codebook labels go to button descriptions, which the front-end renders as text
+    assert w._issue_buttons["syria"].description.endswith("<i>Syria</i>")
 
 
 def test_several_documents_and_layers(seed, codebook, store, summits):
     other = Document(id="other-doc", title="Another", text="NATO met. Russia objected.", summit_id="2021-06-16-geneva")
     w = Annotator({seed.id: seed, other.id: other}, codebook, store, summits=summits)
-    assert w.progress.value.startswith("type your name")
+    assert w.progress.value.endswith("type your name and press Start")
     assert w.save_button.disabled
     w.name.value = "carol"
     w.start_button.click()
-    assert not w.save_button.disabled and "carol" in w.message.value
+    assert not w.save_button.disabled and "carol" in w.messages["name"].value
     w.doc_menu.value = "other-doc"
     assert w.view.text == other.text and w.session.document.id == "other-doc"
     assert w.summit.options[0][0].startswith("document's summit: ")
     assert [v for _, v in w.layer.options][:2] == ["__mine__", "*"]
+
+
+def test_stored_output_says_run_this_cell_not_the_widget_repr(widget):
+    bundle = widget._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget, where it can run
+    for mime in ("text/plain", "text/html"):
+        assert "Run this cell to start the annotator" in bundle[mime]
+        assert "Annotator(children=" not in bundle[mime] and "HTML(value=" not in bundle[mime]

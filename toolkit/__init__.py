@@ -28,7 +28,7 @@ _EXPORTS: dict[str, str] = {
     "build_ledger": "ledger", "load_ledger": "ledger", "LEDGER_COLUMNS": "ledger",
     "validate_data": "validate",
     # --- annotator (issue 3) ---
-    "Annotator": "widgets.annotator", "AnnotationSession": "annotate", "suggest_issues": "suggest",
+    "Annotator": "widgets.annotator", "AnnotationSession": "session", "suggest_issues": "suggest",
     # --- balance, briefs and charts (issue 4) ---
     "load_briefs": "briefs", "balance_table": "balance", "shift_table": "balance",
     "robustness_table": "robustness", "events_needed": "intervals", "jeffreys_interval": "intervals",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import yaml
 
 from .errors import DataError
 
-__all__ = ["LineDict", "read_yaml", "atomic_write_text", "sha256_file", "content_hash", "canonical_json"]
+__all__ = ["LineDict", "read_yaml", "loads_json", "shown_text", "ALIAS_EXPANSION_LIMIT", "MAX_INT_DIGITS", "atomic_write_text", "sha256_file", "content_hash", "canonical_json"]
 
 
 class LineDict(dict):
@@ -25,18 +26,115 @@ class LineDict(dict):
     line: int = 0
 
 
+#: Most values YAML aliases may add beyond the file's own nodes (an "alias bomb" adds billions).
+ALIAS_EXPANSION_LIMIT = 10_000
+#: Longest integer literal read from YAML or JSON; longer ones are refused, not parsed.
+MAX_INT_DIGITS = 40
+
+
+class _YAMLRefused(Exception):
+    """A YAML document the reader refuses: ``line`` (1-based or None), ``field`` and ``message``."""
+
+    def __init__(self, line: "int | None", field: "str | None", message: str) -> None:
+        super().__init__(message)
+        self.line, self.field, self.message = line, field, message
+
+
+def _children(node: yaml.Node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_expansion(root: yaml.Node, limit: int = ALIAS_EXPANSION_LIMIT) -> None:
+    """Refuse a node graph whose aliases expand to more than ``limit`` extra values, or refer to themselves.
+
+    Aliases make the composed graph share nodes; the expanded size is counted
+    bottom-up with each shared node counted once per use, without building
+    the expansion (iteratively, so deep nesting cannot overflow the stack).
+    """
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            visiting.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            if sizes[key] - len(sizes) > limit:
+                raise _YAMLRefused(node.start_mark.line + 1, None,
+                                   f"YAML aliases here expand to more than {limit} values (an alias bomb?); "
+                                   "write the values out instead of using anchors and aliases")
+            continue
+        if key in sizes:
+            continue
+        if key in visiting:
+            raise _YAMLRefused(node.start_mark.line + 1, None, "a YAML alias refers to itself (recursive anchor); "
+                                                               "write the values out")
+        visiting.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+
 class _LineSafeLoader(yaml.SafeLoader):
-    """SafeLoader that tags each mapping with the line it starts on."""
+    """SafeLoader that tags each mapping with the line it starts on, and refuses what would lose or explode data.
+
+    * a key given twice in one mapping (last-wins would silently drop a value);
+    * aliases expanding beyond :data:`ALIAS_EXPANSION_LIMIT`, or recursive ones;
+    * integers longer than :data:`MAX_INT_DIGITS` digits (read as text, so the
+      validator names the field);
+    * impossible dates such as ``2021-02-30`` (read as text, likewise).
+    """
+
+    def construct_document(self, node):  # type: ignore[override]
+        _check_expansion(node)
+        return super().construct_document(node)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in seen:
+                    raise _YAMLRefused(line, shown_text(key, 60),
+                                       f"key {shown_text(key, 60)!r} is given twice in this mapping (first on line "
+                                       f"{seen[key]}); keep one: the last would silently replace the first")
+                seen[key] = line
+            except TypeError:  # an unhashable key: the constructor reports it
+                continue
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         return mapping
+
+    def construct_yaml_int(self, node):  # type: ignore[override]
+        if len(str(node.value)) > MAX_INT_DIGITS:
+            return str(node.value)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_timestamp(self, node):  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return str(node.value)
 
 
 _LineSafeLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineSafeLoader.construct_mapping
 )
+_LineSafeLoader.add_constructor("tag:yaml.org,2002:int", _LineSafeLoader.construct_yaml_int)
+_LineSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineSafeLoader.construct_yaml_timestamp)
+
+
+def shown_text(value: Any, limit: int = 200) -> str:
+    """``str(value)`` cut to ``limit`` characters, for error messages (never an unbounded echo)."""
+    s = value if isinstance(value, str) else repr(value)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def read_text_strict(path: Path) -> str:
@@ -71,12 +169,92 @@ def read_yaml(path: "str | Path") -> Any:
     if not text.strip():
         raise DataError.at(path, None, None, "file is empty")
     try:
-        return yaml.load(text, Loader=_LineSafeLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_LineSafeLoader)  # noqa: S506 - SafeLoader subclass
+        if _SURROGATE_ESCAPE.search(text):
+            try:
+                json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+            except UnicodeEncodeError:
+                line = text[: _SURROGATE_ESCAPE.search(text).start()].count("\n") + 1
+                raise _YAMLRefused(line, None, "a lone UTF-16 surrogate escape is not a character; fix the text") from None
+        return data
+    except _YAMLRefused as exc:
+        raise DataError.at(path, exc.line, exc.field, exc.message) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DataError.at(path, line, None, f"YAML syntax error: {problem}") from None
+        raise DataError.at(path, line, None, f"YAML syntax error: {shown_text(problem)}") from None
+    except RecursionError:
+        raise DataError.at(path, None, None, "YAML nested too deeply to read; flatten the structure") from None
+
+
+def _pairs_no_duplicates(pairs: "list[tuple[str, Any]]") -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JSONRefused(f"key {shown_text(key, 60)!r} is given twice in one object; keep one: the last "
+                               "would silently replace the first", key)
+        out[key] = value
+    return out
+
+
+class _JSONRefused(ValueError):
+    def __init__(self, message: str, needle: "str | None" = None) -> None:
+        super().__init__(message)
+        self.message, self.needle = message, needle
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise _JSONRefused(f"an integer of {len(digits.lstrip('-'))} digits is too large (at most {MAX_INT_DIGITS})",
+                           digits[:20])
+    return int(digits)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(obj: Any, text: str) -> None:
+    """Refuse a parsed document holding a lone UTF-16 surrogate (only a ``\\udXXX`` escape can make one).
+
+    Such a string cannot be written as UTF-8: it would pass validation and
+    then fail on the next write. A proper pair of escapes is one character
+    and passes.
+    """
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        m = _SURROGATE_ESCAPE.search(text)
+        raise _JSONRefused(f"a lone UTF-16 surrogate ({text[m.start():m.start() + 6]}) is not a character; "
+                           "fix the text", text[m.start():m.start() + 6]) from None
+
+
+def loads_json(text: str) -> Any:
+    """Parse one JSON document strictly: what :func:`json.loads` does, and also refuse
+
+    * a key given twice in one object (``json.loads`` keeps the last: silent loss);
+    * integers longer than :data:`MAX_INT_DIGITS` digits (Python would spend
+      time on them or raise a bare ``ValueError``);
+    * nesting too deep to parse (a bare ``RecursionError`` otherwise).
+
+    Every refusal is a :class:`json.JSONDecodeError`, so callers report it as
+    they report a syntax error: ``exc.msg``, ``exc.lineno``, ``exc.colno``.
+    """
+    try:
+        obj = json.loads(text, object_pairs_hook=_pairs_no_duplicates, parse_int=_bounded_int)
+        if _SURROGATE_ESCAPE.search(text):
+            _refuse_lone_surrogates(obj, text)
+        return obj
+    except _JSONRefused as exc:
+        pos = 0
+        if exc.needle is not None:
+            quoted = json.dumps(exc.needle, ensure_ascii=False) if exc.message.startswith("key") else exc.needle
+            first = text.find(quoted)
+            second = text.find(quoted, first + 1) if exc.message.startswith("key") else first
+            pos = max(0, second if second >= 0 else first)
+        raise json.JSONDecodeError(exc.message, text, pos) from None
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to read", text, 0) from None
 
 
 def atomic_write_text(path: "str | Path", text: str) -> None:

@@ -2,7 +2,10 @@
 
 For every annotation of the document:
 
-1. **Position.** If ``text[start:end]`` still equals the quote, keep it.
+1. **Position.** If ``text[start:end]`` still equals the quote *and* the
+   recorded prefix and suffix still stand around it, keep it. Equal words
+   on the old offsets with another context are only a candidate, scored as
+   below (an edit elsewhere can slide another "Ukraine" onto the offsets).
 2. **Quote search.** Otherwise collect candidate passages — every exact
    occurrence of the quote, plus the best approximate matches found with
    :func:`rapidfuzz.fuzz.partial_ratio_alignment` (their edges refined by
@@ -38,6 +41,7 @@ from rapidfuzz.distance import Levenshtein
 from ._io import atomic_write_text, read_yaml
 from .annotation import CONTEXT, selectors
 from .errors import DataError, Problem, StoreError
+from .ids import check_id
 
 __all__ = ["MIN_SCORE", "MARGIN", "WEIGHTS", "Method", "Anchoring", "ReanchorReport", "anchor",
            "anchor_records", "reanchor_document"]
@@ -48,6 +52,8 @@ MIN_SCORE = 0.75
 MARGIN = 0.05
 #: Hypothesis's weights for quote, prefix, suffix and position similarity.
 WEIGHTS: dict[str, float] = {"quote": 50.0, "prefix": 20.0, "suffix": 20.0, "position": 2.0}
+#: Least similarity of each side's context for a short quote to be accepted (see _neighbours_agree).
+SIDE_MIN = 0.35
 #: How many approximate matches are examined per annotation.
 FUZZY_CANDIDATES = 4
 #: partial_ratio (0-100) below which an approximate match is not a candidate.
@@ -136,6 +142,37 @@ def _fuzzy_windows(text: str, quote: str) -> list[tuple[int, int]]:
     return out
 
 
+def _context_unchanged(text: str, record: dict, s: int, e: int) -> bool:
+    """True when the recorded prefix and suffix still stand right before and after ``text[s:e]``.
+
+    Only then are unchanged offsets proof that the annotation is in place: an
+    edit elsewhere can move a *different* occurrence of the same words onto
+    the old offsets, which only the context tells apart.
+    """
+    prefix = record.get("prefix") or ""
+    suffix = record.get("suffix") or ""
+    return text[max(0, s - len(prefix)):s] == prefix and text[e:e + len(suffix)] == suffix
+
+
+def _neighbours_agree(text: str, record: dict, s: int, e: int) -> bool:
+    """Whether a short quote's surroundings still resemble the recorded ones, on *both* sides.
+
+    A quote shorter than the context window (a name, "Ukraine") occurs in
+    many places; its identity is its surroundings. The weighted score lets
+    a perfect prefix make up for a suffix that is entirely different (the
+    old passage was deleted and the next "Ukraine" slid onto its offsets), so
+    each side's similarity must also reach :data:`SIDE_MIN`. Longer quotes
+    are distinctive by themselves.
+    """
+    if len(record.get("quote") or "") >= CONTEXT:
+        return True
+    prefix = record.get("prefix") or ""
+    suffix = record.get("suffix") or ""
+    p = Levenshtein.normalized_similarity(prefix, text[max(0, s - len(prefix)):s]) if prefix else 1.0
+    x = Levenshtein.normalized_similarity(suffix, text[e:e + len(suffix)]) if suffix else 1.0
+    return min(p, x) >= SIDE_MIN
+
+
 def _score(text: str, record: dict, s: int, e: int) -> float:
     quote = record["quote"]
     prefix = record.get("prefix") or ""
@@ -172,9 +209,10 @@ def anchor(record: dict, text: str, *, min_score: float = MIN_SCORE, margin: flo
         return Anchoring(record["id"], "orphaned", "orphaned", start, end, quote, round(score, 4),
                          None if runner is None else round(runner, 4), start, end, quote, reason)
 
-    if 0 <= start < end <= len(text) and text[start:end] == quote:
+    in_place = 0 <= start < end <= len(text) and text[start:end] == quote
+    if in_place and _context_unchanged(text, record, start, end):
         return Anchoring(record["id"], "anchored", "position", start, end, quote, 1.0, None, start, end, quote,
-                         "offsets still select the quote")
+                         "offsets still select the quote, with the same context")
     if not quote:
         return orphan(0.0, None, "the record has no quote to search for; review it")
     exact = _quote_hits(text, quote)
@@ -186,15 +224,25 @@ def anchor(record: dict, text: str, *, min_score: float = MIN_SCORE, margin: flo
     scored = sorted(((_score(text, record, s, e), s, e, how) for (s, e), how in spans.items()),
                     key=lambda t: (-t[0], t[1], t[2]))
     best_score, s, e, how = scored[0]
+    if (s, e) == (start, end):
+        how = "position"
     runner = next((sc for sc, a, b, _ in scored[1:] if b <= s or a >= e), None)
+    if not _neighbours_agree(text, record, s, e):
+        return orphan(best_score, runner, f"best candidate at {s}-{e} ({text[s:e][:40]!r}) has other words right "
+                                          "next to it than the recorded context: probably another occurrence; "
+                                          "review it")
     if best_score < min_score:
         return orphan(best_score, runner, f"best candidate at {s}-{e} ({text[s:e][:40]!r}) scores "
                                           f"{best_score:.2f} < minimum {min_score:.2f}; review it")
     if runner is not None and best_score - runner < margin:
         return orphan(best_score, runner, f"two passages score {best_score:.2f} and {runner:.2f}; too close to "
                                           "tell apart, review it")
-    moved = f"moved {s - start:+d}" if how == "quote" else f"approximate match (quote similarity " \
-        f"{Levenshtein.normalized_similarity(quote, text[s:e]):.2f})"
+    if how == "position":
+        moved = f"offsets still select the quote; its context changed (score {best_score:.2f})"
+    elif how == "quote":
+        moved = f"moved {s - start:+d}"
+    else:
+        moved = f"approximate match (quote similarity {Levenshtein.normalized_similarity(quote, text[s:e]):.2f})"
     return Anchoring(record["id"], "anchored", how, s, e, text[s:e], round(best_score, 4),
                      None if runner is None else round(runner, 4), start, end, quote, moved)
 
@@ -310,6 +358,7 @@ def reanchor_document(document_id: str, *, data: "str | Path | None" = None, min
     from .summits import load_summits
 
     root = data_dir(data)
+    check_id("document", document_id, file=root / "documents", field="document_id")
     meta_path = root / "documents" / f"{document_id}.yaml"
     if not meta_path.exists():
         raise DataError.at(meta_path, None, "id", f"no document {document_id!r} (no {meta_path.name})")

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from typing import Any, Literal, get_args
 
 from ._io import content_hash
 from .errors import Problem, ValidationError
 
 __all__ = [
-    "FIELDS", "OPTIONAL_FIELDS", "RECORD_KINDS", "CONTEXT", "record_kind", "record_from_op", "Origin", "ORIGINS", "Status", "STATUSES", "ANNOTATOR_PATTERN",
-    "annotation_id", "make_annotation", "selectors", "check_annotator", "validate_record", "now_iso",
-    "SOURCES_FIELD", "check_sources",
+    "FIELDS", "OPTIONAL_FIELDS", "RECORD_KINDS", "CONTEXT", "record_kind", "record_from_op", "Origin", "ORIGINS",
+    "Status", "STATUSES", "ANNOTATOR_PATTERN", "annotation_id", "make_annotation", "selectors", "check_annotator",
+    "normalize_annotator", "validate_record", "now_iso", "SOURCES_FIELD", "check_sources",
 ]
 
 CONTEXT = 32
@@ -25,7 +26,9 @@ Origin = Literal["manual", "suggested", "imported"]
 ORIGINS: tuple[str, ...] = get_args(Origin)
 Status = Literal["anchored", "orphaned"]
 STATUSES: tuple[str, ...] = get_args(Status)
-ANNOTATOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+ANNOTATOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)  # matched in full (toolkit.ids)
+"""The ASCII-only name form (set names use it). Annotator names also take letters of any script: see
+:func:`check_annotator`."""
 
 FIELDS: tuple[str, ...] = (
     "id", "document_id", "start", "end", "quote", "prefix", "suffix",
@@ -74,12 +77,23 @@ def now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def normalize_annotator(name: str) -> str:
+    """A typed name in the one form it is stored and checked in: trimmed, Unicode NFC."""
+    return unicodedata.normalize("NFC", name.strip())
+
+
 def check_annotator(name: object) -> str | None:
-    """Return an error message if ``name`` cannot be an annotator name (it becomes a file name)."""
-    if not isinstance(name, str) or not ANNOTATOR_PATTERN.match(name):
-        return (f"annotator name {name!r} is not allowed: use 1-64 letters, digits, '-' or '_', "
-                "starting with a letter or digit (it becomes the file name <name>.jsonl)")
-    return None
+    """Return an error message if ``name`` cannot be an annotator name (it becomes a file name).
+
+    Allowed: 1-64 characters, letters of any script (``Élise``, ``Анна``, ``李明``), their combining
+    marks, digits, ``-`` and ``_``, starting with a letter or digit, in Unicode NFC form (use
+    :func:`normalize_annotator` on typed input). No dot, slash, space or control character can
+    occur, so ``<name>.jsonl`` stays inside its folder; Windows device names are refused. The rule
+    lives in :mod:`toolkit.ids`, with the other ids that become paths.
+    """
+    from .ids import id_problem
+
+    return id_problem("annotator", name)
 
 
 def annotation_id(document_id: str, annotator: str, start: int, end: int, issue: str, stance: str,

@@ -12,9 +12,7 @@ new one, never half of either.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +21,12 @@ from typing import Literal
 import yaml
 from filelock import FileLock, Timeout
 
-from ._io import atomic_write_text, read_yaml
+from ._io import atomic_write_text, read_yaml, shown_text
 from .errors import DataError, Problem, StoreError
+from .ids import check_id, id_problem, parse_iso_date
 
 __all__ = ["AddedArticle", "NormalisedText", "normalise_text", "add_article", "add_summit"]
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 LOCK_TIMEOUT = 30.0
 
 
@@ -128,14 +126,25 @@ def _lock(path: Path) -> FileLock:
     return FileLock(str(path), timeout=LOCK_TIMEOUT)
 
 
+class _Quoted(str):
+    """A string the YAML dumper writes in double quotes (dates stay strings, as in the rest of summits.yaml)."""
+
+
+class _SummitDumper(yaml.SafeDumper):
+    """SafeDumper that writes :class:`_Quoted` strings double-quoted."""
+
+
+_SummitDumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+
 def _check_date(value: object, where: str, fieldname: str, problems: list[Problem]) -> str | None:
+    """``value`` as ``YYYY-MM-DD`` if it is exactly a real calendar date in that form; else a problem."""
     if value is None or value == "":
         return None
-    try:
-        return _dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        problems.append(Problem(where, None, fieldname, f"{value!r} is not an ISO date; write it as YYYY-MM-DD"))
-        return None
+    if isinstance(value, str) and (day := parse_iso_date(value)) is not None:
+        return day.isoformat()
+    problems.append(Problem(where, None, fieldname, f"{shown_text(repr(value), 80)} is not an ISO date; "
+                                                    "write it as YYYY-MM-DD"))
+    return None
 
 
 def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | None = None, source: str = "",
@@ -184,9 +193,8 @@ def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | Non
         raise DataError.at(src, None, None, "file not found; give the path of a UTF-8 text file")
     norm = normalise_text(src.read_bytes(), source=where)
     problems: list[Problem] = []
-    if not isinstance(id, str) or not _SLUG.match(id):
-        problems.append(Problem(where, None, "id", f"{id!r} must be a lower-case slug (letters, digits, '-'), "
-                                                   "e.g. 2021-12-08-kremlin-readout"))
+    if (msg := id_problem("document", id)):
+        problems.append(Problem(where, None, "id", msg))
     summits = load_summits(root / "summits.yaml")
     if summit_id not in summits:
         problems.append(Problem(where, None, "summit_id",
@@ -283,18 +291,29 @@ def add_summit(*, id: str, date: str, place: str, format: Literal["in_person", "
 
     root = data_dir(data)
     path = root / "summits.yaml"
+    where = str(path)
+    problems: list[Problem] = []
+    check = _check_date(date, where, "date", problems)
+    if problems:
+        raise DataError(problems)
+    check_id("summit", id, file=path, field="id")
+    for name, value in (("place", place), ("label", label), ("summary", summary), ("format", format)):
+        if not isinstance(value, str):
+            raise DataError.at(path, None, name, f"expected text, got {type(value).__name__}")
+    for name, values in (("parties", parties), ("sources", sources), ("leaders", leaders)):
+        if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+            raise DataError.at(path, None, name, "expected a list of text values")
     codebook = load_codebook(root / "codebook.yaml")
     rec = {
-        "id": id, "date": str(date), "place": place, "format": format, "parties": list(parties),
+        "id": id, "date": _Quoted(check), "place": place, "format": format, "parties": list(parties),
         "leaders": list(leaders), "label": label, "summary": summary, "sources": list(sources),
     }
     if not rec["leaders"]:
         del rec["leaders"]
     if not summary:
         del rec["summary"]
-    block = yaml.safe_dump([rec], sort_keys=False, allow_unicode=True, width=100, default_style=None)
-    # Dates stay quoted strings, as in the rest of the file.
-    block = re.sub(r"^  date: .*$", f"  date: \"{rec['date']}\"", block, count=1, flags=re.MULTILINE)
+    # Serialised, never pasted: the dumper quotes and escapes every value (the date stays a quoted string).
+    block = yaml.dump([rec], Dumper=_SummitDumper, sort_keys=False, allow_unicode=True, width=100, default_style=None)
     try:
         with _lock(root / ".summits.yaml.lock"):
             old = path.read_text(encoding="utf-8") if path.exists() else ""

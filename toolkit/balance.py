@@ -36,7 +36,7 @@ from .units import COUNTS, RESAMPLES, Count, Resample, clusters, count_units
 
 __all__ = [
     "Weight", "WEIGHTS", "Interval", "INTERVALS", "THIN_WIDTH", "SUMMIT_COLUMNS", "ISSUE_COLUMNS",
-    "filter_ledger", "row_weights", "balance_table", "shift_table", "Resample", "Count",
+    "filter_ledger", "row_weights", "balance_table", "shift_table", "summarize", "Resample", "Count",
 ]
 
 Weight = Literal["count", "intensity", "score"]
@@ -384,3 +384,25 @@ def shift_table(table: pd.DataFrame, **kwargs) -> pd.DataFrame:
     from .shifts import shift_table as _shift_table
 
     return _shift_table(table, **kwargs)
+
+
+def summarize(annotations: "Iterable[dict]") -> pd.DataFrame:
+    """Count annotation records by issue and stance (no weights, no summits: a first look at one set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``issue, grievance, goodwill[, agenda], total``; one row per
+        issue with at least one record, most frequent first (ties by issue
+        id). ``agenda`` appears when any record has that stance.
+    """
+    df = pd.DataFrame(list(annotations), columns=["issue", "stance"])
+    stances = ["grievance", "goodwill"] + (["agenda"] if (df["stance"] == "agenda").any() else [])
+    cols = ["issue", *stances, "total"]
+    if df.empty:
+        return pd.DataFrame(columns=cols).astype({c: "int64" for c in cols[1:]})
+    table = pd.crosstab(df["issue"], df["stance"]).reindex(columns=stances, fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table = table.reset_index().rename_axis(columns=None)
+    table = table.sort_values(["total", "issue"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return table[cols]

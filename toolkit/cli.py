@@ -40,12 +40,44 @@ def build_parser(only: "str | None" = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _os_message(exc: OSError) -> str:
+    """One line for an operating-system error: the path, and what went wrong in plain words."""
+    import errno
+
+    plain = {
+        errno.EACCES: "permission denied (check the folder's permissions)",
+        errno.EPERM: "operation not permitted",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOSPC: "no space left on the device; free some space and run the command again",
+        errno.EISDIR: "is a folder; give a file name",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.ENOENT: "no such file or folder",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.ENAMETOOLONG: "file name too long",
+        errno.ELOOP: "too many symbolic links",
+    }
+    reason = plain.get(exc.errno or -1) or exc.strerror or type(exc).__name__
+    # a rename names the temp file first and the user's file second: the user's file is the one to name
+    where = exc.filename2 if exc.filename2 is not None else exc.filename
+    return f"{where}: {reason}" if where is not None else reason
+
+
 def main(argv: "list[str] | None" = None) -> int:
+    """Run the command line; return the exit code.
+
+    Errors never show a traceback: the toolkit's own errors print one
+    ``error:`` line per problem, operating-system errors one line naming the
+    path, and anything unexpected one line saying so. ``--debug`` (anywhere on
+    the line) lets unexpected errors propagate with their traceback.
+    """
     from .errors import SummitLedgerError
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
     first = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(first if first in COMMANDS else None)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
@@ -56,13 +88,39 @@ def main(argv: "list[str] | None" = None) -> int:
         problems = getattr(exc, "problems", None)
         if problems:
             for p in problems:
-                print(f"error: {p}", file=sys.stderr)
+                print(f"error: {_bounded(str(p))}", file=sys.stderr)
         else:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {_bounded(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if debug:
+            raise
+        print(f"error: {_os_message(exc)}", file=sys.stderr)
+        return 1
+    except RecursionError:
+        if debug:
+            raise
+        print("error: the input is nested too deeply to read", file=sys.stderr)
+        return 1
+    except MemoryError:
+        if debug:
+            raise
+        print("error: out of memory while reading the input; is a file far larger than expected?", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        if debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {_bounded(str(exc))} "
+              "(please report it; rerun with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _bounded(text: str, limit: int = 2000) -> str:
+    """An error line cut to ``limit`` characters: no input value is ever echoed without bound."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 if __name__ == "__main__":  # pragma: no cover

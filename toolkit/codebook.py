@@ -255,13 +255,19 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
                 problems.append(Problem(where, line, "score.grievance", "a grievance score must be negative"))
             if isinstance(score.get("goodwill"), (int, float)) and score["goodwill"] <= 0:
                 problems.append(Problem(where, line, "score.goodwill", "a goodwill score must be positive"))
+        default_type = rec.get("default_event_type") or {}
+        if not isinstance(default_type, dict) or not all(isinstance(v, str) for v in default_type.values()):
+            problems.append(Problem(where, line, "default_event_type", "must be a mapping of stance to an event type "
+                                                                       "id, e.g. {grievance: disapprove}"))
+            default_type = {}
         if level is not None:
             if level in intensity:
                 problems.append(Problem(where, line, "level", f"intensity level {level} listed twice"))
             intensity[level] = IntensityLevel(level, label or "", definition or "",
                                               {k: float(v) for k, v in score.items() if isinstance(v, (int, float))},
-                                              {k: str(v) for k, v in (rec.get("default_event_type") or {}).items()})
-    if intensity and sorted(intensity) != [1, 2, 3]:
+                                              {str(k): str(v) for k, v in default_type.items()})
+    level_problems = any(p.field == "level" for p in problems)
+    if intensity and sorted(intensity) != [1, 2, 3] and not level_problems:  # a bad level is reported already
         problems.append(Problem(where, None, "intensity", f"levels must be 1, 2, 3; found {sorted(intensity)}"))
 
     actors: dict[str, Actor] = {}

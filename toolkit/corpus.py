@@ -5,9 +5,7 @@ end-exclusive, on the stored text, which is never edited in place.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,10 +14,11 @@ import pandas as pd
 
 from ._io import read_text_strict, read_yaml
 from .errors import DataError, Problem
+from .ids import ID_PATTERNS, parse_iso_date
 
 __all__ = ["Document", "Segment", "load_document", "load_documents", "segment", "segments_frame", "sentence_of"]
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
+_SLUG = ID_PATTERNS["document"]
 
 
 @dataclass(frozen=True)
@@ -87,10 +86,16 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
     for key in ("id", "title", "text_file", "summit_id", "language", "sha256"):
         if not meta.get(key):
             problems.append(_meta_problem(meta_path, line, key, f"missing; document metadata needs '{key}'"))
+    for key in ("id", "title", "text_file", "summit_id", "language", "sha256", "source"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            problems.append(_meta_problem(meta_path, line, key, f"expected text, got {type(meta[key]).__name__}"))
+    url = meta.get("url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+        problems.append(_meta_problem(meta_path, line, "url", f"{url!r} is not an http(s) URL"))
     if problems:
         raise DataError(problems)
     doc_id = str(meta["id"])
-    if not _SLUG.match(doc_id):
+    if not _SLUG.fullmatch(doc_id):
         problems.append(_meta_problem(meta_path, line, "id", f"{doc_id!r} must be a lower-case slug (letters, digits, '-')"))
     text_file = str(meta["text_file"])
     if "/" in text_file or "\\" in text_file or text_file.startswith("."):
@@ -113,10 +118,11 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
         ))
     published = meta.get("published")
     if published is not None:
-        try:
-            _dt.date.fromisoformat(str(published))
-        except ValueError:
-            problems.append(_meta_problem(meta_path, line, "published", f"{published!r} is not an ISO date"))
+        day = parse_iso_date(published)
+        if day is not None:
+            published = day.isoformat()
+        else:
+            problems.append(_meta_problem(meta_path, line, "published", f"{published!r} is not an ISO date (YYYY-MM-DD)"))
     if summits is not None and meta["summit_id"] not in summits:
         problems.append(_meta_problem(meta_path, line, "summit_id", f"{meta['summit_id']!r} is not in summits.yaml"))
     if problems:

@@ -6,6 +6,7 @@ one, so one bad line never hides the rest of the data.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,12 +43,28 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
+        where = _bounded(self.file, 300)
         if self.line is not None:
             where += f", line {self.line}"
         if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.message}"
+            where += f", field '{_bounded(str(self.field), 100)}'"
+        return f"{where}: {_bounded(self.message, MESSAGE_LIMIT)}"
+
+
+#: Longest message shown for one problem; a value pasted into a data file is never echoed without bound.
+MESSAGE_LIMIT = 500
+_LONG_RUN = re.compile(r"\S{100,}")
+
+
+def _bounded(text: str, limit: int) -> str:
+    """``text`` with runs of 100+ non-space characters shortened, then cut to ``limit`` (keeping its end)."""
+    if len(text) <= limit:
+        return text
+    text = _LONG_RUN.sub(lambda m: f"{m[0][:40]}…[{len(m[0])} characters]…{m[0][-12:]}", text)
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    return text[: limit - tail - 1] + "…" + text[-tail:]
 
 
 class SummitLedgerError(Exception):

@@ -148,6 +148,8 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     """
     from .codebook import load_codebook
     from .corpus import load_documents
+    from .errors import DataError
+    from .ids import check_id
     from .paths import data_dir
     from .store import Store
     from .summits import load_summits
@@ -162,6 +164,11 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     events: list[dict] = []
     frames = []
     for name in names:
+        if sets is not None:  # a name the user gave: check it before it becomes a path, and that it exists
+            check_id("set", name, file=ann_root, field="set")
+            if not (ann_root / name).is_dir():
+                known = sorted(p.name for p in ann_root.iterdir() if p.is_dir()) if ann_root.is_dir() else []
+                raise DataError.at(ann_root, None, "set", f"no annotation set {name!r}; known: {', '.join(known) or 'none'}")
         store = Store(ann_root / name, codebook=codebook, documents=documents, summits=summits)
         for annotator in store.annotators():
             fast = _fast_live_frame(store, annotator)

@@ -1,14 +1,14 @@
 """The one colour table: stances, issues, and the greys. Every chart, widget and stylesheet takes its colours here.
 
-Stances (Okabe-Ito): grievance vermillion, goodwill blue, agenda (neutral)
-grey; "both" (a sentence coded both ways) reddish purple.
+Stances (Okabe-Ito): grievance vermillion, goodwill blue, agenda bluish
+green; "both" (a sentence coded both ways) reddish purple.
 
 Issues: eight hues plus grey for "Other issues". They were chosen from the
 Okabe-Ito and Paul Tol palettes so that, under Machado, Oliveira and
 Fernandes (2009) simulations of deuteranopia, protanopia and tritanopia
 (severity 100, through ``colorspacious``) as well as normal vision, every
 two issue colours differ by at least :data:`MIN_ISSUE_DELTA_E` in CAM02-UCS
-(Luo, Cui and Li 2006; the measured minimum is about 12), and every issue
+(Luo, Cui and Li 2006; the measured minimum is about 10.2), and every issue
 colour differs from the stance colours and the "other" grey by at least
 :data:`MIN_STANCE_DELTA_E`, so an issue never borrows a stance's meaning.
 ``tests/test_palette.py`` checks both.
@@ -27,11 +27,11 @@ __all__ = ["STANCE_COLORS", "ISSUE_COLORS", "OTHER_COLOR", "OTHER_LABEL", "THIN_
            "group_scale", "rgba"]
 
 #: Stance colours (Okabe-Ito); ``both`` marks text coded with both stances, ``agenda`` a neutral mention.
-STANCE_COLORS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "agenda": "#999999",
+STANCE_COLORS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "agenda": "#009E73",
                                  "both": "#CC79A7"}
-#: Issue colours, most distinct first (Tol indigo, pear, wine; Okabe-Ito sky blue, bluish green;
-#: Tol light orange, pink; Tol dark green).
-ISSUE_COLORS: tuple[str, ...] = ("#332288", "#BBCC33", "#882255", "#56B4E9", "#009E73", "#EEDD88", "#FFAABB",
+#: Issue colours, most distinct first (Tol indigo, pear, wine; Okabe-Ito sky blue; Tol purple, light orange,
+#: pink, dark green).
+ISSUE_COLORS: tuple[str, ...] = ("#332288", "#BBCC33", "#882255", "#56B4E9", "#AA3377", "#EEDD88", "#FFAABB",
                                  "#225522")
 #: "Other issues" (beyond the eight heaviest).
 OTHER_COLOR = "#999999"

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator
 
 from filelock import FileLock, Timeout
 
-from ._io import atomic_write_text, content_hash
+from ._io import atomic_write_text, content_hash, loads_json
 from .annotation import check_annotator, now_iso, record_from_op, record_kind, validate_record
 from .errors import DataError, Problem, StoreError
 from .classroom.identity import check_writer
@@ -280,7 +280,7 @@ class Store:
                 yield n, None, Problem(str(path), n, None, "not valid UTF-8")
                 continue
             try:
-                yield n, json.loads(text), None
+                yield n, loads_json(text), None
             except json.JSONDecodeError as exc:
                 yield n, None, Problem(str(path), n, None, f"not valid JSON ({exc.msg} at column {exc.colno})")
 

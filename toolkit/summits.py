@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -11,12 +10,13 @@ import pandas as pd
 
 from ._io import read_yaml
 from .errors import DataError, Problem
+from .ids import ID_PATTERNS, parse_iso_date
 
 __all__ = ["Summit", "SummitFormat", "FORMATS", "load_summits", "summits_frame"]
 
 SummitFormat = Literal["in_person", "video", "phone", "talks"]
 FORMATS: tuple[str, ...] = get_args(SummitFormat)
-_ID = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+_ID = ID_PATTERNS["summit"]
 #: Window (days before, days after) when a summit gives none.
 DEFAULT_WINDOW: tuple[int, int] = (30, 30)
 
@@ -83,16 +83,20 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
                 bad = True
         if bad:
             continue
+        for key in ("id", "place", "format", "label", "summary"):
+            if key in rec and not isinstance(rec[key], str) and not (key == "summary" and rec[key] is None):
+                problems.append(Problem(where, line, key, f"expected text, got {type(rec[key]).__name__}"))
+                bad = True
+        if bad:
+            continue
         sid = str(rec["id"])
-        if not _ID.match(sid):
+        if not _ID.fullmatch(sid):
             problems.append(Problem(where, line, "id", f"{sid!r} must look like 2021-06-16-geneva (date, then a lower-case slug)"))
-        date = rec["date"]
-        try:
-            date = date if isinstance(date, _dt.date) else _dt.date.fromisoformat(str(date))
-        except ValueError:
+        date = parse_iso_date(rec["date"])
+        if date is None:
             problems.append(Problem(where, line, "date", f"{rec['date']!r} is not an ISO date (YYYY-MM-DD)"))
             continue
-        if _ID.match(sid) and sid[:10] != date.isoformat():
+        if _ID.fullmatch(sid) and sid[:10] != date.isoformat():
             problems.append(Problem(where, line, "id", f"id {sid!r} does not start with its date {date.isoformat()}"))
         if rec["format"] not in FORMATS:
             problems.append(Problem(where, line, "format", f"{rec['format']!r} unknown; use one of {', '.join(FORMATS)}"))
@@ -102,7 +106,7 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
             parties = []
         elif codebook is not None:
             for p in parties:
-                if p not in codebook.actors:
+                if not isinstance(p, str) or p not in codebook.actors:
                     problems.append(Problem(where, line, "parties", f"{p!r} is not an actor in the codebook"))
         sources = rec.get("sources") or []
         if not isinstance(sources, list) or not sources:

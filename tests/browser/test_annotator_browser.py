@@ -76,22 +76,27 @@ def _log(data: Path, name: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def _wait_message(page, needle: str, timeout: float = 30_000) -> str:
+_MESSAGES = "[...document.querySelectorAll('.sl-message')].map(e => e.textContent).join(' | ')"
+
+
+def _wait_message(page, needle: str, timeout: float = 30_000, where: str = "") -> str:
+    """Wait until a message (beside any control, or beside ``where``: name, selection, event, save) shows ``needle``."""
+    sel = f".sl-message-{where}" if where else ".sl-message"
     try:
-        page.wait_for_function("(n) => (document.querySelector('.sl-message')?.textContent || '').includes(n)",
-                               arg=needle, timeout=timeout)
+        page.wait_for_function(
+            "([n, sel]) => [...document.querySelectorAll(sel)].some(e => e.textContent.includes(n))",
+            arg=[needle, sel], timeout=timeout)
     except Exception as exc:
-        shown = page.evaluate("() => [document.querySelector('.sl-message')?.textContent,"
-                              " document.querySelector('.sl-selection')?.textContent]")
-        raise AssertionError(f"waited for {needle!r}; the widget shows {shown!r}") from exc
-    return page.inner_text(".sl-message")
+        shown = page.evaluate(f"() => [{_MESSAGES}, document.querySelector('.sl-selection')?.textContent]")
+        raise AssertionError(f"waited for {needle!r} in {sel}; the widget shows {shown!r}") from exc
+    return page.evaluate(f"() => {_MESSAGES}")
 
 
 def _start(page, name: str) -> None:
     page.wait_for_selector(".sl-text .sl-run", timeout=60_000)
     page.fill(".sl-name input", name)
     page.click("button.sl-start")
-    _wait_message(page, f"Annotating as {name}")
+    _wait_message(page, f"Annotating as {name}", where="name")
 
 
 def _code_span(page, start16: int, end16: int, *, stance: str, actor: str, target: str, intensity: str,
@@ -154,7 +159,7 @@ def _code_undo_roundtrip(page, data: Path) -> None:
     assert "sl-grievance" in hl[0]["cls"]
     # the highlight is that record: clicking it opens it for editing
     page.click(".sl-text .sl-hl")
-    _wait_message(page, f"Editing {rec['id']}")
+    _wait_message(page, "Editing your annotation", where="selection")
     page.wait_for_selector(".sl-text .sl-hl.sl-selected")
     assert "1 of 24 sentences" in page.inner_text(".sl-progress")
     page.click("button.sl-undo")
@@ -163,7 +168,8 @@ def _code_undo_roundtrip(page, data: Path) -> None:
     assert len(ops) == 2
     assert (ops[1]["op"], ops[1]["id"], ops[1]["undoes"]) == ("delete", rec["id"], ops[0]["op_id"])
     page.wait_for_function("() => document.querySelectorAll('.sl-text .sl-hl').length === 0")
-    assert "0 of 24 sentences" in page.inner_text(".sl-progress")
+    # the progress line arrives in its own message, just after the runs
+    page.wait_for_function("() => document.querySelector('.sl-progress').textContent.includes('0 of 24 sentences')")
 
 
 def test_lab_select_code_save_undo(page, page_log, start_lab, notebook_workspace, scratch_data, run_notebook_in_lab):
@@ -260,4 +266,76 @@ def test_markup_in_data_is_shown_as_text_and_never_runs(page, page_log, start_vo
     page.mouse.move(10, 10)
     page.hover(".sl-annotator h3")
     assert page.evaluate("() => window.__pwned === undefined")
+    assert page_log.dialogs == [] and page_log.page_errors == []
+
+
+def _name_checks(page) -> None:
+    """A bad name: the message appears beside the name field, in plain words; then a Unicode name works."""
+    page.wait_for_selector(".sl-text .sl-run", timeout=60_000)
+    page.fill(".sl-name input", "a b")
+    page.click("button.sl-start")
+    msg = _wait_message(page, "not allowed", where="name")
+    assert "<annotator>" not in msg and "field '" not in msg
+    field = page.query_selector(".sl-name").bounding_box()
+    note = page.query_selector(".sl-message-name").bounding_box()
+    assert abs(note["y"] - field["y"]) < 60 and note["x"] > field["x"]  # on the same row, to the right
+    _start(page, "Élise")
+    assert page.inner_text(".sl-message-name").count("not allowed") == 0
+
+
+def _code_events_attribution_modality(page, data: Path) -> None:
+    """Code a span with attribution and modality, start an event for it, link a second span to that event."""
+    mouse_select(page, 126, 188)
+    page.wait_for_function("() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
+    _toggle(page, "sl-stance", "Goodwill")
+    page.select_option(".sl-actor select", label="United States (US)")
+    page.select_option(".sl-target select", label="Russia (Russia)")
+    _toggle(page, "sl-intensity", "2 ")
+    _toggle(page, "sl-attribution", "reported speech")
+    _toggle(page, "sl-modality", "conditional")
+    page.fill(".sl-event-label input", "Both sides confirm the call")
+    page.click("button.sl-event-button")
+    _wait_message(page, "New event", where="event")
+    page.click("button.sl-save")
+    _wait_message(page, "Saved", where="save")
+    log = _log(data, "Élise")
+    assert [o.get("kind", "mention") for o in log] == ["event", "mention"]
+    event, first = log
+    assert (event["description"], event["annotator"]) == ("Both sides confirm the call", "Élise")
+    assert (first["event_id"], first["attribution"], first["modality"]) == (event["id"], "reported-speech", "conditional")
+    # a second mention of the same act, linked from the menu; its codes come from the event
+    mouse_select(page, 300, 330)
+    page.wait_for_function("() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
+    assert "Saved" not in page.inner_text(".sl-message-save")  # a new selection clears the last "Saved"
+    page.select_option(".sl-event select", label="Both sides confirm the call")
+    page.wait_for_selector(".sl-stance button.mod-active:has-text('Goodwill')")
+    page.click("button.sl-save")
+    _wait_message(page, "Saved", where="save")
+    second = _log(data, "Élise")[-1]
+    assert (second["event_id"], second["stance"], second["actor"], second["target"]) == (
+        event["id"], "goodwill", "US", "Russia")
+
+
+def test_lab_first_view_names_events_attribution_modality(page, page_log, start_lab, notebook_workspace,
+                                                          scratch_data, run_notebook_in_lab):
+    server = start_lab(notebook_workspace, {"SUMMIT_LEDGER_DATA": str(scratch_data)})
+    page.goto(server.lab_url(NOTEBOOK))
+    # before running: the first-time note, never the widget's Python repr
+    page.wait_for_selector(".jp-RenderedMarkdown:has-text('First time here?')", timeout=60_000)
+    page.wait_for_timeout(2000)  # let the stored outputs render
+    page.wait_for_selector(".jp-OutputArea-output:has-text('Run this cell to start the annotator')")
+    body = page.inner_text(".jp-Notebook")
+    assert "Annotator(children=" not in body and "HTML(value=" not in body
+    run_notebook_in_lab(page, server, NOTEBOOK)
+    _name_checks(page)
+    _code_events_attribution_modality(page, scratch_data)
+    assert page_log.dialogs == [] and page_log.page_errors == []
+
+
+def test_voila_names_events_attribution_modality(page, page_log, start_voila, notebook_workspace, scratch_data):
+    server = start_voila(notebook_workspace / NOTEBOOK, {"SUMMIT_LEDGER_DATA": str(scratch_data)})
+    page.goto(server.url)
+    _name_checks(page)
+    _code_events_attribution_modality(page, scratch_data)
+    assert page.query_selector(".jp-InputArea-editor, .CodeMirror, .cm-editor") is None
     assert page_log.dialogs == [] and page_log.page_errors == []

@@ -13,17 +13,19 @@ from pathlib import Path
 import pandas as pd
 
 from .._io import atomic_write_text
+from ..formats.csv import FORMULA_STARTS, neutralise_cell
 
 __all__ = ["FORMULA_START", "safe_cell", "safe_frame", "write_csv", "csv_download_link"]
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = FORMULA_STARTS
 
 
 def safe_cell(value: object) -> object:
-    """``value`` unchanged unless it is text a spreadsheet would run as a formula; then prefixed with ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """``value`` unchanged unless it is text a spreadsheet would run as a formula; then prefixed with ``'``.
+
+    The one rule of :func:`toolkit.formats.csv.neutralise_cell` (reversible by ``import csv``).
+    """
+    return neutralise_cell(value)
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

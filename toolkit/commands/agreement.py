@@ -46,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
             p = root / "annotations" / f
         sources.append(p)
     files = collect_class(sources, data=root, progress=False if args.no_progress else None)
+    # read the reference before any figure is printed, so a reference that cannot be read stops the command at once
+    reference = (load_reference(args.reference, data=root, codebook=files.codebook, documents=files.documents,
+                                summits=files.summits) if args.reference else None)
     for f in files.files:
         if f.status != "ok" and Path(f.path).name != FILE_NAME:
             print(f"warning: {f.path}: {f.status}: {f.message}", file=sys.stderr)
@@ -76,9 +79,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"     {row.detail}")
     if not shown:
         print("  (none)")
-    if args.reference:
-        reference = load_reference(args.reference, data=root, codebook=files.codebook, documents=files.documents,
-                                   summits=files.summits)
+    if reference is not None:
         view = class_view(files, reference=reference, source=source)
         print()
         print(f"Span scores against the reference ({args.reference}; overlap matching, exact F1 alongside):")

@@ -17,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only this document (repeat for several; span formats only)")
     parser.add_argument("--variant", choices=("label", "entities"), default="label",
                         help="doccano only: span shape to write (default: label)")
+    parser.add_argument("--raw", action="store_true",
+                        help="csv and ledger-csv: write cells exactly as stored; by default a cell starting with "
+                             "= + - @, tab or CR gets a leading apostrophe so a spreadsheet shows it as text")
     parser.add_argument("--ls-email-domain", metavar="DOMAIN",
                         help="labelstudio only: write completed_by as <annotator>@DOMAIN, for a Label Studio whose "
                              "users have those addresses (default: leave it out; Label Studio files the annotations "
@@ -25,14 +28,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..errors import DataError
+
+    if Path(args.out).is_dir():
+        raise DataError.at(args.out, None, "out", "is a folder; give the name of the file to write")
     if args.format in LEDGER_FORMATS:
         from ..ledger import load_ledger
 
         ledger = load_ledger(args.data, sets=args.sets)
-        rep = export_ledger(args.format, ledger, args.out)
+        rep = export_ledger(args.format, ledger, args.out, raw=args.raw)
     else:
         rep = export_annotations(args.format, args.out, data=args.data, sets=args.sets,
-                                 document_ids=args.documents, variant=args.variant,
+                                 document_ids=args.documents, variant=args.variant, raw=args.raw,
                                  email_domain=args.ls_email_domain)
     for problem in rep.problems:
         print(f"warning: {problem}")

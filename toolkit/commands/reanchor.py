@@ -19,6 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import math
+
+    from ..errors import DataError
+
+    for name in ("min_score", "margin"):
+        value = getattr(args, name)
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            raise DataError.at("--" + name.replace("_", "-"), None, name, f"{value} must be a number between 0 and 1")
     rep = reanchor_document(args.document_id, data=args.data, min_score=args.min_score, margin=args.margin,
                             dry_run=args.dry_run)
     for problem in rep.problems:

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._io import loads_json
 from ..errors import DataError, Problem
+from ..runs import Utf16Offsets
 
 __all__ = ["V2_FIELDS", "v2_fields", "read_v2", "Candidate", "SpanCheck", "Repair", "check_span",
            "utf16_to_codepoint", "clean_annotator", "decode_utf8",
@@ -94,6 +96,8 @@ class Candidate:
     labels: list[str] = field(default_factory=list)
     codes: dict[str, Any] = field(default_factory=dict)
     annotator: str | None = None
+    #: The tool's own identity of the annotator (an e-mail, user id, creator IRI) before it was made a name.
+    annotator_source: str | None = None
     id: str | None = None
     note: str = ""
     created: str | None = None
@@ -123,6 +127,28 @@ class SpanCheck:
     message: str = ""
 
 
+def candidate_type_problems(c: "Candidate") -> list[Problem]:
+    """Problems of a candidate whose fields have the wrong JSON type (a list or number where text belongs).
+
+    Foreign files are parsed as plain JSON/CSV, so any field can hold any
+    type; this is checked once, here, before anything uses the values.
+    """
+    out = []
+    for name in ("quote", "prefix", "suffix", "text", "document", "id", "created", "note", "status"):
+        v = getattr(c, name)
+        if v is not None and not isinstance(v, str):
+            out.append(Problem(c.file, c.line, c.at(name), f"expected text, got {type(v).__name__}"))
+    for name in ("start", "end"):
+        v = getattr(c, name)
+        if v is not None and not _is_int(v):
+            shown = repr(v) if len(repr(v)) <= 40 else repr(v)[:39] + "…"
+            out.append(Problem(c.file, c.line, c.at(name), f"expected an integer offset, got {type(v).__name__} {shown}"))
+    for i, label in enumerate(c.labels):
+        if not isinstance(label, str):
+            out.append(Problem(c.file, c.line, c.at(f"labels[{i}]"), f"expected a text label, got {type(label).__name__}"))
+    return out[:1]
+
+
 def normalise_fragment(s: str | None) -> str | None:
     """A quote from a foreign file, in the stored text's form (LF, NFC)."""
     if s is None:
@@ -132,14 +158,7 @@ def normalise_fragment(s: str | None) -> str | None:
 
 def utf16_to_codepoint(text: str, offset: int) -> int | None:
     """Code-point index of UTF-16 code unit ``offset`` in ``text``; None if it falls inside a pair or past the end."""
-    units = 0
-    for i, ch in enumerate(text):
-        if units == offset:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > offset:
-            return None
-    return len(text) if units == offset else None
+    return Utf16Offsets(text).to_codepoint(offset)
 
 
 def _is_int(v: Any) -> bool:
@@ -173,7 +192,8 @@ def check_span(text: str, start: Any, end: Any, quote: str | None, prefix: str |
     if have_offsets and 0 <= start < end <= len(text) and text[start:end] == quote:
         return SpanCheck(True, start, end, "exact")
     if have_offsets and start >= 0 and end > start:
-        a, b = utf16_to_codepoint(text, start), utf16_to_codepoint(text, end)
+        units = Utf16Offsets(text)
+        a, b = units.to_codepoint(start), units.to_codepoint(end)
         if a is not None and b is not None and text[a:b] == quote:
             return SpanCheck(True, a, b, "utf16", f"offsets [{start}:{end}] are UTF-16 code units; "
                                                    f"converted to code points [{a}:{b}]")
@@ -216,7 +236,7 @@ def clean_annotator(raw: Any) -> str | None:
     E-mail addresses and ``acct:user@host`` give their local part; accents
     are dropped (``José`` -> ``Jose``); other characters become ``-``. Returns None when nothing usable is left.
     """
-    if raw is None:
+    if raw is None or isinstance(raw, bool) or not isinstance(raw, (str, int)):
         return None
     s = str(raw).strip()
     if s.startswith("acct:"):
@@ -267,6 +287,6 @@ def decode_utf8(raw: bytes, where: str) -> str:
 def read_json(path: "str | Path") -> tuple[Any, list[Problem]]:
     """Parse a JSON import file; a syntax error comes back as one problem naming its line and column."""
     try:
-        return json.loads(read_utf8(path)), []
+        return loads_json(read_utf8(path)), []
     except json.JSONDecodeError as exc:
         return None, [Problem(str(path), exc.lineno, None, f"not valid JSON ({exc.msg} at column {exc.colno})")]

@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 from typing import Literal
 
-from .._io import atomic_write_text
+from .._io import atomic_write_text, loads_json
 from ..errors import DataError, Problem
 from .common import Candidate, clean_annotator, decode_utf8, read_utf8, read_v2, v2_fields
 from .labelmap import compact_label
@@ -95,7 +95,7 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads_json(line)
         except json.JSONDecodeError as exc:
             problems.append(Problem(where, n, None, f"not valid JSON ({exc.msg} at column {exc.colno})"))
             continue
@@ -106,11 +106,17 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
         if not isinstance(text, str):
             problems.append(Problem(where, n, "text", "missing; each doccano line carries the document text"))
             continue
-        annotator = (clean_annotator(obj.get("annotator")) or clean_annotator(obj.get("user"))
-                     or clean_annotator(file_annotator))
+        bad_who = next((k for k in ("annotator", "user") if obj.get(k) is not None
+                        and (isinstance(obj[k], bool) or not isinstance(obj[k], (str, int)))), None)
+        if bad_who:
+            problems.append(Problem(where, n, bad_who, f"expected a name or user id, got {type(obj[bad_who]).__name__}"))
+            continue
+        raw_who = next((obj[k] for k in ("annotator", "user") if clean_annotator(obj.get(k))), file_annotator)
+        annotator = clean_annotator(raw_who)
+        source = None if raw_who is None else str(raw_who)
         document = obj.get("document_id") if isinstance(obj.get("document_id"), str) else None
         extra = obj.get("summit_ledger") if isinstance(obj.get("summit_ledger"), list) else []
-        spans: list[tuple[str, object, object, object]] = []
+        spans: list[tuple[int, str, object, object, object]] = []  # index in the line's list, so metadata stays aligned
         if "entities" in obj:
             ents = obj["entities"]
             if not isinstance(ents, list):
@@ -124,8 +130,12 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
                 if missing:
                     problems.append(Problem(where, n, f"entities[{i}]", f"missing {', '.join(missing)}"))
                     continue
-                spans.append((f"entities[{i}]", ent["start_offset"], ent["end_offset"], ent["label"]))
-            if obj.get("relations"):
+                spans.append((i, f"entities[{i}]", ent["start_offset"], ent["end_offset"], ent["label"]))
+            relations = obj.get("relations")
+            if relations is not None and not isinstance(relations, list):
+                problems.append(Problem(where, n, "relations", f"must be a list, got {type(relations).__name__}"))
+                continue
+            if relations:
                 notices.append(f"{where}, line {n}: {len(obj['relations'])} relation(s) ignored (relations are not coded)")
         elif "label" in obj:
             labels = obj["label"]
@@ -136,11 +146,11 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
                 if not isinstance(item, list) or len(item) != 3:
                     problems.append(Problem(where, n, f"label[{i}]", f"expected [start, end, \"LABEL\"], got {item!r}"[:200]))
                     continue
-                spans.append((f"label[{i}]", item[0], item[1], item[2]))
+                spans.append((i, f"label[{i}]", item[0], item[1], item[2]))
         else:
             problems.append(Problem(where, n, "label", "missing; expected 'label' (span list) or 'entities'"))
             continue
-        for i, (at, start, end, label) in enumerate(spans):
+        for i, at, start, end, label in spans:
             meta = extra[i] if i < len(extra) and isinstance(extra[i], dict) else {}
             quote = None
             if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
@@ -148,7 +158,7 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
             out.append(Candidate(
                 file=where, line=n, where=at, start=start, end=end, quote=quote, text=text,
                 document=document, labels=[label] if isinstance(label, str) else [label],
-                annotator=annotator, id=meta.get("id"), note=str(meta.get("note") or ""),
+                annotator=annotator, annotator_source=source, id=meta.get("id"), note=str(meta.get("note") or ""),
                 created=meta.get("created"), extra=read_v2(meta),
             ))
             if quote is None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from ..errors import DataError, Problem
+from ..ids import check_id
 
 __all__ = ["ExportFormat", "EXPORT_FORMATS", "SPAN_FORMATS", "LEDGER_FORMATS", "ExportReport",
            "export_annotations", "export_ledger", "collect_records"]
@@ -66,6 +67,8 @@ def collect_records(root: Path, sets: "list[str] | None", *, codebook, documents
     records: list[dict] = []
     problems: list[Problem] = []
     for name in names:
+        if sets is not None:  # a name the user gave: check it before it becomes a path
+            check_id("set", name, file=ann_root, field="set")
         if not (ann_root / name).is_dir():
             raise DataError.at(ann_root / name, None, "set", f"no annotation set {name!r}")
         store = Store(ann_root / name, codebook=codebook, documents=documents, summits=summits)
@@ -78,7 +81,7 @@ def collect_records(root: Path, sets: "list[str] | None", *, codebook, documents
 
 def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Path | None" = None,
                        sets: "list[str] | None" = None, document_ids: "list[str] | None" = None,
-                       variant: Literal["label", "entities"] = "label",
+                       variant: Literal["label", "entities"] = "label", raw: bool = False,
                        email_domain: str | None = None) -> ExportReport:
     """Write the annotations of ``sets`` to ``out`` in a span format.
 
@@ -94,10 +97,11 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
         Only these documents.
     variant : {"label", "entities"}
         doccano only: the span shape.
+    raw : bool
+        CSV only: write text cells unchanged (no formula neutralising).
     email_domain : str, optional
         Label Studio only: write ``completed_by`` as ``<annotator>@<email_domain>``
         (by default it is left out, which a stock Label Studio accepts).
-        doccano only: which of doccano's two span shapes to write.
 
     Returns
     -------
@@ -130,18 +134,21 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     elif fmt == "w3c":
         n = w3c.write(records, documents, out)
     else:
-        n = csv_.write(records, out)
+        n = csv_.write(records, out, raw=raw)
     return ExportReport(str(out), fmt, n, left_out, problems)
 
 
-def export_ledger(fmt: Literal["parquet", "ledger-csv"], ledger, out: "str | Path") -> ExportReport:
-    """Write a ledger DataFrame (see :func:`toolkit.ledger.load_ledger`) as Parquet or flat CSV."""
+def export_ledger(fmt: Literal["parquet", "ledger-csv"], ledger, out: "str | Path", *, raw: bool = False) -> ExportReport:
+    """Write a ledger DataFrame (see :func:`toolkit.ledger.load_ledger`) as Parquet or flat CSV.
+
+    ``raw`` (ledger CSV only) writes text cells without formula neutralising.
+    """
     from . import csv as csv_, parquet
 
     if fmt == "parquet":
         n = parquet.write(ledger, out)
     elif fmt == "ledger-csv":
-        n = csv_.write_ledger(ledger, out)
+        n = csv_.write_ledger(ledger, out, raw=raw)
     else:
         raise DataError.at(out, None, "format", f"{fmt!r} is not a ledger format; use parquet or ledger-csv")
     return ExportReport(str(out), fmt, n)

@@ -10,21 +10,21 @@ written and each skipped one is reported.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from ..annotation import FIELDS, check_annotator, make_annotation, now_iso, validate_record
 from ..errors import DataError, Problem
-from .common import ANNOTATION_ID, Candidate, check_span, normalise_fragment
+from ..ids import check_id
+from .common import ANNOTATION_ID, Candidate, candidate_type_problems, check_span, normalise_fragment
+from .annotators import apply_annotator_map, parse_annotator_map
 from .labelmap import LabelMap, load_label_map
 
 __all__ = ["ImportFormat", "IMPORT_FORMATS", "ImportReport", "import_file", "read_candidates"]
 
 ImportFormat = Literal["doccano", "labelstudio", "w3c", "csv", "parquet"]
 IMPORT_FORMATS: tuple[str, ...] = get_args(ImportFormat)
-_SET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _COMPARE = tuple(k for k in FIELDS if k not in ("created", "origin"))
 
 
@@ -108,6 +108,8 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
         probs.append(Problem(c.file, c.line, c.at(name), msg))
 
     where = f"{c.file}" + (f", line {c.line}" if c.line is not None else "") + (f", {c.where}" if c.where else "")
+    if (typed := candidate_type_problems(c)):
+        return None, typed
     doc_id = document or c.document
     if doc_id is None and c.text is not None:
         doc_id = _match_document(c.text, documents)
@@ -135,7 +137,7 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
         if k not in merged and not label_probs:  # with unknown labels, the missing fields are only noise
             P(k, f"missing: no column or label gives the {k}; add a label for it, or set it under "
                  "'defaults:' in the label map")
-    if isinstance(merged.get("intensity"), str) and merged["intensity"].isdigit():
+    if isinstance(merged.get("intensity"), str) and merged["intensity"] in ("1", "2", "3"):
         merged["intensity"] = int(merged["intensity"])
     who = annotator or c.annotator
     if not who:
@@ -177,7 +179,8 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
 
 def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "str | Path | None" = None,
                 document: str | None = None, label_map: "str | Path | LabelMap | None" = None,
-                annotator: str | None = None, skip_invalid: bool = False, dry_run: bool = False) -> ImportReport:
+                annotator: str | None = None, skip_invalid: bool = False, dry_run: bool = False,
+                annotator_map: "list[str] | dict | None" = None) -> ImportReport:
     """Import a file of annotations made in another tool.
 
     Parameters
@@ -195,6 +198,10 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
         How foreign labels map to codes; native tags need none.
     annotator : str, optional
         Overrides the annotator the file names.
+    annotator_map : list of str or dict, optional
+        ``SOURCE=NAME`` items (or YAML files of them, or a dict): the
+        annotator name for each identity the file records (e-mail, user id).
+        Without it, two identities that give the same name are refused.
     skip_invalid : bool
         Write the valid records and report the rest, instead of writing nothing.
     dry_run : bool
@@ -219,8 +226,7 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
 
     root = data_dir(data)
     where = str(path)
-    if not isinstance(set_name, str) or not _SET_NAME.match(set_name):
-        raise DataError.at(where, None, "set", f"set name {set_name!r} is not allowed: use letters, digits, '-' or '_'")
+    check_id("set", set_name, file=where, field="set")
     codebook = load_codebook(root / "codebook.yaml")
     summits = load_summits(root / "summits.yaml", codebook)
     documents = load_documents(root / "documents", summits)
@@ -232,7 +238,10 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
         lmap = load_label_map(label_map, codebook, summits)
     else:
         lmap = LabelMap()
+    amap = parse_annotator_map(annotator_map)
     candidates, problems, notices = read_candidates(fmt, path, defaults=tuple(lmap.defaults))
+    if annotator is None and (clashes := apply_annotator_map(candidates, amap, where)):
+        raise DataError(clashes)
     if annotator is not None and (msg := check_annotator(annotator)):
         first = candidates[0].line if candidates else None
         raise DataError([Problem(where, first, "annotator", f"{msg} (given with --annotator)")])

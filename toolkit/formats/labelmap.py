@@ -104,7 +104,7 @@ def parse_native(label: str) -> dict[str, Any] | None:
             return None
         value = value.strip()
         fieldname = TAG_KEYS[key]
-        if fieldname == "intensity" and value.isdigit():
+        if fieldname == "intensity" and value in ("1", "2", "3"):
             out[fieldname] = int(value)
         else:
             out[fieldname] = value
@@ -233,6 +233,10 @@ def load_label_map(path: "str | Path", codebook=None, summits: "dict | None" = N
             if fieldname not in CODE_FIELDS:
                 problems.append(Problem(where, line, f"{label}.{key}",
                                         f"{key!r} is not a code field; use {', '.join(CODE_FIELDS)}"))
+                continue
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                problems.append(Problem(where, line, f"{label}.{key}",
+                                        f"expected one code (text or a number), got a {type(value).__name__}"))
                 continue
             if codebook is not None and fieldname != "summit_id":
                 if (msg := codebook.check_code(fieldname, value)):

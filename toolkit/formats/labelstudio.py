@@ -57,6 +57,16 @@ def _annotator(completed_by) -> str | None:
     return None
 
 
+def _annotator_source(completed_by) -> str | None:
+    """The identity Label Studio records for an annotator, as text (e-mail, else user name, else id)."""
+    if isinstance(completed_by, dict):
+        for key in ("email", "username", "id"):
+            if completed_by.get(key) not in (None, ""):
+                return str(completed_by[key])
+        return None
+    return None if completed_by is None else str(completed_by)
+
+
 def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]:
     """Read a Label Studio JSON export (a task list, or one task)."""
     path = Path(path)
@@ -102,10 +112,17 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
             if ann.get("was_cancelled"):
                 notices.append(f"{where}, {aw}: cancelled annotation skipped")
                 continue
-            annotator = _annotator(ann.get("completed_by"))
+            who = ann.get("completed_by")
+            if who is not None and (isinstance(who, bool) or not isinstance(who, (dict, int))):
+                problems.append(Problem(where, None, f"{aw}.completed_by",
+                                        f"expected a user object or a user id, got {type(who).__name__}"))
+                continue
+            annotator = _annotator(who)
+            source = _annotator_source(who)
             own = ann.get("summit_ledger")
             if isinstance(own, dict) and isinstance(own.get("annotator"), str):
                 annotator = clean_annotator(own["annotator"]) or annotator
+                source = own["annotator"]
             results = ann.get("result", [])
             if not isinstance(results, list):
                 problems.append(Problem(where, None, f"{aw}.result", "must be a list"))
@@ -143,6 +160,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
                 out.append(Candidate(
                     file=where, line=None, where=rw, start=value["start"], end=value["end"], quote=quote,
                     text=text, document=document, labels=list(labels), annotator=annotator,
+                    annotator_source=source,
                     id=res.get("id") if isinstance(res.get("id"), str) else None, note=note,
                     created=ann.get("created_at") if isinstance(ann.get("created_at"), str) else None,
                     extra=read_v2(meta.get("summit_ledger")),

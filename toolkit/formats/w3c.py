@@ -114,17 +114,25 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
             continue
         labels: list[str] = []
         notes: list[str] = []
+        bad_body = False
         for b, item in enumerate(body):
             if isinstance(item, str):
                 labels.append(item)
                 continue
             if not isinstance(item, dict) or not isinstance(item.get("value"), str):
                 problems.append(Problem(where, None, f"{aw}.body[{b}]", "expected a TextualBody with a 'value'"))
+                bad_body = True
                 continue
             (notes if item.get("purpose") in _NOTE_PURPOSES else labels).append(item["value"])
+        if bad_body:  # the span's codes are unknown: report the body alone, not its missing codes too
+            continue
         creator = ann.get("creator")
         if isinstance(creator, dict):
             creator = creator.get("nickname") or creator.get("name") or creator.get("id")
+        if creator is not None and not isinstance(creator, str):
+            problems.append(Problem(where, None, f"{aw}.creator",
+                                    f"expected a name, an IRI or a Person object, got {type(creator).__name__}"))
+            continue
         ann_id = ann.get("id")
         if isinstance(ann_id, str) and ann_id.startswith(ANNOTATION_URN):
             ann_id = ann_id[len(ANNOTATION_URN):]
@@ -134,6 +142,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
             quote=quo.get("exact") if quo else None,
             prefix=quo.get("prefix") if quo else None, suffix=quo.get("suffix") if quo else None,
             document=document, labels=labels, annotator=clean_annotator(creator),
+            annotator_source=None if creator is None else str(creator),
             id=ann_id if isinstance(ann_id, str) else None, note="\n".join(notes),
             created=ann.get("created") if isinstance(ann.get("created"), str) else None,
             extra=read_v2(ann.get("summit_ledger")),
