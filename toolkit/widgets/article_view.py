@@ -16,10 +16,10 @@ from typing import Any, Iterable
 import anywidget
 import traitlets
 
-from ..palette import STANCE_COLORS
 from ..draft import FIELD_LABELS
 from ..errors import Problem
 from ..layers import RunPatch
+from ..palette import STANCE_COLORS
 
 __all__ = ["ArticleView", "STANCE_COLOURS", "esc", "problems_html", "message_html", "FIRST_RUN_NOTE"]
 
