@@ -34,7 +34,6 @@ import inspect
 import json
 import os
 import platform
-import random
 import shutil
 import statistics
 import subprocess
@@ -48,11 +47,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from _timing import median_time  # noqa: E402  (bench/ is on sys.path when run as a script)
+sys.path.insert(0, str(REPO / "tests"))
 
-SEED_DOC = "2021-12-07-biden-putin-video-summit"
-ISSUES = ("ukraine-security", "nato-expansion", "sanctions", "cyber", "relations-dialogue", "strategic-stability")
-ACTORS = ("US", "Russia", "Ukraine", "NATO", "EU")
+from _timing import median_time  # noqa: E402  (bench/ is on sys.path when run as a script)
+from synthetic import synthetic_ops, write_log  # noqa: E402  (shared with the tests)
+
 OTHER_MODULES = ("bench_widget", "bench_balance", "bench_agreement")
 
 
@@ -73,45 +72,6 @@ def scratch_data(tmp: Path) -> Path:
     shutil.copytree(REPO / "data" / "documents", data / "documents")
     (data / "annotations").mkdir()
     return data
-
-
-def synthetic_ops(n: int, annotator: str, seed: int = 0):
-    """Yield n valid upsert lines (bytes) in the store's own format: synthetic codings of the seed article."""
-    from toolkit.annotation import annotation_id, selectors
-    from toolkit.corpus import load_document
-    from toolkit.store import _op_id
-
-    doc = load_document(REPO / "data" / "documents" / f"{SEED_DOC}.yaml")
-    text = doc.text
-    rng = random.Random(seed)
-    for i in range(n):
-        start = rng.randrange(0, len(text) - 80)
-        end = start + rng.randrange(5, 80)
-        issue, actor = rng.choice(ISSUES), rng.choice(ACTORS)
-        target = rng.choice([a for a in ACTORS if a != actor])
-        stance = rng.choice(("grievance", "goodwill"))
-        rec = {"id": annotation_id(doc.id, annotator, start, end, issue, stance, actor, target) + f"{i:x}",
-               "document_id": doc.id, **selectors(text, start, end), "issue": issue, "stance": stance,
-               "actor": actor, "target": target, "intensity": rng.randint(1, 3), "summit_id": doc.summit_id,
-               "annotator": annotator, "created": "2026-01-01T00:00:00Z", "note": f"synthetic benchmark record {i}",
-               "status": "anchored", "origin": "manual"}
-        op = {"op": "upsert", "at": "2026-01-01T00:00:00Z", **rec}
-        op["op_id"] = _op_id(op)
-        ordered = {"op": op.pop("op"), "op_id": op.pop("op_id"), "at": op.pop("at"), **op}
-        yield (json.dumps(ordered, ensure_ascii=False, separators=(", ", ": ")) + "\n").encode("utf-8")
-
-
-def write_log(path: Path, n: int, annotator: str, seed: int = 0) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as fh:
-        buf = []
-        for line in synthetic_ops(n, annotator, seed):
-            buf.append(line)
-            if len(buf) >= 10_000:
-                fh.write(b"".join(buf))
-                buf.clear()
-        fh.write(b"".join(buf))
-    return path.stat().st_size
 
 
 # ------------------------------------------------------------------ our rows

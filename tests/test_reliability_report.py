@@ -168,8 +168,9 @@ def test_bad_declarations_name_file_line_and_field(tmp_path):
     assert all(p.file.endswith("set.yaml") and p.line == 3 for p in problems)
     with pytest.raises(DataError):
         load_declaration(tmp_path)
-    (tmp_path / "set.yaml").write_text("coders:\n  a:\n    date: 2026-13-01\n")
-    assert check_declaration(tmp_path)[1][0].field == "date"
+    (tmp_path / "set.yaml").write_text("coders:\n  a:\n    kind: person\n    who: x\n    training: y\n"
+                                       "    codebook_version: '1'\n    saw_reference: false\n    date: 2026-13-01\n")
+    assert [p.field for p in check_declaration(tmp_path)[1]] == ["date"]
     (tmp_path / "set.yaml").write_text("coders:\n  b:\n    kind: person\n    who: x\n    training: y\n"
                                        "    codebook_version: '1.0'\n    saw_reference: false\n    date: 2026-01-02\n")
     decl, problems = check_declaration(tmp_path, ["a"])

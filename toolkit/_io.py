@@ -17,7 +17,9 @@ import yaml
 
 from .errors import DataError
 
-__all__ = ["LineDict", "read_yaml", "loads_json", "shown_text", "ALIAS_EXPANSION_LIMIT", "MAX_INT_DIGITS", "atomic_write_text", "sha256_file", "content_hash", "canonical_json"]
+__all__ = ["LineDict", "read_yaml", "loads_json", "shown_text", "ALIAS_EXPANSION_LIMIT", "MAX_INT_DIGITS",
+           "atomic_write_text", "atomic_write_bytes", "write_fully", "fsync_dir", "os_error_text", "sha256_file",
+           "content_hash", "canonical_json"]
 
 
 class LineDict(dict):
@@ -258,20 +260,33 @@ def loads_json(text: str) -> Any:
 
 
 def atomic_write_text(path: "str | Path", text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temp file, fsync, rename).
+    """Write ``text`` to ``path`` atomically (temp file, fsync, rename, folder fsync).
 
     A crash leaves either the old file or the new one, never half of either.
+    """
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: "str | Path", data: bytes, *, mode: "int | None" = None) -> None:
+    """Write ``data`` to ``path`` atomically: temp file beside it, fsync, rename, fsync of the folder.
+
+    On any failure (full disk, Ctrl-C, ...) the temp file is removed and
+    ``path`` is untouched; the exception propagates (OS errors unchanged, so
+    callers can name the path in their own message).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            write_fully(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         # mkstemp creates the file 0600; give the result the mode a plain open() would
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        if mode is None:
+            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -279,7 +294,22 @@ def atomic_write_text(path: "str | Path", text: str) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
+
+
+def write_fully(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (a short write is retried, an error raised)."""
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        if n <= 0:  # pragma: no cover - regular files never return 0 for a non-empty write
+            raise OSError(28, "No space left on device")
+        view = view[n:]
+
+
+def os_error_text(exc: OSError) -> str:
+    """A short reason for an OS error (``No space left on device``, ``Permission denied``...)."""
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def _umask() -> int:
@@ -288,7 +318,8 @@ def _umask() -> int:
     return mask
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: "str | Path") -> None:
+    """fsync a folder so that a rename or a new file in it survives a power cut (best effort)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:

@@ -39,8 +39,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ._io import atomic_write_text, read_yaml
-from .annotation import CONTEXT, selectors
-from .errors import DataError, Problem, StoreError
+from .annotation import CONTEXT, selectors, validate_record
+from .errors import DataError, Problem, StoreError, ValidationError
 from .ids import check_id
 
 __all__ = ["MIN_SCORE", "MARGIN", "WEIGHTS", "Method", "Anchoring", "ReanchorReport", "anchor",
@@ -322,6 +322,32 @@ class ReanchorReport:
 _SHA_LINE = re.compile(r"^sha256:.*$", re.MULTILINE)
 
 
+def _reanchor_log(state, doc, set_name: str, name: str, report: "ReanchorReport", *, min_score: float,
+                  margin: float, dry_run: bool) -> list[dict]:
+    """The upserts that move one log's annotations of ``doc`` onto its current text (called under the lock)."""
+    report.problems.extend(state.problems)
+    changes = []
+    for rec in state.annotations.values():
+        if rec["document_id"] != doc.id:
+            continue
+        a = anchor(rec, doc.text, min_score=min_score, margin=margin)
+        report.results.append((set_name, name, a))
+        new = dict(rec)
+        if a.status == "anchored":
+            new.update(selectors(doc.text, a.start, a.end), status="anchored")
+        else:
+            new["status"] = "orphaned"
+        if any(new.get(k) != rec.get(k) for k in ("start", "end", "quote", "prefix", "suffix", "status")):
+            probs = validate_record(new, file=f"annotations/{set_name}/{name}.jsonl", documents={doc.id: doc})
+            if probs:
+                raise ValidationError(probs)
+            changes.append(new)
+    if dry_run:
+        report.written += len(changes)
+        return []
+    return changes
+
+
 def reanchor_document(document_id: str, *, data: "str | Path | None" = None, min_score: float = MIN_SCORE,
                       margin: float = MARGIN, dry_run: bool = False) -> ReanchorReport:
     """Re-anchor every annotation of a document to its current text.
@@ -372,25 +398,12 @@ def reanchor_document(document_id: str, *, data: "str | Path | None" = None, min
             ann_root = root / "annotations"
             set_dirs = sorted(p for p in ann_root.iterdir() if p.is_dir()) if ann_root.is_dir() else []
             for set_dir in set_dirs:
-                reader = Store(set_dir, codebook=codebook, summits=summits)
-                writer = Store(set_dir, codebook=codebook, documents={doc.id: doc}, summits=summits)
-                for name in reader.annotators():
-                    state = reader.read(name)
-                    report.problems.extend(state.problems)
-                    for rec in state.annotations.values():
-                        if rec["document_id"] != document_id:
-                            continue
-                        a = anchor(rec, doc.text, min_score=min_score, margin=margin)
-                        report.results.append((set_dir.name, name, a))
-                        new = dict(rec)
-                        if a.status == "anchored":
-                            new.update(selectors(doc.text, a.start, a.end), status="anchored")
-                        else:
-                            new["status"] = "orphaned"
-                        if any(new.get(k) != rec.get(k) for k in ("start", "end", "quote", "prefix", "suffix", "status")):
-                            if not dry_run:
-                                writer.upsert(new)
-                            report.written += 1
+                store = Store(set_dir, codebook=codebook, summits=summits)
+                for name in store.annotators():
+                    # Read, decide and write under the log's lock, so an edit saved meanwhile is never reverted.
+                    changes = store.transact(name, lambda state, s=set_dir.name, n=name: _reanchor_log(
+                        state, doc, s, n, report, min_score=min_score, margin=margin, dry_run=dry_run))
+                    report.written += len(changes) if not dry_run else 0
             if not dry_run and report.old_sha256 != report.new_sha256:
                 old = meta_path.read_text(encoding="utf-8")
                 if not _SHA_LINE.search(old):

@@ -16,9 +16,9 @@ from ._io import content_hash
 from .errors import Problem, ValidationError
 
 __all__ = [
-    "FIELDS", "OPTIONAL_FIELDS", "RECORD_KINDS", "CONTEXT", "record_kind", "record_from_op", "Origin", "ORIGINS",
+    "FIELDS", "OPTIONAL_FIELDS", "EVENT_FIELDS", "RECORD_KINDS", "CONTEXT", "record_kind", "record_from_op", "Origin", "ORIGINS",
     "Status", "STATUSES", "ANNOTATOR_PATTERN", "annotation_id", "make_annotation", "selectors", "check_annotator",
-    "normalize_annotator", "validate_record", "now_iso", "SOURCES_FIELD", "check_sources",
+    "normalize_annotator", "validate_record", "now_iso", "SOURCES_FIELD", "check_sources", "surrogate_problems",
 ]
 
 CONTEXT = 32
@@ -29,6 +29,7 @@ STATUSES: tuple[str, ...] = get_args(Status)
 ANNOTATOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)  # matched in full (toolkit.ids)
 """The ASCII-only name form (set names use it). Annotator names also take letters of any script: see
 :func:`check_annotator`."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 FIELDS: tuple[str, ...] = (
     "id", "document_id", "start", "end", "quote", "prefix", "suffix",
@@ -43,6 +44,12 @@ SOURCES_FIELD = "sources"
 OPTIONAL_FIELDS: tuple[str, ...] = (
     "kind", "secondary_issues", "attribution", "modality", "event_id", "codebook_version",
     "actor_detail", "target_detail", "speaker", "source", "migrated_from", SOURCES_FIELD,
+)
+#: Fields of an event record (``"kind": "event"``; rules in :mod:`toolkit.events`).
+EVENT_FIELDS: tuple[str, ...] = (
+    "id", "kind", "annotator", "created", "actor", "target", "stance", "issue", "secondary_issues",
+    "intensity", "event_type", "event_date", "date_precision", "phase", "summit_id", "modality",
+    "description", "note", "codebook_version",
 )
 #: Record kinds in a log: a mention (span; ``kind`` absent or "mention") or an event.
 RECORD_KINDS: tuple[str, ...] = ("mention", "event")
@@ -64,8 +71,6 @@ def record_kind(rec: Any) -> str:
 def record_from_op(op: dict) -> dict:
     """The record an upsert operation carries: its fields, by kind, without ``op``, ``op_id``, ``at``."""
     if record_kind(op) == "event":
-        from .events import EVENT_FIELDS
-
         return {k: op[k] for k in EVENT_FIELDS if k in op}
     rec = {k: op[k] for k in (*FIELDS, *OPTIONAL_FIELDS) if k in op}
     rec.setdefault("note", "")
@@ -143,6 +148,25 @@ def make_annotation(document, start: int, end: int, *, issue: str, stance: str, 
     return rec
 
 
+def surrogate_problems(rec: dict, *, file: str = "<record>", line: int | None = None) -> list[Problem]:
+    """A problem for each string field (or string in a list field) holding a lone surrogate.
+
+    Such a string is not valid Unicode text: it cannot be written as UTF-8,
+    so it must be refused before anything is written (every record kind).
+    """
+    out: list[Problem] = []
+    for key, val in rec.items():
+        vals = val if isinstance(val, list) else (val,)
+        vals = [x for v in vals for x in (v.values() if isinstance(v, dict) else (v,))]
+        for v in vals:
+            if isinstance(v, str) and _SURROGATE.search(v):
+                i = _SURROGATE.search(v).start()  # type: ignore[union-attr]
+                out.append(Problem(file, line, str(key), f"contains a lone surrogate (U+{ord(v[i]):04X} at character "
+                                                         f"{i}), which is not valid Unicode text; fix the source text"))
+                break
+    return out
+
+
 def check_sources(value: Any) -> str | None:
     """Return an error message if ``value`` is not a valid :data:`SOURCES_FIELD` (None when valid)."""
     if not isinstance(value, list) or not value:
@@ -193,6 +217,7 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
             P(key, f"expected {want.__name__}, got {type(val).__name__} {val!r}"[:200])
     if problems:
         return problems
+    problems.extend(surrogate_problems(rec, file=file, line=line))
     if (msg := check_annotator(rec["annotator"])):
         P("annotator", msg)
     if SOURCES_FIELD in rec and (msg := check_sources(rec[SOURCES_FIELD])):

@@ -17,6 +17,7 @@ __all__ = [
     "ValidationError",
     "StoreError",
     "CodebookError",
+    "skipped_report",
 ]
 
 
@@ -106,3 +107,19 @@ class CodebookError(DataError):
 
 class StoreError(SummitLedgerError):
     """The annotation store cannot be read or written (lock, permission, disk)."""
+
+
+def skipped_report(problems: "list[Problem]", *, what: str = "records", limit: int = 5) -> list[str]:
+    """Lines telling how many problems left ``what`` out, with the first ``limit`` of them.
+
+    Readers that skip bad input return their problems; front ends print these
+    lines (and, with ``--strict``, fail instead).
+    """
+    if not problems:
+        return []
+    n = len(problems)
+    lines = [f"warning: {n} problem{'s' * (n != 1)} left {what} out (pass --strict to make this an error):"]
+    lines += [f"    {p}" for p in problems[:limit]]
+    if n > limit:
+        lines.append(f"    ... and {n - limit} more")
+    return lines

@@ -42,6 +42,7 @@ from typing import Any, Iterable, Literal
 import pandas as pd
 
 from ._io import content_hash
+from .annotation import EVENT_FIELDS
 from .errors import Problem, ValidationError
 
 __all__ = [
@@ -49,11 +50,6 @@ __all__ = [
     "derive_phase", "check_links", "expand_pairs", "event_table", "counting_comparison", "COMPARISON_COLUMNS",
 ]
 
-EVENT_FIELDS: tuple[str, ...] = (
-    "id", "kind", "annotator", "created", "actor", "target", "stance", "issue", "secondary_issues",
-    "intensity", "event_type", "event_date", "date_precision", "phase", "summit_id", "modality",
-    "description", "note", "codebook_version",
-)
 _REQUIRED = ("id", "kind", "annotator", "actor", "target", "stance", "issue", "intensity", "event_type",
              "event_date", "date_precision", "summit_id")
 PRECISIONS: tuple[str, ...] = ("day", "month", "year")

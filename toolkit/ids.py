@@ -42,6 +42,8 @@ _RULES: dict[str, str] = {
 
 #: An annotator name's shape (see the module docstring), matched in full.
 _NAME_SHAPE = re.compile(r"a[am_-]{0,63}")
+#: Alphabets with letters that look alike; one name may not mix them (``аlice`` with a Cyrillic ``а``).
+_LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 _RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
 
 #: Longest shown part of a rejected value (a pasted blob must not flood the terminal).
@@ -71,6 +73,10 @@ def _annotator_problem(name: object) -> "str | None":
                 f"(type it again, or use {unicodedata.normalize('NFC', name)!r})")
     if name.casefold() in _RESERVED:
         return f"annotator name {shown(name)} is not allowed: it is a reserved device name on Windows"
+    scripts = {unicodedata.name(c, "?").split(" ")[0] for c in name if c.isalpha()} & _LOOKALIKE_SCRIPTS
+    if len(scripts) > 1:
+        return (f"annotator name {shown(name)} is not allowed: it mixes {' and '.join(sorted(s.title() for s in scripts))} "
+                "letters, which look alike (write the whole name in one alphabet)")
     return None
 
 

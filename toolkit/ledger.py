@@ -144,7 +144,8 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     Returns
     -------
     pandas.DataFrame
-        See :func:`build_ledger`.
+        See :func:`build_ledger`. ``attrs["problems"]`` lists every line and
+        log file left out (bad lines, torn tails, unreadable file names).
     """
     from .codebook import load_codebook
     from .corpus import load_documents
@@ -163,6 +164,7 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
     records = []
     events: list[dict] = []
     frames = []
+    skipped = []
     for name in names:
         if sets is not None:  # a name the user gave: check it before it becomes a path, and that it exists
             check_id("set", name, file=ann_root, field="set")
@@ -170,12 +172,17 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
                 known = sorted(p.name for p in ann_root.iterdir() if p.is_dir()) if ann_root.is_dir() else []
                 raise DataError.at(ann_root, None, "set", f"no annotation set {name!r}; known: {', '.join(known) or 'none'}")
         store = Store(ann_root / name, codebook=codebook, documents=documents, summits=summits)
-        for annotator in store.annotators():
+        annotators, unread = store.log_files()
+        skipped.extend(unread)
+        for annotator in annotators:
             fast = _fast_live_frame(store, annotator)
             if fast is not None:
                 frames.append(fast.assign(set=name))
                 continue
             state = store.read(annotator)
+            skipped.extend(state.problems)
+            if state.torn is not None:
+                skipped.append(state.torn.problem())
             for rec in state.annotations.values():
                 records.append({**rec, "set": name})
             events.extend({**ev, "set": name} for ev in state.events.values())
@@ -184,8 +191,11 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
         from .briefs import load_briefs
 
         briefs = load_briefs(root / "briefs.yaml", codebook, summits)
-    return build_ledger(records, codebook, summits, briefs=briefs, events=events, expand_pairs=expand_pairs,
-                        _frames=tuple(frames))
+    ledger = build_ledger(records, codebook, summits, briefs=briefs, events=events, expand_pairs=expand_pairs,
+                          _frames=tuple(frames))
+    # Nothing is dropped silently: what was left out is in ``ledger.attrs["problems"]``.
+    ledger.attrs["problems"] = skipped
+    return ledger
 
 
 def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dict]) -> pd.DataFrame:

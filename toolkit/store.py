@@ -3,81 +3,60 @@
 Layout: ``<root>/<annotator>.jsonl`` where ``root`` is one annotation set
 (``data/annotations/<set>/``). Every line is one operation::
 
-    {"op": "upsert", "op_id": ..., "at": ..., <every annotation field>}
+    {"op": "upsert", "op_id": ..., "at": ..., <every record field>}
     {"op": "delete", "op_id": ..., "at": ..., "id": ..., "annotator": ...}
 
 An undo is an ordinary upsert or delete that restores the earlier state and
 carries ``"undoes": <op_id>``. The current state is the last operation per id.
+Records have a kind (``"kind"``, default ``"mention"``), validated by the
+kind's registered validator (:mod:`toolkit.storelog`).
 
-Writes take a file lock, then do one ``write`` of one whole line, ``flush``
-and ``fsync``. A torn last line (a crash mid-write leaves bytes with no
-newline) is reported by :meth:`Store.read` and, before the next append, moved
-to ``<annotator>.jsonl.torn`` — never silently dropped.
+Every mutation reads, decides and writes under the log's file lock
+(:meth:`Store.upsert`, :meth:`Store.delete`, :meth:`Store.undo`,
+:meth:`Store.transact`, :meth:`Store.append_many`, :meth:`Store.compact`).
+An append is one ``write`` of whole lines, then ``fsync``; a failed write is
+cut back so no partial line stays. A torn last line (a crash mid-write) is
+reported by :meth:`Store.read` and, before the next append, moved to
+``<annotator>.jsonl.torn``, never silently dropped. Batches and compaction go
+through temp file + fsync + rename + folder fsync (:mod:`toolkit.storebatch`).
+
+The store keeps an index per log (live records, undo stack, last operation),
+fed only the bytes appended since it last looked; :attr:`Store.token` changes
+whenever that index changes, so callers can tell whether anything moved.
 """
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from types import MappingProxyType
+from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ._io import atomic_write_text, content_hash, loads_json
-from .annotation import check_annotator, now_iso, record_from_op, record_kind, validate_record
-from .errors import DataError, Problem, StoreError
+from ._io import os_error_text, write_fully
+from .annotation import check_annotator, now_iso
 from .classroom.identity import check_writer
+from .errors import Problem, StoreError, ValidationError
+from .storebatch import append_batch, check_changes, compact, recover
+from .storelog import (
+    OPS,
+    LogIndex,
+    LogState,
+    Replay,
+    TornLine,
+    encode_line,
+    op_id_for,
+    parse_lines,
+    record_kind,
+    set_aside_torn,
+)
 
-__all__ = ["Store", "LogState", "TornLine", "OPS"]
+__all__ = ["OPS", "LogState", "Store", "TornLine", "encode_line", "op_id_for"]
 
-OPS = ("upsert", "delete")
 LOCK_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True)
-class TornLine:
-    """An incomplete last line found at the end of a log."""
-
-    file: str
-    line: int
-    nbytes: int
-    preview: str
-
-    def __str__(self) -> str:
-        return (f"{self.file}, line {self.line}: incomplete last line ({self.nbytes} bytes, no newline), "
-                f"probably from a crash mid-write; it is set aside to {Path(self.file).name}.torn on the next save")
-
-
-@dataclass
-class LogState:
-    """What one log holds after replay.
-
-    Attributes
-    ----------
-    annotations : dict of str to dict
-        Live mention records by id, in order of first appearance.
-    events : dict of str to dict
-        Live event records (``"kind": "event"``) by id; see :mod:`toolkit.events`.
-    ops : int
-        Valid operations read.
-    problems : list of Problem
-        Lines that could not be used (bad JSON, missing fields, ...).
-    torn : TornLine or None
-    undo_stack : list of dict
-        Operations that :meth:`Store.undo` would reverse, oldest first.
-    """
-
-    annotations: dict[str, dict] = field(default_factory=dict)
-    events: dict[str, dict] = field(default_factory=dict)
-    ops: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    torn: TornLine | None = None
-    undo_stack: list[dict] = field(default_factory=list)
-
-
-def _op_id(op: dict) -> str:
-    return content_hash({k: v for k, v in op.items() if k != "op_id"}, 16)
 
 
 class Store:
@@ -99,12 +78,15 @@ class Store:
     >>> store.undo("alice")                               # doctest: +SKIP
     """
 
-    def __init__(self, root: "str | Path", *, codebook=None, documents=None, summits=None) -> None:
+    def __init__(self, root: str | Path, *, codebook=None, documents=None, summits=None) -> None:
         self.root = Path(root)
         self.codebook = codebook
         self.documents = documents
         self.summits = summits
         self._locks: dict[str, FileLock] = {}
+        self._index: dict[str, LogIndex] = {}
+        self._mutex = threading.RLock()
+        self._token = 0
 
     # ------------------------------------------------------------------ paths
     def log_path(self, annotator: str) -> Path:
@@ -113,93 +95,238 @@ class Store:
             raise StoreError(msg)
         return self.root / f"{annotator}.jsonl"
 
-    def annotators(self) -> list[str]:
-        """Annotators with a log in this set, sorted."""
-        if not self.root.exists():
-            return []
-        return sorted(p.stem for p in self.root.glob("*.jsonl") if check_annotator(p.stem) is None)
+    def log_files(self) -> tuple[list[str], list[Problem]]:
+        """Annotators with a log here, and a problem for each ``.jsonl`` file that is not read.
 
-    def _lock(self, path: Path) -> FileLock:
-        # One FileLock object per log, reused: building one costs about as much as an fsync.
-        key = str(path) + ".lock"
+        A file whose name is not a valid annotator name (``Coder A.jsonl``) is
+        never read; it is reported so that its records are not lost silently.
+        """
+        if not self.root.is_dir():
+            return [], []
+        recover(self)
+        names, problems = [], []
+        for p in sorted(self.root.glob("*.jsonl")):
+            if check_annotator(p.stem) is None:
+                names.append(p.stem)
+            else:
+                problems.append(Problem(str(p), None, "annotator",
+                                        f"file name {p.stem!r} is not a valid annotator name (1-64 letters, digits, "
+                                        "'-' or '_'), so its records are not read; rename the file"))
+        return names, problems
+
+    def annotators(self) -> list[str]:
+        """Annotators with a log in this set, sorted (see :meth:`log_files` for files left out)."""
+        return self.log_files()[0]
+
+    def lock(self, annotator: str) -> FileLock:
+        """The file lock of ``annotator``'s log (one object per log, reused)."""
+        key = str(self.log_path(annotator)) + ".lock"
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = FileLock(key, timeout=LOCK_TIMEOUT)
         return lock
 
-    # ----------------------------------------------------------------- writes
-    def _append(self, path: Path, op: dict) -> dict:
-        check_writer(op.get("annotator"), path)  # on a JupyterHub: only the logged-in student's own name
-        op = dict(op)
-        op.setdefault("at", now_iso())
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock(path):
-                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-                try:
-                    size = os.fstat(fd).st_size
-                    if size and os.pread(fd, 1, size - 1) != b"\n":
-                        self._set_aside_torn_locked(path)
-                        size = os.fstat(fd).st_size
-                    # The op id hashes the operation and where it lands in the log, so two
-                    # identical operations (same content, same second) still get distinct ids.
-                    op["op_id"] = _op_id({**op, "_pos": size})
-                    ordered = {"op": op.pop("op"), "op_id": op.pop("op_id"), "at": op.pop("at"), **op}
-                    line = (json.dumps(ordered, ensure_ascii=False, separators=(", ", ": ")) + "\n").encode("utf-8")
-                    written = os.write(fd, line)
-                    if written != len(line):  # pragma: no cover - regular files write whole
-                        raise OSError(f"short write ({written} of {len(line)} bytes)")
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-        except Timeout:
-            raise StoreError(f"{path}: another process holds the lock for more than {LOCK_TIMEOUT:.0f} s; try again") from None
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot save ({exc.strerror or exc}); nothing was written — "
-                             "check that the folder exists and is writable") from None
-        return ordered
+    @contextmanager
+    def locked(self, *annotators: str, writing: bool = True) -> Iterator[None]:
+        """Hold the locks of these logs (taken in sorted order, so two batches never deadlock).
 
-    def _set_aside_torn_locked(self, path: Path) -> TornLine | None:
-        """If ``path`` ends without a newline, move the tail to ``path.torn`` (caller holds the lock)."""
+        With ``writing`` (the default), each name is first checked by
+        :func:`toolkit.classroom.identity.check_writer`: on a JupyterHub a
+        student writes only under their own name.
+        """
+        names = sorted(set(annotators))
+        if writing:
+            for name in names:
+                check_writer(name, self.log_path(name))
+        taken: list[FileLock] = []
         try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            return None
-        if size == 0:
-            return None
-        with open(path, "rb+") as fh:
-            fh.seek(size - 1)
-            if fh.read(1) == b"\n":
-                return None
-            # scan back for the last newline
-            pos = size
-            block = 1 << 16
-            cut = 0
-            while pos > 0:
-                step = min(block, pos)
-                pos -= step
-                fh.seek(pos)
-                chunk = fh.read(step)
-                i = chunk.rfind(b"\n")
-                if i >= 0:
-                    cut = pos + i + 1
-                    break
-            fh.seek(cut)
-            tail = fh.read()
-            with open(str(path) + ".torn", "ab") as side:
-                side.write(tail + b"\n")
-                side.flush()
-                os.fsync(side.fileno())
-            fh.truncate(cut)
-            fh.flush()
-            os.fsync(fh.fileno())
-        return TornLine(str(path), 0, len(tail), tail[:80].decode("utf-8", "replace"))
+            self.root.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                lock = self.lock(name)
+                lock.acquire()
+                taken.append(lock)
+        except Timeout:
+            self._release(taken)
+            raise StoreError(f"{self.log_path(names[len(taken)])}: another process holds the lock for more than "
+                             f"{LOCK_TIMEOUT:.0f} s; try again; nothing was written") from None
+        except OSError as exc:
+            self._release(taken)
+            raise StoreError(f"{exc.filename or self.root}: cannot lock the log ({os_error_text(exc)}); "
+                             "nothing was written; check that the folder is writable") from None
+        except BaseException:
+            self._release(taken)
+            raise
+        try:
+            with self._mutex:
+                yield
+        finally:
+            self._release(taken)
+
+    @staticmethod
+    def _release(taken: list[FileLock]) -> None:
+        for lock in reversed(taken):
+            lock.release()
+
+    # ------------------------------------------------------------------ index
+    @property
+    def token(self) -> int:
+        """A number that changes whenever this store's view of any log changes (its own appends included).
+
+        Appends made through this object change it at once; appends by other
+        processes are seen by the next :meth:`refresh` (or any read).
+        """
+        return self._token
+
+    def version(self, annotator: str) -> int:
+        """Like :attr:`token`, for one log only (as of the last look at it)."""
+        idx = self._index.get(annotator)
+        return idx.version if idx is not None else 0
+
+    def _bump(self, idx: LogIndex) -> None:
+        self._token += 1
+        idx.version = self._token
+
+    def refresh(self, annotator: str) -> LogIndex:
+        """Bring the index of one log up to date (one ``stat``; reads only the bytes appended since)."""
+        path = self.log_path(annotator)
+        with self._mutex:
+            idx = self._index.get(annotator)
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                st = None
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot read the log ({os_error_text(exc)})") from None
+            ident = None if st is None else (st.st_dev, st.st_ino)
+            stamp = None if st is None else (st.st_size, st.st_mtime_ns)
+            if idx is not None and idx.ident == ident and idx.stamp == stamp:
+                return idx
+            if idx is None or idx.ident != ident or (st is not None and st.st_size < idx.offset):
+                idx = LogIndex(Replay(str(path), annotator, codebook=self.codebook, documents=self.documents,
+                                      summits=self.summits))
+                self._index[annotator] = idx
+                idx.ident = ident
+            if st is not None:
+                try:
+                    stamp = idx.catch_up(path)
+                except OSError as exc:
+                    raise StoreError(f"{path}: cannot read the log ({os_error_text(exc)})") from None
+            idx.stamp = stamp
+            self._bump(idx)
+            return idx
+
+    def adopt(self, annotator: str, ops: list[dict], size: int) -> None:
+        """Fold ``ops`` just written by a whole-file rewrite that appended them (caller holds the lock).
+
+        When the file is not what was expected (``size`` bytes), the index is
+        dropped and the next look replays the log.
+        """
+        path = self.log_path(annotator)
+        with self._mutex:
+            idx = self._index.get(annotator)
+            st = os.stat(path)
+            if idx is None or st.st_size != size:
+                self._index.pop(annotator, None)
+                self._token += 1
+                return
+            idx.fold_written(ops, (st.st_dev, st.st_ino), (size, st.st_mtime_ns))
+            self._bump(idx)
+
+    def snapshot(self, annotator: str) -> LogState:
+        """The state of one log now (no recovery of an interrupted batch; see :meth:`read`)."""
+        with self._mutex:
+            idx = self.refresh(annotator)
+            state = idx.replay.state()
+            state.torn = idx.torn
+            return state
+
+    def live(self, annotator: str) -> Mapping[str, dict]:
+        """Live records of one log by id, read-only and without copying (refreshed first).
+
+        Records that break the documents given to the store are included here;
+        :meth:`read` leaves them out and reports them.
+        """
+        return MappingProxyType(self.refresh(annotator).replay.live)
+
+    def last_op(self, annotator: str) -> dict | None:
+        """The last valid operation in ``annotator``'s log (None for an empty log)."""
+        return self.refresh(annotator).replay.last_op
+
+    # ----------------------------------------------------------------- writes
+    def _commit_locked(self, annotator: str, ops: list[dict]) -> list[dict]:
+        """Append ``ops`` in one write (caller holds the lock).
+
+        A log this store has not looked at yet is not read just to append to
+        it (its index is built by the first read); a known one is brought up
+        to date and the new operations are folded in.
+        """
+        path = self.log_path(annotator)
+        idx = self.refresh(annotator) if annotator in self._index else None
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot save ({os_error_text(exc)}); nothing was written; "
+                             "check that the folder exists and is writable") from None
+        written: list[dict] = []
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                self.set_aside_torn_locked(path)  # or, for a complete last line, add its newline
+                idx = self.refresh(annotator) if idx is not None else None
+                size = os.fstat(fd).st_size
+            lines, pos = [], size
+            for op in ops:
+                op = {**op, "at": op.get("at") or now_iso()}
+                op["op_id"] = op_id_for(op, pos)
+                line = encode_line(op, path)
+                pos += len(line)
+                lines.append(line)
+                written.append(op)
+            try:
+                write_fully(fd, b"".join(lines))
+                os.fsync(fd)
+            except BaseException:
+                os.ftruncate(fd, size)  # never leave part of a batch or half a line behind
+                raise
+            stamp = (pos, os.fstat(fd).st_mtime_ns)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot save ({os_error_text(exc)}); nothing was written; "
+                             "check that the folder exists and is writable and the disk is not full") from None
+        finally:
+            os.close(fd)
+        with self._mutex:
+            if idx is None:
+                self._token += 1
+                return written
+            st = os.stat(path)
+            idx.fold_written(written, (st.st_dev, st.st_ino), stamp)
+            self._bump(idx)
+        return written
+
+    def set_aside_torn_locked(self, path: Path) -> TornLine | None:
+        """If ``path`` ends without a newline, move the tail to ``path.torn`` (caller holds the lock)."""
+        return set_aside_torn(path)
 
     def set_aside_torn(self, annotator: str) -> TornLine | None:
         """Move an incomplete last line of ``annotator``'s log to ``<log>.torn`` now."""
-        path = self.log_path(annotator)
-        with self._lock(path):
-            return self._set_aside_torn_locked(path)
+        with self.locked(annotator):
+            return self.set_aside_torn_locked(self.log_path(annotator))
+
+    def upsert_op(self, record: dict, *, undoes: str | None = None) -> dict:
+        """The upsert operation that would write ``record``; raises ValidationError if it is invalid."""
+        if not isinstance(record, dict):
+            raise TypeError(f"a record must be a dict, not {type(record).__name__}")
+        kind = record_kind(record)
+        if isinstance(kind, str):
+            raise ValidationError([Problem("<new annotation>", None, "kind", kind)])
+        problems = kind.validate(record, file="<new annotation>", codebook=self.codebook,
+                                 documents=self.documents, summits=self.summits)
+        if problems:
+            raise ValidationError(problems)
+        op = {"op": "upsert", **kind.record(record)}
+        if undoes:
+            op["undoes"] = undoes
+        return op
 
     def upsert(self, record: dict, *, undoes: str | None = None) -> dict:
         """Append an upsert of ``record`` to its annotator's log.
@@ -209,155 +336,96 @@ class Store:
         ValidationError
             If the record is invalid (nothing is written).
         StoreError
-            If the log cannot be written.
+            If the log cannot be written (nothing is written).
 
         Returns
         -------
         dict
             The operation as written (with ``op_id``).
         """
-        problems = validate_record(record, file="<new annotation>", codebook=self.codebook,
-                                   documents=self.documents, summits=self.summits)
-        if problems:
-            from .errors import ValidationError
-
-            raise ValidationError(problems)
-        op = {"op": "upsert", **record_from_op(record)}
-        if undoes:
-            op["undoes"] = undoes
-        return self._append(self.log_path(record["annotator"]), op)
+        op = self.upsert_op(record, undoes=undoes)
+        name = record["annotator"]
+        with self.locked(name):
+            return self._commit_locked(name, [op])[0]
 
     def delete(self, annotation_id: str, annotator: str, *, undoes: str | None = None) -> dict:
-        """Append a delete of ``annotation_id`` to ``annotator``'s log.
+        """Append a delete of ``annotation_id`` to ``annotator``'s log (checked and written under the lock).
 
         Raises
         ------
         StoreError
             If no live annotation has that id.
         """
-        state = self.read(annotator)
-        if annotation_id not in state.annotations and annotation_id not in state.events:
-            raise StoreError(f"{self.log_path(annotator)}: no live annotation with id {annotation_id!r} to delete")
-        op = {"op": "delete", "id": annotation_id, "annotator": annotator}
-        if undoes:
-            op["undoes"] = undoes
-        return self._append(self.log_path(annotator), op)
+        with self.locked(annotator):
+            if annotation_id not in self.refresh(annotator).replay.live:
+                raise StoreError(f"{self.log_path(annotator)}: no live annotation with id {annotation_id!r} to delete")
+            op = {"op": "delete", "id": annotation_id, "annotator": annotator}
+            if undoes:
+                op["undoes"] = undoes
+            return self._commit_locked(annotator, [op])[0]
 
     def undo(self, annotator: str) -> dict | None:
-        """Reverse ``annotator``'s last operation that is not yet undone.
+        """Reverse ``annotator``'s last operation that is not yet undone (decided and written under the lock).
 
         The reversal is itself appended (history is kept). Returns the new
         operation, or None when there is nothing to undo.
         """
-        state = self.read(annotator)
-        if not state.undo_stack:
-            return None
-        last = state.undo_stack[-1]
-        before = last.get("_before")
-        if before is None:
-            op = {"op": "delete", "id": last["id"], "annotator": annotator, "undoes": last["op_id"]}
-            return self._append(self.log_path(annotator), op)
-        return self._append(self.log_path(annotator), {"op": "upsert", **before, "undoes": last["op_id"]})
+        with self.locked(annotator):
+            stack = self.refresh(annotator).replay.undo_stack
+            if not stack:
+                return None
+            last = stack[-1]
+            before = last.get("_before")
+            if before is None:
+                op = {"op": "delete", "id": last["id"], "annotator": annotator, "undoes": last["op_id"]}
+            else:
+                op = {"op": "upsert", **before, "undoes": last["op_id"]}
+            return self._commit_locked(annotator, [op])[0]
+
+    def transact(self, annotator: str, decide: Callable[[LogState], Iterable[dict] | None]) -> list[dict]:
+        """Read, decide and append under one lock.
+
+        ``decide`` gets the log's current state (a snapshot) and returns the
+        changes to make: records to upsert, or operations
+        (``{"op": "delete", "id": ...}``). They are checked together, then
+        appended in one write; if any is invalid nothing is written.
+
+        Returns
+        -------
+        list of dict
+            The operations written.
+        """
+        with self.locked(annotator):
+            idx = self.refresh(annotator)
+            state = idx.replay.state()
+            changes = list(decide(state) or ())
+            ops = check_changes(self, annotator, changes, set(idx.replay.live))
+            return self._commit_locked(annotator, ops) if ops else []
+
+    def append_many(self, records: Iterable[dict], *,
+                    skip: Callable[[dict, dict | None], bool] | None = None) -> list[dict]:
+        """Upsert many records, all or nothing; ``skip`` decides under the lock what not to write.
+
+        See :func:`toolkit.storebatch.append_batch`. Returns the operations written.
+        """
+        return append_batch(self, list(records), skip=skip)
+
+    def write_all(self, records: Iterable[dict]) -> int:
+        """Upsert many records at once, all or nothing; returns the count."""
+        return len(self.append_many(records))
 
     # ------------------------------------------------------------------ reads
     def iter_ops(self, annotator: str) -> Iterator[tuple[int, Any, Problem | None]]:
-        """Yield ``(line_number, operation_or_None, problem_or_None)`` for every line of a log."""
+        """Yield ``(line_number, operation_or_None, problem_or_None)`` for every complete line of a log."""
         path = self.log_path(annotator)
         if not path.exists():
             return
-        with open(path, "rb") as fh:
-            data = fh.read()
-        lines = data.split(b"\n")
-        last = len(lines)
-        for n, raw in enumerate(lines, start=1):
-            if n == last:
-                break  # after the final newline: empty, or a torn tail (handled by read)
-            if not raw.strip():
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield n, None, Problem(str(path), n, None, "not valid UTF-8")
-                continue
-            try:
-                yield n, loads_json(text), None
-            except json.JSONDecodeError as exc:
-                yield n, None, Problem(str(path), n, None, f"not valid JSON ({exc.msg} at column {exc.colno})")
+        yield from parse_lines(path.read_bytes(), str(path))
 
     def read(self, annotator: str) -> LogState:
-        """Replay ``annotator``'s log; bad lines are reported in ``problems`` and skipped."""
-        path = self.log_path(annotator)
-        state = LogState()
-        if not path.exists():
-            return state
-        where = str(path)
-        live_line: dict[str, int] = {}
-        for n, op, problem in self.iter_ops(annotator):
-            if problem is not None:
-                state.problems.append(problem)
-                continue
-            if not isinstance(op, dict):
-                state.problems.append(Problem(where, n, None, "expected a JSON object"))
-                continue
-            kind = op.get("op")
-            if kind not in OPS:
-                state.problems.append(Problem(where, n, "op", f"{kind!r} is not an operation; use 'upsert' or 'delete'"))
-                continue
-            aid = op.get("id")
-            if not isinstance(aid, str) or not aid:
-                state.problems.append(Problem(where, n, "id", "missing or not a string"))
-                continue
-            if kind == "upsert":
-                rec = record_from_op(op)  # the fields of its kind (mention or event)
-                # Offsets are checked against the text only for the live state (below): an older
-                # upsert may hold positions in a previous text, kept as history by re-anchoring.
-                probs = validate_record(rec, file=where, line=n, codebook=self.codebook, summits=self.summits)
-                if not probs and rec["annotator"] != annotator:
-                    probs = [Problem(where, n, "annotator", f"{rec['annotator']!r} in the log of {annotator!r}")]
-                if probs:
-                    state.problems.extend(probs)
-                    continue
-            table = state.events if aid in state.events else state.annotations
-            before = table.get(aid)
-            if kind == "upsert":
-                table = state.events if record_kind(rec) == "event" else state.annotations
-                table[aid] = rec
-                live_line[aid] = n
-            else:
-                if aid not in table:
-                    state.problems.append(Problem(where, n, "id", f"delete of {aid!r}, which is not live here"))
-                    continue
-                del table[aid]
-            state.ops += 1
-            op_id = op.get("op_id") or f"line{n}"
-            target = op.get("undoes")
-            if target:
-                # Remove the newest entry with that op_id, and only it: two identical saves in the
-                # same second share an op_id, and one undo must not swallow both.
-                for j in range(len(state.undo_stack) - 1, -1, -1):
-                    if state.undo_stack[j]["op_id"] == target:
-                        del state.undo_stack[j]
-                        break
-            else:
-                state.undo_stack.append({"op_id": op_id, "id": aid, "_before": before})
-        if self.documents is not None:
-            for aid, rec in list(state.annotations.items()):
-                probs = validate_record(rec, file=where, line=live_line.get(aid), documents=self.documents)
-                if probs:
-                    state.problems.extend(probs)
-                    del state.annotations[aid]
-        # A tail with no newline: a torn write.
-        size = path.stat().st_size
-        if size:
-            with open(path, "rb") as fh:
-                fh.seek(size - 1)
-                if fh.read(1) != b"\n":
-                    fh.seek(0)
-                    data = fh.read()
-                    cut = data.rfind(b"\n") + 1
-                    state.torn = TornLine(where, data[:cut].count(b"\n") + 1, size - cut,
-                                          data[cut:cut + 80].decode("utf-8", "replace"))
-        return state
+        """The state of ``annotator``'s log (a snapshot); bad lines are reported in ``problems`` and skipped."""
+        recover(self)
+        return self.snapshot(annotator)
 
     def history(self, annotation_id: str, annotator: str) -> list[dict]:
         """Every valid operation on ``annotation_id`` in ``annotator``'s log, oldest first."""
@@ -373,54 +441,21 @@ class Store:
         return out
 
     def problems(self) -> list[Problem]:
-        """Every problem in every log of the set (bad lines and torn tails)."""
-        out: list[Problem] = []
-        for name in self.annotators():
+        """Every problem in the set: bad lines, torn tails, and log files that are not read."""
+        names, out = self.log_files()
+        for name in names:
             st = self.read(name)
             out.extend(st.problems)
             if st.torn:
-                out.append(Problem(st.torn.file, st.torn.line, None, str(st.torn).split(": ", 1)[1]))
+                out.append(st.torn.problem())
         return out
 
-    # ------------------------------------------------------------- compaction
     def compact(self, annotator: str) -> Path:
-        """Rewrite ``annotator``'s log as one upsert per live annotation.
-
-        The full old log is kept beside it as ``<annotator>.jsonl.<hash>.bak``;
-        the new log replaces the old atomically, under the lock. Refuses to
-        compact a log with bad lines (fix them first, so nothing is lost).
+        """Rewrite ``annotator``'s log as one upsert per live annotation (see :func:`toolkit.storebatch.compact`).
 
         Returns
         -------
         Path
-            The backup of the old log.
+            The verified backup of the old log.
         """
-        path = self.log_path(annotator)
-        check_writer(annotator, path)
-        with self._lock(path):
-            state = self.read(annotator)
-            if state.problems or state.torn:
-                raise DataError(state.problems or [Problem(str(path), state.torn.line, None, "torn last line")])
-            old = path.read_bytes() if path.exists() else b""
-            backup = path.with_name(f"{path.name}.{content_hash(old.decode('utf-8', 'replace'), 12)}.bak")
-            if not backup.exists():
-                with open(backup, "wb") as fh:
-                    fh.write(old)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            lines = []
-            for rec in [*state.annotations.values(), *state.events.values()]:
-                op = {"op": "upsert", "at": rec.get("created", now_iso()), **rec}
-                op["op_id"] = _op_id(op)
-                lines.append(json.dumps({"op": op.pop("op"), "op_id": op.pop("op_id"), "at": op.pop("at"), **op},
-                                        ensure_ascii=False, separators=(", ", ": ")))
-            atomic_write_text(path, "".join(line + "\n" for line in lines))
-        return backup
-
-    def write_all(self, records: Iterable[dict]) -> int:
-        """Upsert many records (each validated, each its own line); returns the count."""
-        n = 0
-        for rec in records:
-            self.upsert(rec)
-            n += 1
-        return n
+        return compact(self, annotator)

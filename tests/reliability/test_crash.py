@@ -38,7 +38,8 @@ from toolkit.store import Store
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from writer_child import synthetic_record  # noqa: E402
+sys.path.insert(0, str(HERE.parent))
+from synthetic import synthetic_record  # noqa: E402
 
 REPO = HERE.parents[1]
 CHILD = HERE / "writer_child.py"

@@ -1,6 +1,6 @@
 """A writer process for the crash and concurrency tests (synthetic records only).
 
-Run as ``python writer_child.py ROOT SPEC [--tear-at N]`` where ``SPEC`` is a
+Run as ``python writer_child.py ROOT SPEC [--tear-at N] [--barrier DIR:N]`` where ``SPEC`` is a
 comma-separated list of ``annotator:first:count`` jobs. Jobs are interleaved
 round-robin, one upsert at a time, through :meth:`toolkit.store.Store.upsert`.
 After each upsert *returns* the record's id is printed and flushed: a printed
@@ -8,28 +8,19 @@ id is an acknowledged write.
 
 With ``--tear-at N`` the N-th write (0-based) is cut in half and the process
 kills itself with SIGKILL mid-write, the way a power cut or OOM kill would
-leave a log.
+leave a log. With ``--barrier DIR:N`` the writer waits until N writers have
+started, and records the interval it wrote in (``DIR/interval-<pid>``).
 """
 from __future__ import annotations
 
 import os
 import signal
 import sys
+import time
+from pathlib import Path
 
-
-def synthetic_record(annotator: str, i: int) -> dict:
-    """The i-th synthetic record of ``annotator``; its content is a function of (annotator, i)."""
-    return {
-        "id": f"{annotator}-{i:06d}", "document_id": "synthetic-doc",
-        "start": i, "end": i + 5 + i % 7, "quote": f"synthetic quote {i}",
-        "prefix": "", "suffix": "",
-        "issue": ("cyber", "ukraine-security", "sanctions")[i % 3],
-        "stance": ("grievance", "goodwill")[i % 2],
-        "actor": "US", "target": "Russia", "intensity": 1 + i % 3,
-        "summit_id": "2021-12-07-video", "annotator": annotator,
-        "created": "2026-01-01T00:00:00Z", "note": f"synthetic record {i} \u2014 \u00e9\u00e0 \U0001f30d",
-        "status": "anchored", "origin": "manual",
-    }
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from synthetic import synthetic_record  # noqa: E402,F401  (re-exported for the tests)
 
 
 def main(argv: list[str]) -> int:
@@ -56,6 +47,15 @@ def main(argv: list[str]) -> int:
         store_mod.os.write = tearing_write  # the store module's view of os.write only
     store = Store(root)
     out = sys.stdout
+    barrier = argv[argv.index("--barrier") + 1] if "--barrier" in argv else None
+    if barrier:
+        # Start together: announce, then wait until every writer has announced; record when we ran.
+        folder, count = barrier.rsplit(":", 1)
+        Path(folder, f"ready-{os.getpid()}").touch()
+        deadline = time.monotonic() + 120
+        while len(list(Path(folder).glob("ready-*"))) < int(count) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        began = time.time()
     longest = max(count for _, _, count in jobs)
     for k in range(longest):
         for name, first, count in jobs:
@@ -64,6 +64,8 @@ def main(argv: list[str]) -> int:
                 store.upsert(rec)
                 out.write(rec["id"] + "\n")
                 out.flush()
+    if barrier:
+        Path(folder, f"interval-{os.getpid()}").write_text(f"{began} {time.time()}")
     return 0
 
 

@@ -25,12 +25,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "users have those addresses (default: leave it out; Label Studio files the annotations "
                              "under the user who imports them)")
     parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail (exit 1, nothing written) when any annotation line or log file is left out")
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
     from pathlib import Path
 
-    from ..errors import DataError
+    from ..errors import DataError, skipped_report
 
     if Path(args.out).is_dir():
         raise DataError.at(args.out, None, "out", "is a folder; give the name of the file to write")
@@ -38,12 +41,16 @@ def run(args: argparse.Namespace) -> int:
         from ..ledger import load_ledger
 
         ledger = load_ledger(args.data, sets=args.sets)
+        skipped = ledger.attrs.get("problems", [])
+        if skipped and args.strict:
+            raise DataError(skipped)
         rep = export_ledger(args.format, ledger, args.out, raw=args.raw)
+        rep.problems = list(skipped)
     else:
         rep = export_annotations(args.format, args.out, data=args.data, sets=args.sets,
                                  document_ids=args.documents, variant=args.variant, raw=args.raw,
-                                 email_domain=args.ls_email_domain)
-    for problem in rep.problems:
-        print(f"warning: {problem}")
+                                 email_domain=args.ls_email_domain, strict=args.strict)
+    for line in skipped_report(rep.problems, what="annotations"):
+        print(line, file=sys.stderr)
     print(rep.summary())
     return 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: 1000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     parser.add_argument("--scale", type=float, default=2.0, help="PNG pixel scale (default: 2)")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail (exit 1, nothing written) when any annotation line or log file is left out")
 
 
 def _csv(df) -> str:
@@ -39,6 +42,7 @@ def _csv(df) -> str:
 def run(args: argparse.Namespace) -> int:
     from .._io import atomic_write_text
     from ..balance import balance_table
+    from ..errors import DataError, skipped_report
     from ..charts import all_charts, caption_lines, with_caption
     from ..display import to_png, to_svg
     from ..ledger import load_ledger
@@ -48,6 +52,11 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     sets = None if args.sets.strip() == "all" else [s.strip() for s in args.sets.split(",") if s.strip()]
     ledger = load_ledger(args.data, sets=sets, include_briefs=args.evidence != "span")
+    skipped = ledger.attrs.get("problems", [])
+    if skipped and args.strict:
+        raise DataError(skipped)
+    for line in skipped_report(skipped, what="annotations"):
+        print(line, file=sys.stderr)
     evidence = None if args.evidence == "both" else args.evidence
     opts = dict(weight=args.weight, evidence=evidence, n_boot=args.n_boot, seed=args.seed, scale=args.balance_scale,
                 interval=args.interval, count=args.count)

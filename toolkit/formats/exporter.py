@@ -82,7 +82,7 @@ def collect_records(root: Path, sets: "list[str] | None", *, codebook, documents
 def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Path | None" = None,
                        sets: "list[str] | None" = None, document_ids: "list[str] | None" = None,
                        variant: Literal["label", "entities"] = "label", raw: bool = False,
-                       email_domain: str | None = None) -> ExportReport:
+                       email_domain: str | None = None, strict: bool = False) -> ExportReport:
     """Write the annotations of ``sets`` to ``out`` in a span format.
 
     Parameters
@@ -102,6 +102,8 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     email_domain : str, optional
         Label Studio only: write ``completed_by`` as ``<annotator>@<email_domain>``
         (by default it is left out, which a stock Label Studio accepts).
+    strict : bool
+        Raise DataError (writing nothing) when any store line or log file is left out.
 
     Returns
     -------
@@ -122,6 +124,8 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     documents = load_documents(root / "documents", summits)
     records, problems = collect_records(root, sets, codebook=codebook, documents=documents, summits=summits,
                                         document_ids=document_ids)
+    if strict and problems:
+        raise DataError(problems)
     left_out = 0
     if fmt != "csv":
         anchored = [r for r in records if r["status"] == "anchored"]

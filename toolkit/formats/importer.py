@@ -4,9 +4,10 @@ Every span read from the file is resolved to a document, checked against the
 stored text (:func:`toolkit.formats.common.check_span`), coded through the
 label map, built with :func:`toolkit.annotation.make_annotation` (origin
 ``imported``) and validated against the codebook, documents and summits.
-Only when **every** record passes is anything written, through
-:class:`toolkit.store.Store`; with ``skip_invalid`` the valid records are
-written and each skipped one is reported.
+Only when **every** record passes is anything written, as one batch through
+:meth:`toolkit.store.Store.append_many` (all or nothing, also under a crash,
+Ctrl-C or a full disk); with ``skip_invalid`` the valid records are written
+and each skipped one is reported.
 """
 from __future__ import annotations
 
@@ -284,8 +285,17 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
             report.unchanged += 1
             continue
         report.written.append(rec)
-    if not dry_run:
-        for rec in report.written:
-            store.upsert(rec)
+    if not dry_run and report.written:
+        # One all-or-nothing batch under the logs' locks: a crash, Ctrl-C or a full disk leaves
+        # either every record or none (toolkit.storebatch). "Unchanged" is decided again under
+        # the locks, so an edit saved since the check above is compared, not overwritten blindly.
+        def same(rec: dict, live: "dict | None") -> bool:
+            return live is not None and all(live.get(k) == rec.get(k) for k in _COMPARE)
+
+        ops = store.append_many(report.written, skip=same)
+        if len(ops) != len(report.written):
+            kept = {op["id"] for op in ops}
+            report.unchanged += sum(r["id"] not in kept for r in report.written)
+            report.written = [r for r in report.written if r["id"] in kept]
     return report
 
