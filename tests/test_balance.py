@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.balance import ISSUE_COLUMNS, SHIFT_COLUMNS, SUMMIT_COLUMNS, balance_table, filter_ledger, shift_table
+from toolkit.balance import ISSUE_COLUMNS, SUMMIT_COLUMNS, balance_table, filter_ledger, shift_table
+from toolkit.shifts import SHIFT_COLUMNS
 from toolkit.errors import ValidationError
 
 # Summit ids whose alphabetical order differs from their date order, on purpose.
@@ -64,7 +65,7 @@ def test_summit_table_by_hand(small):
     first = by_label(t).loc["First"]
     assert (first.n, first.n_goodwill, first.n_grievance) == (4, 2, 2)
     assert (first.goodwill, first.grievance, first.net, first.total) == (2, 2, 0, 4)
-    assert first.balance == 0.0 and not first.thin
+    assert first.balance == 0.0 and first.thin          # 2 vs 2: the Jeffreys interval is wider than 1
     assert by_label(t).loc["Second", "balance"] == 1.0
     assert by_label(t).loc["Third", "balance"] == -1.0
 
@@ -106,9 +107,13 @@ def test_empty_cells_are_nan_never_zero(small):
 
 
 def test_one_sided_cells_and_salience(small):
-    t = balance_table(small, by="issue", weight="intensity", n_boot=200)
-    cell = t[(t.summit_label == "Third") & (t.issue == "x")].iloc[0]
+    # the percentile bootstrap collapses on a one-sided cell; the Jeffreys interval (default) does not
+    boot = balance_table(small, by="issue", weight="intensity", interval="bootstrap", n_boot=200)
+    cell = boot[(boot.summit_label == "Third") & (boot.issue == "x")].iloc[0]
     assert cell.balance == -1.0 and cell.ci_low == -1.0 and cell.ci_high == -1.0
+    t = balance_table(small, by="issue", weight="intensity")
+    cell = t[(t.summit_label == "Third") & (t.issue == "x")].iloc[0]
+    assert cell.balance == -1.0 and cell.ci_low == -1.0 and cell.ci_high > -0.5 and cell.thin
     first = t[t.summit_label == "First"].set_index("issue")
     # First, by intensity: x has 1 + 1 + 3 = 5, y has 2, of 7 in all
     assert first.loc["x", "salience"] == pytest.approx(5 / 7)
@@ -128,6 +133,7 @@ def test_shift_follows_summit_dates(small):
     assert y["shift"].isna().all()                          # y is only coded at the first summit
     sh = shift_table(issue)
     assert tuple(sh.columns) == SHIFT_COLUMNS
+    assert (sh.shift_low <= sh["shift"]).all() and (sh["shift"] <= sh.shift_high).all()
     # issue x: First 2 goodwill + 1 grievance -> 1/3; Second +1; Third -1
     assert sh[["issue", "from_label", "to_label"]].values.tolist() == [
         ["x", "First", "Second"], ["x", "Second", "Third"]]
@@ -160,16 +166,19 @@ def test_filters(small):
 
 def test_thin_flag(small):
     t = balance_table(small, by="issue", n_boot=0).set_index(["summit_label", "issue"])
-    assert t.loc[("First", "x"), "n"] == 3 and not t.loc[("First", "x"), "thin"]
-    assert t.loc[("Third", "x"), "n"] == 2 and t.loc[("Third", "x"), "thin"]
+    # 2 goodwill + 1 grievance: Jeffreys interval on (G - R)/(G + R) is wider than 1 -> thin
+    assert t.loc[("First", "x"), "n"] == 3 and t.loc[("First", "x"), "thin"]
+    many = ledger([row("c-first", "x", "grievance") for _ in range(4)])
+    assert not balance_table(many).loc[0, "thin"]         # 4 of 4 one-sided: width 0.89 <= 1
+    assert balance_table(many.iloc[:3]).loc[0, "thin"]    # 3 of 3: width 1.07 > 1
 
 
 def test_bootstrap_is_seeded(small):
-    a = balance_table(small, by="issue", n_boot=300, seed=7)
-    b = balance_table(small, by="issue", n_boot=300, seed=7)
+    a = balance_table(small, by="issue", n_boot=300, seed=7, interval="bootstrap")
+    b = balance_table(small, by="issue", n_boot=300, seed=7, interval="bootstrap")
     pd.testing.assert_frame_equal(a, b)
     mixed = small[small.summit_id == "c-first"]
-    lows = {balance_table(mixed, seed=s, n_boot=50).loc[0, "ci_low"] for s in range(8)}
+    lows = {balance_table(mixed, seed=s, n_boot=50, interval="bootstrap").loc[0, "ci_low"] for s in range(8)}
     assert len(lows) > 1                                    # the seed does change the draws
 
 
@@ -179,22 +188,22 @@ def test_bootstrap_resamples_annotators_when_several():
     rows = [row("c-first", "x", "goodwill", annotator="a") for _ in range(10)]
     rows += [row("c-first", "x", "grievance", annotator="b") for _ in range(10)]
     df = ledger(rows)
-    auto = balance_table(df, n_boot=1000, seed=1).iloc[0]
+    auto = balance_table(df, n_boot=1000, seed=1, interval="bootstrap").iloc[0]
     assert auto.balance == 0.0
     assert (auto.ci_low, auto.ci_high) == (-1.0, 1.0)
     # resampling the 20 rows instead gives a much narrower interval around 0
-    rows_ci = balance_table(df, n_boot=1000, seed=1, resample="rows").iloc[0]
+    rows_ci = balance_table(df, n_boot=1000, seed=1, resample="rows", interval="bootstrap").iloc[0]
     assert -1.0 < rows_ci.ci_low < 0.0 < rows_ci.ci_high < 1.0
     # one annotator: rows are resampled (same as resample="rows")
-    single = balance_table(df.assign(annotator="a"), n_boot=1000, seed=1).iloc[0]
+    single = balance_table(df.assign(annotator="a"), n_boot=1000, seed=1, interval="bootstrap").iloc[0]
     assert (single.ci_low, single.ci_high) == (rows_ci.ci_low, rows_ci.ci_high)
 
 
 def test_bootstrap_width_shrinks_with_more_rows():
     few = ledger([row("c-first", "x", s) for s in ["goodwill", "grievance", "grievance"]])
     many = ledger([row("c-first", "x", s) for s in ["goodwill", "grievance", "grievance"] * 40])
-    w_few = balance_table(few).iloc[0]
-    w_many = balance_table(many).iloc[0]
+    w_few = balance_table(few, interval="bootstrap").iloc[0]
+    w_many = balance_table(many, interval="bootstrap").iloc[0]
     assert w_few.balance == pytest.approx(w_many.balance)
     assert (w_many.ci_high - w_many.ci_low) < (w_few.ci_high - w_few.ci_low) / 3
 
@@ -207,11 +216,12 @@ cell_rows = st.lists(
 
 
 @settings(max_examples=30, deadline=None)
-@given(cell_rows, st.sampled_from(["count", "intensity", "score"]), st.integers(0, 2**16))
-def test_interval_contains_point_estimate(items, weight, seed):
+@given(cell_rows, st.sampled_from(["count", "intensity", "score"]), st.integers(0, 2**16),
+       st.sampled_from(["jeffreys", "bootstrap"]))
+def test_interval_contains_point_estimate(items, weight, seed, interval):
     df = ledger([row(s, i, stance, k, annotator=a, evidence=e) for s, i, stance, k, a, e in items])
     for by in ("summit", "issue"):
-        t = balance_table(df, by=by, weight=weight, n_boot=200, seed=seed)
+        t = balance_table(df, by=by, weight=weight, n_boot=200, seed=seed, interval=interval)
         has = t["n"] > 0
         assert t.loc[~has, "balance"].isna().all()
         assert t.loc[has, "balance"].between(-1, 1).all()
@@ -233,8 +243,14 @@ def test_real_ledger(data_root, summits):
     led = load_ledger(data_root, sets=["reference"])
     t = balance_table(led, summits=summits)
     assert t["summit_id"].tolist() == list(summits)
-    assert int(t["n"].sum()) == len(led)
-    video = t.set_index("summit_id").loc["2021-12-07-video"]
+    assert int(t["n_mentions"].sum()) == len(led)
+    keyed = led[led.event_id.notna()]
+    events = len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + \
+        int(led.event_id.isna().sum())
+    assert int(t["n"].sum()) == events                       # events, counted by hand
+    mentions = balance_table(led, summits=summits, count="mentions")
+    assert int(mentions["n"].sum()) == len(led)
+    video = mentions.set_index("summit_id").loc["2021-12-07-video"]
     spans = led[led.summit_id == "2021-12-07-video"]
     g = (spans.stance == "goodwill").sum()
     r = (spans.stance == "grievance").sum()

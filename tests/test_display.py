@@ -20,7 +20,12 @@ def chart():
 
 
 def test_bundle_without_widget(chart):
-    bundle = display.chart_bundle(chart, widget=False)
+    pictures = display.chart_bundle(chart, widget=False)        # static pictures by default
+    assert set(pictures) == {"text/plain", display.VEGALITE_MIMETYPE, "image/svg+xml", "image/png"}
+    import base64
+    png = base64.b64decode(pictures["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 40_000   # small: a 64-colour palette
+    bundle = display.chart_bundle(chart, widget=False, svg=False, png=False)
     assert set(bundle) == {"text/plain", display.VEGALITE_MIMETYPE}
     assert display.VEGALITE_MIMETYPE == "application/vnd.vegalite.v6+json"
     spec = bundle[display.VEGALITE_MIMETYPE]
@@ -29,10 +34,12 @@ def test_bundle_without_widget(chart):
     size = len(json.dumps(spec, sort_keys=True, separators=(",", ":")))
     assert bundle["text/plain"] == f"<Chart: A <b>test</b> chart (Vega-Lite spec, {size} bytes)>"
     # deterministic: a second call (and a rebuilt chart) gives the same bundle
-    assert display.chart_bundle(chart.copy(deep=True), widget=False) == bundle
+    assert display.chart_bundle(chart.copy(deep=True), widget=False, svg=False, png=False) == bundle
 
 
-def test_bundle_with_widget_and_svg(chart):
+def test_bundle_with_widget_and_svg(chart, monkeypatch):
+    assert display.WIDGET_MIMETYPE not in display.chart_bundle(chart)     # no kernel here: no widget view
+    monkeypatch.setattr(display, "_in_kernel", lambda: True)
     bundle = display.chart_bundle(chart, widget=True, svg=True)
     view = bundle[display.WIDGET_MIMETYPE]
     assert set(view) >= {"model_id", "version_major"}
@@ -49,10 +56,10 @@ def test_show_displays_one_raw_bundle(chart, monkeypatch):
 
     seen = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: seen.append((obj, raw)))
-    display.show(chart, widget=False)
+    display.show(chart, widget=False, svg=False, png=False)
     [(obj, raw)] = seen
     assert raw is True and display.VEGALITE_MIMETYPE in obj
-    fig = display.Figure(chart, widget=False)
+    fig = display.Figure(chart, widget=False, svg=False, png=False)
     assert fig._repr_mimebundle_() == obj
     assert repr(fig) == obj["text/plain"]
 
@@ -67,10 +74,30 @@ def test_notebook_02_stores_every_chart_spec(repo_root):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code)
     shown = [c for c in code if "toolkit.show(" in c.source]
-    assert len(shown) == 4
+    assert len(shown) == 5
     for cell in shown:
         [out] = [o for o in cell.outputs if o.output_type == "display_data"]
         spec = out.data[display.VEGALITE_MIMETYPE]
         assert spec["datasets"] and spec["title"]["text"]
         assert display.WIDGET_MIMETYPE in out.data
+        assert out.data["image/png"]                            # what Lab shows an untrusted notebook
+        svg = out.data["image/svg+xml"]                        # what nbconvert and GitHub show
+        assert svg.startswith("<svg") and spec["title"]["text"].split("'")[0] in svg.replace("&#39;", "'")
     assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
+
+
+def test_renderer_plugin_shows_a_plain_chart(chart):
+    """A chart left as a cell's value goes through the registered renderer: spec + SVG, offline."""
+    before = alt.renderers.active
+    try:
+        alt.renderers.enable("default")
+        assert display.enable_renderer() is True
+        bundle = chart._repr_mimebundle_()
+        bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+        assert bundle[display.VEGALITE_MIMETYPE] == display.spec_of(chart)
+        assert bundle["image/svg+xml"] == display.to_svg(chart)
+        # a renderer the user chose is left alone
+        alt.renderers.enable("svg")
+        assert display.enable_renderer() is False and alt.renderers.active == "svg"
+    finally:
+        alt.renderers.enable(before)

@@ -4,12 +4,29 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.balance import ISSUE_COLUMNS, SHIFT_COLUMNS, SUMMIT_COLUMNS
+from toolkit.balance import ISSUE_COLUMNS, SUMMIT_COLUMNS
 from toolkit.cli import main
+from toolkit.intervals import events_needed
+from toolkit.ledger import load_ledger
+from toolkit.robustness import ROBUSTNESS_COLUMNS
+from toolkit.shifts import SHIFT_COLUMNS
 
-CHARTS = ("balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share")
+
+def _events(rows: pd.DataFrame) -> int:
+    """Events counted by hand: distinct (event_id, actor, target, summit, issue); a row without event_id is one."""
+    keyed = rows[rows["event_id"].notna()]
+    return len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + \
+        int(rows["event_id"].isna().sum())
+
+
+LEDGER = load_ledger(sets=["reference"])
+N_EVENTS = _events(LEDGER)
+N_BRIEF_EVENTS = _events(LEDGER[LEDGER["evidence"] == "brief"])
+
+CHARTS = ("balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share", "robustness")
 TABLES = {"balance_per_summit": SUMMIT_COLUMNS, "balance_per_summit_issue": ISSUE_COLUMNS,
-          "issue_shift": SHIFT_COLUMNS}
+          "issue_shift": SHIFT_COLUMNS, "summit_shift": SHIFT_COLUMNS[2:], "robustness": ROBUSTNESS_COLUMNS,
+          "robustness_wide": None, "power": None}
 
 
 @pytest.mark.slow
@@ -33,7 +50,18 @@ def test_figures_twice_byte_identical(tmp_path, capsys):
         assert (outs[0] / f"{c}.svg").stat().st_mode & 0o044          # readable by others, like any output
     for t, cols in TABLES.items():
         df = pd.read_csv(outs[0] / f"{t}.csv")
-        assert tuple(df.columns) == cols
+        assert cols is None or tuple(df.columns) == cols
+    for c in CHARTS:   # static exports: a caption with source, evidence and n; no interaction hints
+        svg = (outs[0] / f"{c}.svg").read_text(encoding="utf-8")
+        assert "Source: sets reference + briefs" in svg and "Evidence: article spans + briefs" in svg
+        assert f"n = {N_EVENTS} events ({len(LEDGER)} mentions)" in svg
+        assert "click" not in svg.lower()
+    power = pd.read_csv(outs[0] / "power.csv")
+    geneva = power[(power.from_label == "Geneva 2021") & (power.to_label == "Video call Dec 2021")]
+    assert int(geneva["needed_per_summit"].iloc[0]) == events_needed(float(geneva.from_balance.iloc[0]),
+                                                                     float(geneva.to_balance.iloc[0]))
+    robust = pd.read_csv(outs[0] / "robustness.csv")
+    assert robust.groupby("spec")["available"].first().to_dict()["default"]
     summit = pd.read_csv(outs[0] / "balance_per_summit.csv")
     assert summit["summit_id"].tolist() == ["2018-07-16-helsinki", "2021-06-16-geneva", "2021-12-07-video",
                                             "2021-12-30-phone", "2022-01-10-geneva-talks"]
@@ -42,10 +70,11 @@ def test_figures_twice_byte_identical(tmp_path, capsys):
 def test_figures_options(tmp_path, capsys):
     out = tmp_path / "briefs"
     assert main(["figures", "--out", str(out), "--evidence", "brief", "--weight", "score", "--n-boot", "0",
-                 "--sets", "reference"]) == 0
+                 "--sets", "reference", "--interval", "bootstrap", "--balance-scale", "logit"]) == 0
     summit = pd.read_csv(out / "balance_per_summit.csv")
     assert (summit["weight"] == "score").all() and summit["ci_low"].isna().all()
-    assert summit["n"].sum() == 40  # 29 briefs, 11 of them joint (one row per direction)
+    assert (summit["scale"] == "logit").all() and (summit["interval"] == "bootstrap").all()
+    assert summit["n"].sum() == N_BRIEF_EVENTS
     assert "evidence brief" in capsys.readouterr().out
 
 

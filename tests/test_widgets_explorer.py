@@ -25,7 +25,7 @@ def test_initial_state_matches_balance_table(explorer, ledger, summits):
     assert state["evidence"] == "both" and state["weight"] == "count" and state["actor"] == []
     expected = balance_table(ledger, summits=summits, n_boot=50, sets=state["sets"], annotators=state["annotators"])
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
-    assert f"<b>{int(expected['n'].sum())}</b> rows selected" in explorer.status.value
+    assert f"<b>{int(expected['n'].sum())}</b> events selected" in explorer.status.value
     assert set(explorer._charts) == {"balance", "heatmap", "shift", "agenda"}
 
 
@@ -40,9 +40,21 @@ def test_controls_redraw(explorer, ledger, summits):
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
     assert explorer._charts["balance"].chart is not before
     spec = explorer._charts["balance"].chart.to_dict()
-    assert "Weight: intensity" in spec["title"]["subtitle"][0]
+    assert "weight intensity" in spec["title"]["subtitle"][0]
     # the table shown is escaped HTML of the same numbers
     assert "<table" in explorer.table_view.value and "sl-table" in explorer.table_view.value
     explorer.actor.value = ()
     explorer.evidence.value = "both"
     explorer.weight.value = "count"
+
+
+def test_issue_colours_fixed_across_filters(data_root, summits):
+    from toolkit.ledger import load_ledger
+    from toolkit.widgets.explorer import Explorer
+
+    ex = Explorer(load_ledger(data_root, sets=None), summits=summits, n_boot=0)
+    before = ex.charts()["shift"].to_dict()
+    ex.actor.value = ("Russia",)
+    after = ex.charts()["shift"].to_dict()
+    scale = lambda spec: spec["spec"]["layer"][3]["encoding"]["color"]["scale"]   # noqa: E731
+    assert scale(before) == scale(after)                    # NATO keeps its colour whatever the filter

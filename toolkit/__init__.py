@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "Annotator": "widgets.annotator", "AnnotationSession": "session", "suggest_issues": "suggest",
     # --- balance, briefs and charts (issue 4) ---
     "load_briefs": "briefs", "balance_table": "balance", "shift_table": "balance",
+    "robustness_table": "robustness", "events_needed": "intervals", "jeffreys_interval": "intervals",
     "show": "display", "article_html": "charts", "Explorer": "widgets.explorer",
     # --- agreement and teaching (issue 5) ---
     "AgreementError": "agreement", "krippendorff_alpha": "agreement", "cohen_kappa": "agreement",

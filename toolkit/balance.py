@@ -1,24 +1,27 @@
 """Balance tables: how far each summit (or summit x issue) leans to goodwill or grievance.
 
 Pure functions over the ledger (:func:`toolkit.ledger.build_ledger`); nothing
-here draws or imports altair. Definitions (``../shared/DESIGN.md``, "Balance"):
+here draws or imports altair. Definitions (docs/balance.md):
 
-- ``goodwill`` G = sum of weights over goodwill rows, ``grievance`` R = sum over
-  grievance rows, with weight ``count`` (1 a row), ``intensity`` (1-3) or
-  ``score`` (absolute value of the codebook's Goldstein-style score);
-- ``net`` = G - R and ``balance`` = (G - R) / (G + R), in [-1, 1], **NaN for an
-  empty cell** (no evidence is not the same as an even balance);
-- ``salience`` of an issue at a summit = (G + R) of the issue / (G + R) of the
-  summit;
-- ``shift`` = balance at a summit minus balance at the previous summit in date
-  order (NaN when either is NaN);
-- ``ci_low``/``ci_high``: percentile bootstrap interval of the balance. When the
-  selected spans come from more than one annotator, annotators are resampled
-  (their rows move together); otherwise rows are resampled within each cell.
-  Briefs are always resampled as rows within their cell. The bootstrap works on
-  each cell's counts per (stance, weight) category, drawn as multinomials, so
-  1000 resamples of a million rows cost no more than of a thousand.
-- ``thin``: fewer than 3 rows in the cell.
+- rows are first turned into **units** (:func:`toolkit.units.count_units`):
+  events by default (mentions of one act count once), or mentions;
+- ``goodwill`` G and ``grievance`` R = sums of the unit weights, with weight
+  ``count`` (1 a unit), ``intensity`` (1-3) or ``score`` (absolute value of the
+  codebook's Goldstein-style score); ``agenda`` units never count toward G or
+  R, only toward ``salience``;
+- ``balance`` on the chosen ``scale`` (:mod:`toolkit.intervals`): ``relative``
+  (G - R)/(G + R), ``logit`` log((G + 0.5)/(R + 0.5)) or ``goldstein`` (mean
+  signed score); **NaN for an empty cell** (no evidence is not an even balance);
+- ``ci_low``/``ci_high``: the Jeffreys interval (default; never zero width) or
+  a cluster bootstrap (``interval="bootstrap"``, see :mod:`toolkit.units` for
+  the clusters);
+- ``thin``: the 95% Jeffreys interval on the relative scale is wider than
+  :data:`THIN_WIDTH` (half the scale): the cell cannot tell a clear lean from
+  its opposite. One-sided cells of 3 units or fewer and even cells of 12 or
+  fewer are thin;
+- ``salience`` of an issue at a summit = its weight (agenda included) over the
+  summit's; ``shift`` = balance minus the balance at the previous summit
+  (:mod:`toolkit.shifts` adds intervals).
 """
 from __future__ import annotations
 
@@ -27,31 +30,37 @@ from typing import Iterable, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from .errors import ValidationError, Problem
+from .errors import Problem, ValidationError
+from .intervals import SCALES, Scale, cluster_bootstrap, empirical_logit, jeffreys_interval, relative_balance
+from .units import COUNTS, RESAMPLES, Count, Resample, clusters, count_units
 
 __all__ = [
-    "Weight", "WEIGHTS", "Resample", "THIN_BELOW", "SUMMIT_COLUMNS", "ISSUE_COLUMNS", "SHIFT_COLUMNS",
-    "filter_ledger", "row_weights", "balance_table", "shift_table", "summarize",
+    "Weight", "WEIGHTS", "Interval", "INTERVALS", "THIN_WIDTH", "SUMMIT_COLUMNS", "ISSUE_COLUMNS",
+    "filter_ledger", "row_weights", "balance_table", "shift_table", "summarize", "Resample", "Count",
 ]
 
 Weight = Literal["count", "intensity", "score"]
 WEIGHTS: tuple[str, ...] = get_args(Weight)
-Resample = Literal["auto", "annotators", "rows"]
+Interval = Literal["jeffreys", "bootstrap"]
+INTERVALS: tuple[str, ...] = get_args(Interval)
 Level = Literal["summit", "issue"]
-#: A cell with fewer rows than this is flagged ``thin``.
-THIN_BELOW = 3
+#: A cell whose 95% Jeffreys interval (relative scale, width at most 2) is wider than this is ``thin``.
+THIN_WIDTH = 1.0
 
 _SUMMIT_KEYS = ["summit_order", "summit_id", "summit_label", "summit_date", "summit_format"]
-_MEASURES = ["n", "n_goodwill", "n_grievance", "goodwill", "grievance", "net", "total", "balance",
-             "ci_low", "ci_high", "thin", "prev_summit_id", "shift"]
+_COUNTS = ["n", "n_mentions", "n_goodwill", "n_grievance", "n_agenda", "goodwill", "grievance", "net", "total"]
+_VALUES = ["balance", "ci_low", "ci_high"]
+_TAIL = ["g_eff", "r_eff", "mean_goodwill_score", "mean_grievance_score", "thin", "prev_summit_id", "shift",
+         "scale", "interval", "count", "weight"]
 #: Columns of ``balance_table(..., by="summit")``.
-SUMMIT_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + _MEASURES + ["weight"])
+SUMMIT_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + _COUNTS + _VALUES + _TAIL)
 #: Columns of ``balance_table(..., by="issue")``.
-ISSUE_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + ["issue", "issue_label"] + _MEASURES[:10]
-                                       + ["salience"] + _MEASURES[10:] + ["weight"])
-#: Columns of :func:`shift_table`.
-SHIFT_COLUMNS: tuple[str, ...] = ("issue", "issue_label", "from_summit_id", "from_label", "from_order",
-                                  "to_summit_id", "to_label", "to_order", "from_balance", "to_balance", "shift")
+ISSUE_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + ["issue", "issue_label"] + _COUNTS + _VALUES + ["salience"]
+                                       + _TAIL)
+
+
+def _bad(field: str, message: str) -> ValidationError:
+    return ValidationError(Problem("<balance_table>", None, field, message))
 
 
 def _as_set(value: "str | Iterable[str] | None") -> "set[str] | None":
@@ -171,160 +180,180 @@ def _summit_frame(ledger: pd.DataFrame, summits) -> pd.DataFrame:
     return frame
 
 
-def _bootstrap_sums(cell, sign, w, cluster, n_cells, n_boot, rng, chunk=100):
-    """Like :func:`_bootstrap` but return (G, R) resampled sums, each (n_boot, n_cells)."""
-    g_out = np.zeros((n_boot, n_cells))
-    r_out = np.zeros((n_boot, n_cells))
-    if len(cell) == 0:
-        return g_out, r_out
-    if cluster is None:
-        signed = sign * w
-        cats, cat_code = np.unique(signed, return_inverse=True)
-        k = len(cats)
-        counts = np.bincount(cell * k + cat_code, minlength=n_cells * k).reshape(n_cells, k)
-        n = counts.sum(axis=1)
-        p = np.divide(counts, np.maximum(n, 1)[:, None])
-        p[n == 0] = 0.0
-        p[n == 0, 0] = 1.0
-        gw = np.where(cats > 0, cats, 0.0)
-        gr = np.where(cats < 0, -cats, 0.0)
-        for b0 in range(0, n_boot, chunk):
-            b1 = min(n_boot, b0 + chunk)
-            draws = rng.multinomial(n, p, size=(b1 - b0, n_cells)).astype(np.float64)
-            g_out[b0:b1] = draws @ gw
-            r_out[b0:b1] = draws @ gr
-        return g_out, r_out
-    n_clusters = int(cluster.max()) + 1
-    idx = cluster * n_cells + cell
-    g_ac = np.bincount(idx, weights=np.where(sign > 0, w, 0.0), minlength=n_clusters * n_cells)
-    r_ac = np.bincount(idx, weights=np.where(sign < 0, w, 0.0), minlength=n_clusters * n_cells)
-    picks = rng.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters), size=n_boot).astype(np.float64)
-    g_out[:] = picks @ g_ac.reshape(n_clusters, n_cells)
-    r_out[:] = picks @ r_ac.reshape(n_clusters, n_cells)
-    return g_out, r_out
+def _validate(by, weight, scale, interval, count, resample, level) -> None:
+    if by not in ("summit", "issue"):
+        raise _bad("by", f"{by!r} unknown; use 'summit' or 'issue'")
+    for field, value, allowed in (("scale", scale, SCALES), ("interval", interval, INTERVALS),
+                                  ("count", count, COUNTS), ("resample", resample, RESAMPLES)):
+        if value not in allowed:
+            raise _bad(field, f"{value!r} unknown; use one of {', '.join(allowed)}")
+    if not 0 < level < 1:
+        raise _bad("level", f"{level!r} must lie between 0 and 1")
+
+
+def _stance_mean(score_w: np.ndarray, w: np.ndarray, mask: np.ndarray, cell: np.ndarray, n_cells: int,
+                 fallback: float) -> np.ndarray:
+    num = np.bincount(cell, weights=np.where(mask, score_w, 0.0), minlength=n_cells)
+    den = np.bincount(cell, weights=np.where(mask, w, 0.0), minlength=n_cells)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, fallback)
+
+
+def _on_scale(scale: str, g, r, s, wt) -> np.ndarray:
+    if scale == "relative":
+        return relative_balance(g, r)
+    if scale == "logit":
+        return empirical_logit(g, r)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(wt > 0, s / np.where(wt > 0, wt, 1.0), np.nan)
 
 
 def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight = "count",
+                  scale: Scale = "relative", interval: Interval = "jeffreys", count: Count = "events",
                   actor: "str | Iterable[str] | None" = None, target: "str | Iterable[str] | None" = None,
                   issue: "str | Iterable[str] | None" = None,
                   evidence: "Literal['span', 'brief'] | Iterable[str] | None" = None,
                   annotators: "str | Iterable[str] | None" = None, sets: "str | Iterable[str] | None" = None,
                   summits=None, n_boot: int = 1000, level: float = 0.95, seed: int = 0,
                   resample: Resample = "auto") -> pd.DataFrame:
-    """Goodwill, grievance, net, balance, its bootstrap interval and shift, per summit or summit x issue.
+    """Goodwill, grievance, balance on a stated scale, its interval and shift, per summit or summit x issue.
 
     Parameters
     ----------
     ledger : pandas.DataFrame
-        A ledger (:data:`toolkit.ledger.LEDGER_COLUMNS`).
+        A ledger (:data:`toolkit.ledger.LEDGER_COLUMNS`; ``event_id``,
+        ``document_id``, ``annotator`` and ``evidence`` are used when present).
     by : {"summit", "issue"}
         One row per summit, or one per summit x issue.
     weight : {"count", "intensity", "score"}
         See :func:`row_weights`.
+    scale : {"relative", "logit", "goldstein"}
+        The balance scale (:data:`toolkit.intervals.SCALE_LABELS`).
+    interval : {"jeffreys", "bootstrap"}
+        ``jeffreys`` (default): Beta(G* + 0.5, R* + 0.5) quantiles, where G*
+        and R* are effective counts (Kish's n for unequal weights; span units
+        divided by the number of span annotators, so several coders of one
+        text are not counted as several times the evidence). ``bootstrap``:
+        cluster bootstrap (see ``resample``).
+    count : {"events", "mentions"}
+        What one unit is (:func:`toolkit.units.count_units`).
     actor, target, issue, evidence, annotators, sets
-        Filters, see :func:`filter_ledger`. The table still lists every summit
-        (and, with ``by="issue"``, every issue that passes the ``issue``
-        filter) of the unfiltered ledger, so an emptied cell shows as
-        ``n == 0`` with a NaN balance rather than disappearing.
+        Filters, see :func:`filter_ledger`. Every summit (and issue) of the
+        unfiltered ledger stays listed, an emptied cell as ``n == 0``.
     summits : dict of str to Summit or DataFrame, optional
-        The summits to list (e.g. all of ``summits.yaml``, including those with
-        no rows); by default the summits present in ``ledger``.
+        The summits to list; by default those in ``ledger``.
     n_boot : int, default 1000
-        Bootstrap resamples; 0 skips the intervals (``ci_low``/``ci_high`` NaN).
+        Bootstrap resamples (``interval="bootstrap"`` only; 0 gives NaN intervals).
     level : float, default 0.95
-        Interval coverage.
     seed : int, default 0
-        Seed of the ``numpy.random.Generator``: same seed, same intervals.
-    resample : {"auto", "annotators", "rows"}
-        ``auto`` resamples annotators when the selected spans come from more
-        than one annotator, else rows.
+    resample : {"auto", "events", "documents", "annotators", "rows"}
+        Bootstrap clusters (:func:`toolkit.units.clusters`), drawn within
+        each summit (annotators: across summits).
 
     Returns
     -------
     pandas.DataFrame
-        ``by="summit"``: columns :data:`SUMMIT_COLUMNS`, one row per summit in
-        date order. ``by="issue"``: columns :data:`ISSUE_COLUMNS`, one row per
-        summit x issue, summits in date order, issues alphabetical.
-
-        ``n``, ``n_goodwill``, ``n_grievance``: rows; ``goodwill``,
-        ``grievance``: weighted sums G, R; ``net`` = G - R; ``total`` = G + R;
-        ``balance`` = (G - R)/(G + R), NaN when empty; ``ci_low``, ``ci_high``:
-        bootstrap interval; ``salience`` (issue level) = issue total / summit
-        total; ``thin``: fewer than 3 rows; ``prev_summit_id`` and ``shift`` =
-        balance minus the balance at the previous summit (date order);
-        ``weight``: the weight used.
+        Columns :data:`SUMMIT_COLUMNS` or :data:`ISSUE_COLUMNS`, summits in
+        date order (issues alphabetical). ``n``: units (events or mentions);
+        ``n_mentions``: rows behind them; ``goodwill``/``grievance``: G, R;
+        ``net`` = G - R; ``total`` = G + R; ``balance``, ``ci_low``,
+        ``ci_high`` on ``scale``; ``g_eff``/``r_eff``: effective counts behind
+        the Jeffreys interval; ``mean_goodwill_score``/``mean_grievance_score``:
+        weighted mean signed scores (the ledger's overall mean where a cell
+        has none); ``thin``: see :data:`THIN_WIDTH`; ``scale``, ``interval``,
+        ``count``, ``weight``: what was computed.
     """
-    if by not in ("summit", "issue"):
-        raise ValidationError(Problem("<balance_table>", None, "by", f"{by!r} unknown; use 'summit' or 'issue'"))
-    if resample not in get_args(Resample):
-        raise ValidationError(Problem("<balance_table>", None, "resample",
-                                      f"{resample!r} unknown; use one of {', '.join(get_args(Resample))}"))
-    if not 0 < level < 1:
-        raise ValidationError(Problem("<balance_table>", None, "level", f"{level!r} must lie between 0 and 1"))
+    _validate(by, weight, scale, interval, count, resample, level)
     row_weights(ledger.iloc[:0], weight)  # validates the name early
     frame = _summit_frame(ledger, summits)
     rows = filter_ledger(ledger, actor=actor, target=target, issue=issue, evidence=evidence,
                          annotators=annotators, sets=sets)
+    units = count_units(rows, count)
     n_summits = len(frame)
-    s_code = _codes(rows["summit_id"], frame["summit_id"])
+    s_code = _codes(units["summit_id"], frame["summit_id"])
     if by == "issue":
         wanted = _as_set(issue)
-        all_issues = ledger["issue"].dropna().unique().tolist()
-        issues = sorted(i for i in all_issues if wanted is None or i in wanted)
-        labels = (ledger.dropna(subset=["issue"]).drop_duplicates("issue").set_index("issue")["issue_label"])
-        i_code = _codes(rows["issue"], issues)
+        issues = sorted(i for i in ledger["issue"].dropna().unique().tolist() if wanted is None or i in wanted)
+        labels = ledger.dropna(subset=["issue"]).drop_duplicates("issue").set_index("issue")["issue_label"]
+        i_code = _codes(units["issue"], issues)
         n_issues = len(issues)
         keep = (s_code >= 0) & (i_code >= 0)
         cell = s_code * n_issues + i_code
-        n_cells = n_summits * n_issues
     else:
         issues, n_issues = [], 1
         keep = s_code >= 0
         cell = s_code
-        n_cells = n_summits
-    if not keep.all():  # rows about summits (or issues) outside the table
-        rows, cell, s_code = rows[keep], cell[keep], s_code[keep]
+    n_cells = n_summits * n_issues
+    if not keep.all():
+        units, cell, s_code = units[keep], cell[keep], s_code[keep]
 
-    w = row_weights(rows, weight)
-    sign = np.where(rows["stance"].eq("goodwill").to_numpy(dtype=bool, na_value=False), 1.0,
-                    np.where(rows["stance"].eq("grievance").to_numpy(dtype=bool, na_value=False), -1.0, 0.0))
-    good = sign > 0
-    bad = sign < 0
+    w = np.nan_to_num(row_weights(units, weight), nan=1.0)
+    stance = units["stance"]
+    good = stance.eq("goodwill").to_numpy(dtype=bool, na_value=False)
+    bad = stance.eq("grievance").to_numpy(dtype=bool, na_value=False)
+    agenda = ~(good | bad)
+    sided = good | bad
+    score = np.nan_to_num(units["score"].astype("float64").to_numpy(), nan=0.0) if "score" in units \
+        else np.zeros(len(units))
+    is_span = units["evidence"].eq("span").to_numpy(dtype=bool, na_value=False) if "evidence" in units \
+        else np.ones(len(units), dtype=bool)
+
+    def total_of(mask, weights=None):
+        return np.bincount(cell, weights=np.where(mask, w if weights is None else weights, 0.0), minlength=n_cells)
+
     n = np.bincount(cell, minlength=n_cells)
-    n_g = np.bincount(cell[good], minlength=n_cells)
-    n_r = np.bincount(cell[bad], minlength=n_cells)
-    G = np.bincount(cell, weights=np.where(good, w, 0.0), minlength=n_cells)
-    R = np.bincount(cell, weights=np.where(bad, w, 0.0), minlength=n_cells)
-    total = G + R
-    with np.errstate(invalid="ignore", divide="ignore"):
-        bal = np.where(total > 0, (G - R) / total, np.nan)
+    n_mentions = np.bincount(cell, weights=units["_mentions"].to_numpy(dtype=float), minlength=n_cells)
+    n_g, n_r, n_a = (np.bincount(cell[m], minlength=n_cells) for m in (good, bad, agenda))
+    G, R, A = total_of(good), total_of(bad), total_of(agenda)
+    S = total_of(sided, w * score)
+    bal = _on_scale(scale, G, R, S, G + R)
 
-    ci_low = np.full(n_cells, np.nan)
-    ci_high = np.full(n_cells, np.nan)
-    if n_boot > 0 and len(rows):
-        rng = np.random.default_rng(seed)
-        is_span = rows["evidence"].eq("span").to_numpy(dtype=bool, na_value=False)
-        span_annotators = rows.loc[is_span, "annotator"].nunique()
-        by_annotator = resample == "annotators" or (resample == "auto" and span_annotators > 1)
-        g_b = np.zeros((n_boot, n_cells))
-        r_b = np.zeros((n_boot, n_cells))
-        if by_annotator:
-            codes = pd.factorize(rows.loc[is_span, "annotator"], sort=True)[0].astype(np.int64)
-            parts = [(is_span, codes), (~is_span, None)]
+    # effective counts for the Jeffreys interval
+    n_ann = max(1, units.loc[is_span, "annotator"].nunique()) if "annotator" in units else 1
+    m = np.where(is_span, 1.0 / n_ann, 1.0)
+    mw = total_of(sided, m * w)
+    mw2 = total_of(sided, m * w * w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.where(mw2 > 0, mw * mw / mw2, 0.0)
+        share = np.where(mw > 0, total_of(good, m * w) / mw, 0.0)
+    g_eff, r_eff = share * n_eff, (1 - share) * n_eff
+    all_w = np.nan_to_num(row_weights(ledger, weight), nan=1.0)
+    all_s = ledger["score"].astype("float64").to_numpy() if "score" in ledger else np.zeros(len(ledger))
+
+    def overall(name):
+        mask = ledger["stance"].eq(name).to_numpy(dtype=bool, na_value=False) & np.isfinite(all_s)
+        return float((all_w[mask] * all_s[mask]).sum() / all_w[mask].sum()) if mask.any() else np.nan
+
+    ms_g = _stance_mean(w * score, w, good, cell, n_cells, overall("goodwill"))
+    ms_r = _stance_mean(w * score, w, bad, cell, n_cells, overall("grievance"))
+
+    if interval == "jeffreys":
+        if scale == "goldstein":
+            lo_p, hi_p = jeffreys_interval(g_eff, r_eff, level, "relative")
+            lo = ms_r + (ms_g - ms_r) * (lo_p + 1) / 2
+            hi = ms_r + (ms_g - ms_r) * (hi_p + 1) / 2
         else:
-            parts = [(np.ones(len(rows), dtype=bool), None)]
-        for part, cluster in parts:
-            if part.any():
-                g_p, r_p = _bootstrap_sums(cell[part], sign[part], w[part], cluster, n_cells, n_boot, rng)
-                g_b += g_p
-                r_b += r_p
-        with np.errstate(invalid="ignore", divide="ignore"):
-            boots = (g_b - r_b) / (g_b + r_b)
-        alpha = (1 - level) / 2
-        has = np.isfinite(boots).any(axis=0) & (n > 0)
-        if has.any():
-            q = np.nanquantile(boots[:, has], [alpha, 1 - alpha], axis=0)
-            ci_low[has], ci_high[has] = q[0], q[1]
+            lo, hi = jeffreys_interval(g_eff, r_eff, level, scale)
+    else:
+        lo = np.full(n_cells, np.nan)
+        hi = np.full(n_cells, np.nan)
+        if n_boot > 0 and len(units):
+            used, cl = clusters(units, resample)
+            strata = np.where(is_span, -1, s_code) if used == "annotators" else s_code
+            values = np.column_stack([np.where(good, w, 0.0), np.where(bad, w, 0.0),
+                                      np.where(sided, w * score, 0.0), np.where(sided, w, 0.0)])
+            draws = cluster_bootstrap(strata, cl, cell, values, n_cells, n_boot, np.random.default_rng(seed))
+            boots = _on_scale(scale, draws[..., 0], draws[..., 1], draws[..., 2], draws[..., 3])
+            has = np.isfinite(boots).any(axis=0) & (n > 0)
+            if has.any():
+                a = (1 - level) / 2
+                q = np.nanquantile(boots[:, has], [a, 1 - a], axis=0)
+                lo[has], hi[has] = q[0], q[1]
+    finite = np.isfinite(bal)
+    lo = np.where(finite & np.isfinite(lo), np.minimum(lo, bal), lo)   # the point estimate always lies inside
+    hi = np.where(finite & np.isfinite(hi), np.maximum(hi, bal), hi)
+    rel_lo, rel_hi = jeffreys_interval(g_eff, r_eff, 0.95, "relative")
+    thin = ~((rel_hi - rel_lo) <= THIN_WIDTH)
 
     if by == "issue":
         out = frame.loc[np.repeat(np.arange(n_summits), n_issues)].reset_index(drop=True)
@@ -332,59 +361,37 @@ def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight 
         out["issue_label"] = out["issue"].map(labels)
     else:
         out = frame.copy()
-    out["n"] = n.astype("int64")
-    out["n_goodwill"] = n_g.astype("int64")
-    out["n_grievance"] = n_r.astype("int64")
-    out["goodwill"] = G
-    out["grievance"] = R
-    out["net"] = G - R
-    out["total"] = total
-    out["balance"] = bal
-    out["ci_low"] = ci_low
-    out["ci_high"] = ci_high
+    cols = {"n": n, "n_mentions": n_mentions, "n_goodwill": n_g, "n_grievance": n_r, "n_agenda": n_a}
+    for name, values in cols.items():
+        out[name] = np.asarray(values).astype("int64")
+    out["goodwill"], out["grievance"], out["net"], out["total"] = G, R, G - R, G + R
+    out["balance"], out["ci_low"], out["ci_high"] = bal, lo, hi
     if by == "issue":
-        summit_total = np.bincount(s_code, weights=np.where(good | bad, w, 0.0), minlength=n_summits)
+        summit_total = np.bincount(s_code, weights=w, minlength=n_summits)
         st = np.repeat(summit_total, n_issues)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["salience"] = np.where(st > 0, total / st, np.nan)
-    out["thin"] = out["n"] < THIN_BELOW
-    # shift: the previous summit in date order (per issue at the issue level)
+            out["salience"] = np.where(st > 0, (G + R + A) / st, np.nan)
+    out["g_eff"], out["r_eff"] = g_eff, r_eff
+    out["mean_goodwill_score"], out["mean_grievance_score"] = ms_g, ms_r
+    out["thin"] = thin
     prev_ids = np.array([None] + frame["summit_id"].tolist()[:-1], dtype=object)
-    bal_grid = bal.reshape(n_summits, n_issues)
-    prev_grid = np.vstack([np.full((1, n_issues), np.nan), bal_grid[:-1]]) if n_summits else bal_grid
+    grid = bal.reshape(n_summits, n_issues)
+    prev = np.vstack([np.full((1, n_issues), np.nan), grid[:-1]]) if n_summits else grid
     out["prev_summit_id"] = np.repeat(prev_ids, n_issues) if n_summits else []
-    out["shift"] = (bal_grid - prev_grid).reshape(-1)
-    out["weight"] = weight
-    cols = ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS
-    return out[list(cols)]
+    out["shift"] = (grid - prev).reshape(-1)
+    out["scale"], out["interval"], out["count"], out["weight"] = scale, interval, count, weight
+    out = out[list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS)]
+    used_sets = sorted(str(v) for v in units["set"].dropna().unique()) if "set" in units else []
+    out.attrs.update(evidence=evidence if isinstance(evidence, str) or evidence is None else ",".join(evidence),
+                     source="ledger sets: " + (" + ".join(used_sets) or "none"))
+    return out
 
 
-def shift_table(issue_table: pd.DataFrame) -> pd.DataFrame:
-    """Balance changes between consecutive summits, per issue (for a slope chart).
+def shift_table(table: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """Shifts with intervals; see :func:`toolkit.shifts.shift_table` (kept here for existing imports)."""
+    from .shifts import shift_table as _shift_table
 
-    Parameters
-    ----------
-    issue_table : pandas.DataFrame
-        ``balance_table(ledger, by="issue")``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`SHIFT_COLUMNS`: one row per issue and pair of
-        consecutive summits (date order) where the issue has a balance at both;
-        ``shift`` = ``to_balance - from_balance``. Sorted by issue, then date.
-    """
-    t = issue_table.sort_values(["issue", "summit_order"], kind="stable")
-    prev = t.groupby("issue", sort=False).shift(1)
-    out = pd.DataFrame({
-        "issue": t["issue"], "issue_label": t["issue_label"],
-        "from_summit_id": prev["summit_id"], "from_label": prev["summit_label"], "from_order": prev["summit_order"],
-        "to_summit_id": t["summit_id"], "to_label": t["summit_label"], "to_order": t["summit_order"],
-        "from_balance": prev["balance"], "to_balance": t["balance"],
-    })
-    out = out[out["from_summit_id"].notna() & out["from_balance"].notna() & out["to_balance"].notna()]
-    out = out.assign(shift=out["to_balance"] - out["from_balance"], from_order=out["from_order"].astype("int64"))
-    return out[list(SHIFT_COLUMNS)].reset_index(drop=True)
+    return _shift_table(table, **kwargs)
 
 
 def summarize(annotations: "Iterable[dict]") -> pd.DataFrame:

@@ -20,9 +20,16 @@ chart** (a Jupyter mimebundle):
     so it never shows it, but nbval compares ``application/*+json`` outputs as
     exact dicts: any change to the data, encodings, sort order or titles of a
     stored figure fails ``pytest --nbval``.
-``image/svg+xml`` (only with ``svg=True``)
-    A static SVG from vl-convert, for viewers that run no widgets. nbval
-    compares it as text.
+``image/svg+xml`` (default; ``svg=False`` leaves it out)
+    A static SVG from vl-convert. JupyterLab shows it when the notebook is
+    opened with no kernel (the widget view then has no model and Lab falls
+    back to the next mimetype), ``jupyter nbconvert --to html`` embeds it, and
+    GitHub's notebook viewer shows it. nbval compares it as text.
+``image/png`` (default; ``png=False`` leaves it out)
+    A small PNG (64-colour palette, 10-40 KB). JupyterLab treats a stored,
+    unsigned notebook as untrusted and then shows only "safe" outputs: a PNG
+    is safe, an SVG is not, so this is the picture Lab shows with no kernel.
+    nbval skips it.
 ``text/plain``
     A short, deterministic description (title and spec size), so the stored
     text diffs cleanly.
@@ -34,7 +41,14 @@ Usage
 -----
 >>> import toolkit
 >>> toolkit.show(chart)                 # in a notebook cell      # doctest: +SKIP
->>> toolkit.show(chart, svg=True)       # also store a static SVG  # doctest: +SKIP
+>>> chart                               # the same, once toolkit.charts is used  # doctest: +SKIP
+
+The same bundle is registered as the Altair renderer ``summit_ledger`` (an
+entry point, and :func:`enable_renderer`); :mod:`toolkit.charts` enables it
+the first time it imports altair, unless another renderer was chosen, so a
+plain chart left as the last value of a cell is drawn offline, stored with
+its SVG and checked by nbval with no helper call. Re-executing any notebook
+therefore stores pictures a reader can see without a kernel.
 
 Execute notebooks with
 ``jupyter nbconvert --execute --ExecutePreprocessor.store_widget_state=False``
@@ -48,13 +62,15 @@ import json
 import re
 from typing import Any
 
-__all__ = ["VEGALITE_MIMETYPE", "WIDGET_MIMETYPE", "Figure", "chart_bundle", "show", "spec_of", "to_svg", "to_png",
-           "enable_offline"]
+__all__ = ["VEGALITE_MIMETYPE", "WIDGET_MIMETYPE", "RENDERER_NAME", "Figure", "chart_bundle", "show", "spec_of",
+           "to_svg", "to_png", "enable_offline", "renderer", "enable_renderer"]
 
 #: The mimetype under which the Vega-Lite spec is stored for nbval to compare.
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
 #: The mimetype of a Jupyter widget view (skipped by nbval).
 WIDGET_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+#: Name of the Altair renderer this module registers.
+RENDERER_NAME = "summit_ledger"
 
 
 def enable_offline() -> None:
@@ -119,17 +135,29 @@ def _title_text(spec: dict) -> str:
     return str(title) if title else "untitled chart"
 
 
-def chart_bundle(chart: Any, *, widget: bool = True, svg: bool = False) -> dict[str, Any]:
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def chart_bundle(chart: Any, *, widget: bool = True, svg: bool = True, png: bool = True) -> dict[str, Any]:
     """The mimebundle :func:`show` displays.
 
     Parameters
     ----------
     chart : altair chart
     widget : bool
-        Include the offline JupyterChart widget view (needs a running kernel
-        with a widget manager, as in JupyterLab or Voila).
-    svg : bool
+        Include the offline JupyterChart widget view (only inside a running
+        kernel, as in JupyterLab or Voila; elsewhere it is left out).
+    svg : bool, default True
         Include a static SVG rendered by vl-convert.
+    png : bool, default True
+        Include a small palette PNG of the same picture (what Lab shows for
+        an untrusted notebook).
 
     Returns
     -------
@@ -143,12 +171,20 @@ def chart_bundle(chart: Any, *, widget: bool = True, svg: bool = False) -> dict[
         "text/plain": f"<Chart: {_title_text(spec)} (Vega-Lite spec, {size} bytes)>",
         VEGALITE_MIMETYPE: spec,
     }
-    if svg:
-        bundle["image/svg+xml"] = to_svg(spec)
-    if widget:
+    if svg or png:
+        picture = to_svg(spec)
+        if svg:
+            bundle["image/svg+xml"] = picture
+        if png:
+            import base64
+
+            bundle["image/png"] = base64.b64encode(to_png(spec, scale=1.0, svg=picture, colors=64)).decode("ascii")
+    if widget and _in_kernel():
         import altair as alt
 
         enable_offline()
+        if isinstance(chart, dict):
+            chart = alt.Chart.from_dict(chart, validate=False)
         view = alt.JupyterChart(chart)
         widget_bundle = view._repr_mimebundle_()
         if isinstance(widget_bundle, tuple):
@@ -169,28 +205,29 @@ class Figure:
         Carry the interactive offline widget view.
     """
 
-    def __init__(self, chart: Any, *, svg: bool = False, widget: bool = True) -> None:
+    def __init__(self, chart: Any, *, svg: bool = True, widget: bool = True, png: bool = True) -> None:
         self.chart = chart
         self.svg = svg
         self.widget = widget
+        self.png = png
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
-        return chart_bundle(self.chart, widget=self.widget, svg=self.svg)
+        return chart_bundle(self.chart, widget=self.widget, svg=self.svg, png=self.png)
 
     def __repr__(self) -> str:
-        return chart_bundle(self.chart, widget=False)["text/plain"]
+        return chart_bundle(self.chart, widget=False, svg=False, png=False)["text/plain"]
 
 
-def show(chart: Any, *, svg: bool = False, widget: bool = True) -> None:
+def show(chart: Any, *, svg: bool = True, widget: bool = True, png: bool = True) -> None:
     """Display a chart in a notebook: drawn offline, and checked by nbval.
 
     Parameters
     ----------
     chart : altair chart
         Any Altair chart (``alt.Chart``, layer, concat...).
-    svg : bool, default False
-        Also store a static SVG (vl-convert), for viewers without widgets.
-        It adds tens of kilobytes per chart to the notebook.
+    svg : bool, default True
+        Also store a static SVG (vl-convert), which Lab without a kernel,
+        nbconvert and GitHub show. It adds 20-80 KB per chart to the notebook.
     widget : bool, default True
         Include the interactive offline widget view.
 
@@ -204,10 +241,10 @@ def show(chart: Any, *, svg: bool = False, widget: bool = True) -> None:
     """
     from IPython.display import display
 
-    display(chart_bundle(chart, widget=widget, svg=svg), raw=True)
+    display(chart_bundle(chart, widget=widget, svg=svg, png=png), raw=True)
 
 
-def to_png(chart: Any, *, scale: float = 2.0, svg: str | None = None) -> bytes:
+def to_png(chart: Any, *, scale: float = 2.0, svg: str | None = None, colors: "int | None" = None) -> bytes:
     """Render a chart to PNG bytes with vl-convert (offline, byte-stable on one machine).
 
     Parameters
@@ -218,9 +255,51 @@ def to_png(chart: Any, *, scale: float = 2.0, svg: str | None = None) -> bytes:
     svg : str, optional
         The chart's SVG from :func:`to_svg`, if already rendered: the PNG is
         then rasterised from it, which is faster than rendering again.
+    colors : int, optional
+        Reduce to a palette of this many colours (Pillow, no dithering): a
+        chart stays sharp and the file shrinks about tenfold.
     """
     import vl_convert as vlc
 
     if svg is None:
         svg = to_svg(chart)
-    return vlc.svg_to_png(svg, scale=scale)
+    data = vlc.svg_to_png(svg, scale=scale)
+    if colors is None:
+        return data
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        small = im.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        out = io.BytesIO()
+        small.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def renderer(spec: dict, **kwargs: Any) -> dict[str, Any]:
+    """Altair renderer: the :func:`chart_bundle` of a spec (widget when in a kernel, spec, SVG, text)."""
+    return chart_bundle(spec, widget=kwargs.get("widget", True), svg=kwargs.get("svg", True),
+                        png=kwargs.get("png", True))
+
+
+def enable_renderer(*, force: bool = False) -> bool:
+    """Register the ``summit_ledger`` Altair renderer and enable it.
+
+    Parameters
+    ----------
+    force : bool
+        Enable it even when another renderer than Altair's ``default`` is active.
+
+    Returns
+    -------
+    bool
+        Whether it is now the active renderer.
+    """
+    import altair as alt
+
+    if RENDERER_NAME not in alt.renderers.names():
+        alt.renderers.register(RENDERER_NAME, renderer)
+    if force or alt.renderers.active in ("default", RENDERER_NAME):
+        alt.renderers.enable(RENDERER_NAME)
+    return alt.renderers.active == RENDERER_NAME

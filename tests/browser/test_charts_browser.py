@@ -32,10 +32,14 @@ def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab
     first = page.wait_for_selector(f".jp-OutputArea-output {CHART.split(',')[0]}", timeout=60_000)
     labels = page.evaluate(
         """(svg) => [...svg.querySelectorAll('text')].map(t => t.textContent)""", first)
-    summits = [t for t in labels if re.search(r"\((in person|video call|phone call|delegation talks)\)$", t)]
-    assert summits[:5] == ["Helsinki 2018 (in person)", "Geneva 2021 (in person)",
-                           "Video call Dec 2021 (video call)", "Phone call Dec 2021 (phone call)",
-                           "Geneva talks Jan 2022 (delegation talks)"], labels
+    summits = [t for t in labels if re.search(r"\((in person|video call|phone call|delegation talks)\) · n = \d+$", t)]
+    from toolkit.balance import balance_table
+
+    n = balance_table(load_ledger(sets=["reference"]))["n"].tolist()
+    assert summits[:5] == [f"Helsinki 2018 (in person) · n = {n[0]}", f"Geneva 2021 (in person) · n = {n[1]}",
+                           f"Video call Dec 2021 (video call) · n = {n[2]}",
+                           f"Phone call Dec 2021 (phone call) · n = {n[3]}",
+                           f"Geneva talks Jan 2022 (delegation talks) · n = {n[4]}"], labels
     assert "Balance of goodwill and grievance per summit" in labels
     # no widget failed to render, and nothing was fetched from outside
     assert page.query_selector_all("text=Error displaying widget") == []
@@ -45,17 +49,17 @@ def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab
     explorer = page.wait_for_selector(".sl-explorer", timeout=60_000)
     explorer.scroll_into_view_if_needed()
     page.wait_for_selector(f".sl-explorer {CHART.split(',')[0]}", timeout=60_000)
-    # the notebook's last cell narrows the explorer to the reference spans
+    # the notebook's last cell narrows the explorer to the reference spans; the status counts events
     ledger = load_ledger(sets=["reference"])
-    n_spans = int(((ledger["evidence"] == "span") & (ledger["status"] != "orphaned")).sum())
-    n_briefs = int((ledger["evidence"] == "brief").sum())
+    n_spans = int(balance_table(ledger, evidence="span")["n"].sum())
+    n_both = int(balance_table(ledger)["n"].sum())
     status = page.locator(".sl-explorer .widget-html-content").first
     before = status.inner_text()
-    assert re.search(rf"\b{n_spans} rows selected", before), before
+    assert re.search(rf"\b{n_spans} events selected", before), before
     # evidence -> spans + briefs: the tables and charts are recomputed in the kernel
     page.locator(".sl-explorer button", has_text=re.compile(r"^Spans \+ briefs$")).click()
     page.wait_for_function(
-        f"""() => /\\b{n_spans + n_briefs} rows selected/.test(
+        f"""() => /\\b{n_both} events selected/.test(
                 document.querySelector('.sl-explorer .widget-html-content').textContent)""",
         timeout=60_000)
     assert page_log.external_requests == []

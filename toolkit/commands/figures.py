@@ -1,4 +1,4 @@
-"""``summit-ledger figures --out DIR``: every chart as SVG and PNG, plus the tables as CSV."""
+"""``summit-ledger figures --out DIR``: every chart as SVG and PNG (captioned), the tables and the robustness table as CSV."""
 from __future__ import annotations
 
 import argparse
@@ -19,6 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="which evidence to chart (default: both)")
     parser.add_argument("--weight", choices=["count", "intensity", "score"], default="count",
                         help="row weight for the balance (default: count)")
+    parser.add_argument("--balance-scale", choices=["relative", "logit", "goldstein"],
+                        default="relative", help="balance scale (default: relative)")
+    parser.add_argument("--interval", choices=["jeffreys", "bootstrap"], default="jeffreys",
+                        help="interval method (default: jeffreys)")
+    parser.add_argument("--count", choices=["events", "mentions"], default="events",
+                        help="count events (mentions of one act once) or mentions (default: events)")
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: 1000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     parser.add_argument("--scale", type=float, default=2.0, help="PNG pixel scale (default: 2)")
@@ -36,11 +42,13 @@ def _csv(df) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from .._io import atomic_write_text
+    from ..balance import balance_table
     from ..errors import DataError, skipped_report
-    from ..balance import balance_table, shift_table
-    from ..charts import all_charts
+    from ..charts import all_charts, caption_lines, with_caption
     from ..display import to_png, to_svg
     from ..ledger import load_ledger
+    from ..robustness import power_table, robustness_table, robustness_wide
+    from ..shifts import shift_table
 
     started = time.perf_counter()
     project = getattr(args, "project", None)
@@ -54,34 +62,47 @@ def run(args: argparse.Namespace) -> int:
     for line in skipped_report(skipped, what="annotations"):
         print(line, file=sys.stderr)
     evidence = None if args.evidence == "both" else args.evidence
-    opts = dict(weight=args.weight, evidence=evidence, n_boot=args.n_boot, seed=args.seed)
+    opts = dict(weight=args.weight, evidence=evidence, n_boot=args.n_boot, seed=args.seed, scale=args.balance_scale,
+                interval=args.interval, count=args.count)
     summit_table = balance_table(ledger, by="summit", **opts)
     issue_table = balance_table(ledger, by="issue", **opts)
-    shifts = shift_table(issue_table)
+    shifts = shift_table(issue_table, seed=args.seed)
+    summit_shifts = shift_table(summit_table, seed=args.seed)
+    robust = robustness_table(ledger, interval=args.interval, n_boot=args.n_boot, seed=args.seed)
     n_span = int((ledger["evidence"] == "span").sum())
     n_brief = int((ledger["evidence"] == "brief").sum())
     print(f"ledger: {n_span} spans ({', '.join(sets) if sets else 'all sets'}) and {n_brief} briefs; "
-          f"weight {args.weight}, evidence {args.evidence}, {args.n_boot} bootstrap resamples, seed {args.seed}")
+          f"scale {args.balance_scale}, {args.interval} intervals, counting {args.count}, weight {args.weight}, "
+          f"evidence {args.evidence}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in (("balance_per_summit", summit_table), ("balance_per_summit_issue", issue_table),
-                        ("issue_shift", shifts)):
+    tables = (("balance_per_summit", summit_table), ("balance_per_summit_issue", issue_table),
+              ("issue_shift", shifts), ("summit_shift", summit_shifts), ("robustness", robust),
+              ("robustness_wide", robustness_wide(robust).reset_index()))
+    if args.balance_scale == "relative":
+        tables += (("power", power_table(summit_table)),)
+    for name, table in tables:
         path = out / f"{name}.csv"
         atomic_write_text(path, _csv(table))
         written.append(path)
         print(f"wrote {path} ({len(table)} rows)")
-    for name, chart in all_charts(summit_table, issue_table).items():
+    source = f"{'all annotation sets' if sets is None else 'sets ' + ' + '.join(sets)}" + \
+        (" + briefs" if n_brief else "")
+    for name, chart in all_charts(summit_table, issue_table, robustness=robust).items():
+        table = issue_table if name != "balance_per_summit" else summit_table
+        captioned = with_caption(chart, caption_lines(table, source=source))
         svg_path = out / f"{name}.svg"
-        svg = to_svg(chart)
+        svg = to_svg(captioned)
         atomic_write_text(svg_path, svg)
         png_path = out / f"{name}.png"
         tmp = png_path.with_name(f".{png_path.name}.tmp")
-        tmp.write_bytes(to_png(chart, scale=args.scale, svg=svg))
+        tmp.write_bytes(to_png(captioned, scale=args.scale, svg=svg))
         tmp.replace(png_path)
         written += [svg_path, png_path]
         print(f"wrote {svg_path} and {png_path.name} ({png_path.stat().st_size // 1024} KB)")
-    thin = int(issue_table.loc[issue_table["n"] > 0, "thin"].sum())
+    cells = issue_table["n"] > 0
+    thin = int(issue_table.loc[cells, "thin"].sum())
     print(f"{len(written)} files in {out} in {time.perf_counter() - started:.1f} s; "
-          f"{thin} of {int((issue_table['n'] > 0).sum())} non-empty summit x issue cells are thin (< 3 rows)")
+          f"{thin} of {int(cells.sum())} non-empty summit x issue cells are thin (95% interval wider than 1)")
     return 0

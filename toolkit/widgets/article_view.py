@@ -19,14 +19,14 @@ import traitlets
 from ..draft import FIELD_LABELS
 from ..errors import Problem
 from ..layers import RunPatch
+from ..palette import STANCE_COLORS
 
 __all__ = ["ArticleView", "STANCE_COLOURS", "esc", "problems_html", "message_html", "FIRST_RUN_NOTE"]
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
 
-STANCE_COLOURS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "agenda": "#009E73",
-                                  "both": "#CC79A7"}
-"""Okabe-Ito colours, distinguishable with the common colour-vision deficiencies."""
+STANCE_COLOURS: dict[str, str] = {k: STANCE_COLORS[k] for k in ("grievance", "goodwill", "agenda", "both")}
+"""The stance colours of :mod:`toolkit.palette` (Okabe-Ito)."""
 FIRST_RUN_NOTE = "Run this cell to start the annotator (menu Run > Run All Cells, or Shift+Enter in each cell)."
 
 

@@ -43,7 +43,9 @@ class Explorer:
     summits : dict or DataFrame, optional
         Summits to list (see :func:`toolkit.balance.balance_table`).
     n_boot : int, default 1000
-        Bootstrap resamples for the intervals.
+        Bootstrap resamples (only when an interval method needs them).
+    groups : dict of str to str, optional
+        Issue colours (:func:`toolkit.charts.issue_groups`) shared with other charts.
     seed : int, default 0
         Bootstrap seed.
 
@@ -55,7 +57,8 @@ class Explorer:
         The tables currently shown.
     """
 
-    def __init__(self, ledger: pd.DataFrame, *, summits=None, n_boot: int = 1000, seed: int = 0) -> None:
+    def __init__(self, ledger: pd.DataFrame, *, summits=None, n_boot: int = 1000, seed: int = 0,
+                 groups: "dict[str, str] | None" = None) -> None:
         import ipywidgets as W
 
         from ..display import enable_offline
@@ -65,6 +68,10 @@ class Explorer:
         self.summits = summits
         self.n_boot = n_boot
         self.seed = seed
+        # Issue colours are fixed once, from the unfiltered ledger (or the caller's charts), so an issue keeps
+        # its colour whatever the filters and matches the notebook's other charts.
+        self.groups = dict(groups) if groups is not None else issue_groups(
+            balance_table(ledger, by="issue", summits=summits, n_boot=0))
         spans = ledger[ledger["evidence"] == "span"]
         self.actor = W.SelectMultiple(options=_options(ledger["actor"]), description="Actor", rows=6)
         self.target = W.SelectMultiple(options=_options(ledger["target"]), description="Target", rows=6)
@@ -124,7 +131,7 @@ class Explorer:
 
     def charts(self) -> dict[str, Any]:
         """The four charts for the current tables (altair charts)."""
-        groups = issue_groups(self.issue_table)
+        groups = self.groups
         return {
             "balance": balance_chart(self.summit_table),
             "heatmap": heatmap_chart(self.issue_table),
@@ -142,8 +149,8 @@ class Explorer:
         self.issue_table = balance_table(ledger, by="issue", **kwargs)
         n_rows = int(self.summit_table["n"].sum())
         thin = int((self.issue_table["thin"] & (self.issue_table["n"] > 0)).sum())
-        self.status.value = (f"<b>{n_rows}</b> rows selected; {thin} non-empty summit &times; issue cells are thin "
-                             f"(fewer than 3 rows).")
+        self.status.value = (f"<b>{n_rows}</b> events selected; {thin} non-empty summit &times; issue cells are thin "
+                             f"(95% interval wider than 1).")
         shown = self.summit_table[["summit_label", "summit_format", "n", "goodwill", "grievance", "balance",
                                    "ci_low", "ci_high", "thin", "shift"]]
         self.table_view.value = shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:.2f}",
