@@ -148,3 +148,24 @@ def test_stored_output_says_run_this_cell_not_the_widget_repr(widget):
     for mime in ("text/plain", "text/html"):
         assert "Run this cell to start the annotator" in bundle[mime]
         assert "Annotator(children=" not in bundle[mime] and "HTML(value=" not in bundle[mime]
+
+
+def test_lines_that_cannot_be_used_are_shown_above_the_article(seed, codebook, store, summits):
+    """Issue 10, defect 5: the widget says what it leaves out, and sets aside nothing that parses."""
+    w = Annotator(seed, codebook, store, annotator="alice", summits=summits)
+    select(w, 126, 188)
+    w.stance.value, w.actor.value, w.target.value, w.intensity.value = "goodwill", "US", "Russia", 2
+    w.session.set_code("issue", "relations-dialogue")
+    w.save_button.click()
+    assert w.data_warning.value == ""
+    log = store.log_path("alice")
+    good = log.read_bytes()
+    log.write_bytes(good + b'{"op": "upsert", "id": "synthetic-bad"}\n')  # synthetic: a line missing its fields
+    (log.parent / "Coder B.jsonl").write_text("")  # a file name that is no annotator name
+    fresh = Annotator(seed, codebook, Store(store.root, codebook=codebook, documents=store.documents,
+                                            summits=summits), annotator="alice", summits=summits)
+    fresh.layer.value = "*"
+    fresh.redraw()
+    warning = fresh.data_warning.value
+    assert "could not be used" in warning and "line 2" in warning and "Coder B.jsonl" in warning
+    assert log.read_bytes().startswith(good) and not list(log.parent.glob("*.torn"))

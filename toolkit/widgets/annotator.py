@@ -19,7 +19,7 @@ from ..corpus import Document
 from ..draft import provenance_choices
 from ..errors import DataError, SummitLedgerError
 from ..session import ALL_LAYERS, AnnotationSession
-from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html
+from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html, skipped_html
 
 __all__ = ["Annotator", "ArticleView", "STANCE_COLOURS", "STANCE_KEYS", "ISSUE_KEYS"]
 
@@ -149,12 +149,14 @@ class Annotator(w.VBox):
         self.cancel_button = w.Button(description="Cancel [Esc]")
         self.messages = {p: w.HTML() for p in _PLACES}
         self.message = self.messages["save"]  # the message beside Save (kept name)
+        self.data_warning = w.HTML()  # lines of the logs that could not be used: shown, never hidden
         for name in ("doc_menu:document", "name", "start_button:start", "layer", "progress", "legend", "selection",
                      "pick", "suggestions", "stance", "issue", "actor", "target", "intensity", "attribution",
                      "modality", "event", "event_label", "event_type", "event_date", "event_button", "summit", "note", "save_button:save",
                      "delete_button:delete", "undo_button:undo", "cancel_button:cancel"):
             attr, _, css = name.partition(":")
             getattr(self, attr).add_class(f"sl-{(css or attr).replace('_', '-')}")
+        self.data_warning.add_class("sl-data-warning")
         for p, m in self.messages.items():
             m.add_class("sl-message")
             m.add_class(f"sl-message-{p}")
@@ -177,7 +179,7 @@ class Annotator(w.VBox):
     def _layout(self) -> list[w.Widget]:
         return [
             self.title, self.doc_menu, w.HBox([self.name, self.start_button, self.messages["name"]]),
-            w.HBox([self.layer, self.progress]), self.legend, self.view, self.selection, self.messages["selection"],
+            w.HBox([self.layer, self.progress]), self.data_warning, self.legend, self.view, self.selection, self.messages["selection"],
             self.pick, self.suggestions, self.stance, w.HBox([w.Label("Issue", layout=w.Layout(width="6em")), self.issue]),
             w.HBox([self.actor, self.target]), self.intensity, self.attribution, self.modality,
             w.HBox([self.event, self.event_label, self.event_type, self.event_date, self.event_button],
@@ -343,6 +345,7 @@ class Annotator(w.VBox):
             editing = s.get(d.editing) if d.editing else None
             self.view.overlay = {"mark": [s.to_utf16(d.start), s.to_utf16(d.end)] if d.has_span else None,
                                  "sel": [s.to_utf16(editing["start"]), s.to_utf16(editing["end"])] if editing else None}
+            self.data_warning.value = skipped_html(s.problems(layer))
             who = f"Annotating as {s.annotator} · " if s.annotator else ""
             self.progress.value = who + (str(s.progress()) if s.annotator else "type your name and press Start")
             if d.has_span:

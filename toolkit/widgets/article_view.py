@@ -21,7 +21,7 @@ from ..errors import Problem
 from ..layers import RunPatch
 from ..palette import STANCE_COLORS
 
-__all__ = ["ArticleView", "STANCE_COLOURS", "esc", "problems_html", "message_html", "FIRST_RUN_NOTE"]
+__all__ = ["ArticleView", "STANCE_COLOURS", "esc", "problems_html", "message_html", "skipped_html", "FIRST_RUN_NOTE"]
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
 
@@ -51,6 +51,18 @@ def problems_html(problems: Iterable[Problem]) -> str:
     head = "Not saved yet:" if len(items) > 1 else ""
     return (f'<div class="sl-message-error" role="alert">{esc(head)}'
             f'<ul class="sl-problems">{"".join(items)}</ul></div>')
+
+
+def skipped_html(problems: "list[Problem]", show: int = 5) -> str:
+    """A warning that names what could not be read from the annotation files (empty when nothing was left out)."""
+    if not problems:
+        return ""
+    n = len(problems)
+    items = "".join(f"<li>{esc(str(p))}</li>" for p in problems[:show])
+    more = f"<li>… and {n - show} more (run <code>summit-ledger validate</code> to see them all)</li>" if n > show else ""
+    head = (f"{n} line{'s' * (n != 1)} of the annotation files could not be used, so what they hold is not shown "
+            "here. Nothing has been changed or set aside; ask your instructor, or see the lines below:")
+    return f'<div class="sl-message-error" role="alert">{esc(head)}<ul class="sl-problems">{items}{more}</ul></div>'
 
 
 class ArticleView(anywidget.AnyWidget):
