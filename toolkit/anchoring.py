@@ -377,19 +377,18 @@ def reanchor_document(document_id: str, *, data: "str | Path | None" = None, min
     """
     from filelock import FileLock, Timeout
 
-    from .codebook import load_codebook
     from .corpus import load_document
     from .paths import data_dir
+    from .project import as_project
     from .store import Store
-    from .summits import load_summits
 
     root = data_dir(data)
     check_id("document", document_id, file=root / "documents", field="document_id")
     meta_path = root / "documents" / f"{document_id}.yaml"
     if not meta_path.exists():
         raise DataError.at(meta_path, None, "id", f"no document {document_id!r} (no {meta_path.name})")
-    codebook = load_codebook(root / "codebook.yaml")
-    summits = load_summits(root / "summits.yaml", codebook)
+    project = as_project(root)  # the document itself is read below without the hash check: its text changed
+    codebook, summits = project.codebook, project.summits
     try:
         with FileLock(str(meta_path) + ".lock", timeout=30):
             meta = read_yaml(meta_path)

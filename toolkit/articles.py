@@ -184,7 +184,7 @@ def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | Non
     """
     from .corpus import load_document
     from .paths import data_dir
-    from .summits import load_summits
+    from .project import as_project
 
     root = data_dir(data)
     src = Path(file)
@@ -195,7 +195,7 @@ def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | Non
     problems: list[Problem] = []
     if (msg := id_problem("document", id)):
         problems.append(Problem(where, None, "id", msg))
-    summits = load_summits(root / "summits.yaml")
+    summits = as_project(root).summits
     if summit_id not in summits:
         problems.append(Problem(where, None, "summit_id",
                                 f"{summit_id!r} is not in summits.yaml; known: {', '.join(summits)}. "

@@ -113,15 +113,12 @@ def _open_questions(report: MigrationReport, path: str, rid: str, rec: dict, cod
 
 def migrate_project(root: "str | Path", sets: "list[str] | None" = None, *, dry_run: bool = False) -> MigrationReport:
     """Migrate the named annotation sets (default: all) of the project at ``root``."""
-    from .codebook import load_codebook
-    from .corpus import load_documents
+    from .project import as_project
     from .store import Store
-    from .summits import load_summits
 
-    root = Path(root)
-    codebook = load_codebook(root / "codebook.yaml")
-    summits = load_summits(root / "summits.yaml", codebook)
-    documents = load_documents(root / "documents", summits)
+    project = as_project(root)
+    root = project.root
+    codebook, summits, documents = project.codebook, project.summits, project.documents
     ann = root / "annotations"
     names = sorted(p.name for p in ann.iterdir() if p.is_dir()) if sets is None else list(sets)
     for name in names:

@@ -198,17 +198,27 @@ class Project:
         return list(self.config["charts"].get("sets") or ["reference"])
 
     def figures(self, out: "str | os.PathLike", *, sets: "Iterable[str] | str | None" = None, evidence: str = "both",
-                weight: str = "count", n_boot: int = 1000, seed: int = 0, scale: float = 2.0) -> list[Path]:
-        """Write every chart (SVG, PNG) and the balance tables (CSV) into ``out``; return the files there."""
+                weight: str = "count", balance_scale: str = "relative", interval: str = "jeffreys",
+                count: str = "events", n_boot: int = 1000, seed: int = 0, scale: float = 2.0) -> list[Path]:
+        """Write every chart (SVG, PNG) and the tables (CSV) into ``out``; return the files there.
+
+        The options are those of ``summit-ledger figures`` (parsed by the command's own parser, so the
+        two cannot drift apart).
+        """
         import argparse
 
-        from .commands.figures import run
+        from .commands.figures import add_arguments, run
 
         if sets is None:
             sets = self.chart_sets()
         sets = sets if isinstance(sets, str) else ",".join(sets)
-        run(argparse.Namespace(out=str(out), data=self.root, project=self, sets=sets, evidence=evidence,
-                               weight=weight, n_boot=n_boot, seed=seed, scale=scale))
+        parser = argparse.ArgumentParser(prog="summit-ledger figures")
+        add_arguments(parser)
+        args = parser.parse_args(["--out", str(out), "--sets", sets, "--evidence", evidence, "--weight", weight,
+                                  "--balance-scale", balance_scale, "--interval", interval, "--count", count,
+                                  "--n-boot", str(n_boot), "--seed", str(seed), "--scale", str(scale)])
+        args.data, args.project = self.root, self
+        run(args)
         return sorted(Path(out).iterdir())
 
     def import_(self, fmt: str, path: "str | os.PathLike", *, set_name: str, **options):

@@ -109,19 +109,14 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     -------
     ExportReport
     """
-    from ..codebook import load_codebook
-    from ..corpus import load_documents
-    from ..paths import data_dir
-    from ..summits import load_summits
+    from ..project import as_project
     from . import csv as csv_, doccano, labelstudio, w3c
 
     if fmt not in SPAN_FORMATS:
         raise DataError.at(out, None, "format", f"{fmt!r} is not a span format; use one of {', '.join(SPAN_FORMATS)} "
                                                 "(ledger formats go through export_ledger)")
-    root = data_dir(data)
-    codebook = load_codebook(root / "codebook.yaml")
-    summits = load_summits(root / "summits.yaml", codebook)
-    documents = load_documents(root / "documents", summits)
+    project = as_project(data)
+    root, codebook, summits, documents = project.root, project.codebook, project.summits, project.documents
     records, problems = collect_records(root, sets, codebook=codebook, documents=documents, summits=summits,
                                         document_ids=document_ids)
     if strict and problems:

@@ -219,18 +219,14 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
         problem names the file, the line or record path, and the field.
         Nothing has been written then.
     """
-    from ..codebook import load_codebook
-    from ..corpus import load_documents
-    from ..paths import data_dir
+    from ..project import as_project
     from ..store import Store
-    from ..summits import load_summits
 
-    root = data_dir(data)
+    project = as_project(data)
+    root = project.root
     where = str(path)
     check_id("set", set_name, file=where, field="set")
-    codebook = load_codebook(root / "codebook.yaml")
-    summits = load_summits(root / "summits.yaml", codebook)
-    documents = load_documents(root / "documents", summits)
+    codebook, summits, documents = project.codebook, project.summits, project.documents
     if document is not None and document not in documents:
         raise DataError.at(where, None, "document", f"{document!r} is not a stored document; known: {', '.join(sorted(documents))}")
     if isinstance(label_map, LabelMap):

@@ -100,16 +100,13 @@ class ClassFiles:
 
 def load_project_parts(data=None, codebook=None, documents=None, summits=None):
     """``(codebook, documents, summits)``: those given, the rest loaded from the data folder ``data``."""
-    from ..codebook import load_codebook
-    from ..corpus import load_documents
-    from ..paths import data_dir
-    from ..summits import load_summits
+    from ..project import as_project
 
     if codebook is None or documents is None or summits is None:
-        root = data_dir(data)
-        codebook = codebook if codebook is not None else load_codebook(root / "codebook.yaml")
-        summits = summits if summits is not None else load_summits(root / "summits.yaml", codebook)
-        documents = documents if documents is not None else load_documents(root / "documents", summits)
+        project = as_project(data)  # loaded once per project, re-read only when a file changed
+        codebook = codebook if codebook is not None else project.codebook
+        summits = summits if summits is not None else project.summits
+        documents = documents if documents is not None else project.documents
     return codebook, documents, summits
 
 
