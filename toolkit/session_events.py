@@ -105,8 +105,8 @@ class SessionEvents:
         missing = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty
                    and kwargs.get(n) in (None, "")]
         if missing:
-            raise ValidationError([problem("event_id", f"to start an event, {_EVENT_NEEDS.get(n, 'give its ' + n)}")
-                                   for n in missing])
+            needs = dict.fromkeys(_EVENT_NEEDS.get(n, "give its " + n) for n in missing)  # each request once
+            raise ValidationError([problem("event_id", f"to start an event, {need}") for need in needs])
         ev = make_event(**{k: v for k, v in kwargs.items() if k in params or _takes_extra(params)})
         problems = validate_event(ev, file="<new event>", codebook=self.codebook, summits=self.summits)
         if problems:

@@ -294,6 +294,8 @@ def _code_events_attribution_modality(page, data: Path) -> None:
     _toggle(page, "sl-attribution", "reported speech")
     _toggle(page, "sl-modality", "conditional")
     page.fill(".sl-event-label input", "Both sides confirm the call")
+    page.select_option(".sl-event-type select", label="agree-meet")  # codebook 2.0's event types
+    page.fill(".sl-event-date input", "2021-12-03")
     page.click("button.sl-event-button")
     _wait_message(page, "New event", where="event")
     page.click("button.sl-save")
