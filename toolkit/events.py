@@ -207,7 +207,7 @@ def validate_event(rec: Any, *, file: str = "<event>", line: "int | None" = None
 
 
 def check_links(mentions: Iterable[dict], events: dict, file: str) -> list[Problem]:
-    """Problems of mentions whose ``event_id`` names no event of the set, or an event they contradict.
+    """Problems of mentions whose ``event_id`` names no event of the project, or an event they contradict.
 
     A mention must agree with its event on actor, target and stance (the
     event is the act; the mention reports it).
@@ -220,7 +220,7 @@ def check_links(mentions: Iterable[dict], events: dict, file: str) -> list[Probl
         ev = events.get(eid)
         if ev is None:
             out.append(Problem(file, None, "event_id", f"mention {m.get('id')!r} links to {eid!r}, "
-                                                      "which is no event of this set"))
+                                                      "which is no event of this project"))
             continue
         for key in ("actor", "target", "stance"):
             if m.get(key) != ev.get(key):

@@ -208,11 +208,12 @@ def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dic
         if col not in df.columns:
             df[col] = None
     by_key = {(ev.get("set"), ev["id"]): ev for ev in events}
+    by_id = {ev["id"]: ev for ev in events}  # events are the project's: a copied set links to the same acts
     if by_key and len(df):
-        keys = list(zip(df["set"], df["event_id"]))
+        found = [by_key.get((st, eid)) or by_id.get(eid) for st, eid in zip(df["set"], df["event_id"])]
+        linked = pd.Series([ev is not None for ev in found], index=df.index)
         for col in ("summit_id", "event_type", "event_date", "date_precision", "phase"):
-            vals = [by_key[k].get(col) if k in by_key else None for k in keys]
-            linked = pd.Series([k in by_key for k in keys], index=df.index)
+            vals = [ev.get(col) if ev is not None else None for ev in found]
             df[col] = df[col].where(~linked, pd.Series(vals, index=df.index))
     if len(df):
         default = [codebook.default_event_type(s, i) if isinstance(s, str) and pd.notna(i) else None

@@ -95,10 +95,17 @@ def validate_data(data: "str | Path") -> list[FileReport]:
         guarded(br_path, lambda: load_briefs(br_path, codebook, summits), lambda b: f"{len(b)} briefs")
     ann_root = root / "annotations"
     if ann_root.is_dir():
-        for set_dir in sorted(p for p in ann_root.iterdir() if p.is_dir()):
-            store = Store(set_dir, codebook=codebook, documents=documents or None, summits=summits)
+        set_dirs = sorted(p for p in ann_root.iterdir() if p.is_dir())
+        stores = {d: Store(d, codebook=codebook, documents=documents or None, summits=summits) for d in set_dirs}
+        # Events are the project's: a copy of a set (an export imported again) links to the same acts.
+        project_events: dict = {}
+        for st in stores.values():
+            for name in st.annotators():
+                project_events.update(st.read(name).events)
+        for set_dir in set_dirs:
+            store = stores[set_dir]
             reports.append(_declaration_report(set_dir))
-            set_events: dict = {}  # event records of the whole set: a mention may link to any of them
+            set_events: dict = dict(project_events)  # the set's own events win over a same-id one elsewhere
             for name in store.annotators():
                 set_events.update(store.read(name).events)
             for log in sorted(set_dir.glob("*.jsonl")):
