@@ -64,14 +64,19 @@ DOCCANO = {
 
 
 # --- Label Studio: edit the task list -------------------------------------------------------
-def ls_edit(fn, raw=False):
+def json_edit(fmt, fn, raw=False):
+    """A case set-up: export ``fmt`` (one JSON document), let ``fn`` edit it (or, with ``raw``, return new text)."""
     def setup(d, w):
-        p = exported(d, w, "labelstudio")
+        p = exported(d, w, fmt)
         obj = json.loads(p.read_text(encoding="utf-8"))
         res = fn(obj)
         p.write_text(res if raw else json.dumps(obj, ensure_ascii=False), encoding="utf-8")
         return p
     return setup
+
+
+def ls_edit(fn, raw=False):
+    return json_edit("labelstudio", fn, raw)
 
 
 def ls_value(o):
@@ -106,13 +111,7 @@ LABELSTUDIO = {
 
 # --- W3C ----------------------------------------------------------------------------------
 def w3c_edit(fn, raw=False):
-    def setup(d, w):
-        p = exported(d, w, "w3c")
-        obj = json.loads(p.read_text(encoding="utf-8"))
-        res = fn(obj)
-        p.write_text(res if raw else json.dumps(obj, ensure_ascii=False), encoding="utf-8")
-        return p
-    return setup
+    return json_edit("w3c", fn, raw)
 
 
 def item0(o):

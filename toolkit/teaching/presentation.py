@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..palette import STANCE_COLORS
+
 __all__ = ["fmt", "Item", "Section", "feedback_sections", "sections_text", "sections_html",
            "feedback_text", "feedback_html", "class_view_text", "HOTSPOT_COLOR", "hotspot_spans", "hotspots_html"]
 
@@ -157,7 +159,7 @@ def class_view_text(view: Any, top: int = 5) -> str:
 
 
 #: Shading colour of disagreement hot spots (Okabe-Ito reddish purple: not a stance colour).
-HOTSPOT_COLOR = "#CC79A7"
+HOTSPOT_COLOR = STANCE_COLORS["both"]  # the palette's colour for text coded both ways
 
 
 def hotspot_spans(sentences: pd.DataFrame, document_id: str, *, top: int = 5) -> pd.DataFrame:
