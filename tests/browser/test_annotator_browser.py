@@ -121,10 +121,13 @@ def _code_span(page, start16: int, end16: int, *, stance: str, actor: str, targe
 def _toggle(page, group: str, label: str) -> None:
     """Click a toggle button until it shows as pressed (the layout may shift while suggestions arrive)."""
     selector = f".{group} button:has-text('{label}')"
+    active = f".{group} button.mod-active:has-text('{label}')"
     for _ in range(3):
+        if page.query_selector(active):  # a slow first click may land late: a second one would undo it
+            return
         page.click(selector)
         try:
-            page.wait_for_selector(f".{group} button.mod-active:has-text('{label}')", timeout=5_000)
+            page.wait_for_selector(active, timeout=15_000)
             return
         except Exception:
             continue
