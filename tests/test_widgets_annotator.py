@@ -169,3 +169,18 @@ def test_lines_that_cannot_be_used_are_shown_above_the_article(seed, codebook, s
     warning = fresh.data_warning.value
     assert "could not be used" in warning and "line 2" in warning and "Coder B.jsonl" in warning
     assert log.read_bytes().startswith(good) and not list(log.parent.glob("*.torn"))
+
+
+def test_ready_line_follows_the_kernel_draft(widget, seed):
+    """Beside Save, the session's draft says what is still to choose, and then that it is ready."""
+    assert widget.ready.value == ""  # nothing selected: nothing to say
+    a = seed.text.index("cyber security")
+    select(widget, a - 1, a + 14)
+    assert "Still to choose: stance, actor, target, intensity." in widget.ready.value  # issue was suggested
+    widget.stance.value = "grievance"
+    widget.actor.value = widget.target.value = "US-Russia"
+    assert "Still to choose: intensity." in widget.ready.value
+    widget.intensity.value = 1
+    assert "Ready to save." in widget.ready.value
+    widget.save_button.click()
+    assert widget.ready.value == ""  # saved: the draft has no span any more

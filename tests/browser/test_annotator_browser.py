@@ -114,6 +114,12 @@ def _code_span(page, start16: int, end16: int, *, stance: str, actor: str, targe
     page.select_option(".sl-actor select", label=actor)
     page.select_option(".sl-target select", label=target)
     _toggle(page, "sl-intensity", intensity)
+    # the kernel's draft, not the page, decides: wait until it says every field has arrived
+    try:
+        page.wait_for_selector(".sl-ready .sl-ready-yes", timeout=30_000)
+    except Exception as exc:
+        shown = page.evaluate("() => document.querySelector('.sl-ready')?.textContent")
+        raise AssertionError(f"the draft never became ready; it shows {shown!r}") from exc
     page.click("button.sl-save")
     _wait_message(page, "Saved")
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 import ipywidgets as w
 
 from ..corpus import Document
-from ..draft import provenance_choices
+from ..draft import FIELD_LABELS, provenance_choices
 from ..errors import DataError, SummitLedgerError
 from ..session import ALL_LAYERS, AnnotationSession
 from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html, skipped_html
@@ -150,6 +150,7 @@ class Annotator(w.VBox):
         self.messages = {p: w.HTML() for p in _PLACES}
         self.message = self.messages["save"]  # the message beside Save (kept name)
         self.data_warning = w.HTML()  # lines of the logs that could not be used: shown, never hidden
+        self.ready = w.HTML()  # what the kernel's draft still needs before Save: drawn from the session, not the view
         for name in ("doc_menu:document", "name", "start_button:start", "layer", "progress", "legend", "selection",
                      "pick", "suggestions", "stance", "issue", "actor", "target", "intensity", "attribution",
                      "modality", "event", "event_label", "event_type", "event_date", "event_button", "summit", "note", "save_button:save",
@@ -157,6 +158,7 @@ class Annotator(w.VBox):
             attr, _, css = name.partition(":")
             getattr(self, attr).add_class(f"sl-{(css or attr).replace('_', '-')}")
         self.data_warning.add_class("sl-data-warning")
+        self.ready.add_class("sl-ready")
         for p, m in self.messages.items():
             m.add_class("sl-message")
             m.add_class(f"sl-message-{p}")
@@ -184,6 +186,7 @@ class Annotator(w.VBox):
             w.HBox([self.actor, self.target]), self.intensity, self.attribution, self.modality,
             w.HBox([self.event, self.event_label, self.event_type, self.event_date, self.event_button],
                    layout=w.Layout(flex_flow="row wrap")), self.messages["event"], self.summit, self.note,
+            self.ready,
             w.HBox([self.save_button, self.undo_button, self.delete_button, self.cancel_button, self.messages["save"]]),
         ]
 
@@ -369,6 +372,7 @@ class Annotator(w.VBox):
             if list(self.event.options) != events:
                 self.event.options = events
             self.event.value = d.event_id or ""
+            self.ready.value = ready_html(d) if s.annotator else ""
             self.delete_button.disabled = d.editing is None
             for b in (self.save_button, self.undo_button, self.event_button):
                 b.disabled = not s.annotator
@@ -410,6 +414,17 @@ class Annotator(w.VBox):
         editing = self.session.draft.editing
         self.pick.value = editing if editing in [v for _, v in opts] else None
         self.pick.layout.display = ""
+
+
+def ready_html(d) -> str:
+    """One line saying whether the draft can be saved, or which fields are still to choose."""
+    missing = d.missing()
+    if not missing:
+        return '<span class="sl-ready-yes">Ready to save.</span>'
+    if "span" in missing:
+        return ""
+    names = ", ".join(FIELD_LABELS.get(f, f).lower() for f in missing)
+    return f'<span class="sl-ready-no">Still to choose: {esc(names)}.</span>'
 
 
 def _quietly(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
