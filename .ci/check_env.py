@@ -3,6 +3,7 @@
 Conda match specs are parsed with py-rattler (offline); pip requirements with
 ``packaging``. Exit 0 when they agree, 1 with one line per mismatch.
 """
+
 from __future__ import annotations
 
 import sys

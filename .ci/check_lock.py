@@ -5,6 +5,7 @@ lock (``name==version``, for Python 3.11) at a version its specifier allows,
 and every pin must carry at least one sha256 hash. Exit 0 when they agree, 1
 with one line per problem and the fix (``make lock``).
 """
+
 from __future__ import annotations
 
 import re
@@ -19,12 +20,19 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
 #: The environment the lock is for (requires-python's lower bound, Linux).
-ENV = {"python_version": "3.11", "python_full_version": "3.11.7", "sys_platform": "linux",
-       "platform_system": "Linux", "os_name": "posix", "implementation_name": "cpython",
-       "platform_python_implementation": "CPython", "platform_machine": "x86_64"}
+ENV = {
+    "python_version": "3.11",
+    "python_full_version": "3.11.7",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "platform_machine": "x86_64",
+}
 
 
-def read_lock(path: Path) -> "tuple[dict[str, str], list[str]]":
+def read_lock(path: Path) -> tuple[dict[str, str], list[str]]:
     pins: dict[str, str] = {}
     problems: list[str] = []
     current = None

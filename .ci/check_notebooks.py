@@ -3,6 +3,7 @@
 nbval silently skips cells stored unexecuted, so an unexecuted notebook would
 pass while checking nothing. Exit 1 naming each offending notebook and cell.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,9 +1,10 @@
 """Timing helper shared by the benchmark scripts."""
+
 from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:

@@ -20,6 +20,7 @@ ours / baseline. The script also checks that both give the same α.
 
 Run alone: ``.venv/bin/python bench/bench_agreement.py``.
 """
+
 from __future__ import annotations
 
 import random
@@ -34,11 +35,43 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 N_ANNOTATORS = 30
 N_SENTENCES = 667
-ISSUES = ["ukraine-security", "nato-expansion", "military-exercises", "sanctions", "energy-nord-stream", "cyber",
-          "election-interference", "diplomatic-presence", "syria", "regional-other", "relations-dialogue",
-          "strategic-stability", "human-rights", "iran", "law-enforcement"]
-WORDS = ["leaders", "talks", "border", "troops", "sanctions", "pipeline", "officials", "summit", "security",
-         "dialogue", "warned", "offered", "accused", "agreed", "demanded", "relations", "pressure", "allies"]
+ISSUES = [
+    "ukraine-security",
+    "nato-expansion",
+    "military-exercises",
+    "sanctions",
+    "energy-nord-stream",
+    "cyber",
+    "election-interference",
+    "diplomatic-presence",
+    "syria",
+    "regional-other",
+    "relations-dialogue",
+    "strategic-stability",
+    "human-rights",
+    "iran",
+    "law-enforcement",
+]
+WORDS = [
+    "leaders",
+    "talks",
+    "border",
+    "troops",
+    "sanctions",
+    "pipeline",
+    "officials",
+    "summit",
+    "security",
+    "dialogue",
+    "warned",
+    "offered",
+    "accused",
+    "agreed",
+    "demanded",
+    "relations",
+    "pressure",
+    "allies",
+]
 
 
 def synthetic_corpus(seed: int = 7):
@@ -51,7 +84,7 @@ def synthetic_corpus(seed: int = 7):
         words = [rng.choice(WORDS) for _ in range(rng.randint(6, 14))]
         sentences.append(f"Synthetic sentence {k} says the " + " ".join(words) + ".")
     # paragraphs of about 8 sentences, so the segmenter sees realistic lines
-    paras = [" ".join(sentences[i:i + 8]) for i in range(0, N_SENTENCES, 8)]
+    paras = [" ".join(sentences[i : i + 8]) for i in range(0, N_SENTENCES, 8)]
     text = "\n".join(paras)
     doc = Document(id="synthetic-bench", title="Synthetic benchmark article", text=text, summit_id="synthetic")
     starts = []
@@ -61,11 +94,12 @@ def synthetic_corpus(seed: int = 7):
         starts.append((pos, pos + len(s)))
         pos += len(s)
     truth = []
-    for k, (a, b) in enumerate(starts):
+    for a, b in starts:
         for _ in range(rng.choice([0, 1, 1, 2, 3])):
             lo = rng.randint(a, b - 10)
-            truth.append((lo, rng.randint(lo + 5, b), rng.choice(ISSUES), rng.choice(["grievance", "goodwill"]),
-                          rng.randint(1, 3)))
+            truth.append(
+                (lo, rng.randint(lo + 5, b), rng.choice(ISSUES), rng.choice(["grievance", "goodwill"]), rng.randint(1, 3))
+            )
     records = []
     for n in range(N_ANNOTATORS):
         name = f"synthetic-{n:02d}"
@@ -76,8 +110,19 @@ def synthetic_corpus(seed: int = 7):
                 stance = "goodwill" if stance == "grievance" else "grievance"
             if rng.random() < 0.05:
                 issue = rng.choice(ISSUES)
-            records.append({"id": f"{name}-{i}", "document_id": doc.id, "start": a, "end": b, "issue": issue,
-                            "stance": stance, "intensity": inten, "annotator": name, "status": "anchored"})
+            records.append(
+                {
+                    "id": f"{name}-{i}",
+                    "document_id": doc.id,
+                    "start": a,
+                    "end": b,
+                    "issue": issue,
+                    "stance": stance,
+                    "intensity": inten,
+                    "annotator": name,
+                    "status": "anchored",
+                }
+            )
     return doc, records
 
 
@@ -130,12 +175,30 @@ def run(repeat: int = 5) -> list[dict]:
         raise AssertionError(f"alpha differs: ours {ours_alpha} vs krippendorff.alpha {base_alpha}")
     size = f"{N_ANNOTATORS} annotators x {n_units} units ({len(records)} records)"
     return [
-        {"metric": "alpha from records", "size": size, "ours_s": ours_s, "baseline_s": base_s,
-         "ratio": ours_s / base_s, "goal": "<= 0.2 s total (baseline: krippendorff.alpha on the built matrix)"},
-        {"metric": "alpha from records, cold", "size": size, "ours_s": cold_s, "baseline_s": base_s,
-         "ratio": cold_s / base_s, "goal": "< 10 s including sentence segmentation"},
-        {"metric": "pairwise kappa matrix", "size": f"{N_ANNOTATORS * (N_ANNOTATORS - 1) // 2} pairs x {n_units} units",
-         "ours_s": pair_s, "baseline_s": base_s, "ratio": pair_s / base_s, "goal": "< 2 s"},
+        {
+            "metric": "alpha from records",
+            "size": size,
+            "ours_s": ours_s,
+            "baseline_s": base_s,
+            "ratio": ours_s / base_s,
+            "goal": "<= 0.2 s total (baseline: krippendorff.alpha on the built matrix)",
+        },
+        {
+            "metric": "alpha from records, cold",
+            "size": size,
+            "ours_s": cold_s,
+            "baseline_s": base_s,
+            "ratio": cold_s / base_s,
+            "goal": "< 10 s including sentence segmentation",
+        },
+        {
+            "metric": "pairwise kappa matrix",
+            "size": f"{N_ANNOTATORS * (N_ANNOTATORS - 1) // 2} pairs x {n_units} units",
+            "ours_s": pair_s,
+            "baseline_s": base_s,
+            "ratio": pair_s / base_s,
+            "goal": "< 2 s",
+        },
     ]
 
 

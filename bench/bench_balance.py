@@ -24,6 +24,7 @@ Rows (``run()``), each the median of ``repeat`` timings:
 
 Run alone: ``.venv/bin/python bench/bench_balance.py [--quick]``.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,13 +46,14 @@ SPEC_SUMMITS = 20
 SPEC_ISSUES = 15
 
 
-def synthetic_ledger(n_rows: int, n_summits: int = N_SUMMITS, n_issues: int = N_ISSUES, n_annotators: int = 1,
-                     seed: int = 11) -> pd.DataFrame:
+def synthetic_ledger(
+    n_rows: int, n_summits: int = N_SUMMITS, n_issues: int = N_ISSUES, n_annotators: int = 1, seed: int = 11
+) -> pd.DataFrame:
     """A SYNTHETIC ledger (made-up summits, issues and annotators), columns as the real one needs."""
     rng = np.random.default_rng(seed)
     s = rng.integers(0, n_summits, n_rows)
     i = rng.integers(0, n_issues, n_rows)
-    s[: n_summits * n_issues] = np.repeat(np.arange(n_summits), n_issues)[:n_rows]   # every cell has a row
+    s[: n_summits * n_issues] = np.repeat(np.arange(n_summits), n_issues)[:n_rows]  # every cell has a row
     i[: n_summits * n_issues] = np.tile(np.arange(n_issues), n_summits)[:n_rows]
     stance = np.where(rng.random(n_rows) < 0.45, "goodwill", "grievance")
     intensity = rng.integers(1, 4, n_rows)
@@ -59,20 +61,39 @@ def synthetic_ledger(n_rows: int, n_summits: int = N_SUMMITS, n_issues: int = N_
     sid = np.array([f"{d:%Y-%m-%d}-synthetic-{k}" for k, d in enumerate(dates)], dtype=object)
     iid = np.array([f"synthetic-issue-{k:02d}" for k in range(n_issues)], dtype=object)
     ann = np.array([f"synthetic-{k}" for k in range(n_annotators)], dtype=object)
-    score = np.where(stance == "goodwill", np.array([0, 3.5, 4.0, 6.0])[intensity],
-                     np.array([0, -2.0, -6.0, -7.0])[intensity])
-    return pd.DataFrame({
-        "evidence": "span", "summit_id": sid[s], "summit_label": sid[s], "summit_date": dates[s],
-        "summit_format": "video", "issue": iid[i], "issue_label": iid[i], "stance": stance,
-        "actor": "US", "target": "Russia", "intensity": intensity, "score": score,
-        "annotator": ann[rng.integers(0, n_annotators, n_rows)], "set": "synthetic", "status": "anchored",
-    })
+    score = np.where(stance == "goodwill", np.array([0, 3.5, 4.0, 6.0])[intensity], np.array([0, -2.0, -6.0, -7.0])[intensity])
+    return pd.DataFrame(
+        {
+            "evidence": "span",
+            "summit_id": sid[s],
+            "summit_label": sid[s],
+            "summit_date": dates[s],
+            "summit_format": "video",
+            "issue": iid[i],
+            "issue_label": iid[i],
+            "stance": stance,
+            "actor": "US",
+            "target": "Russia",
+            "intensity": intensity,
+            "score": score,
+            "annotator": ann[rng.integers(0, n_annotators, n_rows)],
+            "set": "synthetic",
+            "status": "anchored",
+        }
+    )
 
 
 def _row(metric, size, ours, baseline, goal, met, note=""):
-    return {"metric": metric, "size": size, "ours_s": ours, "baseline_s": baseline,
-            "ratio": ours / baseline if ours is not None and baseline else None, "goal": goal, "met": met,
-            "note": note}
+    return {
+        "metric": metric,
+        "size": size,
+        "ours_s": ours,
+        "baseline_s": baseline,
+        "ratio": ours / baseline if ours is not None and baseline else None,
+        "goal": goal,
+        "met": met,
+        "note": note,
+    }
 
 
 def run(quick: bool = False, repeat: int = 3) -> list[dict]:
@@ -80,8 +101,11 @@ def run(quick: bool = False, repeat: int = 3) -> list[dict]:
     from toolkit.balance import balance_table
 
     n = 100_000 if quick else 1_000_000
-    size = f"{n // 1000}k rows / {N_SUMMITS} summits / {N_ISSUES} issues" if quick else \
-        f"1M rows / {N_SUMMITS} summits / {N_ISSUES} issues"
+    size = (
+        f"{n // 1000}k rows / {N_SUMMITS} summits / {N_ISSUES} issues"
+        if quick
+        else f"1M rows / {N_SUMMITS} summits / {N_ISSUES} issues"
+    )
     led = synthetic_ledger(n)
 
     def baseline():
@@ -90,20 +114,54 @@ def run(quick: bool = False, repeat: int = 3) -> list[dict]:
     base = median_time(baseline, repeat)
     rows = []
     ours = median_time(lambda: balance_table(led, by="issue", weight="intensity", n_boot=0), repeat)
-    rows.append(_row("balance table, summit x issue", size, ours, base, "ratio <= 2", ours / base <= 2,
-                     "vs bare pandas groupby sum, same run"))
+    rows.append(
+        _row(
+            "balance table, summit x issue",
+            size,
+            ours,
+            base,
+            "ratio <= 2",
+            ours / base <= 2,
+            "vs bare pandas groupby sum, same run",
+        )
+    )
     jef = median_time(lambda: balance_table(led, by="issue", weight="intensity"), repeat)
-    rows.append(_row("Jeffreys intervals (default)", size, jef, base, "ratio <= 3", jef / base <= 3,
-                     "Beta quantiles per cell, vs the same groupby"))
-    boot = median_time(lambda: balance_table(led, by="issue", weight="intensity", n_boot=1000, seed=0,
-                                             interval="bootstrap"), 1)
-    rows.append(_row("bootstrap 1000 resamples, events", size, boot, base, "<= 5 s", boot <= 5,
-                     f"{N_SUMMITS * N_ISSUES} cells; events of identical content drawn as one multinomial"))
+    rows.append(
+        _row(
+            "Jeffreys intervals (default)",
+            size,
+            jef,
+            base,
+            "ratio <= 3",
+            jef / base <= 3,
+            "Beta quantiles per cell, vs the same groupby",
+        )
+    )
+    boot = median_time(lambda: balance_table(led, by="issue", weight="intensity", n_boot=1000, seed=0, interval="bootstrap"), 1)
+    rows.append(
+        _row(
+            "bootstrap 1000 resamples, events",
+            size,
+            boot,
+            base,
+            "<= 5 s",
+            boot <= 5,
+            f"{N_SUMMITS * N_ISSUES} cells; events of identical content drawn as one multinomial",
+        )
+    )
     led3 = synthetic_ledger(n, n_annotators=3)
-    boot3 = median_time(lambda: balance_table(led3, by="issue", weight="intensity", n_boot=1000, seed=0,
-                                              interval="bootstrap"), 1)
-    rows.append(_row("bootstrap 1000 resamples, annotators", size + ", 3 annotators", boot3, base, "<= 5 s",
-                     boot3 <= 5, "annotators resampled as clusters"))
+    boot3 = median_time(lambda: balance_table(led3, by="issue", weight="intensity", n_boot=1000, seed=0, interval="bootstrap"), 1)
+    rows.append(
+        _row(
+            "bootstrap 1000 resamples, annotators",
+            size + ", 3 annotators",
+            boot3,
+            base,
+            "<= 5 s",
+            boot3 <= 5,
+            "annotators resampled as clusters",
+        )
+    )
     rows.append(_spec_size_row(n, quick))
     return rows
 
@@ -121,17 +179,21 @@ def _spec_size_row(n_big: int, quick: bool) -> dict:
         it = balance_table(led, by="issue")
         t = time.perf_counter()
         specs = {k: c.to_dict() for k, c in all_charts(st, it).items()}
-        rows_ok = all(len(v) <= 2 * SPEC_SUMMITS * SPEC_ISSUES for sp in specs.values()
-                      for v in sp["datasets"].values())
+        rows_ok = all(len(v) <= 2 * SPEC_SUMMITS * SPEC_ISSUES for sp in specs.values() for v in sp["datasets"].values())
         build[n] = time.perf_counter() - t
         sizes[n] = {k: len(json.dumps(s)) for k, s in specs.items()}
     biggest = max(sizes[n_big].values())
     label = f"{n_big // 1000}k" if quick else "1M"
     per_chart = ", ".join(f"{k} {sizes[1_000][k] / 1024:.0f}/{sizes[n_big][k] / 1024:.0f} KB" for k in sizes[1_000])
-    return _row("chart spec size (each chart)", f"1k vs {label} rows, {SPEC_SUMMITS} summits x {SPEC_ISSUES} issues",
-                build[n_big], None, "at most 2 rows per summit x issue in any dataset, < 200 KB",
-                rows_ok and biggest < 200_000,
-                f"spec KB at 1k/{label} rows: {per_chart}; time = building the 4 specs at {label} rows")
+    return _row(
+        "chart spec size (each chart)",
+        f"1k vs {label} rows, {SPEC_SUMMITS} summits x {SPEC_ISSUES} issues",
+        build[n_big],
+        None,
+        "at most 2 rows per summit x issue in any dataset, < 200 KB",
+        rows_ok and biggest < 200_000,
+        f"spec KB at 1k/{label} rows: {per_chart}; time = building the 4 specs at {label} rows",
+    )
 
 
 def main() -> None:
@@ -142,8 +204,10 @@ def main() -> None:
     for r in rows:
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
         base = f"{r['baseline_s']:.3f} s" if r["baseline_s"] is not None else "-"
-        print(f"| {r['metric']} | {r['size']} | {r['ours_s']:.3f} s | {base} | {ratio} | "
-              f"{r['goal']} | {'yes' if r['met'] else 'no'} | {r['note']} |")
+        print(
+            f"| {r['metric']} | {r['size']} | {r['ours_s']:.3f} s | {base} | {ratio} | "
+            f"{r['goal']} | {'yes' if r['met'] else 'no'} | {r['note']} |"
+        )
     print("All data SYNTHETIC, generated at run time.")
 
 

@@ -11,6 +11,7 @@ and times each save (select, code, validate, lock, append, fsync) inside the
 kernel. The students and their codings are SYNTHETIC (reference spans re-coded
 by the script), live in a temporary folder and are deleted afterwards.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,6 +53,7 @@ for start, end, codes in PLAN:
 (work.folder / ".bench.json").write_text(json.dumps(times))
 print(json.dumps(times))
 """
+
 
 def pct(values: list[float], q: float) -> float:
     v = sorted(values)
@@ -104,8 +106,10 @@ def main() -> int:
 
             def student(k_n):
                 k, n = k_n
-                plan = [[r["start"], r["end"], {f: r[f] for f in ("stance", "issue", "actor", "target", "intensity")}]
-                        for r in (reference[(k + j) % len(reference)] for j in range(args.saves))]
+                plan = [
+                    [r["start"], r["end"], {f: r[f] for f in ("stance", "issue", "actor", "target", "intensity")}]
+                    for r in (reference[(k + j) % len(reference)] for j in range(args.saves))
+                ]
                 code = f"PLAN = {json.dumps(plan)}\nSTART_AT = {start_at!r}\n" + TIMED
                 try:
                     hub.execute(n, tokens[n], kernels[n], code, timeout=900)
@@ -130,19 +134,24 @@ def main() -> int:
         files = instructor.collect(course, "bench", snapshot=False)
         assert files.annotators == names and all(len(files.records[n]) > 0 for n in names)
     rows = {
-        "students": args.students, "saves_per_student": args.saves,
+        "students": args.students,
+        "saves_per_student": args.saves,
         "spawn_s": {q: round(pct(spawn, q), 2) for q in (50, 90, 99)} | {"max": round(max(spawn), 2)},
         "all_ready_s": round(all_ready, 1),
-        "save_ms": {q: round(1000 * pct(saves, q), 1) for q in (50, 90, 99)} | {"max": round(1000 * max(saves), 1),
-                                                                              "mean": round(1000 * statistics.mean(saves), 1)},
+        "save_ms": {q: round(1000 * pct(saves, q), 1) for q in (50, 90, 99)}
+        | {"max": round(1000 * max(saves), 1), "mean": round(1000 * statistics.mean(saves), 1)},
         "annotate_wall_s": round(annotate_wall, 1),
     }
     print(f"{args.students} students, {args.saves} saves each (synthetic), 2 cores shared")
-    print(f"spawn (request -> ready):  p50 {rows['spawn_s'][50]} s  p90 {rows['spawn_s'][90]} s  "
-          f"p99 {rows['spawn_s'][99]} s  max {rows['spawn_s']['max']} s;  all {args.students} ready after "
-          f"{rows['all_ready_s']} s")
-    print(f"save (select, code, save; in the kernel, all students at once):  p50 {rows['save_ms'][50]} ms  "
-          f"p90 {rows['save_ms'][90]} ms  p99 {rows['save_ms'][99]} ms  max {rows['save_ms']['max']} ms")
+    print(
+        f"spawn (request -> ready):  p50 {rows['spawn_s'][50]} s  p90 {rows['spawn_s'][90]} s  "
+        f"p99 {rows['spawn_s'][99]} s  max {rows['spawn_s']['max']} s;  all {args.students} ready after "
+        f"{rows['all_ready_s']} s"
+    )
+    print(
+        f"save (select, code, save; in the kernel, all students at once):  p50 {rows['save_ms'][50]} ms  "
+        f"p90 {rows['save_ms'][90]} ms  p99 {rows['save_ms'][99]} ms  max {rows['save_ms']['max']} ms"
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, indent=1))

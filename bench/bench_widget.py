@@ -25,6 +25,7 @@ Rows (``run()``), one per size:
 
 Run alone: ``.venv/bin/python bench/bench_widget.py [--quick]``.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,9 +63,19 @@ def _synthetic_log(store, document, codebook, n: int, annotator: str, rng: rando
             if a >= b:
                 continue
             actor, target = rng.sample(actors[:5], 2)
-            rec = make_annotation(document, a, b, issue=rng.choice(issues), stance=rng.choice(["grievance", "goodwill"]),
-                                  actor=actor, target=target, intensity=rng.randint(1, 3), annotator=annotator,
-                                  note="synthetic benchmark record", created="2026-01-01T00:00:00Z")
+            rec = make_annotation(
+                document,
+                a,
+                b,
+                issue=rng.choice(issues),
+                stance=rng.choice(["grievance", "goodwill"]),
+                actor=actor,
+                target=target,
+                intensity=rng.randint(1, 3),
+                annotator=annotator,
+                note="synthetic benchmark record",
+                created="2026-01-01T00:00:00Z",
+            )
             if rec["id"] in seen:
                 continue
             seen.add(rec["id"])
@@ -129,14 +140,18 @@ def run(quick: bool = False, repeat: int = 15) -> list[dict]:
         for n in sizes:
             ours = _time_actions(Path(tmp) / f"full{n}", n, repeat, 2)
             med = statistics.median(ours)
-            rows.append({
-                "metric": "annotator: code a span + save + redraw (server side)",
-                "size": f"{n:,} stored",
-                "ours_s": med, "baseline_s": med0, "ratio": med / med0 if med0 else None,
-                "goal": f"median <= {GOAL_S} s, flat 1k-100k",
-                "met": med <= GOAL_S if not quick else None,
-                "note": f"baseline: same action on an empty log; {repeat} actions, max {max(ours):.3f} s",
-            })
+            rows.append(
+                {
+                    "metric": "annotator: code a span + save + redraw (server side)",
+                    "size": f"{n:,} stored",
+                    "ours_s": med,
+                    "baseline_s": med0,
+                    "ratio": med / med0 if med0 else None,
+                    "goal": f"median <= {GOAL_S} s, flat 1k-100k",
+                    "met": med <= GOAL_S if not quick else None,
+                    "note": f"baseline: same action on an empty log; {repeat} actions, max {max(ours):.3f} s",
+                }
+            )
     return rows
 
 

@@ -26,6 +26,7 @@ Rows from other modules (each exposes ``run() -> list[dict]``): ``bench_widget``
 ``bench_agreement`` (Krippendorff's alpha). A module that is missing or fails
 is listed as "not available" with the reason.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,11 +56,18 @@ from synthetic import synthetic_ops, write_log  # noqa: E402  (shared with the t
 OTHER_MODULES = ("bench_widget", "bench_balance", "bench_agreement")
 
 
-def row(metric: str, size: str, ours: float | None, baseline: float | None, goal: str, met: bool | None,
-        note: str = "") -> dict:
+def row(metric: str, size: str, ours: float | None, baseline: float | None, goal: str, met: bool | None, note: str = "") -> dict:
     ratio = ours / baseline if ours is not None and baseline else None
-    return {"metric": metric, "size": size, "ours_s": ours, "baseline_s": baseline, "ratio": ratio, "goal": goal,
-            "met": met, "note": note}
+    return {
+        "metric": metric,
+        "size": size,
+        "ours_s": ours,
+        "baseline_s": baseline,
+        "ratio": ratio,
+        "goal": goal,
+        "met": met,
+        "note": note,
+    }
 
 
 # ------------------------------------------------------------ synthetic data
@@ -89,8 +97,9 @@ def bench_load(tmp: Path, n: int) -> list[dict]:
     ours = time.perf_counter() - t
     assert len(ledger) == n, f"ledger has {len(ledger)} rows, expected {n}"
     ratio = ours / base
-    return [row("load + validate ledger", f"{n:,} records ({size / 1e6:.0f} MB)", ours, base,
-                "<= 1.5x pyarrow.json", ratio <= 1.5)]
+    return [
+        row("load + validate ledger", f"{n:,} records ({size / 1e6:.0f} MB)", ours, base, "<= 1.5x pyarrow.json", ratio <= 1.5)
+    ]
 
 
 def bench_append(tmp: Path, sizes: list[int], repeat: int) -> list[dict]:
@@ -130,9 +139,17 @@ def bench_append(tmp: Path, sizes: list[int], repeat: int) -> list[dict]:
             os.close(fd)
         ours = statistics.median(times)
         base = statistics.median(btimes)
-        rows.append(row("append (fsync), median", f"log of {n:,}", ours, base, "flat, <= 1 ms", ours <= 0.001,
-                        f"overhead over fsync {(ours - base) * 1e3:+.2f} ms; p90 "
-                        f"{statistics.quantiles(times, n=10)[-1] * 1e3:.2f} ms"))
+        rows.append(
+            row(
+                "append (fsync), median",
+                f"log of {n:,}",
+                ours,
+                base,
+                "flat, <= 1 ms",
+                ours <= 0.001,
+                f"overhead over fsync {(ours - base) * 1e3:+.2f} ms; p90 {statistics.quantiles(times, n=10)[-1] * 1e3:.2f} ms",
+            )
+        )
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):
         # The toolkit's own cost per append, with the disk taken out: the same on a RAM disk (fsync ~ free).
@@ -147,8 +164,17 @@ def bench_append(tmp: Path, sizes: list[int], repeat: int) -> list[dict]:
                 store.upsert(rec)
                 times.append(time.perf_counter() - t)
             ours = statistics.median(times)
-            rows.append(row("append, RAM disk (toolkit cost alone)", f"log of {sizes[0]:,}", ours, None,
-                            "<= 1 ms", ours <= 0.001, "validate + lock + write + fsync on /dev/shm"))
+            rows.append(
+                row(
+                    "append, RAM disk (toolkit cost alone)",
+                    f"log of {sizes[0]:,}",
+                    ours,
+                    None,
+                    "<= 1 ms",
+                    ours <= 0.001,
+                    "validate + lock + write + fsync on /dev/shm",
+                )
+            )
         finally:
             shutil.rmtree(root, ignore_errors=True)
     return rows
@@ -167,8 +193,17 @@ def bench_import(repeat: int) -> list[dict]:
     out = []
     for stmt in ("import toolkit", "import toolkit; toolkit.load_ledger"):
         ours = fresh(stmt)
-        out.append(row(f"`{stmt}` (fresh process)", "-", ours, base, "<= import pandas + 50 ms",
-                       ours - base <= 0.050, f"{(ours - base) * 1e3:+.0f} ms vs pandas"))
+        out.append(
+            row(
+                f"`{stmt}` (fresh process)",
+                "-",
+                ours,
+                base,
+                "<= import pandas + 50 ms",
+                ours - base <= 0.050,
+                f"{(ours - base) * 1e3:+.0f} ms vs pandas",
+            )
+        )
     return out
 
 
@@ -176,14 +211,26 @@ def bench_nbval() -> list[dict]:
     nbs = sorted((REPO / "notebooks").rglob("*.ipynb"))
     if not nbs:
         return [row("nbval notebook suite", "no notebooks", None, None, "<= 60 s", None, "not available")]
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-           "--nbval-sanitize-with", "notebooks/sanitize.cfg", "notebooks"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        "notebooks/sanitize.cfg",
+        "notebooks",
+    ]
     t = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     ours = time.perf_counter() - t
     tail = (proc.stdout.strip().splitlines() or ["?"])[-1]
-    return [row("nbval notebook suite", f"{len(nbs)} notebooks", ours, None, "<= 60 s",
-                ours <= 60 and proc.returncode == 0, tail)]
+    return [
+        row("nbval notebook suite", f"{len(nbs)} notebooks", ours, None, "<= 60 s", ours <= 60 and proc.returncode == 0, tail)
+    ]
 
 
 def other_module(name: str, quick: bool) -> list[dict]:
@@ -200,9 +247,18 @@ def other_module(name: str, quick: bool) -> list[dict]:
         return [row(name, "-", None, None, "-", None, f"not available (failed: {type(exc).__name__}: {exc})")]
     out = []
     for r in rows:
-        out.append({"metric": r.get("metric"), "size": r.get("size", "-"), "ours_s": r.get("ours_s"),
-                    "baseline_s": r.get("baseline_s"), "ratio": r.get("ratio"), "goal": r.get("goal", "-"),
-                    "met": r.get("met"), "note": r.get("note", "")})
+        out.append(
+            {
+                "metric": r.get("metric"),
+                "size": r.get("size", "-"),
+                "ours_s": r.get("ours_s"),
+                "baseline_s": r.get("baseline_s"),
+                "ratio": r.get("ratio"),
+                "goal": r.get("goal", "-"),
+                "met": r.get("met"),
+                "note": r.get("note", ""),
+            }
+        )
     return out
 
 
@@ -223,9 +279,22 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         ratio = f"{r['ratio']:.2f}x" if isinstance(r.get("ratio"), (int, float)) else "—"
         met = {True: "yes", False: "**no**", None: "—"}[r.get("met")]
-        lines.append("| " + " | ".join([str(r["metric"]), str(r["size"]), fmt_time(r["ours_s"]),
-                                        fmt_time(r["baseline_s"]), ratio, str(r["goal"]), met,
-                                        str(r.get("note") or "")]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    str(r["metric"]),
+                    str(r["size"]),
+                    fmt_time(r["ours_s"]),
+                    fmt_time(r["baseline_s"]),
+                    ratio,
+                    str(r["goal"]),
+                    met,
+                    str(r.get("note") or ""),
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -256,9 +325,11 @@ def main(argv: list[str] | None = None) -> int:
                 rows += other_module(name, args.quick)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"Summit Ledger benchmarks — synthetic data generated at run time, not stored."
-          f" Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()},"
-          f" {platform.system()} {platform.release()}{' (--quick sizes)' if args.quick else ''}.")
+    print(
+        f"Summit Ledger benchmarks — synthetic data generated at run time, not stored."
+        f" Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()},"
+        f" {platform.system()} {platform.release()}{' (--quick sizes)' if args.quick else ''}."
+    )
     print()
     print(table(rows))
     if args.json:

@@ -2,6 +2,7 @@
 
 The fixture text is synthetic test text (tests/fixtures/interop/synthetic.txt); it reports no real event.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,16 +11,37 @@ FIXTURES = Path(__file__).parent / "fixtures" / "interop"
 SYNTH_ID = "synthetic-interop-test"
 SYNTH_SUMMIT = "2021-12-07-video"
 #: Fields a round trip must keep exactly.
-ROUND_TRIP_FIELDS = ("id", "document_id", "start", "end", "quote", "prefix", "suffix", "issue", "stance", "actor",
-                     "target", "intensity", "summit_id", "annotator", "status")
+ROUND_TRIP_FIELDS = (
+    "id",
+    "document_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "issue",
+    "stance",
+    "actor",
+    "target",
+    "intensity",
+    "summit_id",
+    "annotator",
+    "status",
+)
 
 
 def add_synthetic(data: Path):
     """Add the synthetic fixture article to a scratch data folder; returns the Document."""
     from toolkit.articles import add_article
 
-    return add_article(FIXTURES / "synthetic.txt", id=SYNTH_ID, summit_id=SYNTH_SUMMIT,
-                       title="Synthetic interop test text", source="synthetic test fixture", data=data).document
+    return add_article(
+        FIXTURES / "synthetic.txt",
+        id=SYNTH_ID,
+        summit_id=SYNTH_SUMMIT,
+        title="Synthetic interop test text",
+        source="synthetic test fixture",
+        data=data,
+    ).document
 
 
 def live(data: Path, set_name: str) -> dict[str, dict]:
@@ -53,8 +75,7 @@ def rich_data(data: Path) -> Path:
 
     add_synthetic(data)
     import_file("csv", FIXTURES / "annotations.csv", set_name="fixture", data=data)
-    import_file("labelstudio", FIXTURES / "labelstudio.json", set_name="fixture", data=data,
-                label_map=FIXTURES / "labels.yaml")
+    import_file("labelstudio", FIXTURES / "labelstudio.json", set_name="fixture", data=data, label_map=FIXTURES / "labels.yaml")
     return data
 
 

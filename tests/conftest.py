@@ -1,4 +1,5 @@
 """Fixtures shared by every test: the project's real data, and scratch copies."""
+
 from __future__ import annotations
 
 import os

@@ -12,6 +12,7 @@ Every record made here says it is synthetic in its ``note``. Two shapes:
 Used by ``tests/reliability/`` and ``bench/run.py`` (which puts ``tests/`` on
 ``sys.path``).
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,15 +31,24 @@ __all__ = ["SEED_DOC", "synthetic_ops", "synthetic_record", "tree_digest", "writ
 def synthetic_record(annotator: str, i: int) -> dict:
     """The i-th synthetic record of ``annotator``; its content is a function of (annotator, i)."""
     return {
-        "id": f"{annotator}-{i:06d}", "document_id": "synthetic-doc",
-        "start": i, "end": i + 5 + i % 7, "quote": f"synthetic quote {i}",
-        "prefix": "", "suffix": "",
+        "id": f"{annotator}-{i:06d}",
+        "document_id": "synthetic-doc",
+        "start": i,
+        "end": i + 5 + i % 7,
+        "quote": f"synthetic quote {i}",
+        "prefix": "",
+        "suffix": "",
         "issue": ("cyber", "ukraine-security", "sanctions")[i % 3],
         "stance": ("grievance", "goodwill")[i % 2],
-        "actor": "US", "target": "Russia", "intensity": 1 + i % 3,
-        "summit_id": "2021-12-07-video", "annotator": annotator,
-        "created": "2026-01-01T00:00:00Z", "note": f"synthetic record {i} \u2014 \u00e9\u00e0 \U0001f30d",
-        "status": "anchored", "origin": "manual",
+        "actor": "US",
+        "target": "Russia",
+        "intensity": 1 + i % 3,
+        "summit_id": "2021-12-07-video",
+        "annotator": annotator,
+        "created": "2026-01-01T00:00:00Z",
+        "note": f"synthetic record {i} \u2014 \u00e9\u00e0 \U0001f30d",
+        "status": "anchored",
+        "origin": "manual",
     }
 
 
@@ -56,11 +66,22 @@ def seed_records(n: int, annotator: str, seed: int = 0) -> Iterator[dict]:
         issue, actor = rng.choice(ISSUES), rng.choice(ACTORS)
         target = rng.choice([a for a in ACTORS if a != actor])
         stance = rng.choice(("grievance", "goodwill"))
-        yield {"id": annotation_id(doc.id, annotator, start, end, issue, stance, actor, target) + f"{i:x}",
-               "document_id": doc.id, **selectors(text, start, end), "issue": issue, "stance": stance,
-               "actor": actor, "target": target, "intensity": rng.randint(1, 3), "summit_id": doc.summit_id,
-               "annotator": annotator, "created": "2026-01-01T00:00:00Z", "note": f"synthetic benchmark record {i}",
-               "status": "anchored", "origin": "manual"}
+        yield {
+            "id": annotation_id(doc.id, annotator, start, end, issue, stance, actor, target) + f"{i:x}",
+            "document_id": doc.id,
+            **selectors(text, start, end),
+            "issue": issue,
+            "stance": stance,
+            "actor": actor,
+            "target": target,
+            "intensity": rng.randint(1, 3),
+            "summit_id": doc.summit_id,
+            "annotator": annotator,
+            "created": "2026-01-01T00:00:00Z",
+            "note": f"synthetic benchmark record {i}",
+            "status": "anchored",
+            "origin": "manual",
+        }
 
 
 def synthetic_ops(n: int, annotator: str, seed: int = 0) -> Iterator[bytes]:

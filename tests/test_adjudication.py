@@ -3,6 +3,7 @@
 The coders are the shipped reference and independent sets (real data, read
 only); everything written goes to a scratch copy of the data folder.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,11 @@ from toolkit.teaching import load_reference
 @pytest.fixture(scope="module")
 def coders(data_root):
     ind = data_root / "annotations" / "independent"
-    return (load_reference("reference", data=data_root) + load_reference(str(ind / "coder-a.jsonl"), data=data_root)
-            + load_reference(str(ind / "coder-b.jsonl"), data=data_root))
+    return (
+        load_reference("reference", data=data_root)
+        + load_reference(str(ind / "coder-a.jsonl"), data=data_root)
+        + load_reference(str(ind / "coder-b.jsonl"), data=data_root)
+    )
 
 
 @pytest.fixture
@@ -34,7 +38,7 @@ def test_items_show_each_disagreement_on_the_article(session, documents):
     lone = next(i for i in session.items if i.status == "unmatched")
     before, passage, after = session.context(lone.index, 20)
     assert passage == "President Putin’s initiative on ensuring security"
-    assert documents[lone.document_id].text[lone.start - 20:lone.end + 20] == before + passage + after
+    assert documents[lone.document_id].text[lone.start - 20 : lone.end + 20] == before + passage + after
     assert [v.coders for v in lone.versions] == [("reference",), ("coder-a", "coder-b")]
     assert lone.versions[1].record is None and lone.versions[1].label().startswith("no passage")
 
@@ -91,16 +95,16 @@ def test_written_set_is_appended_validates_and_round_trips(session, data_copy, t
     session.accept_agreed()
     session.prefer("reference")
     store = Store(data_copy / "annotations" / "adjudicated")
-    assert session.write(store) == 22              # preferring the reference gives back its 22 passages
+    assert session.write(store) == 22  # preferring the reference gives back its 22 passages
     log = store.log_path("judge")
     before = log.read_bytes()
-    session.write(store)                           # writing again appends, never rewrites
+    session.write(store)  # writing again appends, never rewrites
     assert log.read_bytes().startswith(before) and len(log.read_bytes()) > len(before)
     live = {r["id"]: r for r in store.annotations("judge")}
     assert all(r["sources"] for r in live.values())
     reports = [r for r in validate_data(data_copy) if "adjudicated" in r.file]
     assert all(r.ok for r in reports if r.file.endswith(".jsonl"))
-    assert any(r.warnings for r in reports if r.file.endswith("set.yaml"))   # no declaration yet: a warning
+    assert any(r.warnings for r in reports if r.file.endswith("set.yaml"))  # no declaration yet: a warning
     for fmt, name in (("w3c", "out.json"), ("csv", "out.csv")):
         out = tmp_path / name
         export_annotations(fmt, out, data=data_copy, sets=["adjudicated"])
@@ -114,15 +118,28 @@ def test_written_set_is_appended_validates_and_round_trips(session, data_copy, t
 
 
 def test_cli_lists_decides_and_writes(data_copy, capsys, monkeypatch):
-    rc = main(["adjudicate", "reference", "independent", "--adjudicator", "judge", "--project", str(data_copy),
-               "--list", "--context", "10"])
+    rc = main(
+        [
+            "adjudicate",
+            "reference",
+            "independent",
+            "--adjudicator",
+            "judge",
+            "--project",
+            str(data_copy),
+            "--list",
+            "--context",
+            "10",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "7 agreed, 14 disagreements, 1 unmatched" in out
     assert "[[President Putin’s initiative on ensuring security]]" in out
     assert not (data_copy / "annotations" / "adjudicated").exists()
     monkeypatch.setattr("sys.stdin", io.StringIO("x\n0\nr\ns\nq\n"))
-    rc = main(["adjudicate", "reference", "independent", "--adjudicator", "judge", "--project", str(data_copy),
-               "--kind", "person"])
+    rc = main(
+        ["adjudicate", "reference", "independent", "--adjudicator", "judge", "--project", str(data_copy), "--kind", "person"]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "type 0-1, r, s or q" in out
     assert "9 decided" in out and "8 record(s) appended" in out
@@ -131,11 +148,26 @@ def test_cli_lists_decides_and_writes(data_copy, capsys, monkeypatch):
 
 
 def test_cli_prefer_and_errors(data_copy, capsys):
-    rc = main(["adjudicate", "reference", "independent", "--adjudicator", "judge", "--project", str(data_copy),
-               "--prefer", "coder-a"])
+    rc = main(
+        ["adjudicate", "reference", "independent", "--adjudicator", "judge", "--project", str(data_copy), "--prefer", "coder-a"]
+    )
     assert rc == 0 and "21 record(s) appended" in capsys.readouterr().out
-    assert main(["adjudicate", "reference", "independent", "--adjudicator", "judge", "--project", str(data_copy),
-                 "--prefer", "nobody"]) == 1
+    assert (
+        main(
+            [
+                "adjudicate",
+                "reference",
+                "independent",
+                "--adjudicator",
+                "judge",
+                "--project",
+                str(data_copy),
+                "--prefer",
+                "nobody",
+            ]
+        )
+        == 1
+    )
     assert main(["adjudicate", "reference", "--adjudicator", "judge", "--project", str(data_copy)]) == 1
     assert "two or more coders" in capsys.readouterr().err
 
@@ -151,7 +183,7 @@ def test_widget_view_drives_the_session(session):
     view.versions.value = 1
     view.choose_button.click()
     assert session.decision(first.index) != "undecided"
-    assert view.current.index != first.index          # moved on to the next undecided item
+    assert view.current.index != first.index  # moved on to the next undecided item
     view.reject_button.click()
     assert session.decision(session.disagreements[1].index) is None
     view.issue.value = "sanctions"
@@ -165,6 +197,6 @@ def test_a_field_only_one_coder_could_code_is_not_a_disagreement(coders, documen
     session = AdjudicationSession(recoded, documents, adjudicator="judge")
     assert sum(i.status == "agreed" for i in session.items) == 7
     session.accept_agreed()
-    assert all(r["attribution"] == "quote" for r in session.adjudicated_records())   # the fuller record is kept
+    assert all(r["attribution"] == "quote" for r in session.adjudicated_records())  # the fuller record is kept
     split = [dict(r, attribution="alleged" if r["annotator"] == "coder-a" else "quote") for r in coders]
     assert sum(i.status == "agreed" for i in AdjudicationSession(split, documents, adjudicator="judge").items) == 0

@@ -1,4 +1,5 @@
 """Tests for toolkit.agreement: published values, an independent κ, units, span matching, degenerate input."""
+
 from __future__ import annotations
 
 import math
@@ -8,11 +9,28 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.agreement import (BOTH, NONE, AgreementError, agreement_report, alpha_breakdown, build_units,
-                               cohen_kappa, cohen_kappa_table, fleiss_counts, fleiss_kappa, interpret_alpha,
-                               krippendorff_alpha, match_spans, pairwise_matrix, percent_agreement,
-                               sentence_disagreement, span_scores, span_scores_by_issue, unit_alpha,
-                               unit_disagreement)
+from toolkit.agreement import (
+    BOTH,
+    NONE,
+    AgreementError,
+    agreement_report,
+    alpha_breakdown,
+    build_units,
+    cohen_kappa,
+    cohen_kappa_table,
+    fleiss_counts,
+    fleiss_kappa,
+    interpret_alpha,
+    krippendorff_alpha,
+    match_spans,
+    pairwise_matrix,
+    percent_agreement,
+    sentence_disagreement,
+    span_scores,
+    span_scores_by_issue,
+    unit_alpha,
+    unit_disagreement,
+)
 from toolkit.corpus import Document, segment
 
 n = None
@@ -33,17 +51,49 @@ WIKI_3x15 = [
 ]
 # Fleiss (1971): 30 patients x 6 psychiatrists, diagnoses 1-5 (table as in statsmodels' test_inter_rater.py).
 FLEISS_1971 = [
-    [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5], [2, 2, 2, 4, 4, 4],
-    [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4], [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5],
-    [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4], [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5],
-    [3, 3, 3, 3, 3, 5], [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
-    [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4], [1, 4, 4, 4, 4, 5],
-    [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4], [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
+    [4, 4, 4, 4, 4, 4],
+    [2, 2, 2, 5, 5, 5],
+    [2, 3, 3, 3, 3, 5],
+    [5, 5, 5, 5, 5, 5],
+    [2, 2, 2, 4, 4, 4],
+    [1, 1, 3, 3, 3, 3],
+    [3, 3, 3, 3, 5, 5],
+    [1, 1, 3, 3, 3, 4],
+    [1, 1, 4, 4, 4, 4],
+    [5, 5, 5, 5, 5, 5],
+    [1, 4, 4, 4, 4, 4],
+    [1, 2, 4, 4, 4, 4],
+    [2, 2, 2, 3, 3, 3],
+    [1, 4, 4, 4, 4, 4],
+    [2, 2, 4, 4, 4, 5],
+    [3, 3, 3, 3, 3, 5],
+    [1, 1, 1, 4, 5, 5],
+    [1, 1, 1, 1, 1, 2],
+    [2, 2, 4, 4, 4, 4],
+    [1, 3, 3, 5, 5, 5],
+    [5, 5, 5, 5, 5, 5],
+    [2, 4, 4, 4, 4, 4],
+    [2, 2, 4, 5, 5, 5],
+    [1, 1, 4, 4, 4, 4],
+    [1, 4, 4, 4, 4, 5],
+    [2, 2, 2, 2, 2, 4],
+    [1, 1, 1, 1, 5, 5],
+    [2, 2, 4, 4, 4, 4],
+    [1, 3, 3, 3, 3, 3],
+    [5, 5, 5, 5, 5, 5],
 ]
 # Wikipedia's Fleiss example: 10 subjects x 5 categories, 14 raters each.
 FLEISS_WIKI = [
-    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
 ]
 
 
@@ -189,27 +239,40 @@ def rec(doc, annotator, quote, issue="cyber", stance="grievance", intensity=1, *
     start = -1
     for _ in range(occurrence + 1):
         start = doc.text.index(quote, start + 1)
-    return {"id": f"{annotator}-{start}-{issue}-{stance}", "document_id": doc.id, "start": start,
-            "end": start + len(quote), "issue": issue, "stance": stance, "intensity": intensity,
-            "annotator": annotator, "actor": kw.get("actor", "US"), "target": kw.get("target", "Russia"),
-            "status": kw.get("status", "anchored")}
+    return {
+        "id": f"{annotator}-{start}-{issue}-{stance}",
+        "document_id": doc.id,
+        "start": start,
+        "end": start + len(quote),
+        "issue": issue,
+        "stance": stance,
+        "intensity": intensity,
+        "annotator": annotator,
+        "actor": kw.get("actor", "US"),
+        "target": kw.get("target", "Russia"),
+        "status": kw.get("status", "anchored"),
+    }
 
 
 def test_segments_of_the_toy_text(doc):
-    assert [s.text for s in segment(doc)] == ["Alpha accuses Beta.", "Beta offers talks to Alpha.",
-                                              "Gamma warns Delta.", "Delta is silent."]
+    assert [s.text for s in segment(doc)] == [
+        "Alpha accuses Beta.",
+        "Beta offers talks to Alpha.",
+        "Gamma warns Delta.",
+        "Delta is silent.",
+    ]
 
 
 def test_units_values_none_both_and_crossing_spans(doc):
     records = [
         rec(doc, "a", "accuses Beta"),
-        rec(doc, "a", "Alpha accuses", stance="goodwill", intensity=3),   # same sentence & issue: "both"
-        rec(doc, "b", "Beta. Beta offers", stance="goodwill"),            # crosses sentences 0 and 1
+        rec(doc, "a", "Alpha accuses", stance="goodwill", intensity=3),  # same sentence & issue: "both"
+        rec(doc, "b", "Beta. Beta offers", stance="goodwill"),  # crosses sentences 0 and 1
         rec(doc, "b", "Gamma warns", issue="sanctions", intensity=2),
-        rec(doc, "c", "silent", status="orphaned"),                       # left out
+        rec(doc, "c", "silent", status="orphaned"),  # left out
     ]
     units = build_units(records, {"toy": doc}, ["cyber", "sanctions"])
-    assert units.annotators == ["a", "b"]                 # c has only an orphaned record: not an annotator here
+    assert units.annotators == ["a", "b"]  # c has only an orphaned record: not an annotator here
     assert units.skipped == 1
     st = units.stance
     assert st.shape == (8, 2)
@@ -218,28 +281,36 @@ def test_units_values_none_both_and_crossing_spans(doc):
     assert st.loc[("toy", 1, "cyber"), "b"] == "goodwill"
     assert st.loc[("toy", 1, "cyber"), "a"] == NONE
     assert st.loc[("toy", 2, "sanctions"), "b"] == "grievance"
-    assert units.intensity.loc[("toy", 0, "cyber"), "a"] == 3          # highest intensity on the unit
-    assert math.isnan(units.intensity.loc[("toy", 1, "cyber"), "a"])   # none -> no intensity
+    assert units.intensity.loc[("toy", 0, "cyber"), "a"] == 3  # highest intensity on the unit
+    assert math.isnan(units.intensity.loc[("toy", 1, "cyber"), "a"])  # none -> no intensity
     assert units.segments.text.tolist()[1] == "Beta offers talks to Alpha."
 
 
 def test_annotator_who_did_not_read_a_document_is_missing_not_none(doc):
     other = Document(id="other", title="Other", text="One sentence here.", summit_id="s")
-    records = [rec(doc, "a", "accuses Beta"), rec(doc, "b", "accuses Beta"),
-               {**rec(other, "a", "One sentence"), "document_id": "other"}]
+    records = [
+        rec(doc, "a", "accuses Beta"),
+        rec(doc, "b", "accuses Beta"),
+        {**rec(other, "a", "One sentence"), "document_id": "other"},
+    ]
     units = build_units(records, {"toy": doc, "other": other}, ["cyber"])
     assert units.stance.loc[("other", 0, "cyber"), "a"] == "grievance"
     assert pd.isna(units.stance.loc[("other", 0, "cyber"), "b"])
-    units2 = build_units(records, {"toy": doc, "other": other}, ["cyber"],
-                         coverage={"a": ["toy", "other"], "b": ["toy", "other"]})
+    units2 = build_units(
+        records, {"toy": doc, "other": other}, ["cyber"], coverage={"a": ["toy", "other"], "b": ["toy", "other"]}
+    )
     assert units2.stance.loc[("other", 0, "cyber"), "b"] == NONE
 
 
 def test_unit_alpha_equals_the_package_on_the_same_matrix(doc):
-    records = [rec(doc, "a", "accuses Beta"), rec(doc, "b", "accuses Beta"),
-               rec(doc, "a", "offers talks", stance="goodwill"), rec(doc, "c", "offers talks", stance="goodwill"),
-               rec(doc, "c", "warns Delta", issue="sanctions", intensity=2),
-               rec(doc, "b", "warns Delta", issue="sanctions", intensity=1)]
+    records = [
+        rec(doc, "a", "accuses Beta"),
+        rec(doc, "b", "accuses Beta"),
+        rec(doc, "a", "offers talks", stance="goodwill"),
+        rec(doc, "c", "offers talks", stance="goodwill"),
+        rec(doc, "c", "warns Delta", issue="sanctions", intensity=2),
+        rec(doc, "b", "warns Delta", issue="sanctions", intensity=1),
+    ]
     units = build_units(records, {"toy": doc}, ["cyber", "sanctions"])
     codes = units.codes().astype(float)
     codes[codes < 0] = np.nan
@@ -278,14 +349,19 @@ def test_unit_disagreement_formula():
     codes = np.array([[0, 1, 1, -1], [0, 1, 2, -1], [0, 2, 2, 1]])
     d = unit_disagreement(codes)
     assert d[0] == 0.0
-    assert d[1] == pytest.approx(1 - 2 / 6)   # values 1,1,2: one agreeing ordered pair of 6... n1(n1-1)=2
+    assert d[1] == pytest.approx(1 - 2 / 6)  # values 1,1,2: one agreeing ordered pair of 6... n1(n1-1)=2
     assert d[2] == pytest.approx(1 - 2 / 6)
     assert math.isnan(d[3])
 
 
 def test_sentence_ranking_puts_the_disputed_sentence_first(doc):
-    records = [rec(doc, "a", "warns Delta"), rec(doc, "b", "warns Delta", stance="goodwill"),
-               rec(doc, "a", "accuses Beta"), rec(doc, "b", "accuses Beta"), rec(doc, "c", "accuses Beta")]
+    records = [
+        rec(doc, "a", "warns Delta"),
+        rec(doc, "b", "warns Delta", stance="goodwill"),
+        rec(doc, "a", "accuses Beta"),
+        rec(doc, "b", "accuses Beta"),
+        rec(doc, "c", "accuses Beta"),
+    ]
     units = build_units(records, {"toy": doc}, ["cyber"], coverage={k: ["toy"] for k in "abc"})
     ranked = sentence_disagreement(units)
     assert ranked.iloc[0].text == "Gamma warns Delta."
@@ -295,11 +371,16 @@ def test_sentence_ranking_puts_the_disputed_sentence_first(doc):
 
 
 def test_intensity_only_disputes_rank_but_not_in_stance_score(doc):
-    records = [rec(doc, "a", "warns Delta", intensity=2), rec(doc, "b", "warns Delta", intensity=1),
-               rec(doc, "c", "warns Delta", intensity=1), rec(doc, "a", "accuses Beta"), rec(doc, "b", "accuses Beta")]
+    records = [
+        rec(doc, "a", "warns Delta", intensity=2),
+        rec(doc, "b", "warns Delta", intensity=1),
+        rec(doc, "c", "warns Delta", intensity=1),
+        rec(doc, "a", "accuses Beta"),
+        rec(doc, "b", "accuses Beta"),
+    ]
     units = build_units(records, {"toy": doc}, ["cyber"], coverage={k: ["toy"] for k in "abc"})
     ranked = sentence_disagreement(units)
-    assert ranked.segment.tolist()[:2] == [0, 2]        # equal scores (2/3): ties go in sentence order
+    assert ranked.segment.tolist()[:2] == [0, 2]  # equal scores (2/3): ties go in sentence order
     top = ranked.set_index("segment").loc[2]
     assert top.text == "Gamma warns Delta." and top.stance_disagreement == 0.0
     assert top.disagreement == pytest.approx(1 - 2 / 6)
@@ -317,8 +398,12 @@ def test_report_needs_two_annotators(doc):
 
 
 def test_report_gives_fleiss_for_a_fixed_panel_only(doc):
-    records = [rec(doc, "a", "accuses Beta"), rec(doc, "b", "accuses Beta"), rec(doc, "c", "warns Delta"),
-               rec(doc, "a", "warns Delta")]
+    records = [
+        rec(doc, "a", "accuses Beta"),
+        rec(doc, "b", "accuses Beta"),
+        rec(doc, "c", "warns Delta"),
+        rec(doc, "a", "warns Delta"),
+    ]
     report = agreement_report(records, {"toy": doc}, ["cyber", "sanctions"])
     counts = np.zeros((8, 4))
     codes = report.units.codes()
@@ -327,8 +412,9 @@ def test_report_gives_fleiss_for_a_fixed_panel_only(doc):
     assert report.fleiss == pytest.approx(fleiss_kappa(counts))
     assert report.fleiss == pytest.approx(krippendorff_alpha(report.units.stance, "nominal"), abs=0.1)
     other = Document(id="other", title="Other", text="One sentence here.", summit_id="s")
-    partial = agreement_report(records + [{**rec(other, "a", "One sentence"), "document_id": "other"}],
-                               {"toy": doc, "other": other}, ["cyber"])
+    partial = agreement_report(
+        records + [{**rec(other, "a", "One sentence"), "document_id": "other"}], {"toy": doc, "other": other}, ["cyber"]
+    )
     assert math.isnan(partial.fleiss) and any("Fleiss" in n for n in partial.notes)
 
 
@@ -344,12 +430,17 @@ def test_report_keeps_going_when_alpha_is_undefined(doc):
 
 # ----------------------------------------------------------------------------- spans
 def test_exact_and_overlap_matching(doc):
-    ref = [rec(doc, "r", "Alpha accuses Beta"), rec(doc, "r", "offers talks", stance="goodwill"),
-           rec(doc, "r", "Gamma warns Delta", issue="sanctions")]
-    cand = [rec(doc, "s", "Alpha accuses Beta"),                        # exact
-            rec(doc, "s", "Beta offers talks", stance="goodwill"),      # overlap: covers all of the shorter span
-            rec(doc, "s", "Delta", issue="sanctions"),                  # overlaps 5 of 5 chars of itself: >= 50%
-            rec(doc, "s", "silent", issue="sanctions")]                 # extra
+    ref = [
+        rec(doc, "r", "Alpha accuses Beta"),
+        rec(doc, "r", "offers talks", stance="goodwill"),
+        rec(doc, "r", "Gamma warns Delta", issue="sanctions"),
+    ]
+    cand = [
+        rec(doc, "s", "Alpha accuses Beta"),  # exact
+        rec(doc, "s", "Beta offers talks", stance="goodwill"),  # overlap: covers all of the shorter span
+        rec(doc, "s", "Delta", issue="sanctions"),  # overlaps 5 of 5 chars of itself: >= 50%
+        rec(doc, "s", "silent", issue="sanctions"),
+    ]  # extra
     exact = span_scores(cand, ref, "exact")
     assert (exact["tp"], exact["fp"], exact["fn"]) == (1, 3, 2)
     over = span_scores(cand, ref, "overlap")
@@ -359,9 +450,9 @@ def test_exact_and_overlap_matching(doc):
 
 
 def test_overlap_threshold_is_half_the_shorter_span(doc):
-    ref = [rec(doc, "r", "Alpha accuses")]            # 13 chars: [0, 13)
-    half = {**rec(doc, "s", "Alpha accuses"), "start": 7, "end": 20}   # shares 6 of 13 -> < 50%
-    more = {**rec(doc, "s", "Alpha accuses"), "start": 6, "end": 20}   # shares 7 of 13 -> >= 50%
+    ref = [rec(doc, "r", "Alpha accuses")]  # 13 chars: [0, 13)
+    half = {**rec(doc, "s", "Alpha accuses"), "start": 7, "end": 20}  # shares 6 of 13 -> < 50%
+    more = {**rec(doc, "s", "Alpha accuses"), "start": 6, "end": 20}  # shares 7 of 13 -> >= 50%
     assert span_scores([half], ref)["tp"] == 0
     assert span_scores([more], ref)["tp"] == 1
     assert span_scores([half], ref, min_overlap=0.4)["tp"] == 1
@@ -369,11 +460,15 @@ def test_overlap_threshold_is_half_the_shorter_span(doc):
 
 def test_matching_is_one_to_one_and_needs_same_issue_and_stance(doc):
     ref = [rec(doc, "r", "Alpha accuses Beta")]
-    cand = [rec(doc, "s", "Alpha accuses Beta"), rec(doc, "s", "accuses Beta"),
-            rec(doc, "s", "Alpha accuses Beta", stance="goodwill"), rec(doc, "s", "Alpha accuses Beta", issue="iran")]
+    cand = [
+        rec(doc, "s", "Alpha accuses Beta"),
+        rec(doc, "s", "accuses Beta"),
+        rec(doc, "s", "Alpha accuses Beta", stance="goodwill"),
+        rec(doc, "s", "Alpha accuses Beta", issue="iran"),
+    ]
     m = match_spans(cand, ref)
     assert m.tp == 1 and m.fp == 3 and m.fn == 0
-    assert (m.matched[0][0]["start"], m.matched[0][0]["end"]) == (0, 18)   # the larger overlap wins
+    assert (m.matched[0][0]["start"], m.matched[0][0]["end"]) == (0, 18)  # the larger overlap wins
 
 
 def test_duplicate_reference_spans_prefer_same_actor_and_target(doc):
@@ -416,13 +511,16 @@ def test_units_from_a_ledger_equal_units_from_records(seed, codebook, data_root)
     from toolkit.ledger import load_ledger
     from toolkit.teaching import load_reference
 
-    ledger = load_ledger(data_root, sets=["reference", "independent"])     # spans and briefs
+    ledger = load_ledger(data_root, sets=["reference", "independent"])  # spans and briefs
     assert (ledger.evidence == "brief").any()
     from_ledger = build_units(ledger, {seed.id: seed}, list(codebook.issues))
-    records = [r for s in ("reference", "independent/coder-a.jsonl", "independent/coder-b.jsonl")
-               for r in load_reference(s, data=data_root)]
+    records = [
+        r
+        for s in ("reference", "independent/coder-a.jsonl", "independent/coder-b.jsonl")
+        for r in load_reference(s, data=data_root)
+    ]
     from_records = build_units(records, {seed.id: seed}, list(codebook.issues))
     assert from_ledger.annotators == ["coder-a", "coder-b", "reference"]
     assert (from_ledger.codes() == from_records.codes()).all()
-    pd.testing.assert_frame_equal(from_ledger.intensity, from_records.intensity)   # numpy ints read as numbers
+    pd.testing.assert_frame_equal(from_ledger.intensity, from_records.intensity)  # numpy ints read as numbers
     assert from_ledger.intensity.notna().to_numpy().sum() > 0

@@ -4,6 +4,7 @@ Every edit here is synthetic and made at run time with a seeded RNG: inserted
 filler words, deleted characters and changed letters, applied to a scratch
 copy of the seed article.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,12 +55,12 @@ def random_edits(text: str, spans: list[tuple[int, int]], rng: random.Random, n:
             text = text[:pos] + piece + text[pos:]
             delta = len(piece)
         elif kind == "delete":
-            text = text[:pos] + text[pos + width:]
+            text = text[:pos] + text[pos + width :]
             delta = -width
         else:
             old = text[pos]
             new = rng.choice([c for c in "abcdefghijklmnopqrstuvwxyz" if c != old])
-            text = text[:pos] + new + text[pos + 1:]
+            text = text[:pos] + new + text[pos + 1 :]
             delta = 0
         spans = [(s + delta if s > pos else s, e + delta if e > pos else e) for s, e in spans]
         kinds.append(kind)
@@ -100,13 +101,15 @@ def test_random_edits_elsewhere_reanchor_at_least_95_percent(seed, reference, ca
     assert exact / total >= 0.95
     assert misplaced == 0  # an anchored span is always at the right place; the rest are orphaned for review
     with capsys.disabled():
-        print(f"\nre-anchoring after 20 random edits, {len(SEEDS)} seeds: {exact}/{total} = {exact / total:.1%} "
-              f"same quote at the same place; per seed min {min(rates):.1%}")
+        print(
+            f"\nre-anchoring after 20 random edits, {len(SEEDS)} seeds: {exact}/{total} = {exact / total:.1%} "
+            f"same quote at the same place; per seed min {min(rates):.1%}"
+        )
 
 
 def test_deleted_passage_becomes_orphaned(seed, reference):
     rec = reference[9]  # "“substantial economic countermeasures” from the US ..."
-    text = seed.text[:rec["start"]] + seed.text[rec["end"]:]
+    text = seed.text[: rec["start"]] + seed.text[rec["end"] :]
     a = anchor(rec, text)
     assert a.status == "orphaned" and a.method == "orphaned"
     assert (a.start, a.end, a.quote) == (rec["start"], rec["end"], rec["quote"])  # old selectors kept
@@ -122,7 +125,7 @@ def test_lookalike_is_not_chosen_when_the_original_is_gone(seed, reference, inde
     k = rng.randrange(len(words))
     words[k] = "SYNTHETIC" if words[k] != "SYNTHETIC" else "CHANGED"
     lookalike = " ".join(words)
-    text = seed.text[:rec["start"]] + seed.text[rec["end"]:]
+    text = seed.text[: rec["start"]] + seed.text[rec["end"] :]
     text += "\nSynthetic test paragraph: " + lookalike + " (a near copy for the test).\n"
     a = anchor(rec, text)
     assert a.status == "orphaned", (rec["quote"], a)
@@ -140,8 +143,8 @@ def test_exact_copy_elsewhere_does_not_steal_the_original(seed, reference):
 def test_two_equally_good_places_are_flagged_not_guessed(seed, reference):
     rec = reference[4]  # "Syria", with its context
     ctx = rec["prefix"] + rec["quote"] + rec["suffix"]
-    text = seed.text[:rec["start"] - 32] + seed.text[rec["end"] + 32:]  # original passage and context gone
-    text += "\nA: " + ctx + "\nB: " + ctx + "\n"                        # two identical copies (synthetic)
+    text = seed.text[: rec["start"] - 32] + seed.text[rec["end"] + 32 :]  # original passage and context gone
+    text += "\nA: " + ctx + "\nB: " + ctx + "\n"  # two identical copies (synthetic)
     a = anchor(rec, text)
     assert a.status == "orphaned" and "too close" in a.reason
 
@@ -158,7 +161,7 @@ def test_reanchor_document_writes_new_ops_and_then_the_hash(data_copy, reference
     text, moved, _ = random_edits(seed_text, spans, random.Random(3))
     deleted = reference[9]
     i = text.index(deleted["quote"])
-    text = text[:i] + text[i + len(deleted["quote"]):]
+    text = text[:i] + text[i + len(deleted["quote"]) :]
     _write_text(data_copy, text)
     with pytest.raises(DataError, match="no longer matches its recorded sha256"):
         load_document(meta_path)
@@ -183,8 +186,9 @@ def test_reanchor_document_writes_new_ops_and_then_the_hash(data_copy, reference
     assert [op["start"] for op in hist][0] == reference[-1]["start"] and len(hist) == n_before + 1
     live = {r["id"]: r for r in store.annotations()}
     assert live[deleted["id"]]["status"] == "orphaned"
-    assert all(r["status"] == "anchored" and text[r["start"]:r["end"]] == r["quote"]
-               for k, r in live.items() if k != deleted["id"])
+    assert all(
+        r["status"] == "anchored" and text[r["start"] : r["end"]] == r["quote"] for k, r in live.items() if k != deleted["id"]
+    )
     reports = validate_data(data_copy)
     assert all(r.ok for r in reports), [str(p) for r in reports for p in r.problems]
     ledger = load_ledger(data_copy, sets=["reference"], include_briefs=False)
@@ -199,7 +203,7 @@ def test_reanchor_document_writes_new_ops_and_then_the_hash(data_copy, reference
 def test_orphan_anchors_again_when_the_text_comes_back(data_copy, reference):
     seed_text = (data_copy / "documents" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
     rec = reference[9]
-    _write_text(data_copy, seed_text[:rec["start"]] + seed_text[rec["end"]:])
+    _write_text(data_copy, seed_text[: rec["start"]] + seed_text[rec["end"] :])
     first = reanchor_document(SEED_ID, data=data_copy)
     assert [a.id for s, _, a in first.orphaned if s == "reference"] == [rec["id"]]
     _write_text(data_copy, seed_text)

@@ -1,4 +1,5 @@
 """The annotation record and its selectors."""
+
 from __future__ import annotations
 
 from toolkit.annotation import annotation_id, check_annotator, make_annotation, selectors, validate_record
@@ -7,7 +8,7 @@ from toolkit.annotation import annotation_id, check_annotator, make_annotation, 
 def test_selectors_carry_32_characters_of_context(seed):
     sel = selectors(seed.text, 1061, 1109)
     assert sel["quote"] == "Russia has asked NATO to stop expanding eastward"
-    assert sel["prefix"] == seed.text[1061 - 32:1061] and len(sel["prefix"]) == 32
+    assert sel["prefix"] == seed.text[1061 - 32 : 1061] and len(sel["prefix"]) == 32
     assert sel["suffix"] == seed.text[1109:1141]
 
 
@@ -26,15 +27,33 @@ def test_ids_are_deterministic_and_code_sensitive():
 
 
 def test_make_annotation_defaults_to_the_documents_summit(seed, codebook, documents, summits):
-    rec = make_annotation(seed, 1061, 1109, issue="nato-expansion", stance="grievance", actor="Russia",
-                          target="NATO", intensity=2, annotator="alice")
+    rec = make_annotation(
+        seed,
+        1061,
+        1109,
+        issue="nato-expansion",
+        stance="grievance",
+        actor="Russia",
+        target="NATO",
+        intensity=2,
+        annotator="alice",
+    )
     assert rec["summit_id"] == "2021-12-07-video" and rec["origin"] == "manual"
     assert validate_record(rec, codebook=codebook, documents=documents, summits=summits) == []
 
 
 def test_every_broken_field_is_reported(seed, codebook, documents, summits):
-    rec = make_annotation(seed, 1061, 1109, issue="nato-expansion", stance="grievance", actor="Russia",
-                          target="NATO", intensity=2, annotator="alice")
+    rec = make_annotation(
+        seed,
+        1061,
+        1109,
+        issue="nato-expansion",
+        stance="grievance",
+        actor="Russia",
+        target="NATO",
+        intensity=2,
+        annotator="alice",
+    )
     cases = {
         "issue": {"issue": "weather"},
         "stance": {"stance": "neutral"},
@@ -48,15 +67,17 @@ def test_every_broken_field_is_reported(seed, codebook, documents, summits):
         "annotator": {"annotator": "../x"},
     }
     for field, change in cases.items():
-        probs = validate_record({**rec, **change}, file="f.jsonl", line=3, codebook=codebook,
-                                documents=documents, summits=summits)
+        probs = validate_record(
+            {**rec, **change}, file="f.jsonl", line=3, codebook=codebook, documents=documents, summits=summits
+        )
         assert probs, field
         assert probs[0].field == field and probs[0].file == "f.jsonl" and probs[0].line == 3, (field, probs)
 
 
 def test_reversed_offsets_are_refused(seed):
-    rec = make_annotation(seed, 10, 20, issue="cyber", stance="grievance", actor="US", target="Russia",
-                          intensity=1, annotator="alice")
+    rec = make_annotation(
+        seed, 10, 20, issue="cyber", stance="grievance", actor="US", target="Russia", intensity=1, annotator="alice"
+    )
     probs = validate_record({**rec, "start": 20, "end": 10})
     assert [p.field for p in probs] == ["end"]
 

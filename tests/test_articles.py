@@ -2,6 +2,7 @@
 
 Article texts written here are synthetic test text, made at run time.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,8 +46,15 @@ def test_normalise_refuses_bad_utf8_and_empty_text():
 def test_add_article_stores_normalised_text_and_hash(data_copy, tmp_path):
     src = tmp_path / "in.txt"
     src.write_bytes(unicodedata.normalize("NFD", SYNTH).replace("\n", "\r\n").encode("utf-8"))
-    added = add_article(src, id="synthetic-add-test", summit_id="2021-12-07-video", source="synthetic",
-                        url="https://example.org/synthetic", published="2021-12-08", data=data_copy)
+    added = add_article(
+        src,
+        id="synthetic-add-test",
+        summit_id="2021-12-07-video",
+        source="synthetic",
+        url="https://example.org/synthetic",
+        published="2021-12-08",
+        data=data_copy,
+    )
     assert added.text_path.read_bytes() == SYNTH.encode("utf-8")
     meta = read_yaml(added.meta_path)
     assert meta["sha256"] == hashlib.sha256(SYNTH.encode("utf-8")).hexdigest()
@@ -97,9 +105,17 @@ def test_add_article_missing_file(data_copy, tmp_path):
 def test_add_summit_appends_keeping_comments(data_copy, tmp_path):
     path = data_copy / "summits.yaml"
     old = path.read_text(encoding="utf-8")
-    s = add_summit(id="2099-01-02-synthetic-call", date="2099-01-02", place="Synthetic test place", format="phone",
-                   parties=["US", "Russia"], label="Synthetic call", sources=["https://example.org/synthetic"],
-                   summary="Synthetic test summit, made by the tests.", data=data_copy)
+    s = add_summit(
+        id="2099-01-02-synthetic-call",
+        date="2099-01-02",
+        place="Synthetic test place",
+        format="phone",
+        parties=["US", "Russia"],
+        label="Synthetic call",
+        sources=["https://example.org/synthetic"],
+        summary="Synthetic test summit, made by the tests.",
+        data=data_copy,
+    )
     new = path.read_text(encoding="utf-8")
     assert new.startswith(old.rstrip("\n"))  # comments and existing entries untouched
     assert 'date: "2099-01-02"' in new
@@ -112,18 +128,29 @@ def test_add_summit_appends_keeping_comments(data_copy, tmp_path):
     assert all(r.ok for r in validate_data(data_copy))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"id": "2021-06-16-geneva"}, "already exists"),
-    ({"format": "carrier-pigeon"}, "field 'format'.*unknown"),
-    ({"parties": ["US", "Atlantis"]}, "field 'parties'.*'Atlantis' is not an actor"),
-    ({"sources": ["not-a-url"]}, "field 'sources'.*not an http"),
-    ({"id": "2099-01-03-synthetic"}, "does not start with its date"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"id": "2021-06-16-geneva"}, "already exists"),
+        ({"format": "carrier-pigeon"}, "field 'format'.*unknown"),
+        ({"parties": ["US", "Atlantis"]}, "field 'parties'.*'Atlantis' is not an actor"),
+        ({"sources": ["not-a-url"]}, "field 'sources'.*not an http"),
+        ({"id": "2099-01-03-synthetic"}, "does not start with its date"),
+    ],
+)
 def test_add_summit_refuses_bad_records_and_leaves_file(data_copy, kwargs, message):
     path = data_copy / "summits.yaml"
     old = path.read_bytes()
-    args = dict(id="2099-01-02-synthetic-call", date="2099-01-02", place="Synthetic", format="phone",
-                parties=["US", "Russia"], label="Synthetic", sources=["https://example.org/s"], data=data_copy)
+    args = dict(
+        id="2099-01-02-synthetic-call",
+        date="2099-01-02",
+        place="Synthetic",
+        format="phone",
+        parties=["US", "Russia"],
+        label="Synthetic",
+        sources=["https://example.org/s"],
+        data=data_copy,
+    )
     args.update(kwargs)
     with pytest.raises(DataError, match=message):
         add_summit(**args)

@@ -1,4 +1,5 @@
 """Balance tables on small hand-computed ledgers (synthetic rows built in the test)."""
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.balance import ISSUE_COLUMNS, SUMMIT_COLUMNS, balance_table, filter_ledger, shift_table
-from toolkit.shifts import SHIFT_COLUMNS
 from toolkit.errors import ValidationError
+from toolkit.shifts import SHIFT_COLUMNS
 
 # Summit ids whose alphabetical order differs from their date order, on purpose.
 SUMMITS = {
@@ -19,18 +20,35 @@ SUMMITS = {
     "c-first": ("2019-01-01", "First", "in_person"),
     "a-third": ("2021-09-09", "Third", "phone"),
 }
-SCORE = {("goodwill", 1): 3.5, ("goodwill", 2): 4.0, ("goodwill", 3): 6.0,
-         ("grievance", 1): -2.0, ("grievance", 2): -6.0, ("grievance", 3): -7.0}
+SCORE = {
+    ("goodwill", 1): 3.5,
+    ("goodwill", 2): 4.0,
+    ("goodwill", 3): 6.0,
+    ("grievance", 1): -2.0,
+    ("grievance", 2): -6.0,
+    ("grievance", 3): -7.0,
+}
 
 
-def row(summit, issue, stance, intensity=1, actor="US", target="Russia", evidence="span", annotator="ann",
-        set_="s1"):
+def row(summit, issue, stance, intensity=1, actor="US", target="Russia", evidence="span", annotator="ann", set_="s1"):
     date, label, fmt = SUMMITS[summit]
-    return {"evidence": evidence, "summit_id": summit, "summit_date": pd.Timestamp(date), "summit_label": label,
-            "summit_format": fmt, "issue": issue, "issue_label": issue.upper(), "stance": stance, "actor": actor,
-            "target": target, "intensity": intensity, "score": SCORE[(stance, intensity)],
-            "annotator": "briefs" if evidence == "brief" else annotator,
-            "set": "briefs" if evidence == "brief" else set_, "status": "anchored"}
+    return {
+        "evidence": evidence,
+        "summit_id": summit,
+        "summit_date": pd.Timestamp(date),
+        "summit_label": label,
+        "summit_format": fmt,
+        "issue": issue,
+        "issue_label": issue.upper(),
+        "stance": stance,
+        "actor": actor,
+        "target": target,
+        "intensity": intensity,
+        "score": SCORE[(stance, intensity)],
+        "annotator": "briefs" if evidence == "brief" else annotator,
+        "set": "briefs" if evidence == "brief" else set_,
+        "status": "anchored",
+    }
 
 
 def ledger(rows) -> pd.DataFrame:
@@ -43,15 +61,17 @@ def ledger(rows) -> pd.DataFrame:
 def small():
     """First: 2 goodwill (int 1, 1) + 1 grievance (int 3) on 'x'; 1 grievance on 'y' (a brief).
     Second: nothing but a goodwill on 'x' from Ukraine.  Third: 2 grievances on 'x'."""
-    return ledger([
-        row("c-first", "x", "goodwill", 1),
-        row("c-first", "x", "goodwill", 1, actor="Russia", target="US"),
-        row("c-first", "x", "grievance", 3),
-        row("c-first", "y", "grievance", 2, evidence="brief"),
-        row("b-second", "x", "goodwill", 2, actor="Ukraine"),
-        row("a-third", "x", "grievance", 1),
-        row("a-third", "x", "grievance", 2, actor="Russia", target="US"),
-    ])
+    return ledger(
+        [
+            row("c-first", "x", "goodwill", 1),
+            row("c-first", "x", "goodwill", 1, actor="Russia", target="US"),
+            row("c-first", "x", "grievance", 3),
+            row("c-first", "y", "grievance", 2, evidence="brief"),
+            row("b-second", "x", "goodwill", 2, actor="Ukraine"),
+            row("a-third", "x", "grievance", 1),
+            row("a-third", "x", "grievance", 2, actor="Russia", target="US"),
+        ]
+    )
 
 
 def by_label(table):
@@ -61,22 +81,25 @@ def by_label(table):
 def test_summit_table_by_hand(small):
     t = balance_table(small, n_boot=0)
     assert tuple(t.columns) == SUMMIT_COLUMNS
-    assert t["summit_label"].tolist() == ["First", "Second", "Third"]      # date order, not id order
+    assert t["summit_label"].tolist() == ["First", "Second", "Third"]  # date order, not id order
     first = by_label(t).loc["First"]
     assert (first.n, first.n_goodwill, first.n_grievance) == (4, 2, 2)
     assert (first.goodwill, first.grievance, first.net, first.total) == (2, 2, 0, 4)
-    assert first.balance == 0.0 and first.thin          # 2 vs 2: the Jeffreys interval is wider than 1
+    assert first.balance == 0.0 and first.thin  # 2 vs 2: the Jeffreys interval is wider than 1
     assert by_label(t).loc["Second", "balance"] == 1.0
     assert by_label(t).loc["Third", "balance"] == -1.0
 
 
-@pytest.mark.parametrize("weight, expected", [
-    ("count", {"First": 0.0, "Second": 1.0, "Third": -1.0}),
-    # First: G = 1 + 1, R = 3 + 2 -> (2 - 5) / 7
-    ("intensity", {"First": -3 / 7, "Second": 1.0, "Third": -1.0}),
-    # First: G = 3.5 + 3.5, R = 7 + 6 -> (7 - 13) / 20
-    ("score", {"First": -6 / 20, "Second": 1.0, "Third": -1.0}),
-])
+@pytest.mark.parametrize(
+    "weight, expected",
+    [
+        ("count", {"First": 0.0, "Second": 1.0, "Third": -1.0}),
+        # First: G = 1 + 1, R = 3 + 2 -> (2 - 5) / 7
+        ("intensity", {"First": -3 / 7, "Second": 1.0, "Third": -1.0}),
+        # First: G = 3.5 + 3.5, R = 7 + 6 -> (7 - 13) / 20
+        ("score", {"First": -6 / 20, "Second": 1.0, "Third": -1.0}),
+    ],
+)
 def test_weights(small, weight, expected):
     t = by_label(balance_table(small, weight=weight, n_boot=0))
     for label, value in expected.items():
@@ -94,12 +117,12 @@ def test_unknown_weight_and_level(small):
 def test_empty_cells_are_nan_never_zero(small):
     t = balance_table(small, by="issue", n_boot=100)
     assert tuple(t.columns) == ISSUE_COLUMNS
-    assert len(t) == 3 * 2                                   # every summit x every issue
+    assert len(t) == 3 * 2  # every summit x every issue
     empty = t[(t.summit_label == "Second") & (t.issue == "y")].iloc[0]
     assert empty.n == 0 and math.isnan(empty.balance) and math.isnan(empty.ci_low) and empty.thin
-    assert empty.salience == 0.0                             # the summit has rows, none on y
+    assert empty.salience == 0.0  # the summit has rows, none on y
     t = balance_table(small, by="issue", actor="Ukraine", n_boot=0)
-    assert t[t.summit_label == "First"]["salience"].isna().all()   # an empty summit has no shares
+    assert t[t.summit_label == "First"]["salience"].isna().all()  # an empty summit has no shares
     # a filter that empties a whole summit leaves it listed with a NaN balance
     s = by_label(balance_table(small, actor="Russia", n_boot=0))
     assert s.loc["Second", "n"] == 0 and math.isnan(s.loc["Second", "balance"])
@@ -130,20 +153,20 @@ def test_shift_follows_summit_dates(small):
     assert t.loc[2, "shift"] == pytest.approx(-1.0 - 1.0)
     issue = balance_table(small, by="issue", n_boot=0)
     y = issue[issue.issue == "y"]
-    assert y["shift"].isna().all()                          # y is only coded at the first summit
+    assert y["shift"].isna().all()  # y is only coded at the first summit
     sh = shift_table(issue)
     assert tuple(sh.columns) == SHIFT_COLUMNS
     assert (sh.shift_low <= sh["shift"]).all() and (sh["shift"] <= sh.shift_high).all()
     # issue x: First 2 goodwill + 1 grievance -> 1/3; Second +1; Third -1
-    assert sh[["issue", "from_label", "to_label"]].values.tolist() == [
-        ["x", "First", "Second"], ["x", "Second", "Third"]]
+    assert sh[["issue", "from_label", "to_label"]].values.tolist() == [["x", "First", "Second"], ["x", "Second", "Third"]]
     assert sh["shift"].tolist() == pytest.approx([1 - 1 / 3, -2.0])
 
 
 def test_summits_argument_lists_summits_without_rows(small, summits):
-    t = balance_table(small.assign(summit_id="2021-06-16-geneva", summit_date=pd.Timestamp("2021-06-16")),
-                      summits=summits, n_boot=0)
-    assert t["summit_id"].tolist() == list(summits)          # all five, in date order
+    t = balance_table(
+        small.assign(summit_id="2021-06-16-geneva", summit_date=pd.Timestamp("2021-06-16")), summits=summits, n_boot=0
+    )
+    assert t["summit_id"].tolist() == list(summits)  # all five, in date order
     assert t.set_index("summit_id").loc["2021-06-16-geneva", "n"] == len(small)
     assert (t["n"] == 0).sum() == len(summits) - 1
 
@@ -169,8 +192,8 @@ def test_thin_flag(small):
     # 2 goodwill + 1 grievance: Jeffreys interval on (G - R)/(G + R) is wider than 1 -> thin
     assert t.loc[("First", "x"), "n"] == 3 and t.loc[("First", "x"), "thin"]
     many = ledger([row("c-first", "x", "grievance") for _ in range(4)])
-    assert not balance_table(many).loc[0, "thin"]         # 4 of 4 one-sided: width 0.89 <= 1
-    assert balance_table(many.iloc[:3]).loc[0, "thin"]    # 3 of 3: width 1.07 > 1
+    assert not balance_table(many).loc[0, "thin"]  # 4 of 4 one-sided: width 0.89 <= 1
+    assert balance_table(many.iloc[:3]).loc[0, "thin"]  # 3 of 3: width 1.07 > 1
 
 
 def test_bootstrap_is_seeded(small):
@@ -179,7 +202,7 @@ def test_bootstrap_is_seeded(small):
     pd.testing.assert_frame_equal(a, b)
     mixed = small[small.summit_id == "c-first"]
     lows = {balance_table(mixed, seed=s, n_boot=50, interval="bootstrap").loc[0, "ci_low"] for s in range(8)}
-    assert len(lows) > 1                                    # the seed does change the draws
+    assert len(lows) > 1  # the seed does change the draws
 
 
 def test_bootstrap_resamples_annotators_when_several():
@@ -209,15 +232,23 @@ def test_bootstrap_width_shrinks_with_more_rows():
 
 
 cell_rows = st.lists(
-    st.tuples(st.sampled_from(["c-first", "b-second", "a-third"]), st.sampled_from(["x", "y"]),
-              st.sampled_from(["goodwill", "grievance"]), st.integers(1, 3), st.sampled_from(["a", "b", "c"]),
-              st.sampled_from(["span", "brief"])),
-    min_size=1, max_size=40)
+    st.tuples(
+        st.sampled_from(["c-first", "b-second", "a-third"]),
+        st.sampled_from(["x", "y"]),
+        st.sampled_from(["goodwill", "grievance"]),
+        st.integers(1, 3),
+        st.sampled_from(["a", "b", "c"]),
+        st.sampled_from(["span", "brief"]),
+    ),
+    min_size=1,
+    max_size=40,
+)
 
 
 @settings(max_examples=30, deadline=None)
-@given(cell_rows, st.sampled_from(["count", "intensity", "score"]), st.integers(0, 2**16),
-       st.sampled_from(["jeffreys", "bootstrap"]))
+@given(
+    cell_rows, st.sampled_from(["count", "intensity", "score"]), st.integers(0, 2**16), st.sampled_from(["jeffreys", "bootstrap"])
+)
 def test_interval_contains_point_estimate(items, weight, seed, interval):
     df = ledger([row(s, i, stance, k, annotator=a, evidence=e) for s, i, stance, k, a, e in items])
     for by in ("summit", "issue"):
@@ -245,9 +276,8 @@ def test_real_ledger(data_root, summits):
     assert t["summit_id"].tolist() == list(summits)
     assert int(t["n_mentions"].sum()) == len(led)
     keyed = led[led.event_id.notna()]
-    events = len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + \
-        int(led.event_id.isna().sum())
-    assert int(t["n"].sum()) == events                       # events, counted by hand
+    events = len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + int(led.event_id.isna().sum())
+    assert int(t["n"].sum()) == events  # events, counted by hand
     mentions = balance_table(led, summits=summits, count="mentions")
     assert int(mentions["n"].sum()) == len(led)
     video = mentions.set_index("summit_id").loc["2021-12-07-video"]

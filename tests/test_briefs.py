@@ -1,4 +1,5 @@
 """Summit briefs: the real file loads and every bad record is reported with file, line and field."""
+
 from __future__ import annotations
 
 import textwrap
@@ -52,9 +53,9 @@ def test_ids_are_content_hashes(data_root, codebook, summits):
     b = dict(first[0])
     assert brief_id(b) == b["id"]
     b["note"] = "a different note"
-    assert brief_id(b) == first[0]["id"]          # the note is not hashed
+    assert brief_id(b) == first[0]["id"]  # the note is not hashed
     b["intensity"] = 3
-    assert brief_id(b) != first[0]["id"]          # a code is
+    assert brief_id(b) != first[0]["id"]  # a code is
 
 
 def test_good_file_and_given_id(tmp_path, codebook, summits):
@@ -64,28 +65,33 @@ def test_good_file_and_given_id(tmp_path, codebook, summits):
     assert load_briefs(write(tmp_path, with_id), codebook, summits)[0]["id"] == rec["id"]
 
 
-@pytest.mark.parametrize("change, field, words", [
-    (("issue: cyber", "issue: cyberwar"), "issue", "not a issue in codebook"),
-    (("stance: grievance", "stance: complaint"), "stance", "not a stance"),
-    (("intensity: 2", "intensity: 4"), "intensity", "not a intensity"),
-    (("intensity: 2", "intensity: two"), "intensity", "expected 1, 2 or 3"),
-    (("summit_id: 2021-06-16-geneva", "summit_id: 2021-06-17-nowhere"), "summit_id", "not in summits.yaml"),
-    (("source_url: https://example.org/a", "source_url: example.org/a"), "source_url", "http(s)"),
-    (("target: Russia", "target: US"), "target", "only a pair actor"),
-    (("actor: US", "actor: US-Russia"), "target", "set target to 'US-Russia'"),
-    (("  description: A test brief.\n", ""), "description", "missing"),
-    (("  intensity: 2\n", "  intensity: 2\n  colour: red\n"), "colour", "unknown field"),
-])
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        (("issue: cyber", "issue: cyberwar"), "issue", "not a issue in codebook"),
+        (("stance: grievance", "stance: complaint"), "stance", "not a stance"),
+        (("intensity: 2", "intensity: 4"), "intensity", "not a intensity"),
+        (("intensity: 2", "intensity: two"), "intensity", "expected 1, 2 or 3"),
+        (("summit_id: 2021-06-16-geneva", "summit_id: 2021-06-17-nowhere"), "summit_id", "not in summits.yaml"),
+        (("source_url: https://example.org/a", "source_url: example.org/a"), "source_url", "http(s)"),
+        (("target: Russia", "target: US"), "target", "only a pair actor"),
+        (("actor: US", "actor: US-Russia"), "target", "set target to 'US-Russia'"),
+        (("  description: A test brief.\n", ""), "description", "missing"),
+        (("  intensity: 2\n", "  intensity: 2\n  colour: red\n"), "colour", "unknown field"),
+    ],
+)
 def test_bad_record_names_file_line_field(tmp_path, codebook, summits, change, field, words):
-    text = "- summit_id: 2021-06-16-geneva\n  issue: cyber\n  stance: grievance\n  actor: US\n  target: Russia\n" \
-           "  intensity: 2\n  description: A test brief.\n  source_url: https://example.org/a\n"
+    text = (
+        "- summit_id: 2021-06-16-geneva\n  issue: cyber\n  stance: grievance\n  actor: US\n  target: Russia\n"
+        "  intensity: 2\n  description: A test brief.\n  source_url: https://example.org/a\n"
+    )
     bad = GOOD + "\n" + text.replace(*change)
     path = write(tmp_path, bad)
     with pytest.raises(ValidationError) as err:
         load_briefs(path, codebook, summits)
     [problem] = err.value.problems
     assert problem.file == str(path)
-    assert problem.line == 10            # the second record starts on line 10
+    assert problem.line == 10  # the second record starts on line 10
     assert problem.field == field
     assert words in problem.message
 

@@ -1,4 +1,5 @@
 """Charts: assertions on ``chart.to_dict()`` (encodings, sort order, data) and on spec size."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,13 @@ from toolkit import charts
 from toolkit.balance import balance_table, shift_table
 from toolkit.ledger import load_ledger
 
-ORDER = ["Helsinki 2018 (in person)", "Geneva 2021 (in person)", "Video call Dec 2021 (video call)",
-         "Phone call Dec 2021 (phone call)", "Geneva talks Jan 2022 (delegation talks)"]
+ORDER = [
+    "Helsinki 2018 (in person)",
+    "Geneva 2021 (in person)",
+    "Video call Dec 2021 (video call)",
+    "Phone call Dec 2021 (phone call)",
+    "Geneva talks Jan 2022 (delegation talks)",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,34 +37,33 @@ def rows_of(spec: dict) -> list[dict]:
 
 
 def layer_marks(spec: dict) -> list[str]:
-    return [(l["mark"]["type"] if isinstance(l["mark"], dict) else l["mark"]) for l in spec["layer"]]
+    return [(ln["mark"]["type"] if isinstance(ln["mark"], dict) else ln["mark"]) for ln in spec["layer"]]
 
 
 def test_balance_chart(tables):
     _, summit_table, _ = tables
     spec = charts.balance_chart(summit_table).to_dict()
     assert spec["title"]["text"] == "Balance of goodwill and grievance per summit"
-    assert "Jeffreys 95% interval" in " ".join(spec["title"]["subtitle"])      # the interval is named
+    assert "Jeffreys 95% interval" in " ".join(spec["title"]["subtitle"])  # the interval is named
     assert layer_marks(spec) == ["bar", "rule", "rule", "point"]
     bars, whiskers, zero, even = spec["layer"]
     assert bars["encoding"]["x"]["title"] == "relative balance (G − R)/(G + R)"  # the scale is named
-    labels = [f"{o} · n = {n}" for o, n in zip(ORDER, summit_table["n"])]       # n on every bar
+    labels = [f"{o} · n = {n}" for o, n in zip(ORDER, summit_table["n"])]  # n on every bar
     assert bars["encoding"]["y"]["sort"] == labels
     colour = bars["encoding"]["color"]["scale"]
     assert colour["range"] == [charts.STANCE_COLORS["grievance"], "#F2F2F2", charts.STANCE_COLORS["goodwill"]]
-    assert bars["encoding"]["opacity"]["title"] == "Evidence"                  # thin bars are in the legend
+    assert bars["encoding"]["opacity"]["title"] == "Evidence"  # thin bars are in the legend
     assert (whiskers["encoding"]["x"]["field"], whiskers["encoding"]["x2"]["field"]) == ("ci_low", "ci_high")
-    assert even["transform"] == [{"filter": "datum.balance === 0"}]            # a visible mark for zero
+    assert even["transform"] == [{"filter": "datum.balance === 0"}]  # a visible mark for zero
     rows = {r["summit"].split(" · ")[0]: r for r in rows_of(spec)}
     for r in rows.values():
-        want = "leans to goodwill" if r["balance"] > 0 else "leans to grievance" if r["balance"] < 0 else \
-            "even (balance 0)"
+        want = "leans to goodwill" if r["balance"] > 0 else "leans to grievance" if r["balance"] < 0 else "even (balance 0)"
         assert r["lean"] == want
     expected = summit_table.assign(summit=charts.summit_axis_labels(summit_table)).set_index("summit")
     for label, r in rows.items():
         assert r["balance"] == pytest.approx(expected.loc[label, "balance"], abs=5e-5)
         assert r["evidence"].startswith("thin") == bool(expected.loc[label, "thin"])
-    assert "click" not in json.dumps(spec).lower()                            # no interaction hints
+    assert "click" not in json.dumps(spec).lower()  # no interaction hints
 
 
 def test_balance_chart_other_scale_and_empty_summit(tables):
@@ -83,7 +88,7 @@ def test_heatmap(tables):
     assert labels == sorted(labels) and "Forces and the threat of war around Ukraine" in labels
     assert cells["encoding"]["color"]["field"] == "balance"
     assert cells["encoding"]["opacity"]["title"] == "Evidence"
-    assert text["encoding"]["text"]["field"] == "n_text"                      # n in every cell
+    assert text["encoding"]["text"]["field"] == "n_text"  # n in every cell
     rows = rows_of(spec)
     nonempty = issue_table[issue_table["balance"].notna()]
     assert len(rows) == len(nonempty)
@@ -120,7 +125,7 @@ def test_shift_chart_draws_lines_only_between_narrow_intervals():
     led = synthetic_ledger(3_000, n_summits=3, n_issues=2)
     led.loc[(led.summit_id == led.summit_id.iloc[0]) & (led.issue == "issue-0"), "stance"] = "goodwill"
     it = balance_table(led, by="issue")
-    it.loc[(it.summit_order == 2) & (it.issue == "issue-1"), "thin"] = True     # one end made thin
+    it.loc[(it.summit_order == 2) & (it.issue == "issue-1"), "thin"] = True  # one end made thin
     rows = rows_of(charts.shift_chart(it).to_dict())
     segs = {(r["issue_label"], r["summit"][:2]) for r in rows if r["kind"] == "segment"}
     assert segs == {("issue-0", "S0"), ("issue-0", "S1"), ("issue-1", "S0")}
@@ -142,7 +147,7 @@ def test_agenda_chart_and_issue_groups(tables):
     rows = spec["datasets"][bars["data"]["name"]]
     for label in ORDER:
         shares = [r["share"] for r in rows if r["summit"] == label]
-        assert sum(shares) == pytest.approx(1.0, abs=1e-3)                # salience adds up per summit
+        assert sum(shares) == pytest.approx(1.0, abs=1e-3)  # salience adds up per summit
 
 
 def test_issue_groups_keeps_all_when_few():
@@ -154,8 +159,10 @@ def test_caption_names_source_evidence_and_n(tables):
     _, summit_table, _ = tables
     lines = charts.caption_lines(summit_table)
     n, mentions = int(summit_table["n"].sum()), int(summit_table["n_mentions"].sum())
-    assert lines[0] == "Source: ledger sets: briefs + reference. Evidence: article spans + briefs. " \
-                       f"n = {n} events ({mentions} mentions)."
+    assert (
+        lines[0] == "Source: ledger sets: briefs + reference. Evidence: article spans + briefs. "
+        f"n = {n} events ({mentions} mentions)."
+    )
     spec = charts.with_caption(charts.balance_chart(summit_table), lines).to_dict()
     assert spec["title"]["orient"] == "bottom" and spec["title"]["text"] == lines
 
@@ -169,14 +176,25 @@ def synthetic_ledger(n_rows: int, n_summits: int = 12, n_issues: int = 9, seed: 
     intensity = rng.integers(1, 4, n_rows)
     sid = np.array([f"2020-01-{d + 1:02d}-s{d}" for d in range(n_summits)], dtype=object)
     iid = np.array([f"issue-{k}" for k in range(n_issues)], dtype=object)
-    return pd.DataFrame({
-        "evidence": "span", "summit_id": sid[s], "summit_label": np.array([f"S{d}" for d in range(n_summits)])[s],
-        "summit_date": pd.to_datetime(np.array([f"2020-01-{d + 1:02d}" for d in range(n_summits)]))[s],
-        "summit_format": "video", "issue": iid[i], "issue_label": iid[i], "stance": stance,
-        "actor": "US", "target": "Russia", "intensity": intensity,
-        "score": np.where(stance == "goodwill", 3.5, -2.0) * intensity, "annotator": "synthetic", "set": "synthetic",
-        "status": "anchored",
-    })
+    return pd.DataFrame(
+        {
+            "evidence": "span",
+            "summit_id": sid[s],
+            "summit_label": np.array([f"S{d}" for d in range(n_summits)])[s],
+            "summit_date": pd.to_datetime(np.array([f"2020-01-{d + 1:02d}" for d in range(n_summits)]))[s],
+            "summit_format": "video",
+            "issue": iid[i],
+            "issue_label": iid[i],
+            "stance": stance,
+            "actor": "US",
+            "target": "Russia",
+            "intensity": intensity,
+            "score": np.where(stance == "goodwill", 3.5, -2.0) * intensity,
+            "annotator": "synthetic",
+            "set": "synthetic",
+            "status": "anchored",
+        }
+    )
 
 
 @pytest.mark.slow
@@ -200,28 +218,34 @@ def test_spec_size_does_not_grow_with_rows():
 
 # --- (e) the article ---------------------------------------------------------
 
+
 def test_article_html_escapes_and_colours():
     text = 'A <script>alert("x")</script> & "quoted" text.'
-    spans = [{"start": 2, "end": 10, "stance": "grievance", "label": '<img src=x onerror="boom">'},
-             {"start": 13, "end": 25, "stance": "goodwill", "label": "ok"}]
+    spans = [
+        {"start": 2, "end": 10, "stance": "grievance", "label": '<img src=x onerror="boom">'},
+        {"start": 13, "end": 25, "stance": "goodwill", "label": "ok"},
+    ]
     out = charts.article_html(text, spans, title="<b>T</b>")
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "<img" not in out and "&lt;img src=x onerror=&quot;boom&quot;&gt;" in out
     assert "<b>T</b>" not in out and "&lt;b&gt;T&lt;/b&gt;" in out
-    assert "rgba(213,94,0,0.35)" in out and "rgba(0,114,178,0.35)" in out       # vermillion, blue
+    assert "rgba(213,94,0,0.35)" in out and "rgba(0,114,178,0.35)" in out  # vermillion, blue
     assert 'data-start="2" data-end="10"' in out
     assert out.count("<mark") == 2
 
 
 def test_article_html_overlaps_and_generic_shading():
     text = "one two three four"
-    spans = pd.DataFrame({"start": [0, 4], "end": [7, 13], "color": ["#000000", "#CC79A7"], "opacity": [0.2, 0.8],
-                          "label": ["low", "high"]})
+    spans = pd.DataFrame(
+        {"start": [0, 4], "end": [7, 13], "color": ["#000000", "#CC79A7"], "opacity": [0.2, 0.8], "label": ["low", "high"]}
+    )
     out = charts.article_html(text, spans, legend=False)
     # "one " / "two" (both) / " three": three marks, the overlap takes the more opaque colour
     assert out.count("<mark") == 3
-    assert '<mark class="sl-span" data-start="4" data-end="7" style="background:rgba(204,121,167,0.80);' \
-           'border-radius:2px;text-decoration:underline" title="low | high">two</mark>' in out
+    assert (
+        '<mark class="sl-span" data-start="4" data-end="7" style="background:rgba(204,121,167,0.80);'
+        'border-radius:2px;text-decoration:underline" title="low | high">two</mark>' in out
+    )
     assert "sl-legend" not in out
     with pytest.raises(ValueError, match="outside the text"):
         charts.article_html(text, [{"start": 5, "end": 99}])
@@ -241,4 +265,4 @@ def test_ledger_spans_on_the_seed(tables, seed):
     for a, b in zip(*[[int(x) for x in re.findall(rf'data-{k}="(\d+)"', out)] for k in ("start", "end")]):
         marked |= set(range(a, b))
     assert marked == {c for r in spans.itertuples() for c in range(r.start, r.end)}
-    assert "\u201csubstantial economic countermeasures\u201d" in out    # text kept, quotes intact
+    assert "\u201csubstantial economic countermeasures\u201d" in out  # text kept, quotes intact

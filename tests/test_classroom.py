@@ -4,6 +4,7 @@ The students here are SYNTHETIC: their records are passages of the seed
 article coded by the test (copies of the reference's spans, some with changed
 codes), written to a temporary class folder, never to data/.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,7 @@ import pandas as pd
 import pytest
 
 from toolkit.annotation import make_annotation
-from toolkit.classroom import IdentityError, check_writer, hub_annotator, hub_user
-from toolkit.classroom import grading, instructor
+from toolkit.classroom import IdentityError, check_writer, grading, hub_annotator, hub_user, instructor
 from toolkit.classroom.course import ClassFolder
 from toolkit.classroom.export import safe_cell, write_csv
 from toolkit.classroom.projection import projection_html, pseudonyms
@@ -65,15 +65,16 @@ def test_hub_identity_and_the_store_guard(monkeypatch, tmp_path, seed, codebook,
     monkeypatch.setenv("JUPYTERHUB_USER", "alice")
     assert hub_user() == hub_annotator() == "alice"
     store = Store(tmp_path, codebook=codebook, documents=documents, summits=summits)
-    rec = make_annotation(seed, 126, 188, issue="relations-dialogue", stance="goodwill", actor="US", target="Russia",
-                          intensity=2, annotator="bob")
+    rec = make_annotation(
+        seed, 126, 188, issue="relations-dialogue", stance="goodwill", actor="US", target="Russia", intensity=2, annotator="bob"
+    )
     with pytest.raises(IdentityError) as err:
         store.upsert(rec)
     assert err.value.hub_user == "alice" and err.value.annotator == "bob" and "nothing was written" in str(err.value)
     assert not (tmp_path / "bob.jsonl").exists()
-    store.upsert({**rec, "annotator": "alice"})          # her own name is fine
+    store.upsert({**rec, "annotator": "alice"})  # her own name is fine
     monkeypatch.setenv("SUMMIT_LEDGER_ROLE", "instructor")
-    store.upsert(rec)                                    # the instructor's server may write any name
+    store.upsert(rec)  # the instructor's server may write any name
     monkeypatch.delenv("SUMMIT_LEDGER_ROLE")
     monkeypatch.setenv("JUPYTERHUB_USER", "a.b@uni.edu")
     with pytest.raises(IdentityError, match="ask your instructor"):
@@ -139,15 +140,14 @@ def test_practice_round_gives_immediate_feedback(course, reference):
     a = instructor.set_practice(course, "week1", SEED, 2, 4)
     doc = instructor.practice_document(course, a)
     full = course.project / "documents" / f"{SEED}.txt"
-    assert doc.text in full.read_text(encoding="utf-8")       # a real passage, not invented text
+    assert doc.text in full.read_text(encoding="utf-8")  # a real passage, not invented text
     key = instructor.practice_key(course, a)
     assert key and all(r["end"] <= len(doc.text) for r in key)
     course.set_state("week1", "open")
     work = StudentWork(course, "week1", "student1")
     store = work.practice_store()
     first = key[0]
-    store.upsert(make_annotation(doc, first["start"], first["end"], annotator="student1",
-                                 **{f: first[f] for f in CODES}))
+    store.upsert(make_annotation(doc, first["start"], first["end"], annotator="student1", **{f: first[f] for f in CODES}))
     fb = work.check_practice()
     assert fb.scores.loc["overlap", "tp"] == 1 and fb.scores.loc["overlap", "fn"] == len(key) - 1
     with pytest.raises(DataError, match="codes nothing"):
@@ -189,8 +189,7 @@ def test_projection_shows_pseudonyms_only(course, reference):
     for k, n in enumerate(names):
         code(StudentWork(course, "week1", n), reference[k::3])
     files = instructor.collect(course, "week1")
-    grades = grading.grade_table(files, instructor.reference_for(course, "week1", released=False),
-                                 course.load("week1"))
+    grades = grading.grade_table(files, instructor.reference_for(course, "week1", released=False), course.load("week1"))
     mapping = pseudonyms(names, "week1")
     assert mapping == pseudonyms(list(reversed(names)), "week1") and len(set(mapping.values())) == 3
     page = projection_html(grades, mapping)
@@ -236,7 +235,7 @@ def test_the_students_copy_of_the_exercise_has_no_outputs(repo_root, tmp_path, r
 
     shipped = repo_root / "notebooks" / "teaching" / "student_exercise.ipynb"
     stored = shipped.read_text(encoding="utf-8")
-    assert any(r["note"][:40] in stored for r in reference if r["note"])   # the stored run quotes the reference
+    assert any(r["note"][:40] in stored for r in reference if r["note"])  # the stored run quotes the reference
     copy = copy_notebook_without_outputs(shipped, tmp_path / "student_exercise.ipynb")
     nb = json.loads(copy.read_text(encoding="utf-8"))
     assert all(not c.get("outputs") for c in nb["cells"]) and len(nb["cells"]) == len(json.loads(stored)["cells"])

@@ -3,6 +3,7 @@
 The second annotator here is SYNTHETIC (the reference with a few changes, made by
 the test in a temporary folder).
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,7 @@ def pair_folder(tmp_path, data_root, codebook, documents, summits):
     folder = tmp_path / "group"
     store = Store(folder, codebook=codebook, documents=documents, summits=summits)
     store.write_all(ref)
-    synthetic = [dict(r, annotator="synthetic-b", id="b" + r["id"][1:]) for r in ref
-                 if r["issue"] not in ("sanctions", "syria")]
+    synthetic = [dict(r, annotator="synthetic-b", id="b" + r["id"][1:]) for r in ref if r["issue"] not in ("sanctions", "syria")]
     store.write_all(synthetic)
     (folder / "corrupt.jsonl").write_text('{"op": "upsert", "id": \n')
     return folder
@@ -40,13 +40,13 @@ def test_prints_alpha_matrix_and_top_sentences_and_names_the_bad_file(pair_folde
     assert 0.5 < alpha < 1.0 and low < alpha <= high
     assert re.search(r"coded units\s+\(\s*\d+\): [0-9.]+ \[", out)
     assert re.search(r"decision: reliable at α ≥ 0\.8 with probability [01]\.\d\d", out)
-    assert "[reliable (α ≥ 0.8)]" not in out    # a decision, not a bare label
+    assert "[reliable (α ≥ 0.8)]" not in out  # a decision, not a bare label
     assert "Most units are empty for every coder" in out
     assert "Pairwise Cohen's kappa" in out and "synthetic-b" in out
     top = re.findall(r"^\s+\d\. sentence (\d+) \(score", out, re.M)
-    assert top[0] == "4"         # the list sentence holding both removed issues (Syria, ...)
-    assert len(top) == 2         # only two sentences are disputed: sanctions and the list
-    assert "syria: 1 × none, 1 × grievance" in out   # ties listed in the order none, grievance, goodwill, both
+    assert top[0] == "4"  # the list sentence holding both removed issues (Syria, ...)
+    assert len(top) == 2  # only two sentences are disputed: sanctions and the list
+    assert "syria: 1 × none, 1 × grievance" in out  # ties listed in the order none, grievance, goodwill, both
     assert re.search(r"synthetic-b\s+20\s+20\s+2\s+0\s+1\.0\s+0\.909", out)
 
 
@@ -64,8 +64,12 @@ def test_missing_folder_is_reported_not_a_crash(tmp_path, capsys):
 
 
 def test_console_script_runs(pair_folder):
-    proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "agreement", str(pair_folder), "--no-progress"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "agreement", str(pair_folder), "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Stance on sentence x issue units" in proc.stdout and "corrupt.jsonl" in proc.stderr
 
@@ -79,7 +83,7 @@ def test_shipped_sets_give_the_values_documented_in_the_annotations_readme(data_
     for name in ("coder-a", "coder-b", "reference"):
         assert re.search(rf"^  {name}: model: a language model", out, re.M)
     assert "Every coder is a model, not a person" in out
-    n_units = 24 * len(codebook.issues)      # 24 sentences x the codebook's issues
+    n_units = 24 * len(codebook.issues)  # 24 sentences x the codebook's issues
     assert f"all units   ({n_units:>5}): 1.000 (no disagreement observed; no interval)" in out
     assert "coded units (   19): 1.000 (no disagreement observed; no interval)" in out
     assert re.search(r"Intensity on sentence x issue units \(ordinal α, where coded\): 0\.91\d \[", out)
@@ -96,17 +100,28 @@ def test_span_scores_compare_only_documents_both_coded(data_copy, tmp_path, caps
     import shutil as _shutil
 
     from _interop import FIXTURES, add_synthetic
+
     from toolkit.formats import import_file
 
     add_synthetic(data_copy)
-    import_file("labelstudio", FIXTURES / "labelstudio.json", set_name="second", data=data_copy,
-                label_map=FIXTURES / "labels.yaml")
+    import_file(
+        "labelstudio", FIXTURES / "labelstudio.json", set_name="second", data=data_copy, label_map=FIXTURES / "labels.yaml"
+    )
     folder = tmp_path / "group"
     folder.mkdir()
     for f in (data_copy / "annotations" / "second").glob("*.jsonl"):
         _shutil.copy(f, folder / f.name)
-    rc = main(["agreement", str(folder), str(data_copy / "annotations" / "reference"), "--reference", "reference",
-               "--data", str(data_copy)])
+    rc = main(
+        [
+            "agreement",
+            str(folder),
+            str(data_copy / "annotations" / "reference"),
+            "--reference",
+            "reference",
+            "--data",
+            str(data_copy),
+        ]
+    )
     out, _ = capsys.readouterr()
     assert rc == 0
     assert "recall" in out and "0.000" not in out.split("Span scores against the reference")[1].split("\n")[2]

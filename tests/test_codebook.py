@@ -1,4 +1,5 @@
 """Codebook loading and validation."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Documents and sentence segmentation."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,7 +25,7 @@ def test_every_segment_offset_matches_its_text(seed):
     segs = segment(seed)
     assert len(segs) >= 20
     for s in segs:
-        assert seed.text[s.start:s.end] == s.text
+        assert seed.text[s.start : s.end] == s.text
         assert s.text == s.text.strip() and s.text
     starts = [s.start for s in segs]
     assert starts == sorted(starts)
@@ -43,7 +44,7 @@ def test_segmentation_with_non_bmp_characters_uses_code_points():
     text = "Talks resumed 🙂 in Geneva. Mr. Ryabkov said “no progress.” Then they left."
     doc = Document(id="t", title="t", text=text, summit_id="2021-06-16-geneva")
     for s in segment(doc):
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
     assert len(segments_frame(doc)) == len(segment(doc))
 
 
@@ -64,7 +65,8 @@ def test_bom_is_refused(data_copy, seed):
 
 def test_text_file_may_not_leave_the_folder(data_copy, seed):
     meta = data_copy / "documents" / f"{seed.id}.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace(f"text_file: {seed.id}.txt", "text_file: ../codebook.yaml"),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace(f"text_file: {seed.id}.txt", "text_file: ../codebook.yaml"), encoding="utf-8"
+    )
     with pytest.raises(DataError, match="text_file"):
         load_document(meta)

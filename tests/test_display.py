@@ -1,4 +1,5 @@
 """How charts are shown: one output with the offline widget view, the spec nbval compares, and text."""
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,12 @@ def chart():
 
 
 def test_bundle_without_widget(chart):
-    pictures = display.chart_bundle(chart, widget=False)        # static pictures by default
+    pictures = display.chart_bundle(chart, widget=False)  # static pictures by default
     assert set(pictures) == {"text/plain", display.VEGALITE_MIMETYPE, "image/svg+xml", "image/png"}
     import base64
+
     png = base64.b64decode(pictures["image/png"])
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 40_000   # small: a 64-colour palette
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) < 40_000  # small: a 64-colour palette
     bundle = display.chart_bundle(chart, widget=False, svg=False, png=False)
     assert set(bundle) == {"text/plain", display.VEGALITE_MIMETYPE}
     assert display.VEGALITE_MIMETYPE == "application/vnd.vegalite.v6+json"
@@ -38,15 +40,15 @@ def test_bundle_without_widget(chart):
 
 
 def test_bundle_with_widget_and_svg(chart, monkeypatch):
-    assert display.WIDGET_MIMETYPE not in display.chart_bundle(chart)     # no kernel here: no widget view
+    assert display.WIDGET_MIMETYPE not in display.chart_bundle(chart)  # no kernel here: no widget view
     monkeypatch.setattr(display, "_in_kernel", lambda: True)
     bundle = display.chart_bundle(chart, widget=True, svg=True)
     view = bundle[display.WIDGET_MIMETYPE]
     assert set(view) >= {"model_id", "version_major"}
-    assert alt.JupyterChart._is_offline                       # vega comes from vl-convert, not a CDN
+    assert alt.JupyterChart._is_offline  # vega comes from vl-convert, not a CDN
     svg = bundle["image/svg+xml"]
     assert svg.startswith("<svg") and "A &lt;b&gt;test&lt;/b&gt; chart" in svg
-    assert display.to_svg(chart) == svg                       # byte-stable
+    assert display.to_svg(chart) == svg  # byte-stable
     png = display.to_png(chart, scale=1, svg=svg)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -80,8 +82,8 @@ def test_notebook_02_stores_every_chart_spec(repo_root):
         spec = out.data[display.VEGALITE_MIMETYPE]
         assert spec["datasets"] and spec["title"]["text"]
         assert display.WIDGET_MIMETYPE in out.data
-        assert out.data["image/png"]                            # what Lab shows an untrusted notebook
-        svg = out.data["image/svg+xml"]                        # what nbconvert and GitHub show
+        assert out.data["image/png"]  # what Lab shows an untrusted notebook
+        svg = out.data["image/svg+xml"]  # what nbconvert and GitHub show
         assert svg.startswith("<svg") and spec["title"]["text"].split("'")[0] in svg.replace("&#39;", "'")
     assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
 

@@ -2,6 +2,7 @@
 
 Synthetic records (labelled so) are made at run time in tmp folders; they report no real event.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,7 @@ import shutil
 
 import pytest
 
-from toolkit.events import (PHASES, counting_comparison, derive_phase, event_table, make_event, validate_event)
+from toolkit.events import PHASES, counting_comparison, derive_phase, event_table, make_event, validate_event
 from toolkit.ledger import load_ledger
 from toolkit.migrate import migrate_project
 from toolkit.store import Store
@@ -24,13 +25,47 @@ V1_PREFIXES = {
     "independent/coder-b.jsonl": (16980, 21, "73781281e9d98a4426713e0a21f0e3ee6105afdcf7f04016ddb1098703585aeb"),
 }
 #: Goldstein values of the CAMEO root codes (the published table quoted in the project's research notes).
-GOLDSTEIN_ROOT = {"01": 0, "02": 3, "03": 4, "04": 1, "05": 3.5, "06": 6, "07": 7, "08": 5, "09": -2, "10": -5,
-                  "11": -2, "12": -4, "13": -6, "14": -6.5, "15": -7.2, "16": -4, "17": -7, "18": -9, "19": -10,
-                  "20": -10}
+GOLDSTEIN_ROOT = {
+    "01": 0,
+    "02": 3,
+    "03": 4,
+    "04": 1,
+    "05": 3.5,
+    "06": 6,
+    "07": 7,
+    "08": 5,
+    "09": -2,
+    "10": -5,
+    "11": -2,
+    "12": -4,
+    "13": -6,
+    "14": -6.5,
+    "15": -7.2,
+    "16": -4,
+    "17": -7,
+    "18": -9,
+    "19": -10,
+    "20": -10,
+}
 #: PLOVER scores of the event types (PLOVER manual, as quoted in the research notes; ACCUSE: low end of its range).
-PLOVER_SCORE = {"AGREE": 2.5, "CONSULT": 2.5, "SUPPORT": 5, "CONCEDE": 4.5, "COOPERATE": 9.5, "AID": 10,
-                "RETREAT": 6.5, "REQUEST": 0, "ACCUSE": -2, "REJECT": -2, "THREATEN": -3.5, "PROTEST": -5,
-                "SANCTION": -6, "MOBILIZE": -5.5, "COERCE": -7, "ASSAULT": -9}
+PLOVER_SCORE = {
+    "AGREE": 2.5,
+    "CONSULT": 2.5,
+    "SUPPORT": 5,
+    "CONCEDE": 4.5,
+    "COOPERATE": 9.5,
+    "AID": 10,
+    "RETREAT": 6.5,
+    "REQUEST": 0,
+    "ACCUSE": -2,
+    "REJECT": -2,
+    "THREATEN": -3.5,
+    "PROTEST": -5,
+    "SANCTION": -6,
+    "MOBILIZE": -5.5,
+    "COERCE": -7,
+    "ASSAULT": -9,
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +81,7 @@ def test_codebook_2_is_valid_and_hierarchical(codebook):
         assert f"{domain}-other" in codebook.issues
     for iss in codebook.issues.values():
         assert iss.domain in codebook.domains, iss.id
-    for needed in ("detained-nationals", "chemical-weapons-poisonings", "crimea-donbas-minsk", "belarus",
-                   "afghanistan"):
+    for needed in ("detained-nationals", "chemical-weapons-poisonings", "crimea-donbas-minsk", "belarus", "afghanistan"):
         assert needed in codebook.issues
     assert "china-factor" not in codebook.issues
     assert set(codebook.attribution) == {"quote", "reported-speech", "reported-deed", "ascribed", "alleged"}
@@ -73,7 +107,7 @@ def test_crosswalk_codes_and_weights(codebook):
 
 def test_issue_level_cameo_and_bad_contexts_are_refused(tmp_path, data_root):
     text = (data_root / "codebook.yaml").read_text(encoding="utf-8")
-    bad = text.replace("    plover_context: cyber\n", "    plover_context: energy\n    cameo: \"17\"\n", 1)
+    bad = text.replace("    plover_context: cyber\n", '    plover_context: energy\n    cameo: "17"\n', 1)
     (tmp_path / "codebook.yaml").write_text(bad, encoding="utf-8")
     from toolkit.codebook import load_codebook
     from toolkit.errors import CodebookError
@@ -125,9 +159,14 @@ def test_briefs_follow_the_fact_list(data_root, codebook, summits):
     assert all(b["source_type"] in ("press-report", "re-publication") for b in briefs)
     assert not any("readout" in b["description"].lower() for b in briefs)
     agenda = {(b["summit_id"], b["issue"]) for b in briefs if b["stance"] == "agenda"}
-    assert agenda == {("2018-07-16-helsinki", "syria"), ("2018-07-16-helsinki", "crimea-donbas-minsk"),
-                      ("2018-07-16-helsinki", "trade"), ("2021-12-07-video", "strategic-stability"),
-                      ("2021-12-07-video", "cyber"), ("2021-12-07-video", "iran")}
+    assert agenda == {
+        ("2018-07-16-helsinki", "syria"),
+        ("2018-07-16-helsinki", "crimea-donbas-minsk"),
+        ("2018-07-16-helsinki", "trade"),
+        ("2021-12-07-video", "strategic-stability"),
+        ("2021-12-07-video", "cyber"),
+        ("2021-12-07-video", "iran"),
+    }
     contested = {b["issue"] for b in briefs if b["contested"]}
     assert {"law-enforcement", "nato-expansion"} <= contested
     russian_account = [b for b in briefs if b["summit_id"] == "2021-12-30-phone" and b["issue"] == "nato-expansion"]
@@ -178,13 +217,22 @@ def _synthetic_v1(data_copy, seed):
 
     recs = []
     for start, end, issue in ((0, 7, "cyber"), (0, 7, "cyber"), (8, 17, "china-factor")):
-        rec = make_annotation(seed, start, end + len(recs), issue=issue, stance="grievance", actor="US",
-                              target="Russia", intensity=1, annotator="synthetic", note="synthetic test record")
+        rec = make_annotation(
+            seed,
+            start,
+            end + len(recs),
+            issue=issue,
+            stance="grievance",
+            actor="US",
+            target="Russia",
+            intensity=1,
+            annotator="synthetic",
+            note="synthetic test record",
+        )
         recs.append(rec)
     folder = data_copy / "annotations" / "synthetic-v1"
     folder.mkdir()
-    lines = [json.dumps({"op": "upsert", "op_id": f"{i:016x}", "at": "2026-01-01T00:00:00Z", **r})
-             for i, r in enumerate(recs)]
+    lines = [json.dumps({"op": "upsert", "op_id": f"{i:016x}", "at": "2026-01-01T00:00:00Z", **r}) for i, r in enumerate(recs)]
     (folder / "synthetic.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder / "synthetic.jsonl", recs
 
@@ -202,7 +250,7 @@ def test_migrate_appends_maps_and_lists_decisions(data_copy, seed):
     state = Store(log.parent).read("synthetic")
     assert state.annotations[recs[0]["id"]]["migrated_from"] == "1.0.0"
     again = migrate_project(data_copy, ["synthetic-v1"])
-    tail = log.read_bytes()[len(old):]
+    tail = log.read_bytes()[len(old) :]
     assert again.appended == [] and [json.loads(line) for line in tail.splitlines()] == rep.appended
 
 
@@ -213,20 +261,24 @@ def test_migrate_refuses_bad_set_names(data_copy):
 
 # ------------------------------------------------------------------ event records
 def _summit(before=30, after=14):
-    return Summit("2021-12-07-video", dt.date(2021, 12, 7), "x", "video", ("US", "Russia"), "x",
-                  window_before=before, window_after=after)
+    return Summit(
+        "2021-12-07-video", dt.date(2021, 12, 7), "x", "video", ("US", "Russia"), "x", window_before=before, window_after=after
+    )
 
 
-@pytest.mark.parametrize("date, prec, stated, phase, problem", [
-    ("2021-12-06", "day", None, "before", None),
-    ("2021-12-07", "day", None, "at", None),
-    ("2021-12-09", "day", None, "after", None),
-    ("2021-12", "month", None, None, "state the phase"),
-    ("2021-12", "month", "before", "before", None),
-    ("2021-12-06", "day", "after", None, "contradicts"),
-    ("2021-05-19", "day", None, None, "outside the window"),
-    ("2021", "year", "at", "at", None),
-])
+@pytest.mark.parametrize(
+    "date, prec, stated, phase, problem",
+    [
+        ("2021-12-06", "day", None, "before", None),
+        ("2021-12-07", "day", None, "at", None),
+        ("2021-12-09", "day", None, "after", None),
+        ("2021-12", "month", None, None, "state the phase"),
+        ("2021-12", "month", "before", "before", None),
+        ("2021-12-06", "day", "after", None, "contradicts"),
+        ("2021-05-19", "day", None, None, "outside the window"),
+        ("2021", "year", "at", "at", None),
+    ],
+)
 def test_phase_rules(date, prec, stated, phase, problem):
     got, msg = derive_phase(date, prec, _summit(), stated)
     assert got == phase
@@ -235,15 +287,35 @@ def test_phase_rules(date, prec, stated, phase, problem):
 
 def test_event_records_live_in_the_log_beside_mentions(data_copy, codebook, summits, documents, seed):
     store = Store(data_copy / "annotations" / "s", codebook=codebook, documents=documents, summits=summits)
-    ev = make_event(annotator="synthetic", actor="US", target="Russia", stance="grievance", issue="cyber",
-                    intensity=1, event_type="disapprove", event_date="2021-12-06", date_precision="day",
-                    summit_id="2021-12-07-video", description="synthetic test event")
+    ev = make_event(
+        annotator="synthetic",
+        actor="US",
+        target="Russia",
+        stance="grievance",
+        issue="cyber",
+        intensity=1,
+        event_type="disapprove",
+        event_date="2021-12-06",
+        date_precision="day",
+        summit_id="2021-12-07-video",
+        description="synthetic test event",
+    )
     store.upsert(ev)
     from toolkit.annotation import make_annotation
 
     for start in (0, 9):
-        m = make_annotation(seed, start, start + 7, issue="cyber", stance="grievance", actor="US", target="Russia",
-                            intensity=1, annotator="synthetic", note="synthetic test record")
+        m = make_annotation(
+            seed,
+            start,
+            start + 7,
+            issue="cyber",
+            stance="grievance",
+            actor="US",
+            target="Russia",
+            intensity=1,
+            annotator="synthetic",
+            note="synthetic test record",
+        )
         store.upsert({**m, "event_id": ev["id"], "attribution": "quote", "modality": "actual"})
     state = store.read("synthetic")
     assert list(state.events) == [ev["id"]] and len(state.annotations) == 2 and not state.problems
@@ -258,9 +330,18 @@ def test_event_records_live_in_the_log_beside_mentions(data_copy, codebook, summ
 
 
 def test_bad_event_is_refused_with_its_field(codebook, summits):
-    ev = make_event(annotator="synthetic", actor="US", target="Russia", stance="goodwill", issue="cyber",
-                    intensity=1, event_type="disapprove", event_date="2021-13", date_precision="month",
-                    summit_id="2021-12-07-video")
+    ev = make_event(
+        annotator="synthetic",
+        actor="US",
+        target="Russia",
+        stance="goodwill",
+        issue="cyber",
+        intensity=1,
+        event_type="disapprove",
+        event_date="2021-13",
+        date_precision="month",
+        summit_id="2021-12-07-video",
+    )
     assert [p.field for p in validate_event(ev, codebook=codebook, summits=summits)] == ["event_date"]
     ev["event_date"], ev["date_precision"] = "2021-12-06", "day"
     [p] = validate_event(ev, codebook=codebook, summits=summits)
@@ -269,9 +350,9 @@ def test_bad_event_is_refused_with_its_field(codebook, summits):
 
 
 def test_v2_fields_round_trip_through_every_format(data_copy, tmp_path):
-    from toolkit.formats import export_annotations, export_ledger, import_file
-
     from _interop import live
+
+    from toolkit.formats import export_annotations, export_ledger, import_file
 
     ref = live(data_copy, "reference")
     keys = ("event_id", "attribution", "modality", "codebook_version", "secondary_issues", "speaker")
@@ -287,8 +368,11 @@ def test_v2_fields_round_trip_through_every_format(data_copy, tmp_path):
         assert set(got) == set(ref), fmt
         for rid, rec in ref.items():
             for k in keys:
-                assert got[rid].get(k) == rec.get(k) or (k == "secondary_issues" and not got[rid].get(k)
-                                                         and not rec.get(k)), (fmt, rid, k)
+                assert got[rid].get(k) == rec.get(k) or (k == "secondary_issues" and not got[rid].get(k) and not rec.get(k)), (
+                    fmt,
+                    rid,
+                    k,
+                )
         shutil.rmtree(data_copy / "annotations" / set_name)
 
 

@@ -1,4 +1,5 @@
 """``summit-ledger figures``: every chart as SVG and PNG plus CSV tables, byte-identical across runs."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,8 +16,7 @@ from toolkit.shifts import SHIFT_COLUMNS
 def _events(rows: pd.DataFrame) -> int:
     """Events counted by hand: distinct (event_id, actor, target, summit, issue); a row without event_id is one."""
     keyed = rows[rows["event_id"].notna()]
-    return len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + \
-        int(rows["event_id"].isna().sum())
+    return len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + int(rows["event_id"].isna().sum())
 
 
 LEDGER = load_ledger(sets=["reference"])
@@ -24,9 +24,15 @@ N_EVENTS = _events(LEDGER)
 N_BRIEF_EVENTS = _events(LEDGER[LEDGER["evidence"] == "brief"])
 
 CHARTS = ("balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share", "robustness")
-TABLES = {"balance_per_summit": SUMMIT_COLUMNS, "balance_per_summit_issue": ISSUE_COLUMNS,
-          "issue_shift": SHIFT_COLUMNS, "summit_shift": SHIFT_COLUMNS[2:], "robustness": ROBUSTNESS_COLUMNS,
-          "robustness_wide": None, "power": None}
+TABLES = {
+    "balance_per_summit": SUMMIT_COLUMNS,
+    "balance_per_summit_issue": ISSUE_COLUMNS,
+    "issue_shift": SHIFT_COLUMNS,
+    "summit_shift": SHIFT_COLUMNS[2:],
+    "robustness": ROBUSTNESS_COLUMNS,
+    "robustness_wide": None,
+    "power": None,
+}
 
 
 @pytest.mark.slow
@@ -47,30 +53,56 @@ def test_figures_twice_byte_identical(tmp_path, capsys):
         svg = (outs[0] / f"{c}.svg").read_text(encoding="utf-8")
         assert svg.startswith("<svg") and "</svg>" in svg
         assert (outs[0] / f"{c}.png").read_bytes()[:4] == b"\x89PNG"
-        assert (outs[0] / f"{c}.svg").stat().st_mode & 0o044          # readable by others, like any output
+        assert (outs[0] / f"{c}.svg").stat().st_mode & 0o044  # readable by others, like any output
     for t, cols in TABLES.items():
         df = pd.read_csv(outs[0] / f"{t}.csv")
         assert cols is None or tuple(df.columns) == cols
-    for c in CHARTS:   # static exports: a caption with source, evidence and n; no interaction hints
+    for c in CHARTS:  # static exports: a caption with source, evidence and n; no interaction hints
         svg = (outs[0] / f"{c}.svg").read_text(encoding="utf-8")
         assert "Source: sets reference + briefs" in svg and "Evidence: article spans + briefs" in svg
         assert f"n = {N_EVENTS} events ({len(LEDGER)} mentions)" in svg
         assert "click" not in svg.lower()
     power = pd.read_csv(outs[0] / "power.csv")
     geneva = power[(power.from_label == "Geneva 2021") & (power.to_label == "Video call Dec 2021")]
-    assert int(geneva["needed_per_summit"].iloc[0]) == events_needed(float(geneva.from_balance.iloc[0]),
-                                                                     float(geneva.to_balance.iloc[0]))
+    assert int(geneva["needed_per_summit"].iloc[0]) == events_needed(
+        float(geneva.from_balance.iloc[0]), float(geneva.to_balance.iloc[0])
+    )
     robust = pd.read_csv(outs[0] / "robustness.csv")
     assert robust.groupby("spec")["available"].first().to_dict()["default"]
     summit = pd.read_csv(outs[0] / "balance_per_summit.csv")
-    assert summit["summit_id"].tolist() == ["2018-07-16-helsinki", "2021-06-16-geneva", "2021-12-07-video",
-                                            "2021-12-30-phone", "2022-01-10-geneva-talks"]
+    assert summit["summit_id"].tolist() == [
+        "2018-07-16-helsinki",
+        "2021-06-16-geneva",
+        "2021-12-07-video",
+        "2021-12-30-phone",
+        "2022-01-10-geneva-talks",
+    ]
 
 
 def test_figures_options(tmp_path, capsys):
     out = tmp_path / "briefs"
-    assert main(["figures", "--out", str(out), "--evidence", "brief", "--weight", "score", "--n-boot", "0",
-                 "--sets", "reference", "--interval", "bootstrap", "--balance-scale", "logit"]) == 0
+    assert (
+        main(
+            [
+                "figures",
+                "--out",
+                str(out),
+                "--evidence",
+                "brief",
+                "--weight",
+                "score",
+                "--n-boot",
+                "0",
+                "--sets",
+                "reference",
+                "--interval",
+                "bootstrap",
+                "--balance-scale",
+                "logit",
+            ]
+        )
+        == 0
+    )
     summit = pd.read_csv(out / "balance_per_summit.csv")
     assert (summit["weight"] == "score").all() and summit["ci_low"].isna().all()
     assert (summit["scale"] == "logit").all() and (summit["interval"] == "bootstrap").all()

@@ -2,6 +2,7 @@
 
 Texts here are synthetic test strings.
 """
+
 from __future__ import annotations
 
 from toolkit.formats.common import check_span, clean_annotator, normalise_fragment, utf16_to_codepoint

@@ -2,15 +2,15 @@
 
 Fixtures are synthetic test data.
 """
+
 from __future__ import annotations
 
 import pytest
+from _interop import FIXTURES, SYNTH_ID, add_synthetic, live
 
 from toolkit.errors import DataError
 from toolkit.formats import LabelMap, import_file
 from toolkit.validate import validate_data
-
-from _interop import FIXTURES, SYNTH_ID, add_synthetic, live
 
 S1 = "Zoë Ångström says “we reject the cyber accusations”"
 ROW = f"{SYNTH_ID},140,191,{S1},cyber,grievance,Russia,US,1,zoe,\n"
@@ -56,8 +56,7 @@ def test_reimport_is_unchanged_and_dry_run_writes_nothing(synth, tmp_path):
     size = log.stat().st_size
     again = import_file("csv", p, set_name="in", data=synth)
     assert again.written == [] and again.unchanged == 1 and log.stat().st_size == size
-    changed = import_file("csv", _csv(tmp_path, ROW.replace(",zoe,", ",zoe,a new synthetic note")), set_name="in",
-                          data=synth)
+    changed = import_file("csv", _csv(tmp_path, ROW.replace(",zoe,", ",zoe,a new synthetic note")), set_name="in", data=synth)
     assert len(changed.written) == 1 and live(synth, "in")[changed.written[0]["id"]]["note"] == "a new synthetic note"
 
 
@@ -67,8 +66,9 @@ def test_duplicate_rows_import_once_but_conflicting_ids_are_refused(synth, tmp_p
     rid = rep.written[0]["id"]
     header = HEADER.rstrip("\n") + ",id\n"
     p = tmp_path / "ids.csv"
-    p.write_text(header + ROW.rstrip("\n") + f",{rid}\n" + ROW.replace(",1,zoe", ",2,zoe").rstrip("\n") + f",{rid}\n",
-                 encoding="utf-8")
+    p.write_text(
+        header + ROW.rstrip("\n") + f",{rid}\n" + ROW.replace(",1,zoe", ",2,zoe").rstrip("\n") + f",{rid}\n", encoding="utf-8"
+    )
     with pytest.raises(DataError, match=f"line 3, field 'id': id {rid} is given to two different records"):
         import_file("csv", p, set_name="in2", data=synth)
 
@@ -89,17 +89,14 @@ def test_overrides_and_refusals(synth, tmp_path):
 
 def test_defaults_fill_missing_codes(synth, tmp_path):
     p = tmp_path / "in.csv"
-    p.write_text(f"document_id,start,end,quote,labels,annotator\n{SYNTH_ID},140,191,{S1},Grievance,zoe\n",
-                 encoding="utf-8")
-    lmap = LabelMap({"Grievance": {"stance": "grievance"}},
-                    {"issue": "cyber", "actor": "Russia", "target": "US", "intensity": 1})
+    p.write_text(f"document_id,start,end,quote,labels,annotator\n{SYNTH_ID},140,191,{S1},Grievance,zoe\n", encoding="utf-8")
+    lmap = LabelMap({"Grievance": {"stance": "grievance"}}, {"issue": "cyber", "actor": "Russia", "target": "US", "intensity": 1})
     rep = import_file("csv", p, set_name="in", data=synth, label_map=lmap)
     assert (rep.written[0]["issue"], rep.written[0]["summit_id"]) == ("cyber", "2021-12-07-video")
 
 
 def test_imported_records_pass_the_validator(synth):
-    for fmt, name in [("doccano", "doccano_label.jsonl"), ("labelstudio", "labelstudio.json"),
-                      ("csv", "annotations.csv")]:
+    for fmt, name in [("doccano", "doccano_label.jsonl"), ("labelstudio", "labelstudio.json"), ("csv", "annotations.csv")]:
         import_file(fmt, FIXTURES / name, set_name="fx", data=synth, label_map=FIXTURES / "labels.yaml")
     import_file("w3c", FIXTURES / "w3c.json", set_name="fx", data=synth, document=SYNTH_ID)
     reports = validate_data(synth)

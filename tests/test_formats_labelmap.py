@@ -1,20 +1,31 @@
 """Foreign labels -> codes (toolkit.formats.labelmap)."""
+
 from __future__ import annotations
 
 import pytest
+from _interop import FIXTURES
 
 from toolkit.errors import DataError
 from toolkit.formats.labelmap import LabelMap, load_label_map, native_label, native_tags, parse_native
 
-from _interop import FIXTURES
-
-REC = {"stance": "grievance", "issue": "cyber", "actor": "US", "target": "Russia", "intensity": 1,
-       "summit_id": "2021-06-16-geneva"}
+REC = {
+    "stance": "grievance",
+    "issue": "cyber",
+    "actor": "US",
+    "target": "Russia",
+    "intensity": 1,
+    "summit_id": "2021-06-16-geneva",
+}
 
 
 def test_native_tags_round_trip():
-    assert native_tags(REC, "2021-06-16-geneva") == ["stance:grievance", "issue:cyber", "actor:US", "target:Russia",
-                                                     "intensity:1"]
+    assert native_tags(REC, "2021-06-16-geneva") == [
+        "stance:grievance",
+        "issue:cyber",
+        "actor:US",
+        "target:Russia",
+        "intensity:1",
+    ]
     label = native_label(REC, "2021-12-07-video")
     assert label.endswith("|summit:2021-06-16-geneva")
     assert parse_native(label) == REC
@@ -48,8 +59,11 @@ def test_contradicting_labels_are_an_error():
 
 def test_bad_map_entries_name_line_and_field(tmp_path, codebook, summits):
     p = tmp_path / "map.yaml"
-    p.write_text("labels:\n  Ok: {stance: grievance}\n  Bad:\n    issue: weather\n  Odd: {colour: red}\n"
-                 "defaults: {summit: 1999-01-01-nowhere}\n", encoding="utf-8")
+    p.write_text(
+        "labels:\n  Ok: {stance: grievance}\n  Bad:\n    issue: weather\n  Odd: {colour: red}\n"
+        "defaults: {summit: 1999-01-01-nowhere}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as exc:
         load_label_map(p, codebook, summits)
     text = [str(x) for x in exc.value.problems]

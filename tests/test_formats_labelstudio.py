@@ -1,15 +1,15 @@
 """Label Studio JSON import and export (toolkit.formats.labelstudio). Fixtures are synthetic test data."""
+
 from __future__ import annotations
 
 import copy
 import json
 
 import pytest
+from _interop import FIXTURES, SYNTH_ID, add_synthetic, live, rich_data, round_trip, same
 
 from toolkit.errors import DataError
 from toolkit.formats import export_annotations, import_file
-
-from _interop import FIXTURES, SYNTH_ID, add_synthetic, live, rich_data, round_trip, same
 
 MAP = FIXTURES / "labels.yaml"
 TASKS = json.loads((FIXTURES / "labelstudio.json").read_text(encoding="utf-8"))
@@ -31,7 +31,7 @@ def test_fixture_import(synth):
     assert len(rep.repaired) == 1 and "UTF-16" in rep.repaired[0] and "result[2]" in rep.repaired[0]
     talks = [r for r in recs.values() if r["quote"] == "asks for talks"]
     text = (synth / "documents" / f"{SYNTH_ID}.txt").read_text(encoding="utf-8")
-    assert len(talks) == 1 and text[talks[0]["start"]:talks[0]["end"]] == "asks for talks"
+    assert len(talks) == 1 and text[talks[0]["start"] : talks[0]["end"]] == "asks for talks"
     notices = " ".join(rep.notices)
     assert "prediction(s) ignored" in notices and "'choices' skipped" in notices and "cancelled" in notices
     assert {r["created"] for r in recs.values() if r["annotator"] == "ines-ortega"} == {"2026-11-21T09:30:00.000000Z"}
@@ -54,21 +54,27 @@ def _set(path, value):
             del obj[path[-1]]
         else:
             obj[path[-1]] = value
+
     return mutate
 
 
 R0 = [0, "annotations", 0, "result", 0]
 
 
-@pytest.mark.parametrize("mutate, expect", [
-    (_set(R0 + ["value", "labels"], KeyError), "field '[0].annotations[0].result[0].value': missing labels"),
-    (_set(R0 + ["value"], {"start": 140, "end": 10_000, "text": "cyber accusations", "labels": ["Grievance"]}),
-     "field '[0].annotations[0].result[0].start': offsets [140:10000] are out of range"),
-    (_set(R0 + ["value", "text"], "Zoë Ångström shouts"), "field '[0].annotations[0].result[0].start': text[140:191]"),
-    (_set(R0 + ["value", "labels"], ["Grievance", "Weather"]), "unknown label 'Weather'"),
-    (_set([0, "data"], {}), "field '[0].data.text': missing"),
-    (_set([0, "annotations", 0, "completed_by"], None), "field '[0].annotations[0].result[0].annotator'"),
-])
+@pytest.mark.parametrize(
+    "mutate, expect",
+    [
+        (_set(R0 + ["value", "labels"], KeyError), "field '[0].annotations[0].result[0].value': missing labels"),
+        (
+            _set(R0 + ["value"], {"start": 140, "end": 10_000, "text": "cyber accusations", "labels": ["Grievance"]}),
+            "field '[0].annotations[0].result[0].start': offsets [140:10000] are out of range",
+        ),
+        (_set(R0 + ["value", "text"], "Zoë Ångström shouts"), "field '[0].annotations[0].result[0].start': text[140:191]"),
+        (_set(R0 + ["value", "labels"], ["Grievance", "Weather"]), "unknown label 'Weather'"),
+        (_set([0, "data"], {}), "field '[0].data.text': missing"),
+        (_set([0, "annotations", 0, "completed_by"], None), "field '[0].annotations[0].result[0].annotator'"),
+    ],
+)
 def test_malformed_records_name_file_and_path(synth, tmp_path, mutate, expect):
     p = _variant(tmp_path, mutate)
     with pytest.raises(DataError) as exc:
@@ -95,8 +101,27 @@ def test_skip_invalid_imports_the_rest_and_reports(synth, tmp_path):
 def test_round_trip(data_copy, tmp_path):
     rich_data(data_copy)
     orig, got, rep = round_trip(data_copy, "labelstudio", tmp_path / "out.json")
-    assert same(orig, got, fields=("id", "start", "end", "quote", "issue", "stance", "actor", "target", "intensity",
-                                   "summit_id", "annotator", "note")) == []
+    assert (
+        same(
+            orig,
+            got,
+            fields=(
+                "id",
+                "start",
+                "end",
+                "quote",
+                "issue",
+                "stance",
+                "actor",
+                "target",
+                "intensity",
+                "summit_id",
+                "annotator",
+                "note",
+            ),
+        )
+        == []
+    )
     assert not rep.repaired
 
 
@@ -111,7 +136,7 @@ def test_export_shape(data_copy, tmp_path):
     res = ann["result"][0]
     assert res["type"] == "labels" and res["from_name"] == "label" and res["to_name"] == "text"
     text = tasks[0]["data"]["text"]
-    assert all(text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"] for r in ann["result"])
+    assert all(text[r["value"]["start"] : r["value"]["end"]] == r["value"]["text"] for r in ann["result"])
 
 
 def test_export_email_domain_when_asked(data_copy, tmp_path):

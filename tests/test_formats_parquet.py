@@ -1,14 +1,14 @@
 """Parquet export of the ledger, and its import back (toolkit.formats.parquet)."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from _interop import rich_data, round_trip, same
 
 from toolkit.errors import DataError
 from toolkit.formats import export_ledger, import_file
 from toolkit.ledger import LEDGER_COLUMNS, load_ledger
-
-from _interop import rich_data, round_trip, same
 
 
 def test_parquet_keeps_ledger_columns_and_types(data_copy, tmp_path):
@@ -27,8 +27,28 @@ def test_round_trip(data_copy, tmp_path):
     rich_data(data_copy)
     orig, got, rep = round_trip(data_copy, "parquet", tmp_path / "ledger.parquet")
     assert len(got) == len(orig) == 31
-    assert same(orig, got, fields=("id", "start", "end", "quote", "issue", "stance", "actor", "target", "intensity",
-                                   "summit_id", "annotator", "note", "created")) == []
+    assert (
+        same(
+            orig,
+            got,
+            fields=(
+                "id",
+                "start",
+                "end",
+                "quote",
+                "issue",
+                "stance",
+                "actor",
+                "target",
+                "intensity",
+                "summit_id",
+                "annotator",
+                "note",
+                "created",
+            ),
+        )
+        == []
+    )
 
 
 def test_not_parquet_is_reported(data_copy, tmp_path):

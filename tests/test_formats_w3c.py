@@ -1,15 +1,15 @@
 """W3C Web Annotation import and export (toolkit.formats.w3c). Fixtures are synthetic test data."""
+
 from __future__ import annotations
 
 import copy
 import json
 
 import pytest
+from _interop import FIXTURES, SYNTH_ID, add_synthetic, live, rich_data, round_trip, same
 
 from toolkit.errors import DataError
 from toolkit.formats import export_annotations, import_file
-
-from _interop import FIXTURES, SYNTH_ID, add_synthetic, live, rich_data, round_trip, same
 
 PAGE = json.loads((FIXTURES / "w3c.json").read_text(encoding="utf-8"))
 
@@ -49,16 +49,23 @@ def _variant(tmp_path, mutate):
     return p
 
 
-@pytest.mark.parametrize("mutate, expect", [
-    (lambda a: a.pop("target"), "field 'items[0].target': missing"),
-    (lambda a: a["target"].update(selector=[{"type": "CssSelector", "value": "p"}]), "needs a TextPositionSelector"),
-    (lambda a: a["target"]["selector"][1].update(exact="Zoë Ångström whispers"), "items[0].start': text[140:191]"),
-    (lambda a: (a["target"]["selector"][0].update(start=-5),
-                a["target"]["selector"][1].update(exact="cyber accusations", prefix="", suffix="")),
-     "items[0].start': offsets [-5:191] are out of range for a text of 395 characters, and the quote occurs 3 times"),
-    (lambda a: a.update(body=[{"type": "TextualBody", "purpose": "tagging", "value": "angry"}]), "unknown label 'angry'"),
-    (lambda a: a["body"].pop(0), "items[0].stance': missing: no column or label gives the stance"),
-])
+@pytest.mark.parametrize(
+    "mutate, expect",
+    [
+        (lambda a: a.pop("target"), "field 'items[0].target': missing"),
+        (lambda a: a["target"].update(selector=[{"type": "CssSelector", "value": "p"}]), "needs a TextPositionSelector"),
+        (lambda a: a["target"]["selector"][1].update(exact="Zoë Ångström whispers"), "items[0].start': text[140:191]"),
+        (
+            lambda a: (
+                a["target"]["selector"][0].update(start=-5),
+                a["target"]["selector"][1].update(exact="cyber accusations", prefix="", suffix=""),
+            ),
+            "items[0].start': offsets [-5:191] are out of range for a text of 395 characters, and the quote occurs 3 times",
+        ),
+        (lambda a: a.update(body=[{"type": "TextualBody", "purpose": "tagging", "value": "angry"}]), "unknown label 'angry'"),
+        (lambda a: a["body"].pop(0), "items[0].stance': missing: no column or label gives the stance"),
+    ],
+)
 def test_malformed_annotations_name_file_and_path(synth, tmp_path, mutate, expect):
     p = _variant(tmp_path, mutate)
     with pytest.raises(DataError) as exc:
@@ -71,8 +78,30 @@ def test_malformed_annotations_name_file_and_path(synth, tmp_path, mutate, expec
 def test_round_trip(data_copy, tmp_path):
     rich_data(data_copy)
     orig, got, rep = round_trip(data_copy, "w3c", tmp_path / "out.json")
-    assert same(orig, got, fields=("id", "start", "end", "quote", "prefix", "suffix", "issue", "stance", "actor",
-                                   "target", "intensity", "summit_id", "annotator", "note", "created")) == []
+    assert (
+        same(
+            orig,
+            got,
+            fields=(
+                "id",
+                "start",
+                "end",
+                "quote",
+                "prefix",
+                "suffix",
+                "issue",
+                "stance",
+                "actor",
+                "target",
+                "intensity",
+                "summit_id",
+                "annotator",
+                "note",
+                "created",
+            ),
+        )
+        == []
+    )
     assert not rep.repaired
 
 

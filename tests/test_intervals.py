@@ -1,4 +1,5 @@
 """Scales, intervals and power against hand-computed and published values (synthetic rows built in the tests)."""
+
 from __future__ import annotations
 
 import math
@@ -8,8 +9,14 @@ import pandas as pd
 import pytest
 
 from toolkit.balance import balance_table
-from toolkit.intervals import (cluster_bootstrap, detectable_shift, empirical_logit, events_needed, jeffreys_interval,
-                               relative_balance)
+from toolkit.intervals import (
+    cluster_bootstrap,
+    detectable_shift,
+    empirical_logit,
+    events_needed,
+    jeffreys_interval,
+    relative_balance,
+)
 
 
 def _beta_3p5_0p5_cdf(x: float) -> float:
@@ -33,8 +40,8 @@ def test_jeffreys_one_sided_n3_is_not_zero_width():
     lo, hi = jeffreys_interval(3, 0)
     assert float(lo) == pytest.approx(2 * p_lo - 1, abs=1e-9)
     assert float(hi) == pytest.approx(2 * p_hi - 1, abs=1e-9)
-    assert 2 * p_lo - 1 == pytest.approx(-0.0712, abs=1e-4)          # the share interval is [0.4644, 0.9998]
-    assert float(hi - lo) > 1.0                                      # wide, never zero width
+    assert 2 * p_lo - 1 == pytest.approx(-0.0712, abs=1e-4)  # the share interval is [0.4644, 0.9998]
+    assert float(hi - lo) > 1.0  # wide, never zero width
     # the mirror image for 3 grievances
     lo_r, hi_r = jeffreys_interval(0, 3)
     assert (float(lo_r), float(hi_r)) == pytest.approx((-float(hi), -float(lo)))
@@ -48,12 +55,12 @@ def test_jeffreys_closed_form_beta_3_1():
     lo_l, hi_l = jeffreys_interval(2.5, 0.5, scale="logit")
     q = 0.025 ** (1 / 3)
     assert float(lo_l) == pytest.approx(math.log(q / (1 - q)))
-    assert np.isnan(jeffreys_interval(0, 0)[0])                      # no evidence: no interval
+    assert np.isnan(jeffreys_interval(0, 0)[0])  # no evidence: no interval
 
 
 def test_scales_by_hand():
     assert relative_balance(3, 1) == pytest.approx(0.5)
-    assert empirical_logit(3, 1) == pytest.approx(math.log(3.5 / 1.5))   # Lowe et al. 2011
+    assert empirical_logit(3, 1) == pytest.approx(math.log(3.5 / 1.5))  # Lowe et al. 2011
     assert empirical_logit(0, 3) == pytest.approx(math.log(0.5 / 3.5))
     assert np.isnan(relative_balance(0, 0)) and np.isnan(empirical_logit(0, 0))
     # the logit does not saturate: 3 and 30 one-sided events differ
@@ -93,9 +100,22 @@ def test_cluster_bootstrap_moves_clusters_together():
 
 
 def _rows(stances, **extra):
-    base = {"evidence": "span", "summit_id": "s", "summit_date": pd.Timestamp("2021-01-01"), "summit_label": "S",
-            "summit_format": "video", "issue": "x", "issue_label": "X", "actor": "US", "target": "Russia",
-            "intensity": 1, "score": 0.0, "annotator": "a", "set": "t", "status": "anchored"}
+    base = {
+        "evidence": "span",
+        "summit_id": "s",
+        "summit_date": pd.Timestamp("2021-01-01"),
+        "summit_label": "S",
+        "summit_format": "video",
+        "issue": "x",
+        "issue_label": "X",
+        "actor": "US",
+        "target": "Russia",
+        "intensity": 1,
+        "score": 0.0,
+        "annotator": "a",
+        "set": "t",
+        "status": "anchored",
+    }
     out = []
     for i, s in enumerate(stances):
         r = {**base, "stance": s, "score": 3.5 if s == "goodwill" else -2.0, "document_id": f"d{i % 2}"}
@@ -110,14 +130,14 @@ def test_bootstrap_percentile_collapses_where_jeffreys_does_not():
     df = _rows(["grievance"] * 3)
     boot = balance_table(df, interval="bootstrap").iloc[0]
     jef = balance_table(df).iloc[0]
-    assert boot.ci_low == boot.ci_high == -1.0                       # the issue's complaint, reproduced
+    assert boot.ci_low == boot.ci_high == -1.0  # the issue's complaint, reproduced
     assert jef.ci_low == -1.0 and jef.ci_high == pytest.approx(0.0712, abs=1e-4)
 
 
 def test_goldstein_scale_and_interval():
     df = _rows(["goodwill", "grievance", "grievance", "grievance"])
     t = balance_table(df, scale="goldstein").iloc[0]
-    assert t.balance == pytest.approx((3.5 - 2 * 3) / 4)             # mean signed score
+    assert t.balance == pytest.approx((3.5 - 2 * 3) / 4)  # mean signed score
     assert t.ci_low < t.balance < t.ci_high
-    assert -2.0 <= t.ci_low and t.ci_high <= 3.5                     # a mix of the two stances' mean scores
+    assert -2.0 <= t.ci_low and t.ci_high <= 3.5  # a mix of the two stances' mean scores
     assert t.scale == "goldstein"

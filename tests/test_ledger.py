@@ -1,4 +1,5 @@
 """The ledger joins spans (and briefs) with summit dates and codebook labels."""
+
 from __future__ import annotations
 
 import math
@@ -24,12 +25,33 @@ def test_reference_ledger_columns_and_joins(data_root, codebook):
 
 
 def test_briefs_share_the_schema(codebook, summits, seed):
-    brief = {"id": "b1", "summit_id": "2021-06-16-geneva", "issue": "diplomatic-presence", "stance": "goodwill",
-             "actor": "US-Russia", "target": "US-Russia", "intensity": 2, "description": "ambassadors to return",
-             "source_url": "https://example.org/x"}
-    span = {"id": "s1", "document_id": seed.id, "start": 0, "end": 7, "quote": "Russian", "issue": "cyber",
-            "stance": "grievance", "actor": "US", "target": "Russia", "intensity": 1, "summit_id": "2021-12-07-video",
-            "annotator": "a", "status": "anchored", "origin": "manual"}
+    brief = {
+        "id": "b1",
+        "summit_id": "2021-06-16-geneva",
+        "issue": "diplomatic-presence",
+        "stance": "goodwill",
+        "actor": "US-Russia",
+        "target": "US-Russia",
+        "intensity": 2,
+        "description": "ambassadors to return",
+        "source_url": "https://example.org/x",
+    }
+    span = {
+        "id": "s1",
+        "document_id": seed.id,
+        "start": 0,
+        "end": 7,
+        "quote": "Russian",
+        "issue": "cyber",
+        "stance": "grievance",
+        "actor": "US",
+        "target": "Russia",
+        "intensity": 1,
+        "summit_id": "2021-12-07-video",
+        "annotator": "a",
+        "status": "anchored",
+        "origin": "manual",
+    }
     expanded = build_ledger([span], codebook, summits, briefs=[brief], set_name="x")
     assert expanded["evidence"].tolist() == ["brief", "brief", "span"]
     assert set(zip(expanded["actor"], expanded["target"])) == {("US", "Russia"), ("Russia", "US")}

@@ -1,4 +1,5 @@
 """The checks CI runs: environment.yml agrees with pyproject.toml; notebooks are stored executed."""
+
 from __future__ import annotations
 
 import subprocess

@@ -4,6 +4,7 @@ Simulation: Machado, Oliveira and Fernandes (2009) matrices at severity 100, via
 Distance: Euclidean distance in CAM02-UCS (Luo, Cui and Li 2006), with the thresholds stated in
 :mod:`toolkit.palette` (``MIN_ISSUE_DELTA_E`` between issues, ``MIN_STANCE_DELTA_E`` to stances and grey).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -26,7 +27,7 @@ VISIONS = {
 
 
 def _rgb(hexes):
-    return np.array([[int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)] for h in hexes])
+    return np.array([[int(h[i : i + 2], 16) / 255 for i in (1, 3, 5)] for h in hexes])
 
 
 def _ucs(hexes, vision):
@@ -40,8 +41,10 @@ def _ucs(hexes, vision):
 def test_issue_colours_stay_distinguishable(vision):
     assert len(palette.ISSUE_COLORS) == palette.MAX_ISSUE_COLORS <= 8
     ucs = _ucs(palette.ISSUE_COLORS, vision)
-    worst = min((float(np.linalg.norm(ucs[i] - ucs[j])), palette.ISSUE_COLORS[i], palette.ISSUE_COLORS[j])
-                for i, j in itertools.combinations(range(len(ucs)), 2))
+    worst = min(
+        (float(np.linalg.norm(ucs[i] - ucs[j])), palette.ISSUE_COLORS[i], palette.ISSUE_COLORS[j])
+        for i, j in itertools.combinations(range(len(ucs)), 2)
+    )
     assert worst[0] >= palette.MIN_ISSUE_DELTA_E, f"{vision}: {worst[1]} and {worst[2]} differ by {worst[0]:.1f}"
     others = [palette.STANCE_COLORS[k] for k in ("grievance", "goodwill", "agenda")] + [palette.OTHER_COLOR]
     fixed = _ucs(others, vision)
@@ -67,7 +70,7 @@ def test_every_view_uses_the_palette():
     for stance in ("grievance", "goodwill", "agenda"):
         m = re.search(rf"\.sl-{stance}\s*{{[^}}]*rgba\((\d+),\s*(\d+),\s*(\d+)", css)
         assert m, f"no .sl-{stance} colour in annotator.css"
-        assert "#%02X%02X%02X" % tuple(int(v) for v in m.groups()) == palette.STANCE_COLORS[stance]
+        assert "#" + "".join(f"{int(v):02X}" for v in m.groups()) == palette.STANCE_COLORS[stance]
     # no module keeps its own stance colour table any more
     root = Path(__file__).resolve().parents[1] / "toolkit"
     for path in root.rglob("*.py"):

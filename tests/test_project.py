@@ -1,4 +1,5 @@
 """The project door: discovery like git, the cached Project handle, `init`, and no writes outside a project."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,24 +31,25 @@ def demo(tmp_path, clean_env) -> Path:
 
 
 def _snapshot(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 # --- discovery -----------------------------------------------------------------------
 def test_discovery_order(tmp_path, demo, monkeypatch, data_root):
     deep = demo / "notebooks" / "sub"
     deep.mkdir()
-    assert find_project(cwd=deep) == demo                               # nearest summit-ledger.toml upward
+    assert find_project(cwd=deep) == demo  # nearest summit-ledger.toml upward
     assert find_project(cwd=data_root.parent / "notebooks") == data_root  # inside the checkout: its data/
     other = init_project(tmp_path / "other")
     monkeypatch.setenv("SUMMIT_LEDGER_DATA", str(other))
-    assert find_project(cwd=deep) == other                              # the old variable still works
+    assert find_project(cwd=deep) == other  # the old variable still works
     monkeypatch.setenv("SUMMIT_LEDGER_PROJECT", str(demo))
-    assert find_project(cwd=tmp_path) == demo                           # the new one wins over the old
-    assert find_project(other, cwd=deep) == other                       # an explicit folder wins over all
+    assert find_project(cwd=tmp_path) == demo  # the new one wins over the old
+    assert find_project(other, cwd=deep) == other  # an explicit folder wins over all
     monkeypatch.chdir(deep)
-    assert data_dir() == demo                                           # data_dir() is discovery
+    assert data_dir() == demo  # data_dir() is discovery
 
 
 def test_outside_any_project_is_one_clear_error(tmp_path, clean_env):
@@ -83,7 +85,7 @@ def test_project_hands_out_stores_ledgers_and_checks_set_names(demo):
     assert p.store("reference").annotators() == ["reference"]
     ledger = p.ledger(sets=["reference"], include_briefs=False)
     n_records = len(p.store("reference").annotations())
-    assert len(ledger) >= n_records > 0 and set(ledger["language"]) == {"en"}   # joint acts expand to 2 rows
+    assert len(ledger) >= n_records > 0 and set(ledger["language"]) == {"en"}  # joint acts expand to 2 rows
     assert all(r.ok for r in p.validate())
     for bad in ("../escape", "a/b", "", ".hidden"):
         with pytest.raises(ValueError):
@@ -104,23 +106,33 @@ def test_project_import_export_and_agreement(demo, tmp_path):
 def test_bad_config_is_named(demo):
     (demo / CONFIG_NAME).write_text('name = 3\n[charts]\nsets = ["../x"]\n', encoding="utf-8")
     with pytest.raises(DataError) as info:
-        Project(demo).config
+        _ = Project(demo).config
     assert {p.field for p in info.value.problems} == {"name", "charts.sets"}
 
 
 # --- init ------------------------------------------------------------------------------
 def test_init_plain_and_demo(tmp_path, clean_env, data_root):
     plain = init_project(tmp_path / "plain")
-    assert sorted(p.name for p in plain.iterdir()) == ["annotations", "codebook.yaml", "documents", "notebooks",
-                                                       CONFIG_NAME, "summits.yaml"]
+    assert sorted(p.name for p in plain.iterdir()) == [
+        "annotations",
+        "codebook.yaml",
+        "documents",
+        "notebooks",
+        CONFIG_NAME,
+        "summits.yaml",
+    ]
     assert not any((plain / "documents").iterdir()) and not any((plain / "annotations").iterdir())
     assert sorted(p.name for p in (plain / "notebooks").iterdir()) == sorted(CURATED_NOTEBOOKS)
     demo = init_project(tmp_path / "demo", demo=True)
     ours, shipped = _snapshot(demo), _snapshot(data_root)
-    shipped = {k: v for k, v in shipped.items() if not k.startswith("annotations/workspace/")
-               and not k.endswith((".lock", ".bak", ".torn"))}
-    assert {k: v for k, v in ours.items() if not k.startswith("notebooks/") and k != CONFIG_NAME} == \
-        {k: v for k, v in shipped.items() if k != CONFIG_NAME}
+    shipped = {
+        k: v
+        for k, v in shipped.items()
+        if not k.startswith("annotations/workspace/") and not k.endswith((".lock", ".bak", ".torn"))
+    }
+    assert {k: v for k, v in ours.items() if not k.startswith("notebooks/") and k != CONFIG_NAME} == {
+        k: v for k, v in shipped.items() if k != CONFIG_NAME
+    }
 
 
 def test_init_refuses_a_folder_with_files_and_leaves_it_alone(tmp_path, clean_env):
@@ -136,9 +148,9 @@ def test_cli_project_and_data_are_aliases(demo, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--project", str(demo)]) == 0
     assert main(["validate", "--data", str(demo)]) == 0
-    assert main(["validate"]) == 1                                      # tmp_path is no project
+    assert main(["validate"]) == 1  # tmp_path is no project
     monkeypatch.setenv("SUMMIT_LEDGER_PROJECT", str(demo))
-    assert main(["validate"]) == 0                                      # validate honours the variable
+    assert main(["validate"]) == 0  # validate honours the variable
     assert str(demo) in capsys.readouterr().out
 
 
@@ -155,24 +167,44 @@ def test_commands_run_elsewhere_never_write_into_the_repository(tmp_path, repo_r
         ["import", "doccano", str(exported), "--set", "roundtrip"],
         ["add-article", "a.txt", "--id", "synthetic-a", "--summit", "2021-12-07-video"],
         ["add-articles", "manifest.csv"],
-        ["add-summit", "--id", "2030-01-01-x", "--date", "2030-01-01", "--place", "X", "--format", "video",
-         "--parties", "US", "Russia", "--label", "X", "--source", "https://example.org"],
+        [
+            "add-summit",
+            "--id",
+            "2030-01-01-x",
+            "--date",
+            "2030-01-01",
+            "--place",
+            "X",
+            "--format",
+            "video",
+            "--parties",
+            "US",
+            "Russia",
+            "--label",
+            "X",
+            "--source",
+            "https://example.org",
+        ],
         ["reanchor", SEED],
         ["figures", "--out", "f", "--n-boot", "0"],
         ["export", "csv", "--out", "x.csv"],
         ["validate"],
     ]
     for cmd in commands:
-        proc = subprocess.run([sys.executable, "-m", "toolkit.cli", *cmd], cwd=outside, env=env,
-                              capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, "-m", "toolkit.cli", *cmd], cwd=outside, env=env, capture_output=True, text=True)
         assert proc.returncode == 1, (cmd, proc.stdout, proc.stderr)
         assert proc.stderr.count("error:") == 1 and "summit-ledger init" in proc.stderr, (cmd, proc.stderr)
         assert "Traceback" not in proc.stderr
     assert _snapshot(data_root) == before
     assert sorted(p.name for p in outside.iterdir()) == ["a.txt"]
     # ... and inside a project they write into that project only.
-    proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "import", "doccano", str(exported), "--set", "rt"],
-                          cwd=demo / "notebooks", env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "import", "doccano", str(exported), "--set", "rt"],
+        cwd=demo / "notebooks",
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (demo / "annotations" / "rt").is_dir() and _snapshot(data_root) == before
 
@@ -189,7 +221,6 @@ def test_project_figures_use_the_configured_sets(demo, tmp_path, capsys):
 def test_validate_checks_the_stated_codebook_version(demo):
     text = (demo / CONFIG_NAME).read_text(encoding="utf-8")
     stated = Project(demo).codebook.version
-    (demo / CONFIG_NAME).write_text(text.replace(f'codebook_version = "{stated}"', 'codebook_version = "0.9"'),
-                                    encoding="utf-8")
+    (demo / CONFIG_NAME).write_text(text.replace(f'codebook_version = "{stated}"', 'codebook_version = "0.9"'), encoding="utf-8")
     problems = [p for r in Project(demo).validate() for p in r.problems]
     assert [(p.field, p.file) for p in problems] == [("codebook_version", str(demo / CONFIG_NAME))]

@@ -1,4 +1,5 @@
 """The public API is small and explicit, and `import toolkit` stays light."""
+
 from __future__ import annotations
 
 import subprocess

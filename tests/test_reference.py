@@ -1,4 +1,5 @@
 """The shipped annotation sets are valid, and the reference is as complete as promised."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,7 +17,7 @@ def test_reference_is_valid_and_has_at_least_15_records(data_root, codebook, doc
     stances = Counter(r["stance"] for r in recs)
     assert stances["grievance"] > 0 and stances["goodwill"] > 0
     for r in recs:
-        assert seed.text[r["start"]:r["end"]] == r["quote"]
+        assert seed.text[r["start"] : r["end"]] == r["quote"]
         assert r["quote"] == r["quote"].strip()
         assert r["summit_id"] in ("2021-12-07-video", "2021-06-16-geneva")
 

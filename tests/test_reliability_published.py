@@ -15,25 +15,58 @@
   disagreements carry a small computational slip, so other
   implementations also match them to about 0.02).
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_agreement import KRIPP_4x12 as KRIPP_C  # Krippendorff's example data C, shared with the α tests
 
 from toolkit.agreement import AgreementError, bootstrap_alpha, krippendorff_alpha, unitizing_alpha, unitizing_category
-
-from test_agreement import KRIPP_4x12 as KRIPP_C   # Krippendorff's example data C, shared with the α tests
 
 n = None
 # Hayes and Krippendorff (2007), units x observers (obs1..obs5).
 HAYES_2007 = [
-    [1, 1, 2, n, 2], [1, 1, 0, 1, n], [2, 3, 3, 3, n], [n, 0, 0, n, 0], [0, 0, 0, n, 0], [0, 0, 0, n, 0],
-    [1, 0, 2, n, 1], [1, n, 2, 0, n], [2, 2, 2, n, 2], [2, 1, 1, 1, n], [n, 1, 0, 0, n], [0, 0, 0, 0, n],
-    [1, 2, 2, 2, n], [3, 3, 2, 2, 3], [1, 1, 1, n, 1], [1, 1, 1, n, 1], [2, 1, 2, n, 2], [1, 2, 3, 3, n],
-    [1, 1, 0, 1, n], [0, 0, 0, n, 0], [0, 0, 1, 1, n], [0, 0, n, 0, 0], [2, 3, 3, 3, n], [0, 0, 0, 0, n],
-    [1, 2, n, 2, 2], [0, 1, 1, 1, n], [0, 0, 0, 1, 0], [1, 2, 1, 2, n], [1, 1, 2, 2, n], [1, 1, 2, n, 2],
-    [1, 1, 0, n, 0], [2, 1, 2, 1, n], [2, 2, n, 2, 2], [3, 2, 2, 2, n], [2, 2, 2, n, 2], [2, 2, 3, n, 2],
-    [2, 2, 2, n, 2], [2, 2, n, 1, 2], [2, 2, 2, 2, n], [1, 1, 1, n, 1],
+    [1, 1, 2, n, 2],
+    [1, 1, 0, 1, n],
+    [2, 3, 3, 3, n],
+    [n, 0, 0, n, 0],
+    [0, 0, 0, n, 0],
+    [0, 0, 0, n, 0],
+    [1, 0, 2, n, 1],
+    [1, n, 2, 0, n],
+    [2, 2, 2, n, 2],
+    [2, 1, 1, 1, n],
+    [n, 1, 0, 0, n],
+    [0, 0, 0, 0, n],
+    [1, 2, 2, 2, n],
+    [3, 3, 2, 2, 3],
+    [1, 1, 1, n, 1],
+    [1, 1, 1, n, 1],
+    [2, 1, 2, n, 2],
+    [1, 2, 3, 3, n],
+    [1, 1, 0, 1, n],
+    [0, 0, 0, n, 0],
+    [0, 0, 1, 1, n],
+    [0, 0, n, 0, 0],
+    [2, 3, 3, 3, n],
+    [0, 0, 0, 0, n],
+    [1, 2, n, 2, 2],
+    [0, 1, 1, 1, n],
+    [0, 0, 0, 1, 0],
+    [1, 2, 1, 2, n],
+    [1, 1, 2, 2, n],
+    [1, 1, 2, n, 2],
+    [1, 1, 0, n, 0],
+    [2, 1, 2, 1, n],
+    [2, 2, n, 2, 2],
+    [3, 2, 2, 2, n],
+    [2, 2, 2, n, 2],
+    [2, 2, 3, n, 2],
+    [2, 2, 2, n, 2],
+    [2, 2, n, 1, 2],
+    [2, 2, 2, 2, n],
+    [1, 1, 1, n, 1],
 ]
 
 
@@ -103,8 +136,10 @@ def krippendorff_1995(stretch: int) -> dict[str, dict[str, list[tuple[int, int]]
         "C": ([(2, 6), (10, 2), (14, 4), (20, 2)], [(0, 2), (4, 4), (10, 4), (16, 2), (20, 2)]),
         "D": ([(0, 2), (2, 8), (10, 4), (14, 6), (20, 4)], [(0, 4), (4, 4), (8, 7), (15, 2), (17, 7)]),
     }
-    return {k: {f"coder{i}": [(b * stretch, (b + l) * stretch) for b, l in units] for i, units in enumerate(pair)}
-            for k, pair in raw.items()}
+    return {
+        k: {f"coder{i}": [(b * stretch, (b + ln) * stretch) for b, ln in units] for i, units in enumerate(pair)}
+        for k, pair in raw.items()
+    }
 
 
 @pytest.mark.parametrize("category, d_o", [("A", 0.03125), ("B", 2.26736), ("C", 0.02777), ("D", 0.38715)])

@@ -5,6 +5,7 @@ reference coding of the seed article, each with seeded random changes (a
 dropped passage, another stance or issue, a shifted intensity, moved
 boundaries, an extra passage). Nothing here is written to data/.
 """
+
 from __future__ import annotations
 
 import random
@@ -13,10 +14,17 @@ import re
 import numpy as np
 import pytest
 
-from toolkit.agreement import (EVENT_LINKING, available_variables, category_alpha, coincidence_table,
-                               match_across_coders, reliability_report, variable_codes, variable_reliability)
-from toolkit.disclosure import (check_declaration, declarations_frame, describe_coder, find_declarations,
-                                load_declaration)
+from toolkit.agreement import (
+    EVENT_LINKING,
+    available_variables,
+    category_alpha,
+    coincidence_table,
+    match_across_coders,
+    reliability_report,
+    variable_codes,
+    variable_reliability,
+)
+from toolkit.disclosure import check_declaration, declarations_frame, describe_coder, find_declarations, load_declaration
 from toolkit.errors import DataError
 from toolkit.teaching import load_reference
 
@@ -29,7 +37,7 @@ def synthetic_class(reference, issues, n_students=6, seed=11):
         name = f"synthetic-{s + 1}"
         for r in reference:
             if rng.random() < 0.08:
-                continue                                  # missed passage
+                continue  # missed passage
             rec = dict(r, annotator=name, id=f"{s}{r['id'][1:]}")
             if rng.random() < 0.12:
                 rec["stance"] = "goodwill" if rec["stance"] == "grievance" else "grievance"
@@ -61,7 +69,7 @@ def report(klass, documents, codebook):
 def test_synthetic_class_per_variable_table_intervals_and_decisions(report):
     table = report.variables.set_index("variable")
     core = ["stance", "issue", "actor", "target", "direction", "intensity", "summit"]
-    assert [v for v in table.index if v in core] == core     # codebook-2.0 variables follow when the data has them
+    assert [v for v in table.index if v in core] == core  # codebook-2.0 variables follow when the data has them
     assert table.loc["intensity", "level"] == "ordinal" and table.loc["stance", "level"] == "nominal"
     for var in ("stance", "issue", "intensity", "summit"):
         row = table.loc[var]
@@ -80,9 +88,9 @@ def test_synthetic_class_per_variable_table_intervals_and_decisions(report):
 
 def test_unmatched_spans_and_all_vs_coded_units(report):
     unmatched = report.matched.unmatched_frame()
-    assert ((unmatched.start == 0) & (unmatched.annotator == "synthetic-1")).any()   # the extra passage
+    assert ((unmatched.start == 0) & (unmatched.annotator == "synthetic-1")).any()  # the extra passage
     assert report.n_units_coded < report.n_units_all
-    assert report.stance_coded.alpha < report.stance_all.alpha   # empty units inflate the all-unit α
+    assert report.stance_coded.alpha < report.stance_all.alpha  # empty units inflate the all-unit α
     assert report.stance_all.status == "ok" and report.stance_all.low <= report.stance_all.alpha
     assert set(report.unitizing.stance) == {"grievance", "goodwill", "all"}
 
@@ -111,20 +119,40 @@ def test_matching_is_one_span_per_coder_and_order_free(klass):
 
 
 def test_optional_codebook_2_fields_and_event_linking_are_measured_when_present():
-    base = {"document_id": "d", "status": "anchored", "issue": "cyber", "stance": "grievance", "actor": "US",
-            "target": "Russia", "intensity": 1, "summit_id": "s"}
+    base = {
+        "document_id": "d",
+        "status": "anchored",
+        "issue": "cyber",
+        "stance": "grievance",
+        "actor": "US",
+        "target": "Russia",
+        "intensity": 1,
+        "summit_id": "s",
+    }
     recs = []
-    for coder, (mod, ev) in {"a": ("actual", ["e1", "e1", "e2"]), "b": ("actual", ["e1", "e2", "e2"]),
-                             "c": ("conditional", ["e1", "e1", "e2"])}.items():
+    for coder, (mod, ev) in {
+        "a": ("actual", ["e1", "e1", "e2"]),
+        "b": ("actual", ["e1", "e2", "e2"]),
+        "c": ("conditional", ["e1", "e1", "e2"]),
+    }.items():
         for k, start in enumerate((0, 20, 40)):
-            recs.append(dict(base, annotator=coder, id=f"{coder}{k}", start=start, end=start + 10,
-                             modality=mod if k else "actual", event_id=ev[k]))
+            recs.append(
+                dict(
+                    base,
+                    annotator=coder,
+                    id=f"{coder}{k}",
+                    start=start,
+                    end=start + 10,
+                    modality=mod if k else "actual",
+                    event_id=ev[k],
+                )
+            )
     matched = match_across_coders(recs)
     names = available_variables(matched)
     assert "modality" in names and EVENT_LINKING in names and "attribution" not in names
     codes, domain, _ = variable_codes(matched, EVENT_LINKING)
     assert codes.shape == (3, 3) and domain == ["different events", "same event"]
-    assert codes[1].tolist() == [0, 0, 1]     # coder b links the second and third mention, not the first two
+    assert codes[1].tolist() == [0, 0, 1]  # coder b links the second and third mention, not the first two
     # a coder whose records have no event_id field at all (coded before event linking) is left out, not "different"
     for r in recs:
         if r["annotator"] == "c":
@@ -140,7 +168,7 @@ def test_shipped_sets_report(data_root, documents, codebook):
         recs += load_reference(str(ann / "independent" / f"{name}.jsonl"), data=data_root)
     decl = find_declarations([ann / "reference", ann / "independent"])
     rep = reliability_report(recs, documents, list(codebook.issues), declarations=decl, n_boot=1000)
-    assert rep.n_units_all == 24 * len(codebook.issues) and rep.n_units_coded == 19   # 24 sentences
+    assert rep.n_units_all == 24 * len(codebook.issues) and rep.n_units_coded == 19  # 24 sentences
     assert rep.stance_all.status == rep.stance_coded.status == "no-disagreement"
     assert [r["quote"] for r in rep.matched.unmatched] == ["President Putin’s initiative on ensuring security"]
     assert all(describe_coder(decl[c]).startswith("model:") for c in rep.coders)
@@ -160,19 +188,25 @@ def test_shipped_declarations_say_no_person_coded(data_root):
 
 def test_bad_declarations_name_file_line_and_field(tmp_path):
     (tmp_path / "a.jsonl").write_text("")
-    (tmp_path / "set.yaml").write_text("coders:\n  a:\n    kind: robot\n    who: x\n    training: y\n"
-                                       "    codebook_version: 1.0\n    saw_reference: maybe\n    date: 28.11.2026\n")
+    (tmp_path / "set.yaml").write_text(
+        "coders:\n  a:\n    kind: robot\n    who: x\n    training: y\n"
+        "    codebook_version: 1.0\n    saw_reference: maybe\n    date: 28.11.2026\n"
+    )
     decl, problems = check_declaration(tmp_path, ["a"])
     fields = {p.field for p in problems}
     assert decl is None and {"kind", "codebook_version", "saw_reference", "date"} <= fields
     assert all(p.file.endswith("set.yaml") and p.line == 3 for p in problems)
     with pytest.raises(DataError):
         load_declaration(tmp_path)
-    (tmp_path / "set.yaml").write_text("coders:\n  a:\n    kind: person\n    who: x\n    training: y\n"
-                                       "    codebook_version: '1'\n    saw_reference: false\n    date: 2026-13-01\n")
+    (tmp_path / "set.yaml").write_text(
+        "coders:\n  a:\n    kind: person\n    who: x\n    training: y\n"
+        "    codebook_version: '1'\n    saw_reference: false\n    date: 2026-13-01\n"
+    )
     assert [p.field for p in check_declaration(tmp_path)[1]] == ["date"]
-    (tmp_path / "set.yaml").write_text("coders:\n  b:\n    kind: person\n    who: x\n    training: y\n"
-                                       "    codebook_version: '1.0'\n    saw_reference: false\n    date: 2026-01-02\n")
+    (tmp_path / "set.yaml").write_text(
+        "coders:\n  b:\n    kind: person\n    who: x\n    training: y\n"
+        "    codebook_version: '1.0'\n    saw_reference: false\n    date: 2026-01-02\n"
+    )
     decl, problems = check_declaration(tmp_path, ["a"])
     assert decl is None and "no declaration for annotator(s) a" in problems[0].message
 

@@ -1,4 +1,5 @@
 """The one implementation of offset conversion and highlight runs (toolkit.runs)."""
+
 from __future__ import annotations
 
 import random
@@ -51,12 +52,12 @@ def test_run_index_stays_equal_to_a_fresh_sweep_and_patches_compose(seed):
         if live and rng.random() < 0.4:
             key = rng.choice(list(live))
             lo, hi = idx.affected(*live.pop(key))
-            _apply(shown, idx, lo, hi, lambda: idx.remove(key))
+            _apply(shown, idx, lo, hi, lambda key=key: idx.remove(key))
         else:
             a = rng.randrange(0, n - 1)
             b = rng.randrange(a + 1, n + 1)
             lo, hi = idx.affected(a, b)
-            _apply(shown, idx, lo, hi, lambda: idx.add(step, a, b, step % 3))
+            _apply(shown, idx, lo, hi, lambda step=step, a=a, b=b: idx.add(step, a, b, step % 3))
             live[step] = (a, b)
         keys = list(live)
         fresh = [(s, e, frozenset(keys[i] for i in cov)) for s, e, cov in split_runs(n, [live[k] for k in keys])]

@@ -1,16 +1,17 @@
 """The annotator's core, driven headless: selection -> record -> store, and back."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from toolkit.balance import summarize
-from toolkit.runs import codepoint_to_utf16, utf16_to_codepoint
-from toolkit.session import ALL_LAYERS, AnnotationSession
 from toolkit.annotation import CONTEXT, validate_record
+from toolkit.balance import summarize
 from toolkit.corpus import Document
 from toolkit.errors import StoreError, ValidationError
+from toolkit.runs import codepoint_to_utf16, utf16_to_codepoint
+from toolkit.session import ALL_LAYERS, AnnotationSession
 from toolkit.store import Store
 
 
@@ -44,8 +45,8 @@ def test_selection_and_codes_make_exactly_one_record(session, store, seed, docum
     rec = ops[0]
     # the space before and the comma after were selected; the space is trimmed, the comma is kept
     assert (rec["start"], rec["end"]) == (a, a + len("cyber security") + 1)
-    assert rec["quote"] == seed.text[a:a + 15] == "cyber security,"
-    assert rec["prefix"] == seed.text[a - CONTEXT:a] and rec["suffix"] == seed.text[a + 15:a + 15 + CONTEXT]
+    assert rec["quote"] == seed.text[a : a + 15] == "cyber security,"
+    assert rec["prefix"] == seed.text[a - CONTEXT : a] and rec["suffix"] == seed.text[a + 15 : a + 15 + CONTEXT]
     assert (rec["issue"], rec["origin"]) == ("cyber", "suggested")  # pre-selected from the keyword
     assert rec["summit_id"] == seed.summit_id and rec["annotator"] == "alice"
     clean = {k: v for k, v in rec.items() if k not in ("op", "op_id", "at")}
@@ -60,9 +61,14 @@ def test_whitespace_is_trimmed_and_reversed_offsets_accepted(session, seed):
     assert (d.start, d.end, d.quote) == (a, a + len("Various challenges"), "Various challenges")
 
 
-@pytest.mark.parametrize("start,end,why", [
-    (10, 10, "nothing is selected"), (-1, 5, "beyond the article"), (5, 10**6, "beyond the article"),
-])
+@pytest.mark.parametrize(
+    "start,end,why",
+    [
+        (10, 10, "nothing is selected"),
+        (-1, 5, "beyond the article"),
+        (5, 10**6, "beyond the article"),
+    ],
+)
 def test_invalid_selections_are_refused(session, store, start, end, why):
     with pytest.raises(ValidationError, match=why):
         session.select(start, end)
@@ -111,8 +117,9 @@ def test_annotator_name_is_checked_before_anything_is_written(seed, codebook, st
 def test_unwritable_store_raises_and_leaves_no_partial_file(tmp_path, seed, codebook, documents, summits):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    s = AnnotationSession(seed, codebook, Store(blocker / "set", codebook=codebook, documents=documents,
-                                                summits=summits), "alice", summits)
+    s = AnnotationSession(
+        seed, codebook, Store(blocker / "set", codebook=codebook, documents=documents, summits=summits), "alice", summits
+    )
     with pytest.raises(StoreError, match="nothing was written|cannot read the log"):
         code(s, 126, 188)
     assert blocker.read_text() == "x"
@@ -221,7 +228,7 @@ def test_utf16_offsets_from_the_browser_become_code_points(tmp_path, emoji_doc, 
     for k, v in {"stance": "grievance", "actor": "NATO", "target": "Russia", "intensity": 1}.items():
         s.set_code(k, v)
     rec = s.save()
-    assert rec["quote"] == text[rec["start"]:rec["end"]] == "troops"
+    assert rec["quote"] == text[rec["start"] : rec["end"]] == "troops"
     run = [r for r in s.runs() if r["n"]][0]
     assert (run["s"], run["e"]) == (u16, u16 + 6)
 

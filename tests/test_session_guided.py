@@ -1,5 +1,6 @@
 """The session's rules for a first-time student and for coding events: names, hub identity, origin,
 events and links, attribution and modality, the agenda stance, and runs patched in place."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -108,8 +109,11 @@ def test_a_mention_links_to_a_new_or_existing_event_in_the_same_log(seed, codebo
 
 
 def test_the_agenda_stance_is_coded_when_the_codebook_has_it(seed, codebook, tmp_path, documents, summits):
-    cb = dataclasses.replace(codebook, stances={**codebook.stances, "agenda": "on the table, no stance"},
-                             stance_labels={**codebook.stance_labels, "agenda": "Agenda item"})
+    cb = dataclasses.replace(
+        codebook,
+        stances={**codebook.stances, "agenda": "on the table, no stance"},
+        stance_labels={**codebook.stance_labels, "agenda": "Agenda item"},
+    )
     store = Store(tmp_path / "ws", codebook=cb, documents=documents, summits=summits)
     w = Annotator(seed, cb, store, annotator="alice", summits=summits)
     assert "Agenda item [n]" in [lab for lab, _ in w.stance.options]

@@ -1,5 +1,6 @@
 """The append-only annotation store: append, upsert, delete, undo, history,
 compaction, torn lines and concurrent appends."""
+
 from __future__ import annotations
 
 import json
@@ -25,13 +26,13 @@ def store(tmp_path, codebook, documents, summits):
 
 
 def lines(store, name="alice"):
-    return [json.loads(l) for l in store.log_path(name).read_text(encoding="utf-8").splitlines()]
+    return [json.loads(ln) for ln in store.log_path(name).read_text(encoding="utf-8").splitlines()]
 
 
 def test_upsert_appends_one_line_per_operation(store, seed):
     op = store.upsert(_rec(seed, 242, 256))
     assert op["op"] == "upsert" and len(op["op_id"]) == 16
-    assert [l["id"] for l in lines(store)] == [op["id"]]
+    assert [ln["id"] for ln in lines(store)] == [op["id"]]
     assert store.read("alice").annotations[op["id"]]["quote"] == "cyber security"
 
 
@@ -158,9 +159,19 @@ def _appender(root: str, annotator: str, n: int, offset: int) -> None:
     doc = load_documents(DATA / "documents")[SEED_ID]
     store = Store(root)
     for i in range(n):
-        rec = make_annotation(doc, 242, 256, issue="cyber", stance="grievance", actor="US", target="Russia",
-                              intensity=1, annotator=annotator, created="2026-01-01T00:00:00Z",
-                              id=f"{offset + i:012x}")
+        rec = make_annotation(
+            doc,
+            242,
+            256,
+            issue="cyber",
+            stance="grievance",
+            actor="US",
+            target="Russia",
+            intensity=1,
+            annotator=annotator,
+            created="2026-01-01T00:00:00Z",
+            id=f"{offset + i:012x}",
+        )
         store.upsert(rec)
 
 
@@ -174,7 +185,7 @@ def test_two_processes_appending_at_once(tmp_path):
         assert p.exitcode == 0
     raw = (tmp_path / "alice.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(raw) == 400
-    parsed = [json.loads(l) for l in raw]  # every line whole: no interleaved bytes
+    parsed = [json.loads(ln) for ln in raw]  # every line whole: no interleaved bytes
     assert len({p["id"] for p in parsed}) == 400
     assert len(Store(tmp_path).read("alice").annotations) == 400
 

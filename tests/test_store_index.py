@@ -2,6 +2,7 @@
 
 Records are synthetic (``tests/synthetic.py``) unless they code the real seed article.
 """
+
 from __future__ import annotations
 
 import random
@@ -123,6 +124,7 @@ def test_transact_checks_everything_before_writing(tmp_path):
 
 def test_record_kinds_dispatch_on_kind(tmp_path):
     """A registered kind is validated by its own rule; an unknown kind is a problem, not a crash."""
+
     def validate_memo(rec, *, file="<record>", line=None, codebook=None, documents=None, summits=None):
         if not isinstance(rec.get("summary"), str):
             return [Problem(file, line, "summary", "missing")]
@@ -149,8 +151,11 @@ def test_lone_surrogate_in_a_log_line_is_a_problem_not_a_crash(tmp_path):
     store = Store(tmp_path)
     store.upsert(synthetic_record("a", 1))
     with open(store.log_path("a"), "ab") as fh:
-        fh.write(b'{"op": "upsert", "op_id": "x", "at": "2026-01-01T00:00:00Z", '
-                 + __import__("json").dumps({**synthetic_record("a", 2), "note": "\ud800"})[1:].encode() + b"\n")
+        fh.write(
+            b'{"op": "upsert", "op_id": "x", "at": "2026-01-01T00:00:00Z", '
+            + __import__("json").dumps({**synthetic_record("a", 2), "note": "\ud800"})[1:].encode()
+            + b"\n"
+        )
     st = Store(tmp_path).read("a")
     assert len(st.annotations) == 1
     # the strict JSON reader refuses the line (naming line and column) before the record check would name the field

@@ -1,4 +1,5 @@
 """Keyword suggestions come from the codebook's keywords, on whole words."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,12 +18,11 @@ def test_every_suggestion_is_backed_by_a_codebook_keyword(codebook, seed):
 
 def test_seed_sentence_suggestions_rank_the_selection_first(codebook, seed):
     i = seed.text.index("Both sides have long lists")
-    sentence = seed.text[i:seed.text.index("\n", i)]
+    sentence = seed.text[i : seed.text.index("\n", i)]
     sugs = suggest_issues(sentence, codebook)
     issues = [s.issue for s in sugs]
     # cyber security, meddling/2016 election, diplomats/expulsion, Syria, Ukraine, NATO expansion
-    for expected in ("cyber", "election-interference", "diplomatic-presence", "syria", "ukraine-security",
-                     "nato-expansion"):
+    for expected in ("cyber", "election-interference", "diplomatic-presence", "syria", "ukraine-security", "nato-expansion"):
         assert expected in issues
     a = sentence.index("cyber security")
     focused = suggest_issues(sentence, codebook, focus=(a, a + len("cyber security")))

@@ -1,4 +1,5 @@
 """The summits table."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,11 @@ from toolkit.summits import load_summits, summits_frame
 
 def test_five_summits_in_date_order(summits):
     assert list(summits) == [
-        "2018-07-16-helsinki", "2021-06-16-geneva", "2021-12-07-video", "2021-12-30-phone", "2022-01-10-geneva-talks",
+        "2018-07-16-helsinki",
+        "2021-06-16-geneva",
+        "2021-12-07-video",
+        "2021-12-30-phone",
+        "2022-01-10-geneva-talks",
     ]
     assert summits["2021-12-07-video"].format == "video"
     assert summits["2022-01-10-geneva-talks"].format == "talks"

@@ -4,6 +4,7 @@ The class folders here are SYNTHETIC: students made by perturbing the reference
 annotation with a seeded RNG, written to a temporary folder by the test itself.
 They are never real students' work and are never written to data/.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,18 @@ from toolkit.annotation import make_annotation
 from toolkit.corpus import Document, segment
 from toolkit.errors import DataError
 from toolkit.store import Store
-from toolkit.teaching import (PROGRESS_MIN_FILES, balance_comparison, class_ledger, class_view, collect_class,
-                              feedback, feedback_table, hotspot_spans, hotspots_html, load_reference)
+from toolkit.teaching import (
+    PROGRESS_MIN_FILES,
+    balance_comparison,
+    class_ledger,
+    class_view,
+    collect_class,
+    feedback,
+    feedback_table,
+    hotspot_spans,
+    hotspots_html,
+    load_reference,
+)
 
 CREATED = "2026-01-01T00:00:00Z"
 
@@ -39,13 +50,37 @@ def perturb(reference, document, codebook, name, rng):
         if rng.random() < 0.1:
             stance = "goodwill" if stance == "grievance" else "grievance"
         issue = r["issue"] if rng.random() > 0.05 else rng.choice(issues)
-        out.append(make_annotation(document, start, end, issue=issue, stance=stance, actor=r["actor"],
-                                   target=r["target"], intensity=r["intensity"], annotator=name, created=CREATED,
-                                   note="synthetic"))
+        out.append(
+            make_annotation(
+                document,
+                start,
+                end,
+                issue=issue,
+                stance=stance,
+                actor=r["actor"],
+                target=r["target"],
+                intensity=r["intensity"],
+                annotator=name,
+                created=CREATED,
+                note="synthetic",
+            )
+        )
     seg = rng.choice(segment(document))
-    out.append(make_annotation(document, seg.start, seg.end, issue=rng.choice(issues),
-                               stance=rng.choice(["grievance", "goodwill"]), actor="US", target="Russia",
-                               intensity=rng.randint(1, 3), annotator=name, created=CREATED, note="synthetic"))
+    out.append(
+        make_annotation(
+            document,
+            seg.start,
+            seg.end,
+            issue=rng.choice(issues),
+            stance=rng.choice(["grievance", "goodwill"]),
+            actor="US",
+            target="Russia",
+            intensity=rng.randint(1, 3),
+            annotator=name,
+            created=CREATED,
+            note="synthetic",
+        )
+    )
     # keep one record per id (a moved edge can collide with another)
     return list({rec["id"]: rec for rec in out}.values())
 
@@ -68,8 +103,7 @@ def _synthetic_master(tmp_path_factory, reference, seed, codebook, documents, su
 @pytest.fixture
 def synthetic_class(tmp_path, _synthetic_master):
     """A synthetic class of 30 students in a temporary folder (labelled synthetic in every file name)."""
-    return Path(shutil.copytree(_synthetic_master, tmp_path / "synthetic-class",
-                                ignore=shutil.ignore_patterns("*.lock")))
+    return Path(shutil.copytree(_synthetic_master, tmp_path / "synthetic-class", ignore=shutil.ignore_patterns("*.lock")))
 
 
 def test_reference_loads_by_set_name_folder_or_file(reference, data_root):
@@ -87,8 +121,8 @@ def test_synthetic_class_of_30_end_to_end(synthetic_class, reference, seed, data
     assert {f.status for f in files.files} == {"ok"}
     table = feedback_table(files, reference)
     assert len(table) == 30 and table.annotator.iloc[0] == "synthetic-01"
-    assert ((table.f1 > 0.5) & (table.f1 <= 1)).all()          # perturbed, not random
-    assert (table.exact_f1 <= table.f1).all()                  # exact matching can only be stricter
+    assert ((table.f1 > 0.5) & (table.f1 <= 1)).all()  # perturbed, not random
+    assert (table.exact_f1 <= table.f1).all()  # exact matching can only be stricter
     assert (table.found + table.missed == 22).all()
     # the table agrees with a direct computation for one student
     direct = span_scores(files.records["synthetic-07"], reference, "overlap")
@@ -137,7 +171,7 @@ def test_progress_bar_for_many_files(synthetic_class, data_root, capsys):
 
 def test_bad_files_are_reported_and_the_rest_is_used(synthetic_class, data_root, seed, codebook):
     folder = synthetic_class
-    (folder / "corrupt.jsonl").write_bytes(b"\x00\xff not json at all\n{\"op\": \"upsert\"\n")
+    (folder / "corrupt.jsonl").write_bytes(b'\x00\xff not json at all\n{"op": "upsert"\n')
     (folder / "notes.txt").write_text("not an annotation file")
     (folder / "student (1).jsonl").write_text("")
     # an unknown code on one line of one student's file: that line is skipped, the rest kept
@@ -165,7 +199,7 @@ def test_bad_files_are_reported_and_the_rest_is_used(synthetic_class, data_root,
     assert dup.status == "duplicate"
     renamed = status["SYNTHETIC-06.jsonl"]
     assert renamed.status == "renamed" and renamed.annotator == "SYNTHETIC-06-2"
-    assert len(files.annotators) == 31                      # 30 + the renamed second file
+    assert len(files.annotators) == 31  # 30 + the renamed second file
     assert all(r["annotator"] == "SYNTHETIC-06-2" for r in files.records["SYNTHETIC-06-2"])
     frame = files.status_frame()
     assert list(frame.columns) == ["file", "annotator", "records", "status", "problems", "message"]
@@ -193,7 +227,7 @@ def test_feedback_quotes_missed_and_extra_passages_in_context(reference, seed, c
     assert sanctions["quote"] in missed_quotes and peskov["quote"] in missed_quotes
     m = fb.missed[missed_quotes.index(sanctions["quote"])]
     assert m["reference"].startswith("grievance · Sanctions") and m["yours"] == []
-    assert m["before"].endswith("said Monday that ") and seed.text[sanctions["end"]:].startswith(m["after"])
+    assert m["before"].endswith("said Monday that ") and seed.text[sanctions["end"] :].startswith(m["after"])
     assert m["sentence"] == 9
     flipped = fb.missed[missed_quotes.index(peskov["quote"])]
     assert flipped["yours"] and flipped["yours"][0].startswith("grievance")
@@ -216,27 +250,57 @@ def test_feedback_reports_attribute_differences(reference, documents, codebook):
 
 def test_feedback_html_is_escaped(tmp_path, codebook):
     doc = Document(id="toy", title="Toy", text="Alpha <b>accuses</b> Beta. Beta & Gamma talk.", summit_id="s")
-    ref = [dict(make_annotation(doc, 0, 24, issue="cyber", stance="grievance", actor="US", target="Russia",
-                                intensity=1, annotator="ref", created=CREATED), note="<script>alert(1)</script>")]
-    student = [make_annotation(doc, 26, 44, issue="cyber", stance="goodwill", actor="US", target="Russia",
-                               intensity=1, annotator="stu", created=CREATED)]
+    ref = [
+        dict(
+            make_annotation(
+                doc,
+                0,
+                24,
+                issue="cyber",
+                stance="grievance",
+                actor="US",
+                target="Russia",
+                intensity=1,
+                annotator="ref",
+                created=CREATED,
+            ),
+            note="<script>alert(1)</script>",
+        )
+    ]
+    student = [
+        make_annotation(
+            doc,
+            26,
+            44,
+            issue="cyber",
+            stance="goodwill",
+            actor="US",
+            target="Russia",
+            intensity=1,
+            annotator="stu",
+            created=CREATED,
+        )
+    ]
     fb = feedback(student, ref, documents={"toy": doc}, codebook=codebook)
     page = fb._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<b>accuses</b>" not in page and "&lt;b&gt;accuses&lt;/b&gt;" in page
     assert "Beta &amp; Gamma" in page
-    sentences = pd.DataFrame([{"document_id": "toy", "segment": 0, "start": 0, "end": 25,
-                               "disagreement": 1.0, "detail": "cyber: <i>x</i>"}])
+    sentences = pd.DataFrame(
+        [{"document_id": "toy", "segment": 0, "start": 0, "end": 25, "disagreement": 1.0, "detail": "cyber: <i>x</i>"}]
+    )
     hot = hotspots_html(doc, sentences)
     assert "<i>x</i>" not in hot and "&lt;b&gt;" in hot
 
 
 def test_hotspot_spans_shade_by_score(seed):
-    sentences = pd.DataFrame([
-        {"document_id": seed.id, "segment": 0, "start": 0, "end": 10, "disagreement": 2.0, "detail": "a"},
-        {"document_id": seed.id, "segment": 1, "start": 20, "end": 30, "disagreement": 1.0, "detail": "b"},
-        {"document_id": seed.id, "segment": 2, "start": 40, "end": 50, "disagreement": 0.0, "detail": ""},
-    ])
+    sentences = pd.DataFrame(
+        [
+            {"document_id": seed.id, "segment": 0, "start": 0, "end": 10, "disagreement": 2.0, "detail": "a"},
+            {"document_id": seed.id, "segment": 1, "start": 20, "end": 30, "disagreement": 1.0, "detail": "b"},
+            {"document_id": seed.id, "segment": 2, "start": 40, "end": 50, "disagreement": 0.0, "detail": ""},
+        ]
+    )
     spans = hotspot_spans(sentences, seed.id, top=1)
     assert spans.start.tolist() == [0, 20]
     assert spans.opacity.tolist() == [0.7, 0.4]
@@ -271,8 +335,9 @@ def test_check_my_work_shows_a_labelled_example_while_nothing_is_saved(tmp_path,
         check_my_work("no spaces please", tmp_path, data=data_root)
 
 
-def test_reference_in_the_class_folder_is_a_coder_but_gets_no_feedback_row(tmp_path, reference, data_root,
-                                                                          codebook, documents, summits):
+def test_reference_in_the_class_folder_is_a_coder_but_gets_no_feedback_row(
+    tmp_path, reference, data_root, codebook, documents, summits
+):
     store = Store(tmp_path, codebook=codebook, documents=documents, summits=summits)
     store.write_all(reference)
     # a (synthetic) student who handed in an exact copy of the reference under their own name is still a student

@@ -5,6 +5,7 @@ real by tests/hub/test_jupyterhub.py; here they are checked against the files
 they name. The students of step 7 are SYNTHETIC: passages of the seed article
 coded by the test, saved through the same calls the exercise notebook makes.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,8 +14,8 @@ import shlex
 
 import pytest
 
-from toolkit.cli import main
 from toolkit.classroom.student import StudentWork
+from toolkit.cli import main
 from toolkit.teaching import load_reference
 
 CLASS = "/srv/summit-class"
@@ -27,8 +28,12 @@ def guide_steps(repo_root) -> dict[int, list[str]]:
     steps: dict[int, list[str]] = {}
     for m in re.finditer(r"\*\*Step (\d+)\.(.*?)(?=\*\*Step \d+\.|\Z)", part_a, flags=re.S):
         blocks = re.findall(r"```shell\n(.*?)```", m.group(2), flags=re.S)
-        steps[int(m.group(1))] = [line.split("  #")[0].strip() for b in blocks for line in b.splitlines()
-                                  if line.strip() and not line.lstrip().startswith("#")]
+        steps[int(m.group(1))] = [
+            line.split("  #")[0].strip()
+            for b in blocks
+            for line in b.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
     return steps
 
 
@@ -42,7 +47,7 @@ def test_the_guide_has_numbered_steps_from_install_to_grades(repo_root):
     steps = guide_steps(repo_root)
     assert sorted(steps) == list(range(1, 12))
     assert any("summit-ledger[hub]" in c for c in steps[1]) and any("configurable-http-proxy" in c for c in steps[1])
-    assert 'hub = [' in (repo_root / "pyproject.toml").read_text()
+    assert "hub = [" in (repo_root / "pyproject.toml").read_text()
     config = (repo_root / "deploy" / "jupyterhub" / "jupyterhub_config.py").read_text()
     for var in re.findall(r"(SUMMIT_LEDGER_\w+)=", " ".join(steps[5])):
         assert var in config, var
@@ -67,7 +72,7 @@ def test_part_a_runs_as_written(repo_root, data_root, tmp_path, monkeypatch, cap
         work = StudentWork(class_dir, "week1", name)
         session = work.annotator().session
         nord = next(r for r in reference if r["issue"] == "energy-nord-stream")
-        session.select(nord["start"], nord["end"])               # a passage whose words the keyword index knows
+        session.select(nord["start"], nord["end"])  # a passage whose words the keyword index knows
         assert session.draft.suggestions == () and session.draft.issue is None  # off unless --suggestions
         for r in reference[k::2]:
             session.select(r["start"], r["end"])
@@ -90,8 +95,15 @@ def test_part_a_runs_as_written(repo_root, data_root, tmp_path, monkeypatch, cap
     assert "Passages the reference coded and you did not" in StudentWork(class_dir, "week1", "student1").check().to_text()
 
 
-@pytest.mark.parametrize("bad", ["class open {c} ../x", "class create {c} week9 --articles no-such-article",
-                                 "class grade {c} nope --out g.csv", "class release {c} week1 --what everything"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "class open {c} ../x",
+        "class create {c} week9 --articles no-such-article",
+        "class grade {c} nope --out g.csv",
+        "class release {c} week1 --what everything",
+    ],
+)
 def test_class_command_errors_are_one_line(bad, tmp_path, data_root, monkeypatch, capsys):
     monkeypatch.setenv("SUMMIT_LEDGER_DATA", str(data_root))
     argv = shlex.split(bad.format(c=tmp_path / "c"))

@@ -1,4 +1,5 @@
 """Events versus mentions, agenda rows, and the robustness table (synthetic rows built in the tests)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -11,9 +12,20 @@ from toolkit.units import count_units
 
 
 def _ledger(rows):
-    base = {"evidence": "span", "summit_date": pd.Timestamp("2021-01-01"), "summit_format": "video",
-            "issue": "x", "issue_label": "X", "actor": "US", "target": "Russia", "intensity": 1, "annotator": "a",
-            "set": "t", "status": "anchored", "document_id": "d"}
+    base = {
+        "evidence": "span",
+        "summit_date": pd.Timestamp("2021-01-01"),
+        "summit_format": "video",
+        "issue": "x",
+        "issue_label": "X",
+        "actor": "US",
+        "target": "Russia",
+        "intensity": 1,
+        "annotator": "a",
+        "set": "t",
+        "status": "anchored",
+        "document_id": "d",
+    }
     dates = {"s1": "2021-01-01", "s2": "2021-06-01"}
     out = []
     for r in rows:
@@ -31,18 +43,20 @@ def _ledger(rows):
 def mentions():
     """s1: one goodwill act reported three times (event e1), two single grievances, one agenda mention;
     s2: three grievances of one act (e2) reported by a brief and two spans, and one goodwill."""
-    return _ledger([
-        {"summit_id": "s1", "stance": "goodwill", "event_id": "e1"},
-        {"summit_id": "s1", "stance": "goodwill", "event_id": "e1"},
-        {"summit_id": "s1", "stance": "goodwill", "event_id": "e1", "intensity": 2},
-        {"summit_id": "s1", "stance": "grievance", "event_id": None},
-        {"summit_id": "s1", "stance": "grievance", "event_id": None},
-        {"summit_id": "s1", "stance": "agenda", "event_id": None, "issue": "y", "issue_label": "Y"},
-        {"summit_id": "s2", "stance": "grievance", "event_id": "e2", "evidence": "brief", "annotator": "briefs"},
-        {"summit_id": "s2", "stance": "grievance", "event_id": "e2"},
-        {"summit_id": "s2", "stance": "grievance", "event_id": "e2"},
-        {"summit_id": "s2", "stance": "goodwill", "event_id": None},
-    ])
+    return _ledger(
+        [
+            {"summit_id": "s1", "stance": "goodwill", "event_id": "e1"},
+            {"summit_id": "s1", "stance": "goodwill", "event_id": "e1"},
+            {"summit_id": "s1", "stance": "goodwill", "event_id": "e1", "intensity": 2},
+            {"summit_id": "s1", "stance": "grievance", "event_id": None},
+            {"summit_id": "s1", "stance": "grievance", "event_id": None},
+            {"summit_id": "s1", "stance": "agenda", "event_id": None, "issue": "y", "issue_label": "Y"},
+            {"summit_id": "s2", "stance": "grievance", "event_id": "e2", "evidence": "brief", "annotator": "briefs"},
+            {"summit_id": "s2", "stance": "grievance", "event_id": "e2"},
+            {"summit_id": "s2", "stance": "grievance", "event_id": "e2"},
+            {"summit_id": "s2", "stance": "goodwill", "event_id": None},
+        ]
+    )
 
 
 def test_events_count_once_mentions_count_each(mentions):
@@ -54,7 +68,7 @@ def test_events_count_once_mentions_count_each(mentions):
     assert (ev.loc["s1", "n"], ev.loc["s1", "n_mentions"], ev.loc["s1", "n_agenda"]) == (4, 6, 1)
     assert ev.loc["s2", "balance"] == 0.0 and me.loc["s2", "balance"] == pytest.approx(-0.5)
     units = count_units(mentions[mentions.summit_id == "s1"], "events")
-    assert units.loc[units._event == units._event.iloc[0], "intensity"].iloc[0] == 2   # strongest mention
+    assert units.loc[units._event == units._event.iloc[0], "intensity"].iloc[0] == 2  # strongest mention
 
 
 def test_agenda_counts_in_salience_only(mentions):
@@ -93,18 +107,19 @@ def test_shift_direction_probability_by_integration():
 def test_robustness_reports_missing_columns(mentions):
     long = robustness_table(mentions)
     specs = [s.name for s in SPECS]
-    assert long["spec"].drop_duplicates().tolist() == specs         # nothing silently dropped
+    assert long["spec"].drop_duplicates().tolist() == specs  # nothing silently dropped
     status = long.drop_duplicates("spec").set_index("spec")
-    assert status.loc["mentions", "available"]                      # event_id is present here
+    assert status.loc["mentions", "available"]  # event_id is present here
     for name, col in (("joint_once", "joint"), ("no_ascribed", "attribution"), ("no_conditional", "modality")):
         assert not status.loc[name, "available"] and col in status.loc[name, "reason"]
     wide = robustness_wide(long)
     assert wide.loc["S1", "joint_once"].startswith("unavailable")
     assert wide.loc["S1", "default"].startswith("-0.33")
-    both = robustness_table(mentions.assign(attribution=["quote", "ascribed", "quote", "alleged", "quote", None,
-                                                          "quote", "quote", "quote", "quote"]))
+    both = robustness_table(
+        mentions.assign(attribution=["quote", "ascribed", "quote", "alleged", "quote", None, "quote", "quote", "quote", "quote"])
+    )
     s1 = both[(both.spec == "no_ascribed") & (both.summit_id == "s1")].iloc[0]
-    assert s1.available and s1.balance == pytest.approx(0.0)     # e1 (its quote rows) vs 1 grievance
+    assert s1.available and s1.balance == pytest.approx(0.0)  # e1 (its quote rows) vs 1 grievance
 
 
 def test_power_table(mentions):

@@ -1,4 +1,5 @@
 """`summit-ledger validate`: clean data passes; each corrupted line is named and the rest still loads."""
+
 from __future__ import annotations
 
 import json
@@ -42,10 +43,10 @@ def _set(line: str, **changes) -> str:
 @pytest.mark.parametrize(
     "fn, field, words",
     [
-        (lambda l: l[:40], None, "not valid JSON"),
-        (lambda l: _set(l, issue="weather"), "issue", "not a issue"),
-        (lambda l: _set(l, end=99999), "end", "past the end"),
-        (lambda l: _set(l, quote="not what the text says"), "quote", "not the recorded quote"),
+        (lambda ln: ln[:40], None, "not valid JSON"),
+        (lambda ln: _set(ln, issue="weather"), "issue", "not a issue"),
+        (lambda ln: _set(ln, end=99999), "end", "past the end"),
+        (lambda ln: _set(ln, quote="not what the text says"), "quote", "not the recorded quote"),
     ],
     ids=["bad-json", "unknown-issue", "offset-past-end", "quote-mismatch"],
 )
@@ -58,7 +59,7 @@ def test_one_corrupt_line_is_named_and_the_rest_loads(data_copy, capsys, fn, fie
     _corrupt(log, line_no, fn)
     assert main(["validate", str(data_copy)]) == 1
     captured = capsys.readouterr()
-    problem_lines = [l for l in captured.out.splitlines() if l.startswith("    ")]
+    problem_lines = [ln for ln in captured.out.splitlines() if ln.startswith("    ")]
     assert len(problem_lines) == 1, captured.out
     msg = problem_lines[0]
     assert f"reference.jsonl, line {line_no}" in msg and words in msg
@@ -80,8 +81,7 @@ def test_one_corrupt_line_is_named_and_the_rest_loads(data_copy, capsys, fn, fie
 
 def test_cli_runs_as_a_console_script_without_traceback(data_copy):
     (data_copy / "summits.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "validate", str(data_copy)],
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "validate", str(data_copy)], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "summits.yaml, line" in proc.stdout

@@ -7,6 +7,7 @@ into a new virtual environment in a temporary folder, and there runs
 ``init --demo``, ``validate``, the copied notebooks under nbval, ``add-article``,
 ``import``, ``export``, ``figures`` and ``agreement`` against the new project.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,7 @@ def _shipped_data(repo: Path) -> dict[str, bytes]:
     data = repo / "data"
     try:
         listed = subprocess.run(["git", "ls-files", "data"], cwd=repo, capture_output=True, text=True, check=True)
-        rels = [line[len("data/"):] for line in listed.stdout.splitlines()]
+        rels = [line[len("data/") :] for line in listed.stdout.splitlines()]
     except (OSError, subprocess.CalledProcessError):
         rels = [p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()]
     return {rel: (data / rel).read_bytes() for rel in sorted(rels) if not BUNDLE_SKIP.search(rel)}
@@ -45,25 +46,25 @@ def test_wheel_outside_the_repository(repo_root):
     work = Path(tempfile.mkdtemp(prefix="summit-ledger-wheel-"))
     assert not work.resolve().is_relative_to(repo_root)
     try:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("SUMMIT_LEDGER_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith("SUMMIT_LEDGER_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")
+        }
         _run([sys.executable, "-m", "build", "--outdir", work / "dist", repo_root], work, env)
         (wheel,) = (work / "dist").glob("summit_ledger-*.whl")
 
         # The bundled defaults are the repository's data/ and notebooks, byte for byte.
         prefix = "toolkit/_bundled/"
         with zipfile.ZipFile(wheel) as z:
-            bundled = {n[len(prefix):]: z.read(n) for n in z.namelist() if n.startswith(prefix) and not n.endswith("/")}
-        data = {k[len("data/"):]: v for k, v in bundled.items() if k.startswith("data/")}
+            bundled = {n[len(prefix) :]: z.read(n) for n in z.namelist() if n.startswith(prefix) and not n.endswith("/")}
+        data = {k[len("data/") :]: v for k, v in bundled.items() if k.startswith("data/")}
         assert data == _shipped_data(repo_root)
-        nbs = {k[len("notebooks/"):]: v for k, v in bundled.items() if k.startswith("notebooks/")}
+        nbs = {k[len("notebooks/") :]: v for k, v in bundled.items() if k.startswith("notebooks/")}
         assert nbs == {n: (repo_root / "notebooks" / n).read_bytes() for n in CURATED_NOTEBOOKS}
 
         venv = work / "venv"
         _run([sys.executable, "-m", "venv", venv], work, env)
         py, sl = venv / "bin" / "python", venv / "bin" / "summit-ledger"
-        _run([py, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", repo_root / "requirements.lock"],
-             work, env)
+        _run([py, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", repo_root / "requirements.lock"], work, env)
         _run([py, "-m", "pip", "install", "--quiet", "--no-deps", wheel], work, env)
         where = _run([py, "-c", "import toolkit; print(toolkit.__file__)"], work, env)
         assert str(venv) in where and str(repo_root) not in where
@@ -71,13 +72,27 @@ def test_wheel_outside_the_repository(repo_root):
         _run([sl, "init", "p", "--demo"], work, env)
         p = work / "p"
         _run([sl, "validate"], p, env)
-        out = _run([py, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
-                    "notebooks/sanitize.cfg", "-p", "no:cacheprovider", "-q", "notebooks"], p, env)
+        out = _run(
+            [
+                py,
+                "-m",
+                "pytest",
+                "--nbval",
+                "--nbval-current-env",
+                "--nbval-sanitize-with",
+                "notebooks/sanitize.cfg",
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                "notebooks",
+            ],
+            p,
+            env,
+        )
         assert " passed" in out and "failed" not in out
 
         (work / "synthetic.txt").write_text("Synthetic test article, not a real report.\r\n", encoding="utf-8")
-        _run([sl, "add-article", work / "synthetic.txt", "--id", "synthetic-wheel", "--summit", "2021-12-07-video"],
-             p, env)
+        _run([sl, "add-article", work / "synthetic.txt", "--id", "synthetic-wheel", "--summit", "2021-12-07-video"], p, env)
         _run([sl, "export", "doccano", "--out", work / "ref.jsonl", "--set", "reference"], p / "notebooks", env)
         _run([sl, "import", "doccano", work / "ref.jsonl", "--set", "round-trip"], p, env)
         _run([sl, "export", "csv", "--out", work / "all.csv"], p, env)

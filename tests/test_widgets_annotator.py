@@ -1,4 +1,5 @@
 """The annotator widget, driven headless: traits set and handlers called as the browser would."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +9,7 @@ import pytest
 
 from toolkit.corpus import Document
 from toolkit.store import Store
-from toolkit.widgets.annotator import Annotator, ISSUE_KEYS
+from toolkit.widgets.annotator import ISSUE_KEYS, Annotator
 
 
 @pytest.fixture
@@ -162,8 +163,13 @@ def test_lines_that_cannot_be_used_are_shown_above_the_article(seed, codebook, s
     good = log.read_bytes()
     log.write_bytes(good + b'{"op": "upsert", "id": "synthetic-bad"}\n')  # synthetic: a line missing its fields
     (log.parent / "Coder B.jsonl").write_text("")  # a file name that is no annotator name
-    fresh = Annotator(seed, codebook, Store(store.root, codebook=codebook, documents=store.documents,
-                                            summits=summits), annotator="alice", summits=summits)
+    fresh = Annotator(
+        seed,
+        codebook,
+        Store(store.root, codebook=codebook, documents=store.documents, summits=summits),
+        annotator="alice",
+        summits=summits,
+    )
     fresh.layer.value = "*"
     fresh.redraw()
     warning = fresh.data_warning.value

@@ -1,4 +1,5 @@
 """The explorer: its controls drive balance_table; its charts are offline JupyterChart widgets."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -34,9 +35,16 @@ def test_controls_redraw(explorer, ledger, summits):
     explorer.evidence.value = "brief"
     explorer.weight.value = "intensity"
     explorer.actor.value = ("Russia",)
-    expected = balance_table(ledger, summits=summits, n_boot=50, evidence="brief", weight="intensity",
-                             actor=["Russia"], sets=explorer.state()["sets"],
-                             annotators=explorer.state()["annotators"])
+    expected = balance_table(
+        ledger,
+        summits=summits,
+        n_boot=50,
+        evidence="brief",
+        weight="intensity",
+        actor=["Russia"],
+        sets=explorer.state()["sets"],
+        annotators=explorer.state()["annotators"],
+    )
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
     assert explorer._charts["balance"].chart is not before
     spec = explorer._charts["balance"].chart.to_dict()
@@ -56,5 +64,5 @@ def test_issue_colours_fixed_across_filters(data_root, summits):
     before = ex.charts()["shift"].to_dict()
     ex.actor.value = ("Russia",)
     after = ex.charts()["shift"].to_dict()
-    scale = lambda spec: spec["spec"]["layer"][3]["encoding"]["color"]["scale"]   # noqa: E731
-    assert scale(before) == scale(after)                    # NATO keeps its colour whatever the filter
+    scale = lambda spec: spec["spec"]["layer"][3]["encoding"]["color"]["scale"]  # noqa: E731
+    assert scale(before) == scale(after)  # NATO keeps its colour whatever the filter

@@ -3,6 +3,7 @@
 YAML is only ever read through :class:`yaml.SafeLoader` (a subclass that also
 records the line of each mapping); nothing here unpickles or evaluates data.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,9 +18,22 @@ import yaml
 
 from .errors import DataError
 
-__all__ = ["LineDict", "read_yaml", "loads_json", "shown_text", "ALIAS_EXPANSION_LIMIT", "MAX_INT_DIGITS",
-           "atomic_write_text", "atomic_write_bytes", "write_fully", "fsync_dir", "os_error_text", "sha256_file",
-           "content_hash", "canonical_json"]
+__all__ = [
+    "LineDict",
+    "read_yaml",
+    "loads_json",
+    "shown_text",
+    "ALIAS_EXPANSION_LIMIT",
+    "MAX_INT_DIGITS",
+    "atomic_write_text",
+    "atomic_write_bytes",
+    "write_fully",
+    "fsync_dir",
+    "os_error_text",
+    "sha256_file",
+    "content_hash",
+    "canonical_json",
+]
 
 
 class LineDict(dict):
@@ -37,7 +51,7 @@ MAX_INT_DIGITS = 40
 class _YAMLRefused(Exception):
     """A YAML document the reader refuses: ``line`` (1-based or None), ``field`` and ``message``."""
 
-    def __init__(self, line: "int | None", field: "str | None", message: str) -> None:
+    def __init__(self, line: int | None, field: str | None, message: str) -> None:
         super().__init__(message)
         self.line, self.field, self.message = line, field, message
 
@@ -67,15 +81,19 @@ def _check_expansion(root: yaml.Node, limit: int = ALIAS_EXPANSION_LIMIT) -> Non
             visiting.discard(key)
             sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
             if sizes[key] - len(sizes) > limit:
-                raise _YAMLRefused(node.start_mark.line + 1, None,
-                                   f"YAML aliases here expand to more than {limit} values (an alias bomb?); "
-                                   "write the values out instead of using anchors and aliases")
+                raise _YAMLRefused(
+                    node.start_mark.line + 1,
+                    None,
+                    f"YAML aliases here expand to more than {limit} values (an alias bomb?); "
+                    "write the values out instead of using anchors and aliases",
+                )
             continue
         if key in sizes:
             continue
         if key in visiting:
-            raise _YAMLRefused(node.start_mark.line + 1, None, "a YAML alias refers to itself (recursive anchor); "
-                                                               "write the values out")
+            raise _YAMLRefused(
+                node.start_mark.line + 1, None, "a YAML alias refers to itself (recursive anchor); write the values out"
+            )
         visiting.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
@@ -104,9 +122,12 @@ class _LineSafeLoader(yaml.SafeLoader):
             line = key_node.start_mark.line + 1
             try:
                 if key in seen:
-                    raise _YAMLRefused(line, shown_text(key, 60),
-                                       f"key {shown_text(key, 60)!r} is given twice in this mapping (first on line "
-                                       f"{seen[key]}); keep one: the last would silently replace the first")
+                    raise _YAMLRefused(
+                        line,
+                        shown_text(key, 60),
+                        f"key {shown_text(key, 60)!r} is given twice in this mapping (first on line "
+                        f"{seen[key]}); keep one: the last would silently replace the first",
+                    )
                 seen[key] = line
             except TypeError:  # an unhashable key: the constructor reports it
                 continue
@@ -126,9 +147,7 @@ class _LineSafeLoader(yaml.SafeLoader):
             return str(node.value)
 
 
-_LineSafeLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineSafeLoader.construct_mapping
-)
+_LineSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineSafeLoader.construct_mapping)
 _LineSafeLoader.add_constructor("tag:yaml.org,2002:int", _LineSafeLoader.construct_yaml_int)
 _LineSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineSafeLoader.construct_yaml_timestamp)
 
@@ -151,7 +170,7 @@ def read_text_strict(path: Path) -> str:
         raise DataError.at(path, line, None, f"not valid UTF-8 at byte {exc.start}; save the file as UTF-8") from None
 
 
-def read_yaml(path: "str | Path") -> Any:
+def read_yaml(path: str | Path) -> Any:
     """Parse a YAML file safely; syntax errors name the file and line.
 
     Parameters
@@ -190,26 +209,27 @@ def read_yaml(path: "str | Path") -> Any:
         raise DataError.at(path, None, None, "YAML nested too deeply to read; flatten the structure") from None
 
 
-def _pairs_no_duplicates(pairs: "list[tuple[str, Any]]") -> dict:
+def _pairs_no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     out: dict = {}
     for key, value in pairs:
         if key in out:
-            raise _JSONRefused(f"key {shown_text(key, 60)!r} is given twice in one object; keep one: the last "
-                               "would silently replace the first", key)
+            raise _JSONRefused(
+                f"key {shown_text(key, 60)!r} is given twice in one object; keep one: the last would silently replace the first",
+                key,
+            )
         out[key] = value
     return out
 
 
 class _JSONRefused(ValueError):
-    def __init__(self, message: str, needle: "str | None" = None) -> None:
+    def __init__(self, message: str, needle: str | None = None) -> None:
         super().__init__(message)
         self.message, self.needle = message, needle
 
 
 def _bounded_int(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_INT_DIGITS:
-        raise _JSONRefused(f"an integer of {len(digits.lstrip('-'))} digits is too large (at most {MAX_INT_DIGITS})",
-                           digits[:20])
+        raise _JSONRefused(f"an integer of {len(digits.lstrip('-'))} digits is too large (at most {MAX_INT_DIGITS})", digits[:20])
     return int(digits)
 
 
@@ -227,8 +247,10 @@ def _refuse_lone_surrogates(obj: Any, text: str) -> None:
         json.dumps(obj, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         m = _SURROGATE_ESCAPE.search(text)
-        raise _JSONRefused(f"a lone UTF-16 surrogate ({text[m.start():m.start() + 6]}) is not a character; "
-                           "fix the text", text[m.start():m.start() + 6]) from None
+        raise _JSONRefused(
+            f"a lone UTF-16 surrogate ({text[m.start() : m.start() + 6]}) is not a character; fix the text",
+            text[m.start() : m.start() + 6],
+        ) from None
 
 
 def loads_json(text: str) -> Any:
@@ -259,7 +281,7 @@ def loads_json(text: str) -> Any:
         raise json.JSONDecodeError("nested too deeply to read", text, 0) from None
 
 
-def atomic_write_text(path: "str | Path", text: str) -> None:
+def atomic_write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (temp file, fsync, rename, folder fsync).
 
     A crash leaves either the old file or the new one, never half of either.
@@ -267,7 +289,7 @@ def atomic_write_text(path: "str | Path", text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: "str | Path", data: bytes, *, mode: "int | None" = None) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` atomically: temp file beside it, fsync, rename, fsync of the folder.
 
     On any failure (full disk, Ctrl-C, ...) the temp file is removed and
@@ -318,7 +340,7 @@ def _umask() -> int:
     return mask
 
 
-def fsync_dir(directory: "str | Path") -> None:
+def fsync_dir(directory: str | Path) -> None:
     """fsync a folder so that a rename or a new file in it survives a power cut (best effort)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -332,7 +354,7 @@ def fsync_dir(directory: "str | Path") -> None:
         os.close(fd)
 
 
-def sha256_file(path: "str | Path") -> str:
+def sha256_file(path: str | Path) -> str:
     """Hex sha256 of a file's bytes."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:

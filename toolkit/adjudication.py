@@ -23,19 +23,31 @@ tested headless.
    (``sources: coder-a:502d65a240f3, ...``) so the citation survives export
    formats that keep only the note; :func:`sources_from_note` reads it back.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from .annotation import SOURCES_FIELD, check_annotator, make_annotation
 
 __all__ = ["Version", "Item", "AdjudicationSession", "sources_from_note", "VERSION_FIELDS"]
 
 #: Fields that make two spans the same version (the codebook 2.0 fields count when every record of the item has them).
-VERSION_FIELDS: tuple[str, ...] = ("start", "end", "issue", "stance", "actor", "target", "intensity", "summit_id",
-                                   "attribution", "modality")
+VERSION_FIELDS: tuple[str, ...] = (
+    "start",
+    "end",
+    "issue",
+    "stance",
+    "actor",
+    "target",
+    "intensity",
+    "summit_id",
+    "attribution",
+    "modality",
+)
 _CODE_FIELDS = ("issue", "stance", "actor", "target", "intensity", "summit_id")
 _OPTIONAL = ("attribution", "modality")
 _NOTE_RE = re.compile(r"sources: ((?:[A-Za-z0-9][A-Za-z0-9_-]{0,63}:[0-9a-f]+(?:, )?)+)")
@@ -45,7 +57,7 @@ _NOTE_RE = re.compile(r"sources: ((?:[A-Za-z0-9][A-Za-z0-9_-]{0,63}:[0-9a-f]+(?:
 class Version:
     """One distinct reading of an item: a record (None = no passage) and the coders who gave it."""
 
-    record: "dict | None"
+    record: dict | None
     coders: tuple[str, ...]
 
     def label(self) -> str:
@@ -53,8 +65,10 @@ class Version:
         if self.record is None:
             return f"no passage ({who})"
         r = self.record
-        return (f"[{r['start']}:{r['end']}] {r['stance']} · {r['issue']} · {r['actor']} → {r['target']} · "
-                f"intensity {r['intensity']} · {r['summit_id']} ({who})")
+        return (
+            f"[{r['start']}:{r['end']}] {r['stance']} · {r['issue']} · {r['actor']} → {r['target']} · "
+            f"intensity {r['intensity']} · {r['summit_id']} ({who})"
+        )
 
 
 @dataclass(frozen=True)
@@ -103,11 +117,18 @@ class AdjudicationSession:
         Bad adjudicator name, fewer than two coders, a record on an unknown document.
     """
 
-    def __init__(self, records: Iterable[Mapping[str, Any]], documents: Mapping[str, Any], *, adjudicator: str,
-                 coders: "Sequence[str] | None" = None, min_overlap: float = 0.5) -> None:
+    def __init__(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        documents: Mapping[str, Any],
+        *,
+        adjudicator: str,
+        coders: Sequence[str] | None = None,
+        min_overlap: float = 0.5,
+    ) -> None:
         from .agreement import match_across_coders
 
-        if (msg := check_annotator(adjudicator)):
+        if msg := check_annotator(adjudicator):
             raise ValueError(msg)
         recs = [dict(r) for r in records if r.get("annotator") != adjudicator]
         names = sorted({str(r["annotator"]) for r in recs}) if coders is None else list(coders)
@@ -119,13 +140,14 @@ class AdjudicationSession:
         self.adjudicator = adjudicator
         self.documents = documents
         self.coders = names
-        self._coverage = {d: {str(r["annotator"]) for r in recs if r["document_id"] == d}
-                          for d in {str(r["document_id"]) for r in recs}}
+        self._coverage = {
+            d: {str(r["annotator"]) for r in recs if r["document_id"] == d} for d in {str(r["document_id"]) for r in recs}
+        }
         matched = match_across_coders(recs, coders=names, min_overlap=min_overlap)
         groups = [(u, False) for u in matched.units] + [({str(r["annotator"]): r}, True) for r in matched.unmatched]
         groups.sort(key=lambda g: min((str(r["document_id"]), int(r["start"]), int(r["end"])) for r in g[0].values()))
         self.items: list[Item] = [self._item(k, unit, lone) for k, (unit, lone) in enumerate(groups)]
-        self._decisions: dict[int, "dict | None"] = {}
+        self._decisions: dict[int, dict | None] = {}
 
     def _item(self, index: int, unit: dict[str, dict], lone: bool) -> Item:
         doc_id = str(next(iter(unit.values()))["document_id"])
@@ -136,15 +158,22 @@ class AdjudicationSession:
         first: dict[tuple, dict] = {}
         for c, r in sorted(unit.items(), key=lambda cr: (-sum(f in cr[1] for f in _OPTIONAL), cr[0])):
             by_key.setdefault(_key(r, fields), []).append(c)
-            first.setdefault(_key(r, fields), r)   # the representative: the record with the most optional codes
+            first.setdefault(_key(r, fields), r)  # the representative: the record with the most optional codes
         by_key = {k: sorted(cs) for k, cs in by_key.items()}
         versions = [Version(first[k], tuple(cs)) for k, cs in sorted(by_key.items(), key=lambda kv: (-len(kv[1]), kv[1]))]
         absent = tuple(sorted(self._coverage[doc_id] - set(unit)))
         if absent:
             versions.append(Version(None, absent))
         status = "unmatched" if lone else ("agreed" if len(versions) == 1 else "disagreement")
-        return Item(index, status, doc_id, min(int(r["start"]) for r in unit.values()),
-                    max(int(r["end"]) for r in unit.values()), dict(sorted(unit.items())), tuple(versions))
+        return Item(
+            index,
+            status,
+            doc_id,
+            min(int(r["start"]) for r in unit.values()),
+            max(int(r["end"]) for r in unit.values()),
+            dict(sorted(unit.items())),
+            tuple(versions),
+        )
 
     # ------------------------------------------------------------------ reading
     @property
@@ -155,7 +184,7 @@ class AdjudicationSession:
     def undecided(self) -> list[Item]:
         return [it for it in self.items if it.index not in self._decisions]
 
-    def decision(self, index: int) -> "dict | None | str":
+    def decision(self, index: int) -> dict | None | str:
         """The decided record, None for "no record", or ``"undecided"``."""
         self._check(index)
         return self._decisions.get(index, "undecided")
@@ -164,7 +193,7 @@ class AdjudicationSession:
         """``(before, passage, after)``: the item's extent in its article with ``width`` characters around."""
         it = self.items[self._check(index)]
         text = self.documents[it.document_id].text
-        return text[max(0, it.start - width):it.start], text[it.start:it.end], text[it.end:it.end + width]
+        return text[max(0, it.start - width) : it.start], text[it.start : it.end], text[it.end : it.end + width]
 
     # ------------------------------------------------------------------ deciding
     def _check(self, index: int) -> int:
@@ -186,8 +215,9 @@ class AdjudicationSession:
             raise ValueError(f"offsets [{start}, {end}) are not a passage of {doc.id} ({len(doc.text)} characters)")
         sources = [{"annotator": c, "id": str(r["id"])} for c, r in it.sources.items()]
         cite = ", ".join(f"{s['annotator']}:{s['id']}" for s in sources)
-        rec = make_annotation(doc, start, end, annotator=self.adjudicator, origin="manual",
-                              note=f"adjudicated ({how}); sources: {cite}", **fields)
+        rec = make_annotation(
+            doc, start, end, annotator=self.adjudicator, origin="manual", note=f"adjudicated ({how}); sources: {cite}", **fields
+        )
         for k in ("attribution", "modality"):
             if base.get(k) is not None:
                 rec[k] = base[k]
@@ -269,6 +299,8 @@ class AdjudicationSession:
     def summary(self) -> str:
         counts = {s: sum(it.status == s for it in self.items) for s in ("agreed", "disagreement", "unmatched")}
         decided = len(self._decisions)
-        return (f"{len(self.items)} items from {', '.join(self.coders)}: {counts['agreed']} agreed, "
-                f"{counts['disagreement']} disagreements, {counts['unmatched']} unmatched; {decided} decided, "
-                f"{len(self.items) - decided} to go")
+        return (
+            f"{len(self.items)} items from {', '.join(self.coders)}: {counts['agreed']} agreed, "
+            f"{counts['disagreement']} disagreements, {counts['unmatched']} unmatched; {decided} decided, "
+            f"{len(self.items) - decided} to go"
+        )

@@ -28,6 +28,7 @@ upsert for each annotation whose selectors or status changed (the old
 positions stay in the log's history), and only then records the text's new
 sha256 in the document's metadata, atomically.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,17 @@ from .annotation import CONTEXT, selectors, validate_record
 from .errors import DataError, Problem, StoreError, ValidationError
 from .ids import check_id
 
-__all__ = ["MIN_SCORE", "MARGIN", "WEIGHTS", "Method", "Anchoring", "ReanchorReport", "anchor",
-           "anchor_records", "reanchor_document"]
+__all__ = [
+    "MIN_SCORE",
+    "MARGIN",
+    "WEIGHTS",
+    "Method",
+    "Anchoring",
+    "ReanchorReport",
+    "anchor",
+    "anchor_records",
+    "reanchor_document",
+]
 
 #: Lowest score at which a moved or changed passage is accepted.
 MIN_SCORE = 0.75
@@ -151,7 +161,7 @@ def _context_unchanged(text: str, record: dict, s: int, e: int) -> bool:
     """
     prefix = record.get("prefix") or ""
     suffix = record.get("suffix") or ""
-    return text[max(0, s - len(prefix)):s] == prefix and text[e:e + len(suffix)] == suffix
+    return text[max(0, s - len(prefix)) : s] == prefix and text[e : e + len(suffix)] == suffix
 
 
 def _neighbours_agree(text: str, record: dict, s: int, e: int) -> bool:
@@ -168,8 +178,8 @@ def _neighbours_agree(text: str, record: dict, s: int, e: int) -> bool:
         return True
     prefix = record.get("prefix") or ""
     suffix = record.get("suffix") or ""
-    p = Levenshtein.normalized_similarity(prefix, text[max(0, s - len(prefix)):s]) if prefix else 1.0
-    x = Levenshtein.normalized_similarity(suffix, text[e:e + len(suffix)]) if suffix else 1.0
+    p = Levenshtein.normalized_similarity(prefix, text[max(0, s - len(prefix)) : s]) if prefix else 1.0
+    x = Levenshtein.normalized_similarity(suffix, text[e : e + len(suffix)]) if suffix else 1.0
     return min(p, x) >= SIDE_MIN
 
 
@@ -178,8 +188,8 @@ def _score(text: str, record: dict, s: int, e: int) -> float:
     prefix = record.get("prefix") or ""
     suffix = record.get("suffix") or ""
     q = Levenshtein.normalized_similarity(quote, text[s:e])
-    p = Levenshtein.normalized_similarity(prefix, text[max(0, s - CONTEXT):s]) if (prefix or s) else 1.0
-    x = Levenshtein.normalized_similarity(suffix, text[e:e + CONTEXT]) if (suffix or e < len(text)) else 1.0
+    p = Levenshtein.normalized_similarity(prefix, text[max(0, s - CONTEXT) : s]) if (prefix or s) else 1.0
+    x = Levenshtein.normalized_similarity(suffix, text[e : e + CONTEXT]) if (suffix or e < len(text)) else 1.0
     pos = 1.0 - min(1.0, abs(s - int(record["start"])) / max(1, len(text)))
     w = WEIGHTS
     return (w["quote"] * q + w["prefix"] * p + w["suffix"] * x + w["position"] * pos) / sum(w.values())
@@ -206,13 +216,37 @@ def anchor(record: dict, text: str, *, min_score: float = MIN_SCORE, margin: flo
     start, end, quote = int(record["start"]), int(record["end"]), record["quote"]
 
     def orphan(score: float, runner: float | None, reason: str) -> Anchoring:
-        return Anchoring(record["id"], "orphaned", "orphaned", start, end, quote, round(score, 4),
-                         None if runner is None else round(runner, 4), start, end, quote, reason)
+        return Anchoring(
+            record["id"],
+            "orphaned",
+            "orphaned",
+            start,
+            end,
+            quote,
+            round(score, 4),
+            None if runner is None else round(runner, 4),
+            start,
+            end,
+            quote,
+            reason,
+        )
 
     in_place = 0 <= start < end <= len(text) and text[start:end] == quote
     if in_place and _context_unchanged(text, record, start, end):
-        return Anchoring(record["id"], "anchored", "position", start, end, quote, 1.0, None, start, end, quote,
-                         "offsets still select the quote, with the same context")
+        return Anchoring(
+            record["id"],
+            "anchored",
+            "position",
+            start,
+            end,
+            quote,
+            1.0,
+            None,
+            start,
+            end,
+            quote,
+            "offsets still select the quote, with the same context",
+        )
     if not quote:
         return orphan(0.0, None, "the record has no quote to search for; review it")
     exact = _quote_hits(text, quote)
@@ -221,34 +255,52 @@ def anchor(record: dict, text: str, *, min_score: float = MIN_SCORE, margin: flo
         spans.setdefault((s, e), "fuzzy")
     if not spans:
         return orphan(0.0, None, "no passage resembles the quote; review it")
-    scored = sorted(((_score(text, record, s, e), s, e, how) for (s, e), how in spans.items()),
-                    key=lambda t: (-t[0], t[1], t[2]))
+    scored = sorted(((_score(text, record, s, e), s, e, how) for (s, e), how in spans.items()), key=lambda t: (-t[0], t[1], t[2]))
     best_score, s, e, how = scored[0]
     if (s, e) == (start, end):
         how = "position"
     runner = next((sc for sc, a, b, _ in scored[1:] if b <= s or a >= e), None)
     if not _neighbours_agree(text, record, s, e):
-        return orphan(best_score, runner, f"best candidate at {s}-{e} ({text[s:e][:40]!r}) has other words right "
-                                          "next to it than the recorded context: probably another occurrence; "
-                                          "review it")
+        return orphan(
+            best_score,
+            runner,
+            f"best candidate at {s}-{e} ({text[s:e][:40]!r}) has other words right "
+            "next to it than the recorded context: probably another occurrence; "
+            "review it",
+        )
     if best_score < min_score:
-        return orphan(best_score, runner, f"best candidate at {s}-{e} ({text[s:e][:40]!r}) scores "
-                                          f"{best_score:.2f} < minimum {min_score:.2f}; review it")
+        return orphan(
+            best_score,
+            runner,
+            f"best candidate at {s}-{e} ({text[s:e][:40]!r}) scores {best_score:.2f} < minimum {min_score:.2f}; review it",
+        )
     if runner is not None and best_score - runner < margin:
-        return orphan(best_score, runner, f"two passages score {best_score:.2f} and {runner:.2f}; too close to "
-                                          "tell apart, review it")
+        return orphan(
+            best_score, runner, f"two passages score {best_score:.2f} and {runner:.2f}; too close to tell apart, review it"
+        )
     if how == "position":
         moved = f"offsets still select the quote; its context changed (score {best_score:.2f})"
     elif how == "quote":
         moved = f"moved {s - start:+d}"
     else:
         moved = f"approximate match (quote similarity {Levenshtein.normalized_similarity(quote, text[s:e]):.2f})"
-    return Anchoring(record["id"], "anchored", how, s, e, text[s:e], round(best_score, 4),
-                     None if runner is None else round(runner, 4), start, end, quote, moved)
+    return Anchoring(
+        record["id"],
+        "anchored",
+        how,
+        s,
+        e,
+        text[s:e],
+        round(best_score, 4),
+        None if runner is None else round(runner, 4),
+        start,
+        end,
+        quote,
+        moved,
+    )
 
 
-def anchor_records(records: "list[dict]", text: str, *, min_score: float = MIN_SCORE,
-                   margin: float = MARGIN) -> list[Anchoring]:
+def anchor_records(records: list[dict], text: str, *, min_score: float = MIN_SCORE, margin: float = MARGIN) -> list[Anchoring]:
     """:func:`anchor` for each record, in order."""
     return [anchor(r, text, min_score=min_score, margin=margin) for r in records]
 
@@ -303,27 +355,47 @@ class ReanchorReport:
         """
         import pandas as pd
 
-        cols = ["set", "annotator", "id", "status", "method", "score", "runner_up", "old_start", "old_end",
-                "start", "end", "old_quote", "quote", "reason"]
+        cols = [
+            "set",
+            "annotator",
+            "id",
+            "status",
+            "method",
+            "score",
+            "runner_up",
+            "old_start",
+            "old_end",
+            "start",
+            "end",
+            "old_quote",
+            "quote",
+            "reason",
+        ]
         rows = [{"set": s, "annotator": who, **{k: getattr(a, k) for k in cols[2:]}} for s, who, a in self.results]
         return pd.DataFrame(rows, columns=cols)
 
     def summary(self) -> str:
         """One line: whether the text changed, counts per method, and how many updates were written."""
         c = self.counts()
-        changed = "text unchanged" if self.old_sha256 == self.new_sha256 else \
-            f"text changed (sha256 {self.old_sha256[:12]}… -> {self.new_sha256[:12]}…)"
+        changed = (
+            "text unchanged"
+            if self.old_sha256 == self.new_sha256
+            else f"text changed (sha256 {self.old_sha256[:12]}… -> {self.new_sha256[:12]}…)"
+        )
         verb = "would write" if self.dry_run else "wrote"
-        return (f"{self.document_id}: {changed}; {len(self.results)} annotations: {c['position']} in place, "
-                f"{c['quote']} moved, {c['fuzzy']} approximate, {c['orphaned']} orphaned; {verb} {self.written} "
-                f"update{'s' * (self.written != 1)}")
+        return (
+            f"{self.document_id}: {changed}; {len(self.results)} annotations: {c['position']} in place, "
+            f"{c['quote']} moved, {c['fuzzy']} approximate, {c['orphaned']} orphaned; {verb} {self.written} "
+            f"update{'s' * (self.written != 1)}"
+        )
 
 
 _SHA_LINE = re.compile(r"^sha256:.*$", re.MULTILINE)
 
 
-def _reanchor_log(state, doc, set_name: str, name: str, report: "ReanchorReport", *, min_score: float,
-                  margin: float, dry_run: bool) -> list[dict]:
+def _reanchor_log(
+    state, doc, set_name: str, name: str, report: ReanchorReport, *, min_score: float, margin: float, dry_run: bool
+) -> list[dict]:
     """The upserts that move one log's annotations of ``doc`` onto its current text (called under the lock)."""
     report.problems.extend(state.problems)
     changes = []
@@ -348,8 +420,14 @@ def _reanchor_log(state, doc, set_name: str, name: str, report: "ReanchorReport"
     return changes
 
 
-def reanchor_document(document_id: str, *, data: "str | Path | None" = None, min_score: float = MIN_SCORE,
-                      margin: float = MARGIN, dry_run: bool = False) -> ReanchorReport:
+def reanchor_document(
+    document_id: str,
+    *,
+    data: str | Path | None = None,
+    min_score: float = MIN_SCORE,
+    margin: float = MARGIN,
+    dry_run: bool = False,
+) -> ReanchorReport:
     """Re-anchor every annotation of a document to its current text.
 
     Parameters
@@ -400,8 +478,12 @@ def reanchor_document(document_id: str, *, data: "str | Path | None" = None, min
                 store = Store(set_dir, codebook=codebook, summits=summits)
                 for name in store.annotators():
                     # Read, decide and write under the log's lock, so an edit saved meanwhile is never reverted.
-                    changes = store.transact(name, lambda state, s=set_dir.name, n=name: _reanchor_log(
-                        state, doc, s, n, report, min_score=min_score, margin=margin, dry_run=dry_run))
+                    changes = store.transact(
+                        name,
+                        lambda state, s=set_dir.name, n=name: _reanchor_log(
+                            state, doc, s, n, report, min_score=min_score, margin=margin, dry_run=dry_run
+                        ),
+                    )
                     report.written += len(changes) if not dry_run else 0
             if not dry_run and report.old_sha256 != report.new_sha256:
                 old = meta_path.read_text(encoding="utf-8")

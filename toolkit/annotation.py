@@ -5,6 +5,7 @@ follow the W3C Web Annotation TextPositionSelector (``start``/``end``, code
 points, end-exclusive) and TextQuoteSelector (``quote``/``prefix``/``suffix``,
 32 characters of context).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -16,9 +17,28 @@ from ._io import content_hash
 from .errors import Problem, ValidationError
 
 __all__ = [
-    "FIELDS", "OPTIONAL_FIELDS", "EVENT_FIELDS", "RECORD_KINDS", "CONTEXT", "record_kind", "record_from_op", "Origin", "ORIGINS",
-    "Status", "STATUSES", "ANNOTATOR_PATTERN", "annotation_id", "make_annotation", "selectors", "check_annotator",
-    "normalize_annotator", "validate_record", "now_iso", "SOURCES_FIELD", "check_sources", "surrogate_problems",
+    "FIELDS",
+    "OPTIONAL_FIELDS",
+    "EVENT_FIELDS",
+    "RECORD_KINDS",
+    "CONTEXT",
+    "record_kind",
+    "record_from_op",
+    "Origin",
+    "ORIGINS",
+    "Status",
+    "STATUSES",
+    "ANNOTATOR_PATTERN",
+    "annotation_id",
+    "make_annotation",
+    "selectors",
+    "check_annotator",
+    "normalize_annotator",
+    "validate_record",
+    "now_iso",
+    "SOURCES_FIELD",
+    "check_sources",
+    "surrogate_problems",
 ]
 
 CONTEXT = 32
@@ -32,9 +52,24 @@ ANNOTATOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)  # m
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 FIELDS: tuple[str, ...] = (
-    "id", "document_id", "start", "end", "quote", "prefix", "suffix",
-    "issue", "stance", "actor", "target", "intensity", "summit_id",
-    "annotator", "created", "note", "status", "origin",
+    "id",
+    "document_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "issue",
+    "stance",
+    "actor",
+    "target",
+    "intensity",
+    "summit_id",
+    "annotator",
+    "created",
+    "note",
+    "status",
+    "origin",
 )
 #: Optional citation field of an adjudicated record: the records it was decided from, as a non-empty list of
 #: ``{"annotator": name, "id": annotation id}`` (see :mod:`toolkit.adjudication`).
@@ -42,23 +77,73 @@ SOURCES_FIELD = "sources"
 #: Optional fields of a mention (codebook 2.0); absent means: no secondary issues, attribution and
 #: modality not coded, its own event, coded under codebook 1.x.
 OPTIONAL_FIELDS: tuple[str, ...] = (
-    "kind", "secondary_issues", "attribution", "modality", "event_id", "codebook_version",
-    "actor_detail", "target_detail", "speaker", "source", "migrated_from", SOURCES_FIELD,
+    "kind",
+    "secondary_issues",
+    "attribution",
+    "modality",
+    "event_id",
+    "codebook_version",
+    "actor_detail",
+    "target_detail",
+    "speaker",
+    "source",
+    "migrated_from",
+    SOURCES_FIELD,
 )
 #: Fields of an event record (``"kind": "event"``; rules in :mod:`toolkit.events`).
 EVENT_FIELDS: tuple[str, ...] = (
-    "id", "kind", "annotator", "created", "actor", "target", "stance", "issue", "secondary_issues",
-    "intensity", "event_type", "event_date", "date_precision", "phase", "summit_id", "modality",
-    "description", "note", "codebook_version",
+    "id",
+    "kind",
+    "annotator",
+    "created",
+    "actor",
+    "target",
+    "stance",
+    "issue",
+    "secondary_issues",
+    "intensity",
+    "event_type",
+    "event_date",
+    "date_precision",
+    "phase",
+    "summit_id",
+    "modality",
+    "description",
+    "note",
+    "codebook_version",
 )
 #: Record kinds in a log: a mention (span; ``kind`` absent or "mention") or an event.
 RECORD_KINDS: tuple[str, ...] = ("mention", "event")
-_OPTIONAL_TEXT = ("attribution", "modality", "event_id", "codebook_version", "actor_detail", "target_detail",
-                  "speaker", "source", "migrated_from")
+_OPTIONAL_TEXT = (
+    "attribution",
+    "modality",
+    "event_id",
+    "codebook_version",
+    "actor_detail",
+    "target_detail",
+    "speaker",
+    "source",
+    "migrated_from",
+)
 _TYPES: dict[str, type | tuple[type, ...]] = {
-    "id": str, "document_id": str, "start": int, "end": int, "quote": str, "prefix": str, "suffix": str,
-    "issue": str, "stance": str, "actor": str, "target": str, "intensity": int, "summit_id": str,
-    "annotator": str, "created": str, "note": str, "status": str, "origin": str,
+    "id": str,
+    "document_id": str,
+    "start": int,
+    "end": int,
+    "quote": str,
+    "prefix": str,
+    "suffix": str,
+    "issue": str,
+    "stance": str,
+    "actor": str,
+    "target": str,
+    "intensity": int,
+    "summit_id": str,
+    "annotator": str,
+    "created": str,
+    "note": str,
+    "status": str,
+    "origin": str,
 }
 
 
@@ -79,7 +164,7 @@ def record_from_op(op: dict) -> dict:
 
 def now_iso() -> str:
     """The current UTC time as ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def normalize_annotator(name: str) -> str:
@@ -101,8 +186,9 @@ def check_annotator(name: object) -> str | None:
     return id_problem("annotator", name)
 
 
-def annotation_id(document_id: str, annotator: str, start: int, end: int, issue: str, stance: str,
-                  actor: str, target: str) -> str:
+def annotation_id(
+    document_id: str, annotator: str, start: int, end: int, issue: str, stance: str, actor: str, target: str
+) -> str:
     """Deterministic 12-hex id from what identifies a coded span.
 
     The id is fixed when the record is created; later edits keep it.
@@ -113,14 +199,31 @@ def annotation_id(document_id: str, annotator: str, start: int, end: int, issue:
 def selectors(text: str, start: int, end: int, context: int = CONTEXT) -> dict[str, Any]:
     """Position and quote selectors of ``text[start:end]``."""
     return {
-        "start": start, "end": end, "quote": text[start:end],
-        "prefix": text[max(0, start - context):start], "suffix": text[end:end + context],
+        "start": start,
+        "end": end,
+        "quote": text[start:end],
+        "prefix": text[max(0, start - context) : start],
+        "suffix": text[end : end + context],
     }
 
 
-def make_annotation(document, start: int, end: int, *, issue: str, stance: str, actor: str, target: str,
-                    intensity: int, annotator: str, summit_id: str | None = None, note: str = "",
-                    origin: str = "manual", created: str | None = None, id: str | None = None) -> dict[str, Any]:
+def make_annotation(
+    document,
+    start: int,
+    end: int,
+    *,
+    issue: str,
+    stance: str,
+    actor: str,
+    target: str,
+    intensity: int,
+    annotator: str,
+    summit_id: str | None = None,
+    note: str = "",
+    origin: str = "manual",
+    created: str | None = None,
+    id: str | None = None,
+) -> dict[str, Any]:
     """Build a record for ``document.text[start:end]``.
 
     Parameters
@@ -140,10 +243,17 @@ def make_annotation(document, start: int, end: int, *, issue: str, stance: str, 
         "id": id or annotation_id(document.id, annotator, start, end, issue, stance, actor, target),
         "document_id": document.id,
         **selectors(document.text, start, end),
-        "issue": issue, "stance": stance, "actor": actor, "target": target, "intensity": intensity,
+        "issue": issue,
+        "stance": stance,
+        "actor": actor,
+        "target": target,
+        "intensity": intensity,
         "summit_id": summit_id or document.summit_id,
-        "annotator": annotator, "created": created or now_iso(), "note": note,
-        "status": "anchored", "origin": origin,
+        "annotator": annotator,
+        "created": created or now_iso(),
+        "note": note,
+        "status": "anchored",
+        "origin": origin,
     }
     return rec
 
@@ -161,8 +271,15 @@ def surrogate_problems(rec: dict, *, file: str = "<record>", line: int | None = 
         for v in vals:
             if isinstance(v, str) and _SURROGATE.search(v):
                 i = _SURROGATE.search(v).start()  # type: ignore[union-attr]
-                out.append(Problem(file, line, str(key), f"contains a lone surrogate (U+{ord(v[i]):04X} at character "
-                                                         f"{i}), which is not valid Unicode text; fix the source text"))
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        str(key),
+                        f"contains a lone surrogate (U+{ord(v[i]):04X} at character "
+                        f"{i}), which is not valid Unicode text; fix the source text",
+                    )
+                )
                 break
     return out
 
@@ -176,19 +293,27 @@ def check_sources(value: Any) -> str | None:
             return f"item {k}: expected an object with exactly the keys annotator and id"
         if not isinstance(item["id"], str) or not re.fullmatch(r"[0-9a-f]{1,64}", item["id"]):
             return f"item {k}: id {item['id']!r} is not an annotation id (hex digits)"
-        if (msg := check_annotator(item["annotator"])):
+        if msg := check_annotator(item["annotator"]):
             return f"item {k}: {msg}"
     return None
 
 
-def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None, codebook=None,
-                    documents: "dict | None" = None, summits: "dict | None" = None) -> list[Problem]:
+def validate_record(
+    rec: Any,
+    *,
+    file: str = "<record>",
+    line: int | None = None,
+    codebook=None,
+    documents: dict | None = None,
+    summits: dict | None = None,
+) -> list[Problem]:
     """Check one annotation record; return every problem found (empty when valid).
 
     Structure and types are always checked. With ``codebook`` the codes must be
     in it; with ``documents`` the offsets must lie inside the text and
     ``text[start:end]`` must equal ``quote``; with ``summits`` the summit must exist.
     """
+
     def P(field: str | None, msg: str) -> None:
         problems.append(Problem(file, line, field, msg))
 
@@ -218,7 +343,7 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
     if problems:
         return problems
     problems.extend(surrogate_problems(rec, file=file, line=line))
-    if (msg := check_annotator(rec["annotator"])):
+    if msg := check_annotator(rec["annotator"]):
         P("annotator", msg)
     if SOURCES_FIELD in rec and (msg := check_sources(rec[SOURCES_FIELD])):
         P(SOURCES_FIELD, msg)
@@ -233,7 +358,7 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
         P("end", f"end {end} must be greater than start {start}")
     if codebook is not None:
         for key in ("issue", "stance", "actor", "target", "intensity"):
-            if (msg := codebook.check_code(key, rec[key])):
+            if msg := codebook.check_code(key, rec[key]):
                 P(key, msg)
         actor = codebook.actors.get(rec["actor"])
         if rec["actor"] == rec["target"] and actor is not None and actor.kind != "pair":
@@ -248,8 +373,11 @@ def validate_record(rec: Any, *, file: str = "<record>", line: int | None = None
             if end > len(doc.text):
                 P("end", f"{end} is past the end of {doc.id} ({len(doc.text)} characters)")
             elif doc.text[start:end] != rec["quote"]:
-                P("quote", f"text[{start}:{end}] is {doc.text[start:end][:60]!r}, not the recorded quote "
-                           f"{rec['quote'][:60]!r}; re-anchor or fix the offsets")
+                P(
+                    "quote",
+                    f"text[{start}:{end}] is {doc.text[start:end][:60]!r}, not the recorded quote "
+                    f"{rec['quote'][:60]!r}; re-anchor or fix the offsets",
+                )
     return problems
 
 
@@ -269,7 +397,7 @@ def _check_optional(rec: dict, file: str, line: int | None, codebook) -> list[Pr
         if rec.get(key) not in (None, "") and (msg := codebook.check_code(key, rec[key])):
             out.append(Problem(file, line, key, msg))
     for iid in sec or ():
-        if (msg := codebook.check_code("issue", iid)):
+        if msg := codebook.check_code("issue", iid):
             out.append(Problem(file, line, "secondary_issues", msg))
         elif iid == rec.get("issue"):
             out.append(Problem(file, line, "secondary_issues", f"{iid!r} is already the primary issue"))

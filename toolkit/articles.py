@@ -10,6 +10,7 @@ Writes take a lock on the folder being changed and go through
 :func:`toolkit._io.atomic_write_text`, so a crash leaves the old state or the
 new one, never half of either.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,7 +48,7 @@ class NormalisedText:
     changes: tuple[str, ...] = ()
 
 
-def normalise_text(raw: "str | bytes", *, source: str = "<text>") -> NormalisedText:
+def normalise_text(raw: str | bytes, *, source: str = "<text>") -> NormalisedText:
     """Normalise article text to LF line endings and Unicode NFC.
 
     Parameters
@@ -75,8 +76,9 @@ def normalise_text(raw: "str | bytes", *, source: str = "<text>") -> NormalisedT
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            raise DataError.at(source, line, None,
-                               f"not valid UTF-8 at byte {exc.start}; save the file as UTF-8 and try again") from None
+            raise DataError.at(
+                source, line, None, f"not valid UTF-8 at byte {exc.start}; save the file as UTF-8 and try again"
+            ) from None
     else:
         text = raw
         if text.startswith("\ufeff"):
@@ -94,8 +96,10 @@ def normalise_text(raw: "str | bytes", *, source: str = "<text>") -> NormalisedT
     if nfc != text:
         # Count the characters that composition touched, by comparing per line.
         touched = sum(1 for a, b in zip(text.split("\n"), nfc.split("\n")) if a != b)
-        changes.append(f"normalised Unicode to NFC ({len(text) - len(nfc)} code point"
-                       f"{'s' * (len(text) - len(nfc) != 1)} fewer, on {touched} line{'s' * (touched != 1)})")
+        changes.append(
+            f"normalised Unicode to NFC ({len(text) - len(nfc)} code point"
+            f"{'s' * (len(text) - len(nfc) != 1)} fewer, on {touched} line{'s' * (touched != 1)})"
+        )
         text = nfc
     if not text.strip():
         raise DataError.at(source, None, None, "the article text is empty")
@@ -136,20 +140,29 @@ class _SummitDumper(yaml.SafeDumper):
 
 _SummitDumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
 
+
 def _check_date(value: object, where: str, fieldname: str, problems: list[Problem]) -> str | None:
     """``value`` as ``YYYY-MM-DD`` if it is exactly a real calendar date in that form; else a problem."""
     if value is None or value == "":
         return None
     if isinstance(value, str) and (day := parse_iso_date(value)) is not None:
         return day.isoformat()
-    problems.append(Problem(where, None, fieldname, f"{shown_text(repr(value), 80)} is not an ISO date; "
-                                                    "write it as YYYY-MM-DD"))
+    problems.append(Problem(where, None, fieldname, f"{shown_text(repr(value), 80)} is not an ISO date; write it as YYYY-MM-DD"))
     return None
 
 
-def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | None = None, source: str = "",
-                url: str | None = None, published: str | None = None, language: str = "en",
-                data: "str | Path | None" = None) -> AddedArticle:
+def add_article(
+    file: str | Path,
+    *,
+    id: str,
+    summit_id: str,
+    title: str | None = None,
+    source: str = "",
+    url: str | None = None,
+    published: str | None = None,
+    language: str = "en",
+    data: str | Path | None = None,
+) -> AddedArticle:
     """Add an article to ``data/documents`` as ``<id>.txt`` + ``<id>.yaml``.
 
     Parameters
@@ -193,13 +206,19 @@ def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | Non
         raise DataError.at(src, None, None, "file not found; give the path of a UTF-8 text file")
     norm = normalise_text(src.read_bytes(), source=where)
     problems: list[Problem] = []
-    if (msg := id_problem("document", id)):
+    if msg := id_problem("document", id):
         problems.append(Problem(where, None, "id", msg))
     summits = as_project(root).summits
     if summit_id not in summits:
-        problems.append(Problem(where, None, "summit_id",
-                                f"{summit_id!r} is not in summits.yaml; known: {', '.join(summits)}. "
-                                "Add the summit first (summit-ledger add-summit)"))
+        problems.append(
+            Problem(
+                where,
+                None,
+                "summit_id",
+                f"{summit_id!r} is not in summits.yaml; known: {', '.join(summits)}. "
+                "Add the summit first (summit-ledger add-summit)",
+            )
+        )
     published = _check_date(published, where, "published", problems)
     if url is not None and url != "" and not str(url).startswith(("http://", "https://")):
         problems.append(Problem(where, None, "url", f"{url!r} is not an http(s) URL"))
@@ -225,15 +244,26 @@ def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | Non
                 except DataError:
                     continue
                 if isinstance(meta, dict) and str(meta.get("id")) == id:
-                    raise DataError.at(other, getattr(meta, "line", None), "id",
-                                       f"document id {id!r} is already used here; choose another id")
+                    raise DataError.at(
+                        other, getattr(meta, "line", None), "id", f"document id {id!r} is already used here; choose another id"
+                    )
                 if isinstance(meta, dict) and str(meta.get("sha256")) == digest:
-                    raise DataError.at(other, getattr(meta, "line", None), "sha256",
-                                       f"this text is already stored as document {meta.get('id')!r}; not added twice")
+                    raise DataError.at(
+                        other,
+                        getattr(meta, "line", None),
+                        "sha256",
+                        f"this text is already stored as document {meta.get('id')!r}; not added twice",
+                    )
             meta = {
-                "id": id, "title": str(title), "text_file": text_path.name, "source": source or "",
-                "url": url or None, "published": published, "summit_id": summit_id,
-                "language": language, "sha256": digest,
+                "id": id,
+                "title": str(title),
+                "text_file": text_path.name,
+                "source": source or "",
+                "url": url or None,
+                "published": published,
+                "summit_id": summit_id,
+                "language": language,
+                "sha256": digest,
             }
             if norm.changes:
                 meta["normalised"] = list(norm.changes)
@@ -250,10 +280,19 @@ def add_article(file: "str | Path", *, id: str, summit_id: str, title: str | Non
     return AddedArticle(doc, meta_path, text_path, norm.changes)
 
 
-def add_summit(*, id: str, date: str, place: str, format: Literal["in_person", "video", "phone", "talks"],
-               parties: "list[str] | tuple[str, ...]", label: str, sources: "list[str] | tuple[str, ...]",
-               leaders: "list[str] | tuple[str, ...]" = (), summary: str = "",
-               data: "str | Path | None" = None) -> object:
+def add_summit(
+    *,
+    id: str,
+    date: str,
+    place: str,
+    format: Literal["in_person", "video", "phone", "talks"],
+    parties: list[str] | tuple[str, ...],
+    label: str,
+    sources: list[str] | tuple[str, ...],
+    leaders: list[str] | tuple[str, ...] = (),
+    summary: str = "",
+    data: str | Path | None = None,
+) -> object:
     """Append a summit to ``summits.yaml`` (comments and order of the file are kept).
 
     Parameters
@@ -305,8 +344,15 @@ def add_summit(*, id: str, date: str, place: str, format: Literal["in_person", "
             raise DataError.at(path, None, name, "expected a list of text values")
     codebook = load_codebook(root / "codebook.yaml")
     rec = {
-        "id": id, "date": _Quoted(check), "place": place, "format": format, "parties": list(parties),
-        "leaders": list(leaders), "label": label, "summary": summary, "sources": list(sources),
+        "id": id,
+        "date": _Quoted(check),
+        "place": place,
+        "format": format,
+        "parties": list(parties),
+        "leaders": list(leaders),
+        "label": label,
+        "summary": summary,
+        "sources": list(sources),
     }
     if not rec["leaders"]:
         del rec["leaders"]

@@ -23,9 +23,11 @@ here draws or imports altair. Definitions (docs/balance.md):
   summit's; ``shift`` = balance minus the balance at the previous summit
   (:mod:`toolkit.shifts` adds intervals).
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Literal, get_args
+from collections.abc import Iterable
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -35,8 +37,20 @@ from .intervals import SCALES, Scale, cluster_bootstrap, empirical_logit, jeffre
 from .units import COUNTS, RESAMPLES, Count, Resample, clusters, count_units
 
 __all__ = [
-    "Weight", "WEIGHTS", "Interval", "INTERVALS", "THIN_WIDTH", "SUMMIT_COLUMNS", "ISSUE_COLUMNS",
-    "filter_ledger", "row_weights", "balance_table", "shift_table", "summarize", "Resample", "Count",
+    "Weight",
+    "WEIGHTS",
+    "Interval",
+    "INTERVALS",
+    "THIN_WIDTH",
+    "SUMMIT_COLUMNS",
+    "ISSUE_COLUMNS",
+    "filter_ledger",
+    "row_weights",
+    "balance_table",
+    "shift_table",
+    "summarize",
+    "Resample",
+    "Count",
 ]
 
 Weight = Literal["count", "intensity", "score"]
@@ -50,20 +64,30 @@ THIN_WIDTH = 1.0
 _SUMMIT_KEYS = ["summit_order", "summit_id", "summit_label", "summit_date", "summit_format"]
 _COUNTS = ["n", "n_mentions", "n_goodwill", "n_grievance", "n_agenda", "goodwill", "grievance", "net", "total"]
 _VALUES = ["balance", "ci_low", "ci_high"]
-_TAIL = ["g_eff", "r_eff", "mean_goodwill_score", "mean_grievance_score", "thin", "prev_summit_id", "shift",
-         "scale", "interval", "count", "weight"]
+_TAIL = [
+    "g_eff",
+    "r_eff",
+    "mean_goodwill_score",
+    "mean_grievance_score",
+    "thin",
+    "prev_summit_id",
+    "shift",
+    "scale",
+    "interval",
+    "count",
+    "weight",
+]
 #: Columns of ``balance_table(..., by="summit")``.
 SUMMIT_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + _COUNTS + _VALUES + _TAIL)
 #: Columns of ``balance_table(..., by="issue")``.
-ISSUE_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + ["issue", "issue_label"] + _COUNTS + _VALUES + ["salience"]
-                                       + _TAIL)
+ISSUE_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + ["issue", "issue_label"] + _COUNTS + _VALUES + ["salience"] + _TAIL)
 
 
 def _bad(field: str, message: str) -> ValidationError:
     return ValidationError(Problem("<balance_table>", None, field, message))
 
 
-def _as_set(value: "str | Iterable[str] | None") -> "set[str] | None":
+def _as_set(value: str | Iterable[str] | None) -> set[str] | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -71,11 +95,18 @@ def _as_set(value: "str | Iterable[str] | None") -> "set[str] | None":
     return set(value)
 
 
-def filter_ledger(ledger: pd.DataFrame, *, actor: "str | Iterable[str] | None" = None,
-                  target: "str | Iterable[str] | None" = None, issue: "str | Iterable[str] | None" = None,
-                  evidence: "Literal['span', 'brief'] | Iterable[str] | None" = None,
-                  annotators: "str | Iterable[str] | None" = None, sets: "str | Iterable[str] | None" = None,
-                  anchored_only: bool = True, **document: "str | Iterable[str] | None") -> pd.DataFrame:
+def filter_ledger(
+    ledger: pd.DataFrame,
+    *,
+    actor: str | Iterable[str] | None = None,
+    target: str | Iterable[str] | None = None,
+    issue: str | Iterable[str] | None = None,
+    evidence: Literal["span", "brief"] | Iterable[str] | None = None,
+    annotators: str | Iterable[str] | None = None,
+    sets: str | Iterable[str] | None = None,
+    anchored_only: bool = True,
+    **document: str | Iterable[str] | None,
+) -> pd.DataFrame:
     """Keep the ledger rows that match every given filter.
 
     Parameters
@@ -108,8 +139,16 @@ def filter_ledger(ledger: pd.DataFrame, *, actor: "str | Iterable[str] | None" =
         raise TypeError(f"filter_ledger() got unexpected keyword argument(s) {', '.join(sorted(unknown))}")
     document = {k: v for k, v in document.items() if v is not None}
     mask = np.ones(len(ledger), dtype=bool)
-    if actor is None and target is None and issue is None and evidence is None and annotators is None \
-            and sets is None and not document and not (anchored_only and "status" in ledger):
+    if (
+        actor is None
+        and target is None
+        and issue is None
+        and evidence is None
+        and annotators is None
+        and sets is None
+        and not document
+        and not (anchored_only and "status" in ledger)
+    ):
         return ledger
     for col, want in (("actor", actor), ("target", target), ("issue", issue), ("evidence", evidence)):
         chosen = _as_set(want)
@@ -147,15 +186,16 @@ def row_weights(ledger: pd.DataFrame, weight: Weight = "count") -> np.ndarray:
         return ledger["intensity"].astype("float64").to_numpy()
     if weight == "score":
         return np.abs(ledger["score"].astype("float64").to_numpy())
-    raise ValidationError(Problem("<balance_table>", None, "weight",
-                                  f"{weight!r} is not a weight; use one of {', '.join(WEIGHTS)}"))
+    raise ValidationError(
+        Problem("<balance_table>", None, "weight", f"{weight!r} is not a weight; use one of {', '.join(WEIGHTS)}")
+    )
 
 
 def _codes(values: pd.Series, categories) -> np.ndarray:
     """Integer position of each value in ``categories`` (-1 when absent), without per-row Python work."""
     codes, uniques = pd.factorize(values)
     lookup = pd.Index(list(categories)).get_indexer(pd.Index(uniques))
-    lookup = np.append(lookup, -1).astype(np.int64)   # code -1 (missing) -> -1
+    lookup = np.append(lookup, -1).astype(np.int64)  # code -1 (missing) -> -1
     return lookup[codes]
 
 
@@ -163,16 +203,24 @@ def _summit_frame(ledger: pd.DataFrame, summits) -> pd.DataFrame:
     """Summits to report on, in date order, with order/label/date/format."""
     if summits is not None:
         if isinstance(summits, dict):
-            rows = [{"summit_id": s.id, "summit_label": s.label, "summit_date": pd.Timestamp(s.date),
-                     "summit_format": s.format} for s in summits.values()]
+            rows = [
+                {"summit_id": s.id, "summit_label": s.label, "summit_date": pd.Timestamp(s.date), "summit_format": s.format}
+                for s in summits.values()
+            ]
         else:
             sf = pd.DataFrame(summits)
-            rows = [{"summit_id": r["summit_id"], "summit_label": r["label"], "summit_date": pd.Timestamp(r["date"]),
-                     "summit_format": r["format"]} for _, r in sf.iterrows()]
+            rows = [
+                {
+                    "summit_id": r["summit_id"],
+                    "summit_label": r["label"],
+                    "summit_date": pd.Timestamp(r["date"]),
+                    "summit_format": r["format"],
+                }
+                for _, r in sf.iterrows()
+            ]
         frame = pd.DataFrame(rows, columns=["summit_id", "summit_label", "summit_date", "summit_format"])
     else:
-        frame = (ledger[["summit_id", "summit_label", "summit_date", "summit_format"]]
-                 .drop_duplicates("summit_id"))
+        frame = ledger[["summit_id", "summit_label", "summit_date", "summit_format"]].drop_duplicates("summit_id")
         frame = frame[frame["summit_id"].notna()]
     frame = frame.sort_values(["summit_date", "summit_id"], kind="stable").reset_index(drop=True)
     frame.insert(0, "summit_order", np.arange(len(frame), dtype="int64"))
@@ -183,16 +231,21 @@ def _summit_frame(ledger: pd.DataFrame, summits) -> pd.DataFrame:
 def _validate(by, weight, scale, interval, count, resample, level) -> None:
     if by not in ("summit", "issue"):
         raise _bad("by", f"{by!r} unknown; use 'summit' or 'issue'")
-    for field, value, allowed in (("scale", scale, SCALES), ("interval", interval, INTERVALS),
-                                  ("count", count, COUNTS), ("resample", resample, RESAMPLES)):
+    for field, value, allowed in (
+        ("scale", scale, SCALES),
+        ("interval", interval, INTERVALS),
+        ("count", count, COUNTS),
+        ("resample", resample, RESAMPLES),
+    ):
         if value not in allowed:
             raise _bad(field, f"{value!r} unknown; use one of {', '.join(allowed)}")
     if not 0 < level < 1:
         raise _bad("level", f"{level!r} must lie between 0 and 1")
 
 
-def _stance_mean(score_w: np.ndarray, w: np.ndarray, mask: np.ndarray, cell: np.ndarray, n_cells: int,
-                 fallback: float) -> np.ndarray:
+def _stance_mean(
+    score_w: np.ndarray, w: np.ndarray, mask: np.ndarray, cell: np.ndarray, n_cells: int, fallback: float
+) -> np.ndarray:
     num = np.bincount(cell, weights=np.where(mask, score_w, 0.0), minlength=n_cells)
     den = np.bincount(cell, weights=np.where(mask, w, 0.0), minlength=n_cells)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -208,14 +261,26 @@ def _on_scale(scale: str, g, r, s, wt) -> np.ndarray:
         return np.where(wt > 0, s / np.where(wt > 0, wt, 1.0), np.nan)
 
 
-def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight = "count",
-                  scale: Scale = "relative", interval: Interval = "jeffreys", count: Count = "events",
-                  actor: "str | Iterable[str] | None" = None, target: "str | Iterable[str] | None" = None,
-                  issue: "str | Iterable[str] | None" = None,
-                  evidence: "Literal['span', 'brief'] | Iterable[str] | None" = None,
-                  annotators: "str | Iterable[str] | None" = None, sets: "str | Iterable[str] | None" = None,
-                  summits=None, n_boot: int = 1000, level: float = 0.95, seed: int = 0,
-                  resample: Resample = "auto") -> pd.DataFrame:
+def balance_table(
+    ledger: pd.DataFrame,
+    *,
+    by: Level = "summit",
+    weight: Weight = "count",
+    scale: Scale = "relative",
+    interval: Interval = "jeffreys",
+    count: Count = "events",
+    actor: str | Iterable[str] | None = None,
+    target: str | Iterable[str] | None = None,
+    issue: str | Iterable[str] | None = None,
+    evidence: Literal["span", "brief"] | Iterable[str] | None = None,
+    annotators: str | Iterable[str] | None = None,
+    sets: str | Iterable[str] | None = None,
+    summits=None,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+    resample: Resample = "auto",
+) -> pd.DataFrame:
     """Goodwill, grievance, balance on a stated scale, its interval and shift, per summit or summit x issue.
 
     Parameters
@@ -266,8 +331,7 @@ def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight 
     _validate(by, weight, scale, interval, count, resample, level)
     row_weights(ledger.iloc[:0], weight)  # validates the name early
     frame = _summit_frame(ledger, summits)
-    rows = filter_ledger(ledger, actor=actor, target=target, issue=issue, evidence=evidence,
-                         annotators=annotators, sets=sets)
+    rows = filter_ledger(ledger, actor=actor, target=target, issue=issue, evidence=evidence, annotators=annotators, sets=sets)
     units = count_units(rows, count)
     n_summits = len(frame)
     s_code = _codes(units["summit_id"], frame["summit_id"])
@@ -293,10 +357,12 @@ def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight 
     bad = stance.eq("grievance").to_numpy(dtype=bool, na_value=False)
     agenda = ~(good | bad)
     sided = good | bad
-    score = np.nan_to_num(units["score"].astype("float64").to_numpy(), nan=0.0) if "score" in units \
-        else np.zeros(len(units))
-    is_span = units["evidence"].eq("span").to_numpy(dtype=bool, na_value=False) if "evidence" in units \
+    score = np.nan_to_num(units["score"].astype("float64").to_numpy(), nan=0.0) if "score" in units else np.zeros(len(units))
+    is_span = (
+        units["evidence"].eq("span").to_numpy(dtype=bool, na_value=False)
+        if "evidence" in units
         else np.ones(len(units), dtype=bool)
+    )
 
     def total_of(mask, weights=None):
         return np.bincount(cell, weights=np.where(mask, w if weights is None else weights, 0.0), minlength=n_cells)
@@ -340,8 +406,9 @@ def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight 
         if n_boot > 0 and len(units):
             used, cl = clusters(units, resample)
             strata = np.where(is_span, -1, s_code) if used == "annotators" else s_code
-            values = np.column_stack([np.where(good, w, 0.0), np.where(bad, w, 0.0),
-                                      np.where(sided, w * score, 0.0), np.where(sided, w, 0.0)])
+            values = np.column_stack(
+                [np.where(good, w, 0.0), np.where(bad, w, 0.0), np.where(sided, w * score, 0.0), np.where(sided, w, 0.0)]
+            )
             draws = cluster_bootstrap(strata, cl, cell, values, n_cells, n_boot, np.random.default_rng(seed))
             boots = _on_scale(scale, draws[..., 0], draws[..., 1], draws[..., 2], draws[..., 3])
             has = np.isfinite(boots).any(axis=0) & (n > 0)
@@ -350,7 +417,7 @@ def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight 
                 q = np.nanquantile(boots[:, has], [a, 1 - a], axis=0)
                 lo[has], hi[has] = q[0], q[1]
     finite = np.isfinite(bal)
-    lo = np.where(finite & np.isfinite(lo), np.minimum(lo, bal), lo)   # the point estimate always lies inside
+    lo = np.where(finite & np.isfinite(lo), np.minimum(lo, bal), lo)  # the point estimate always lies inside
     hi = np.where(finite & np.isfinite(hi), np.maximum(hi, bal), hi)
     rel_lo, rel_hi = jeffreys_interval(g_eff, r_eff, 0.95, "relative")
     thin = ~((rel_hi - rel_lo) <= THIN_WIDTH)
@@ -382,8 +449,10 @@ def balance_table(ledger: pd.DataFrame, *, by: Level = "summit", weight: Weight 
     out["scale"], out["interval"], out["count"], out["weight"] = scale, interval, count, weight
     out = out[list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS)]
     used_sets = sorted(str(v) for v in units["set"].dropna().unique()) if "set" in units else []
-    out.attrs.update(evidence=evidence if isinstance(evidence, str) or evidence is None else ",".join(evidence),
-                     source="ledger sets: " + (" + ".join(used_sets) or "none"))
+    out.attrs.update(
+        evidence=evidence if isinstance(evidence, str) or evidence is None else ",".join(evidence),
+        source="ledger sets: " + (" + ".join(used_sets) or "none"),
+    )
     return out
 
 
@@ -394,7 +463,7 @@ def shift_table(table: pd.DataFrame, **kwargs) -> pd.DataFrame:
     return _shift_table(table, **kwargs)
 
 
-def summarize(annotations: "Iterable[dict]") -> pd.DataFrame:
+def summarize(annotations: Iterable[dict]) -> pd.DataFrame:
     """Count annotation records by issue and stance (no weights, no summits: a first look at one set).
 
     Returns

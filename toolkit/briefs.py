@@ -5,6 +5,7 @@ voices it toward whom, how strong it is, a one-line description in the
 project's own words, the source URL and, where the fact is contested, a note.
 Briefs join the span annotations in one ledger (``evidence == "brief"``).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,18 +17,42 @@ __all__ = ["BRIEF_FIELDS", "REQUIRED_FIELDS", "SOURCE_TYPES", "brief_id", "load_
 
 #: Fields a brief may carry, in the order they are returned.
 BRIEF_FIELDS: tuple[str, ...] = (
-    "id", "summit_id", "issue", "stance", "actor", "target", "intensity",
-    "description", "source_url", "note",
+    "id",
+    "summit_id",
+    "issue",
+    "stance",
+    "actor",
+    "target",
+    "intensity",
+    "description",
+    "source_url",
+    "note",
     # codebook 2.0, optional (see toolkit.events)
-    "secondary_issues", "event_id", "event_type", "event_date", "date_precision", "phase",
-    "attribution", "modality", "source_type", "contested", "codebook_version",
+    "secondary_issues",
+    "event_id",
+    "event_type",
+    "event_date",
+    "date_precision",
+    "phase",
+    "attribution",
+    "modality",
+    "source_type",
+    "contested",
+    "codebook_version",
 )
 #: What a brief's source is: a news outlet's own report, a copy of another outlet's report, or an
 #: official text (a government readout or statement).
 SOURCE_TYPES: tuple[str, ...] = ("press-report", "re-publication", "official")
 #: Fields every brief must give.
 REQUIRED_FIELDS: tuple[str, ...] = (
-    "summit_id", "issue", "stance", "actor", "target", "intensity", "description", "source_url",
+    "summit_id",
+    "issue",
+    "stance",
+    "actor",
+    "target",
+    "intensity",
+    "description",
+    "source_url",
 )
 _HASHED = ("summit_id", "issue", "stance", "actor", "target", "intensity", "description", "source_url")
 
@@ -64,7 +89,7 @@ def _check(rec: dict, where: str, line: int | None, codebook, summits) -> list[P
     if problems:
         return problems
     for key in ("issue", "stance", "actor", "target", "intensity"):
-        if (msg := codebook.check_code(key, rec[key])):
+        if msg := codebook.check_code(key, rec[key]):
             P(key, msg)
     actor = codebook.actors.get(rec["actor"])
     target = codebook.actors.get(rec["target"])
@@ -92,8 +117,17 @@ def _check_v2(rec: dict, where: str, line: int | None, codebook, summits) -> lis
     def P(field: str, msg: str) -> None:
         out.append(Problem(where, line, field, msg))
 
-    for key in ("event_id", "event_type", "event_date", "date_precision", "phase", "attribution", "modality",
-                "source_type", "codebook_version"):
+    for key in (
+        "event_id",
+        "event_type",
+        "event_date",
+        "date_precision",
+        "phase",
+        "attribution",
+        "modality",
+        "source_type",
+        "codebook_version",
+    ):
         if rec.get(key) is not None and not isinstance(rec[key], str):
             P(key, f"expected text, got {type(rec[key]).__name__} {rec[key]!r}")
     if rec.get("contested") is not None and not isinstance(rec["contested"], bool):
@@ -105,7 +139,7 @@ def _check_v2(rec: dict, where: str, line: int | None, codebook, summits) -> lis
     if out:
         return out
     for iid in sec:
-        if (msg := codebook.check_code("issue", iid)):
+        if msg := codebook.check_code("issue", iid):
             P("secondary_issues", msg)
     for key in ("attribution", "modality", "event_type"):
         if rec.get(key) and (msg := codebook.check_code(key, rec[key])):
@@ -127,7 +161,7 @@ def _check_v2(rec: dict, where: str, line: int | None, codebook, summits) -> lis
     return out
 
 
-def load_briefs(path: "str | Path", codebook, summits: dict) -> list[dict]:
+def load_briefs(path: str | Path, codebook, summits: dict) -> list[dict]:
     """Load and validate the summit briefs.
 
     Parameters
@@ -176,8 +210,15 @@ def load_briefs(path: "str | Path", codebook, summits: dict) -> list[dict]:
         record["secondary_issues"] = list(record["secondary_issues"] or [])
         bid = brief_id(record)
         if rec.get("id") not in (None, bid):
-            problems.append(Problem(where, line, "id", f"{rec['id']!r} is not this brief's content hash {bid!r}; "
-                                                       "delete the id (it is computed) or restore the record"))
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    "id",
+                    f"{rec['id']!r} is not this brief's content hash {bid!r}; "
+                    "delete the id (it is computed) or restore the record",
+                )
+            )
             continue
         record["id"] = bid
         if bid in seen:
@@ -202,6 +243,12 @@ def _check_event_groups(briefs: list[dict], where: str) -> list[Problem]:
         first = groups.setdefault(eid, b)
         for key in ("summit_id", "event_date", "date_precision", "actor", "stance"):
             if b.get(key) != first.get(key):
-                out.append(Problem(where, None, "event_id", f"briefs of event {eid!r} disagree on {key}: "
-                                                            f"{first.get(key)!r} and {b.get(key)!r}"))
+                out.append(
+                    Problem(
+                        where,
+                        None,
+                        "event_id",
+                        f"briefs of event {eid!r} disagree on {key}: {first.get(key)!r} and {b.get(key)!r}",
+                    )
+                )
     return out

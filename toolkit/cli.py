@@ -1,6 +1,7 @@
 """The ``summit-ledger`` command. Each sub-command lives in ``toolkit.commands``;
 this module only dispatches and turns the toolkit's errors into one clear
 message and exit code 1 (no tracebacks)."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,10 @@ COMMANDS: dict[str, str] = {
     "add-articles": "add_articles",
 }
 
-PROJECT_HELP = ("the project folder (default: $SUMMIT_LEDGER_PROJECT, else the nearest folder upward holding "
-                "summit-ledger.toml); --data is the old name")
+PROJECT_HELP = (
+    "the project folder (default: $SUMMIT_LEDGER_PROJECT, else the nearest folder upward holding "
+    "summit-ledger.toml); --data is the old name"
+)
 
 
 def _project_option(parser: argparse.ArgumentParser) -> str:
@@ -50,9 +53,11 @@ def _project_option(parser: argparse.ArgumentParser) -> str:
     return "data"
 
 
-def build_parser(only: "str | None" = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that sub-command's module is imported."""
-    parser = argparse.ArgumentParser(prog="summit-ledger", description="Summit Ledger: annotate and chart summit grievances and goodwill.")
+    parser = argparse.ArgumentParser(
+        prog="summit-ledger", description="Summit Ledger: annotate and chart summit grievances and goodwill."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in COMMANDS.items():
         if only is not None and name != only:
@@ -89,7 +94,7 @@ def _os_message(exc: OSError) -> str:
     return f"{where}: {reason}" if where is not None else reason
 
 
-def main(argv: "list[str] | None" = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
     Errors never show a traceback: the toolkit's own errors print one
@@ -148,8 +153,11 @@ def main(argv: "list[str] | None" = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         if debug:
             raise
-        print(f"error: unexpected {type(exc).__name__}: {_bounded(str(exc))} "
-              "(please report it; rerun with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {_bounded(str(exc))} "
+            "(please report it; rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 

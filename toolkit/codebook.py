@@ -3,6 +3,7 @@
 A code (issue, stance, actor, intensity) that the codebook does not list is an
 error everywhere in the toolkit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,8 +13,22 @@ from typing import Literal, get_args
 from ._io import read_yaml
 from .errors import CodebookError, Problem
 
-__all__ = ["Stance", "STANCES", "BALANCE_STANCES", "Attribution", "ATTRIBUTIONS", "Modality", "MODALITIES",
-           "Issue", "Actor", "IntensityLevel", "EventType", "Codebook", "load_codebook", "PLOVER_CONTEXTS"]
+__all__ = [
+    "Stance",
+    "STANCES",
+    "BALANCE_STANCES",
+    "Attribution",
+    "ATTRIBUTIONS",
+    "Modality",
+    "MODALITIES",
+    "Issue",
+    "Actor",
+    "IntensityLevel",
+    "EventType",
+    "Codebook",
+    "load_codebook",
+    "PLOVER_CONTEXTS",
+]
 
 Stance = Literal["grievance", "goodwill", "agenda"]
 STANCES: tuple[str, ...] = get_args(Stance)
@@ -27,11 +42,40 @@ MODALITIES: tuple[str, ...] = get_args(Modality)
 #: category"). Its temporal contexts (future, historical, hypothetical) are left out: the codebook
 #: records them as ``modality``.
 PLOVER_CONTEXTS = frozenset(
-    {"political", "military", "intelligence", "peacekeeping", "economic", "diplomatic", "resource",
-     "culture", "disease", "enviro_disaster", "migration", "humanitarian", "legal", "human_rights",
-     "rights_freedoms", "gender", "lgbt", "terrorism", "human_security", "religion_ethnicity",
-     "government", "election", "legislative", "cbrn", "cyber", "political_institutions", "corruption",
-     "crime", "crime_murder", "crime_theft", "crime_drugs", "crime_sexual"}
+    {
+        "political",
+        "military",
+        "intelligence",
+        "peacekeeping",
+        "economic",
+        "diplomatic",
+        "resource",
+        "culture",
+        "disease",
+        "enviro_disaster",
+        "migration",
+        "humanitarian",
+        "legal",
+        "human_rights",
+        "rights_freedoms",
+        "gender",
+        "lgbt",
+        "terrorism",
+        "human_security",
+        "religion_ethnicity",
+        "government",
+        "election",
+        "legislative",
+        "cbrn",
+        "cyber",
+        "political_institutions",
+        "corruption",
+        "crime",
+        "crime_murder",
+        "crime_theft",
+        "crime_drugs",
+        "crime_sexual",
+    }
 )
 
 
@@ -124,7 +168,7 @@ class Codebook:
         """Goldstein-style score of a stance at an intensity (negative for grievances; NaN for agenda)."""
         return float(self.intensity[int(intensity)].score.get(stance, float("nan")))
 
-    def default_event_type(self, stance: str, intensity: int) -> "str | None":
+    def default_event_type(self, stance: str, intensity: int) -> str | None:
         """The event type a record without an event gets from its stance and intensity."""
         if stance == "agenda":
             return next((t.id for t in self.event_types.values() if t.stance == "agenda"), None)
@@ -153,9 +197,11 @@ class Codebook:
             ok = isinstance(value, int) and not isinstance(value, bool) and value in self.intensity
             choices = self.intensity
         elif kind in ("attribution", "modality", "event_type", "actor_detail", "target_detail"):
-            choices = {"attribution": self.attribution or dict.fromkeys(ATTRIBUTIONS),
-                       "modality": self.modality or dict.fromkeys(MODALITIES),
-                       "event_type": self.event_types}.get(kind, self.actor_details)
+            choices = {
+                "attribution": self.attribution or dict.fromkeys(ATTRIBUTIONS),
+                "modality": self.modality or dict.fromkeys(MODALITIES),
+                "event_type": self.event_types,
+            }.get(kind, self.actor_details)
             ok = isinstance(value, str) and value in choices
         else:  # pragma: no cover - programming error
             raise ValueError(kind)
@@ -176,7 +222,7 @@ def _need(rec: dict, key: str, where: str, line: int | None, problems: list[Prob
     return val
 
 
-def load_codebook(path: "str | Path | None" = None) -> Codebook:
+def load_codebook(path: str | Path | None = None) -> Codebook:
     """Load and validate a codebook YAML file.
 
     Parameters
@@ -204,7 +250,9 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
         raise CodebookError(probs) from None
     problems: list[Problem] = []
     if not isinstance(raw, dict):
-        raise CodebookError(Problem(where, None, None, "the codebook must be a mapping with stances, intensity, actors and issues"))
+        raise CodebookError(
+            Problem(where, None, None, "the codebook must be a mapping with stances, intensity, actors and issues")
+        )
     version = str(raw.get("version") or "")
     if not version:
         problems.append(Problem(where, getattr(raw, "line", None), "version", "missing; give the codebook a version"))
@@ -257,15 +305,25 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
                 problems.append(Problem(where, line, "score.goodwill", "a goodwill score must be positive"))
         default_type = rec.get("default_event_type") or {}
         if not isinstance(default_type, dict) or not all(isinstance(v, str) for v in default_type.values()):
-            problems.append(Problem(where, line, "default_event_type", "must be a mapping of stance to an event type "
-                                                                       "id, e.g. {grievance: disapprove}"))
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    "default_event_type",
+                    "must be a mapping of stance to an event type id, e.g. {grievance: disapprove}",
+                )
+            )
             default_type = {}
         if level is not None:
             if level in intensity:
                 problems.append(Problem(where, line, "level", f"intensity level {level} listed twice"))
-            intensity[level] = IntensityLevel(level, label or "", definition or "",
-                                              {k: float(v) for k, v in score.items() if isinstance(v, (int, float))},
-                                              {str(k): str(v) for k, v in default_type.items()})
+            intensity[level] = IntensityLevel(
+                level,
+                label or "",
+                definition or "",
+                {k: float(v) for k, v in score.items() if isinstance(v, (int, float))},
+                {str(k): str(v) for k, v in default_type.items()},
+            )
     level_problems = any(p.field == "level" for p in problems)
     if intensity and sorted(intensity) != [1, 2, 3] and not level_problems:  # a bad level is reported already
         problems.append(Problem(where, None, "intensity", f"levels must be 1, 2, 3; found {sorted(intensity)}"))
@@ -282,8 +340,9 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
             if rec.get("kind") == "pair" and (not isinstance(members, list) or len(members) != 2):
                 problems.append(Problem(where, line, "members", "a pair actor lists its two members: members: [A, B]"))
                 members = ()
-            actors[aid] = Actor(aid, label or aid, str(rec.get("kind") or "state"), str(rec.get("definition") or ""),
-                                tuple(map(str, members)))
+            actors[aid] = Actor(
+                aid, label or aid, str(rec.get("kind") or "state"), str(rec.get("definition") or ""), tuple(map(str, members))
+            )
     for a in actors.values():
         for m in a.members:
             if m not in actors or actors[m].kind == "pair":
@@ -305,32 +364,74 @@ def load_codebook(path: "str | Path | None" = None) -> Codebook:
             examples = []
         ctx = rec.get("plover_context")
         if ctx is not None and ctx not in PLOVER_CONTEXTS:
-            problems.append(Problem(where, line, "plover_context", f"{ctx!r} is not a PLOVER context; use one of {sorted(PLOVER_CONTEXTS)}"))
+            problems.append(
+                Problem(where, line, "plover_context", f"{ctx!r} is not a PLOVER context; use one of {sorted(PLOVER_CONTEXTS)}")
+            )
         if iid is not None:
             if iid in issues:
                 problems.append(Problem(where, line, "id", f"issue {iid!r} listed twice"))
             if rec.get("cameo") is not None:
-                problems.append(Problem(where, line, "cameo", "issues take no CAMEO code (CAMEO classifies actions, "
-                                                              "not topics); put action codes in event_types"))
-            issues[iid] = Issue(iid, label or iid, definition or "", tuple(examples),
-                                tuple(k.lower() for k in keywords), ctx,
-                                None if rec.get("domain") is None else str(rec.get("domain")))
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        "cameo",
+                        "issues take no CAMEO code (CAMEO classifies actions, not topics); put action codes in event_types",
+                    )
+                )
+            issues[iid] = Issue(
+                iid,
+                label or iid,
+                definition or "",
+                tuple(examples),
+                tuple(k.lower() for k in keywords),
+                ctx,
+                None if rec.get("domain") is None else str(rec.get("domain")),
+            )
     extra = _load_v2(raw, where, problems, stances, intensity, issues)
     if problems:
         raise CodebookError(problems)
     return Codebook(version, stances, stance_labels, issues, actors, intensity, where, **extra)
 
 
-_EVENT_TYPE_FIELDS = ("id", "stance", "intensity", "plover_type", "plover_mode", "cameo", "cameo_label",
-                      "goldstein", "plover_score")
+_EVENT_TYPE_FIELDS = (
+    "id",
+    "stance",
+    "intensity",
+    "plover_type",
+    "plover_mode",
+    "cameo",
+    "cameo_label",
+    "goldstein",
+    "plover_score",
+)
 #: PLOVER event types (current manual, with DEMAND, its 0.8 name, accepted).
-PLOVER_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-                          "DEMAND", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE",
-                          "ASSAULT"})
+PLOVER_TYPES = frozenset(
+    {
+        "AGREE",
+        "CONSULT",
+        "SUPPORT",
+        "CONCEDE",
+        "COOPERATE",
+        "AID",
+        "RETREAT",
+        "REQUEST",
+        "DEMAND",
+        "ACCUSE",
+        "REJECT",
+        "THREATEN",
+        "PROTEST",
+        "SANCTION",
+        "MOBILIZE",
+        "COERCE",
+        "ASSAULT",
+    }
+)
 
 
 def _load_v2(raw: dict, where: str, problems: list[Problem], stances, intensity, issues) -> dict:
     """The codebook 2.0 sections (all optional, so that a 1.x codebook still loads)."""
+
     def P(field: str, msg: str, line=None) -> None:
         problems.append(Problem(where, line, field, msg))
 
@@ -351,9 +452,18 @@ def _load_v2(raw: dict, where: str, problems: list[Problem], stances, intensity,
         if not isinstance(rec, dict) or any(rec.get(k) is None for k in _EVENT_TYPE_FIELDS):
             P("event_types", f"each event type needs {', '.join(_EVENT_TYPE_FIELDS)}", line)
             continue
-        et = EventType(str(rec["id"]), str(rec["stance"]), int(rec["intensity"]), str(rec["plover_type"]),
-                       str(rec["plover_mode"]), str(rec["cameo"]), str(rec["cameo_label"]),
-                       float(rec["goldstein"]), float(rec["plover_score"]), str(rec.get("note") or ""))
+        et = EventType(
+            str(rec["id"]),
+            str(rec["stance"]),
+            int(rec["intensity"]),
+            str(rec["plover_type"]),
+            str(rec["plover_mode"]),
+            str(rec["cameo"]),
+            str(rec["cameo_label"]),
+            float(rec["goldstein"]),
+            float(rec["plover_score"]),
+            str(rec.get("note") or ""),
+        )
         if et.stance not in STANCES or (stances and et.stance not in stances):
             P(f"event_types.{et.id}.stance", f"{et.stance!r} is not a stance of this codebook", line)
         if et.plover_type not in PLOVER_TYPES:
@@ -365,11 +475,11 @@ def _load_v2(raw: dict, where: str, problems: list[Problem], stances, intensity,
             P(f"event_types.{et.id}.goldstein", f"{et.goldstein} has the wrong sign for a {et.stance}", line)
         event_types[et.id] = et
     for lv in intensity.values():
-        for stance, tid in lv.default_event_type.items():
+        for tid in lv.default_event_type.values():
             if event_types and tid not in event_types:
                 P(f"intensity.{lv.level}.default_event_type", f"{tid!r} is not in event_types")
 
-    def table(key: str, allowed: "tuple[str, ...] | None") -> dict[str, dict]:
+    def table(key: str, allowed: tuple[str, ...] | None) -> dict[str, dict]:
         out = {}
         for rec in raw.get(key) or []:
             if not isinstance(rec, dict) or not rec.get("id"):
@@ -387,6 +497,11 @@ def _load_v2(raw: dict, where: str, problems: list[Problem], stances, intensity,
     major = version.split(".")[0]
     if major.isdigit() and int(major) >= 2 and not any(str(c.get("version")) == version for c in changelog):
         P("changelog", f"no changelog entry for version {version}")
-    return {"event_types": event_types, "domains": domains, "attribution": table("attribution", ATTRIBUTIONS),
-            "modality": table("modality", MODALITIES), "actor_details": table("actor_details", None),
-            "changelog": changelog}
+    return {
+        "event_types": event_types,
+        "domains": domains,
+        "attribution": table("attribution", ATTRIBUTIONS),
+        "modality": table("modality", MODALITIES),
+        "actor_details": table("actor_details", None),
+        "changelog": changelog,
+    }

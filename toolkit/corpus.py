@@ -3,6 +3,7 @@
 Offsets everywhere are Unicode code points (Python ``str`` indices), 0-based,
 end-exclusive, on the stored text, which is never edited in place.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -66,7 +67,7 @@ def _meta_problem(path, line, field, msg):
     return Problem(str(path), line, field, msg)
 
 
-def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_hash: bool = True) -> Document:
+def load_document(meta_path: str | Path, summits: dict | None = None, check_hash: bool = True) -> Document:
     """Load one document from its metadata YAML (``data/documents/<id>.yaml``).
 
     Parameters
@@ -113,15 +114,25 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
         raise DataError(problems)
     text = read_text_strict(text_path)
     if "\r" in text:
-        problems.append(Problem(str(text_path), text[: text.index("\r")].count("\n") + 1, None,
-                                "carriage return found; store article text with LF line endings (add-article normalises this)"))
+        problems.append(
+            Problem(
+                str(text_path),
+                text[: text.index("\r")].count("\n") + 1,
+                None,
+                "carriage return found; store article text with LF line endings (add-article normalises this)",
+            )
+        )
     digest = hashlib.sha256(text_path.read_bytes()).hexdigest()
     if check_hash and digest != str(meta["sha256"]):
-        problems.append(_meta_problem(
-            meta_path, line, "sha256",
-            f"the text in {text_path.name} no longer matches its recorded sha256 (now {digest[:12]}…); "
-            "texts are never edited in place — re-anchor the annotations (summit-ledger reanchor) and record the new hash",
-        ))
+        problems.append(
+            _meta_problem(
+                meta_path,
+                line,
+                "sha256",
+                f"the text in {text_path.name} no longer matches its recorded sha256 (now {digest[:12]}…); "
+                "texts are never edited in place — re-anchor the annotations (summit-ledger reanchor) and record the new hash",
+            )
+        )
     published = meta.get("published")
     if published is not None:
         day = parse_iso_date(published)
@@ -134,16 +145,22 @@ def load_document(meta_path: "str | Path", summits: "dict | None" = None, check_
     if problems:
         raise DataError(problems)
     return Document(
-        id=doc_id, title=str(meta["title"]), text=text, summit_id=str(meta["summit_id"]),
-        source=str(meta.get("source") or ""), url=meta.get("url"),
+        id=doc_id,
+        title=str(meta["title"]),
+        text=text,
+        summit_id=str(meta["summit_id"]),
+        source=str(meta.get("source") or ""),
+        url=meta.get("url"),
         published=None if published is None else str(published),
         published_inferred=bool(meta.get("published_inferred", False)),
-        language=str(meta["language"]), sha256=digest, path=str(meta_path),
+        language=str(meta["language"]),
+        sha256=digest,
+        path=str(meta_path),
         **{k: str(meta.get(k) or "") for k in ("outlet", "country", "source_kind", "sampling_note")},
     )
 
 
-def load_documents(folder: "str | Path | None" = None, summits: "dict | None" = None) -> dict[str, Document]:
+def load_documents(folder: str | Path | None = None, summits: dict | None = None) -> dict[str, Document]:
     """Load every ``*.yaml`` document in ``folder`` (default ``data/documents``)."""
     if folder is None:
         from .paths import data_dir

@@ -20,18 +20,30 @@ student's or a new study's folder is still valid data, but its agreement
 figures are printed with "how made: not declared". The agreement CLI and
 notebook print each coder's declaration next to the coefficients.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping, get_args
+from typing import Any, Literal, get_args
 
 from ._io import read_yaml
 from .errors import DataError, Problem
 
-__all__ = ["CoderKind", "CODER_KINDS", "FILE_NAME", "CoderDeclaration", "SetDeclaration", "load_declaration",
-           "check_declaration", "describe_coder", "find_declarations", "declarations_frame"]
+__all__ = [
+    "CoderKind",
+    "CODER_KINDS",
+    "FILE_NAME",
+    "CoderDeclaration",
+    "SetDeclaration",
+    "load_declaration",
+    "check_declaration",
+    "describe_coder",
+    "find_declarations",
+    "declarations_frame",
+]
 
 CoderKind = Literal["person", "model", "model-assisted", "rule"]
 CODER_KINDS: tuple[str, ...] = get_args(CoderKind)
@@ -63,7 +75,7 @@ class SetDeclaration:
     coders: dict[str, CoderDeclaration]
 
 
-def _date(value: Any) -> "str | None":
+def _date(value: Any) -> str | None:
     if isinstance(value, _dt.datetime):
         return None
     if isinstance(value, _dt.date):
@@ -76,7 +88,7 @@ def _date(value: Any) -> "str | None":
     return None
 
 
-def _parse(path: Path, raw: Any) -> tuple["SetDeclaration | None", list[Problem]]:
+def _parse(path: Path, raw: Any) -> tuple[SetDeclaration | None, list[Problem]]:
     from .annotation import check_annotator
 
     problems: list[Problem] = []
@@ -92,13 +104,19 @@ def _parse(path: Path, raw: Any) -> tuple["SetDeclaration | None", list[Problem]
         description = ""
     coders_raw = raw.get("coders")
     if not isinstance(coders_raw, dict) or not coders_raw:
-        problems.append(Problem(file, getattr(raw, "line", None), "coders",
-                                "expected a mapping of annotator name -> declaration, with at least one entry"))
+        problems.append(
+            Problem(
+                file,
+                getattr(raw, "line", None),
+                "coders",
+                "expected a mapping of annotator name -> declaration, with at least one entry",
+            )
+        )
         return None, problems
     coders: dict[str, CoderDeclaration] = {}
     for name, entry in coders_raw.items():
         line = getattr(entry, "line", getattr(coders_raw, "line", None))
-        if (msg := check_annotator(name)):
+        if msg := check_annotator(name):
             problems.append(Problem(file, line, "coders", msg))
             continue
         if not isinstance(entry, dict):
@@ -107,8 +125,9 @@ def _parse(path: Path, raw: Any) -> tuple["SetDeclaration | None", list[Problem]
         bad = len(problems)
         for key in entry:
             if key not in _REQUIRED + _OPTIONAL:
-                problems.append(Problem(file, line, str(key), f"unknown key for coder {name!r}; use "
-                                                               f"{', '.join(_REQUIRED + _OPTIONAL)}"))
+                problems.append(
+                    Problem(file, line, str(key), f"unknown key for coder {name!r}; use {', '.join(_REQUIRED + _OPTIONAL)}")
+                )
         for key in _REQUIRED:
             if key not in entry:
                 problems.append(Problem(file, line, key, f"missing for coder {name!r}"))
@@ -126,16 +145,22 @@ def _parse(path: Path, raw: Any) -> tuple["SetDeclaration | None", list[Problem]
             problems.append(Problem(file, line, "date", f"expected a date YYYY-MM-DD, got {entry['date']!r}"))
         if len(problems) > bad:
             continue
-        coders[name] = CoderDeclaration(annotator=name, kind=entry["kind"], who=entry["who"], training=entry["training"],
-                                        codebook_version=entry["codebook_version"],
-                                        saw_reference=entry["saw_reference"], date=str(date),
-                                        notes=entry.get("notes", ""))
+        coders[name] = CoderDeclaration(
+            annotator=name,
+            kind=entry["kind"],
+            who=entry["who"],
+            training=entry["training"],
+            codebook_version=entry["codebook_version"],
+            saw_reference=entry["saw_reference"],
+            date=str(date),
+            notes=entry.get("notes", ""),
+        )
     if problems:
         return None, problems
     return SetDeclaration(path=file, description=description, coders=coders), []
 
 
-def check_declaration(set_dir: "str | Path", annotators: "list[str] | None" = None) -> tuple["SetDeclaration | None", list[Problem]]:
+def check_declaration(set_dir: str | Path, annotators: list[str] | None = None) -> tuple[SetDeclaration | None, list[Problem]]:
     """Read and check ``<set_dir>/set.yaml``.
 
     Parameters
@@ -162,12 +187,18 @@ def check_declaration(set_dir: "str | Path", annotators: "list[str] | None" = No
     if decl is not None and annotators is not None:
         missing = [a for a in annotators if a not in decl.coders]
         if missing:
-            return None, [Problem(str(path), None, "coders", f"no declaration for annotator(s) {', '.join(missing)}; "
-                                                             "add an entry for every log in the folder")]
+            return None, [
+                Problem(
+                    str(path),
+                    None,
+                    "coders",
+                    f"no declaration for annotator(s) {', '.join(missing)}; add an entry for every log in the folder",
+                )
+            ]
     return decl, problems
 
 
-def load_declaration(set_dir: "str | Path") -> "SetDeclaration | None":
+def load_declaration(set_dir: str | Path) -> SetDeclaration | None:
     """The declaration of a set folder, or None when it has none.
 
     Raises
@@ -181,16 +212,15 @@ def load_declaration(set_dir: "str | Path") -> "SetDeclaration | None":
     return decl
 
 
-def describe_coder(decl: "CoderDeclaration | None") -> str:
+def describe_coder(decl: CoderDeclaration | None) -> str:
     """One line for printing next to a coefficient."""
     if decl is None:
         return "how made: not declared (no set.yaml entry)"
     seen = "saw the reference" if decl.saw_reference else "did not see the reference"
-    return (f"{decl.kind}: {decl.who}; trained on {decl.training}; codebook {decl.codebook_version}; {seen}; "
-            f"coded {decl.date}")
+    return f"{decl.kind}: {decl.who}; trained on {decl.training}; codebook {decl.codebook_version}; {seen}; coded {decl.date}"
 
 
-def find_declarations(sources: "Iterable[str | Path]") -> dict[str, CoderDeclaration]:
+def find_declarations(sources: Iterable[str | Path]) -> dict[str, CoderDeclaration]:
     """Every coder declared in a ``set.yaml`` at or below the given folders (or beside a given file).
 
     Raises
@@ -213,7 +243,7 @@ def find_declarations(sources: "Iterable[str | Path]") -> dict[str, CoderDeclara
     return found
 
 
-def declarations_frame(declarations: "Mapping[str, CoderDeclaration | None]", coders: "Iterable[str] | None" = None):
+def declarations_frame(declarations: Mapping[str, CoderDeclaration | None], coders: Iterable[str] | None = None):
     """A table (pandas DataFrame) of declarations, one row per coder; undeclared coders say so."""
     import pandas as pd
 
@@ -222,7 +252,10 @@ def declarations_frame(declarations: "Mapping[str, CoderDeclaration | None]", co
     rows = []
     for c in names:
         d = declarations.get(c)
-        rows.append({"annotator": c, **({k: getattr(d, k) for k in cols} if d is not None
-                                        else {"kind": "not declared", **{k: "" for k in cols[1:]}})})
+        rows.append(
+            {
+                "annotator": c,
+                **({k: getattr(d, k) for k in cols} if d is not None else {"kind": "not declared", **{k: "" for k in cols[1:]}}),
+            }
+        )
     return pd.DataFrame(rows, columns=["annotator", *cols]).set_index("annotator")
-

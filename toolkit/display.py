@@ -56,14 +56,27 @@ so the ~0.9 MB of bundled vega is not stored in the notebook.
 
 altair, anywidget and vl-convert are imported only when a chart is shown.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
 
-__all__ = ["VEGALITE_MIMETYPE", "WIDGET_MIMETYPE", "RENDERER_NAME", "Figure", "chart_bundle", "show", "spec_of",
-           "to_svg", "to_png", "enable_offline", "renderer", "enable_renderer"]
+__all__ = [
+    "VEGALITE_MIMETYPE",
+    "WIDGET_MIMETYPE",
+    "RENDERER_NAME",
+    "Figure",
+    "chart_bundle",
+    "show",
+    "spec_of",
+    "to_svg",
+    "to_png",
+    "enable_offline",
+    "renderer",
+    "enable_renderer",
+]
 
 #: The mimetype under which the Vega-Lite spec is stored for nbval to compare.
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
@@ -115,7 +128,7 @@ _SVG_ID = re.compile(r'(?<=id=")(gradient|clip|pattern)_?(\d+)(?=")|(?<=url\(#)(
 def _renumber_ids(svg: str) -> str:
     seen: dict[tuple[str, str], str] = {}
 
-    def sub(m: "re.Match[str]") -> str:
+    def sub(m: re.Match[str]) -> str:
         kind = m.group(1) or m.group(3)
         num = m.group(2) or m.group(4)
         key = (kind, num)
@@ -244,7 +257,7 @@ def show(chart: Any, *, svg: bool = True, widget: bool = True, png: bool = True)
     display(chart_bundle(chart, widget=widget, svg=svg, png=png), raw=True)
 
 
-def to_png(chart: Any, *, scale: float = 2.0, svg: str | None = None, colors: "int | None" = None) -> bytes:
+def to_png(chart: Any, *, scale: float = 2.0, svg: str | None = None, colors: int | None = None) -> bytes:
     """Render a chart to PNG bytes with vl-convert (offline, byte-stable on one machine).
 
     Parameters
@@ -279,8 +292,7 @@ def to_png(chart: Any, *, scale: float = 2.0, svg: str | None = None, colors: "i
 
 def renderer(spec: dict, **kwargs: Any) -> dict[str, Any]:
     """Altair renderer: the :func:`chart_bundle` of a spec (widget when in a kernel, spec, SVG, text)."""
-    return chart_bundle(spec, widget=kwargs.get("widget", True), svg=kwargs.get("svg", True),
-                        png=kwargs.get("png", True))
+    return chart_bundle(spec, widget=kwargs.get("widget", True), svg=kwargs.get("svg", True), png=kwargs.get("png", True))
 
 
 def enable_renderer(*, force: bool = False) -> bool:

@@ -3,6 +3,7 @@
 Nothing here touches the store; :mod:`toolkit.session` owns the draft and
 writes it when it is complete.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,17 +12,36 @@ from typing import Literal
 from .errors import Problem, ValidationError
 from .suggest import Suggestion
 
-__all__ = ["Draft", "Progress", "CodeField", "CODE_FIELDS", "REQUIRED", "FIELD_LABELS", "problem", "missing_error",
-           "PROVENANCE_VALUES", "provenance_choices"]
+__all__ = [
+    "Draft",
+    "Progress",
+    "CodeField",
+    "CODE_FIELDS",
+    "REQUIRED",
+    "FIELD_LABELS",
+    "problem",
+    "missing_error",
+    "PROVENANCE_VALUES",
+    "provenance_choices",
+]
 
 CodeField = Literal["stance", "issue", "actor", "target", "intensity", "summit_id", "note", "attribution", "modality"]
-CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity", "summit_id", "note",
-                                "attribution", "modality")
+CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity", "summit_id", "note", "attribution", "modality")
 REQUIRED: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity")
 FIELD_LABELS: dict[str, str] = {
-    "span": "Text", "annotator": "Name", "stance": "Stance", "issue": "Issue", "actor": "Actor",
-    "target": "Target", "intensity": "Intensity", "summit_id": "Summit", "note": "Note",
-    "attribution": "Attribution", "modality": "Modality", "event_id": "Event", "id": "Annotation",
+    "span": "Text",
+    "annotator": "Name",
+    "stance": "Stance",
+    "issue": "Issue",
+    "actor": "Actor",
+    "target": "Target",
+    "intensity": "Intensity",
+    "summit_id": "Summit",
+    "note": "Note",
+    "attribution": "Attribution",
+    "modality": "Modality",
+    "event_id": "Event",
+    "id": "Annotation",
 }
 """The words the view shows for each field (the same as the control's label)."""
 PROVENANCE_VALUES: dict[str, tuple[str, ...]] = {
@@ -41,10 +61,15 @@ def provenance_choices(codebook, name: str) -> list[tuple[str, str, str]]:
             out.append((value, str(info.get("label") or value.replace("-", " ")), str(info.get("definition") or "")))
         return out
     return [(v, v.replace("-", " "), "") for v in PROVENANCE_VALUES[name]]
+
+
 _HOW = {
     "span": "select some words of the article with the mouse",
-    "stance": "choose a stance", "issue": "choose an issue", "actor": "choose who acts (the actor)",
-    "target": "choose whom it is aimed at (the target)", "intensity": "choose an intensity",
+    "stance": "choose a stance",
+    "issue": "choose an issue",
+    "actor": "choose who acts (the actor)",
+    "target": "choose whom it is aimed at (the target)",
+    "intensity": "choose an intensity",
 }
 
 

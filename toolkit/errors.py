@@ -4,6 +4,7 @@ Every error a user can meet names *where* (file, line, field) and *what to do*.
 Validators collect :class:`Problem` records instead of stopping at the first
 one, so one bad line never hides the rest of the data.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,7 @@ class DataError(SummitLedgerError):
         What was found. A plain string is wrapped as a file-less problem.
     """
 
-    def __init__(self, problems: "list[Problem] | Problem | str") -> None:
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
         if isinstance(problems, str):
             problems = [Problem("<input>", None, None, problems)]
         elif isinstance(problems, Problem):
@@ -92,7 +93,7 @@ class DataError(SummitLedgerError):
         super().__init__(head + (f" (and {more} more problem{'s' * (more > 1)})" if more > 0 else ""))
 
     @classmethod
-    def at(cls, file: "str | Path", line: int | None, field: str | None, message: str) -> "DataError":
+    def at(cls, file: str | Path, line: int | None, field: str | None, message: str) -> DataError:
         """Build an error for one place."""
         return cls(Problem(str(file), line, field, message))
 
@@ -109,7 +110,7 @@ class StoreError(SummitLedgerError):
     """The annotation store cannot be read or written (lock, permission, disk)."""
 
 
-def skipped_report(problems: "list[Problem]", *, what: str = "records", limit: int = 5) -> list[str]:
+def skipped_report(problems: list[Problem], *, what: str = "records", limit: int = 5) -> list[str]:
     """Lines telling how many problems left ``what`` out, with the first ``limit`` of them.
 
     Readers that skip bad input return their problems; front ends print these

@@ -33,11 +33,13 @@ by the ledger into one row per direction (``joint`` true). Rows that share an
 event key (``event_id``, else the row's own id) and the same actor and target
 are one event.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Iterable, Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -46,17 +48,39 @@ from .annotation import EVENT_FIELDS
 from .errors import Problem, ValidationError
 
 __all__ = [
-    "EVENT_FIELDS", "PRECISIONS", "PHASES", "Count", "make_event", "validate_event", "date_interval",
-    "derive_phase", "check_links", "expand_pairs", "event_table", "counting_comparison", "COMPARISON_COLUMNS",
+    "EVENT_FIELDS",
+    "PRECISIONS",
+    "PHASES",
+    "Count",
+    "make_event",
+    "validate_event",
+    "date_interval",
+    "derive_phase",
+    "check_links",
+    "expand_pairs",
+    "event_table",
+    "counting_comparison",
+    "COMPARISON_COLUMNS",
 ]
 
-_REQUIRED = ("id", "kind", "annotator", "actor", "target", "stance", "issue", "intensity", "event_type",
-             "event_date", "date_precision", "summit_id")
+_REQUIRED = (
+    "id",
+    "kind",
+    "annotator",
+    "actor",
+    "target",
+    "stance",
+    "issue",
+    "intensity",
+    "event_type",
+    "event_date",
+    "date_precision",
+    "summit_id",
+)
 PRECISIONS: tuple[str, ...] = ("day", "month", "year")
 PHASES: tuple[str, ...] = ("before", "at", "after")
 Count = Literal["events", "mentions"]
-_DATE = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$"),
-         "year": re.compile(r"^\d{4}$")}
+_DATE = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$"), "year": re.compile(r"^\d{4}$")}
 
 
 def date_interval(value: str, precision: str) -> tuple[_dt.date, _dt.date]:
@@ -70,7 +94,9 @@ def date_interval(value: str, precision: str) -> tuple[_dt.date, _dt.date]:
     if precision not in _DATE:
         raise ValueError(f"precision {precision!r} unknown; use one of {', '.join(PRECISIONS)}")
     if not isinstance(value, str) or not _DATE[precision].match(value):
-        raise ValueError(f"{value!r} is not a {precision} date ({ {'day': 'YYYY-MM-DD', 'month': 'YYYY-MM', 'year': 'YYYY'}[precision]})")
+        raise ValueError(
+            f"{value!r} is not a {precision} date ({ {'day': 'YYYY-MM-DD', 'month': 'YYYY-MM', 'year': 'YYYY'}[precision] })"
+        )
     if precision == "day":
         d = _dt.date.fromisoformat(value)
         return d, d
@@ -83,7 +109,7 @@ def date_interval(value: str, precision: str) -> tuple[_dt.date, _dt.date]:
     return _dt.date(y, 1, 1), _dt.date(y, 12, 31)
 
 
-def derive_phase(event_date: str, precision: str, summit, stated: "str | None" = None) -> tuple["str | None", "str | None"]:
+def derive_phase(event_date: str, precision: str, summit, stated: str | None = None) -> tuple[str | None, str | None]:
     """The phase of an event relative to its summit, and a problem message (or None).
 
     Rules: an event whose whole date interval lies before the summit day is
@@ -98,13 +124,17 @@ def derive_phase(event_date: str, precision: str, summit, stated: "str | None" =
     lo = day - _dt.timedelta(days=getattr(summit, "window_before", 0))
     hi = day + _dt.timedelta(days=getattr(summit, "window_after", 0))
     if last < lo or first > hi:
-        return None, (f"dated {event_date} ({precision}), outside the window of {summit.id} "
-                      f"({lo.isoformat()} to {hi.isoformat()}); link it to another summit or widen the window")
+        return None, (
+            f"dated {event_date} ({precision}), outside the window of {summit.id} "
+            f"({lo.isoformat()} to {hi.isoformat()}); link it to another summit or widen the window"
+        )
     derived = "before" if last < day else "after" if first > day else "at" if first == last == day else None
     if stated is None:
         if derived is None:
-            return None, (f"a {precision} date of {event_date} spans the summit day {day.isoformat()}; "
-                          "state the phase (before, at or after)")
+            return None, (
+                f"a {precision} date of {event_date} spans the summit day {day.isoformat()}; "
+                "state the phase (before, at or after)"
+            )
         return derived, None
     if stated not in PHASES:
         return None, f"phase {stated!r} unknown; use one of {', '.join(PHASES)}"
@@ -114,11 +144,27 @@ def derive_phase(event_date: str, precision: str, summit, stated: "str | None" =
     return stated, None
 
 
-def make_event(*, annotator: str, actor: str, target: str, stance: str, issue: str, intensity: int,
-               event_type: str, event_date: str, date_precision: str, summit_id: str,
-               secondary_issues: Iterable[str] = (), phase: "str | None" = None, modality: "str | None" = None,
-               description: str = "", note: str = "", codebook_version: "str | None" = None,
-               created: "str | None" = None, id: "str | None" = None) -> dict[str, Any]:
+def make_event(
+    *,
+    annotator: str,
+    actor: str,
+    target: str,
+    stance: str,
+    issue: str,
+    intensity: int,
+    event_type: str,
+    event_date: str,
+    date_precision: str,
+    summit_id: str,
+    secondary_issues: Iterable[str] = (),
+    phase: str | None = None,
+    modality: str | None = None,
+    description: str = "",
+    note: str = "",
+    codebook_version: str | None = None,
+    created: str | None = None,
+    id: str | None = None,
+) -> dict[str, Any]:
     """A new event record (not yet validated; the store validates it on upsert).
 
     The id is ``ev-`` and 10 hex digits of a hash of what identifies the act;
@@ -127,11 +173,24 @@ def make_event(*, annotator: str, actor: str, target: str, stance: str, issue: s
     from .annotation import now_iso
 
     key = f"{annotator}|{actor}|{target}|{stance}|{issue}|{event_date}|{summit_id}|{description}"
-    rec = {"id": id or "ev-" + content_hash(key, 10), "kind": "event", "annotator": annotator,
-           "created": created or now_iso(), "actor": actor, "target": target, "stance": stance, "issue": issue,
-           "secondary_issues": list(secondary_issues), "intensity": intensity, "event_type": event_type,
-           "event_date": event_date, "date_precision": date_precision, "summit_id": summit_id,
-           "description": description, "note": note}
+    rec = {
+        "id": id or "ev-" + content_hash(key, 10),
+        "kind": "event",
+        "annotator": annotator,
+        "created": created or now_iso(),
+        "actor": actor,
+        "target": target,
+        "stance": stance,
+        "issue": issue,
+        "secondary_issues": list(secondary_issues),
+        "intensity": intensity,
+        "event_type": event_type,
+        "event_date": event_date,
+        "date_precision": date_precision,
+        "summit_id": summit_id,
+        "description": description,
+        "note": note,
+    }
     if phase is not None:
         rec["phase"] = phase
     if modality is not None:
@@ -141,12 +200,13 @@ def make_event(*, annotator: str, actor: str, target: str, stance: str, issue: s
     return rec
 
 
-def validate_event(rec: Any, *, file: str = "<event>", line: "int | None" = None, codebook=None,
-                   summits: "dict | None" = None) -> list[Problem]:
+def validate_event(
+    rec: Any, *, file: str = "<event>", line: int | None = None, codebook=None, summits: dict | None = None
+) -> list[Problem]:
     """Check one event record; return every problem found (empty when valid)."""
     problems: list[Problem] = []
 
-    def P(field: "str | None", msg: str) -> None:
+    def P(field: str | None, msg: str) -> None:
         problems.append(Problem(file, line, field, msg))
 
     if not isinstance(rec, dict):
@@ -173,7 +233,7 @@ def validate_event(rec: Any, *, file: str = "<event>", line: "int | None" = None
         return problems
     from .annotation import check_annotator
 
-    if (msg := check_annotator(rec["annotator"])):
+    if msg := check_annotator(rec["annotator"]):
         P("annotator", msg)
     try:
         date_interval(rec["event_date"], rec["date_precision"])
@@ -182,12 +242,12 @@ def validate_event(rec: Any, *, file: str = "<event>", line: "int | None" = None
         return problems
     if codebook is not None:
         for key in ("actor", "target", "stance", "issue", "intensity", "event_type"):
-            if (msg := codebook.check_code(key, rec[key])):
+            if msg := codebook.check_code(key, rec[key]):
                 P(key, msg)
         if rec.get("modality") and (msg := codebook.check_code("modality", rec["modality"])):
             P("modality", msg)
         for iid in sec:
-            if (msg := codebook.check_code("issue", iid)):
+            if msg := codebook.check_code("issue", iid):
                 P("secondary_issues", msg)
         et = codebook.event_types.get(rec["event_type"])
         if et is not None and et.stance != rec["stance"]:
@@ -219,13 +279,20 @@ def check_links(mentions: Iterable[dict], events: dict, file: str) -> list[Probl
             continue
         ev = events.get(eid)
         if ev is None:
-            out.append(Problem(file, None, "event_id", f"mention {m.get('id')!r} links to {eid!r}, "
-                                                      "which is no event of this project"))
+            out.append(
+                Problem(file, None, "event_id", f"mention {m.get('id')!r} links to {eid!r}, which is no event of this project")
+            )
             continue
         for key in ("actor", "target", "stance"):
             if m.get(key) != ev.get(key):
-                out.append(Problem(file, None, key, f"mention {m.get('id')!r} has {key} {m.get(key)!r}, "
-                                                    f"its event {eid!r} has {ev.get(key)!r}"))
+                out.append(
+                    Problem(
+                        file,
+                        None,
+                        key,
+                        f"mention {m.get('id')!r} has {key} {m.get(key)!r}, its event {eid!r} has {ev.get(key)!r}",
+                    )
+                )
     return out
 
 
@@ -242,8 +309,12 @@ def expand_pairs(df: pd.DataFrame, codebook) -> pd.DataFrame:
     if not len(df) or not is_pair.any():
         return out
     single, joint = out[~is_pair], out[is_pair]
-    first = joint.assign(joint=True, joint_actor=joint["actor"],
-                         actor=joint["actor"].map(lambda a: pairs[a][0]), target=joint["actor"].map(lambda a: pairs[a][1]))
+    first = joint.assign(
+        joint=True,
+        joint_actor=joint["actor"],
+        actor=joint["actor"].map(lambda a: pairs[a][0]),
+        target=joint["actor"].map(lambda a: pairs[a][1]),
+    )
     second = first.assign(actor=first["target"], target=first["actor"])
     both = pd.concat([first, second]).sort_index(kind="stable")
     return pd.concat([single, both]).sort_index(kind="stable").reset_index(drop=True)
@@ -259,8 +330,14 @@ def _collapse_pairs(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([ledger[~joint], one]).sort_index(kind="stable")
 
 
-def event_table(ledger: pd.DataFrame, count: Count = "events", expand_pairs: bool = True, *,
-                exclude_attribution: Iterable[str] = (), exclude_modality: Iterable[str] = ()) -> pd.DataFrame:
+def event_table(
+    ledger: pd.DataFrame,
+    count: Count = "events",
+    expand_pairs: bool = True,
+    *,
+    exclude_attribution: Iterable[str] = (),
+    exclude_modality: Iterable[str] = (),
+) -> pd.DataFrame:
     """The ledger as counting units: one row per event (default) or per mention.
 
     Parameters
@@ -290,8 +367,9 @@ def event_table(ledger: pd.DataFrame, count: Count = "events", expand_pairs: boo
         values = [values] if isinstance(values, str) else list(values)
         if values and col in rows.columns:
             rows = rows[~rows[col].isin(values)]
-    key = rows["event_id"].where(rows["event_id"].notna() & (rows["event_id"] != ""),
-                                 rows["evidence"].astype(str) + ":" + rows["id"].astype(str))
+    key = rows["event_id"].where(
+        rows["event_id"].notna() & (rows["event_id"] != ""), rows["evidence"].astype(str) + ":" + rows["id"].astype(str)
+    )
     rows = rows.assign(event_key=rows["set"].astype(str) + "/" + key.astype(str))
     if count == "mentions":
         return rows.assign(n_mentions=1, count="mentions").reset_index(drop=True)
@@ -301,20 +379,23 @@ def event_table(ledger: pd.DataFrame, count: Count = "events", expand_pairs: boo
     return first.assign(count="events").reset_index(drop=True)
 
 
-COMPARISON_COLUMNS = ("variant", "count", "pairs_expanded", "excluded", "n", "n_goodwill", "n_grievance",
-                      "n_agenda", "balance")
+COMPARISON_COLUMNS = ("variant", "count", "pairs_expanded", "excluded", "n", "n_goodwill", "n_grievance", "n_agenda", "balance")
 
 
 def _tally(t: pd.DataFrame) -> dict:
     g = int((t["stance"] == "goodwill").sum())
     r = int((t["stance"] == "grievance").sum())
     a = int((t["stance"] == "agenda").sum())
-    return {"n": len(t), "n_goodwill": g, "n_grievance": r, "n_agenda": a,
-            "balance": (g - r) / (g + r) if g + r else float("nan")}
+    return {
+        "n": len(t),
+        "n_goodwill": g,
+        "n_grievance": r,
+        "n_agenda": a,
+        "balance": (g - r) / (g + r) if g + r else float("nan"),
+    }
 
 
-def counting_comparison(ledger: pd.DataFrame, summit_id: "str | None" = None, *,
-                        evidence: "str | None" = None) -> pd.DataFrame:
+def counting_comparison(ledger: pd.DataFrame, summit_id: str | None = None, *, evidence: str | None = None) -> pd.DataFrame:
     """The same rows counted under different conventions, side by side.
 
     Rows: mentions with the pair as one unit (the 1.x figures); mentions with
@@ -349,8 +430,9 @@ def counting_comparison(ledger: pd.DataFrame, summit_id: "str | None" = None, *,
     out = []
     for name, count, expand, attr, mod in variants:
         t = event_table(rows, count, expand, exclude_attribution=attr, exclude_modality=mod)
-        out.append({"variant": name, "count": count, "pairs_expanded": expand,
-                    "excluded": ", ".join((*attr, *mod)) or "", **_tally(t)})
+        out.append(
+            {"variant": name, "count": count, "pairs_expanded": expand, "excluded": ", ".join((*attr, *mod)) or "", **_tally(t)}
+        )
     return pd.DataFrame(out, columns=list(COMPARISON_COLUMNS))
 
 

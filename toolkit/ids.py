@@ -9,6 +9,7 @@ slugs; annotator names are people's names, so they may use letters of any
 script (``Élise``), checked on the name's shape: each letter or digit becomes
 ``a`` and each combining mark ``m`` before the pattern is matched.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -36,8 +37,7 @@ _RULES: dict[str, str] = {
     "document": "a lower-case slug (letters, digits, '-'), e.g. 2021-12-08-kremlin-readout",
     "summit": "YYYY-MM-DD then a lower-case slug, e.g. 2021-06-16-geneva",
     "set": "1-64 letters, digits, '-' or '_', starting with a letter or digit",
-    "annotator": "1-64 letters, digits, '-' or '_', starting with a letter or digit "
-                 "(it becomes the file name <name>.jsonl)",
+    "annotator": "1-64 letters, digits, '-' or '_', starting with a letter or digit (it becomes the file name <name>.jsonl)",
 }
 
 #: An annotator name's shape (see the module docstring), matched in full.
@@ -64,23 +64,29 @@ def _shape(name: str) -> str:
     return "".join(out)
 
 
-def _annotator_problem(name: object) -> "str | None":
+def _annotator_problem(name: object) -> str | None:
     if not isinstance(name, str) or not _NAME_SHAPE.fullmatch(_shape(name)):
-        return (f"annotator name {shown(name)} is not allowed: use 1 to 64 letters (any alphabet) or digits, "
-                "'-' or '_', starting with a letter or digit (it becomes the file name <name>.jsonl)")
+        return (
+            f"annotator name {shown(name)} is not allowed: use 1 to 64 letters (any alphabet) or digits, "
+            "'-' or '_', starting with a letter or digit (it becomes the file name <name>.jsonl)"
+        )
     if unicodedata.normalize("NFC", name) != name:
-        return (f"annotator name {shown(name)} is not allowed: it is not in Unicode NFC form "
-                f"(type it again, or use {unicodedata.normalize('NFC', name)!r})")
+        return (
+            f"annotator name {shown(name)} is not allowed: it is not in Unicode NFC form "
+            f"(type it again, or use {unicodedata.normalize('NFC', name)!r})"
+        )
     if name.casefold() in _RESERVED:
         return f"annotator name {shown(name)} is not allowed: it is a reserved device name on Windows"
     scripts = {unicodedata.name(c, "?").split(" ")[0] for c in name if c.isalpha()} & _LOOKALIKE_SCRIPTS
     if len(scripts) > 1:
-        return (f"annotator name {shown(name)} is not allowed: it mixes {' and '.join(sorted(s.title() for s in scripts))} "
-                "letters, which look alike (write the whole name in one alphabet)")
+        return (
+            f"annotator name {shown(name)} is not allowed: it mixes {' and '.join(sorted(s.title() for s in scripts))} "
+            "letters, which look alike (write the whole name in one alphabet)"
+        )
     return None
 
 
-def id_problem(kind: IdKind, value: object) -> "str | None":
+def id_problem(kind: IdKind, value: object) -> str | None:
     """The reason ``value`` is not a valid ``kind`` id, or None when it is."""
     if kind == "annotator":
         return _annotator_problem(value)
@@ -93,8 +99,9 @@ def id_problem(kind: IdKind, value: object) -> "str | None":
     return f"{kind} {'name' if kind in ('set', 'annotator') else 'id'} {shown(value)} is not allowed: use {_RULES[kind]}"
 
 
-def check_id(kind: IdKind, value: object, *, file: "str | Path" = "<input>", line: "int | None" = None,
-             field: "str | None" = None) -> str:
+def check_id(
+    kind: IdKind, value: object, *, file: str | Path = "<input>", line: int | None = None, field: str | None = None
+) -> str:
     """Return ``value`` if it is a valid ``kind`` id; otherwise raise one :class:`DataError`.
 
     Parameters
@@ -120,7 +127,7 @@ def check_id(kind: IdKind, value: object, *, file: "str | Path" = "<input>", lin
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
-def parse_iso_date(value: object) -> "_dt.date | None":
+def parse_iso_date(value: object) -> _dt.date | None:
     """``value`` as a date if it is a date, or text that is exactly ``YYYY-MM-DD`` and a real day; else None."""
     if isinstance(value, _dt.datetime):
         return None

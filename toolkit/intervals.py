@@ -26,14 +26,25 @@ Power
 :func:`events_needed`: independent events per summit for a two-sided test of
 two proportions (the usual normal-approximation formula).
 """
+
 from __future__ import annotations
 
 from typing import Literal, get_args
 
 import numpy as np
 
-__all__ = ["Scale", "SCALES", "SCALE_LABELS", "relative_balance", "empirical_logit", "jeffreys_interval",
-           "share_to_scale", "cluster_bootstrap", "events_needed", "detectable_shift"]
+__all__ = [
+    "Scale",
+    "SCALES",
+    "SCALE_LABELS",
+    "relative_balance",
+    "empirical_logit",
+    "jeffreys_interval",
+    "share_to_scale",
+    "cluster_bootstrap",
+    "events_needed",
+    "detectable_shift",
+]
 
 Scale = Literal["relative", "logit", "goldstein"]
 SCALES: tuple[str, ...] = get_args(Scale)
@@ -107,8 +118,15 @@ def jeffreys_interval(g, r, level: float = 0.95, scale: str = "relative") -> tup
     return np.where(empty, np.nan, lo), np.where(empty, np.nan, hi)
 
 
-def cluster_bootstrap(stratum: np.ndarray, cluster: np.ndarray, cell: np.ndarray, values: np.ndarray,
-                      n_cells: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def cluster_bootstrap(
+    stratum: np.ndarray,
+    cluster: np.ndarray,
+    cell: np.ndarray,
+    values: np.ndarray,
+    n_cells: int,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Resampled per-cell sums, drawing clusters with replacement within each stratum.
 
     Parameters
@@ -226,8 +244,7 @@ def events_needed(balance_1: float, balance_2: float, *, power: float = 0.8, alp
     return int(np.ceil(n - 1e-9))
 
 
-def detectable_shift(n: int, balance_1: float, *, power: float = 0.8, alpha: float = 0.05,
-                     direction: int = -1) -> float:
+def detectable_shift(n: int, balance_1: float, *, power: float = 0.8, alpha: float = 0.05, direction: int = -1) -> float:
     """The smallest shift from ``balance_1`` that ``n`` events per summit detect at the given power.
 
     Solves :func:`events_needed` for the second balance by bisection;

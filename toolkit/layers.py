@@ -13,16 +13,18 @@ For every layer shown (one annotator, or all of them) a
 operation records a :class:`RunPatch` per affected layer, so a view redraws
 only the runs that changed.
 """
+
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable
+from typing import Any
 
+from .annotation import record_kind
 from .corpus import Document, segment
 from .draft import Progress
 from .errors import Problem
-from .annotation import record_kind
 from .runs import RunIndex, Utf16Offsets
 
 __all__ = ["Layers", "RunPatch", "ALL_LAYERS", "run_json"]
@@ -45,7 +47,7 @@ class RunPatch:
 class _Log:
     token: Hashable
     records: dict[str, dict] = field(default_factory=dict)  # live mentions on this document
-    events: dict[str, dict] = field(default_factory=dict)   # live events of this annotator
+    events: dict[str, dict] = field(default_factory=dict)  # live events of this annotator
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -174,8 +176,7 @@ class Layers:
         self._owner[aid] = name
         if self._shown(rec):
             for key, idx in self._indexes(name):
-                self._patch(key, idx, rec["start"], rec["end"],
-                            lambda i=idx: i.add(aid, rec["start"], rec["end"], rec["stance"]))
+                self._patch(key, idx, rec["start"], rec["end"], lambda i=idx: i.add(aid, rec["start"], rec["end"], rec["stance"]))
             self._count(name, rec, +1)
 
     def _drop(self, name: str, log: _Log, aid: str) -> None:
@@ -208,8 +209,9 @@ class Layers:
         members = [self.log(n) for n in self._members(layer, current)]  # re-reads changed logs first
         idx = self._runs.get(layer)
         if idx is None:
-            spans = [(r["id"], r["start"], r["end"], r["stance"]) for log in members
-                     for r in log.records.values() if self._shown(r)]
+            spans = [
+                (r["id"], r["start"], r["end"], r["stance"]) for log in members for r in log.records.values() if self._shown(r)
+            ]
             idx = self._runs[layer] = RunIndex(self.offsets.length, spans)
             self._patches[layer] = []
         return idx

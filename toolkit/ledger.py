@@ -3,10 +3,12 @@
 Spans (annotations of article text) and briefs (coded facts from the public
 record) share one schema; column ``evidence`` says which a row is.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -17,26 +19,73 @@ Evidence = Literal["span", "brief"]
 
 #: Columns of every ledger, in order.
 LEDGER_COLUMNS: tuple[str, ...] = (
-    "evidence", "id", "set", "annotator", "document_id",
-    "summit_id", "summit_date", "summit_label", "summit_format", "summit_order",
-    "issue", "issue_label", "stance", "actor", "target", "intensity", "score",
-    "start", "end", "quote", "note", "status", "origin", "created",
-    "description", "source_url",
+    "evidence",
+    "id",
+    "set",
+    "annotator",
+    "document_id",
+    "summit_id",
+    "summit_date",
+    "summit_label",
+    "summit_format",
+    "summit_order",
+    "issue",
+    "issue_label",
+    "stance",
+    "actor",
+    "target",
+    "intensity",
+    "score",
+    "start",
+    "end",
+    "quote",
+    "note",
+    "status",
+    "origin",
+    "created",
+    "description",
+    "source_url",
     # codebook 2.0 (see toolkit.events)
-    "event_id", "secondary_issues", "attribution", "modality", "event_type", "event_date", "date_precision",
-    "phase", "joint", "joint_actor", "codebook_version", "goldstein", "plover_score",
-    "actor_detail", "target_detail", "speaker", "source", "migrated_from",
+    "event_id",
+    "secondary_issues",
+    "attribution",
+    "modality",
+    "event_type",
+    "event_date",
+    "date_precision",
+    "phase",
+    "joint",
+    "joint_actor",
+    "codebook_version",
+    "goldstein",
+    "plover_score",
+    "actor_detail",
+    "target_detail",
+    "speaker",
+    "source",
+    "migrated_from",
     # the span's document (issue 11: corpus manifests), None for briefs
-    "outlet", "country", "language", "source_kind",
+    "outlet",
+    "country",
+    "language",
+    "source_kind",
 )
 #: Ledger columns copied from each span's document (see :class:`toolkit.corpus.Document`).
 DOCUMENT_COLUMNS: tuple[str, ...] = ("outlet", "country", "language", "source_kind")
 
 
-def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs: Iterable[dict] = (),
-                 set_name: str | None = None, events: Iterable[dict] = (), expand_pairs: bool = True,
-                 documents: "dict | None" = None,
-                 _frames: "tuple[pd.DataFrame, ...]" = ()) -> pd.DataFrame:
+def build_ledger(
+    annotations: Iterable[dict],
+    codebook,
+    summits: dict,
+    *,
+    briefs: Iterable[dict] = (),
+    set_name: str | None = None,
+    events: Iterable[dict] = (),
+    expand_pairs: bool = True,
+    documents: dict | None = None,
+    _frames: tuple[pd.DataFrame, ...] = (),
+) -> pd.DataFrame:
     """Join annotations (and briefs) with summit dates and codebook labels.
 
     Parameters
@@ -127,17 +176,37 @@ def build_ledger(annotations: Iterable[dict], codebook, summits: dict, *, briefs
     df["end"] = df["end"].astype("Int64")
     df["joint"] = df["joint"].fillna(False).astype(bool)
     text_dtype = pd.Series(["x"]).dtype  # the text dtype pandas infers (str with pandas 3), as other columns have
-    for col in ("event_id", "attribution", "modality", "event_type", "event_date", "date_precision", "phase",
-                "joint_actor", "codebook_version", "actor_detail", "target_detail", "speaker", "source",
-                "migrated_from", *DOCUMENT_COLUMNS):
+    for col in (
+        "event_id",
+        "attribution",
+        "modality",
+        "event_type",
+        "event_date",
+        "date_precision",
+        "phase",
+        "joint_actor",
+        "codebook_version",
+        "actor_detail",
+        "target_detail",
+        "speaker",
+        "source",
+        "migrated_from",
+        *DOCUMENT_COLUMNS,
+    ):
         df[col] = df[col].astype(text_dtype) if df[col].map(lambda v: v is None or isinstance(v, str)).all() else df[col]
     df = df[list(LEDGER_COLUMNS)]
-    return df.sort_values(["summit_order", "evidence", "document_id", "start", "id"], na_position="last",
-                          kind="stable").reset_index(drop=True)
+    return df.sort_values(
+        ["summit_order", "evidence", "document_id", "start", "id"], na_position="last", kind="stable"
+    ).reset_index(drop=True)
 
 
-def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None" = ("reference",),
-                include_briefs: bool = True, expand_pairs: bool = True) -> pd.DataFrame:
+def load_ledger(
+    data: str | Path | None = None,
+    *,
+    sets: Iterable[str] | None = ("reference",),
+    include_briefs: bool = True,
+    expand_pairs: bool = True,
+) -> pd.DataFrame:
     """Load the project's ledger from the data folder.
 
     Parameters
@@ -192,8 +261,16 @@ def load_ledger(data: "str | Path | None" = None, *, sets: "Iterable[str] | None
                 records.append({**rec, "set": name})
             events.extend({**ev, "set": name} for ev in state.events.values())
     briefs = project.briefs if include_briefs else []
-    ledger = build_ledger(records, codebook, summits, briefs=briefs, events=events, expand_pairs=expand_pairs,
-                          documents=documents, _frames=tuple(frames))
+    ledger = build_ledger(
+        records,
+        codebook,
+        summits,
+        briefs=briefs,
+        events=events,
+        expand_pairs=expand_pairs,
+        documents=documents,
+        _frames=tuple(frames),
+    )
     # Nothing is dropped silently: what was left out is in ``ledger.attrs["problems"]``.
     ledger.attrs["problems"] = skipped
     return ledger
@@ -203,8 +280,17 @@ def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dic
     """Fill the event columns: from the linked event record, else from the row itself (briefs)."""
     from .events import derive_phase
 
-    for col in ("event_id", "event_type", "event_date", "date_precision", "phase", "secondary_issues",
-                "attribution", "modality", "codebook_version"):
+    for col in (
+        "event_id",
+        "event_type",
+        "event_date",
+        "date_precision",
+        "phase",
+        "secondary_issues",
+        "attribution",
+        "modality",
+        "codebook_version",
+    ):
         if col not in df.columns:
             df[col] = None
     by_key = {(ev.get("set"), ev["id"]): ev for ev in events}
@@ -216,8 +302,10 @@ def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dic
             vals = [ev.get(col) if ev is not None else None for ev in found]
             df[col] = df[col].where(~linked, pd.Series(vals, index=df.index))
     if len(df):
-        default = [codebook.default_event_type(s, i) if isinstance(s, str) and pd.notna(i) else None
-                   for s, i in zip(df["stance"], df["intensity"])]
+        default = [
+            codebook.default_event_type(s, i) if isinstance(s, str) and pd.notna(i) else None
+            for s, i in zip(df["stance"], df["intensity"])
+        ]
         df["event_type"] = df["event_type"].where(df["event_type"].notna(), pd.Series(default, index=df.index))
         phases = []
         for sid, date, prec, stated in zip(df["summit_id"], df["event_date"], df["date_precision"], df["phase"]):
@@ -240,7 +328,7 @@ def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dic
 FAST_PATH_MIN_BYTES = 1 << 20
 
 
-def _fast_live_frame(store, annotator: str) -> "pd.DataFrame | None":
+def _fast_live_frame(store, annotator: str) -> pd.DataFrame | None:
     """The live annotations of a big, clean log as columns, or None to take the careful path.
 
     ``Store.read`` replays a log line by line in Python (about 100 µs a
@@ -279,9 +367,11 @@ def _fast_live_frame(store, annotator: str) -> "pd.DataFrame | None":
         schema = pa.schema([(c, pa.int64() if c in ints else pa.string()) for c in ("op", "op_id", "at", *FIELDS)])
         # Known fields parse with their own types (a wrong type is an error, hence the careful path);
         # any other field ("undoes", ...) is inferred so that it can be seen.
-        table = pj.read_json(path, read_options=pj.ReadOptions(block_size=1 << 24),
-                             parse_options=pj.ParseOptions(explicit_schema=schema,
-                                                           unexpected_field_behavior="infer"))
+        table = pj.read_json(
+            path,
+            read_options=pj.ReadOptions(block_size=1 << 24),
+            parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
+        )
     except (OSError, pa.ArrowException):
         return None
     names = set(table.column_names)
@@ -302,9 +392,13 @@ def _fast_live_frame(store, annotator: str) -> "pd.DataFrame | None":
         return None
     cb = store.codebook
     if cb is not None:
-        if not (df["issue"].isin(list(cb.issues)).all() and df["stance"].isin(list(cb.stances)).all()
-                and df["actor"].isin(list(cb.actors)).all() and df["target"].isin(list(cb.actors)).all()
-                and df["intensity"].isin(list(cb.intensity)).all()):
+        if not (
+            df["issue"].isin(list(cb.issues)).all()
+            and df["stance"].isin(list(cb.stances)).all()
+            and df["actor"].isin(list(cb.actors)).all()
+            and df["target"].isin(list(cb.actors)).all()
+            and df["intensity"].isin(list(cb.intensity)).all()
+        ):
             return None
         same = df.loc[df["actor"] == df["target"], "actor"]
         if not same.map(lambda a: cb.actors[a].kind == "pair").all():

@@ -10,6 +10,7 @@ metadata last, because a text without its metadata is invisible), under the
 same lock as ``add-article``; an error while renaming takes back what was
 renamed, so the corpus is never left half-added.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,13 +32,31 @@ from .errors import DataError, Problem, StoreError
 __all__ = ["MANIFEST_COLUMNS", "OPTIONAL_COLUMNS", "SOURCE_KINDS", "AddedArticles", "add_articles"]
 
 #: Columns every manifest has, in this order or any other.
-MANIFEST_COLUMNS: tuple[str, ...] = ("file", "id", "summit_id", "title", "outlet", "country", "language",
-                                     "published", "url", "source_kind")
+MANIFEST_COLUMNS: tuple[str, ...] = (
+    "file",
+    "id",
+    "summit_id",
+    "title",
+    "outlet",
+    "country",
+    "language",
+    "published",
+    "url",
+    "source_kind",
+)
 #: Columns a manifest may add.
 OPTIONAL_COLUMNS: tuple[str, ...] = ("sampling_note",)
 #: Usual source kinds (others are allowed if they are lower-case slugs).
-SOURCE_KINDS: tuple[str, ...] = ("official-us", "official-ru", "official-other", "press", "wire", "broadcast",
-                                 "think-tank", "other")
+SOURCE_KINDS: tuple[str, ...] = (
+    "official-us",
+    "official-ru",
+    "official-other",
+    "press",
+    "wire",
+    "broadcast",
+    "think-tank",
+    "other",
+)
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")
 _KIND = re.compile(r"[a-z][a-z0-9-]{0,39}")
 _LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -67,8 +86,7 @@ class _Row:
     changes: tuple[str, ...]
 
 
-def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: dict,
-               problems: list[Problem]) -> "_Row | None":
+def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: dict, problems: list[Problem]) -> _Row | None:
     def bad(column: str, message: str) -> None:
         problems.append(Problem(where, line, column, f"row {row}: {message}"))
 
@@ -111,9 +129,16 @@ def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: 
         return None
     title = values["title"] or next((ln.strip() for ln in text.split("\n") if ln.strip()), "")[:200]
     meta = {
-        "id": values["id"], "title": title, "text_file": f"{values['id']}.txt", "source": values["outlet"],
-        "url": values["url"] or None, "published": values["published"] or None, "summit_id": values["summit_id"],
-        "language": values["language"], "outlet": values["outlet"], "country": values["country"],
+        "id": values["id"],
+        "title": title,
+        "text_file": f"{values['id']}.txt",
+        "source": values["outlet"],
+        "url": values["url"] or None,
+        "published": values["published"] or None,
+        "summit_id": values["summit_id"],
+        "language": values["language"],
+        "outlet": values["outlet"],
+        "country": values["country"],
         "source_kind": values["source_kind"],
     }
     if values["sampling_note"]:
@@ -123,7 +148,7 @@ def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: 
     return _Row(line, meta, text, changes)
 
 
-def _read_manifest(path: Path, summits: dict, disable: "bool | None") -> list[_Row]:
+def _read_manifest(path: Path, summits: dict, disable: bool | None) -> list[_Row]:
     from tqdm.auto import tqdm
 
     where = str(path)
@@ -135,10 +160,16 @@ def _read_manifest(path: Path, summits: dict, disable: "bool | None") -> list[_R
         raise DataError.at(path, None, None, f"not UTF-8 at byte {exc.start}; save the manifest as UTF-8") from None
     reader = csv.DictReader(raw.splitlines(keepends=True), strict=True)
     header = reader.fieldnames or []
-    problems = [Problem(where, 1, c, "missing column; a manifest needs " + ", ".join(MANIFEST_COLUMNS))
-                for c in MANIFEST_COLUMNS if c not in header]
-    problems += [Problem(where, 1, c, "unknown column (allowed: " + ", ".join(MANIFEST_COLUMNS + OPTIONAL_COLUMNS) + ")")
-                 for c in header if c not in MANIFEST_COLUMNS + OPTIONAL_COLUMNS]
+    problems = [
+        Problem(where, 1, c, "missing column; a manifest needs " + ", ".join(MANIFEST_COLUMNS))
+        for c in MANIFEST_COLUMNS
+        if c not in header
+    ]
+    problems += [
+        Problem(where, 1, c, "unknown column (allowed: " + ", ".join(MANIFEST_COLUMNS + OPTIONAL_COLUMNS) + ")")
+        for c in header
+        if c not in MANIFEST_COLUMNS + OPTIONAL_COLUMNS
+    ]
     if problems:
         raise DataError(problems)
     rows: list[_Row] = []
@@ -152,8 +183,9 @@ def _read_manifest(path: Path, summits: dict, disable: "bool | None") -> list[_R
         raise DataError.at(path, None, None, "the manifest lists no articles")
     for row_no, (line, rec) in enumerate(tqdm(records, desc="checking articles", unit="article", disable=disable), 1):
         if None in rec or any(v is None for v in rec.values()):
-            problems.append(Problem(where, line, None, f"row {row_no}: has {len(header)} columns in the header but "
-                                                       "a different number here"))
+            problems.append(
+                Problem(where, line, None, f"row {row_no}: has {len(header)} columns in the header but a different number here")
+            )
             continue
         row = _check_row(rec, where, line, row_no, path.parent, summits, problems)
         if row is None:
@@ -163,8 +195,11 @@ def _read_manifest(path: Path, summits: dict, disable: "bool | None") -> list[_R
         if (first := seen_id.get(row.meta["id"])) is not None:
             problems.append(Problem(where, line, "id", f"row {row_no}: id {row.meta['id']!r} also on row {first}"))
         elif (first := seen_hash.get(digest)) is not None:
-            problems.append(Problem(where, line, "file", f"row {row_no}: the same text as row {first} "
-                                                         f"(sha256 {digest[:12]}…); not added twice"))
+            problems.append(
+                Problem(
+                    where, line, "file", f"row {row_no}: the same text as row {first} (sha256 {digest[:12]}…); not added twice"
+                )
+            )
         seen_id.setdefault(row.meta["id"], row_no)
         seen_hash.setdefault(digest, row_no)
         rows.append(row)
@@ -188,11 +223,20 @@ def _against_corpus(rows: list[_Row], docs_dir: Path, where: str) -> None:
     problems = []
     for n, row in enumerate(rows, 1):
         if row.meta["id"] in known_ids:
-            problems.append(Problem(where, row.line, "id", f"row {n}: document {row.meta['id']!r} exists already "
-                                                           f"({known_ids[row.meta['id']]})"))
+            problems.append(
+                Problem(
+                    where, row.line, "id", f"row {n}: document {row.meta['id']!r} exists already ({known_ids[row.meta['id']]})"
+                )
+            )
         elif row.meta["sha256"] in known_hash:
-            problems.append(Problem(where, row.line, "file", f"row {n}: this text is already stored as document "
-                                                             f"{known_hash[row.meta['sha256']]!r}; not added twice"))
+            problems.append(
+                Problem(
+                    where,
+                    row.line,
+                    "file",
+                    f"row {n}: this text is already stored as document {known_hash[row.meta['sha256']]!r}; not added twice",
+                )
+            )
     if problems:
         raise DataError(problems)
 
@@ -204,8 +248,9 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def add_articles(manifest: "str | os.PathLike", *, project=None, progress: "bool | None" = None,
-                 dry_run: bool = False) -> AddedArticles:
+def add_articles(
+    manifest: str | os.PathLike, *, project=None, progress: bool | None = None, dry_run: bool = False
+) -> AddedArticles:
     """Add every article listed in a manifest CSV to the project's ``documents/``, or none.
 
     Parameters
@@ -234,8 +279,9 @@ def add_articles(manifest: "str | os.PathLike", *, project=None, progress: "bool
     path = Path(os.fspath(manifest))
     disable = None if progress is None else not progress
     rows = _read_manifest(path, proj.summits, disable)
-    report = AddedArticles(str(path), [r.meta["id"] for r in rows], {r.meta["id"]: r.changes for r in rows if r.changes},
-                           dry_run=dry_run)
+    report = AddedArticles(
+        str(path), [r.meta["id"] for r in rows], {r.meta["id"]: r.changes for r in rows if r.changes}, dry_run=dry_run
+    )
     docs_dir = proj.root / "documents"
     docs_dir.mkdir(parents=True, exist_ok=True)
     try:

@@ -17,6 +17,7 @@ for a person, and the record is not touched when it cannot be valid:
 Running it again appends nothing (records already at the codebook's major
 version are skipped) and lists the open decisions again.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,7 @@ class MigrationReport:
     up_to_date: int = 0
 
 
-def _major(version: "str | None") -> int:
+def _major(version: str | None) -> int:
     head = str(version or "1.0.0").split(".")[0]
     return int(head) if head.isdigit() else 0
 
@@ -79,8 +80,15 @@ def migrate_store(store, codebook, *, reader=None, dry_run: bool = False) -> Mig
         for rid, rec in live.items():
             key = (rec.get("document_id"), rec["actor"], rec["target"], rec["stance"], rec["issue"])
             if key in seen and not rec.get("event_id"):
-                report.decisions.append(Decision(path, rid, "event_id", f"same document, actor, target, stance and "
-                                                 f"issue as {seen[key]}: if both report one act, give them one event_id"))
+                report.decisions.append(
+                    Decision(
+                        path,
+                        rid,
+                        "event_id",
+                        f"same document, actor, target, stance and "
+                        f"issue as {seen[key]}: if both report one act, give them one event_id",
+                    )
+                )
             seen.setdefault(key, rid)
             if not needs_migration(rec, codebook):
                 report.up_to_date += 1
@@ -88,11 +96,17 @@ def migrate_store(store, codebook, *, reader=None, dry_run: bool = False) -> Mig
                     _open_questions(report, path, rid, rec, codebook)
                 continue
             if rec["issue"] not in codebook.issues:
-                report.decisions.append(Decision(path, rid, "issue", f"{rec['issue']!r} is not in codebook {target}; "
-                                                 "choose an issue and re-code the record (it was not migrated)"))
+                report.decisions.append(
+                    Decision(
+                        path,
+                        rid,
+                        "issue",
+                        f"{rec['issue']!r} is not in codebook {target}; "
+                        "choose an issue and re-code the record (it was not migrated)",
+                    )
+                )
                 continue
-            new = {**rec, "codebook_version": target,
-                   "migrated_from": str(rec.get("codebook_version") or "1.0.0")}
+            new = {**rec, "codebook_version": target, "migrated_from": str(rec.get("codebook_version") or "1.0.0")}
             _open_questions(report, path, rid, new, codebook)
             if not dry_run:
                 report.appended.append(store.upsert(new))
@@ -107,11 +121,18 @@ def _open_questions(report: MigrationReport, path: str, rid: str, rec: dict, cod
             report.decisions.append(Decision(path, rid, name, f"not coded under {rec.get('migrated_from')}; code it"))
     actor = codebook.actors.get(rec["actor"])
     if actor is not None and actor.kind == "pair" and rec["stance"] == "grievance":
-        report.decisions.append(Decision(path, rid, "actor", f"pair actor {actor.id}: counted once per direction "
-                                         "under 2.0; if only one side holds the grievance, re-code it as directed"))
+        report.decisions.append(
+            Decision(
+                path,
+                rid,
+                "actor",
+                f"pair actor {actor.id}: counted once per direction "
+                "under 2.0; if only one side holds the grievance, re-code it as directed",
+            )
+        )
 
 
-def migrate_project(root: "str | Path", sets: "list[str] | None" = None, *, dry_run: bool = False) -> MigrationReport:
+def migrate_project(root: str | Path, sets: list[str] | None = None, *, dry_run: bool = False) -> MigrationReport:
     """Migrate the named annotation sets (default: all) of the project at ``root``."""
     from .project import as_project
     from .store import Store

@@ -18,21 +18,32 @@ Issues get colours in order of weight (heaviest first, ties by id) through
 the groups once and pass them to each chart (the notebook and the explorer
 do), so an issue keeps its colour everywhere.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
-__all__ = ["STANCE_COLORS", "ISSUE_COLORS", "OTHER_COLOR", "OTHER_LABEL", "THIN_COLOR", "ZERO_COLOR",
-           "MAX_ISSUE_COLORS", "MIN_ISSUE_DELTA_E", "MIN_STANCE_DELTA_E", "BALANCE_RANGE", "issue_groups",
-           "group_scale", "rgba"]
+__all__ = [
+    "STANCE_COLORS",
+    "ISSUE_COLORS",
+    "OTHER_COLOR",
+    "OTHER_LABEL",
+    "THIN_COLOR",
+    "ZERO_COLOR",
+    "MAX_ISSUE_COLORS",
+    "MIN_ISSUE_DELTA_E",
+    "MIN_STANCE_DELTA_E",
+    "BALANCE_RANGE",
+    "issue_groups",
+    "group_scale",
+    "rgba",
+]
 
 #: Stance colours (Okabe-Ito); ``both`` marks text coded with both stances, ``agenda`` a neutral mention.
-STANCE_COLORS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "agenda": "#009E73",
-                                 "both": "#CC79A7"}
+STANCE_COLORS: dict[str, str] = {"grievance": "#D55E00", "goodwill": "#0072B2", "agenda": "#009E73", "both": "#CC79A7"}
 #: Issue colours, most distinct first (Tol indigo, pear, wine; Okabe-Ito sky blue; Tol purple, light orange,
 #: pink, dark green).
-ISSUE_COLORS: tuple[str, ...] = ("#332288", "#BBCC33", "#882255", "#56B4E9", "#AA3377", "#EEDD88", "#FFAABB",
-                                 "#225522")
+ISSUE_COLORS: tuple[str, ...] = ("#332288", "#BBCC33", "#882255", "#56B4E9", "#AA3377", "#EEDD88", "#FFAABB", "#225522")
 #: "Other issues" (beyond the eight heaviest).
 OTHER_COLOR = "#999999"
 OTHER_LABEL = "Other issues"
@@ -49,8 +60,7 @@ MIN_ISSUE_DELTA_E = 10.0
 MIN_STANCE_DELTA_E = 9.0
 
 
-def issue_groups(totals: "Mapping[str, float]", labels: "Mapping[str, str]",
-                 max_colors: int = MAX_ISSUE_COLORS) -> dict[str, str]:
+def issue_groups(totals: Mapping[str, float], labels: Mapping[str, str], max_colors: int = MAX_ISSUE_COLORS) -> dict[str, str]:
     """Map each coded issue to its label (its own colour) or to :data:`OTHER_LABEL`.
 
     Parameters
@@ -92,7 +102,7 @@ def rgba(color: str, opacity: float) -> str:
         c = "".join(ch * 2 for ch in c)
     if len(c) != 6 or any(ch not in "0123456789abcdefABCDEF" for ch in c):
         raise ValueError(f"colour {color!r} must be a #rrggbb hex code")
-    r, g, b = (int(c[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(c[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{max(0.0, min(1.0, float(opacity))):.2f})"
 
 

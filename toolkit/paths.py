@@ -15,6 +15,7 @@ Otherwise :class:`ProjectNotFound` says how to create one. Nothing ever
 falls back to a folder the user did not point at, so no command writes
 outside the project it resolved.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,7 @@ from pathlib import Path
 
 from .errors import DataError
 
-__all__ = ["data_dir", "find_project", "in_checkout", "ProjectNotFound", "REPO_ROOT", "CONFIG_NAME",
-           "ENV_PROJECT", "ENV_DATA"]
+__all__ = ["data_dir", "find_project", "in_checkout", "ProjectNotFound", "REPO_ROOT", "CONFIG_NAME", "ENV_PROJECT", "ENV_DATA"]
 
 #: The folder above the ``toolkit`` package: a source checkout, or site-packages when installed.
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -32,8 +32,10 @@ CONFIG_NAME = "summit-ledger.toml"
 ENV_PROJECT = "SUMMIT_LEDGER_PROJECT"
 ENV_DATA = "SUMMIT_LEDGER_DATA"
 
-HOW_TO_CREATE = (f"create one with `summit-ledger init DIR` (add --demo for the seed article), then work inside DIR; "
-                 f"or pass --project DIR, or set {ENV_PROJECT}")
+HOW_TO_CREATE = (
+    f"create one with `summit-ledger init DIR` (add --demo for the seed article), then work inside DIR; "
+    f"or pass --project DIR, or set {ENV_PROJECT}"
+)
 
 
 class ProjectNotFound(DataError):
@@ -52,16 +54,22 @@ def _is_project(p: Path) -> bool:
 def _checked(p: Path, origin: str) -> Path:
     if not p.is_dir():
         what = "a file, not a folder" if p.exists() else "no such folder"
-        raise ProjectNotFound.at(p, None, None, f"{origin}: {what} (a project folder holds {CONFIG_NAME}, "
-                                                f"codebook.yaml, summits.yaml, documents/ and annotations/); "
-                                                f"{HOW_TO_CREATE}")
+        raise ProjectNotFound.at(
+            p,
+            None,
+            None,
+            f"{origin}: {what} (a project folder holds {CONFIG_NAME}, "
+            f"codebook.yaml, summits.yaml, documents/ and annotations/); "
+            f"{HOW_TO_CREATE}",
+        )
     if not _is_project(p):
-        raise ProjectNotFound.at(p, None, None, f"{origin}: not a Summit Ledger project (no {CONFIG_NAME} or "
-                                                f"codebook.yaml here); {HOW_TO_CREATE}")
+        raise ProjectNotFound.at(
+            p, None, None, f"{origin}: not a Summit Ledger project (no {CONFIG_NAME} or codebook.yaml here); {HOW_TO_CREATE}"
+        )
     return p
 
 
-def find_project(explicit: "str | os.PathLike | None" = None, cwd: "str | os.PathLike | None" = None) -> Path:
+def find_project(explicit: str | os.PathLike | None = None, cwd: str | os.PathLike | None = None) -> Path:
     """Resolve the project folder (see the module docstring for the order).
 
     Parameters
@@ -88,12 +96,12 @@ def find_project(explicit: "str | os.PathLike | None" = None, cwd: "str | os.Pat
             return folder
     if in_checkout() and start.is_relative_to(REPO_ROOT):
         return REPO_ROOT / "data"
-    raise ProjectNotFound.at(start, None, None,
-                             f"not inside a Summit Ledger project (no {CONFIG_NAME} here or in any folder above); "
-                             f"{HOW_TO_CREATE}")
+    raise ProjectNotFound.at(
+        start, None, None, f"not inside a Summit Ledger project (no {CONFIG_NAME} here or in any folder above); {HOW_TO_CREATE}"
+    )
 
 
-def data_dir(path: "str | os.PathLike | None" = None) -> Path:
+def data_dir(path: str | os.PathLike | None = None) -> Path:
     """Return the project folder to use (kept for code written before :class:`toolkit.project.Project`).
 
     Parameters

@@ -11,13 +11,15 @@ differ), so a notebook that adds an article sees it at once.
 >>> p.ledger(sets=["reference"])                 # doctest: +SKIP
 >>> p.store("workspace").upsert(record)          # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import os
 import re
 import tomllib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .errors import DataError, Problem
 from .paths import CONFIG_NAME, find_project
@@ -30,10 +32,10 @@ SET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 #: Settings used where ``summit-ledger.toml`` says nothing.
 DEFAULT_CONFIG: dict[str, Any] = {"name": "", "codebook_version": "", "charts": {"sets": ["reference"]}}
 
-_OPEN: dict[Path, "Project"] = {}
+_OPEN: dict[Path, Project] = {}
 
 
-def _stamp(path: Path) -> "tuple[int, int, int] | None":
+def _stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -61,7 +63,7 @@ class Project:
     passed wherever a data folder is expected.
     """
 
-    def __init__(self, root: "str | os.PathLike") -> None:
+    def __init__(self, root: str | os.PathLike) -> None:
         root = Path(os.fspath(root))
         if not root.is_dir():
             raise DataError.at(root, None, None, "no such folder; create a project with `summit-ledger init DIR`")
@@ -70,7 +72,7 @@ class Project:
 
     # --- finding ---------------------------------------------------------------
     @classmethod
-    def discover(cls, explicit: "str | os.PathLike | None" = None, cwd: "str | os.PathLike | None" = None) -> "Project":
+    def discover(cls, explicit: str | os.PathLike | None = None, cwd: str | os.PathLike | None = None) -> Project:
         """The project named by ``explicit``, ``$SUMMIT_LEDGER_PROJECT``, the nearest
         ``summit-ledger.toml`` above ``cwd``, or (inside the source checkout) its ``data/``.
 
@@ -151,8 +153,9 @@ class Project:
 
         summits = self.summits
         folder = self.root / "documents"
-        return self._cached("documents", (self._documents_key(), id(summits)),
-                            lambda: load_documents(folder, summits) if folder.is_dir() else {})
+        return self._cached(
+            "documents", (self._documents_key(), id(summits)), lambda: load_documents(folder, summits) if folder.is_dir() else {}
+        )
 
     @property
     def briefs(self) -> list[dict]:
@@ -160,8 +163,11 @@ class Project:
 
         path = self.root / "briefs.yaml"
         codebook, summits = self.codebook, self.summits
-        return self._cached("briefs", (_stamp(path), id(codebook), id(summits)),
-                            lambda: load_briefs(path, codebook, summits) if path.is_file() else [])
+        return self._cached(
+            "briefs",
+            (_stamp(path), id(codebook), id(summits)),
+            lambda: load_briefs(path, codebook, summits) if path.is_file() else [],
+        )
 
     # --- handing out -----------------------------------------------------------
     def annotation_sets(self) -> list[str]:
@@ -181,7 +187,7 @@ class Project:
 
         return Store(self.set_path(set_name), codebook=self.codebook, documents=self.documents, summits=self.summits)
 
-    def ledger(self, sets: "Iterable[str] | None" = ("reference",), *, include_briefs: bool = True):
+    def ledger(self, sets: Iterable[str] | None = ("reference",), *, include_briefs: bool = True):
         """The ledger of the given annotation sets (None for all), with the briefs (see :func:`toolkit.ledger.load_ledger`)."""
         from .ledger import load_ledger
 
@@ -197,9 +203,20 @@ class Project:
         """The annotation sets charts use by default (``[charts] sets`` in ``summit-ledger.toml``)."""
         return list(self.config["charts"].get("sets") or ["reference"])
 
-    def figures(self, out: "str | os.PathLike", *, sets: "Iterable[str] | str | None" = None, evidence: str = "both",
-                weight: str = "count", balance_scale: str = "relative", interval: str = "jeffreys",
-                count: str = "events", n_boot: int = 1000, seed: int = 0, scale: float = 2.0) -> list[Path]:
+    def figures(
+        self,
+        out: str | os.PathLike,
+        *,
+        sets: Iterable[str] | str | None = None,
+        evidence: str = "both",
+        weight: str = "count",
+        balance_scale: str = "relative",
+        interval: str = "jeffreys",
+        count: str = "events",
+        n_boot: int = 1000,
+        seed: int = 0,
+        scale: float = 2.0,
+    ) -> list[Path]:
         """Write every chart (SVG, PNG) and the tables (CSV) into ``out``; return the files there.
 
         The options are those of ``summit-ledger figures`` (parsed by the command's own parser, so the
@@ -214,21 +231,42 @@ class Project:
         sets = sets if isinstance(sets, str) else ",".join(sets)
         parser = argparse.ArgumentParser(prog="summit-ledger figures")
         add_arguments(parser)
-        args = parser.parse_args(["--out", str(out), "--sets", sets, "--evidence", evidence, "--weight", weight,
-                                  "--balance-scale", balance_scale, "--interval", interval, "--count", count,
-                                  "--n-boot", str(n_boot), "--seed", str(seed), "--scale", str(scale)])
+        args = parser.parse_args(
+            [
+                "--out",
+                str(out),
+                "--sets",
+                sets,
+                "--evidence",
+                evidence,
+                "--weight",
+                weight,
+                "--balance-scale",
+                balance_scale,
+                "--interval",
+                interval,
+                "--count",
+                count,
+                "--n-boot",
+                str(n_boot),
+                "--seed",
+                str(seed),
+                "--scale",
+                str(scale),
+            ]
+        )
         args.data, args.project = self.root, self
         run(args)
         return sorted(Path(out).iterdir())
 
-    def import_(self, fmt: str, path: "str | os.PathLike", *, set_name: str, **options):
+    def import_(self, fmt: str, path: str | os.PathLike, *, set_name: str, **options):
         """Import another tool's annotations into a set (see :func:`toolkit.formats.import_file`)."""
         from .formats.importer import import_file
 
         self.set_path(set_name)
         return import_file(fmt, path, set_name=set_name, data=self.root, **options)
 
-    def export(self, fmt: str, out: "str | os.PathLike", *, sets: "Iterable[str] | None" = None, **options):
+    def export(self, fmt: str, out: str | os.PathLike, *, sets: Iterable[str] | None = None, **options):
         """Export annotation sets, or the ledger for ``parquet``/``ledger-csv``-like formats."""
         from .formats.exporter import LEDGER_FORMATS, export_annotations, export_ledger
 
@@ -236,26 +274,33 @@ class Project:
             return export_ledger(fmt, self.ledger(sets=sets), out)
         return export_annotations(fmt, out, data=self.root, sets=sets, **options)
 
-    def agreement(self, sources: "Iterable[str | os.PathLike]" = ("reference", "independent"), *,
-                  reference: "str | os.PathLike | None" = None, progress: "bool | None" = False):
+    def agreement(
+        self,
+        sources: Iterable[str | os.PathLike] = ("reference", "independent"),
+        *,
+        reference: str | os.PathLike | None = None,
+        progress: bool | None = False,
+    ):
         """Agreement between the annotator files of sets or folders (see :func:`toolkit.teaching.class_view`)."""
         from .teaching import class_view, collect_class, load_reference
 
-        paths = [self.set_path(s) if isinstance(s, str) and SET_NAME.fullmatch(s) and self.set_path(s).exists()
-                 else Path(s) for s in sources]
+        paths = [
+            self.set_path(s) if isinstance(s, str) and SET_NAME.fullmatch(s) and self.set_path(s).exists() else Path(s)
+            for s in sources
+        ]
         files = collect_class(paths, data=self.root, progress=progress)
         ref = None
         if reference is not None:
             ref = load_reference(reference, data=self.root)
         return class_view(files, reference=ref)
 
-    def add_article(self, file: "str | os.PathLike", **fields):
+    def add_article(self, file: str | os.PathLike, **fields):
         """Add one article (see :func:`toolkit.articles.add_article`)."""
         from .articles import add_article
 
         return add_article(file, data=self.root, **fields)
 
-    def add_articles(self, manifest: "str | os.PathLike", *, progress: "bool | None" = None):
+    def add_articles(self, manifest: str | os.PathLike, *, progress: bool | None = None):
         """Add every article of a manifest CSV, all or nothing (see :func:`toolkit.manifest.add_articles`)."""
         from .manifest import add_articles
 
@@ -278,6 +323,6 @@ def check_config(raw: dict, where: str) -> list[Problem]:
     return problems
 
 
-def as_project(data: "str | os.PathLike | Project | None" = None) -> Project:
+def as_project(data: str | os.PathLike | Project | None = None) -> Project:
     """The :class:`Project` for a folder, a project, or (None) the discovered one."""
     return Project.discover(data)

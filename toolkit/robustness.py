@@ -12,6 +12,7 @@ have (``event_id``, ``joint``, ``attribution``, ``modality``) is listed as
 between two observed balances would need at 80% power
 (:func:`toolkit.intervals.events_needed`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,8 +34,8 @@ class Spec:
     name: str
     label: str
     options: dict = field(default_factory=dict)
-    drop: tuple = ()             # (column, values): rows whose column is in values are left out
-    needs: tuple = ()            # ledger columns this specification needs
+    drop: tuple = ()  # (column, values): rows whose column is in values are left out
+    needs: tuple = ()  # ledger columns this specification needs
     collapse_joint: bool = False
 
 
@@ -43,10 +44,13 @@ SPECS: tuple[Spec, ...] = (
     Spec("default", "events, count, both evidence"),
     Spec("mentions", "mentions instead of events", {"count": "mentions"}, needs=("event_id",)),
     Spec("joint_once", "joint acts once (not expanded)", collapse_joint=True, needs=("joint",)),
-    Spec("no_ascribed", "without ascribed or alleged", drop=("attribution", ("ascribed", "alleged")),
-         needs=("attribution",)),
-    Spec("no_conditional", "without conditional or hypothetical", drop=("modality", ("conditional", "hypothetical")),
-         needs=("modality",)),
+    Spec("no_ascribed", "without ascribed or alleged", drop=("attribution", ("ascribed", "alleged")), needs=("attribution",)),
+    Spec(
+        "no_conditional",
+        "without conditional or hypothetical",
+        drop=("modality", ("conditional", "hypothetical")),
+        needs=("modality",),
+    ),
     Spec("intensity", "intensity weights", {"weight": "intensity"}),
     Spec("score", "Goldstein-style score weights", {"weight": "score"}),
     Spec("article_only", "article spans only", {"evidence": "span"}),
@@ -54,11 +58,24 @@ SPECS: tuple[Spec, ...] = (
 )
 
 #: Columns of :func:`robustness_table` (long form).
-ROBUSTNESS_COLUMNS: tuple[str, ...] = ("spec", "label", "available", "reason", "summit_order", "summit_id",
-                                       "summit_label", "n", "balance", "ci_low", "ci_high", "thin", "scale")
+ROBUSTNESS_COLUMNS: tuple[str, ...] = (
+    "spec",
+    "label",
+    "available",
+    "reason",
+    "summit_order",
+    "summit_id",
+    "summit_label",
+    "n",
+    "balance",
+    "ci_low",
+    "ci_high",
+    "thin",
+    "scale",
+)
 
 
-def _missing(ledger: pd.DataFrame, spec: Spec) -> "str | None":
+def _missing(ledger: pd.DataFrame, spec: Spec) -> str | None:
     for col in spec.needs:
         if col not in ledger.columns or ledger[col].isna().all():
             return f"the ledger has no {col!r} values"
@@ -69,16 +86,21 @@ def _collapse_joint(ledger: pd.DataFrame) -> pd.DataFrame:
     """Keep one row per joint act (rows flagged ``joint`` of one act differ only in direction)."""
     joint = ledger["joint"].fillna(False).astype(bool)
     act = ledger["event_id"] if "event_id" in ledger else ledger["id"]
-    keys = pd.DataFrame({"act": act.astype(str), "summit": ledger["summit_id"].astype(str),
-                         "issue": ledger["issue"].astype(str), "stance": ledger["stance"].astype(str)})
+    keys = pd.DataFrame(
+        {
+            "act": act.astype(str),
+            "summit": ledger["summit_id"].astype(str),
+            "issue": ledger["issue"].astype(str),
+            "stance": ledger["stance"].astype(str),
+        }
+    )
     dup = keys[joint].duplicated()
     drop = pd.Series(False, index=ledger.index)
     drop[dup.index[dup.to_numpy()]] = True
     return ledger[~drop.to_numpy()]
 
 
-def robustness_table(ledger: pd.DataFrame, *, summits=None, specs: "tuple[Spec, ...]" = SPECS,
-                     **options: Any) -> pd.DataFrame:
+def robustness_table(ledger: pd.DataFrame, *, summits=None, specs: tuple[Spec, ...] = SPECS, **options: Any) -> pd.DataFrame:
     """Balance per summit under every specification, in long form.
 
     Parameters
@@ -113,10 +135,23 @@ def robustness_table(ledger: pd.DataFrame, *, summits=None, specs: "tuple[Spec, 
             led = _collapse_joint(led)
         t = balance_table(led, by="summit", summits=summits, **{**options, **spec.options})
         for r in t.itertuples():
-            rows.append({"spec": spec.name, "label": spec.label, "available": True, "reason": "",
-                         "summit_order": r.summit_order, "summit_id": r.summit_id, "summit_label": r.summit_label,
-                         "n": r.n, "balance": r.balance, "ci_low": r.ci_low, "ci_high": r.ci_high, "thin": r.thin,
-                         "scale": r.scale})
+            rows.append(
+                {
+                    "spec": spec.name,
+                    "label": spec.label,
+                    "available": True,
+                    "reason": "",
+                    "summit_order": r.summit_order,
+                    "summit_id": r.summit_id,
+                    "summit_label": r.summit_label,
+                    "n": r.n,
+                    "balance": r.balance,
+                    "ci_low": r.ci_low,
+                    "ci_high": r.ci_high,
+                    "thin": r.thin,
+                    "scale": r.scale,
+                }
+            )
     out = pd.DataFrame(rows, columns=list(ROBUSTNESS_COLUMNS))
     out["summit_order"] = out["summit_order"].astype("Int64")
     out["n"] = out["n"].astype("Int64")
@@ -166,11 +201,18 @@ def power_table(summit_table: pd.DataFrame, *, pairs=None, power: float = 0.8, a
         ba, bb = float(t.loc[a, "balance"]), float(t.loc[b, "balance"])
         ok = np.isfinite(ba) and np.isfinite(bb) and ba != bb
         need = events_needed(ba, bb, power=power, alpha=alpha) if ok else None
-        rows.append({"from_label": t.loc[a, "summit_label"], "to_label": t.loc[b, "summit_label"],
-                     "from_balance": ba, "to_balance": bb, "needed_per_summit": need,
-                     "have": int(min(t.loc[a, "n_goodwill"] + t.loc[a, "n_grievance"],
-                                     t.loc[b, "n_goodwill"] + t.loc[b, "n_grievance"]))})
-    out = pd.DataFrame(rows, columns=["from_label", "to_label", "from_balance", "to_balance",
-                                      "needed_per_summit", "have"])
+        rows.append(
+            {
+                "from_label": t.loc[a, "summit_label"],
+                "to_label": t.loc[b, "summit_label"],
+                "from_balance": ba,
+                "to_balance": bb,
+                "needed_per_summit": need,
+                "have": int(
+                    min(t.loc[a, "n_goodwill"] + t.loc[a, "n_grievance"], t.loc[b, "n_goodwill"] + t.loc[b, "n_grievance"])
+                ),
+            }
+        )
+    out = pd.DataFrame(rows, columns=["from_label", "to_label", "from_balance", "to_balance", "needed_per_summit", "have"])
     out["needed_per_summit"] = out["needed_per_summit"].astype("Int64")
     return out

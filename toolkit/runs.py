@@ -14,10 +14,12 @@ Two jobs, both about stretches of a text:
   reports which stretch of runs an added or removed span touched, so a view
   can redraw only that stretch.
 """
+
 from __future__ import annotations
 
 import bisect
-from typing import Hashable, Iterable, Literal, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Literal
 
 __all__ = ["Utf16Offsets", "utf16_to_codepoint", "codepoint_to_utf16", "split_runs", "RunIndex"]
 

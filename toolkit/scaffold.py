@@ -9,6 +9,7 @@ copy is identical); a source checkout reads them from ``data/`` and
 The new folder is assembled beside its destination and renamed into place at
 the end, so a failed ``init`` leaves nothing behind.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -27,31 +28,36 @@ __all__ = ["init_project", "bundled_data", "bundled_notebooks", "CURATED_NOTEBOO
 
 #: The notebooks copied into every new project (with ``notebooks/sanitize.cfg`` for nbval).
 CURATED_NOTEBOOKS: tuple[str, ...] = (
-    "00_tour.ipynb", "01_annotate.ipynb", "02_balance_across_summits.ipynb", "03_agreement.ipynb",
-    "04_bring_your_own_article.ipynb", "sanitize.cfg",
+    "00_tour.ipynb",
+    "01_annotate.ipynb",
+    "02_balance_across_summits.ipynb",
+    "03_agreement.ipynb",
+    "04_bring_your_own_article.ipynb",
+    "sanitize.cfg",
 )
 #: Parts of ``data/`` that never ship: personal workspaces, locks, set-aside torn lines, caches.
 BUNDLE_SKIP = re.compile(r"(^|/)(workspace|__pycache__|\.[^/]*)(/|$)|\.(lock|torn|bak)$|\.jsonl\.[^/]*\.bak$")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,79}")
 
 
-def _bundle() -> "Traversable | None":
+def _bundle() -> Traversable | None:
     root = resources.files("toolkit") / "_bundled"
     return root if root.is_dir() else None
 
 
-def bundled_data() -> "Traversable":
+def bundled_data() -> Traversable:
     """The default project data: ``toolkit/_bundled/data`` in a wheel, ``data/`` in a checkout."""
     bundle = _bundle()
     if bundle is not None:
         return bundle / "data"
     if in_checkout():
         return REPO_ROOT / "data"
-    raise DataError.at(REPO_ROOT, None, None, "this installation carries no bundled project data; reinstall the "
-                                              "summit-ledger wheel")
+    raise DataError.at(
+        REPO_ROOT, None, None, "this installation carries no bundled project data; reinstall the summit-ledger wheel"
+    )
 
 
-def bundled_notebooks() -> "Traversable":
+def bundled_notebooks() -> Traversable:
     """The curated notebooks: ``toolkit/_bundled/notebooks`` in a wheel, ``notebooks/`` in a checkout."""
     bundle = _bundle()
     return bundle / "notebooks" if bundle is not None else REPO_ROOT / "notebooks"
@@ -80,7 +86,7 @@ def _toml_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
 
-def config_text(name: str, codebook_version: str, sets: "list[str]") -> str:
+def config_text(name: str, codebook_version: str, sets: list[str]) -> str:
     """The ``summit-ledger.toml`` of a new project."""
     return (
         f"# Summit Ledger project settings (created by `summit-ledger init` on {_dt.date.today().isoformat()}).\n"
@@ -95,7 +101,7 @@ def config_text(name: str, codebook_version: str, sets: "list[str]") -> str:
     )
 
 
-def init_project(dest: "str | os.PathLike", *, demo: bool = False, name: "str | None" = None) -> Path:
+def init_project(dest: str | os.PathLike, *, demo: bool = False, name: str | None = None) -> Path:
     """Create a project folder.
 
     Parameters
@@ -125,8 +131,12 @@ def init_project(dest: "str | os.PathLike", *, demo: bool = False, name: "str | 
         raise DataError.at(dest, None, None, "exists and is not an empty folder; choose a new folder for the project")
     name = dest.name if name is None else name
     if not _NAME.fullmatch(name):
-        raise DataError.at(dest, None, "name", f"project name {name!r} is not allowed: letters, digits, space, '.', "
-                                               "'_' or '-', up to 80 characters")
+        raise DataError.at(
+            dest,
+            None,
+            "name",
+            f"project name {name!r} is not allowed: letters, digits, space, '.', '_' or '-', up to 80 characters",
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     stage = dest.parent / f".{dest.name}.init-{os.getpid()}"
     if stage.exists():

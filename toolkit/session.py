@@ -13,6 +13,7 @@ runs and progress it shows are kept by :class:`toolkit.layers.Layers`.
 On a JupyterHub server (``JUPYTERHUB_USER`` set) the annotator name is the
 hub identity and no other name is accepted.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -46,8 +47,6 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-
-
 class AnnotationSession(SessionEvents, SessionReads):
     """Code spans of one document into one store, as one annotator.
 
@@ -69,9 +68,17 @@ class AnnotationSession(SessionEvents, SessionReads):
         When set, it is the only annotator name accepted.
     """
 
-    def __init__(self, document: Document, codebook, store, annotator: str | None = None,
-                 summits: "dict | None" = None, *, suggestions: SuggestMode = "preselect",
-                 hub_user: str | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        codebook,
+        store,
+        annotator: str | None = None,
+        summits: dict | None = None,
+        *,
+        suggestions: SuggestMode = "preselect",
+        hub_user: str | None = None,
+    ) -> None:
         if suggestions not in ("preselect", "offer", "off"):
             raise ValueError(f"suggestions={suggestions!r}; use 'preselect', 'offer' or 'off'")
         self.document = document
@@ -107,9 +114,11 @@ class AnnotationSession(SessionEvents, SessionReads):
             raise _err("annotator", "type your name first")
         name = normalize_annotator(name)
         if self.hub_user is not None and name != self.hub_user:
-            raise _err("annotator", f"on this server you are signed in as {self.hub_user!r}; "
-                                    "your annotations can only be saved under that name")
-        if (msg := check_annotator(name)):
+            raise _err(
+                "annotator",
+                f"on this server you are signed in as {self.hub_user!r}; your annotations can only be saved under that name",
+            )
+        if msg := check_annotator(name):
             raise _err("annotator", msg)
         self.annotator = name
         self.draft = Draft()
@@ -130,7 +139,7 @@ class AnnotationSession(SessionEvents, SessionReads):
         """UTF-16 offset of code-point ``offset`` in this document."""
         return self.offsets.to_utf16(offset)
 
-    def select_utf16(self, start16: "int | None", end16: "int | None") -> Draft:
+    def select_utf16(self, start16: int | None, end16: int | None) -> Draft:
         """Select from browser offsets (UTF-16 code units); see :meth:`select`.
 
         ``None`` for either end means the selection left the article text.
@@ -143,8 +152,11 @@ class AnnotationSession(SessionEvents, SessionReads):
         a = self.offsets.to_codepoint(start16, "start")
         b = self.offsets.to_codepoint(end16, "end")
         if a is None or b is None:
-            raise _err("span", f"the selection [{start16}, {end16}) goes beyond the article "
-                               f"({self.length16} UTF-16 units long); select words inside it")
+            raise _err(
+                "span",
+                f"the selection [{start16}, {end16}) goes beyond the article "
+                f"({self.length16} UTF-16 units long); select words inside it",
+            )
         return self.select(a, b)
 
     def select(self, start: int, end: int) -> Draft:
@@ -164,8 +176,10 @@ class AnnotationSession(SessionEvents, SessionReads):
             raise _err("span", f"offsets must be integers, got {start!r} and {end!r}")
         start, end = min(start, end), max(start, end)
         if start < 0 or end > len(text):
-            raise _err("span", f"the selection [{start}, {end}) goes beyond the article "
-                               f"({len(text)} characters long); select words inside it")
+            raise _err(
+                "span",
+                f"the selection [{start}, {end}) goes beyond the article ({len(text)} characters long); select words inside it",
+            )
         if start == end:
             raise _err("span", "nothing is selected; drag the mouse over the words to code")
         while start < end and text[start].isspace():
@@ -196,9 +210,19 @@ class AnnotationSession(SessionEvents, SessionReads):
     def sentence_suggestions(self) -> pd.DataFrame:
         """Suggestions for every sentence: one row per sentence x issue (rank 0 = pre-selected)."""
         cols = ["sentence", "start", "end", "issue", "keywords", "hits", "rank"]
-        rows = [{"sentence": s.index, "start": s.start, "end": s.end, "issue": sug.issue,
-                 "keywords": ", ".join(sug.keywords), "hits": sug.hits, "rank": rank}
-                for s in self.segments for rank, sug in enumerate(self._keywords.suggest(s.text))]
+        rows = [
+            {
+                "sentence": s.index,
+                "start": s.start,
+                "end": s.end,
+                "issue": sug.issue,
+                "keywords": ", ".join(sug.keywords),
+                "hits": sug.hits,
+                "rank": rank,
+            }
+            for s in self.segments
+            for rank, sug in enumerate(self._keywords.suggest(s.text))
+        ]
         return pd.DataFrame(rows, columns=cols)
 
     # ---------------------------------------------------------------- codes
@@ -240,7 +264,7 @@ class AnnotationSession(SessionEvents, SessionReads):
             allowed = [v for v, _, _ in provenance_choices(self.codebook, name)]
             if value not in allowed:
                 raise _err(name, f"{value!r} is not a {name}; use one of {', '.join(allowed)}")
-        elif (msg := self.codebook.check_code(name, value)):
+        elif msg := self.codebook.check_code(name, value):
             raise _err(name, msg)
         return value
 
@@ -248,8 +272,11 @@ class AnnotationSession(SessionEvents, SessionReads):
         """Take ``issue`` from the current suggestions (the record's origin becomes ``suggested``)."""
         offered = [s.issue for s in self.draft.suggestions]
         if issue not in offered:
-            raise _err("issue", f"{issue!r} is not among the suggestions for this selection "
-                                f"({', '.join(offered) or 'none'}); choose it with the issue buttons instead")
+            raise _err(
+                "issue",
+                f"{issue!r} is not among the suggestions for this selection "
+                f"({', '.join(offered) or 'none'}); choose it with the issue buttons instead",
+            )
         self.draft = replace(self.draft, issue=issue, issue_origin="suggested")
         return self.draft
 
@@ -272,14 +299,29 @@ class AnnotationSession(SessionEvents, SessionReads):
         if d.editing is not None:
             old = own.get(d.editing)
             if old is None:
-                raise _err("id", f"annotation {d.editing} is no longer in your layer (deleted or undone); "
-                                 "select the words again to code them anew")
+                raise _err(
+                    "id",
+                    f"annotation {d.editing} is no longer in your layer (deleted or undone); "
+                    "select the words again to code them anew",
+                )
             kwargs = {"id": old["id"], "created": old["created"]}
             if old.get("origin") == "imported" and d.issue == old["issue"]:
                 origin = "imported"
-        rec = make_annotation(self.document, d.start, d.end, issue=d.issue, stance=d.stance, actor=d.actor,
-                              target=d.target, intensity=d.intensity, annotator=annotator,
-                              summit_id=d.summit_id, note=d.note, origin=origin, **kwargs)
+        rec = make_annotation(
+            self.document,
+            d.start,
+            d.end,
+            issue=d.issue,
+            stance=d.stance,
+            actor=d.actor,
+            target=d.target,
+            intensity=d.intensity,
+            annotator=annotator,
+            summit_id=d.summit_id,
+            note=d.note,
+            origin=origin,
+            **kwargs,
+        )
         rec.update({k: getattr(d, k) for k in ("attribution", "modality", "event_id") if getattr(d, k) is not None})
         problems = validate_record(rec, file="<new annotation>", codebook=self.codebook, summits=self.summits)
         if problems:
@@ -314,12 +356,22 @@ class AnnotationSession(SessionEvents, SessionReads):
                 raise _err("id", f"annotation {annotation_id} belongs to {who!r}; you can edit only your own")
             raise _err("id", f"no annotation {annotation_id!r} of yours on this article")
         self.draft = Draft(
-            start=rec["start"], end=rec["end"], quote=rec["quote"], stance=rec["stance"], issue=rec["issue"],
-            actor=rec["actor"], target=rec["target"], intensity=rec["intensity"],
+            start=rec["start"],
+            end=rec["end"],
+            quote=rec["quote"],
+            stance=rec["stance"],
+            issue=rec["issue"],
+            actor=rec["actor"],
+            target=rec["target"],
+            intensity=rec["intensity"],
             summit_id=None if rec["summit_id"] == self.document.summit_id else rec["summit_id"],
-            note=rec.get("note", ""), attribution=rec.get("attribution"), modality=rec.get("modality"),
-            event_id=rec.get("event_id"), issue_origin="suggested" if rec.get("origin") == "suggested" else "manual",
-            editing=rec["id"], suggestions=tuple(self.suggest(rec["start"], rec["end"])),
+            note=rec.get("note", ""),
+            attribution=rec.get("attribution"),
+            modality=rec.get("modality"),
+            event_id=rec.get("event_id"),
+            issue_origin="suggested" if rec.get("origin") == "suggested" else "manual",
+            editing=rec["id"],
+            suggestions=tuple(self.suggest(rec["start"], rec["end"])),
         )
         return self.draft
 

@@ -6,6 +6,7 @@ made and checked by the event layer's ``make_event`` and ``validate_event``;
 whatever fields that schema requires and the call lacks are asked for in
 plain words, so the same code serves a stricter schema.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -18,10 +19,16 @@ from .events import make_event, validate_event
 
 __all__ = ["SessionEvents"]
 
-_EVENT_NEEDS = {"stance": "choose a stance", "issue": "choose an issue", "actor": "choose who acts (the actor)",
-                "target": "choose whom it is aimed at (the target)", "intensity": "choose an intensity",
-                "event_type": "choose the event type", "event_date": "give the date it happened (YYYY-MM-DD, YYYY-MM or YYYY)",
-                "date_precision": "give the date it happened (YYYY-MM-DD, YYYY-MM or YYYY)"}
+_EVENT_NEEDS = {
+    "stance": "choose a stance",
+    "issue": "choose an issue",
+    "actor": "choose who acts (the actor)",
+    "target": "choose whom it is aimed at (the target)",
+    "intensity": "choose an intensity",
+    "event_type": "choose the event type",
+    "event_date": "give the date it happened (YYYY-MM-DD, YYYY-MM or YYYY)",
+    "date_precision": "give the date it happened (YYYY-MM-DD, YYYY-MM or YYYY)",
+}
 
 
 def _takes_extra(params) -> bool:
@@ -64,9 +71,11 @@ class SessionEvents:
         if ev is None:
             raise ValidationError(problem("event_id", f"no event {event_id!r} in your log; start a new event instead"))
         d = replace(self.draft, event_id=event_id)
-        fill = {k: ev[k] for k in ("stance", "issue", "actor", "target", "intensity")
-                if ev.get(k) is not None and (getattr(d, k) in (None, "")
-                                              or (k == "issue" and d.issue_origin == "suggested"))}
+        fill = {
+            k: ev[k]
+            for k in ("stance", "issue", "actor", "target", "intensity")
+            if ev.get(k) is not None and (getattr(d, k) in (None, "") or (k == "issue" and d.issue_origin == "suggested"))
+        }
         if "issue" in fill:
             fill["issue_origin"] = "manual"
         self.draft = replace(d, **fill)
@@ -99,11 +108,15 @@ class SessionEvents:
         if isinstance(date, str) and date.strip() and not kwargs.get("date_precision"):
             kwargs["event_date"] = date = date.strip()  # YYYY-MM-DD, YYYY-MM or YYYY says how precise it is
             kwargs["date_precision"] = {10: "day", 7: "month", 4: "year"}.get(len(date), "day")
-        kwargs.update(annotator=annotator, summit_id=kwargs.get("summit_id") or d.summit_id or self.document.summit_id,
-                      description=" ".join(description.split()))
+        kwargs.update(
+            annotator=annotator,
+            summit_id=kwargs.get("summit_id") or d.summit_id or self.document.summit_id,
+            description=" ".join(description.split()),
+        )
         params = inspect.signature(make_event).parameters
-        missing = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty
-                   and kwargs.get(n) in (None, "")]
+        missing = [
+            n for n, p in params.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty and kwargs.get(n) in (None, "")
+        ]
         if missing:
             needs = dict.fromkeys(_EVENT_NEEDS.get(n, "give its " + n) for n in missing)  # each request once
             raise ValidationError([problem("event_id", f"to start an event, {need}") for need in needs])

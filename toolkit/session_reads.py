@@ -4,6 +4,7 @@
 (it is mixed into it and uses its ``layers``, ``offsets``, ``annotator`` and
 draft). It decides what a click on a highlight opens, so the view only shows it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

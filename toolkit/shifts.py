@@ -10,9 +10,10 @@ grievance scores). ``p_direction`` is the share of draws whose shift has the
 sign of the observed shift (NaN when the observed shift is 0). A shift is
 ``enough`` evidence only when neither end is ``thin``.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -21,9 +22,24 @@ __all__ = ["SHIFT_COLUMNS", "shift_table", "posterior_draws"]
 
 #: Columns of :func:`shift_table` (``issue`` and ``issue_label`` only for issue-level tables).
 SHIFT_COLUMNS: tuple[str, ...] = (
-    "issue", "issue_label", "from_summit_id", "from_label", "from_order", "to_summit_id", "to_label", "to_order",
-    "from_n", "to_n", "from_balance", "to_balance", "shift", "shift_low", "shift_high", "p_direction",
-    "enough", "scale",
+    "issue",
+    "issue_label",
+    "from_summit_id",
+    "from_label",
+    "from_order",
+    "to_summit_id",
+    "to_label",
+    "to_order",
+    "from_n",
+    "to_n",
+    "from_balance",
+    "to_balance",
+    "shift",
+    "shift_low",
+    "shift_high",
+    "p_direction",
+    "enough",
+    "scale",
 )
 
 
@@ -34,11 +50,10 @@ def posterior_draws(row: pd.Series, scale: str, n_draws: int, rng: np.random.Gen
         return 2 * p - 1
     if scale == "logit":
         return np.log(p) - np.log1p(-p)
-    return float(row["mean_grievance_score"]) + (float(row["mean_goodwill_score"])
-                                                 - float(row["mean_grievance_score"])) * p
+    return float(row["mean_grievance_score"]) + (float(row["mean_goodwill_score"]) - float(row["mean_grievance_score"])) * p
 
 
-def _pairs(order: list[str], pairs: "Iterable[tuple[str, str]] | None") -> list[tuple[str, str]]:
+def _pairs(order: list[str], pairs: Iterable[tuple[str, str]] | None) -> list[tuple[str, str]]:
     if pairs is None:
         return list(zip(order[:-1], order[1:]))
     out = []
@@ -50,8 +65,14 @@ def _pairs(order: list[str], pairs: "Iterable[tuple[str, str]] | None") -> list[
     return out
 
 
-def shift_table(table: pd.DataFrame, *, pairs: "Iterable[tuple[str, str]] | None" = None, level: float = 0.95,
-                n_draws: int = 20000, seed: int = 0) -> pd.DataFrame:
+def shift_table(
+    table: pd.DataFrame,
+    *,
+    pairs: Iterable[tuple[str, str]] | None = None,
+    level: float = 0.95,
+    n_draws: int = 20000,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Shift between consecutive summits (or chosen pairs), per issue when the table is per issue.
 
     Parameters
@@ -99,14 +120,27 @@ def shift_table(table: pd.DataFrame, *, pairs: "Iterable[tuple[str, str]] | None
             shift = float(t["balance"] - f["balance"])
             lo, hi = np.quantile(diff, [a, 1 - a])
             p_dir = float(np.mean(np.sign(diff) == np.sign(shift))) if shift != 0 else np.nan
-            rows.append({
-                "issue": issue, "issue_label": f.get("issue_label") if by_issue else None,
-                "from_summit_id": s_from, "from_label": f["summit_label"], "from_order": int(f["summit_order"]),
-                "to_summit_id": s_to, "to_label": t["summit_label"], "to_order": int(t["summit_order"]),
-                "from_n": int(f["n"]), "to_n": int(t["n"]),
-                "from_balance": float(f["balance"]), "to_balance": float(t["balance"]), "shift": shift,
-                "shift_low": float(min(lo, shift)), "shift_high": float(max(hi, shift)), "p_direction": p_dir,
-                "enough": bool(not f["thin"] and not t["thin"]), "scale": scale,
-            })
+            rows.append(
+                {
+                    "issue": issue,
+                    "issue_label": f.get("issue_label") if by_issue else None,
+                    "from_summit_id": s_from,
+                    "from_label": f["summit_label"],
+                    "from_order": int(f["summit_order"]),
+                    "to_summit_id": s_to,
+                    "to_label": t["summit_label"],
+                    "to_order": int(t["summit_order"]),
+                    "from_n": int(f["n"]),
+                    "to_n": int(t["n"]),
+                    "from_balance": float(f["balance"]),
+                    "to_balance": float(t["balance"]),
+                    "shift": shift,
+                    "shift_low": float(min(lo, shift)),
+                    "shift_high": float(max(hi, shift)),
+                    "p_direction": p_dir,
+                    "enough": bool(not f["thin"] and not t["thin"]),
+                    "scale": scale,
+                }
+            )
     cols = list(SHIFT_COLUMNS if by_issue else SHIFT_COLUMNS[2:])
     return pd.DataFrame(rows, columns=list(SHIFT_COLUMNS))[cols].reset_index(drop=True)

@@ -24,6 +24,7 @@ The store keeps an index per log (live records, undo stack, last operation),
 fed only the bytes appended since it last looked; :attr:`Store.token` changes
 whenever that index changes, so callers can tell whether anything moved.
 """
+
 from __future__ import annotations
 
 import os
@@ -91,7 +92,7 @@ class Store:
     # ------------------------------------------------------------------ paths
     def log_path(self, annotator: str) -> Path:
         """The log file of ``annotator`` (the name is checked: it becomes a file name)."""
-        if (msg := check_annotator(annotator)):
+        if msg := check_annotator(annotator):
             raise StoreError(msg)
         return self.root / f"{annotator}.jsonl"
 
@@ -109,9 +110,15 @@ class Store:
             if check_annotator(p.stem) is None:
                 names.append(p.stem)
             else:
-                problems.append(Problem(str(p), None, "annotator",
-                                        f"file name {p.stem!r} is not a valid annotator name (1-64 letters, digits, "
-                                        "'-' or '_'), so its records are not read; rename the file"))
+                problems.append(
+                    Problem(
+                        str(p),
+                        None,
+                        "annotator",
+                        f"file name {p.stem!r} is not a valid annotator name (1-64 letters, digits, "
+                        "'-' or '_'), so its records are not read; rename the file",
+                    )
+                )
         return names, problems
 
     def annotators(self) -> list[str]:
@@ -147,12 +154,16 @@ class Store:
                 taken.append(lock)
         except Timeout:
             self._release(taken)
-            raise StoreError(f"{self.log_path(names[len(taken)])}: another process holds the lock for more than "
-                             f"{LOCK_TIMEOUT:.0f} s; try again; nothing was written") from None
+            raise StoreError(
+                f"{self.log_path(names[len(taken)])}: another process holds the lock for more than "
+                f"{LOCK_TIMEOUT:.0f} s; try again; nothing was written"
+            ) from None
         except OSError as exc:
             self._release(taken)
-            raise StoreError(f"{exc.filename or self.root}: cannot lock the log ({os_error_text(exc)}); "
-                             "nothing was written; check that the folder is writable") from None
+            raise StoreError(
+                f"{exc.filename or self.root}: cannot lock the log ({os_error_text(exc)}); "
+                "nothing was written; check that the folder is writable"
+            ) from None
         except BaseException:
             self._release(taken)
             raise
@@ -202,8 +213,9 @@ class Store:
             if idx is not None and idx.ident == ident and idx.stamp == stamp:
                 return idx
             if idx is None or idx.ident != ident or (st is not None and st.st_size < idx.offset):
-                idx = LogIndex(Replay(str(path), annotator, codebook=self.codebook, documents=self.documents,
-                                      summits=self.summits))
+                idx = LogIndex(
+                    Replay(str(path), annotator, codebook=self.codebook, documents=self.documents, summits=self.summits)
+                )
                 self._index[annotator] = idx
                 idx.ident = ident
             if st is not None:
@@ -265,8 +277,9 @@ class Store:
         try:
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise StoreError(f"{path}: cannot save ({os_error_text(exc)}); nothing was written; "
-                             "check that the folder exists and is writable") from None
+            raise StoreError(
+                f"{path}: cannot save ({os_error_text(exc)}); nothing was written; check that the folder exists and is writable"
+            ) from None
         written: list[dict] = []
         try:
             size = os.fstat(fd).st_size
@@ -290,8 +303,10 @@ class Store:
                 raise
             stamp = (pos, os.fstat(fd).st_mtime_ns)
         except OSError as exc:
-            raise StoreError(f"{path}: cannot save ({os_error_text(exc)}); nothing was written; "
-                             "check that the folder exists and is writable and the disk is not full") from None
+            raise StoreError(
+                f"{path}: cannot save ({os_error_text(exc)}); nothing was written; "
+                "check that the folder exists and is writable and the disk is not full"
+            ) from None
         finally:
             os.close(fd)
         with self._mutex:
@@ -319,8 +334,9 @@ class Store:
         kind = record_kind(record)
         if isinstance(kind, str):
             raise ValidationError([Problem("<new annotation>", None, "kind", kind)])
-        problems = kind.validate(record, file="<new annotation>", codebook=self.codebook,
-                                 documents=self.documents, summits=self.summits)
+        problems = kind.validate(
+            record, file="<new annotation>", codebook=self.codebook, documents=self.documents, summits=self.summits
+        )
         if problems:
             raise ValidationError(problems)
         op = {"op": "upsert", **kind.record(record)}
@@ -402,8 +418,7 @@ class Store:
             ops = check_changes(self, annotator, changes, set(idx.replay.live))
             return self._commit_locked(annotator, ops) if ops else []
 
-    def append_many(self, records: Iterable[dict], *,
-                    skip: Callable[[dict, dict | None], bool] | None = None) -> list[dict]:
+    def append_many(self, records: Iterable[dict], *, skip: Callable[[dict, dict | None], bool] | None = None) -> list[dict]:
         """Upsert many records, all or nothing; ``skip`` decides under the lock what not to write.
 
         See :func:`toolkit.storebatch.append_batch`. Returns the operations written.
@@ -429,8 +444,9 @@ class Store:
 
     def history(self, annotation_id: str, annotator: str) -> list[dict]:
         """Every valid operation on ``annotation_id`` in ``annotator``'s log, oldest first."""
-        return [op for _, op, p in self.iter_ops(annotator)
-                if p is None and isinstance(op, dict) and op.get("id") == annotation_id]
+        return [
+            op for _, op, p in self.iter_ops(annotator) if p is None and isinstance(op, dict) and op.get("id") == annotation_id
+        ]
 
     def annotations(self, annotator: str | None = None) -> list[dict]:
         """Live annotations of one annotator, or of every annotator in the set."""

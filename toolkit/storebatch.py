@@ -10,6 +10,7 @@ held back from the commit point to the end, so an interrupt leaves either
 nothing or everything. A full disk fails while staging: the temp files are
 removed and the logs are untouched.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -58,12 +59,16 @@ def _journal_entries(path: Path) -> list[tuple[str, str]]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         pairs = [(str(a), str(b)) for a, b in raw["renames"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"{path}: unreadable batch journal ({exc}); a batch was interrupted after its commit "
-                         "point: restore the logs from the staged .batch files it names, then remove it") from None
+        raise StoreError(
+            f"{path}: unreadable batch journal ({exc}); a batch was interrupted after its commit "
+            "point: restore the logs from the staged .batch files it names, then remove it"
+        ) from None
     for tmp, log in pairs:
         if not (_STAGED.fullmatch(tmp) and _LOG.fullmatch(log)):
-            raise StoreError(f"{path}: batch journal names {tmp!r} -> {log!r}, which is not a staged log; "
-                             "remove the journal by hand after checking the logs")
+            raise StoreError(
+                f"{path}: batch journal names {tmp!r} -> {log!r}, which is not a staged log; "
+                "remove the journal by hand after checking the logs"
+            )
     return pairs
 
 
@@ -94,8 +99,7 @@ def _remove_stale(root: Path, name: str) -> None:
             pass
 
 
-def append_batch(store: Store, records: list[dict], *,
-                 skip: Callable[[dict, dict | None], bool] | None = None) -> list[dict]:
+def append_batch(store: Store, records: list[dict], *, skip: Callable[[dict, dict | None], bool] | None = None) -> list[dict]:
     """Upsert ``records`` (any number of annotators), all or nothing.
 
     ``skip(record, live)`` is asked under the locks, with the live record of
@@ -115,8 +119,7 @@ def append_batch(store: Store, records: list[dict], *,
         try:
             op = store.upsert_op(rec)
         except ValidationError as exc:
-            problems.extend(Problem(p.file, p.line if p.line is not None else n, p.field, p.message)
-                            for p in exc.problems)
+            problems.extend(Problem(p.file, p.line if p.line is not None else n, p.field, p.message) for p in exc.problems)
             continue
         by_log.setdefault(rec["annotator"], []).append(op)
     if problems:
@@ -170,8 +173,10 @@ def append_batch(store: Store, records: list[dict], *,
                 except FileNotFoundError:
                     pass
             where = exc.filename or store.root
-            raise StoreError(f"{where}: cannot save the batch ({os_error_text(exc)}); nothing was written; "
-                             "check that the folder is writable and the disk is not full") from None
+            raise StoreError(
+                f"{where}: cannot save the batch ({os_error_text(exc)}); nothing was written; "
+                "check that the folder is writable and the disk is not full"
+            ) from None
         except BaseException:
             for _, _, tmp, *_ in staged:
                 try:
@@ -225,8 +230,10 @@ def compact(store: Store, annotator: str) -> Path:
             target = path
             atomic_write_bytes(path, b"".join(lines))
         except OSError as exc:
-            raise StoreError(f"{target}: cannot write ({os_error_text(exc)}); the log {path.name} is unchanged; "
-                             "free some space or fix the permissions and compact again") from None
+            raise StoreError(
+                f"{target}: cannot write ({os_error_text(exc)}); the log {path.name} is unchanged; "
+                "free some space or fix the permissions and compact again"
+            ) from None
     store.refresh(annotator)
     return backup
 
@@ -254,8 +261,9 @@ def check_changes(store: Store, annotator: str, changes: list[dict], live: set[s
             if aid not in live:
                 raise StoreError(f"{store.log_path(annotator)}: no live annotation with id {aid!r} to delete")
             live.discard(aid)
-            ops.append({"op": "delete", "id": aid, "annotator": annotator,
-                        **({"undoes": ch["undoes"]} if ch.get("undoes") else {})})
+            ops.append(
+                {"op": "delete", "id": aid, "annotator": annotator, **({"undoes": ch["undoes"]} if ch.get("undoes") else {})}
+            )
             continue
         rec = {k: v for k, v in ch.items() if k not in ("op", "undoes")}
         if rec.get("annotator") != annotator:

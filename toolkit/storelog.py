@@ -10,6 +10,7 @@ itself stays generic.
 and feeds it only the bytes appended since the last look, so a read, an undo
 or a delete never replays the whole log again.
 """
+
 from __future__ import annotations
 
 import json
@@ -100,8 +101,12 @@ def record_kind(obj: dict) -> RecordKind | str:
 
 def op_line(op: dict) -> bytes:
     """One operation as a log line (``op``, ``op_id``, ``at`` first), UTF-8, with its newline."""
-    ordered = {"op": op["op"], "op_id": op["op_id"], "at": op["at"],
-               **{k: v for k, v in op.items() if k not in ("op", "op_id", "at")}}
+    ordered = {
+        "op": op["op"],
+        "op_id": op["op_id"],
+        "at": op["at"],
+        **{k: v for k, v in op.items() if k not in ("op", "op_id", "at")},
+    }
     return (json.dumps(ordered, ensure_ascii=False, separators=(", ", ": ")) + "\n").encode("utf-8")
 
 
@@ -116,12 +121,19 @@ class TornLine:
 
     def problem(self) -> Problem:
         """The same, as a :class:`Problem`."""
-        return Problem(self.file, self.line, None, f"incomplete last line ({self.nbytes} bytes, no newline), "
-                                                   "probably from a crash mid-write; it is set aside on the next save")
+        return Problem(
+            self.file,
+            self.line,
+            None,
+            f"incomplete last line ({self.nbytes} bytes, no newline), "
+            "probably from a crash mid-write; it is set aside on the next save",
+        )
 
     def __str__(self) -> str:
-        return (f"{self.file}, line {self.line}: incomplete last line ({self.nbytes} bytes, no newline), "
-                f"probably from a crash mid-write; it is set aside to {Path(self.file).name}.torn on the next save")
+        return (
+            f"{self.file}, line {self.line}: incomplete last line ({self.nbytes} bytes, no newline), "
+            f"probably from a crash mid-write; it is set aside to {Path(self.file).name}.torn on the next save"
+        )
 
 
 @dataclass
@@ -303,7 +315,7 @@ class LogIndex:
     def __init__(self, replay: Replay) -> None:
         self.replay = replay
         self.ident: tuple[int, int] | None = None
-        self.offset = 0          # bytes folded (always just after a newline)
+        self.offset = 0  # bytes folded (always just after a newline)
         self.stamp: tuple[int, int] | None = None  # (size, mtime_ns) last seen
         self.torn: TornLine | None = None
         self.pending_newline = False  # the last line folded is complete but has no newline yet
@@ -390,8 +402,9 @@ def encode_line(op: dict, path: str | Path) -> bytes:
         return op_line(op)
     except UnicodeEncodeError:
         bad = next((k for k, v in op.items() if isinstance(v, str) and not _utf8_ok(v)), None)
-        raise ValidationError([Problem(str(path), None, bad, "contains a lone surrogate (not valid Unicode text); "
-                                                             "nothing was written")]) from None
+        raise ValidationError(
+            [Problem(str(path), None, bad, "contains a lone surrogate (not valid Unicode text); nothing was written")]
+        ) from None
     except (TypeError, ValueError) as exc:
         raise ValidationError([Problem(str(path), None, None, f"cannot be written as JSON ({exc})")]) from None
 
@@ -416,5 +429,14 @@ def _utf8_ok(text: str) -> bool:
 def refuse_dirty(state: LogState, path: Path) -> None:
     """Raise DataError when a log has bad lines or a torn tail (it must be fixed before a rewrite)."""
     if state.problems or state.torn:
-        raise DataError(state.problems or [Problem(str(path), state.torn.line, None,  # type: ignore[union-attr]
-                                                   "torn last line; save once (it is set aside) or remove it")])
+        raise DataError(
+            state.problems
+            or [
+                Problem(
+                    str(path),
+                    state.torn.line,
+                    None,  # type: ignore[union-attr]
+                    "torn last line; save once (it is set aside) or remove it",
+                )
+            ]
+        )

@@ -8,6 +8,7 @@ any run of white space in a keyword matches any run of white space in the
 text. The suggester only proposes; the annotator accepts or overrides, and the
 record's ``origin`` says which (``suggested`` or ``manual``).
 """
+
 from __future__ import annotations
 
 import re
@@ -61,7 +62,7 @@ class KeywordIndex:
             alts = "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
             self._patterns[iid] = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
 
-    def suggest(self, text: str, focus: "tuple[int, int] | None" = None) -> list[Suggestion]:
+    def suggest(self, text: str, focus: tuple[int, int] | None = None) -> list[Suggestion]:
         """Issues whose keywords occur in ``text``, best first.
 
         Parameters
@@ -97,6 +98,6 @@ class KeywordIndex:
         return out
 
 
-def suggest_issues(text: str, codebook, focus: "tuple[int, int] | None" = None) -> list[Suggestion]:
+def suggest_issues(text: str, codebook, focus: tuple[int, int] | None = None) -> list[Suggestion]:
     """Suggest issues for ``text`` from ``codebook``'s keywords (see :meth:`KeywordIndex.suggest`)."""
     return KeywordIndex(codebook).suggest(text, focus)

@@ -1,4 +1,5 @@
 """The summits table: leader-level meetings, calls and delegation talks."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -40,7 +41,7 @@ class Summit:
     window_after: int = DEFAULT_WINDOW[1]
 
 
-def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, Summit]:
+def load_summits(path: str | Path | None = None, codebook=None) -> dict[str, Summit]:
     """Load and validate ``summits.yaml``.
 
     Parameters
@@ -91,7 +92,9 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
             continue
         sid = str(rec["id"])
         if not _ID.fullmatch(sid):
-            problems.append(Problem(where, line, "id", f"{sid!r} must look like 2021-06-16-geneva (date, then a lower-case slug)"))
+            problems.append(
+                Problem(where, line, "id", f"{sid!r} must look like 2021-06-16-geneva (date, then a lower-case slug)")
+            )
         date = parse_iso_date(rec["date"])
         if date is None:
             problems.append(Problem(where, line, "date", f"{rec['date']!r} is not an ISO date (YYYY-MM-DD)"))
@@ -118,14 +121,27 @@ def load_summits(path: "str | Path | None" = None, codebook=None) -> dict[str, S
         if sid in out:
             problems.append(Problem(where, line, "id", f"summit {sid!r} listed twice"))
         window = rec.get("window") or {}
-        before, after = (window.get("before", DEFAULT_WINDOW[0]), window.get("after", DEFAULT_WINDOW[1])) \
-            if isinstance(window, dict) else (None, None)
+        before, after = (
+            (window.get("before", DEFAULT_WINDOW[0]), window.get("after", DEFAULT_WINDOW[1]))
+            if isinstance(window, dict)
+            else (None, None)
+        )
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3660 for v in (before, after)):
             problems.append(Problem(where, line, "window", "give whole days: window: {before: 30, after: 30}"))
             before, after = DEFAULT_WINDOW
-        out[sid] = Summit(sid, date, str(rec["place"]), str(rec["format"]), tuple(map(str, parties)),
-                          str(rec["label"]), tuple(map(str, rec.get("leaders") or ())),
-                          str(rec.get("summary") or ""), tuple(map(str, sources)), before, after)
+        out[sid] = Summit(
+            sid,
+            date,
+            str(rec["place"]),
+            str(rec["format"]),
+            tuple(map(str, parties)),
+            str(rec["label"]),
+            tuple(map(str, rec.get("leaders") or ())),
+            str(rec.get("summary") or ""),
+            tuple(map(str, sources)),
+            before,
+            after,
+        )
     if problems:
         raise DataError(problems)
     return dict(sorted(out.items(), key=lambda kv: (kv[1].date, kv[0])))
@@ -141,8 +157,14 @@ def summits_frame(summits: dict[str, Summit]) -> pd.DataFrame:
         summit, in date order, with ``order`` 0..n-1.
     """
     rows = [
-        {"summit_id": s.id, "date": pd.Timestamp(s.date), "label": s.label, "place": s.place,
-         "format": s.format, "parties": " – ".join(s.parties)}
+        {
+            "summit_id": s.id,
+            "date": pd.Timestamp(s.date),
+            "label": s.label,
+            "place": s.place,
+            "format": s.format,
+            "parties": " – ".join(s.parties),
+        }
         for s in summits.values()
     ]
     df = pd.DataFrame(rows, columns=["summit_id", "date", "label", "place", "format", "parties"])

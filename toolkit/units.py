@@ -8,6 +8,7 @@ event. Every column used here is optional except ``summit_id``, ``issue`` and
 ``stance``: a ledger without ``event_id`` counts each row once whatever
 ``count`` says.
 """
+
 from __future__ import annotations
 
 from typing import Literal, get_args
@@ -59,22 +60,21 @@ def count_units(rows: pd.DataFrame, count: Count = "events") -> pd.DataFrame:
         raise ValueError(f"count={count!r} is not one of {', '.join(COUNTS)}")
     keys = event_keys(rows)
     out = rows.assign(_event=keys, _mentions=1)
-    if count == "mentions" or int(keys.max(initial=-1)) + 1 == len(keys):   # keys are 0..k-1: k == n means unique
+    if count == "mentions" or int(keys.max(initial=-1)) + 1 == len(keys):  # keys are 0..k-1: k == n means unique
         return out
     tally = out.groupby(["_event", "stance"], sort=False).size().rename("_votes")
     out = out.join(tally, on=["_event", "stance"])
     out["_rank"] = out["stance"].map(_STANCE_RANK).fillna(3)
     strength = out["intensity"].astype("float64").fillna(0) if "intensity" in out else 0.0
     out["_strength"] = strength
-    pick = out.sort_values(["_event", "_votes", "_rank", "_strength"], ascending=[True, False, True, False],
-                           kind="stable")
+    pick = out.sort_values(["_event", "_votes", "_rank", "_strength"], ascending=[True, False, True, False], kind="stable")
     first = pick.drop_duplicates("_event", keep="first")
     mentions = out.groupby("_event").size()
     first = first.assign(_mentions=first["_event"].map(mentions).to_numpy())
     return first.drop(columns=["_votes", "_rank", "_strength"]).sort_index(kind="stable")
 
 
-def clusters(units: pd.DataFrame, resample: Resample) -> "tuple[str, np.ndarray]":
+def clusters(units: pd.DataFrame, resample: Resample) -> tuple[str, np.ndarray]:
     """The bootstrap cluster of each unit, and the scheme actually used.
 
     ``events``: mentions of one event move together (each event is a cluster);
@@ -86,8 +86,7 @@ def clusters(units: pd.DataFrame, resample: Resample) -> "tuple[str, np.ndarray]
     if resample not in RESAMPLES:
         raise ValueError(f"resample={resample!r} is not one of {', '.join(RESAMPLES)}")
     n = len(units)
-    is_span = units["evidence"].eq("span").to_numpy(dtype=bool, na_value=False) if "evidence" in units \
-        else np.ones(n, dtype=bool)
+    is_span = units["evidence"].eq("span").to_numpy(dtype=bool, na_value=False) if "evidence" in units else np.ones(n, dtype=bool)
     if resample == "auto":
         many = "annotator" in units and units.loc[is_span, "annotator"].nunique() > 1
         resample = "annotators" if many else "events"

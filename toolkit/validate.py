@@ -4,6 +4,7 @@ Used by ``summit-ledger validate`` and by the tests. Every problem names the
 file, the line and the field; one bad record never stops the others from
 being checked (or loaded elsewhere).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ class FileReport:
         return not self.problems
 
 
-def validate_data(data: "str | Path") -> list[FileReport]:
+def validate_data(data: str | Path) -> list[FileReport]:
     """Validate a data folder: codebook, summits, documents, briefs, every annotation log.
 
     Parameters
@@ -65,25 +66,42 @@ def validate_data(data: "str | Path") -> list[FileReport]:
     cfg_path = root / CONFIG_NAME
     config = None
     if cfg_path.is_file():
-        config = guarded(cfg_path, lambda: _load_config(cfg_path),
-                         lambda c: f"project {c.get('name') or root.name!r}, charts use "
-                                   f"{', '.join(c.get('charts', {}).get('sets', ['reference']))}")
+        config = guarded(
+            cfg_path,
+            lambda: _load_config(cfg_path),
+            lambda c: (
+                f"project {c.get('name') or root.name!r}, charts use {', '.join(c.get('charts', {}).get('sets', ['reference']))}"
+            ),
+        )
         cfg_report = reports[-1]
     cb_path = root / "codebook.yaml"
-    codebook = guarded(cb_path, lambda: load_codebook(cb_path),
-                       lambda c: f"codebook {c.version}: {len(c.issues)} issues, {len(c.actors)} actors, "
-                                 f"{len(c.stances)} stances, {len(c.intensity)} intensity levels")
+    codebook = guarded(
+        cb_path,
+        lambda: load_codebook(cb_path),
+        lambda c: (
+            f"codebook {c.version}: {len(c.issues)} issues, {len(c.actors)} actors, "
+            f"{len(c.stances)} stances, {len(c.intensity)} intensity levels"
+        ),
+    )
     stated = (config or {}).get("codebook_version")
     if stated and codebook is not None and str(stated) != str(codebook.version):
-        cfg_report.problems.append(Problem(str(cfg_path), None, "codebook_version",
-                                           f"says {stated} but codebook.yaml is version {codebook.version}; "
-                                           "update the one that is out of date"))
+        cfg_report.problems.append(
+            Problem(
+                str(cfg_path),
+                None,
+                "codebook_version",
+                f"says {stated} but codebook.yaml is version {codebook.version}; update the one that is out of date",
+            )
+        )
     sm_path = root / "summits.yaml"
     summits = guarded(sm_path, lambda: load_summits(sm_path, codebook), lambda s: f"{len(s)} summits")
     documents: dict = {}
     for meta in sorted((root / "documents").glob("*.yaml")):
-        doc = guarded(meta, lambda m=meta: load_document(m, summits),
-                      lambda d: f"document {d.id}: {len(d.text)} characters, sha256 {d.sha256[:12]}… ok")
+        doc = guarded(
+            meta,
+            lambda m=meta: load_document(m, summits),
+            lambda d: f"document {d.id}: {len(d.text)} characters, sha256 {d.sha256[:12]}… ok",
+        )
         if doc is not None:
             if doc.id in documents:
                 reports[-1].problems.append(Problem(str(meta), None, "id", f"document id {doc.id!r} used twice"))
@@ -111,7 +129,7 @@ def validate_data(data: "str | Path") -> list[FileReport]:
             for log in sorted(set_dir.glob("*.jsonl")):
                 from .annotation import check_annotator
 
-                if (msg := check_annotator(log.stem)):
+                if msg := check_annotator(log.stem):
                     reports.append(FileReport(str(log), "invalid", [Problem(str(log), None, None, msg)]))
                     continue
                 state = store.read(log.stem)
@@ -126,8 +144,9 @@ def validate_data(data: "str | Path") -> list[FileReport]:
                 n = len(state.annotations)
                 n_ev = len(state.events)
                 events_txt = f", {n_ev} event{'s' * (n_ev != 1)}" if n_ev else ""
-                reports.append(FileReport(str(log), f"{n} annotation{'s' * (n != 1)}{events_txt} from {state.ops} operations",
-                                          problems))
+                reports.append(
+                    FileReport(str(log), f"{n} annotation{'s' * (n != 1)}{events_txt} from {state.ops} operations", problems)
+                )
     return reports
 
 
@@ -140,9 +159,14 @@ def _declaration_report(set_dir: Path) -> FileReport:
     if problems:
         return FileReport(str(path), "invalid", problems)
     if decl is None:
-        return FileReport(str(path), "missing", warnings=[
-            f"set {set_dir.name!r} does not declare how it was made; add {FILE_NAME} (coder kind, training, "
-            "codebook version, whether the coder saw the reference, date) so agreement figures can say who coded"])
+        return FileReport(
+            str(path),
+            "missing",
+            warnings=[
+                f"set {set_dir.name!r} does not declare how it was made; add {FILE_NAME} (coder kind, training, "
+                "codebook version, whether the coder saw the reference, date) so agreement figures can say who coded"
+            ],
+        )
     kinds = sorted({c.kind for c in decl.coders.values()})
     return FileReport(str(path), f"declares {len(decl.coders)} coder(s): {', '.join(kinds)}")
 

@@ -67,8 +67,7 @@ c.Authenticator.admin_users = INSTRUCTORS
 c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
 # lab: the exercise in JupyterLab (code visible); voila: the same notebook as a page with no code
 VIEW = os.environ.get("SUMMIT_LEDGER_HUB_VIEW", "lab")
-c.Spawner.default_url = ("/voila/render/student_exercise.ipynb" if VIEW == "voila"
-                         else "/lab/tree/student_exercise.ipynb")
+c.Spawner.default_url = "/voila/render/student_exercise.ipynb" if VIEW == "voila" else "/lab/tree/student_exercise.ipynb"
 if AUTH != "pam" and os.getuid() == 0:
     # dummy and native run every server as the hub's account; Jupyter refuses root unless told
     c.Spawner.args = ["--allow-root"]
@@ -92,7 +91,7 @@ def prepare_student(spawner):
     if name in INSTRUCTORS:
         spawner.environment["SUMMIT_LEDGER_ROLE"] = "instructor"
         return
-    if (msg := check_annotator(name)):
+    if msg := check_annotator(name):
         raise ValueError(f"user {name!r} cannot take part in the class: {msg}")
     course = ClassFolder(CLASS)
     uid = gid = None

@@ -59,6 +59,7 @@ Example
 ...     run_notebook_in_lab(page, server, "02_charts.ipynb")
 ...     page.wait_for_selector(".jp-OutputArea-output .vega-embed svg")
 """
+
 from __future__ import annotations
 
 import os
@@ -70,9 +71,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlparse
 
 import pytest
@@ -81,8 +82,13 @@ REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("SUMMIT_LEDGER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
     # no name resolves except localhost: a page that needs a CDN fails visibly
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
@@ -92,6 +98,8 @@ def _is_local(url: str) -> bool:
     if url.startswith(("data:", "blob:", "about:")):
         return True
     return (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
 SERVER_START_TIMEOUT = 60.0
 
 
@@ -111,8 +119,10 @@ def pytest_collection_modifyitems(config, items):
 def chromium_executable() -> str:
     """Path of Debian's Chromium; skip (locally) or fail (CI) when it is missing."""
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        msg = (f"Chromium not found at {CHROMIUM}; install it with `make browser` "
-               "(apt-get install chromium) to run the real-browser tests")
+        msg = (
+            f"Chromium not found at {CHROMIUM}; install it with `make browser` "
+            "(apt-get install chromium) to run the real-browser tests"
+        )
         if _in_ci():
             pytest.fail(msg + " — CI is set, so this is a failure, not a skip", pytrace=False)
         pytest.skip(msg)
@@ -248,7 +258,7 @@ class JupyterServer:
             self.proc.wait(timeout=10)
 
 
-def jupyter_env(base: Path, extra: "dict[str, str] | None" = None) -> dict[str, str]:
+def jupyter_env(base: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment with private Jupyter/IPython dirs under ``base``."""
     env = dict(os.environ)
     dirs = {k: base / k.lower() for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR")}
@@ -270,7 +280,7 @@ def jupyter_env(base: Path, extra: "dict[str, str] | None" = None) -> dict[str, 
     return env
 
 
-def _wait_ready(server: JupyterServer, probe: "str | None") -> None:
+def _wait_ready(server: JupyterServer, probe: str | None) -> None:
     """Poll ``probe`` until it answers 200 (or, with None, until the port accepts connections)."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
@@ -298,19 +308,29 @@ class _Servers:
     def _spawn(self, kind: str, cmd: list[str], root: Path, env: dict[str, str], port: int, token: str) -> JupyterServer:
         log = self.base / f"{kind}-{port}.log"
         fh = open(log, "wb")
-        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=root, env=env, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
         fh.close()
         server = JupyterServer(kind, port, token, proc.pid, root, log, proc)
         self.running.append(server)
         return server
 
-    def lab(self, root_dir: Path, env: "dict[str, str] | None" = None) -> JupyterServer:
+    def lab(self, root_dir: Path, env: dict[str, str] | None = None) -> JupyterServer:
         port, token = free_port(), f"sl-test-{os.getpid()}-{len(self.running)}"
         home = self.base / f"lab-{port}"
-        cmd = [str(VENV_BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}",
-               "--ServerApp.port_retries=0", f"--ServerApp.token={token}", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.root_dir={root_dir}", "--LabApp.news_url=None"]
+        cmd = [
+            str(VENV_BIN / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.token={token}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.root_dir={root_dir}",
+            "--LabApp.news_url=None",
+        ]
         env = jupyter_env(home, env)
         # user settings: no "get notified about Jupyter news?" toast over the page
         settings = home / "lab-settings"
@@ -323,12 +343,18 @@ class _Servers:
         _wait_ready(server, f"{server.base}/api/status?token={token}")
         return server
 
-    def voila(self, notebook: Path, env: "dict[str, str] | None" = None) -> JupyterServer:
+    def voila(self, notebook: Path, env: dict[str, str] | None = None) -> JupyterServer:
         port = free_port()
         home = self.base / f"voila-{port}"
         notebook = Path(notebook)
-        cmd = [str(VENV_BIN / "voila"), notebook.name, "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]
+        cmd = [
+            str(VENV_BIN / "voila"),
+            notebook.name,
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--Voila.port_retries=0",
+        ]
         server = self._spawn("voila", cmd, notebook.parent, jupyter_env(home, env), port, "")
         _wait_ready(server, None)  # any page of Voila's would start a kernel: wait for the port
         return server
@@ -421,6 +447,7 @@ def run_all_cells(page, timeout: float = 90_000) -> None:
 @pytest.fixture
 def run_notebook_in_lab() -> Callable[..., None]:
     """``run_notebook_in_lab(page, server, path, timeout=90_000)``: open and run all."""
+
     def run(page, server: JupyterServer, path: str, timeout: float = 90_000) -> None:
         open_notebook(page, server, path, timeout=timeout)
         run_all_cells(page, timeout=timeout)

@@ -1,4 +1,5 @@
 """The adjudication notebook in Voila, in headless Chromium: choose a version, reject one, write the set."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ def test_voila_choose_reject_and_write(page, page_log, start_voila, notebook_wor
     page.wait_for_selector(".sl-adjudicator mark", timeout=120_000)
     assert "7 decided, 15 to go" in _status(page)
     assert "Both sides have long lists of grievances" in page.inner_text(".sl-adjudicator mark")
-    page.click(".sl-adjudicator .widget-radio-box label >> nth=1")     # the reference's version
+    page.click(".sl-adjudicator .widget-radio-box label >> nth=1")  # the reference's version
     page.click(".sl-adjudicator button:has-text('Choose version')")
     page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('8 decided')", timeout=60_000)
     page.click(".sl-adjudicator button:has-text('No passage')")

@@ -1,4 +1,5 @@
 """The annotator in a real browser: JupyterLab and Voila, mouse selection, store on disk."""
+
 from __future__ import annotations
 
 import hashlib
@@ -85,7 +86,9 @@ def _wait_message(page, needle: str, timeout: float = 30_000, where: str = "") -
     try:
         page.wait_for_function(
             "([n, sel]) => [...document.querySelectorAll(sel)].some(e => e.textContent.includes(n))",
-            arg=[needle, sel], timeout=timeout)
+            arg=[needle, sel],
+            timeout=timeout,
+        )
     except Exception as exc:
         shown = page.evaluate(f"() => [{_MESSAGES}, document.querySelector('.sl-selection')?.textContent]")
         raise AssertionError(f"waited for {needle!r} in {sel}; the widget shows {shown!r}") from exc
@@ -99,14 +102,16 @@ def _start(page, name: str) -> None:
     _wait_message(page, f"Annotating as {name}", where="name")
 
 
-def _code_span(page, start16: int, end16: int, *, stance: str, actor: str, target: str, intensity: str,
-               issue: str | None = None) -> None:
+def _code_span(
+    page, start16: int, end16: int, *, stance: str, actor: str, target: str, intensity: str, issue: str | None = None
+) -> None:
     mouse_select(page, start16, end16)
     try:
         page.wait_for_function("() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
     except Exception as exc:
-        shown = page.evaluate("() => [document.querySelector('.sl-message')?.textContent,"
-                              " document.querySelector('.sl-selection')?.textContent]")
+        shown = page.evaluate(
+            "() => [document.querySelector('.sl-message')?.textContent, document.querySelector('.sl-selection')?.textContent]"
+        )
         raise AssertionError(f"no selection after the drag; the widget shows {shown!r}") from exc
     _toggle(page, "sl-stance", stance)
     if issue is not None:
@@ -149,17 +154,29 @@ def _code_undo_roundtrip(page, data: Path) -> None:
     """Select 'cyber security' with the mouse, code it, save, check disk and page, undo."""
     _start(page, "alice")
     # drag from before the space that precedes 'cyber security' to its end; the core trims the space
-    _code_span(page, 241, 256, stance="Grievance", actor="US and Russia jointly (US-Russia)",
-               target="US and Russia jointly (US-Russia)", intensity="1 verbal")
+    _code_span(
+        page,
+        241,
+        256,
+        stance="Grievance",
+        actor="US and Russia jointly (US-Russia)",
+        target="US and Russia jointly (US-Russia)",
+        intensity="1 verbal",
+    )
     ops = _log(data, "alice")
     assert len(ops) == 1
     rec = ops[0]
     text = (data / "documents" / f"{SEED}.txt").read_text(encoding="utf-8")
     assert (rec["op"], rec["start"], rec["end"], rec["quote"]) == ("upsert", 242, 256, "cyber security")
     assert rec["quote"] == text[242:256]
-    assert rec["prefix"] == text[242 - 32:242] and rec["suffix"] == text[256:256 + 32]
+    assert rec["prefix"] == text[242 - 32 : 242] and rec["suffix"] == text[256 : 256 + 32]
     assert (rec["stance"], rec["issue"], rec["actor"], rec["target"], rec["intensity"]) == (
-        "grievance", "cyber", "US-Russia", "US-Russia", 1)
+        "grievance",
+        "cyber",
+        "US-Russia",
+        "US-Russia",
+        1,
+    )
     assert rec["origin"] == "suggested"  # the pre-selected keyword suggestion was kept
     assert rec["annotator"] == "alice" and rec["summit_id"] == "2021-12-07-video"
     page.wait_for_function("() => document.querySelectorAll('.sl-text .sl-hl').length === 1")
@@ -224,22 +241,35 @@ def _evil_data(data: Path) -> str:
     title = "Evil <b onmouseover=\"window.__pwned='title'\">title</b>"
     (data / "documents" / f"{EVIL_ID}.yaml").write_text(
         f"id: {EVIL_ID}\ntitle: {json.dumps(title)}\ntext_file: {EVIL_ID}.txt\nsource: synthetic test text\n"
-        f"url: null\npublished: \"2021-12-07\"\nsummit_id: 2021-12-07-video\nlanguage: en\nsha256: {digest}\n",
-        encoding="utf-8")
+        f'url: null\npublished: "2021-12-07"\nsummit_id: 2021-12-07-video\nlanguage: en\nsha256: {digest}\n',
+        encoding="utf-8",
+    )
     cb_path = data / "codebook.yaml"
     cb_text = cb_path.read_text(encoding="utf-8")
     assert "label: Syria\n" in cb_text
-    cb_path.write_text(cb_text.replace("label: Syria\n", "label: \"<img src=x onerror=\\\"window.__pwned='label'\\\">Syria\"\n"),
-                       encoding="utf-8")
+    cb_path.write_text(
+        cb_text.replace("label: Syria\n", 'label: "<img src=x onerror=\\"window.__pwned=\'label\'\\">Syria"\n'), encoding="utf-8"
+    )
     codebook = load_codebook(cb_path)
     summits = load_summits(data / "summits.yaml", codebook)
     docs = load_documents(data / "documents", summits)
     store = Store(data / "annotations" / "workspace", codebook=codebook, documents=docs, summits=summits)
     doc = docs[EVIL_ID]
     a = doc.text.index("Russia warned")
-    store.upsert(make_annotation(doc, a, a + len("Russia warned NATO"), issue="nato-expansion", stance="grievance",
-                                 actor="Russia", target="NATO", intensity=1, annotator="mallory",
-                                 note="<img src=x onerror=\"window.__pwned='note'\">"))
+    store.upsert(
+        make_annotation(
+            doc,
+            a,
+            a + len("Russia warned NATO"),
+            issue="nato-expansion",
+            stance="grievance",
+            actor="Russia",
+            target="NATO",
+            intensity=1,
+            annotator="mallory",
+            note="<img src=x onerror=\"window.__pwned='note'\">",
+        )
+    )
     return title
 
 
@@ -260,16 +290,25 @@ def test_markup_in_data_is_shown_as_text_and_never_runs(page, page_log, start_vo
     cp = EVIL_TEXT.index("never")
     u16 = len(EVIL_TEXT[:cp].encode("utf-16-le")) // 2
     assert u16 == cp + 1
-    _code_span(page, u16 - 1, u16 + len("never"), stance="Grievance", actor="United States (US)",
-               target="Russia (Russia)", intensity="1 verbal", issue="Military exercises")
+    _code_span(
+        page,
+        u16 - 1,
+        u16 + len("never"),
+        stance="Grievance",
+        actor="United States (US)",
+        target="Russia (Russia)",
+        intensity="1 verbal",
+        issue="Military exercises",
+    )
     rec = _log(scratch_data, "alice")[-1]
     assert (rec["document_id"], rec["start"], rec["end"], rec["quote"]) == (EVIL_ID, cp, cp + 5, "never")
     assert (rec["issue"], rec["origin"]) == ("military-exercises", "manual")  # no keyword: chosen by hand
     # the markup is on the page as text, and nothing of it ran or became an element
     assert "<script>window.__pwned" in page.inner_text(".sl-text")
     assert page.inner_text(".sl-annotator h3") == title
-    assert any("<img src=x onerror=" in b for b in page.eval_on_selector_all(
-        ".sl-issue button", "els => els.map(e => e.textContent)"))
+    assert any(
+        "<img src=x onerror=" in b for b in page.eval_on_selector_all(".sl-issue button", "els => els.map(e => e.textContent)")
+    )
     assert page.evaluate("() => window.__pwned === undefined")
     assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"], .sl-annotator script, .sl-annotator b').length") == 0
     page.mouse.move(10, 10)
@@ -323,12 +362,12 @@ def _code_events_attribution_modality(page, data: Path) -> None:
     page.click("button.sl-save")
     _wait_message(page, "Saved", where="save")
     second = _log(data, "Élise")[-1]
-    assert (second["event_id"], second["stance"], second["actor"], second["target"]) == (
-        event["id"], "goodwill", "US", "Russia")
+    assert (second["event_id"], second["stance"], second["actor"], second["target"]) == (event["id"], "goodwill", "US", "Russia")
 
 
-def test_lab_first_view_names_events_attribution_modality(page, page_log, start_lab, notebook_workspace,
-                                                          scratch_data, run_notebook_in_lab):
+def test_lab_first_view_names_events_attribution_modality(
+    page, page_log, start_lab, notebook_workspace, scratch_data, run_notebook_in_lab
+):
     server = start_lab(notebook_workspace, {"SUMMIT_LEDGER_DATA": str(scratch_data)})
     page.goto(server.lab_url(NOTEBOOK))
     # before running: the first-time note, never the widget's Python repr

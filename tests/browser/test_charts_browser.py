@@ -4,6 +4,7 @@ Runs ``notebooks/02_balance_across_summits.ipynb`` in headless Chromium. The
 harness aborts any request to a host other than localhost, so a chart that
 needed a CDN would stay empty and the test would fail.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,22 +25,23 @@ def _scroll_to_bottom(page) -> None:
     )
 
 
-def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab, notebook_workspace,
-                                                       run_notebook_in_lab):
+def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab, notebook_workspace, run_notebook_in_lab):
     server = start_lab(notebook_workspace)
     run_notebook_in_lab(page, server, NOTEBOOK, timeout=240_000)
     # chart (a), first in the notebook: drawn, with the summits in date order on its axis
     first = page.wait_for_selector(f".jp-OutputArea-output {CHART.split(',')[0]}", timeout=60_000)
-    labels = page.evaluate(
-        """(svg) => [...svg.querySelectorAll('text')].map(t => t.textContent)""", first)
+    labels = page.evaluate("""(svg) => [...svg.querySelectorAll('text')].map(t => t.textContent)""", first)
     summits = [t for t in labels if re.search(r"\((in person|video call|phone call|delegation talks)\) · n = \d+$", t)]
     from toolkit.balance import balance_table
 
     n = balance_table(load_ledger(sets=["reference"]))["n"].tolist()
-    assert summits[:5] == [f"Helsinki 2018 (in person) · n = {n[0]}", f"Geneva 2021 (in person) · n = {n[1]}",
-                           f"Video call Dec 2021 (video call) · n = {n[2]}",
-                           f"Phone call Dec 2021 (phone call) · n = {n[3]}",
-                           f"Geneva talks Jan 2022 (delegation talks) · n = {n[4]}"], labels
+    assert summits[:5] == [
+        f"Helsinki 2018 (in person) · n = {n[0]}",
+        f"Geneva 2021 (in person) · n = {n[1]}",
+        f"Video call Dec 2021 (video call) · n = {n[2]}",
+        f"Phone call Dec 2021 (phone call) · n = {n[3]}",
+        f"Geneva talks Jan 2022 (delegation talks) · n = {n[4]}",
+    ], labels
     assert "Balance of goodwill and grievance per summit" in labels
     # no widget failed to render, and nothing was fetched from outside
     assert page.query_selector_all("text=Error displaying widget") == []
@@ -61,7 +63,8 @@ def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab
     page.wait_for_function(
         f"""() => /\\b{n_both} events selected/.test(
                 document.querySelector('.sl-explorer .widget-html-content').textContent)""",
-        timeout=60_000)
+        timeout=60_000,
+    )
     assert page_log.external_requests == []
     assert not page_log.page_errors, page_log.page_errors
 

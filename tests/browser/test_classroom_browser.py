@@ -5,6 +5,7 @@ The Lab kernels get the environment a class JupyterHub gives them (``SUMMIT_LEDG
 or ``SUMMIT_LEDGER_ROLE=instructor``). The students' work is SYNTHETIC: passages of the seed article coded by the
 test in a temporary class folder.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,20 +46,23 @@ def _press_check(page, expect: str = "") -> str:
     page.wait_for_function(
         """(expect) => { const e = document.querySelector('.sl-check-result .sl-feedback');
                         return e && e.innerText.trim().length > 0 && e.innerText.includes(expect); }""",
-        arg=expect, timeout=60_000)
+        arg=expect,
+        timeout=60_000,
+    )
     return page.inner_text(".sl-check-result")
 
 
-def test_student_check_before_and_after_the_key_is_released(page, page_log, start_lab, notebook_workspace,
-                                                            run_notebook_in_lab, course):
+def test_student_check_before_and_after_the_key_is_released(
+    page, page_log, start_lab, notebook_workspace, run_notebook_in_lab, course
+):
     server = start_lab(notebook_workspace, {"SUMMIT_LEDGER_CLASS": str(course.root), "JUPYTERHUB_USER": "student1"})
     run_notebook_in_lab(page, server, "teaching/student_exercise.ipynb", timeout=180_000)
     before = _press_check(page)
     assert "answer key is not released" in before and "passage(s) coded" in before
     assert "Passages the reference coded and you did not" not in before
     key_notes = [r["note"] for r in instructor.reference_for(course, "week1", released=False) if r["note"]]
-    assert not any(n[:40] in page.content() for n in key_notes)            # nothing of the key on the page
-    instructor.release(course, "week1", now=True)                          # the instructor releases it
+    assert not any(n[:40] in page.content() for n in key_notes)  # nothing of the key on the page
+    instructor.release(course, "week1", now=True)  # the instructor releases it
     after = _press_check(page, expect="compared with the reference")
     assert "compared with the reference" in after and "Passages the reference coded and you did not" in after
     checks = StudentWork(course, "week1", "student1").checks()
@@ -66,10 +70,11 @@ def test_student_check_before_and_after_the_key_is_released(page, page_log, star
     assert not page_log.page_errors
 
 
-def test_instructor_downloads_the_grades_csv(page, page_log, start_lab, notebook_workspace, run_notebook_in_lab,
-                                             course):
-    server = start_lab(notebook_workspace, {"SUMMIT_LEDGER_CLASS": str(course.root),
-                                            "SUMMIT_LEDGER_ASSIGNMENT": "week1", "SUMMIT_LEDGER_ROLE": "instructor"})
+def test_instructor_downloads_the_grades_csv(page, page_log, start_lab, notebook_workspace, run_notebook_in_lab, course):
+    server = start_lab(
+        notebook_workspace,
+        {"SUMMIT_LEDGER_CLASS": str(course.root), "SUMMIT_LEDGER_ASSIGNMENT": "week1", "SUMMIT_LEDGER_ROLE": "instructor"},
+    )
     run_notebook_in_lab(page, server, "teaching/instructor.ipynb", timeout=240_000)
     link = page.wait_for_selector("a.sl-download", timeout=60_000)
     with page.expect_download() as info:
@@ -78,8 +83,7 @@ def test_instructor_downloads_the_grades_csv(page, page_log, start_lab, notebook
     assert download.suggested_filename == "grades-week1.csv"
     rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
     files = instructor.collect(course, "week1", snapshot=False)
-    expected = grading.grade_table(files, instructor.reference_for(course, "week1", released=False),
-                                   course.load("week1"))
+    expected = grading.grade_table(files, instructor.reference_for(course, "week1", released=False), course.load("week1"))
     assert [r["student"] for r in rows] == STUDENTS
     assert [float(r["score"]) for r in rows] == list(expected.score)
     # the projection view on the same page shows pseudonyms, not names

@@ -1,4 +1,5 @@
 """Self-test of the browser harness: a server starts, a notebook runs, the network stays local."""
+
 from __future__ import annotations
 
 import json
@@ -7,11 +8,24 @@ from pathlib import Path
 
 def _tiny_notebook(path: Path) -> Path:
     nb = {
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [],
-                   "source": ["import ipywidgets as w\n", "b = w.Button(description='harness-ok')\n",
-                              "b.add_class('harness-button')\n", "b"]}],
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "c1",
+                "metadata": {},
+                "outputs": [],
+                "source": [
+                    "import ipywidgets as w\n",
+                    "b = w.Button(description='harness-ok')\n",
+                    "b.add_class('harness-button')\n",
+                    "b",
+                ],
+            }
+        ],
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5,
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path

@@ -19,6 +19,7 @@ injected element (``img[src=x]``, an ``svg`` with ``onload``, a script holding
 the payload) exists in the page, and the payloads' marker text is visible as
 text (so the data really reached the page).
 """
+
 from __future__ import annotations
 
 import json
@@ -108,11 +109,22 @@ NOTEBOOK_CELLS = [
 
 
 def write_notebook(path: Path) -> None:
-    cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-              "source": src.format(reliability=str(REPO / "tests" / "reliability"))} for src in NOTEBOOK_CELLS]
-    nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                      "language": "python"}},
-          "nbformat": 4, "nbformat_minor": 5}
+    cells = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": src.format(reliability=str(REPO / "tests" / "reliability")),
+        }
+        for src in NOTEBOOK_CELLS
+    ]
+    nb = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path.write_text(json.dumps(nb), encoding="utf-8")
 
 

@@ -6,6 +6,7 @@ show). Each test counts the stored chart outputs in the notebook file, finds as 
 page, and checks each one's screenshot is a non-empty region (enough non-background pixels), not a
 pixel-for-pixel comparison. Lab runs with no kernel spec at all, so nothing can be re-executed.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,7 +18,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import REPO, _copy_notebooks, _Servers
 
 from toolkit.display import VEGALITE_MIMETYPE
@@ -31,8 +31,9 @@ def _chart_counts() -> dict[str, int]:
         if ".ipynb_checkpoints" in path.parts:
             continue
         nb = nbformat.read(path, as_version=4)
-        n = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                if VEGALITE_MIMETYPE in o.get("data", {}))
+        n = sum(
+            1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if VEGALITE_MIMETYPE in o.get("data", {})
+        )
         if n:
             out[path.relative_to(NOTEBOOKS).as_posix()] = n
     return out
@@ -76,13 +77,16 @@ def lab_without_kernel(tmp_path_factory, chromium_executable):
     cfg = base / "config"
     cfg.mkdir()
     (cfg / "jupyter_server_config.json").write_text(
-        json.dumps({"KernelSpecManager": {"allowed_kernelspecs": ["no-kernel-here"]}}), encoding="utf-8")
+        json.dumps({"KernelSpecManager": {"allowed_kernelspecs": ["no-kernel-here"]}}), encoding="utf-8"
+    )
     servers = _Servers(base)
     server = servers.lab(_copy_notebooks(base / "notebooks"), {"JUPYTER_CONFIG_DIR": str(cfg)})
     req = urllib.request.Request(
         f"{server.base}/lab/api/settings/@jupyterlab/notebook-extension:tracker?token={server.token}",
-        data=json.dumps({"raw": json.dumps({"windowingMode": "none"})}).encode(), method="PUT",
-        headers={"Content-Type": "application/json"})
+        data=json.dumps({"raw": json.dumps({"windowingMode": "none"})}).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
     urllib.request.urlopen(req, timeout=10).close()
     with urllib.request.urlopen(f"{server.base}/api/kernelspecs?token={server.token}", timeout=10) as resp:
         assert json.load(resp)["kernelspecs"] == {}
@@ -96,24 +100,30 @@ def test_lab_without_kernel_shows_every_stored_chart(page, lab_without_kernel, n
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     no_kernel = page.locator(".jp-Dialog button", has_text="No Kernel")
     try:
-        no_kernel.click(timeout=10_000)           # "Select Kernel": there is none to select
+        no_kernel.click(timeout=10_000)  # "Select Kernel": there is none to select
     except Exception:  # noqa: BLE001 - the dialog does not always appear
         pass
     page.wait_for_selector(".jp-OutputArea-output", timeout=60_000)
     assert "No Kernel" in page.locator(".jp-NotebookPanel-toolbar .jp-Toolbar-kernelName").inner_text()
-    assert page.locator(".jp-OutputArea-output", has_text="<Chart:").count() == 0     # no text stand-ins
-    _check_pictures(page, ".jp-OutputArea-output[data-mime-type='image/png'] img", CHARTS[notebook],
-                    f"Lab, no kernel, {notebook}")
+    assert page.locator(".jp-OutputArea-output", has_text="<Chart:").count() == 0  # no text stand-ins
+    _check_pictures(
+        page, ".jp-OutputArea-output[data-mime-type='image/png'] img", CHARTS[notebook], f"Lab, no kernel, {notebook}"
+    )
 
 
 @pytest.mark.parametrize("notebook", sorted(CHARTS))
 def test_nbconvert_html_shows_every_stored_chart(page, tmp_path, notebook):
     out = tmp_path / "html"
-    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", str(NOTEBOOKS / notebook),
-                    "--output-dir", str(out)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "nbconvert", "--to", "html", str(NOTEBOOKS / notebook), "--output-dir", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     html = out / (Path(notebook).stem + ".html")
     page.goto(html.as_uri())
     page.wait_for_selector(".jp-Notebook", timeout=30_000)
     assert page.locator(".jp-OutputArea-output", has_text="<Chart:").count() == 0
-    _check_pictures(page, ".jp-OutputArea-output[data-mime-type='image/svg+xml'] img", CHARTS[notebook],
-                    f"nbconvert HTML, {notebook}")
+    _check_pictures(
+        page, ".jp-OutputArea-output[data-mime-type='image/svg+xml'] img", CHARTS[notebook], f"nbconvert HTML, {notebook}"
+    )

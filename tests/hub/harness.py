@@ -7,6 +7,7 @@ registry. Students log in through the hub's login form and get an API token
 through the hub's REST API; code runs in each student's own kernel through
 the Jupyter server REST and websocket API. Everything is stopped by PID.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,11 @@ def find_proxy() -> str | None:
     if not (shutil.which("npm") and shutil.which("node")):
         return None
     PROXY_CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(PROXY_CACHE),
-                    "configurable-http-proxy@4"], check=True, timeout=300)
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(PROXY_CACHE), "configurable-http-proxy@4"],
+        check=True,
+        timeout=300,
+    )
     return str(cached) if cached.exists() else None
 
 
@@ -57,8 +61,9 @@ def free_port() -> int:
 class Hub:
     """A running hub: ``url``, ``pid``, ``log``, and helpers for users, servers and kernels."""
 
-    def __init__(self, workdir: Path, class_dir: Path, students: list[str], instructors: list[str], proxy: str,
-                 password: str | None = None) -> None:
+    def __init__(
+        self, workdir: Path, class_dir: Path, students: list[str], instructors: list[str], proxy: str, password: str | None = None
+    ) -> None:
         self.workdir, self.class_dir = workdir, class_dir
         self.password = password or secrets.token_urlsafe(12)
         self.token = secrets.token_hex(24)
@@ -78,18 +83,31 @@ class Hub:
             "c.JupyterHub.load_roles = [{'name': 'class-test', 'services': ['class-test'], 'scopes': "
             "['admin:users', 'admin:servers', 'admin:server_state', 'access:servers', 'tokens', 'list:users']}]\n"
             "c.Spawner.http_timeout = 120\nc.Spawner.start_timeout = 120\n"
-            "c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}\n")
-        env = {**os.environ, "SUMMIT_LEDGER_CLASS": str(class_dir), "SUMMIT_LEDGER_HUB_AUTH": "dummy",
-               "SUMMIT_LEDGER_HUB_PASSWORD": self.password, "SUMMIT_LEDGER_ROSTER": str(roster),
-               "SUMMIT_LEDGER_INSTRUCTORS": ",".join(instructors), "SUMMIT_LEDGER_HUB_URL": self.url,
-               "SUMMIT_LEDGER_HUB_STATE": str(workdir / "state"), PROXY_ENV: proxy,
-               "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+            "c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}\n"
+        )
+        env = {
+            **os.environ,
+            "SUMMIT_LEDGER_CLASS": str(class_dir),
+            "SUMMIT_LEDGER_HUB_AUTH": "dummy",
+            "SUMMIT_LEDGER_HUB_PASSWORD": self.password,
+            "SUMMIT_LEDGER_ROSTER": str(roster),
+            "SUMMIT_LEDGER_INSTRUCTORS": ",".join(instructors),
+            "SUMMIT_LEDGER_HUB_URL": self.url,
+            "SUMMIT_LEDGER_HUB_STATE": str(workdir / "state"),
+            PROXY_ENV: proxy,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
         for k in ("JUPYTERHUB_USER", "SUMMIT_LEDGER_ROLE", "SUMMIT_LEDGER_DATA"):
             env.pop(k, None)
         self._logfh = open(self.log, "wb")
-        self.proc = subprocess.Popen([str(Path(sys.executable).with_name("jupyterhub")), "-f", str(wrapper)],
-                                     cwd=workdir, env=env, stdout=self._logfh, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(wrapper)],
+            cwd=workdir,
+            env=env,
+            stdout=self._logfh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.pid = self.proc.pid
         self._wait_up()
 
@@ -112,6 +130,7 @@ class Hub:
 
     def stop(self) -> None:
         """Stop every student server, then the hub and its proxy, each by PID."""
+
         def stop_server(name: str) -> None:
             try:
                 self._call("DELETE", f"/users/{name}/server", timeout=30)
@@ -136,8 +155,9 @@ class Hub:
 
     # ------------------------------------------------------------------- API
     def _call(self, method: str, path: str, **kw):
-        r = requests.request(method, self.api + path, headers={"Authorization": f"token {self.token}"},
-                             timeout=kw.pop("timeout", 30), **kw)
+        r = requests.request(
+            method, self.api + path, headers={"Authorization": f"token {self.token}"}, timeout=kw.pop("timeout", 30), **kw
+        )
         if r.status_code >= 400:
             raise RuntimeError(f"{method} {path}: {r.status_code} {r.text[:300]}")
         return r.json() if r.content else None
@@ -147,14 +167,17 @@ class Hub:
         s = requests.Session()
         s.get(self.url + "/hub/login", timeout=30)
         xsrf = s.cookies.get("_xsrf", "")
-        r = s.post(self.url + "/hub/login?next=", data={"username": name, "password": password or self.password,
-                                                        "_xsrf": xsrf}, allow_redirects=False, timeout=30)
+        r = s.post(
+            self.url + "/hub/login?next=",
+            data={"username": name, "password": password or self.password, "_xsrf": xsrf},
+            allow_redirects=False,
+            timeout=30,
+        )
         s.login_status = r.status_code  # type: ignore[attr-defined]
         return s
 
     def user_token(self, name: str) -> str:
-        return self._call("POST", f"/users/{name}/tokens", json={"note": "class test",
-                                                                 "expires_in": 3600})["token"]
+        return self._call("POST", f"/users/{name}/tokens", json={"note": "class test", "expires_in": 3600})["token"]
 
     def spawn(self, name: str) -> None:
         try:
@@ -178,8 +201,12 @@ class Hub:
 
     # --------------------------------------------------------------- kernels
     def start_kernel(self, name: str, token: str) -> str:
-        r = requests.post(f"{self.url}/user/{name}/api/kernels", headers={"Authorization": f"token {token}"},
-                          json={"name": "python3"}, timeout=60)
+        r = requests.post(
+            f"{self.url}/user/{name}/api/kernels",
+            headers={"Authorization": f"token {token}"},
+            json={"name": "python3"},
+            timeout=60,
+        )
         r.raise_for_status()
         return r.json()["id"]
 
@@ -187,15 +214,36 @@ class Hub:
         """Run ``code`` in ``name``'s kernel; returns its stdout; raises with the traceback on an error."""
         import websocket
 
-        ws = websocket.create_connection(f"ws://127.0.0.1:{self.port}/user/{name}/api/kernels/{kernel}/channels",
-                                         header=[f"Authorization: token {token}"], timeout=timeout)
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{self.port}/user/{name}/api/kernels/{kernel}/channels",
+            header=[f"Authorization: token {token}"],
+            timeout=timeout,
+        )
         try:
             msg_id = uuid.uuid4().hex
-            ws.send(json.dumps({"header": {"msg_id": msg_id, "username": name, "session": uuid.uuid4().hex,
-                                           "msg_type": "execute_request", "version": "5.3"},
-                                "parent_header": {}, "metadata": {}, "channel": "shell",
-                                "content": {"code": code, "silent": False, "store_history": False,
-                                            "user_expressions": {}, "allow_stdin": False}}))
+            ws.send(
+                json.dumps(
+                    {
+                        "header": {
+                            "msg_id": msg_id,
+                            "username": name,
+                            "session": uuid.uuid4().hex,
+                            "msg_type": "execute_request",
+                            "version": "5.3",
+                        },
+                        "parent_header": {},
+                        "metadata": {},
+                        "channel": "shell",
+                        "content": {
+                            "code": code,
+                            "silent": False,
+                            "store_history": False,
+                            "user_expressions": {},
+                            "allow_stdin": False,
+                        },
+                    }
+                )
+            )
             out, error, done = [], None, {"reply": False, "idle": False}
             while not all(done.values()):
                 msg = json.loads(ws.recv())

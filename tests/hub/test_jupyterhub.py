@@ -6,6 +6,7 @@ The students' annotations are SYNTHETIC: passages of the seed article chosen
 by the test, coded with codes chosen by the test; they live in a temporary
 class folder and are never written to data/.
 """
+
 from __future__ import annotations
 
 import json
@@ -76,8 +77,7 @@ print(json.dumps(out))
 def plan_for(k: int, reference: list[dict]) -> list:
     """Student k codes every fifth reference passage from k on, with the reference's codes (synthetic work)."""
     rows = reference[k::5][:3]
-    return [[r["start"], r["end"], {f: r[f] for f in ("stance", "issue", "actor", "target", "intensity")}]
-            for r in rows]
+    return [[r["start"], r["end"], {f: r[f] for f in ("stance", "issue", "actor", "target", "intensity")}] for r in rows]
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_five_students_on_a_real_hub(tmp_path, proxy, data_root):
     assert hub.proc.poll() is not None
     for k, (name, res) in enumerate(zip(STUDENTS, results)):
         assert res["student"] == res["annotator"] == name
-        assert res["suggestions"] == 0 and res["exercise_outputs"] == 0   # no stored output quotes the key
+        assert res["suggestions"] == 0 and res["exercise_outputs"] == 0  # no stored output quotes the key
         assert len(res["saved"]) == len(plan_for(k, reference)) > 0
         assert [r[1] for r in res["refused"]] == [True, True, True], res["refused"]
         assert "answer key is not released" in res["check"]

@@ -11,6 +11,7 @@ project's promise for bad input:
 
 Synthetic inputs only: every hostile file is generated here, at run time.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -75,8 +76,9 @@ def reference_records() -> list[dict]:
     return [r for r in live.values() if r.get("kind", "mention") == "mention"]
 
 
-def write_log(data: Path, *lines: "dict | str | bytes", name: str = "student-1", set_name: str = "class",
-              good_first: bool = True) -> Path:
+def write_log(
+    data: Path, *lines: dict | str | bytes, name: str = "student-1", set_name: str = "class", good_first: bool = True
+) -> Path:
     """A log ``annotations/<set>/<name>.jsonl``: one good line (optionally), then ``lines``."""
     log = data / "annotations" / set_name / f"{name}.jsonl"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +110,7 @@ class Run:
     def problems(self) -> list[str]:
         """Problem lines: validate's indented lines and every ``error:`` line, knock-on notes aside."""
         lines = [ln[4:] for ln in self.out.splitlines() if ln.startswith("    ")]
-        lines += [ln[len("error: "):] for ln in self.err.splitlines() if ln.startswith("error: ")]
+        lines += [ln[len("error: ") :] for ln in self.err.splitlines() if ln.startswith("error: ")]
         return [ln for ln in lines if not (ln.endswith(CONSEQUENCE) or VERDICT.search(ln))]
 
 

@@ -1,4 +1,5 @@
 """Helpers for the store fault tests: real tmpfs mounts, child processes, folder digests (synthetic data only)."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,9 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTH
 def tmpfs(where: Path, size: str) -> Iterator[Path]:
     """Mount a tmpfs of ``size`` (e.g. ``"256k"``) at ``where``; skip (with the reason) if mounting is refused."""
     where.mkdir(parents=True, exist_ok=True)
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(where)],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(where)], capture_output=True, text=True
+    )
     if res.returncode != 0:
         reason = f"cannot mount a tmpfs here ({res.stderr.strip() or res.returncode}); disk-full case not run"
         print(reason)
@@ -43,14 +45,22 @@ def remount(where: Path, options: str) -> None:
 
 def cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run ``summit-ledger`` in a child process."""
-    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True,
-                          cwd=REPO, env=ENV, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True, cwd=REPO, env=ENV, timeout=timeout
+    )
 
 
 def child(*args: str, **kw) -> subprocess.Popen:
     """Start ``store_child.py`` with ``args``."""
-    return subprocess.Popen([sys.executable, str(HERE / "store_child.py"), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=REPO, env=ENV, **kw)
+    return subprocess.Popen(
+        [sys.executable, str(HERE / "store_child.py"), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=ENV,
+        **kw,
+    )
 
 
 def scratch_data(dst: Path) -> Path:

@@ -9,6 +9,7 @@
 * ``hold ROOT NAME SECONDS`` - a transaction that reads, sleeps, then rewrites
   every live record's note (a stand-in for a long re-anchoring run).
 """
+
 from __future__ import annotations
 
 import sys
@@ -48,6 +49,7 @@ def main(argv: list[str]) -> int:
         store.compact(name)
         out.write("done\n")
     elif action == "hold":
+
         def decide(state):
             out.write("holding\n")
             out.flush()

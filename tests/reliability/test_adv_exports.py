@@ -7,6 +7,7 @@ export back restores the original text exactly (issue 10, defect 8). An
 ``--out`` that names a folder is one clear error (defect 10). Synthetic notes
 only, written at run time.
 """
+
 from __future__ import annotations
 
 import csv as csvmod
@@ -14,7 +15,6 @@ import io
 import json
 
 import pytest
-
 from adversarial import copy_data, refused, run, snapshot
 
 PAYLOADS = {
@@ -28,7 +28,7 @@ PAYLOADS = {
     "apostrophe-formula": "'=already escaped by someone",
     "two-apostrophes": "''",
     "bare-equals": "=",
-    "dde": "=DDE(\"cmd\";\"/C calc\";\"__DdeLink_60_870516294\")",
+    "dde": '=DDE("cmd";"/C calc";"__DdeLink_60_870516294")',
     "unicode-minus-looking": "\u2212not a formula",
 }
 #: First characters that a spreadsheet runs as a formula (OWASP).
@@ -45,7 +45,7 @@ def data(tmp_path):
     log = d / "annotations" / "class" / "student-1.jsonl"
     log.parent.mkdir(parents=True)
     lines = []
-    for i, (key, note) in enumerate(PAYLOADS.items()):
+    for i, note in enumerate(PAYLOADS.values()):
         r = {**recs[i], "annotator": "student-1", "note": note, "id": f"{i:012x}"}
         lines.append(json.dumps({"op": "upsert", "op_id": f"{i:04d}", "at": "2026-01-01T00:00:00Z", **r}))
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -105,8 +105,9 @@ def test_numbers_are_not_text_cells(data, tmp_path, capsys):
     assert scores and any(s.startswith("-") for s in scores)
 
 
-@pytest.mark.parametrize("value", ["=x", "+x", "-x", "@x", "\tx", "\rx", "'=x", "''x", "'x", "x", "", "''", "'", "=",
-                                   "'\t", "don't", "-", "--5"])
+@pytest.mark.parametrize(
+    "value", ["=x", "+x", "-x", "@x", "\tx", "\rx", "'=x", "''x", "'x", "x", "", "''", "'", "=", "'\t", "don't", "-", "--5"]
+)
 def test_neutralise_restore_round_trip(value):
     from toolkit.formats.csv import neutralise_cell, restore_cell
 
@@ -114,27 +115,46 @@ def test_neutralise_restore_round_trip(value):
     assert not neutralise_cell(value).startswith(DANGEROUS)
 
 
-@pytest.mark.parametrize("fmt,name", [("csv", "o.csv"), ("ledger-csv", "o.csv"), ("doccano", "o.jsonl"),
-                                      ("labelstudio", "o.json"), ("w3c", "o.json"), ("parquet", "o.parquet")])
+@pytest.mark.parametrize(
+    "fmt,name",
+    [
+        ("csv", "o.csv"),
+        ("ledger-csv", "o.csv"),
+        ("doccano", "o.jsonl"),
+        ("labelstudio", "o.json"),
+        ("w3c", "o.json"),
+        ("parquet", "o.parquet"),
+    ],
+)
 def test_out_is_a_folder(fmt, name, data, tmp_path, capsys):
     folder = tmp_path / "folder"
     folder.mkdir()
-    refused(["export", fmt, "--out", folder, "--set", "reference", "--data", data], capsys, data, folder,
-            file=folder, match=r"is a folder")
+    refused(
+        ["export", fmt, "--out", folder, "--set", "reference", "--data", data],
+        capsys,
+        data,
+        folder,
+        file=folder,
+        match=r"is a folder",
+    )
 
 
 def test_out_under_a_file(data, tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("synthetic\n")
-    refused(["export", "csv", "--out", blocker / "o.csv", "--set", "reference", "--data", data], capsys, data,
-            tmp_path / "file", match=r"not a folder|exists")
+    refused(
+        ["export", "csv", "--out", blocker / "o.csv", "--set", "reference", "--data", data],
+        capsys,
+        data,
+        tmp_path / "file",
+        match=r"not a folder|exists",
+    )
 
 
 def test_figures_out_is_a_file(data, tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("synthetic\n")
-    refused(["figures", "--out", blocker, "--n-boot", "10", "--data", data], capsys, data, blocker,
-            match=r"not a folder|exists")
+    refused(["figures", "--out", blocker, "--n-boot", "10", "--data", data], capsys, data, blocker, match=r"not a folder|exists")
 
 
 def test_export_does_not_touch_the_data(data, tmp_path, capsys):

@@ -7,6 +7,7 @@ it: one error naming the file, line or record path and field, nothing written
 (issue 10, defects 6, 10, 11). The last group covers annotator names built
 from foreign identities (defect 6). Synthetic inputs only.
 """
+
 from __future__ import annotations
 
 import csv as csvmod
@@ -15,7 +16,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from adversarial import ANY, copy_data, dirs, exported, refused, run, snapshot  # noqa: F401 (dirs is a fixture)
 
 
@@ -33,32 +33,68 @@ def doccano_edit(fn, variant="label"):
         lines[0] = res if isinstance(res, str) else json.dumps(obj, ensure_ascii=False)
         p.write_text("\n".join(lines), encoding="utf-8")
         return p
+
     return setup
 
 
 DOCCANO = {
     "relations-a-number": (doccano_edit(lambda o: o.__setitem__("relations", 5), "entities"), 1, "relations", r"must be a list"),
-    "relations-a-string": (doccano_edit(lambda o: o.__setitem__("relations", "x"), "entities"), 1, "relations", r"must be a list"),
+    "relations-a-string": (
+        doccano_edit(lambda o: o.__setitem__("relations", "x"), "entities"),
+        1,
+        "relations",
+        r"must be a list",
+    ),
     "entities-a-number": (doccano_edit(lambda o: o.__setitem__("entities", 5), "entities"), 1, "entities", r"must be a list"),
-    "entity-a-string": (doccano_edit(lambda o: o["entities"].__setitem__(0, "x"), "entities"), 1, "entities[0]", r"must be an object"),
-    "entity-missing-label": (doccano_edit(lambda o: o["entities"][0].__delitem__("label"), "entities"), 1, "entities[0]", r"missing label"),
-    "entity-start-a-list": (doccano_edit(lambda o: o["entities"][0].__setitem__("start_offset", [1]), "entities"), 1,
-                            "entities[0]", r"out of range|integer"),
+    "entity-a-string": (
+        doccano_edit(lambda o: o["entities"].__setitem__(0, "x"), "entities"),
+        1,
+        "entities[0]",
+        r"must be an object",
+    ),
+    "entity-missing-label": (
+        doccano_edit(lambda o: o["entities"][0].__delitem__("label"), "entities"),
+        1,
+        "entities[0]",
+        r"missing label",
+    ),
+    "entity-start-a-list": (
+        doccano_edit(lambda o: o["entities"][0].__setitem__("start_offset", [1]), "entities"),
+        1,
+        "entities[0]",
+        r"out of range|integer",
+    ),
     "label-a-number": (doccano_edit(lambda o: o.__setitem__("label", 5)), 1, "label", r"must be a list"),
     "label-item-short": (doccano_edit(lambda o: o["label"].__setitem__(0, [1, 2])), 1, "label[0]", r"expected \[start, end"),
-    "label-offsets-strings": (doccano_edit(lambda o: o["label"].__setitem__(0, ["a", "b", o["label"][0][2]])), 1, "label[0]",
-                              r"out of range"),
-    "label-offsets-floats": (doccano_edit(lambda o: o["label"].__setitem__(0, [1.5, 9.5, o["label"][0][2]])), 1, "label[0]",
-                             r"out of range"),
+    "label-offsets-strings": (
+        doccano_edit(lambda o: o["label"].__setitem__(0, ["a", "b", o["label"][0][2]])),
+        1,
+        "label[0]",
+        r"out of range",
+    ),
+    "label-offsets-floats": (
+        doccano_edit(lambda o: o["label"].__setitem__(0, [1.5, 9.5, o["label"][0][2]])),
+        1,
+        "label[0]",
+        r"out of range",
+    ),
     "label-value-a-list": (doccano_edit(lambda o: o["label"][0].__setitem__(2, ["x"])), 1, ANY, r"label"),
     "label-value-a-number": (doccano_edit(lambda o: o["label"][0].__setitem__(2, 7)), 1, ANY, r"label"),
     "text-a-number": (doccano_edit(lambda o: o.__setitem__("text", 5)), 1, "text", r"missing"),
     "annotator-a-list": (doccano_edit(lambda o: o.__setitem__("annotator", ["../x"])), 1, "annotator", r"name or user id"),
-    "huge-offset": (doccano_edit(lambda o: json.dumps(o).replace(f"[{o['label'][0][0]}, ", "[" + "9" * 5000 + ", ", 1)),
-                    1, None, r"too large"),
+    "huge-offset": (
+        doccano_edit(lambda o: json.dumps(o).replace(f"[{o['label'][0][0]}, ", "[" + "9" * 5000 + ", ", 1)),
+        1,
+        None,
+        r"too large",
+    ),
     "duplicate-key": (doccano_edit(lambda o: json.dumps(o)[:-1] + ', "text": "other"}'), 1, None, r"given twice"),
-    "deep-nesting": (doccano_edit(lambda o: json.dumps(o)[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
-                     1, None, r"nested too deeply"),
+    "deep-nesting": (
+        doccano_edit(lambda o: json.dumps(o)[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        1,
+        None,
+        r"nested too deeply",
+    ),
     "not-an-object": (doccano_edit(lambda o: "[1, 2]"), 1, None, r"one JSON object per line"),
 }
 
@@ -66,12 +102,14 @@ DOCCANO = {
 # --- Label Studio: edit the task list -------------------------------------------------------
 def json_edit(fmt, fn, raw=False):
     """A case set-up: export ``fmt`` (one JSON document), let ``fn`` edit it (or, with ``raw``, return new text)."""
+
     def setup(d, w):
         p = exported(d, w, fmt)
         obj = json.loads(p.read_text(encoding="utf-8"))
         res = fn(obj)
         p.write_text(res if raw else json.dumps(obj, ensure_ascii=False), encoding="utf-8")
         return p
+
     return setup
 
 
@@ -90,20 +128,36 @@ LABELSTUDIO = {
     "data-a-list": (ls_edit(lambda o: o[0].__setitem__("data", [1])), None, "[0].data.text", r"missing"),
     "text-a-number": (ls_edit(lambda o: o[0]["data"].__setitem__("text", 5)), None, "[0].data.text", r"missing"),
     "annotations-a-number": (ls_edit(lambda o: o[0].__setitem__("annotations", 5)), None, "[0].annotations", r"must be a list"),
-    "result-a-string": (ls_edit(lambda o: o[0]["annotations"][0].__setitem__("result", "x")), None,
-                        "[0].annotations[0].result", r"must be a list"),
-    "value-a-number": (ls_edit(lambda o: o[0]["annotations"][0]["result"][0].__setitem__("value", 5)), None,
-                       R0 + ".value", r"missing"),
+    "result-a-string": (
+        ls_edit(lambda o: o[0]["annotations"][0].__setitem__("result", "x")),
+        None,
+        "[0].annotations[0].result",
+        r"must be a list",
+    ),
+    "value-a-number": (
+        ls_edit(lambda o: o[0]["annotations"][0]["result"][0].__setitem__("value", 5)),
+        None,
+        R0 + ".value",
+        r"missing",
+    ),
     "start-a-string": (ls_edit(lambda o: ls_value(o).__setitem__("start", "x")), None, R0 + ".start", r"integer"),
     "start-a-list": (ls_edit(lambda o: ls_value(o).__setitem__("start", [1])), None, R0 + ".start", r"integer"),
     "start-a-float": (ls_edit(lambda o: ls_value(o).__setitem__("start", 1.5)), None, R0 + ".start", r"integer"),
     "start-bool": (ls_edit(lambda o: ls_value(o).__setitem__("start", True)), None, R0 + ".start", r"integer"),
     "labels-a-number": (ls_edit(lambda o: ls_value(o).__setitem__("labels", 5)), None, R0 + ".value.labels", r"list"),
     "label-a-dict": (ls_edit(lambda o: ls_value(o).__setitem__("labels", [{"a": 1}])), None, ANY, r"label"),
-    "completed-by-a-list": (ls_edit(lambda o: o[0]["annotations"][0].__setitem__("completed_by", ["x"])), None,
-                            "[0].annotations[0].completed_by", r"user object or a user id"),
-    "huge-start": (ls_edit(lambda o: json.dumps(o).replace('"start": ', '"start": ' + "9" * 5000 + ', "x": ', 1), raw=True),
-                   ANY, None, r"too large"),
+    "completed-by-a-list": (
+        ls_edit(lambda o: o[0]["annotations"][0].__setitem__("completed_by", ["x"])),
+        None,
+        "[0].annotations[0].completed_by",
+        r"user object or a user id",
+    ),
+    "huge-start": (
+        ls_edit(lambda o: json.dumps(o).replace('"start": ', '"start": ' + "9" * 5000 + ', "x": ', 1), raw=True),
+        ANY,
+        None,
+        r"too large",
+    ),
     "duplicate-key": (ls_edit(lambda o: json.dumps(o)[:-2] + ', "data": {}}]', raw=True), ANY, None, r"given twice"),
     "deep-nesting": (ls_edit(lambda o: "[" * 100_000 + "]" * 100_000, raw=True), ANY, None, r"nested too deeply"),
 }
@@ -124,27 +178,59 @@ def selector(o, kind):
 
 I0 = "first.items[0]"
 W3C = {
-    "prefix-a-number": (w3c_edit(lambda o: selector(o, "TextQuoteSelector").__setitem__("prefix", 5)), None, I0 + ".prefix",
-                        r"expected text"),
-    "suffix-a-list": (w3c_edit(lambda o: selector(o, "TextQuoteSelector").__setitem__("suffix", ["x"])), None, I0 + ".suffix",
-                      r"expected text"),
-    "exact-a-number": (w3c_edit(lambda o: selector(o, "TextQuoteSelector").__setitem__("exact", 5)), None,
-                       I0 + ".target.selector", r"without 'exact'"),
-    "start-a-string": (w3c_edit(lambda o: selector(o, "TextPositionSelector").__setitem__("start", "12")), None,
-                       I0 + ".start", r"integer"),
-    "selector-a-number": (w3c_edit(lambda o: item0(o)["target"].__setitem__("selector", 5)), None, I0 + ".target.selector",
-                          r"missing"),
+    "prefix-a-number": (
+        w3c_edit(lambda o: selector(o, "TextQuoteSelector").__setitem__("prefix", 5)),
+        None,
+        I0 + ".prefix",
+        r"expected text",
+    ),
+    "suffix-a-list": (
+        w3c_edit(lambda o: selector(o, "TextQuoteSelector").__setitem__("suffix", ["x"])),
+        None,
+        I0 + ".suffix",
+        r"expected text",
+    ),
+    "exact-a-number": (
+        w3c_edit(lambda o: selector(o, "TextQuoteSelector").__setitem__("exact", 5)),
+        None,
+        I0 + ".target.selector",
+        r"without 'exact'",
+    ),
+    "start-a-string": (
+        w3c_edit(lambda o: selector(o, "TextPositionSelector").__setitem__("start", "12")),
+        None,
+        I0 + ".start",
+        r"integer",
+    ),
+    "selector-a-number": (
+        w3c_edit(lambda o: item0(o)["target"].__setitem__("selector", 5)),
+        None,
+        I0 + ".target.selector",
+        r"missing",
+    ),
     "target-a-number": (w3c_edit(lambda o: item0(o).__setitem__("target", 5)), None, I0 + ".target", r"missing"),
-    "targets-two": (w3c_edit(lambda o: item0(o).__setitem__("target", [item0(o)["target"]] * 2)), None, I0 + ".target",
-                    r"2 targets"),
+    "targets-two": (
+        w3c_edit(lambda o: item0(o).__setitem__("target", [item0(o)["target"]] * 2)),
+        None,
+        I0 + ".target",
+        r"2 targets",
+    ),
     "body-a-number": (w3c_edit(lambda o: item0(o).__setitem__("body", 5)), None, I0 + ".body", r"object or a list"),
     "body-item-a-number": (w3c_edit(lambda o: item0(o).__setitem__("body", [5])), None, I0 + ".body[0]", r"TextualBody"),
     "creator-a-list": (w3c_edit(lambda o: item0(o).__setitem__("creator", ["x"])), None, I0 + ".creator", r"Person object"),
     "items-a-number": (w3c_edit(lambda o: o["first"].__setitem__("items", 5)), None, None, r"expected an Annotation"),
-    "huge-start": (w3c_edit(lambda o: json.dumps(o).replace('"start": ', '"start": ' + "9" * 5000 + ', "x": ', 1), raw=True),
-                   ANY, None, r"too large"),
-    "duplicate-key": (w3c_edit(lambda o: json.dumps(o)[:-1] + ', "type": "AnnotationPage"}', raw=True), ANY, None,
-                      r"given twice"),
+    "huge-start": (
+        w3c_edit(lambda o: json.dumps(o).replace('"start": ', '"start": ' + "9" * 5000 + ', "x": ', 1), raw=True),
+        ANY,
+        None,
+        r"too large",
+    ),
+    "duplicate-key": (
+        w3c_edit(lambda o: json.dumps(o)[:-1] + ', "type": "AnnotationPage"}', raw=True),
+        ANY,
+        None,
+        r"given twice",
+    ),
 }
 
 
@@ -158,6 +244,7 @@ def csv_cell(column: str, value: str):
         csvmod.writer(buf, lineterminator="\n").writerows(rows)
         p.write_text(buf.getvalue(), encoding="utf-8")
         return p
+
     return setup
 
 
@@ -166,6 +253,7 @@ def csv_text(fn):
         p = exported(d, w, "csv")
         p.write_text(fn(p.read_text(encoding="utf-8")), encoding="utf-8")
         return p
+
     return setup
 
 
@@ -254,8 +342,9 @@ def test_import_file_missing(fmt, dirs, capsys):
 def test_unknown_document_option(dirs, capsys):
     data, work = dirs
     p = exported(data, work, "csv")
-    refused(argv("csv", p, data, "--document", "../x"), capsys, data, work, file=p, field="document",
-            match=r"not a stored document")
+    refused(
+        argv("csv", p, data, "--document", "../x"), capsys, data, work, file=p, field="document", match=r"not a stored document"
+    )
 
 
 # --- annotators from foreign identities (defect 6) -------------------------------------------
@@ -324,8 +413,16 @@ def test_two_people_one_name_is_refused(case, dirs, capsys):
     data, work = dirs
     fmt, a, b = CLASHES[case]
     p = _two_people(data, work, fmt, a, b)
-    refused(argv(fmt, p, data), capsys, data, work, file=p, field=ANY, line=ANY,
-            match=r"2 different annotators in the file would all become .*--annotator-map")
+    refused(
+        argv(fmt, p, data),
+        capsys,
+        data,
+        work,
+        file=p,
+        field=ANY,
+        line=ANY,
+        match=r"2 different annotators in the file would all become .*--annotator-map",
+    )
     assert not (data / "annotations" / "imported").exists()
 
 

@@ -7,13 +7,13 @@ nothing written (issue 10, defects 10 and 11). A second group runs every
 command that reads logs over a log with a 5000-digit integer: none may show a
 traceback, each names the line. Synthetic inputs only.
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
-from adversarial import ANY, SEED, copy_data, op, reference_op, refused, run, snapshot, write_log
+from adversarial import SEED, copy_data, op, reference_op, refused, run, snapshot, write_log
 
 BIG = "9" * 5000
 

@@ -5,15 +5,16 @@ hostile name below is tried with every command that takes one; each must be
 refused with one error naming the option, and nothing may be written, inside
 the data folder or outside it (issue 10, defect 4). Synthetic inputs only.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from adversarial import SEED, SEED_SUMMIT, copy_data, dirs, exported, refused, run, snapshot  # noqa: F401 (dirs is a fixture)
-from toolkit.errors import DataError
+
 from toolkit.cli import main
+from toolkit.errors import DataError
 
 #: Names no kind of id may take (each would escape, hide, or mangle a path).
 BAD = {
@@ -74,19 +75,48 @@ def test_bad_name_is_refused_before_any_path(command, key, value, dirs, capsys):
         art = _article(work)
         argv, file, field = ["add-article", art, f"--id={value}", "--summit", SEED_SUMMIT, "--data", data], art, "id"
     elif command == "add-summit":
-        argv = ["add-summit", f"--id={value}", "--date", "2022-01-01", "--place", "Test", "--format", "phone",
-                "--parties", "US", "Russia", "--label", "Synthetic", "--source", "https://example.org/x", "--data", data]
+        argv = [
+            "add-summit",
+            f"--id={value}",
+            "--date",
+            "2022-01-01",
+            "--place",
+            "Test",
+            "--format",
+            "phone",
+            "--parties",
+            "US",
+            "Russia",
+            "--label",
+            "Synthetic",
+            "--source",
+            "https://example.org/x",
+            "--data",
+            data,
+        ]
         file, field = data / "summits.yaml", "id"
     elif command == "import-set":
         src = exported(data, work, "doccano")
         argv, file, field = ["import", "doccano", src, f"--set={value}", "--data", data], src, "set"
     elif command == "import-annotator":
         src = exported(data, work, "doccano")
-        argv, file, field = ["import", "doccano", src, "--set", "imported", f"--annotator={value}", "--data", data], src, "annotator"
+        argv, file, field = (
+            ["import", "doccano", src, "--set", "imported", f"--annotator={value}", "--data", data],
+            src,
+            "annotator",
+        )
     elif command == "export-set":
-        argv, file, field = ["export", "csv", "--out", work / "out.csv", f"--set={value}", "--data", data], data / "annotations", "set"
+        argv, file, field = (
+            ["export", "csv", "--out", work / "out.csv", f"--set={value}", "--data", data],
+            data / "annotations",
+            "set",
+        )
     else:
-        argv, file, field = ["figures", "--out", work / "fig", f"--sets={value}", "--n-boot", "10", "--data", data], data / "annotations", "set"
+        argv, file, field = (
+            ["figures", "--out", work / "fig", f"--sets={value}", "--n-boot", "10", "--data", data],
+            data / "annotations",
+            "set",
+        )
     refused(argv, capsys, outside, file=file, field=field, match=r"is not allowed")
     assert [p for p in outside.rglob("*.lock") if data not in p.parents] == []  # no lock beside files outside
 
@@ -108,8 +138,15 @@ def test_reanchor_outside_the_data_folder_writes_nothing_there(dirs, capsys, tmp
     (outside / "evil.yaml").write_text(meta.replace(f"text_file: {SEED}.txt", "text_file: evil.txt"), encoding="utf-8")
     (outside / "evil.txt").write_text("Synthetic text that is not the article.\n", encoding="utf-8")
     for doc_id in ("../../outside/evil", str(outside / "evil")):
-        refused(["reanchor", doc_id, "--data", data], capsys, data, outside, file=data / "documents",
-                field="document_id", match="is not allowed")
+        refused(
+            ["reanchor", doc_id, "--data", data],
+            capsys,
+            data,
+            outside,
+            file=data / "documents",
+            field="document_id",
+            match="is not allowed",
+        )
     assert sorted(p.name for p in outside.iterdir()) == ["evil.txt", "evil.yaml"]  # no .lock beside it
 
 
@@ -117,16 +154,28 @@ def test_add_article_id_with_newline_creates_no_file(dirs, capsys):
     """Defect 4: ``--id $'abc\\n'`` was accepted and created ``abc\\n.txt``."""
     data, work = dirs
     art = _article(work)
-    refused(["add-article", art, "--id", "abc\n", "--summit", SEED_SUMMIT, "--data", data], capsys, data,
-            file=art, field="id", match="slug")
+    refused(
+        ["add-article", art, "--id", "abc\n", "--summit", SEED_SUMMIT, "--data", data],
+        capsys,
+        data,
+        file=art,
+        field="id",
+        match="slug",
+    )
     assert not any("\n" in p.name for p in (data / "documents").iterdir())
 
 
 def test_figures_with_an_unknown_set_is_refused(dirs, capsys):
     """An unknown set charted briefs only, with exit 0; now it is named."""
     data, work = dirs
-    refused(["figures", "--out", work / "fig", "--sets", "nosuch", "--data", data], capsys, data,
-            file=data / "annotations", field="set", match="no annotation set 'nosuch'")
+    refused(
+        ["figures", "--out", work / "fig", "--sets", "nosuch", "--data", data],
+        capsys,
+        data,
+        file=data / "annotations",
+        field="set",
+        match="no annotation set 'nosuch'",
+    )
     assert not (work / "fig").exists()
 
 

@@ -7,15 +7,27 @@ is one ``error:`` line naming the path, exit 1, no traceback, and the data
 folder unchanged (issue 10, defect 10). The add-summit cases are defect 11.
 Synthetic inputs only.
 """
+
 from __future__ import annotations
 
 import re
-import stat
 
 import pytest
-
-from adversarial import (ANY, SEED, SEED_SUMMIT, as_other_user, copy_data, exported, open_scratch, read_only_mount, refused,
-                         run, snapshot, world_readable, write_log, op)
+from adversarial import (
+    SEED,
+    SEED_SUMMIT,
+    as_other_user,
+    copy_data,
+    exported,
+    op,
+    open_scratch,
+    read_only_mount,
+    refused,
+    run,
+    snapshot,
+    world_readable,
+    write_log,
+)
 
 
 @pytest.fixture
@@ -35,8 +47,14 @@ def doccano(data, work):
 
 
 def summit_argv(data, **over):
-    opts = {"--id": "2022-03-01-synthetic", "--date": "2022-03-01", "--place": "Test", "--format": "phone",
-            "--label": "Synthetic", "--source": "https://example.org/x"}
+    opts = {
+        "--id": "2022-03-01-synthetic",
+        "--date": "2022-03-01",
+        "--place": "Test",
+        "--format": "phone",
+        "--label": "Synthetic",
+        "--source": "https://example.org/x",
+    }
     opts.update(over)
     argv = ["add-summit"]
     for k, v in opts.items():
@@ -64,8 +82,7 @@ def test_import_into_read_only_annotations(scratch, capsys):
     data, work = scratch
     src = doccano(data, work)
     (data / "annotations").chmod(0o555)
-    denied(["import", "doccano", src, "--set", "imp", "--data", data], capsys, data, work,
-           path=data / "annotations" / "imp")
+    denied(["import", "doccano", src, "--set", "imp", "--data", data], capsys, data, work, path=data / "annotations" / "imp")
 
 
 def test_import_into_read_only_set(scratch, capsys):
@@ -73,8 +90,7 @@ def test_import_into_read_only_set(scratch, capsys):
     src = doccano(data, work)
     (data / "annotations" / "reference").chmod(0o555)
     (data / "annotations" / "reference" / "reference.jsonl").chmod(0o444)
-    denied(["import", "doccano", src, "--set", "reference", "--annotator", "new-coder", "--data", data], capsys,
-           data, work)
+    denied(["import", "doccano", src, "--set", "reference", "--annotator", "new-coder", "--data", data], capsys, data, work)
 
 
 def test_add_summit_read_only_data(scratch, capsys):
@@ -90,8 +106,13 @@ def test_add_article_read_only_documents(scratch, capsys):
     art.write_text("Synthetic test article.\n", encoding="utf-8")
     art.chmod(0o644)
     (data / "documents").chmod(0o555)
-    denied(["add-article", art, "--id", "2021-12-08-synthetic", "--summit", SEED_SUMMIT, "--data", data], capsys,
-           data, work, path=data / "documents")
+    denied(
+        ["add-article", art, "--id", "2021-12-08-synthetic", "--summit", SEED_SUMMIT, "--data", data],
+        capsys,
+        data,
+        work,
+        path=data / "documents",
+    )
 
 
 def test_reanchor_read_only_annotations(scratch, capsys):
@@ -109,10 +130,19 @@ def test_unreadable_log(command, scratch, capsys):
     data, work = scratch
     log = data / "annotations" / "reference" / "reference.jsonl"
     log.chmod(0o000)
-    argv = {"validate": ["validate", data],
-            "export": ["export", "csv", "--out", work / "o.csv", "--set", "reference", "--data", data],
-            "agreement": ["agreement", data / "annotations" / "independent", "--reference", "reference", "--data", data,
-                          "--no-progress"]}[command]
+    argv = {
+        "validate": ["validate", data],
+        "export": ["export", "csv", "--out", work / "o.csv", "--set", "reference", "--data", data],
+        "agreement": [
+            "agreement",
+            data / "annotations" / "independent",
+            "--reference",
+            "reference",
+            "--data",
+            data,
+            "--no-progress",
+        ],
+    }[command]
     denied(argv, capsys, data, path=log)
 
 
@@ -145,8 +175,7 @@ def test_export_into_read_only_folder(fmt, scratch, capsys):
     out_dir = work / "ro"
     out_dir.mkdir()
     out_dir.chmod(0o555)
-    denied(["export", fmt, "--out", out_dir / "o.out", "--set", "reference", "--data", data], capsys, data, work,
-           path=out_dir)
+    denied(["export", fmt, "--out", out_dir / "o.out", "--set", "reference", "--data", data], capsys, data, work, path=out_dir)
 
 
 def test_figures_into_read_only_folder(scratch, capsys):
@@ -164,9 +193,11 @@ def test_read_only_mount(command, tmp_path, capsys):
     src = doccano(data, work)
     art = work / "a.txt"
     art.write_text("Synthetic test article.\n", encoding="utf-8")
-    argv = {"import": ["import", "doccano", src, "--set", "imp", "--data", data],
-            "add-summit": summit_argv(data),
-            "add-article": ["add-article", art, "--id", "2021-12-08-synthetic", "--summit", SEED_SUMMIT, "--data", data]}[command]
+    argv = {
+        "import": ["import", "doccano", src, "--set", "imp", "--data", data],
+        "add-summit": summit_argv(data),
+        "add-article": ["add-article", art, "--id", "2021-12-08-synthetic", "--summit", SEED_SUMMIT, "--data", data],
+    }[command]
     with read_only_mount(data):
         before = snapshot(data)
         res = run(argv, capsys)
@@ -191,8 +222,9 @@ INJECTIONS = {
 @pytest.mark.parametrize("case", sorted(INJECTIONS))
 def test_add_summit_refuses_a_bad_date(case, tmp_path, capsys):
     data = copy_data(tmp_path / "data")
-    refused(summit_argv(data, **INJECTIONS[case]), capsys, data, file=data / "summits.yaml", field="date",
-            match="not an ISO date")
+    refused(
+        summit_argv(data, **INJECTIONS[case]), capsys, data, file=data / "summits.yaml", field="date", match="not an ISO date"
+    )
 
 
 FIELD_INJECTIONS = {
@@ -249,8 +281,9 @@ def test_unexpected_error_is_one_line(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(cmd, "run", boom)
     res = run(["validate", tmp_path], capsys)
     assert res.rc == 1 and "Traceback" not in res.err
-    assert res.err.strip() == ("error: unexpected ZeroDivisionError: synthetic failure (please report it; rerun with "
-                               "--debug for the traceback)")
+    assert res.err.strip() == (
+        "error: unexpected ZeroDivisionError: synthetic failure (please report it; rerun with --debug for the traceback)"
+    )
     with pytest.raises(ZeroDivisionError):
         run(["--debug", "validate", tmp_path], capsys)
 
@@ -269,12 +302,11 @@ def test_recursion_error_is_one_line(monkeypatch, tmp_path, capsys):
 def test_data_option_is_a_file(tmp_path, capsys):
     f = tmp_path / "file"
     f.write_text("synthetic\n")
-    refused(["export", "csv", "--out", tmp_path / "o.csv", "--data", f], capsys, tmp_path, file=f,
-            match="a file, not a folder")
+    refused(["export", "csv", "--out", tmp_path / "o.csv", "--data", f], capsys, tmp_path, file=f, match="a file, not a folder")
 
 
 def test_a_very_long_error_is_cut(tmp_path, capsys):
     data = copy_data(tmp_path / "data")
-    log = write_log(data, op(issue="x" * 100_000))
+    write_log(data, op(issue="x" * 100_000))
     res = run(["validate", data], capsys)
     assert res.rc == 1 and all(len(line) < 1000 for line in res.out.splitlines())

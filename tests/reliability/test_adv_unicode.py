@@ -4,14 +4,13 @@ Every case is one error naming file, line and field with nothing written, or
 (for text that is merely unusual) a clean round trip with nothing lost
 (issue 10). Synthetic inputs only, made at run time.
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
-from adversarial import (ANY, SEED_SUMMIT, dirs, exported, op, reference_op, refused, run,  # noqa: F401 (dirs: fixture)
-                         snapshot, write_log)
+from adversarial import ANY, SEED_SUMMIT, dirs, exported, op, reference_op, refused, run, snapshot, write_log  # noqa: F401 (dirs: fixture)
 
 
 # --- lone surrogates: only a \udXXX escape can make one ---------------------------------------
@@ -30,17 +29,28 @@ def test_surrogate_pair_is_one_character(dirs, capsys):
     assert res.rc == 0, res.out
 
 
-@pytest.mark.parametrize("fmt,edit", [
-    ("labelstudio", lambda s: s.replace('"labels": [', '"x": "\\udfff", "labels": [', 1)),
-    ("w3c", lambda s: s.replace('"exact": "', '"exact": "\\ud800', 1)),
-    ("doccano", lambda s: s.replace('"text": "', '"text": "\\udc00', 1)),
-])
+@pytest.mark.parametrize(
+    "fmt,edit",
+    [
+        ("labelstudio", lambda s: s.replace('"labels": [', '"x": "\\udfff", "labels": [', 1)),
+        ("w3c", lambda s: s.replace('"exact": "', '"exact": "\\ud800', 1)),
+        ("doccano", lambda s: s.replace('"text": "', '"text": "\\udc00', 1)),
+    ],
+)
 def test_lone_surrogate_in_an_import(fmt, edit, dirs, capsys):
     data, work = dirs
     p = exported(data, work, fmt)
     p.write_text(edit(p.read_text(encoding="utf-8")), encoding="utf-8")
-    refused(["import", fmt, p, "--set", "imp", "--data", data], capsys, data, work, file=p, line=ANY, field=None,
-            match="lone UTF-16 surrogate")
+    refused(
+        ["import", fmt, p, "--set", "imp", "--data", data],
+        capsys,
+        data,
+        work,
+        file=p,
+        line=ANY,
+        field=None,
+        match="lone UTF-16 surrogate",
+    )
 
 
 def test_lone_surrogate_in_yaml(dirs, capsys):
@@ -79,8 +89,9 @@ def test_csv_import_not_utf8(case, dirs, capsys):
     data, work = dirs
     p = exported(data, work, "csv")
     p.write_bytes(BAD_BYTES[case](p.read_text(encoding="utf-8")))
-    refused(["import", "csv", p, "--set", "imp", "--data", data], capsys, data, work, file=p, line=ANY,
-            match=r"UTF-8|header|column")
+    refused(
+        ["import", "csv", p, "--set", "imp", "--data", data], capsys, data, work, file=p, line=ANY, match=r"UTF-8|header|column"
+    )
 
 
 # --- invisible and look-alike characters in names ---------------------------------------------
@@ -99,8 +110,15 @@ NAMES = {
 def test_invisible_or_lookalike_annotator(case, dirs, capsys):
     data, work = dirs
     p = exported(data, work, "doccano")
-    refused(["import", "doccano", p, "--set", "imp", "--annotator", NAMES[case], "--data", data], capsys, data, work,
-            file=p, field="annotator", match="is not allowed")
+    refused(
+        ["import", "doccano", p, "--set", "imp", "--annotator", NAMES[case], "--data", data],
+        capsys,
+        data,
+        work,
+        file=p,
+        field="annotator",
+        match="is not allowed",
+    )
 
 
 @pytest.mark.parametrize("case", sorted(NAMES))
@@ -108,8 +126,15 @@ def test_invisible_or_lookalike_document_id(case, dirs, capsys):
     data, work = dirs
     art = work / "a.txt"
     art.write_text("Synthetic test article.\n", encoding="utf-8")
-    refused(["add-article", art, "--id", "2021-12-08-" + NAMES[case].lower(), "--summit", SEED_SUMMIT, "--data", data],
-            capsys, data, work, file=art, field="id", match="is not allowed")
+    refused(
+        ["add-article", art, "--id", "2021-12-08-" + NAMES[case].lower(), "--summit", SEED_SUMMIT, "--data", data],
+        capsys,
+        data,
+        work,
+        file=art,
+        field="id",
+        match="is not allowed",
+    )
 
 
 # --- unusual but valid text: nothing may be lost ------------------------------------------------

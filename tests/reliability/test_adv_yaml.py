@@ -6,13 +6,13 @@ deep nesting, Python tags, impossible dates, huge integers and lists where a
 scalar belongs (issue 10, defects 9, 10, 11). Each must give one error naming
 the file, line and field; nothing is written. Synthetic inputs only.
 """
+
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
 import pytest
-
 from adversarial import ANY, SEED, copy_data, dirs, exported, refused  # noqa: F401 (dirs is a fixture)
 
 #: A 1 KB "billion laughs": nine levels of nine aliases each.
@@ -95,14 +95,26 @@ def test_alias_bomb_in_a_label_map(dirs, capsys):
     lmap = work / "labels.yaml"
     lmap.write_text(BOMB + "labels:\n  X: *i\n", encoding="utf-8")
     started = time.perf_counter()
-    res = refused(["import", "doccano", src, "--set", "imp", "--map", lmap, "--data", data], capsys, data, work,
-                  file=lmap, line=BOMB_LINE, field=None, match="alias")
+    res = refused(
+        ["import", "doccano", src, "--set", "imp", "--map", lmap, "--data", data],
+        capsys,
+        data,
+        work,
+        file=lmap,
+        line=BOMB_LINE,
+        field=None,
+        match="alias",
+    )
     assert time.perf_counter() - started < 10 and len(res.err) < 2000
 
 
 LABEL_MAPS = {
-    "duplicate-label": ("labels:\n  Grievance: {stance: grievance}\n  Grievance: {stance: goodwill}\n", 3, "Grievance",
-                        r"given twice"),
+    "duplicate-label": (
+        "labels:\n  Grievance: {stance: grievance}\n  Grievance: {stance: goodwill}\n",
+        3,
+        "Grievance",
+        r"given twice",
+    ),
     "duplicate-code-key": ("labels:\n  G: {stance: grievance, stance: goodwill}\n", 2, "stance", r"given twice"),
     "code-is-a-list": ("labels:\n  G: {issue: [cyber, sanctions]}\n", 2, ANY, r"."),
     "code-is-a-mapping": ("labels:\n  G: {actor: {US: 1}}\n", 2, ANY, r"."),
@@ -121,27 +133,49 @@ def test_hostile_label_map(case, dirs, capsys):
     text, line, field, match = LABEL_MAPS[case]
     lmap = work / "labels.yaml"
     lmap.write_text(text, encoding="utf-8")
-    refused(["import", "doccano", src, "--set", "imp", "--map", lmap, "--data", data], capsys, data, work,
-            file=lmap, line=line, field=field, match=match)
+    refused(
+        ["import", "doccano", src, "--set", "imp", "--map", lmap, "--data", data],
+        capsys,
+        data,
+        work,
+        file=lmap,
+        line=line,
+        field=field,
+        match=match,
+    )
 
 
 def test_label_map_is_a_folder(dirs, capsys):
     data, work = dirs
     src = exported(data, work, "doccano")
-    refused(["import", "doccano", src, "--set", "imp", "--map", work, "--data", data], capsys, data, work,
-            file=work, match=r"folder|not a file|directory")
+    refused(
+        ["import", "doccano", src, "--set", "imp", "--map", work, "--data", data],
+        capsys,
+        data,
+        work,
+        file=work,
+        match=r"folder|not a file|directory",
+    )
 
 
 def test_label_map_missing(dirs, capsys):
     data, work = dirs
     src = exported(data, work, "doccano")
-    refused(["import", "doccano", src, "--set", "imp", "--map", work / "nope.yaml", "--data", data], capsys, data, work,
-            file=work / "nope.yaml", match=r"not found|no such")
+    refused(
+        ["import", "doccano", src, "--set", "imp", "--map", work / "nope.yaml", "--data", data],
+        capsys,
+        data,
+        work,
+        file=work / "nope.yaml",
+        match=r"not found|no such",
+    )
 
 
 # --- wrong shapes and values inside real files ----------------------------------------
-SUMMIT = ("- id: 2022-03-01-test\n  date: \"2022-03-01\"\n  place: Test\n  format: video\n  parties: [US, Russia]\n"
-          "  label: Test 2022\n  sources: [https://example.org/test]\n")
+SUMMIT = (
+    '- id: 2022-03-01-test\n  date: "2022-03-01"\n  place: Test\n  format: video\n  parties: [US, Russia]\n'
+    "  label: Test 2022\n  sources: [https://example.org/test]\n"
+)
 
 
 def _summit(d, old, new, field, match):
@@ -150,7 +184,7 @@ def _summit(d, old, new, field, match):
 
 
 def _meta(d, old, new, field, match):
-    line = replace_once(meta(d), old, new)
+    replace_once(meta(d), old, new)
     return meta(d), 1, field, match
 
 
@@ -161,8 +195,10 @@ def _codebook(d, old, new, field, match):
     return codebook(d), start + 1, field, match  # problems point at the start of the entry
 
 
-BRIEF = ("- summit_id: 2021-06-16-geneva\n  issue: cyber\n  stance: grievance\n  actor: US\n  target: Russia\n"
-         "  intensity: 1\n  description: A synthetic test brief.\n  source_url: https://example.org/brief\n")
+BRIEF = (
+    "- summit_id: 2021-06-16-geneva\n  issue: cyber\n  stance: grievance\n  actor: US\n  target: Russia\n"
+    "  intensity: 1\n  description: A synthetic test brief.\n  source_url: https://example.org/brief\n"
+)
 
 
 def _brief(d, old, new, field, match):
@@ -186,31 +222,61 @@ SHAPES = {
     "summit-duplicate-key": lambda d: _summit(d, "  place: Test\n", "  place: Test\n  place: Other\n", "place", r"given twice"),
     "summit-id-newline": lambda d: _summit(d, "id: 2022-03-01-test", 'id: "2022-03-01-test\\n"', "id", r"must look like"),
     # document metadata
-    "meta-impossible-date": lambda d: _meta(d, 'published: "2021-12-07"', "published: 2021-02-30", "published", r"not an ISO date"),
-    "meta-summit-a-list": lambda d: _meta(d, "summit_id: 2021-12-07-video", "summit_id: [2021-12-07-video]", "summit_id", r"not in summits.yaml|text"),
-    "meta-title-a-list": lambda d: _meta(d, 'title: "Biden and Putin head into a virtual summit with long lists of grievances"',
-                                         "title: [a, b]", "title", r"text"),
-    "meta-sha-a-number": lambda d: _meta(d, "sha256: f64974607c567e0b1c474537276ce44038c65f7eb07525bcf4d76cebf0ead2ea",
-                                         "sha256: " + "1" * 5000, "sha256", r"sha256"),
-    "meta-text-file-a-list": lambda d: _meta(d, f"text_file: {SEED}.txt", f"text_file: [{SEED}.txt]", "text_file", r"plain file name|text"),
+    "meta-impossible-date": lambda d: _meta(
+        d, 'published: "2021-12-07"', "published: 2021-02-30", "published", r"not an ISO date"
+    ),
+    "meta-summit-a-list": lambda d: _meta(
+        d, "summit_id: 2021-12-07-video", "summit_id: [2021-12-07-video]", "summit_id", r"not in summits.yaml|text"
+    ),
+    "meta-title-a-list": lambda d: _meta(
+        d, 'title: "Biden and Putin head into a virtual summit with long lists of grievances"', "title: [a, b]", "title", r"text"
+    ),
+    "meta-sha-a-number": lambda d: _meta(
+        d,
+        "sha256: f64974607c567e0b1c474537276ce44038c65f7eb07525bcf4d76cebf0ead2ea",
+        "sha256: " + "1" * 5000,
+        "sha256",
+        r"sha256",
+    ),
+    "meta-text-file-a-list": lambda d: _meta(
+        d, f"text_file: {SEED}.txt", f"text_file: [{SEED}.txt]", "text_file", r"plain file name|text"
+    ),
     "meta-id-a-number": lambda d: _meta(d, f"id: {SEED}", "id: 12", "id", r"expected text"),
     "meta-duplicate-key": lambda d: _meta(d, "language: en", "language: en\nlanguage: ru", "language", r"given twice"),
-    "meta-url-javascript": lambda d: _meta(d, "url: null", "url: \"javascript:alert(1)\"", "url", r"not an http"),
+    "meta-url-javascript": lambda d: _meta(d, "url: null", 'url: "javascript:alert(1)"', "url", r"not an http"),
     # codebook
-    "codebook-event-type-a-list": lambda d: _codebook(d, "default_event_type: {grievance: disapprove, goodwill: endorse}", "default_event_type: [1]", "default_event_type", r"mapping"),
-    "codebook-score-a-string": lambda d: _codebook(d, "score: {grievance: -2.0, goodwill: 3.5}", "score: {grievance: lots, goodwill: 3.5}",
-                                                   "score.grievance", r"number"),
-    "codebook-score-huge-int": lambda d: _codebook(d, "score: {grievance: -2.0, goodwill: 3.5}",
-                                                   "score: {grievance: -" + "9" * 5000 + ", goodwill: 3.5}", "score.grievance", r"number"),
+    "codebook-event-type-a-list": lambda d: _codebook(
+        d,
+        "default_event_type: {grievance: disapprove, goodwill: endorse}",
+        "default_event_type: [1]",
+        "default_event_type",
+        r"mapping",
+    ),
+    "codebook-score-a-string": lambda d: _codebook(
+        d, "score: {grievance: -2.0, goodwill: 3.5}", "score: {grievance: lots, goodwill: 3.5}", "score.grievance", r"number"
+    ),
+    "codebook-score-huge-int": lambda d: _codebook(
+        d,
+        "score: {grievance: -2.0, goodwill: 3.5}",
+        "score: {grievance: -" + "9" * 5000 + ", goodwill: 3.5}",
+        "score.grievance",
+        r"number",
+    ),
     "codebook-level-a-list": lambda d: _codebook(d, "  - level: 1\n", "  - level: [1]\n  # level: 1\n", "level", r"."),
     "codebook-label-a-list": lambda d: _codebook(d, "    label: verbal\n", "    label: [verbal]\n", "label", r"expected str"),
     # briefs
     "brief-intensity-huge": lambda d: _brief(d, "intensity: 1", "intensity: " + "9" * 5000, "intensity", r"expected 1, 2 or 3"),
     "brief-issue-a-list": lambda d: _brief(d, "issue: cyber", "issue: [cyber]", "issue", r"not a issue|text"),
     "brief-actor-a-mapping": lambda d: _brief(d, "actor: US", "actor: {US: 1}", "actor", r"not a actor|text"),
-    "brief-summit-a-list": lambda d: _brief(d, "summit_id: 2021-06-16-geneva", "summit_id: [2021-06-16-geneva]", "summit_id", r"."),
-    "brief-duplicate-key": lambda d: _brief(d, "  stance: grievance\n", "  stance: grievance\n  stance: goodwill\n", "stance", r"given twice"),
-    "brief-description-a-list": lambda d: _brief(d, "description: A synthetic test brief.", "description: [a]", "description", r"text"),
+    "brief-summit-a-list": lambda d: _brief(
+        d, "summit_id: 2021-06-16-geneva", "summit_id: [2021-06-16-geneva]", "summit_id", r"."
+    ),
+    "brief-duplicate-key": lambda d: _brief(
+        d, "  stance: grievance\n", "  stance: grievance\n  stance: goodwill\n", "stance", r"given twice"
+    ),
+    "brief-description-a-list": lambda d: _brief(
+        d, "description: A synthetic test brief.", "description: [a]", "description", r"text"
+    ),
 }
 
 

@@ -21,6 +21,7 @@ checked separately, never taken as the error.
 The CLI runs in-process for speed; ``test_real_entry_point`` runs a few cases
 through the installed ``summit-ledger`` script to show the two agree.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,9 +31,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -75,7 +76,7 @@ def reference_op() -> dict:
         return json.loads(fh.readline())
 
 
-def student_log(data: Path, *bad_lines: "dict | str | bytes", name: str = "student-1") -> Path:
+def student_log(data: Path, *bad_lines: dict | str | bytes, name: str = "student-1") -> Path:
     """A log in set ``class`` with one good line, then ``bad_lines``."""
     good = {**reference_op(), "annotator": name}
     log = data / "annotations" / "class" / f"{name}.jsonl"
@@ -125,18 +126,19 @@ class Case:
     """
 
     id: str
-    setup: Callable[[Path, Path], tuple[list[str], Path, "int | None", "str | None"]]
+    setup: Callable[[Path, Path], tuple[list[str], Path, int | None, str | None]]
     match: str
-    known_gap: "str | None" = None  # a reported shortfall: the case is xfail(strict) until it is fixed
+    known_gap: str | None = None  # a reported shortfall: the case is xfail(strict) until it is fixed
 
 
 CASES: list[Case] = []
 
 
-def case(id: str, match: str, known_gap: "str | None" = None):
+def case(id: str, match: str, known_gap: str | None = None):
     def deco(fn):
         CASES.append(Case(id, fn, match, known_gap))
         return fn
+
     return deco
 
 
@@ -248,8 +250,12 @@ def _(d, w):
 
 @case("log-delete-of-unknown-id", r"not live here")
 def _(d, w):
-    return validate(d), student_log(d, {"op": "delete", "op_id": "0", "at": "2026-01-01T00:00:00Z",
-                                        "id": "nosuchid", "annotator": "student-1"}), 2, "id"
+    return (
+        validate(d),
+        student_log(d, {"op": "delete", "op_id": "0", "at": "2026-01-01T00:00:00Z", "id": "nosuchid", "annotator": "student-1"}),
+        2,
+        "id",
+    )
 
 
 @case("log-latin1-bytes", r"not valid UTF-8")
@@ -367,13 +373,15 @@ def sm(d: Path) -> Path:
     return d / "summits.yaml"
 
 
-SUMMIT = ("- id: 2022-03-01-test\n  date: \"2022-03-01\"\n  place: Test\n  format: video\n  parties: [US, Russia]\n"
-          "  label: Test 2022\n  sources: [https://example.org/test]\n")
+SUMMIT = (
+    '- id: 2022-03-01-test\n  date: "2022-03-01"\n  place: Test\n  format: video\n  parties: [US, Russia]\n'
+    "  label: Test 2022\n  sources: [https://example.org/test]\n"
+)
 
 
 @case("summits-bad-date", r"'2022-13-45' is not an ISO date")
 def _(d, w):
-    line = append(sm(d), SUMMIT.replace('id: 2022-03-01-test', 'id: 2022-13-45-test').replace('"2022-03-01"', '"2022-13-45"'))
+    line = append(sm(d), SUMMIT.replace("id: 2022-03-01-test", "id: 2022-13-45-test").replace('"2022-03-01"', '"2022-13-45"'))
     return validate(d), sm(d), line, "date"
 
 
@@ -447,7 +455,7 @@ def _(d, w):
 def _(d, w):
     raw = text(d).read_bytes()
     first_nl = raw.index(b"\n")
-    text(d).write_bytes(raw[: first_nl + 1] + "caf\u00e9 ".encode("latin-1") + raw[first_nl + 1:])
+    text(d).write_bytes(raw[: first_nl + 1] + "caf\u00e9 ".encode("latin-1") + raw[first_nl + 1 :])
     return validate(d), text(d), 2, None
 
 
@@ -499,8 +507,10 @@ def br(d: Path) -> Path:
     return d / "briefs.yaml"
 
 
-BRIEF = ("- summit_id: 2021-06-16-geneva\n  issue: cyber\n  stance: grievance\n  actor: US\n  target: Russia\n"
-         "  intensity: 1\n  description: A synthetic test brief.\n  source_url: https://example.org/brief\n")
+BRIEF = (
+    "- summit_id: 2021-06-16-geneva\n  issue: cyber\n  stance: grievance\n  actor: US\n  target: Russia\n"
+    "  intensity: 1\n  description: A synthetic test brief.\n  source_url: https://example.org/brief\n"
+)
 
 
 def needs_briefs():
@@ -691,7 +701,7 @@ def _(d, w):
     p = exported(d, w, "csv")
     raw = p.read_bytes()
     nl = raw.index(b"\n")
-    p.write_bytes(raw[: nl + 1] + b"caf\xe9" + raw[nl + 1:])
+    p.write_bytes(raw[: nl + 1] + b"caf\xe9" + raw[nl + 1 :])
     return import_argv("csv", p, d), p, 2, None
 
 
@@ -787,7 +797,7 @@ def dirs(tmp_path):
 def parse_problems(out: str, err: str) -> tuple[list[str], list[str]]:
     """Problem lines the CLI printed (validate indents them; other commands say 'error: ')."""
     lines = [ln[4:] for ln in out.splitlines() if ln.startswith("    ")]
-    lines += [ln[len("error: "):] for ln in err.splitlines() if ln.startswith("error: ")]
+    lines += [ln[len("error: ") :] for ln in err.splitlines() if ln.startswith("error: ")]
     consequences = [ln for ln in lines if ln.endswith(CONSEQUENCE) or VERDICT.search(ln)]
     return [ln for ln in lines if ln not in consequences], consequences
 
@@ -807,10 +817,10 @@ def test_corpus_is_big_enough():
     assert len({c.id for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("c", [
-    pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.known_gap)] if c.known_gap else [])
-    for c in CASES
-])
+@pytest.mark.parametrize(
+    "c",
+    [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.known_gap)] if c.known_gap else []) for c in CASES],
+)
 def test_bad_input_gives_one_clear_error(c, dirs, capsys):
     data, work = dirs
     argv, file, line, field, before, rc, out, err = run_case(c, dirs, capsys)
@@ -840,8 +850,9 @@ def test_real_entry_point(case_id, dirs):
     before = snapshot(data, work)
     exe = Path(sys.executable).with_name("summit-ledger")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "toolkit.cli"]
-    proc = subprocess.run(cmd + argv, capture_output=True, text=True, cwd=work, timeout=120,
-                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    proc = subprocess.run(
+        cmd + argv, capture_output=True, text=True, cwd=work, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"}
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     problems, _ = parse_problems(proc.stdout, proc.stderr)

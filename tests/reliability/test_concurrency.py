@@ -7,6 +7,7 @@ valid records, each private log exactly 2,500, and every line must be one
 whole operation whose content is exactly what its writer produced: no
 interleaved or lost bytes, and each writer's own order kept.
 """
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,15 @@ def test_four_writers_shared_and_private_logs(log_dir, tmp_path):
     gate.mkdir()
     for k in range(PROCS):
         spec = f"shared:{k * EACH}:{EACH},solo-{k}:0:{EACH}"
-        procs.append(subprocess.Popen([sys.executable, str(CHILD), str(log_dir), spec, "--barrier", f"{gate}:{PROCS}"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO, env=env))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, str(CHILD), str(log_dir), spec, "--barrier", f"{gate}:{PROCS}"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                cwd=REPO,
+                env=env,
+            )
+        )
     for p in procs:
         _, err = p.communicate(timeout=600)
         assert p.returncode == 0, err.decode("utf-8", "replace")

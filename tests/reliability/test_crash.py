@@ -18,6 +18,7 @@ leaves its written bytes in the page cache either way, so what is tested (no
 acknowledged write lost when the *process* dies) is the same, and the run does
 not wait on the disk's fsync, which costs 0.2-4 ms on these machines.
 """
+
 from __future__ import annotations
 
 import json
@@ -119,7 +120,7 @@ def check_log(root: Path, acked: list[str], count: int) -> None:
 def handle_torn(store: Store, state, acked: list[str]) -> None:
     """A torn tail is reported, then set aside on the next append, not lost."""
     log = store.log_path(NAME)
-    tail = log.read_bytes()[-state.torn.nbytes:]
+    tail = log.read_bytes()[-state.torn.nbytes :]
     assert not tail.endswith(b"\n")
     assert state.torn.line == log.read_bytes().count(b"\n") + 1
     assert "incomplete last line" in str(state.torn) and str(log) in str(state.torn)

@@ -5,6 +5,7 @@ synthetic), generated at run time. After each fault the set holds either
 none of the rows or all of them, and the data folder is byte-identical to
 before when nothing was imported.
 """
+
 from __future__ import annotations
 
 import random
@@ -51,14 +52,22 @@ def live_count(data: Path) -> int:
 #: the signal lands in the command, not in interpreter start-up, whose length depends on the machine's load.
 #: Once the command has returned, Ctrl-C is ignored: a signal landing in interpreter shutdown says nothing about
 #: the import, which is what the test judges.
-_RUNNER = ("import signal, sys\nfrom toolkit.cli import main\nprint('ready', flush=True)\n"
-           "rc = main(['import', 'csv', sys.argv[1], '--set', 'synth', '--data', sys.argv[2]])\n"
-           "signal.signal(signal.SIGINT, signal.SIG_IGN)\nsys.exit(rc)\n")
+_RUNNER = (
+    "import signal, sys\nfrom toolkit.cli import main\nprint('ready', flush=True)\n"
+    "rc = main(['import', 'csv', sys.argv[1], '--set', 'synth', '--data', sys.argv[2]])\n"
+    "signal.signal(signal.SIGINT, signal.SIG_IGN)\nsys.exit(rc)\n"
+)
 
 
 def start_import(csv_path: Path, data: Path) -> subprocess.Popen:
-    p = subprocess.Popen([sys.executable, "-c", _RUNNER, str(csv_path), str(data)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, cwd=REPO, env=ENV)
+    p = subprocess.Popen(
+        [sys.executable, "-c", _RUNNER, str(csv_path), str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=ENV,
+    )
     assert p.stdout is not None and p.stdout.readline().strip() == "ready"
     return p
 
@@ -115,20 +124,34 @@ def test_lone_surrogate_in_an_import_is_one_error_and_nothing_written(tmp_path, 
     text = seed.text
     items = []
     for i, (a, b) in enumerate([(0, 20), (30, 60), (100, 140)]):
-        items.append({"type": "Annotation", "id": f"urn:synthetic:{i}",
-                      "body": [{"type": "TextualBody", "purpose": "tagging", "value": v}
-                               for v in ("issue:cyber", "stance:grievance", "actor:US", "target:Russia",
-                                         "intensity:1")] +
-                              [{"type": "TextualBody", "purpose": "commenting",
-                                "value": "synthetic note \ud800" if i == 1 else "synthetic note"}],
-                      "target": {"source": seed.id, "selector": [
-                          {"type": "TextPositionSelector", "start": a, "end": b},
-                          {"type": "TextQuoteSelector", "exact": text[a:b]}]}})
+        items.append(
+            {
+                "type": "Annotation",
+                "id": f"urn:synthetic:{i}",
+                "body": [
+                    {"type": "TextualBody", "purpose": "tagging", "value": v}
+                    for v in ("issue:cyber", "stance:grievance", "actor:US", "target:Russia", "intensity:1")
+                ]
+                + [
+                    {
+                        "type": "TextualBody",
+                        "purpose": "commenting",
+                        "value": "synthetic note \ud800" if i == 1 else "synthetic note",
+                    }
+                ],
+                "target": {
+                    "source": seed.id,
+                    "selector": [
+                        {"type": "TextPositionSelector", "start": a, "end": b},
+                        {"type": "TextQuoteSelector", "exact": text[a:b]},
+                    ],
+                },
+            }
+        )
     path = tmp_path / "notes.jsonld"
     path.write_text(json.dumps(items), encoding="utf-8")  # ensure_ascii: the surrogate is an escape
     before = tree_digest(data)
-    res = cli("import", "w3c", str(path), "--set", "synth", "--annotator", "synth", "--document", seed.id,
-              "--data", str(data))
+    res = cli("import", "w3c", str(path), "--set", "synth", "--annotator", "synth", "--document", seed.id, "--data", str(data))
     assert res.returncode == 1, res.stdout + res.stderr
     errs = error_lines(res.stderr)
     assert "Traceback" not in res.stderr

@@ -15,6 +15,7 @@ Surfaces: the annotated-article HTML and its hover titles
 explorer, the class-feedback HTML (``teaching.Feedback``), and each core chart
 exported to SVG (``display.to_svg``, what ``summit-ledger figures`` writes).
 """
+
 from __future__ import annotations
 
 import sys
@@ -30,8 +31,24 @@ import poison  # noqa: E402
 
 from toolkit.errors import StoreError, ValidationError  # noqa: E402
 
-DANGEROUS_TAGS = {"script", "img", "svg", "iframe", "object", "embed", "link", "meta", "style", "base", "form",
-                  "foreignobject", "math", "video", "audio", "source"}
+DANGEROUS_TAGS = {
+    "script",
+    "img",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "link",
+    "meta",
+    "style",
+    "base",
+    "form",
+    "foreignobject",
+    "math",
+    "video",
+    "audio",
+    "source",
+}
 
 
 class _Collect(HTMLParser):
@@ -81,8 +98,18 @@ def test_annotator_names_with_markup_are_refused(poisoned, name):
 
     store, doc = poisoned["store"], poisoned["document"]
     before = sorted(p.name for p in store.root.iterdir())
-    rec = make_annotation(doc, 0, 9, issue="cyber", stance="grievance", actor="US", target="Russia",
-                          intensity=1, annotator=name, created="2026-01-01T00:00:00Z")
+    rec = make_annotation(
+        doc,
+        0,
+        9,
+        issue="cyber",
+        stance="grievance",
+        actor="US",
+        target="Russia",
+        intensity=1,
+        annotator=name,
+        created="2026-01-01T00:00:00Z",
+    )
     with pytest.raises((ValidationError, StoreError)) as info:
         store.upsert(rec)
     assert "annotator" in str(info.value)
@@ -99,8 +126,7 @@ def test_article_html_escapes_text_title_and_hover_labels(poisoned):
     spans = ledger_spans(poisoned["ledger"], doc.id)
     assert len(spans) == 3
     markup = article_html(doc.text, spans, title=doc.title)
-    assert_inert_html(markup, ["pwn-article", "pwn-title", "pwn-issue", "<script>window.__pwned='pwn-article'"],
-                      "article_html")
+    assert_inert_html(markup, ["pwn-article", "pwn-title", "pwn-issue", "<script>window.__pwned='pwn-article'"], "article_html")
 
 
 # --------------------------------------------------------------- widgets
@@ -137,8 +163,7 @@ def test_annotator_widget_escapes_everything(poisoned):
     from toolkit.widgets.annotator import Annotator
 
     doc = poisoned["document"]
-    ann = Annotator(doc, poisoned["codebook"], poisoned["store"], annotator="student-1",
-                    summits=poisoned["summits"])
+    ann = Annotator(doc, poisoned["codebook"], poisoned["store"], annotator="student-1", summits=poisoned["summits"])
     rec = next(r for r in poisoned["records"] if r["annotator"] == "student-1")
     ann.session.edit(rec["id"])
     ann.redraw()

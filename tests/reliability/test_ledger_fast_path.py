@@ -13,6 +13,7 @@ noted as synthetic) of about 1.5 MB and check that:
   that no longer matches, another annotator's record) makes the fast path
   decline, and the ledger is again exactly the careful path's.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,11 +45,22 @@ def synthetic_lines(text: str, n: int, annotator: str, seed: int = 7) -> list[st
         issue = rng.choice(["cyber", "sanctions", "ukraine-security", "relations-dialogue"])
         actor, target = rng.choice([("US", "Russia"), ("Russia", "US"), ("US-Russia", "US-Russia")])
         stance = rng.choice(["grievance", "goodwill"])
-        rec = {"id": annotation_id(SEED, annotator, start, end, issue, stance, actor, target),
-               "document_id": SEED, **selectors(text, start, end), "issue": issue, "stance": stance,
-               "actor": actor, "target": target, "intensity": rng.randint(1, 3), "summit_id": "2021-12-07-video",
-               "annotator": annotator, "created": "2026-01-01T00:00:00Z", "note": f"synthetic record {i}",
-               "status": "anchored", "origin": "manual"}
+        rec = {
+            "id": annotation_id(SEED, annotator, start, end, issue, stance, actor, target),
+            "document_id": SEED,
+            **selectors(text, start, end),
+            "issue": issue,
+            "stance": stance,
+            "actor": actor,
+            "target": target,
+            "intensity": rng.randint(1, 3),
+            "summit_id": "2021-12-07-video",
+            "annotator": annotator,
+            "created": "2026-01-01T00:00:00Z",
+            "note": f"synthetic record {i}",
+            "status": "anchored",
+            "origin": "manual",
+        }
         op = {"op": "upsert", "op_id": f"{i:016x}", "at": "2026-01-01T00:00:00Z", **rec}
         lines.append(json.dumps(op, ensure_ascii=False, separators=(", ", ": ")))
     return lines
@@ -80,8 +92,7 @@ def careful(data: Path, monkeypatch) -> pd.DataFrame:
 def store_for(data: Path) -> Store:
     cb = load_codebook(data / "codebook.yaml")
     sm = load_summits(data / "summits.yaml", cb)
-    return Store(data / "annotations" / "synthetic", codebook=cb, documents=load_documents(data / "documents", sm),
-                 summits=sm)
+    return Store(data / "annotations" / "synthetic", codebook=cb, documents=load_documents(data / "documents", sm), summits=sm)
 
 
 def test_clean_log_takes_the_fast_path_and_matches(data, monkeypatch):
@@ -105,13 +116,15 @@ def _set(field, value):
         op = json.loads(line)
         op[field] = value
         return json.dumps(op, ensure_ascii=False)
+
     return fn
 
 
 IRREGULAR = {
     "bad-json": lambda line: line[:40],
-    "delete": lambda line: json.dumps({"op": "delete", "op_id": "x", "at": "2026-01-01T00:00:00Z",
-                                       "id": json.loads(line)["id"], "annotator": "big"}),
+    "delete": lambda line: json.dumps(
+        {"op": "delete", "op_id": "x", "at": "2026-01-01T00:00:00Z", "id": json.loads(line)["id"], "annotator": "big"}
+    ),
     "undo": _set("undoes", "0000000000000000"),
     "wrong-type": _set("intensity", "2"),
     "explicit-null": _set("note", None),
@@ -128,8 +141,7 @@ def test_irregular_log_declines_the_fast_path_and_matches(data, monkeypatch, kin
     log = data / "annotations" / "synthetic" / "big.jsonl"
     _edit_line(log, 1234, IRREGULAR[kind])
     assert ledger_mod._fast_live_frame(store_for(data), "big") is None
-    pd.testing.assert_frame_equal(ledger_mod.load_ledger(data, sets=["reference", "synthetic"]),
-                                  careful(data, monkeypatch))
+    pd.testing.assert_frame_equal(ledger_mod.load_ledger(data, sets=["reference", "synthetic"]), careful(data, monkeypatch))
 
 
 def test_torn_tail_declines_the_fast_path(data, monkeypatch):
@@ -137,5 +149,4 @@ def test_torn_tail_declines_the_fast_path(data, monkeypatch):
     with open(log, "ab") as fh:
         fh.write(b'{"op": "upsert", "id": "torn')
     assert ledger_mod._fast_live_frame(store_for(data), "big") is None
-    pd.testing.assert_frame_equal(ledger_mod.load_ledger(data, sets=["reference", "synthetic"]),
-                                  careful(data, monkeypatch))
+    pd.testing.assert_frame_equal(ledger_mod.load_ledger(data, sets=["reference", "synthetic"]), careful(data, monkeypatch))

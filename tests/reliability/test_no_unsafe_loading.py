@@ -5,6 +5,7 @@ cell of the curated notebooks, so a mention in a docstring or comment is not a
 hit, but any call or import is. A self-test feeds the checker snippets that it
 must flag, so the scan cannot silently pass by finding nothing.
 """
+
 from __future__ import annotations
 
 import ast
@@ -109,41 +110,50 @@ def test_the_one_yaml_load_uses_the_safe_loader_subclass():
     assert not issubclass(_LineSafeLoader, (yaml.FullLoader, yaml.UnsafeLoader))
 
 
-@pytest.mark.parametrize("snippet", [
-    "import pickle\npickle.loads(b'')",
-    "from pickle import loads",
-    "import marshal",
-    "x = eval('1+1')",
-    "exec('x=1')",
-    "compile('1', 'f', 'eval')",
-    "import yaml\nyaml.load(s, Loader=yaml.Loader)",
-    "import yaml\nyaml.load(s, Loader=yaml.FullLoader)",
-    "import yaml\nyaml.load(s)",
-    "import yaml\nyaml.unsafe_load(s)",
-    "import yaml\nyaml.full_load(s)",
-    "from yaml import load",
-    "import pandas as pd\npd.read_pickle('f')",
-    "import numpy as np\nnp.load('f', allow_pickle=True)",
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "import pickle\npickle.loads(b'')",
+        "from pickle import loads",
+        "import marshal",
+        "x = eval('1+1')",
+        "exec('x=1')",
+        "compile('1', 'f', 'eval')",
+        "import yaml\nyaml.load(s, Loader=yaml.Loader)",
+        "import yaml\nyaml.load(s, Loader=yaml.FullLoader)",
+        "import yaml\nyaml.load(s)",
+        "import yaml\nyaml.unsafe_load(s)",
+        "import yaml\nyaml.full_load(s)",
+        "from yaml import load",
+        "import pandas as pd\npd.read_pickle('f')",
+        "import numpy as np\nnp.load('f', allow_pickle=True)",
+    ],
+)
 def test_checker_flags_unsafe_snippets(snippet):
     assert findings(snippet, "snippet.py"), f"the checker missed: {snippet!r}"
 
 
-@pytest.mark.parametrize("snippet", [
-    "import yaml\nyaml.safe_load(s)",
-    "'''we never eval() or pickle data'''",
-    "import json\njson.loads(s)",
-    "import numpy as np\nnp.load('f', allow_pickle=False)",
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "import yaml\nyaml.safe_load(s)",
+        "'''we never eval() or pickle data'''",
+        "import json\njson.loads(s)",
+        "import numpy as np\nnp.load('f', allow_pickle=False)",
+    ],
+)
 def test_checker_passes_safe_snippets(snippet):
     assert findings(snippet, "snippet.py") == []
 
 
-@pytest.mark.parametrize("payload", [
-    "!!python/object/apply:os.system ['echo pwned']\n",
-    "x: !!python/name:os.system\n",
-    "- !!python/object/new:builtins.list [[1]]\n",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "!!python/object/apply:os.system ['echo pwned']\n",
+        "x: !!python/name:os.system\n",
+        "- !!python/object/new:builtins.list [[1]]\n",
+    ],
+)
 def test_read_yaml_refuses_python_tags(tmp_path, payload):
     path = tmp_path / "evil.yaml"
     path.write_text(payload, encoding="utf-8")

@@ -5,6 +5,7 @@ outcome (exit code or exception), that there is one clear message naming the
 file (and line and field where there is one), and the digest of the folder
 before and after: unchanged on refusal, only the intended change on success.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -206,8 +207,12 @@ def test_read_only_folder_gives_one_clear_error(tmp_path):
         write_ops(root / "a.jsonl", "a", 5)
         remount(mnt, "ro")
         before = tree_digest(mnt)
-        for action in (lambda s: s.upsert(synthetic_record("a", 9)), lambda s: s.undo("a"),
-                       lambda s: s.compact("a"), lambda s: s.append_many([synthetic_record("a", 10)])):
+        for action in (
+            lambda s: s.upsert(synthetic_record("a", 9)),
+            lambda s: s.undo("a"),
+            lambda s: s.compact("a"),
+            lambda s: s.append_many([synthetic_record("a", 10)]),
+        ):
             with pytest.raises(StoreError) as exc:
                 action(Store(root))
             assert "Read-only file system" in str(exc.value) and str(root) in str(exc.value)
@@ -230,8 +235,14 @@ def test_an_edit_saved_while_reanchor_runs_is_kept(tmp_path):
     txt.write_text("Synthetic sentence added for this test. " + txt.read_text(encoding="utf-8"), encoding="utf-8")
     store = Store(data / "annotations" / "synth")
     target = list(store.read("synth").annotations.values())[-1]  # re-anchored last
-    p = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "reanchor", SEED_DOC, "--data", str(data)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=ENV)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "toolkit.cli", "reanchor", SEED_DOC, "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=ENV,
+    )
     lock = Path(str(log) + ".lock")
     deadline = time.monotonic() + 120
     while not lock.exists() and p.poll() is None and time.monotonic() < deadline:

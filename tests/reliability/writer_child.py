@@ -11,6 +11,7 @@ kills itself with SIGKILL mid-write, the way a power cut or OOM kill would
 leave a log. With ``--barrier DIR:N`` the writer waits until N writers have
 started, and records the interval it wrote in (``DIR/interval-<pid>``).
 """
+
 from __future__ import annotations
 
 import os

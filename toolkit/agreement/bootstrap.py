@@ -25,10 +25,12 @@ This bootstrap is known to be narrow for small samples (Hughes 2022 proposes a
 jackknife); the interval is what the content-analysis literature reports,
 not a guarantee.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Literal
 
 import numpy as np
 
@@ -89,8 +91,10 @@ class AlphaInterval:
         if self.status == "undefined":
             return f"α undefined: {self.note}"
         if self.status == "no-disagreement":
-            return (f"no disagreement observed among {self.n_pairable} pairable values (α = 1); the bootstrap cannot "
-                    "estimate uncertainty from data without disagreement, so no interval or probability is given")
+            return (
+                f"no disagreement observed among {self.n_pairable} pairable values (α = 1); the bootstrap cannot "
+                "estimate uncertainty from data without disagreement, so no interval or probability is given"
+            )
         p = self.probability_at_least(minimum)
         return f"reliable at α ≥ {minimum:g} with probability {p:.2f}"
 
@@ -159,9 +163,17 @@ def pair_differences(codes: np.ndarray, n_values: int, level: Level) -> tuple[np
     return delta2, np.array(unit_idx, dtype=np.int64), n, d_e
 
 
-def bootstrap_alpha(codes: np.ndarray, n_values: int, level: Level = "nominal", *, n_boot: int = 20_000,
-                    confidence: float = 0.95, minima: Iterable[float] = MINIMA, seed: "int | None" = 0,
-                    source: str = "reliability data") -> AlphaInterval:
+def bootstrap_alpha(
+    codes: np.ndarray,
+    n_values: int,
+    level: Level = "nominal",
+    *,
+    n_boot: int = 20_000,
+    confidence: float = 0.95,
+    minima: Iterable[float] = MINIMA,
+    seed: int | None = 0,
+    source: str = "reliability data",
+) -> AlphaInterval:
     """α with a bootstrap interval (Hayes and Krippendorff 2007; rules in the module docstring).
 
     Parameters
@@ -202,12 +214,30 @@ def bootstrap_alpha(codes: np.ndarray, n_values: int, level: Level = "nominal", 
     try:
         alpha = alpha_from_codes(codes, n_values, level, source)
     except AgreementError as exc:
-        return AlphaInterval(float("nan"), float("nan"), float("nan"), confidence, nan_q, "undefined", 0,
-                             int(((codes >= 0).sum(axis=0) >= 2).sum()), exc.summary)
+        return AlphaInterval(
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            confidence,
+            nan_q,
+            "undefined",
+            0,
+            int(((codes >= 0).sum(axis=0) >= 2).sum()),
+            exc.summary,
+        )
     delta2, unit_of_pair, n, d_e = pair_differences(codes, n_values, level)
     if not (delta2 > 0).any():
-        return AlphaInterval(alpha, float("nan"), float("nan"), confidence, nan_q, "no-disagreement", 0, n,
-                             "no pair of coders disagreed on any unit")
+        return AlphaInterval(
+            alpha,
+            float("nan"),
+            float("nan"),
+            confidence,
+            nan_q,
+            "no-disagreement",
+            0,
+            n,
+            "no pair of coders disagreed on any unit",
+        )
     m_u = (codes[:, (codes >= 0).sum(axis=0) >= 2] >= 0).sum(axis=0)
     weight = (2.0 / (n * d_e * (m_u - 1)))[unit_of_pair]  # the weight of each draw slot (slots = pairs, by unit)
     rng = np.random.default_rng(seed)
@@ -217,7 +247,7 @@ def bootstrap_alpha(codes: np.ndarray, n_values: int, level: Level = "nominal", 
     for start in range(0, n_boot, chunk):
         k = min(chunk, n_boot - start)
         draws = rng.integers(0, n_pairs, size=(k, n_pairs))
-        out[start:start + k] = 1.0 - (delta2[draws] * weight[None, :]).sum(axis=1)
+        out[start : start + k] = 1.0 - (delta2[draws] * weight[None, :]).sum(axis=1)
     out = out[out >= -1.0]
     tail = (1.0 - confidence) / 2.0
     low, high = (float(v) for v in np.quantile(out, [tail, 1.0 - tail]))

@@ -12,10 +12,12 @@ the data) raises :class:`AgreementError`, whose ``reason`` says which case it
 is and whose ``advice`` says what to do, instead of returning a meaningless
 number. Misuse of the API (an unknown level, say) raises ``ValueError``.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Literal, Sequence
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,9 +25,23 @@ import pandas as pd
 from ..errors import DataError, Problem
 
 __all__ = [
-    "AgreementError", "Level", "TOO_FEW_CODERS", "NO_PAIRABLE_UNIT", "SINGLE_VALUE", "INVALID_INPUT",
-    "ALPHA_RELIABLE", "ALPHA_TENTATIVE", "krippendorff_alpha", "alpha_from_codes", "cohen_kappa",
-    "cohen_kappa_table", "fleiss_kappa", "fleiss_counts", "percent_agreement", "interpret_alpha", "is_missing",
+    "AgreementError",
+    "Level",
+    "TOO_FEW_CODERS",
+    "NO_PAIRABLE_UNIT",
+    "SINGLE_VALUE",
+    "INVALID_INPUT",
+    "ALPHA_RELIABLE",
+    "ALPHA_TENTATIVE",
+    "krippendorff_alpha",
+    "alpha_from_codes",
+    "cohen_kappa",
+    "cohen_kappa_table",
+    "fleiss_kappa",
+    "fleiss_counts",
+    "percent_agreement",
+    "interpret_alpha",
+    "is_missing",
 ]
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
@@ -62,8 +78,7 @@ class AgreementError(DataError):
         The parts above, so callers never parse the message text.
     """
 
-    def __init__(self, message: str, source: str = "<agreement input>", *, reason: str = INVALID_INPUT,
-                 advice: str = "") -> None:
+    def __init__(self, message: str, source: str = "<agreement input>", *, reason: str = INVALID_INPUT, advice: str = "") -> None:
         self.summary = message
         self.advice = advice
         self.reason = reason
@@ -95,8 +110,9 @@ def is_missing(v: Any) -> bool:
     return isinstance(v, str) and v in ("", "nan")
 
 
-def krippendorff_alpha(data: Any, level: Level, value_domain: "Sequence[Any] | None" = None,
-                       *, source: str = "reliability data") -> float:
+def krippendorff_alpha(
+    data: Any, level: Level, value_domain: Sequence[Any] | None = None, *, source: str = "reliability data"
+) -> float:
     """Krippendorff's α, computed by the ``krippendorff`` package.
 
     Parameters
@@ -130,25 +146,36 @@ def krippendorff_alpha(data: Any, level: Level, value_domain: "Sequence[Any] | N
     mat = _as_matrix(data)
     n_coders = int(sum(any(v is not None for v in row) for row in mat))
     if n_coders < 2:
-        raise AgreementError(f"{n_coders} coder{'s' * (n_coders != 1)} with values; agreement needs at least two",
-                             source, reason=TOO_FEW_CODERS, advice="add a second annotator's file")
+        raise AgreementError(
+            f"{n_coders} coder{'s' * (n_coders != 1)} with values; agreement needs at least two",
+            source,
+            reason=TOO_FEW_CODERS,
+            advice="add a second annotator's file",
+        )
     present = np.array([[v is not None for v in row] for row in mat]).reshape(mat.shape)
     pairable = present.sum(axis=0) >= 2
     if not pairable.any():
-        raise AgreementError("no unit was coded by two coders, so there is nothing to compare", source,
-                             reason=NO_PAIRABLE_UNIT, advice="check that the annotators coded the same document(s)")
+        raise AgreementError(
+            "no unit was coded by two coders, so there is nothing to compare",
+            source,
+            reason=NO_PAIRABLE_UNIT,
+            advice="check that the annotators coded the same document(s)",
+        )
     seen = {v for v in mat[:, pairable].ravel() if v is not None}
     if len(seen) < 2:
         only = next(iter(seen))
-        raise AgreementError(f"every value the coders gave is {only!r}; with one category α is undefined (0/0)",
-                             source, reason=SINGLE_VALUE,
-                             advice="agreement needs data in which at least two values occur")
+        raise AgreementError(
+            f"every value the coders gave is {only!r}; with one category α is undefined (0/0)",
+            source,
+            reason=SINGLE_VALUE,
+            advice="agreement needs data in which at least two values occur",
+        )
     if value_domain is None:
-        numeric = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-                      for v in mat.ravel() if v is not None)
+        numeric = all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in mat.ravel() if v is not None
+        )
         if not numeric and level != "nominal":
-            raise AgreementError(f"{level} α on labels needs value_domain in order (e.g. ['low', 'mid', 'high'])",
-                                 source)
+            raise AgreementError(f"{level} α on labels needs value_domain in order (e.g. ['low', 'mid', 'high'])", source)
         domain = sorted({v for v in mat.ravel() if v is not None}, key=lambda x: (str(type(x)), x))
     else:
         domain = list(value_domain)
@@ -188,22 +215,34 @@ def alpha_from_codes(codes: np.ndarray, n_values: int, level: Level, source: str
 
     present = codes >= 0
     if int(present.any(axis=1).sum()) < 2:
-        raise AgreementError("fewer than two coders with values; agreement needs at least two", source,
-                             reason=TOO_FEW_CODERS, advice="add a second annotator's file")
+        raise AgreementError(
+            "fewer than two coders with values; agreement needs at least two",
+            source,
+            reason=TOO_FEW_CODERS,
+            advice="add a second annotator's file",
+        )
     pairable = present.sum(axis=0) >= 2
     if not pairable.any():
-        raise AgreementError("no unit was coded by two coders, so there is nothing to compare", source,
-                             reason=NO_PAIRABLE_UNIT, advice="check that the annotators coded the same document(s)")
+        raise AgreementError(
+            "no unit was coded by two coders, so there is nothing to compare",
+            source,
+            reason=NO_PAIRABLE_UNIT,
+            advice="check that the annotators coded the same document(s)",
+        )
     used = np.unique(codes[:, pairable][present[:, pairable]])
     if used.size < 2:
-        raise AgreementError("every value the coders gave is the same; with one category α is undefined (0/0)",
-                             source, reason=SINGLE_VALUE,
-                             advice="agreement needs data in which at least two values occur")
+        raise AgreementError(
+            "every value the coders gave is the same; with one category α is undefined (0/0)",
+            source,
+            reason=SINGLE_VALUE,
+            advice="agreement needs data in which at least two values occur",
+        )
     counts = np.zeros((codes.shape[1], n_values), dtype=float)
     for k in range(n_values):
         counts[:, k] = (codes == k).sum(axis=0)
-    return float(krippendorff.alpha(value_counts=counts, value_domain=np.arange(n_values, dtype=float),
-                                    level_of_measurement=level))
+    return float(
+        krippendorff.alpha(value_counts=counts, value_domain=np.arange(n_values, dtype=float), level_of_measurement=level)
+    )
 
 
 def cohen_kappa_table(table: Any, *, source: str = "confusion table") -> float:
@@ -237,8 +276,7 @@ def cohen_kappa_table(table: Any, *, source: str = "confusion table") -> float:
     p_o = np.trace(t) / n
     p_e = float((t.sum(axis=1) * t.sum(axis=0)).sum() / (n * n))
     if math.isclose(p_e, 1.0):
-        raise AgreementError("both coders used a single, identical category for every item; κ is undefined (0/0)",
-                             source)
+        raise AgreementError("both coders used a single, identical category for every item; κ is undefined (0/0)", source)
     return float((p_o - p_e) / (1.0 - p_e))
 
 
@@ -258,8 +296,7 @@ def cohen_kappa(a: Sequence[Any], b: Sequence[Any], *, source: str = "two coders
         Different lengths, no item labelled by both, or a single shared category.
     """
     if len(a) != len(b):
-        raise AgreementError(f"the two coders have {len(a)} and {len(b)} labels; give one label per item each",
-                             source)
+        raise AgreementError(f"the two coders have {len(a)} and {len(b)} labels; give one label per item each", source)
     pairs = [(x, y) for x, y in zip(a, b) if not is_missing(x) and not is_missing(y)]
     if not pairs:
         raise AgreementError("no item was labelled by both coders", source)
@@ -271,7 +308,7 @@ def cohen_kappa(a: Sequence[Any], b: Sequence[Any], *, source: str = "two coders
     return cohen_kappa_table(t, source=source)
 
 
-def fleiss_counts(ratings: Any, categories: "Sequence[Any] | None" = None) -> tuple[np.ndarray, list]:
+def fleiss_counts(ratings: Any, categories: Sequence[Any] | None = None) -> tuple[np.ndarray, list]:
     """Turn a subjects x raters matrix of labels into a subjects x categories count table.
 
     Returns
@@ -315,8 +352,11 @@ def fleiss_kappa(counts: Any, *, source: str = "count table") -> float:
         raise AgreementError(f"the count table must be 2-D and non-empty, got shape {c.shape}", source)
     per = c.sum(axis=1)
     if not np.allclose(per, per[0]):
-        raise AgreementError(f"subjects have between {per.min():g} and {per.max():g} ratings; Fleiss' κ needs the same "
-                             "number for every subject — use krippendorff_alpha, which allows missing values", source)
+        raise AgreementError(
+            f"subjects have between {per.min():g} and {per.max():g} ratings; Fleiss' κ needs the same "
+            "number for every subject — use krippendorff_alpha, which allows missing values",
+            source,
+        )
     n = per[0]
     if n < 2:
         raise AgreementError("each subject has fewer than two ratings; agreement needs at least two raters", source)

@@ -1,4 +1,5 @@
 """Where annotators disagree: per-unit disagreement and sentences ranked by it."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -63,10 +64,16 @@ def sentence_disagreement(units: UnitTable, *, with_intensity: bool = True) -> p
     d = unit_disagreement(combined)
     d_stance = unit_disagreement(codes)
     idx = units.stance.index
-    frame = pd.DataFrame({"document_id": idx.get_level_values("document_id"),
-                          "segment": idx.get_level_values("segment"),
-                          "issue": idx.get_level_values("issue"), "d": d, "ds": d_stance,
-                          "m": (codes >= 0).sum(axis=0)})
+    frame = pd.DataFrame(
+        {
+            "document_id": idx.get_level_values("document_id"),
+            "segment": idx.get_level_values("segment"),
+            "issue": idx.get_level_values("issue"),
+            "d": d,
+            "ds": d_stance,
+            "m": (codes >= 0).sum(axis=0),
+        }
+    )
     details: dict[tuple[str, int], list[str]] = {}
     for u in np.flatnonzero(np.nan_to_num(d) > 0):
         present = combined[:, u] >= 0
@@ -80,14 +87,22 @@ def sentence_disagreement(units: UnitTable, *, with_intensity: bool = True) -> p
                 label += f" (intensity {v % 4})"
             parts.append(f"{c} × {label}")
         details.setdefault((frame.document_id.iat[u], int(frame.segment.iat[u])), []).append(
-            f"{frame.issue.iat[u]}: {', '.join(parts)}")
-    agg = frame.groupby(["document_id", "segment"], sort=False).agg(
-        disagreement=("d", lambda s: s.sum(min_count=1)), stance_disagreement=("ds", lambda s: s.sum(min_count=1)),
-        coders=("m", "max")).reset_index()
+            f"{frame.issue.iat[u]}: {', '.join(parts)}"
+        )
+    agg = (
+        frame.groupby(["document_id", "segment"], sort=False)
+        .agg(
+            disagreement=("d", lambda s: s.sum(min_count=1)),
+            stance_disagreement=("ds", lambda s: s.sum(min_count=1)),
+            coders=("m", "max"),
+        )
+        .reset_index()
+    )
     agg["detail"] = ["; ".join(details.get((r.document_id, int(r.segment)), [])) for r in agg.itertuples()]
     out = units.segments.merge(agg, on=["document_id", "segment"], how="left")
     out["disagreement"] = out["disagreement"].fillna(0.0)
     out["stance_disagreement"] = out["stance_disagreement"].fillna(0.0)
     out = out.sort_values(["disagreement", "document_id", "segment"], ascending=[False, True, True], kind="stable")
-    return out.reset_index(drop=True)[["document_id", "segment", "start", "end", "text", "disagreement",
-                                       "stance_disagreement", "coders", "detail"]]
+    return out.reset_index(drop=True)[
+        ["document_id", "segment", "start", "end", "text", "disagreement", "stance_disagreement", "coders", "detail"]
+    ]

@@ -14,16 +14,18 @@
   (:mod:`.unitizing`), and the spans no other coder matched;
 - per-category α and a coincidence table for each variable.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from .bootstrap import AlphaInterval, bootstrap_alpha
-from .units import STANCE_VALUES, coded_units, group_units, intensity_codes
 from .unitizing import unitizing_alpha
+from .units import STANCE_VALUES, coded_units, group_units, intensity_codes
 from .variables import MatchedUnits, category_alpha, coincidence_table, match_across_coders, variable_reliability
 
 __all__ = ["ReliabilityReport", "reliability_report", "ALL_VS_CODED_NOTE"]
@@ -31,7 +33,8 @@ __all__ = ["ReliabilityReport", "reliability_report", "ALL_VS_CODED_NOTE"]
 ALL_VS_CODED_NOTE = (
     "All units: every sentence x issue pair of the coded documents. Coded units: those that at least one coder "
     "gave a stance. Most units are empty for every coder, and α over all units credits agreeing that nothing is "
-    "there; the coded-unit figure asks only whether coders agree where somebody saw something.")
+    "there; the coded-unit figure asks only whether coders agree where somebody saw something."
+)
 
 
 @dataclass
@@ -85,8 +88,9 @@ class ReliabilityReport:
         out += [f"  {line}" for line in self.disclosure_lines()]
         kinds = {getattr(d, "kind", None) for d in self.declarations.values()}
         if kinds == {"model"}:
-            out.append("  Every coder is a model, not a person: these figures describe agreement between model "
-                       "runs, not human coding.")
+            out.append(
+                "  Every coder is a model, not a person: these figures describe agreement between model runs, not human coding."
+            )
         out.append("")
         out.append("Stance on sentence x issue units (nominal α, 95% bootstrap interval):")
         out.append(f"  all units   ({self.n_units_all:>5}): {self.stance_all.interval_text()}")
@@ -98,8 +102,10 @@ class ReliabilityReport:
         out.append(f"    decision: {self.intensity_units.decision()}")
         out.append("")
         n_unm = len(self.matched.unmatched)
-        out.append(f"Each variable on matched spans ({len(self.matched.units)} matched units; {n_unm} span(s) "
-                   f"unmatched; match = overlap ≥ {self.matched.min_overlap:g} of the shorter span):")
+        out.append(
+            f"Each variable on matched spans ({len(self.matched.units)} matched units; {n_unm} span(s) "
+            f"unmatched; match = overlap ≥ {self.matched.min_overlap:g} of the shorter span):"
+        )
         for r in self.variables.itertuples(index=False):
             if r.status == "ok":
                 val = f"α = {r.alpha:.3f} [{r.low:.3f}, {r.high:.3f}]"
@@ -112,16 +118,17 @@ class ReliabilityReport:
         if n_unm:
             out.append("  Unmatched spans (coded by one coder only):")
             for rec in self.matched.unmatched:
-                out.append(f"    {rec['annotator']}: {rec['document_id']} [{rec['start']}:{rec['end']}] "
-                           f"{rec.get('issue')}/{rec.get('stance')} {str(rec.get('quote', ''))[:70]!r}")
+                out.append(
+                    f"    {rec['annotator']}: {rec['document_id']} [{rec['start']}:{rec['end']}] "
+                    f"{rec.get('issue')}/{rec.get('stance')} {str(rec.get('quote', ''))[:70]!r}"
+                )
         out.append("")
         out.append("Unitizing (Krippendorff's uα on where passages begin and end, per document and stance):")
         if self.unitizing.empty:
             out.append("  (no document coded by two coders)")
         for r in self.unitizing.itertuples(index=False):
             a = "undefined" if pd.isna(r.alpha) else f"{r.alpha:.3f}"
-            out.append(f"  {r.document_id} {r.stance:<9} uα = {a}  (D_o {r.d_o:.5f}, D_e {r.d_e:.5f}, "
-                       f"{r.units} units)")
+            out.append(f"  {r.document_id} {r.stance:<9} uα = {a}  (D_o {r.d_o:.5f}, D_e {r.d_e:.5f}, {r.units} units)")
         if categories:
             for name, table in self.categories.items():
                 out.append("")
@@ -135,35 +142,55 @@ class ReliabilityReport:
         return "\n".join(out)
 
 
-def _stance_interval(codes: Any, n_boot: int, seed: "int | None", source: str) -> AlphaInterval:
+def _stance_interval(codes: Any, n_boot: int, seed: int | None, source: str) -> AlphaInterval:
     return bootstrap_alpha(codes, len(STANCE_VALUES), "nominal", n_boot=n_boot, seed=seed, source=source)
 
 
-def _unitizing_rows(records: Sequence[Mapping[str, Any]], documents: Mapping[str, Any],
-                    coders: Sequence[str]) -> pd.DataFrame:
+def _unitizing_rows(records: Sequence[Mapping[str, Any]], documents: Mapping[str, Any], coders: Sequence[str]) -> pd.DataFrame:
     rows = []
     for doc_id in sorted({str(r["document_id"]) for r in records}):
         doc = documents.get(doc_id)
         if doc is None:
             continue
-        on_doc = [r for r in records if r["document_id"] == doc_id and r.get("status", "anchored") == "anchored"
-                  and r.get("stance") in ("grievance", "goodwill")]
+        on_doc = [
+            r
+            for r in records
+            if r["document_id"] == doc_id
+            and r.get("status", "anchored") == "anchored"
+            and r.get("stance") in ("grievance", "goodwill")
+        ]
         here = sorted({str(r["annotator"]) for r in on_doc} & set(coders))
         if len(here) < 2:
             continue
-        spans = [(str(r["annotator"]), int(r["start"]), int(r["end"]), str(r["stance"])) for r in on_doc
-                 if str(r["annotator"]) in here]
-        for res in unitizing_alpha(spans, len(doc.text), coders=here, categories=["grievance", "goodwill"],
-                                   source=doc_id):
-            rows.append({"document_id": doc_id, "stance": res.category or "all", "alpha": res.alpha,
-                         "d_o": res.d_o, "d_e": res.d_e, "units": res.units})
+        spans = [
+            (str(r["annotator"]), int(r["start"]), int(r["end"]), str(r["stance"])) for r in on_doc if str(r["annotator"]) in here
+        ]
+        for res in unitizing_alpha(spans, len(doc.text), coders=here, categories=["grievance", "goodwill"], source=doc_id):
+            rows.append(
+                {
+                    "document_id": doc_id,
+                    "stance": res.category or "all",
+                    "alpha": res.alpha,
+                    "d_o": res.d_o,
+                    "d_e": res.d_e,
+                    "units": res.units,
+                }
+            )
     return pd.DataFrame(rows, columns=["document_id", "stance", "alpha", "d_o", "d_e", "units"])
 
 
-def reliability_report(records: Iterable[Mapping[str, Any]], documents: Mapping[str, Any], issues: Sequence[str], *,
-                       declarations: "Mapping[str, Any] | None" = None, annotators: "Sequence[str] | None" = None,
-                       n_boot: int = 20_000, seed: "int | None" = 0, min_overlap: float = 0.5,
-                       source: str = "annotations") -> ReliabilityReport:
+def reliability_report(
+    records: Iterable[Mapping[str, Any]],
+    documents: Mapping[str, Any],
+    issues: Sequence[str],
+    *,
+    declarations: Mapping[str, Any] | None = None,
+    annotators: Sequence[str] | None = None,
+    n_boot: int = 20_000,
+    seed: int | None = 0,
+    min_overlap: float = 0.5,
+    source: str = "annotations",
+) -> ReliabilityReport:
     """Compute the full reliability report for a group of coders.
 
     Parameters
@@ -195,12 +222,19 @@ def reliability_report(records: Iterable[Mapping[str, Any]], documents: Mapping[
     cats = {v: category_alpha(matched, v) for v in table.variable}
     conf = {v: coincidence_table(matched, v) for v in table.variable}
     return ReliabilityReport(
-        coders=coders, declarations={c: (declarations or {}).get(c) for c in coders},
+        coders=coders,
+        declarations={c: (declarations or {}).get(c) for c in coders},
         stance_all=_stance_interval(units.codes(), n_boot, seed, source),
         stance_coded=_stance_interval(coded.codes(), n_boot, seed, source),
-        intensity_units=bootstrap_alpha(intensity_codes(units), 3, "ordinal", n_boot=n_boot, seed=seed,
-                                        source=source + " (intensity)"),
+        intensity_units=bootstrap_alpha(
+            intensity_codes(units), 3, "ordinal", n_boot=n_boot, seed=seed, source=source + " (intensity)"
+        ),
         n_units_all=int(((units.codes() >= 0).sum(axis=0) >= 2).sum()),
         n_units_coded=int(((coded.codes() >= 0).sum(axis=0) >= 2).sum()),
-        variables=table, matched=matched, unitizing=_unitizing_rows(recs, documents, coders),
-        categories=cats, confusion=conf, notes=notes)
+        variables=table,
+        matched=matched,
+        unitizing=_unitizing_rows(recs, documents, coders),
+        categories=cats,
+        confusion=conf,
+        notes=notes,
+    )

@@ -1,8 +1,10 @@
 """The agreement report of a group of annotators: every coefficient over the sentence x issue units."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,8 +55,14 @@ class AgreementReport:
     notes: list[str] = field(default_factory=list)
 
 
-def agreement_report(records: Iterable[Mapping[str, Any]], documents: Mapping[str, Any], issues: Sequence[str], *,
-                     annotators: "Sequence[str] | None" = None, source: str = "annotations") -> AgreementReport:
+def agreement_report(
+    records: Iterable[Mapping[str, Any]],
+    documents: Mapping[str, Any],
+    issues: Sequence[str],
+    *,
+    annotators: Sequence[str] | None = None,
+    source: str = "annotations",
+) -> AgreementReport:
     """Build units and compute every coefficient for a group of annotators.
 
     Undefined coefficients become NaN with a note; only having fewer than two
@@ -85,8 +93,15 @@ def agreement_report(records: Iterable[Mapping[str, Any]], documents: Mapping[st
     else:
         notes.append("Fleiss' κ not computed: not every annotator coded every unit (α allows that)")
     return AgreementReport(
-        annotators=names, n_units=int(((codes >= 0).sum(axis=0) >= 2).sum()),
-        alpha=values["stance"], alpha_intensity=values["intensity"], fleiss=fleiss,
-        pairwise=pairwise_matrix(units, "cohen"), by_issue=alpha_breakdown(units, "issue"),
-        by_document=alpha_breakdown(units, "document_id"), sentences=sentence_disagreement(units),
-        units=units, notes=notes)
+        annotators=names,
+        n_units=int(((codes >= 0).sum(axis=0) >= 2).sum()),
+        alpha=values["stance"],
+        alpha_intensity=values["intensity"],
+        fleiss=fleiss,
+        pairwise=pairwise_matrix(units, "cohen"),
+        by_issue=alpha_breakdown(units, "issue"),
+        by_document=alpha_breakdown(units, "document_id"),
+        sentences=sentence_disagreement(units),
+        units=units,
+        notes=notes,
+    )

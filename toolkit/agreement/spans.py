@@ -16,10 +16,12 @@ candidate spans are *extra* (false positives), unmatched reference spans are
 *missed* (false negatives). Precision = tp / (tp + fp), recall = tp / (tp + fn)
 (undefined, NaN, when the denominator is 0), F1 = 2 tp / (2 tp + fp + fn).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -66,12 +68,25 @@ def _span_key(r: Mapping[str, Any]) -> tuple:
 
 
 def _order(r: Mapping[str, Any]) -> tuple:
-    return (str(r.get("document_id")), int(r["start"]), int(r["end"]), str(r.get("issue")), str(r.get("stance")),
-            str(r.get("actor")), str(r.get("target")), str(r.get("id")))
+    return (
+        str(r.get("document_id")),
+        int(r["start"]),
+        int(r["end"]),
+        str(r.get("issue")),
+        str(r.get("stance")),
+        str(r.get("actor")),
+        str(r.get("target")),
+        str(r.get("id")),
+    )
 
 
-def match_spans(candidate: Iterable[Mapping[str, Any]], reference: Iterable[Mapping[str, Any]],
-                mode: MatchMode = "overlap", *, min_overlap: float = 0.5) -> SpanMatch:
+def match_spans(
+    candidate: Iterable[Mapping[str, Any]],
+    reference: Iterable[Mapping[str, Any]],
+    mode: MatchMode = "overlap",
+    *,
+    min_overlap: float = 0.5,
+) -> SpanMatch:
     """Match candidate spans to reference spans one-to-one (rules in the module docstring).
 
     Parameters
@@ -124,20 +139,31 @@ def match_spans(candidate: Iterable[Mapping[str, Any]], reference: Iterable[Mapp
         used_r.add(j)
         matched_idx.append((i, j))
     matched_idx.sort(key=lambda p: (_order(ref[p[1]]), p[0]))
-    return SpanMatch(matched=[(cand[i], ref[j]) for i, j in matched_idx],
-                     extra=[c for i, c in enumerate(cand) if i not in used_c],
-                     missed=[r for j, r in enumerate(ref) if j not in used_r], mode=mode)
+    return SpanMatch(
+        matched=[(cand[i], ref[j]) for i, j in matched_idx],
+        extra=[c for i, c in enumerate(cand) if i not in used_c],
+        missed=[r for j, r in enumerate(ref) if j not in used_r],
+        mode=mode,
+    )
 
 
 def precision_recall_f1(tp: int, fp: int, fn: int) -> dict[str, float]:
     """Precision, recall and F1 from counts; NaN where a denominator is 0."""
     nan = float("nan")
-    return {"precision": tp / (tp + fp) if tp + fp else nan, "recall": tp / (tp + fn) if tp + fn else nan,
-            "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else nan}
+    return {
+        "precision": tp / (tp + fp) if tp + fp else nan,
+        "recall": tp / (tp + fn) if tp + fn else nan,
+        "f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else nan,
+    }
 
 
-def span_scores(candidate: Iterable[Mapping[str, Any]], reference: Iterable[Mapping[str, Any]],
-                mode: MatchMode = "overlap", *, min_overlap: float = 0.5) -> dict[str, float]:
+def span_scores(
+    candidate: Iterable[Mapping[str, Any]],
+    reference: Iterable[Mapping[str, Any]],
+    mode: MatchMode = "overlap",
+    *,
+    min_overlap: float = 0.5,
+) -> dict[str, float]:
     """Precision, recall and F1 of candidate spans against a reference.
 
     Returns
@@ -149,7 +175,7 @@ def span_scores(candidate: Iterable[Mapping[str, Any]], reference: Iterable[Mapp
     return {"tp": m.tp, "fp": m.fp, "fn": m.fn, **precision_recall_f1(m.tp, m.fp, m.fn)}
 
 
-def span_scores_by_issue(match: SpanMatch, issues: "Sequence[str] | None" = None) -> pd.DataFrame:
+def span_scores_by_issue(match: SpanMatch, issues: Sequence[str] | None = None) -> pd.DataFrame:
     """Per-issue precision, recall and F1 from a :class:`SpanMatch`.
 
     Parameters
@@ -176,5 +202,7 @@ def span_scores_by_issue(match: SpanMatch, issues: "Sequence[str] | None" = None
     rows = []
     for k in keys:
         t, f, n = tp.get(k, 0), fp.get(k, 0), fn.get(k, 0)
-        rows.append({"issue": k, "reference": t + n, "candidate": t + f, "tp": t, "fp": f, "fn": n, **precision_recall_f1(t, f, n)})
+        rows.append(
+            {"issue": k, "reference": t + n, "candidate": t + f, "tp": t, "fp": f, "fn": n, **precision_recall_f1(t, f, n)}
+        )
     return pd.DataFrame(rows, columns=["issue", "reference", "candidate", "tp", "fp", "fn", "precision", "recall", "f1"])

@@ -36,10 +36,11 @@ Krippendorff, Mathet, Bouvry and Widlöcher (2016) refine this family (``cuα``
 and ``|cuα``) for overlapping categories; the plain per-category ``uα``
 here is the coefficient their refinements reduce to for one category.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class UnitizingResult:
         Overlapping units of one coder that were merged into one.
     """
 
-    category: "str | None"
+    category: str | None
     alpha: float
     d_o: float
     d_e: float
@@ -95,8 +96,9 @@ def _gaps(units: Sequence[tuple[int, int]], begin: int, end: int) -> list[tuple[
     return gaps
 
 
-def _pair_d2(u1: Sequence[tuple[int, int]], g1: Sequence[tuple[int, int]], u2: Sequence[tuple[int, int]],
-             g2: Sequence[tuple[int, int]]) -> float:
+def _pair_d2(
+    u1: Sequence[tuple[int, int]], g1: Sequence[tuple[int, int]], u2: Sequence[tuple[int, int]], g2: Sequence[tuple[int, int]]
+) -> float:
     total = 0.0
     for b, e in u1:
         for b2, e2 in u2:
@@ -112,8 +114,14 @@ def _pair_d2(u1: Sequence[tuple[int, int]], g1: Sequence[tuple[int, int]], u2: S
     return total
 
 
-def unitizing_category(units_by_coder: Mapping[str, Iterable[tuple[int, int]]], length: int, *, begin: int = 0,
-                       category: "str | None" = None, source: str = "unitizing data") -> UnitizingResult:
+def unitizing_category(
+    units_by_coder: Mapping[str, Iterable[tuple[int, int]]],
+    length: int,
+    *,
+    begin: int = 0,
+    category: str | None = None,
+    source: str = "unitizing data",
+) -> UnitizingResult:
     """uα for one category.
 
     Parameters
@@ -137,16 +145,23 @@ def unitizing_category(units_by_coder: Mapping[str, Iterable[tuple[int, int]]], 
     end = begin + int(length)
     coders = list(units_by_coder)
     if len(coders) < 2:
-        raise AgreementError(f"{len(coders)} coder(s); unitizing agreement needs at least two", source,
-                             reason=TOO_FEW_CODERS, advice="add a second annotator's file")
+        raise AgreementError(
+            f"{len(coders)} coder(s); unitizing agreement needs at least two",
+            source,
+            reason=TOO_FEW_CODERS,
+            advice="add a second annotator's file",
+        )
     units: dict[str, list[tuple[int, int]]] = {}
     merged = 0
     for c in coders:
         spans = [(int(b), int(e)) for b, e in units_by_coder[c]]
         for b, e in spans:
             if not begin <= b < e <= end:
-                raise AgreementError(f"unit [{b}, {e}) of {c} is empty or outside the continuum [{begin}, {end})",
-                                     source, advice="check the offsets against the document length")
+                raise AgreementError(
+                    f"unit [{b}, {e}) of {c} is empty or outside the continuum [{begin}, {end})",
+                    source,
+                    advice="check the offsets against the document length",
+                )
         units[c], k = _merge(spans)
         merged += k
     gaps = {c: _gaps(units[c], begin, end) for c in coders}
@@ -166,16 +181,22 @@ def unitizing_category(units_by_coder: Mapping[str, Iterable[tuple[int, int]]], 
     first = np.searchsorted(gap_len, lengths, side="left")
     count = gap_len.size - first
     fit = suffix[first] - (lengths - 1.0) * count
-    numer = ((n_units - 1) * (2 * lengths ** 3 - 3 * lengths ** 2 + lengths) / 3.0 + lengths ** 2 * fit).sum()
+    numer = ((n_units - 1) * (2 * lengths**3 - 3 * lengths**2 + lengths) / 3.0 + lengths**2 * fit).sum()
     denom = m * L * (m * L - 1) - (lengths * (lengths - 1)).sum()
     d_e = float(2.0 / L * numer / denom)
     alpha = float("nan") if d_e == 0 else 1.0 - d_o / d_e
     return UnitizingResult(category, alpha, d_o, d_e, n_units, merged)
 
 
-def unitizing_alpha(spans: Iterable[tuple[str, int, int, str]], length: int, *, coders: "Sequence[str] | None" = None,
-                    categories: "Sequence[str] | None" = None, begin: int = 0,
-                    source: str = "unitizing data") -> list[UnitizingResult]:
+def unitizing_alpha(
+    spans: Iterable[tuple[str, int, int, str]],
+    length: int,
+    *,
+    coders: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    begin: int = 0,
+    source: str = "unitizing data",
+) -> list[UnitizingResult]:
     """uα per category, plus a pooled row (``category=None``) last.
 
     Parameters
@@ -202,8 +223,12 @@ def unitizing_alpha(spans: Iterable[tuple[str, int, int, str]], length: int, *, 
     names = list(coders) if coders is not None else sorted({r[0] for r in rows})
     cats = list(categories) if categories is not None else sorted({r[3] for r in rows})
     if not cats:
-        raise AgreementError("no unit was marked by any coder, so there is nothing to compare", source,
-                             reason=NO_PAIRABLE_UNIT, advice="unitizing agreement needs marked passages")
+        raise AgreementError(
+            "no unit was marked by any coder, so there is nothing to compare",
+            source,
+            reason=NO_PAIRABLE_UNIT,
+            advice="unitizing agreement needs marked passages",
+        )
     out = []
     for k in cats:
         by = {c: [(b, e) for c2, b, e, k2 in rows if c2 == c and k2 == k] for c in names}

@@ -32,19 +32,34 @@ Because most sentences hold nothing for most issues, α over every unit
 mostly rewards agreeing that nothing is there; :func:`coded_units` keeps the
 units that at least one annotator coded, and the report shows both figures.
 """
+
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from .coefficients import AgreementError, alpha_from_codes, cohen_kappa_table
 
-__all__ = ["NONE", "BOTH", "STANCE_VALUES", "PairMetric", "UnitTable", "build_units", "unit_alpha",
-           "coded_units", "group_units", "intensity_codes", "pairwise_matrix", "alpha_breakdown", "stance_codes"]
+__all__ = [
+    "NONE",
+    "BOTH",
+    "STANCE_VALUES",
+    "PairMetric",
+    "UnitTable",
+    "build_units",
+    "unit_alpha",
+    "coded_units",
+    "group_units",
+    "intensity_codes",
+    "pairwise_matrix",
+    "alpha_breakdown",
+    "stance_codes",
+]
 
 PairMetric = Literal["cohen", "alpha", "percent"]
 
@@ -83,7 +98,7 @@ class UnitTable:
     intensity: pd.DataFrame
     segments: pd.DataFrame
     skipped: int = 0
-    stance_codes: "np.ndarray | None" = None
+    stance_codes: np.ndarray | None = None
 
     @property
     def annotators(self) -> list[str]:
@@ -117,9 +132,14 @@ def _number(value: Any) -> float:
         return float("nan")
 
 
-def build_units(records: "Iterable[Mapping[str, Any]] | pd.DataFrame", documents: Mapping[str, Any], issues: Sequence[str], *,
-                annotators: "Sequence[str] | None" = None,
-                coverage: "Mapping[str, Iterable[str]] | None" = None) -> UnitTable:
+def build_units(
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
+    documents: Mapping[str, Any],
+    issues: Sequence[str],
+    *,
+    annotators: Sequence[str] | None = None,
+    coverage: Mapping[str, Iterable[str]] | None = None,
+) -> UnitTable:
     """Build the sentence x issue unit table from annotation records.
 
     Parameters
@@ -156,8 +176,12 @@ def build_units(records: "Iterable[Mapping[str, Any]] | pd.DataFrame", documents
     kept: list[Mapping[str, Any]] = []
     skipped = 0
     for rec in records:
-        if rec.get("status", "anchored") != "anchored" or rec.get("document_id") not in documents \
-                or rec.get("issue") not in issue_pos or rec.get("stance") not in _STANCE_BIT:
+        if (
+            rec.get("status", "anchored") != "anchored"
+            or rec.get("document_id") not in documents
+            or rec.get("issue") not in issue_pos
+            or rec.get("stance") not in _STANCE_BIT
+        ):
             skipped += 1
             continue
         kept.append(rec)
@@ -186,7 +210,7 @@ def build_units(records: "Iterable[Mapping[str, Any]] | pd.DataFrame", documents
     for a in names:
         for d in cover[a]:
             if d in offset:
-                bits[name_pos[a], offset[d]:offset[d] + len(bounds[d][0]) * n_iss] = 0  # read: "none" by default
+                bits[name_pos[a], offset[d] : offset[d] + len(bounds[d][0]) * n_iss] = 0  # read: "none" by default
     inten = np.full((len(names), n_units), np.nan)
     # records -> (annotator row, unit column) pairs, vectorised per document
     by_doc: dict[str, list[Mapping[str, Any]]] = {}
@@ -216,11 +240,15 @@ def build_units(records: "Iterable[Mapping[str, Any]] | pd.DataFrame", documents
         np.bitwise_or.at(bits, (rows, cols), bit[rep])
         np.fmax.at(inten, (rows, cols), val[rep])
     index = pd.MultiIndex.from_arrays(
-        [np.repeat(np.array(doc_ids, dtype=object), [len(bounds[d][0]) * n_iss for d in doc_ids]),
-         np.concatenate([np.repeat(np.arange(len(bounds[d][0])), n_iss) for d in doc_ids]) if doc_ids
-         else np.array([], dtype=np.int64),
-         np.tile(np.array(list(issues), dtype=object), n_units // n_iss if n_iss else 0)],
-        names=["document_id", "segment", "issue"])
+        [
+            np.repeat(np.array(doc_ids, dtype=object), [len(bounds[d][0]) * n_iss for d in doc_ids]),
+            np.concatenate([np.repeat(np.arange(len(bounds[d][0])), n_iss) for d in doc_ids])
+            if doc_ids
+            else np.array([], dtype=np.int64),
+            np.tile(np.array(list(issues), dtype=object), n_units // n_iss if n_iss else 0),
+        ],
+        names=["document_id", "segment", "issue"],
+    )
     labels = np.array((None,) + STANCE_VALUES, dtype=object)
     columns = pd.Index(names, name="annotator", dtype=object)
     stance = pd.DataFrame(labels[bits.T + 1], index=index, columns=columns, dtype=object)
@@ -230,8 +258,7 @@ def build_units(records: "Iterable[Mapping[str, Any]] | pd.DataFrame", documents
     return UnitTable(stance=stance, intensity=intensity, segments=segments, skipped=skipped, stance_codes=bits)
 
 
-def unit_alpha(units: UnitTable, what: Literal["stance", "intensity"] = "stance", *,
-               source: str = "unit table") -> float:
+def unit_alpha(units: UnitTable, what: Literal["stance", "intensity"] = "stance", *, source: str = "unit table") -> float:
     """Krippendorff's α over a unit table.
 
     Parameters
@@ -253,9 +280,14 @@ def unit_alpha(units: UnitTable, what: Literal["stance", "intensity"] = "stance"
     raise ValueError(f"what={what!r} unknown; use 'stance' or 'intensity'")
 
 
-def group_units(records: "Iterable[Mapping[str, Any]] | pd.DataFrame", documents: Mapping[str, Any],
-                issues: Sequence[str], *, annotators: "Sequence[str] | None" = None,
-                source: str = "annotations") -> tuple[UnitTable, list[str]]:
+def group_units(
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
+    documents: Mapping[str, Any],
+    issues: Sequence[str],
+    *,
+    annotators: Sequence[str] | None = None,
+    source: str = "annotations",
+) -> tuple[UnitTable, list[str]]:
     """:func:`build_units` for a group that must have two or more annotators, with a note on skipped records.
 
     Raises
@@ -268,11 +300,18 @@ def group_units(records: "Iterable[Mapping[str, Any]] | pd.DataFrame", documents
     units = build_units(records, documents, issues, annotators=annotators)
     names = units.annotators
     if len(names) < 2:
-        raise AgreementError(f"{len(names)} annotator{'s' * (len(names) != 1)} found ({', '.join(names) or 'none'}); "
-                             "agreement needs at least two annotators' files", source, reason=TOO_FEW_CODERS,
-                             advice="add a second annotator's file to the folder(s)")
-    notes = [f"{units.skipped} record(s) left out: not anchored, unknown document or issue, or outside the text"
-             ] if units.skipped else []
+        raise AgreementError(
+            f"{len(names)} annotator{'s' * (len(names) != 1)} found ({', '.join(names) or 'none'}); "
+            "agreement needs at least two annotators' files",
+            source,
+            reason=TOO_FEW_CODERS,
+            advice="add a second annotator's file to the folder(s)",
+        )
+    notes = (
+        [f"{units.skipped} record(s) left out: not anchored, unknown document or issue, or outside the text"]
+        if units.skipped
+        else []
+    )
     return units, notes
 
 
@@ -292,8 +331,7 @@ def coded_units(units: UnitTable) -> UnitTable:
     """
     codes = units.codes()
     keep = (codes > 0).any(axis=0)
-    return replace(units, stance=units.stance.loc[keep], intensity=units.intensity.loc[keep],
-                   stance_codes=codes[:, keep])
+    return replace(units, stance=units.stance.loc[keep], intensity=units.intensity.loc[keep], stance_codes=codes[:, keep])
 
 
 def pairwise_matrix(units: UnitTable, metric: PairMetric = "cohen") -> pd.DataFrame:

@@ -42,11 +42,13 @@ Per-category α binarises a variable (this category against all others) and
 computes nominal α; the **coincidence table** (Krippendorff's matrix of
 value pairs within units) shows which categories coders confuse.
 """
+
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,8 +56,18 @@ import pandas as pd
 from .bootstrap import AlphaInterval, bootstrap_alpha
 from .coefficients import AgreementError, Level, alpha_from_codes
 
-__all__ = ["Variable", "VARIABLES", "EVENT_LINKING", "MatchedUnits", "match_across_coders", "variable_codes",
-           "variable_reliability", "category_alpha", "coincidence_table", "available_variables"]
+__all__ = [
+    "Variable",
+    "VARIABLES",
+    "EVENT_LINKING",
+    "MatchedUnits",
+    "match_across_coders",
+    "variable_codes",
+    "variable_reliability",
+    "category_alpha",
+    "coincidence_table",
+    "available_variables",
+]
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,7 @@ class Variable:
     name: str
     level: Level
     read: Callable[[Mapping[str, Any]], Any]
-    optional_field: "str | None" = None
+    optional_field: str | None = None
 
 
 def _field(name: str) -> Callable[[Mapping[str, Any]], Any]:
@@ -123,8 +135,9 @@ def _agree(a: Mapping[str, Any], b: Mapping[str, Any]) -> int:
     return sum(a.get(k) == b.get(k) for k in ("issue", "stance", "actor", "target"))
 
 
-def match_across_coders(records: Iterable[Mapping[str, Any]], *, coders: "Sequence[str] | None" = None,
-                        min_overlap: float = 0.5) -> MatchedUnits:
+def match_across_coders(
+    records: Iterable[Mapping[str, Any]], *, coders: Sequence[str] | None = None, min_overlap: float = 0.5
+) -> MatchedUnits:
     """Group the coders' spans into matched units.
 
     Parameters
@@ -146,8 +159,18 @@ def match_across_coders(records: Iterable[Mapping[str, Any]], *, coders: "Sequen
     recs = [dict(r) for r in records if r.get("status", "anchored") == "anchored"]
     names = sorted({str(r["annotator"]) for r in recs}) if coders is None else list(coders)
     recs = [r for r in recs if str(r["annotator"]) in names]
-    recs.sort(key=lambda r: (str(r["document_id"]), int(r["start"]), int(r["end"]), str(r["annotator"]),
-                             str(r.get("issue")), str(r.get("stance")), str(r.get("actor")), str(r.get("id"))))
+    recs.sort(
+        key=lambda r: (
+            str(r["document_id"]),
+            int(r["start"]),
+            int(r["end"]),
+            str(r["annotator"]),
+            str(r.get("issue")),
+            str(r.get("stance")),
+            str(r.get("actor")),
+            str(r.get("id")),
+        )
+    )
     pairs = []
     by_doc: dict[str, list[int]] = {}
     for i, r in enumerate(recs):
@@ -191,8 +214,9 @@ def match_across_coders(records: Iterable[Mapping[str, Any]], *, coders: "Sequen
 def available_variables(matched: MatchedUnits) -> list[str]:
     """Variable names to report: every core variable, optional ones only when some record has the field."""
     recs = [r for u in matched.units for r in u.values()] + matched.unmatched
-    out = [v.name for v in VARIABLES if v.optional_field is None
-           or any(r.get(v.optional_field) not in (None, "", []) for r in recs)]
+    out = [
+        v.name for v in VARIABLES if v.optional_field is None or any(r.get(v.optional_field) not in (None, "", []) for r in recs)
+    ]
     if any(r.get("event_id") for r in recs):
         out.append(EVENT_LINKING)
     return out
@@ -231,8 +255,9 @@ def variable_codes(matched: MatchedUnits, variable: str) -> tuple[np.ndarray, li
     else:
         spec = next((v for v in VARIABLES if v.name == variable), None)
         if spec is None:
-            raise ValueError(f"variable {variable!r} unknown; use one of "
-                             f"{', '.join(v.name for v in VARIABLES)} or {EVENT_LINKING!r}")
+            raise ValueError(
+                f"variable {variable!r} unknown; use one of {', '.join(v.name for v in VARIABLES)} or {EVENT_LINKING!r}"
+            )
         rows = [{c: spec.read(r) for c, r in u.items()} for u in matched.units]
         level = spec.level
     domain = sorted({v for row in rows for v in row.values() if v is not None}, key=lambda x: (str(type(x)), x))
@@ -246,8 +271,9 @@ def variable_codes(matched: MatchedUnits, variable: str) -> tuple[np.ndarray, li
     return codes, domain, level
 
 
-def variable_reliability(matched: MatchedUnits, variables: "Sequence[str] | None" = None, *, n_boot: int = 20_000,
-                         seed: "int | None" = 0) -> pd.DataFrame:
+def variable_reliability(
+    matched: MatchedUnits, variables: Sequence[str] | None = None, *, n_boot: int = 20_000, seed: int | None = 0
+) -> pd.DataFrame:
     """α with a bootstrap interval and decision for each variable.
 
     Returns
@@ -265,15 +291,38 @@ def variable_reliability(matched: MatchedUnits, variables: "Sequence[str] | None
         codes, domain, level = variable_codes(matched, name)
         res = bootstrap_alpha(codes, max(len(domain), 1), level, n_boot=n_boot, seed=seed, source=name)
         rows.append(_row(name, level, codes, res))
-    return pd.DataFrame(rows, columns=["variable", "level", "units", "pairable", "alpha", "low", "high",
-                                       "p_min_0.667", "p_min_0.8", "status", "decision"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "variable",
+            "level",
+            "units",
+            "pairable",
+            "alpha",
+            "low",
+            "high",
+            "p_min_0.667",
+            "p_min_0.8",
+            "status",
+            "decision",
+        ],
+    )
 
 
 def _row(name: str, level: str, codes: np.ndarray, res: AlphaInterval) -> dict[str, Any]:
-    return {"variable": name, "level": level, "units": int(((codes >= 0).sum(axis=0) >= 2).sum()),
-            "pairable": res.n_pairable, "alpha": res.alpha, "low": res.low, "high": res.high,
-            "p_min_0.667": res.probability_at_least(0.667), "p_min_0.8": res.probability_at_least(0.8),
-            "status": res.status, "decision": res.decision(0.8)}
+    return {
+        "variable": name,
+        "level": level,
+        "units": int(((codes >= 0).sum(axis=0) >= 2).sum()),
+        "pairable": res.n_pairable,
+        "alpha": res.alpha,
+        "low": res.low,
+        "high": res.high,
+        "p_min_0.667": res.probability_at_least(0.667),
+        "p_min_0.8": res.probability_at_least(0.8),
+        "status": res.status,
+        "decision": res.decision(0.8),
+    }
 
 
 def category_alpha(matched: MatchedUnits, variable: str) -> pd.DataFrame:

@@ -17,6 +17,7 @@ source/evidence/n caption that ``summit-ledger figures`` puts under each file.
 - :func:`robustness_chart` - the balance per summit under each counting specification;
 - :func:`article_html` - (e) an article with highlighted spans (escaped HTML).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,14 +32,29 @@ from .robustness import robustness_chart
 from .summits import balance_chart, heatmap_chart
 
 __all__ = [
-    "STANCE_COLORS", "ISSUE_COLORS", "OTHER_COLOR", "FORMAT_LABELS", "MAX_ISSUE_COLORS",
-    "summit_axis_labels", "issue_groups", "balance_chart", "heatmap_chart", "shift_chart", "agenda_chart",
-    "robustness_chart", "article_html", "ledger_spans", "all_charts", "caption_lines", "with_caption",
+    "STANCE_COLORS",
+    "ISSUE_COLORS",
+    "OTHER_COLOR",
+    "FORMAT_LABELS",
+    "MAX_ISSUE_COLORS",
+    "summit_axis_labels",
+    "issue_groups",
+    "balance_chart",
+    "heatmap_chart",
+    "shift_chart",
+    "agenda_chart",
+    "robustness_chart",
+    "article_html",
+    "ledger_spans",
+    "all_charts",
+    "caption_lines",
+    "with_caption",
 ]
 
 
-def all_charts(summit_table: pd.DataFrame, issue_table: pd.DataFrame, *,
-               robustness: "pd.DataFrame | None" = None) -> dict[str, Any]:
+def all_charts(
+    summit_table: pd.DataFrame, issue_table: pd.DataFrame, *, robustness: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """The balance charts, keyed by the file stem ``summit-ledger figures`` uses.
 
     Returns

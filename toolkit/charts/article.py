@@ -1,8 +1,10 @@
 """(e) An article as HTML with highlighted spans, every piece of text escaped."""
+
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,27 +25,47 @@ def ledger_spans(ledger: pd.DataFrame, document_id: str) -> pd.DataFrame:
         Columns ``start, end, stance, label`` (label: "stance: issue (actor ->
         target, intensity)"), anchored spans only, sorted by ``start``.
     """
-    s = ledger[(ledger["evidence"] == "span") & (ledger["document_id"] == document_id)
-               & (ledger["status"].fillna("anchored") == "anchored")]
+    s = ledger[
+        (ledger["evidence"] == "span")
+        & (ledger["document_id"] == document_id)
+        & (ledger["status"].fillna("anchored") == "anchored")
+    ]
     if "joint_actor" in s.columns and s["joint_actor"].notna().any():
         # a joint record is one row per direction in the ledger, but one span in the text
-        s = s.drop_duplicates(["set", "id"]).assign(actor=s["joint_actor"].fillna(s["actor"]),
-                                                    target=s["joint_actor"].fillna(s["target"]))
-    label = (s["stance"].astype(str) + ": " + s["issue_label"].fillna(s["issue"]).astype(str) + " ("
-             + s["actor"].astype(str) + " \u2192 " + s["target"].astype(str) + ", intensity "
-             + s["intensity"].astype(str) + ")")
-    out = pd.DataFrame({"start": s["start"].astype("int64"), "end": s["end"].astype("int64"),
-                        "stance": s["stance"], "label": label})
+        s = s.drop_duplicates(["set", "id"]).assign(
+            actor=s["joint_actor"].fillna(s["actor"]), target=s["joint_actor"].fillna(s["target"])
+        )
+    label = (
+        s["stance"].astype(str)
+        + ": "
+        + s["issue_label"].fillna(s["issue"]).astype(str)
+        + " ("
+        + s["actor"].astype(str)
+        + " \u2192 "
+        + s["target"].astype(str)
+        + ", intensity "
+        + s["intensity"].astype(str)
+        + ")"
+    )
+    out = pd.DataFrame(
+        {"start": s["start"].astype("int64"), "end": s["end"].astype("int64"), "stance": s["stance"], "label": label}
+    )
     return out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
 
 
-def _span_list(spans: "pd.DataFrame | Iterable[Mapping[str, Any]]") -> list[dict]:
+def _span_list(spans: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[dict]:
     items = spans.to_dict("records") if isinstance(spans, pd.DataFrame) else [dict(s) for s in spans]
     return items
 
 
-def article_html(text: str, spans: "pd.DataFrame | Iterable[Mapping[str, Any]]" = (), *,
-                 title: str | None = None, opacity: float = 0.35, legend: bool = True) -> str:
+def article_html(
+    text: str,
+    spans: pd.DataFrame | Iterable[Mapping[str, Any]] = (),
+    *,
+    title: str | None = None,
+    opacity: float = 0.35,
+    legend: bool = True,
+) -> str:
     """(e) An article as HTML with highlighted spans, every piece of text escaped.
 
     Parameters
@@ -111,8 +133,12 @@ def article_html(text: str, spans: "pd.DataFrame | Iterable[Mapping[str, Any]]" 
     if legend and any(s.get("stance") in STANCE_COLORS for s in items):
         keys = "".join(
             f'<span style="background:{rgba(c, opacity)};padding:0 4px;margin-right:8px">{html.escape(k)}</span>'
-            for k, c in STANCE_COLORS.items() if any(s.get("stance") == k for s in items))
+            for k, c in STANCE_COLORS.items()
+            if any(s.get("stance") == k for s in items)
+        )
         leg = f'<div class="sl-legend" style="margin-bottom:6px">{keys}</div>'
     body = "".join(parts)
-    return (f'<div class="sl-article" style="max-width:46em;line-height:1.6;font-family:Georgia,serif">'
-            f'{head}{leg}<div class="sl-text" style="white-space:pre-wrap">{body}</div></div>')
+    return (
+        f'<div class="sl-article" style="max-width:46em;line-height:1.6;font-family:Georgia,serif">'
+        f'{head}{leg}<div class="sl-text" style="white-space:pre-wrap">{body}</div></div>'
+    )

@@ -1,19 +1,34 @@
 """What every balance chart shares: axis labels, issue colours, captions, and table-to-records."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from ..intervals import SCALE_LABELS
 from ..palette import issue_groups as _palette_groups
 
-__all__ = ["FORMAT_LABELS", "alt", "summit_axis_labels", "summit_order", "issue_groups", "records", "describe",
-           "caption_lines", "with_caption"]
+__all__ = [
+    "FORMAT_LABELS",
+    "alt",
+    "summit_axis_labels",
+    "summit_order",
+    "issue_groups",
+    "records",
+    "describe",
+    "caption_lines",
+    "with_caption",
+]
 
 #: How a summit format is written on axes.
-FORMAT_LABELS: dict[str, str] = {"in_person": "in person", "video": "video call", "phone": "phone call",
-                                 "talks": "delegation talks"}
+FORMAT_LABELS: dict[str, str] = {
+    "in_person": "in person",
+    "video": "video call",
+    "phone": "phone call",
+    "talks": "delegation talks",
+}
 _INTERVALS = {"jeffreys": "Jeffreys", "bootstrap": "cluster-bootstrap"}
 _EVIDENCE = {None: "article spans + briefs", "span": "article spans only", "brief": "briefs only"}
 
@@ -51,10 +66,10 @@ def summit_order(table: pd.DataFrame) -> list[str]:
     return summit_axis_labels(t).tolist()
 
 
-def issue_groups(issue_table: pd.DataFrame, max_colors: "int | None" = None) -> dict[str, str]:
+def issue_groups(issue_table: pd.DataFrame, max_colors: int | None = None) -> dict[str, str]:
     """Issue id to its label or "Other issues", heaviest first (see :func:`toolkit.palette.issue_groups`)."""
     tot = issue_table.groupby("issue", sort=True)["total"].sum()
-    if "n_agenda" in issue_table:   # agenda mentions count toward what a summit was about
+    if "n_agenda" in issue_table:  # agenda mentions count toward what a summit was about
         tot = tot + issue_table.groupby("issue", sort=True)["n_agenda"].sum()
     labels = issue_table.drop_duplicates("issue").set_index("issue")["issue_label"].to_dict()
     kwargs = {} if max_colors is None else {"max_colors": max_colors}
@@ -86,7 +101,7 @@ def describe(table: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def caption_lines(table: pd.DataFrame, source: "str | None" = None) -> list[str]:
+def caption_lines(table: pd.DataFrame, source: str | None = None) -> list[str]:
     """Caption for a static figure: data source, evidence kind, n, and what is measured."""
     d = describe(table)
     attrs: Mapping[str, Any] = table.attrs
@@ -94,12 +109,15 @@ def caption_lines(table: pd.DataFrame, source: "str | None" = None) -> list[str]
     evidence = _EVIDENCE.get(attrs.get("evidence"), str(attrs.get("evidence")))
     units = int(table["n"].sum()) if "n" in table else 0
     mentions = int(table["n_mentions"].sum()) if "n_mentions" in table else units
-    return [f"Source: {src}. Evidence: {evidence}. n = {units} {d['count']} ({mentions} mentions).",
-            f"Scale: {d['scale']}; {d['interval']}; weight: {d['weight']}."]
+    return [
+        f"Source: {src}. Evidence: {evidence}. n = {units} {d['count']} ({mentions} mentions).",
+        f"Scale: {d['scale']}; {d['interval']}; weight: {d['weight']}.",
+    ]
 
 
 def with_caption(chart, lines: list[str]):
     """The chart with a caption under it (a one-panel concat titled at the bottom)."""
     a = alt()
-    return a.vconcat(chart).properties(title=a.Title(lines, orient="bottom", anchor="start", fontSize=10,
-                                                     fontWeight="normal", color="#333333", offset=12))
+    return a.vconcat(chart).properties(
+        title=a.Title(lines, orient="bottom", anchor="start", fontSize=10, fontWeight="normal", color="#333333", offset=12)
+    )

@@ -1,7 +1,8 @@
 """(c) How each issue's balance shifts, with intervals, and (d) what each summit was about."""
+
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -15,8 +16,9 @@ from .summits import EVIDENCE_LEGEND
 __all__ = ["shift_chart", "agenda_chart"]
 
 
-def shift_chart(issue_table: pd.DataFrame, *, groups: "Mapping[str, str] | None" = None,
-                title: "str | None" = None, columns: int = 4):
+def shift_chart(
+    issue_table: pd.DataFrame, *, groups: Mapping[str, str] | None = None, title: str | None = None, columns: int = 4
+):
     """(c) One small panel per coded issue: balance at each summit with its interval and n.
 
     A line joins two consecutive summits only when **neither** end is thin,
@@ -38,71 +40,90 @@ def shift_chart(issue_table: pd.DataFrame, *, groups: "Mapping[str, str] | None"
     d = describe(issue_table)
     groups = dict(groups) if groups is not None else issue_groups(issue_table)
     coded = issue_table.groupby("issue")["n"].transform("sum") > 0
-    t = issue_table[coded & issue_table["balance"].notna()].copy()    # agenda-only cells have no balance
+    t = issue_table[coded & issue_table["balance"].notna()].copy()  # agenda-only cells have no balance
     t["summit"] = summit_axis_labels(t)
     t["issue_group"] = t["issue"].map(groups).fillna(OTHER_LABEL)
     t["colour"] = np.where(t["thin"], EVIDENCE_LEGEND[1], t["issue_group"])
     t["n_text"] = "n=" + t["n"].astype(str)
     t["kind"] = "point"
-    labels = summit_axis_labels(issue_table.drop_duplicates("summit_id")).set_axis(
-        issue_table.drop_duplicates("summit_id")["summit_id"]).to_dict()
+    labels = (
+        summit_axis_labels(issue_table.drop_duplicates("summit_id"))
+        .set_axis(issue_table.drop_duplicates("summit_id")["summit_id"])
+        .to_dict()
+    )
     sh = shift_table(issue_table, n_draws=200) if len(t) else pd.DataFrame(columns=["enough"])
     sh = sh[sh["enough"].astype(bool)].copy() if len(sh) else sh
-    seg = pd.DataFrame({
-        "issue_label": sh.get("issue_label", pd.Series(dtype=object)),
-        "summit": sh.get("from_summit_id", pd.Series(dtype=object)).map(labels),
-        "summit_to": sh.get("to_summit_id", pd.Series(dtype=object)).map(labels),
-        "balance": sh.get("from_balance", pd.Series(dtype=float)),
-        "balance_to": sh.get("to_balance", pd.Series(dtype=float)),
-        "kind": "segment",
-    })
-    seg["issue_group"] = seg["issue_label"].map({lab: groups.get(i, OTHER_LABEL) for i, lab in
-                                                 zip(issue_table["issue"], issue_table["issue_label"])})
+    seg = pd.DataFrame(
+        {
+            "issue_label": sh.get("issue_label", pd.Series(dtype=object)),
+            "summit": sh.get("from_summit_id", pd.Series(dtype=object)).map(labels),
+            "summit_to": sh.get("to_summit_id", pd.Series(dtype=object)).map(labels),
+            "balance": sh.get("from_balance", pd.Series(dtype=float)),
+            "balance_to": sh.get("to_balance", pd.Series(dtype=float)),
+            "kind": "segment",
+        }
+    )
+    seg["issue_group"] = seg["issue_label"].map(
+        {lab: groups.get(i, OTHER_LABEL) for i, lab in zip(issue_table["issue"], issue_table["issue_label"])}
+    )
     seg["colour"] = seg["issue_group"]
     cols = ["issue_label", "summit", "n", "balance", "ci_low", "ci_high", "colour", "n_text", "kind"]
     both = pd.concat([t[cols], seg], ignore_index=True)
     for col in ("n", "balance", "ci_low", "ci_high", "balance_to"):
-        both[col] = pd.to_numeric(both[col], errors="coerce").astype("float64")   # NaN -> null in the spec
+        both[col] = pd.to_numeric(both[col], errors="coerce").astype("float64")  # NaN -> null in the spec
     for col in ("summit_to", "n_text"):
         both[col] = both[col].astype(object).where(both[col].notna(), None)
     data = records(both)
     order = summit_order(issue_table.assign(summit=summit_axis_labels(issue_table)))
     names, colors = group_scale(groups)
-    colour = a.Color("colour:N", title="Issue", scale=a.Scale(domain=names + [EVIDENCE_LEGEND[1]],
-                                                               range=colors + [THIN_COLOR]),
-                     legend=a.Legend(labelLimit=320))
-    x = a.X("summit:N", sort=order, scale=a.Scale(domain=order), title=None,
-            axis=a.Axis(labelAngle=-40, labelLimit=140))
-    y = a.Y("balance:Q", scale=a.Scale(domain=[-1.05, 1.05]) if d["scale"].startswith("relative") else a.Scale(),
-            title=d["scale"].split(" (")[0])
-    tooltip = [a.Tooltip("issue_label:N", title="Issue"), a.Tooltip("summit:N", title="Summit"),
-               a.Tooltip("n:Q", title=d["count"].capitalize()), a.Tooltip("balance:Q", format=".2f"),
-               a.Tooltip("ci_low:Q", title="Interval low", format=".2f"),
-               a.Tooltip("ci_high:Q", title="Interval high", format=".2f")]
+    colour = a.Color(
+        "colour:N",
+        title="Issue",
+        scale=a.Scale(domain=names + [EVIDENCE_LEGEND[1]], range=colors + [THIN_COLOR]),
+        legend=a.Legend(labelLimit=320),
+    )
+    x = a.X("summit:N", sort=order, scale=a.Scale(domain=order), title=None, axis=a.Axis(labelAngle=-40, labelLimit=140))
+    y = a.Y(
+        "balance:Q",
+        scale=a.Scale(domain=[-1.05, 1.05]) if d["scale"].startswith("relative") else a.Scale(),
+        title=d["scale"].split(" (")[0],
+    )
+    tooltip = [
+        a.Tooltip("issue_label:N", title="Issue"),
+        a.Tooltip("summit:N", title="Summit"),
+        a.Tooltip("n:Q", title=d["count"].capitalize()),
+        a.Tooltip("balance:Q", format=".2f"),
+        a.Tooltip("ci_low:Q", title="Interval low", format=".2f"),
+        a.Tooltip("ci_high:Q", title="Interval high", format=".2f"),
+    ]
     base = a.Chart(data)
     points = base.transform_filter("datum.kind === 'point'")
     zero = base.mark_rule(color="#666666", strokeDash=[2, 2]).encode(y=a.datum(0))
-    lines = base.transform_filter("datum.kind === 'segment'").mark_rule(strokeWidth=2.5).encode(
-        x=x, x2="summit_to:N", y=y, y2="balance_to:Q", color=colour)
+    lines = (
+        base.transform_filter("datum.kind === 'segment'")
+        .mark_rule(strokeWidth=2.5)
+        .encode(x=x, x2="summit_to:N", y=y, y2="balance_to:Q", color=colour)
+    )
     whisk = points.mark_rule(strokeWidth=2, opacity=0.8).encode(x=x, y="ci_low:Q", y2="ci_high:Q", color=colour)
     dots = points.mark_point(filled=True, size=70, stroke="#333333", strokeWidth=0.7, opacity=1).encode(
-        x=x, y=y, color=colour, tooltip=tooltip)
+        x=x, y=y, color=colour, tooltip=tooltip
+    )
     n_text = points.mark_text(align="left", dx=6, dy=-6, fontSize=9, color="#222222").encode(x=x, y=y, text="n_text:N")
     layered = a.layer(zero, lines, whisk, dots, n_text).properties(width=190, height=150)
-    sub = [f"Each panel: one issue's {d['scale']} at each summit it was coded, with its {d['interval']} and n "
-           f"({d['count']}).",
-           f"A line joins consecutive summits only when both intervals are at most {THIN_WIDTH:g} wide; grey points "
-           "are thin evidence and are never joined."]
+    sub = [
+        f"Each panel: one issue's {d['scale']} at each summit it was coded, with its {d['interval']} and n ({d['count']}).",
+        f"A line joins consecutive summits only when both intervals are at most {THIN_WIDTH:g} wide; grey points "
+        "are thin evidence and are never joined.",
+    ]
     label_of = dict(zip(issue_table["issue"], issue_table["issue_label"]))
     panels = [label_of.get(i, i) for i in groups]
-    return layered.facet(facet=a.Facet("issue_label:N", title=None, sort=panels,
-                                       header=a.Header(labelFontWeight="bold", labelLimit=200)),
-                         columns=columns).properties(
-        title=a.Title(title or "How each issue's balance moves between summits", subtitle=sub, anchor="start"))
+    return layered.facet(
+        facet=a.Facet("issue_label:N", title=None, sort=panels, header=a.Header(labelFontWeight="bold", labelLimit=200)),
+        columns=columns,
+    ).properties(title=a.Title(title or "How each issue's balance moves between summits", subtitle=sub, anchor="start"))
 
 
-def agenda_chart(issue_table: pd.DataFrame, *, groups: "Mapping[str, str] | None" = None,
-                 title: "str | None" = None):
+def agenda_chart(issue_table: pd.DataFrame, *, groups: Mapping[str, str] | None = None, title: str | None = None):
     """(d) Agenda share: each summit's coded weight split by issue (agenda mentions included), n at the end of each bar."""
     a = alt()
     d = describe(issue_table)
@@ -110,8 +131,11 @@ def agenda_chart(issue_table: pd.DataFrame, *, groups: "Mapping[str, str] | None
     t = issue_table[issue_table["salience"].fillna(0) > 0].copy()
     t["issue_group"] = t["issue"].map(groups).fillna(OTHER_LABEL)
     t["summit"] = summit_axis_labels(t)
-    agg = (t.groupby(["summit_order", "summit", "issue_group"], sort=True)
-           .agg(share=("salience", "sum"), n=("n", "sum")).reset_index())
+    agg = (
+        t.groupby(["summit_order", "summit", "issue_group"], sort=True)
+        .agg(share=("salience", "sum"), n=("n", "sum"))
+        .reset_index()
+    )
     names, colors = group_scale(groups)
     rank = {name: i for i, name in enumerate(names)}
     agg["stack_order"] = agg["issue_group"].map(rank).fillna(len(rank)).astype("int64")
@@ -119,19 +143,44 @@ def agenda_chart(issue_table: pd.DataFrame, *, groups: "Mapping[str, str] | None
     ends = pd.DataFrame({"summit": totals.index, "n_text": "n = " + totals.astype(str).to_numpy(), "x": 1.0})
     order = summit_order(issue_table.assign(summit=summit_axis_labels(issue_table)))
     y = a.Y("summit:N", sort=order, title=None, axis=a.Axis(labelLimit=260))
-    bars = a.Chart(records(agg)).mark_bar(stroke="#FFFFFF", strokeWidth=0.5).encode(
-        y=y, x=a.X("share:Q", stack="normalize", title="Share of the summit's coded weight", axis=a.Axis(format="%"),
-                   scale=a.Scale(domain=[0, 1])),
-        color=a.Color("issue_group:N", title="Issue", scale=a.Scale(domain=names, range=colors),
-                      legend=a.Legend(labelLimit=320)),
-        order=a.Order("stack_order:Q"),
-        tooltip=[a.Tooltip("summit:N", title="Summit"), a.Tooltip("issue_group:N", title="Issue"),
-                 a.Tooltip("share:Q", title="Share", format=".0%"), a.Tooltip("n:Q", title=d["count"].capitalize())])
-    n_text = a.Chart(ends).mark_text(align="left", dx=6, fontSize=11).encode(
-        y=y, x=a.X("x:Q", scale=a.Scale(domain=[0, 1])), text="n_text:N")
+    bars = (
+        a.Chart(records(agg))
+        .mark_bar(stroke="#FFFFFF", strokeWidth=0.5)
+        .encode(
+            y=y,
+            x=a.X(
+                "share:Q",
+                stack="normalize",
+                title="Share of the summit's coded weight",
+                axis=a.Axis(format="%"),
+                scale=a.Scale(domain=[0, 1]),
+            ),
+            color=a.Color(
+                "issue_group:N", title="Issue", scale=a.Scale(domain=names, range=colors), legend=a.Legend(labelLimit=320)
+            ),
+            order=a.Order("stack_order:Q"),
+            tooltip=[
+                a.Tooltip("summit:N", title="Summit"),
+                a.Tooltip("issue_group:N", title="Issue"),
+                a.Tooltip("share:Q", title="Share", format=".0%"),
+                a.Tooltip("n:Q", title=d["count"].capitalize()),
+            ],
+        )
+    )
+    n_text = (
+        a.Chart(ends)
+        .mark_text(align="left", dx=6, fontSize=11)
+        .encode(y=y, x=a.X("x:Q", scale=a.Scale(domain=[0, 1])), text="n_text:N")
+    )
     return a.layer(bars, n_text).properties(
-        width=420, height=a.Step(30),
-        title=a.Title(title or "Agenda share: what each summit was about",
-                      subtitle=[f"Weight: {d['weight']}; grievance, goodwill and agenda mentions together; issues "
-                                f"beyond the eight heaviest are grouped as '{OTHER_LABEL}'. n: {d['count']} per summit."],
-                      anchor="start"))
+        width=420,
+        height=a.Step(30),
+        title=a.Title(
+            title or "Agenda share: what each summit was about",
+            subtitle=[
+                f"Weight: {d['weight']}; grievance, goodwill and agenda mentions together; issues "
+                f"beyond the eight heaviest are grouped as '{OTHER_LABEL}'. n: {d['count']} per summit."
+            ],
+            anchor="start",
+        ),
+    )

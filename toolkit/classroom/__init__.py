@@ -7,6 +7,7 @@ Modules: :mod:`.identity` (the JupyterHub user and the write guard),
 tables, the LMS CSV) and :mod:`.projection` (the class view with pseudonyms).
 Only :mod:`.identity` is imported here, so the store can use it cheaply.
 """
+
 from __future__ import annotations
 
 from .identity import IdentityError, check_writer, hub_annotator, hub_user, is_instructor

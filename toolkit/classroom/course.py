@@ -14,6 +14,7 @@ An assignment moves ``draft`` → ``open`` → ``closed``; students save only
 while it is open. The key is released separately, on demand or once the
 deadline has passed.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -30,8 +31,18 @@ from .._io import atomic_write_text, read_yaml
 from ..annotation import check_annotator
 from ..errors import DataError
 
-__all__ = ["ASSIGNMENT_PATTERN", "State", "Release", "Group", "Practice", "Assignment", "ClassFolder",
-           "DEFAULT_WEIGHTS", "parse_time", "copy_notebook_without_outputs"]
+__all__ = [
+    "ASSIGNMENT_PATTERN",
+    "State",
+    "Release",
+    "Group",
+    "Practice",
+    "Assignment",
+    "ClassFolder",
+    "DEFAULT_WEIGHTS",
+    "parse_time",
+    "copy_notebook_without_outputs",
+]
 
 ASSIGNMENT_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 State = Literal["draft", "open", "closed"]
@@ -41,7 +52,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {"span_f1": 0.5, "agreement": 0.3, "coverage
 _TIME = "%Y-%m-%dT%H:%M:%SZ"
 
 
-def parse_time(value: "str | None", where: str = "--deadline") -> "str | None":
+def parse_time(value: str | None, where: str = "--deadline") -> str | None:
     """An ISO date or date-time, returned as UTC ``YYYY-MM-DDTHH:MM:SSZ`` (None stays None)."""
     if value is None:
         return None
@@ -50,12 +61,12 @@ def parse_time(value: "str | None", where: str = "--deadline") -> "str | None":
     except ValueError:
         raise DataError.at(where, None, None, f"{value!r} is not a date; write e.g. 2026-12-01T17:00Z") from None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=_dt.timezone.utc)
-    return t.astimezone(_dt.timezone.utc).strftime(_TIME)
+        t = t.replace(tzinfo=_dt.UTC)
+    return t.astimezone(_dt.UTC).strftime(_TIME)
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).strftime(_TIME)
+    return _dt.datetime.now(_dt.UTC).strftime(_TIME)
 
 
 @dataclass
@@ -106,22 +117,33 @@ class Assignment:
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
     @classmethod
-    def from_yaml(cls, path: Path) -> "Assignment":
+    def from_yaml(cls, path: Path) -> Assignment:
         raw = read_yaml(path)
         if not isinstance(raw, dict):
             raise DataError.at(path, None, None, "expected a mapping (an assignment.yaml)")
         try:
             groups = {str(k): Group(list(v["members"]), list(v["articles"])) for k, v in (raw.get("groups") or {}).items()}
             practice = Practice(**raw["practice"]) if raw.get("practice") else None
-            a = cls(id=str(raw["id"]), title=str(raw.get("title") or raw["id"]), articles=list(raw["articles"]),
-                    state=raw.get("state", "draft"), deadline=raw.get("deadline"),
-                    release=raw.get("release", "withheld"), released_at=raw.get("released_at"),
-                    suggestions=bool(raw.get("suggestions", False)),
-                    weights={str(k): float(v) for k, v in (raw.get("weights") or DEFAULT_WEIGHTS).items()},
-                    groups=groups, practice=practice)
+            a = cls(
+                id=str(raw["id"]),
+                title=str(raw.get("title") or raw["id"]),
+                articles=list(raw["articles"]),
+                state=raw.get("state", "draft"),
+                deadline=raw.get("deadline"),
+                release=raw.get("release", "withheld"),
+                released_at=raw.get("released_at"),
+                suggestions=bool(raw.get("suggestions", False)),
+                weights={str(k): float(v) for k, v in (raw.get("weights") or DEFAULT_WEIGHTS).items()},
+                groups=groups,
+                practice=practice,
+            )
         except (KeyError, TypeError, ValueError) as exc:
-            raise DataError.at(path, None, str(exc).strip("'"), "missing or malformed field; "
-                               "recreate the assignment with `summit-ledger class create`") from None
+            raise DataError.at(
+                path,
+                None,
+                str(exc).strip("'"),
+                "missing or malformed field; recreate the assignment with `summit-ledger class create`",
+            ) from None
         if a.state not in ("draft", "open", "closed"):
             raise DataError.at(path, None, "state", f"{a.state!r}: use draft, open or closed")
         if a.release not in ("withheld", "key", "feedback"):
@@ -132,7 +154,7 @@ class Assignment:
 class ClassFolder:
     """The folder a class shares on the server (see the module docstring for its layout)."""
 
-    def __init__(self, root: "str | Path") -> None:
+    def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
     # -------------------------------------------------------------- paths
@@ -143,8 +165,9 @@ class ClassFolder:
 
     def _checked(self, assignment: str) -> str:
         if not isinstance(assignment, str) or not ASSIGNMENT_PATTERN.fullmatch(assignment):
-            raise DataError.at("<assignment>", None, "assignment",
-                               f"{assignment!r}: use 1-40 lower-case letters, digits, '-' or '_'")
+            raise DataError.at(
+                "<assignment>", None, "assignment", f"{assignment!r}: use 1-40 lower-case letters, digits, '-' or '_'"
+            )
         return assignment
 
     def assignment_dir(self, assignment: str) -> Path:
@@ -164,7 +187,7 @@ class ClassFolder:
         return self.root / "work" / self._checked(assignment)
 
     def student_dir(self, assignment: str, student: str) -> Path:
-        if (msg := check_annotator(student)):
+        if msg := check_annotator(student):
             raise DataError.at("<student>", None, "student", msg)
         return self.work_dir(assignment) / student
 
@@ -180,8 +203,12 @@ class ClassFolder:
         path = self.assignment_dir(assignment) / "assignment.yaml"
         if not path.exists():
             known = ", ".join(self.assignments()) or "none yet"
-            raise DataError.at(path, None, None, f"no assignment {assignment!r} in this class (assignments: {known}); "
-                                                 "create it with `summit-ledger class create`")
+            raise DataError.at(
+                path,
+                None,
+                None,
+                f"no assignment {assignment!r} in this class (assignments: {known}); create it with `summit-ledger class create`",
+            )
         return Assignment.from_yaml(path)
 
     def save(self, a: Assignment) -> Path:
@@ -196,16 +223,16 @@ class ClassFolder:
         if state == "open" and a.state == "closed":
             pass  # reopening after a close is allowed (e.g. a late student)
         elif order[state] < order[a.state]:
-            raise DataError.at(self.assignment_dir(assignment) / "assignment.yaml", None, "state",
-                               f"cannot go from {a.state} to {state}")
+            raise DataError.at(
+                self.assignment_dir(assignment) / "assignment.yaml", None, "state", f"cannot go from {a.state} to {state}"
+            )
         a.state = state
         self.save(a)
         if state == "open":
             self.work_dir(assignment).mkdir(parents=True, exist_ok=True)
         return a
 
-    def prepare_student(self, assignment: str, student: str, *, uid: "int | None" = None,
-                        gid: "int | None" = None) -> Path:
+    def prepare_student(self, assignment: str, student: str, *, uid: int | None = None, gid: int | None = None) -> Path:
         """Create ``student``'s folder: mode 0700, or 2770 with a group (the instructors').
 
         With ``uid`` (run as root, real user accounts), the folder is given to
@@ -236,7 +263,7 @@ class ClassFolder:
         return {"SUMMIT_LEDGER_CLASS": str(self.root), "SUMMIT_LEDGER_DATA": str(self.project)}
 
 
-def copy_notebook_without_outputs(src: "str | Path", dest: "str | Path") -> Path:
+def copy_notebook_without_outputs(src: str | Path, dest: str | Path) -> Path:
     """Copy a notebook with every output and execution count removed (atomically).
 
     The shipped exercise is stored executed, and its outputs quote the shipped

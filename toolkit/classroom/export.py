@@ -5,6 +5,7 @@ is read as a formula by Excel, LibreOffice and Google Sheets; such text cells
 get a leading apostrophe (OWASP's advice for CSV injection). Numbers are
 written as numbers, so a negative score stays a number.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -38,7 +39,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: "str | Path") -> Path:
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` (made safe) to ``path`` atomically; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,5 +53,7 @@ def csv_download_link(frame: pd.DataFrame, filename: str, label: str = "Download
     import html
 
     data = base64.b64encode(safe_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")).decode("ascii")
-    return (f"<a class='sl-download' download='{html.escape(filename, quote=True)}' "
-            f"href='data:text/csv;charset=utf-8;base64,{data}'>{html.escape(label)}</a>")
+    return (
+        f"<a class='sl-download' download='{html.escape(filename, quote=True)}' "
+        f"href='data:text/csv;charset=utf-8;base64,{data}'>{html.escape(label)}</a>"
+    )

@@ -13,6 +13,7 @@ the boundary a determined student cannot cross is the operating system's:
 with real user accounts each student's folder is owned by that student with
 mode 0700 (see ``deploy/jupyterhub/``).
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,7 @@ from pathlib import Path
 from ..annotation import check_annotator
 from ..errors import StoreError
 
-__all__ = ["HUB_USER_ENV", "ROLE_ENV", "IdentityError", "hub_user", "hub_annotator", "is_instructor",
-           "check_writer"]
+__all__ = ["HUB_USER_ENV", "ROLE_ENV", "IdentityError", "hub_user", "hub_annotator", "is_instructor", "check_writer"]
 
 HUB_USER_ENV = "JUPYTERHUB_USER"
 ROLE_ENV = "SUMMIT_LEDGER_ROLE"
@@ -39,7 +39,7 @@ class IdentityError(StoreError):
         The name the write was for.
     """
 
-    def __init__(self, message: str, *, hub_user: str, annotator: "str | None") -> None:
+    def __init__(self, message: str, *, hub_user: str, annotator: str | None) -> None:
         super().__init__(message)
         self.hub_user = hub_user
         self.annotator = annotator
@@ -68,13 +68,17 @@ def hub_annotator() -> str | None:
     user = hub_user()
     if user is None:
         return None
-    if (msg := check_annotator(user)):
-        raise IdentityError(f"your hub user name cannot be used to save your work ({msg}); ask your instructor "
-                            "for an account name made of letters, digits, '-' or '_'", hub_user=user, annotator=user)
+    if msg := check_annotator(user):
+        raise IdentityError(
+            f"your hub user name cannot be used to save your work ({msg}); ask your instructor "
+            "for an account name made of letters, digits, '-' or '_'",
+            hub_user=user,
+            annotator=user,
+        )
     return user
 
 
-def check_writer(annotator: object, path: "str | Path | None" = None) -> None:
+def check_writer(annotator: object, path: str | Path | None = None) -> None:
     """Refuse a write under ``annotator`` when a hub student is logged in under another name.
 
     Does nothing outside a hub or for the instructor's server.
@@ -89,6 +93,9 @@ def check_writer(annotator: object, path: "str | Path | None" = None) -> None:
         return
     if annotator != user:
         where = f"{path}: " if path is not None else ""
-        raise IdentityError(f"{where}you are logged in as {user!r}, so you can only save your own work "
-                            f"({user}.jsonl), not annotations under {annotator!r}; nothing was written",
-                            hub_user=user, annotator=annotator if isinstance(annotator, str) else None)
+        raise IdentityError(
+            f"{where}you are logged in as {user!r}, so you can only save your own work "
+            f"({user}.jsonl), not annotations under {annotator!r}; nothing was written",
+            hub_user=user,
+            annotator=annotator if isinstance(annotator, str) else None,
+        )

@@ -4,24 +4,34 @@ Each function reads what it needs, checks it, and writes with the toolkit's
 atomic or append-only writers, so a failed step leaves the class folder as it
 was. Names (assignment, student, group) are checked before any path is built.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import shutil
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from .._io import atomic_write_text
 from ..annotation import check_annotator, make_annotation
 from ..corpus import Document, segment
 from ..errors import DataError
 from ..teaching import ClassFiles, collect_class, load_project_parts, load_reference
-from .export import write_csv
 from .course import DEFAULT_WEIGHTS, Assignment, ClassFolder, Group, Practice, parse_time
+from .export import write_csv
 
-__all__ = ["create_assignment", "assign", "set_practice", "practice_document", "practice_key", "release",
-           "collect", "reference_for", "KEY_NAME"]
+__all__ = [
+    "create_assignment",
+    "assign",
+    "set_practice",
+    "practice_document",
+    "practice_key",
+    "release",
+    "collect",
+    "reference_for",
+    "KEY_NAME",
+]
 
 #: Annotator name of the key's file in ``key/``, ``released/`` and ``practice/``.
 KEY_NAME = "reference"
@@ -51,8 +61,7 @@ def _write_records(folder: Path, records: Iterable[dict], *, private: bool, part
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     os.chmod(tmp, 0o700 if private else 0o755)
-    Store(tmp, codebook=codebook, documents=documents, summits=summits).write_all(
-        {**r, "annotator": KEY_NAME} for r in records)
+    Store(tmp, codebook=codebook, documents=documents, summits=summits).write_all({**r, "annotator": KEY_NAME} for r in records)
     for p in tmp.glob("*.lock"):
         p.unlink()
     for p in tmp.iterdir():
@@ -63,9 +72,18 @@ def _write_records(folder: Path, records: Iterable[dict], *, private: bool, part
     return folder / f"{KEY_NAME}.jsonl"
 
 
-def create_assignment(course: ClassFolder, assignment: str, articles: Sequence[str], *, data: "str | Path | None",
-                      reference: "str | Path" = "reference", title: str | None = None, deadline: str | None = None,
-                      weights: "Mapping[str, float] | None" = None, suggestions: bool = False) -> Assignment:
+def create_assignment(
+    course: ClassFolder,
+    assignment: str,
+    articles: Sequence[str],
+    *,
+    data: str | Path | None,
+    reference: str | Path = "reference",
+    title: str | None = None,
+    deadline: str | None = None,
+    weights: Mapping[str, float] | None = None,
+    suggestions: bool = False,
+) -> Assignment:
     """Create an assignment: copy the project into the class (without annotations) and withhold the key.
 
     Raises
@@ -77,42 +95,70 @@ def create_assignment(course: ClassFolder, assignment: str, articles: Sequence[s
 
     source = data_dir(data)
     if (course.assignment_dir(assignment) / "assignment.yaml").exists():
-        raise DataError.at(course.assignment_dir(assignment) / "assignment.yaml", None, None,
-                           f"assignment {assignment!r} exists already; pick another name")
+        raise DataError.at(
+            course.assignment_dir(assignment) / "assignment.yaml",
+            None,
+            None,
+            f"assignment {assignment!r} exists already; pick another name",
+        )
     if not articles:
         raise ValueError("give at least one article (document id)")
     parts = load_project_parts(source)
     codebook, documents, summits = parts
     for a in articles:
         if a not in documents:
-            raise DataError.at("--articles", None, "articles", f"no article {a!r} in {source}/documents; "
-                                                               f"articles: {', '.join(sorted(documents))}")
-    ref = [r for r in load_reference(reference, data=source, codebook=codebook, documents=documents,
-                                     summits=summits) if r["document_id"] in articles]
+            raise DataError.at(
+                "--articles",
+                None,
+                "articles",
+                f"no article {a!r} in {source}/documents; articles: {', '.join(sorted(documents))}",
+            )
+    ref = [
+        r
+        for r in load_reference(reference, data=source, codebook=codebook, documents=documents, summits=summits)
+        if r["document_id"] in articles
+    ]
     uncoded = sorted(set(articles) - {r["document_id"] for r in ref})
     if uncoded:
-        raise DataError.at(str(reference), None, "document_id",
-                           f"the reference codes nothing in {', '.join(uncoded)}; code a reference for it first")
+        raise DataError.at(
+            str(reference),
+            None,
+            "document_id",
+            f"the reference codes nothing in {', '.join(uncoded)}; code a reference for it first",
+        )
     course.copy_project(source)
-    a = Assignment(id=assignment, title=title or assignment, articles=list(articles), deadline=parse_time(deadline),
-                   suggestions=suggestions, weights=_check_weights(weights or DEFAULT_WEIGHTS))
+    a = Assignment(
+        id=assignment,
+        title=title or assignment,
+        articles=list(articles),
+        deadline=parse_time(deadline),
+        suggestions=suggestions,
+        weights=_check_weights(weights or DEFAULT_WEIGHTS),
+    )
     course.assignment_dir(assignment).mkdir(parents=True, exist_ok=True)
     _write_records(course.key_dir(assignment), ref, private=True, parts=parts)
     course.save(a)
     return a
 
 
-def assign(course: ClassFolder, assignment: str, group: str, students: Sequence[str], *,
-           articles: Sequence[str] = (), outlets: Sequence[str] = ()) -> Assignment:
+def assign(
+    course: ClassFolder,
+    assignment: str,
+    group: str,
+    students: Sequence[str],
+    *,
+    articles: Sequence[str] = (),
+    outlets: Sequence[str] = (),
+) -> Assignment:
     """Give ``students`` (group ``group``) their own articles, named or picked by outlet (the article's source).
 
     A student is in one group at most: adding them to a group takes them out of any other.
     """
     a = course.load(assignment)
-    if (msg := check_annotator(group)):
+    if msg := check_annotator(group):
         raise DataError.at("--group", None, "group", msg)
     for s in students:
-        if (msg := check_annotator(s)):
+        if msg := check_annotator(s):
             raise DataError.at("--students", None, "students", msg)
     _, documents, _ = load_project_parts(course.project)
     chosen = list(articles)
@@ -128,8 +174,9 @@ def assign(course: ClassFolder, assignment: str, group: str, students: Sequence[
         if doc not in documents:
             raise DataError.at("--articles", None, "articles", f"no article {doc!r} in the class project")
         if doc not in keyed:
-            raise DataError.at("--articles", None, "articles",
-                               f"{doc!r} is not in this assignment's key; create the assignment with it")
+            raise DataError.at(
+                "--articles", None, "articles", f"{doc!r} is not in this assignment's key; create the assignment with it"
+            )
     for g in a.groups.values():
         g.members[:] = [m for m in g.members if m not in students]
     a.groups[group] = Group(sorted(set(a.groups.get(group, Group([], [])).members) | set(students)), chosen)
@@ -145,9 +192,17 @@ def practice_document(course: ClassFolder, a: Assignment) -> Document | None:
     _, documents, _ = load_project_parts(course.project)
     doc = documents[a.practice.document]
     p = a.practice
-    return Document(id=f"{doc.id}--practice", title=f"Practice: {doc.title}", text=doc.text[p.start:p.end],
-                    summit_id=doc.summit_id, source=doc.source, url=doc.url, published=doc.published,
-                    language=doc.language, path=doc.path)
+    return Document(
+        id=f"{doc.id}--practice",
+        title=f"Practice: {doc.title}",
+        text=doc.text[p.start : p.end],
+        summit_id=doc.summit_id,
+        source=doc.source,
+        url=doc.url,
+        published=doc.published,
+        language=doc.language,
+        path=doc.path,
+    )
 
 
 def set_practice(course: ClassFolder, assignment: str, document: str, first: int, last: int) -> Assignment:
@@ -165,18 +220,34 @@ def set_practice(course: ClassFolder, assignment: str, document: str, first: int
     if not 1 <= first <= last <= len(segs):
         raise DataError.at("--sentences", None, "sentences", f"{first}-{last}: the article has sentences 1-{len(segs)}")
     a.practice = Practice(document, segs[first - 1].start, segs[last - 1].end)
-    key = [r for r in reference_for(course, assignment, released=False)
-           if r["document_id"] == document and a.practice.start <= r["start"] and r["end"] <= a.practice.end]
+    key = [
+        r
+        for r in reference_for(course, assignment, released=False)
+        if r["document_id"] == document and a.practice.start <= r["start"] and r["end"] <= a.practice.end
+    ]
     if not key:
-        raise DataError.at("--sentences", None, "sentences",
-                           f"the reference codes nothing in sentences {first}-{last}; pick a passage it codes")
+        raise DataError.at(
+            "--sentences", None, "sentences", f"the reference codes nothing in sentences {first}-{last}; pick a passage it codes"
+        )
     doc = practice_document(course, a)
-    shifted = [make_annotation(doc, r["start"] - a.practice.start, r["end"] - a.practice.start, issue=r["issue"],
-                               stance=r["stance"], actor=r["actor"], target=r["target"], intensity=r["intensity"],
-                               annotator=KEY_NAME, summit_id=r.get("summit_id"), note=r.get("note", ""),
-                               created=r.get("created")) for r in key]
-    _write_records(course.practice_dir(assignment), shifted, private=False,
-                   parts=(codebook, {doc.id: doc}, summits))
+    shifted = [
+        make_annotation(
+            doc,
+            r["start"] - a.practice.start,
+            r["end"] - a.practice.start,
+            issue=r["issue"],
+            stance=r["stance"],
+            actor=r["actor"],
+            target=r["target"],
+            intensity=r["intensity"],
+            annotator=KEY_NAME,
+            summit_id=r.get("summit_id"),
+            note=r.get("note", ""),
+            created=r.get("created"),
+        )
+        for r in key
+    ]
+    _write_records(course.practice_dir(assignment), shifted, private=False, parts=(codebook, {doc.id: doc}, summits))
     course.save(a)
     return a
 
@@ -194,13 +265,18 @@ def reference_for(course: ClassFolder, assignment: str, *, released: bool) -> li
     """The assignment's key: from ``released/`` (what students may read) or from ``key/`` (instructor)."""
     folder = course.released_dir(assignment) if released else course.key_dir(assignment)
     if not (folder / f"{KEY_NAME}.jsonl").exists():
-        raise DataError.at(folder, None, None, "the answer key has not been released yet" if released
-                           else "this assignment has no key; create it with `summit-ledger class create`")
+        raise DataError.at(
+            folder,
+            None,
+            None,
+            "the answer key has not been released yet"
+            if released
+            else "this assignment has no key; create it with `summit-ledger class create`",
+        )
     return load_reference(folder, data=course.project)
 
 
-def release(course: ClassFolder, assignment: str, what: str = "key", *, now: bool = False,
-            at: "str | None" = None) -> Assignment:
+def release(course: ClassFolder, assignment: str, what: str = "key", *, now: bool = False, at: str | None = None) -> Assignment:
     """Release the key (students then see full feedback) or only each student's feedback.
 
     Before the deadline this needs ``now=True`` (release on demand). With
@@ -212,12 +288,17 @@ def release(course: ClassFolder, assignment: str, what: str = "key", *, now: boo
     a = course.load(assignment)
     stamp = parse_time(at, "--at") if at else course.now()
     if a.deadline and stamp < a.deadline and not now:
-        raise DataError.at(course.assignment_dir(assignment) / "assignment.yaml", None, "deadline",
-                           f"the deadline ({a.deadline}) has not passed; release on demand with --now")
+        raise DataError.at(
+            course.assignment_dir(assignment) / "assignment.yaml",
+            None,
+            "deadline",
+            f"the deadline ({a.deadline}) has not passed; release on demand with --now",
+        )
     if what == "key":
         parts = load_project_parts(course.project)
-        _write_records(course.released_dir(assignment), reference_for(course, assignment, released=False),
-                       private=False, parts=parts)
+        _write_records(
+            course.released_dir(assignment), reference_for(course, assignment, released=False), private=False, parts=parts
+        )
     else:
         from ..teaching import feedback
 
@@ -226,8 +307,7 @@ def release(course: ClassFolder, assignment: str, what: str = "key", *, now: boo
         for name in files.annotators:
             folder = course.student_dir(assignment, name)
             if folder.is_dir():
-                fb = feedback(files.records[name], key, documents=files.documents, codebook=files.codebook,
-                              annotator=name)
+                fb = feedback(files.records[name], key, documents=files.documents, codebook=files.codebook, annotator=name)
                 atomic_write_text(folder / "feedback.txt", fb.to_text() + "\n")
     a.release, a.released_at = what, stamp  # type: ignore[assignment]
     course.save(a)
@@ -243,22 +323,35 @@ def collect(course: ClassFolder, assignment: str, *, snapshot: bool = True) -> C
     course.load(assignment)
     work = course.work_dir(assignment)
     logs = sorted(p for p in work.glob("*/*.jsonl") if p.stem == p.parent.name) if work.exists() else []
-    stray = sorted(p for p in work.glob("*/*.jsonl") if p.stem != p.parent.name
-                   and not p.name.startswith(".")) if work.exists() else []
+    stray = (
+        sorted(p for p in work.glob("*/*.jsonl") if p.stem != p.parent.name and not p.name.startswith("."))
+        if work.exists()
+        else []
+    )
     codebook, documents, summits = load_project_parts(course.project)
-    files = (collect_class(logs, codebook=codebook, documents=documents, summits=summits, progress=False) if logs
-             else ClassFiles({}, [], codebook, documents, summits))
+    files = (
+        collect_class(logs, codebook=codebook, documents=documents, summits=summits, progress=False)
+        if logs
+        else ClassFiles({}, [], codebook, documents, summits)
+    )
     if stray:
         from ..teaching import StudentFile
 
-        files.files.extend(StudentFile(str(p), None, 0, "skipped",
-                                       f"in {p.parent.name}'s folder but named {p.name}: not used (a student "
-                                       "saves only under their own name)") for p in stray)
+        files.files.extend(
+            StudentFile(
+                str(p),
+                None,
+                0,
+                "skipped",
+                f"in {p.parent.name}'s folder but named {p.name}: not used (a student saves only under their own name)",
+            )
+            for p in stray
+        )
     if snapshot:
         dest = course.collected_dir(assignment)
         dest.mkdir(parents=True, exist_ok=True)
         for p in logs:
             atomic_write_text(dest / p.name, p.read_text(encoding="utf-8"))
-        stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         write_csv(files.status_frame().assign(collected=stamp), dest / "status.csv")
     return files

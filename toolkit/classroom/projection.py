@@ -5,11 +5,13 @@ instructor keeps (default: the assignment id), so they do not follow the
 alphabet; the same seed gives the same pseudonyms at every showing. The
 mapping is returned to the instructor and never shown.
 """
+
 from __future__ import annotations
 
 import html
 import random
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -33,14 +35,22 @@ def projection_table(grades: pd.DataFrame, mapping: Mapping[str, str]) -> pd.Dat
     return out.sort_values("coder").reset_index(drop=True)
 
 
-def projection_html(grades: pd.DataFrame, mapping: Mapping[str, str], *, document: Any = None,
-                    sentences: "pd.DataFrame | None" = None, title: str = "Our class") -> str:
+def projection_html(
+    grades: pd.DataFrame,
+    mapping: Mapping[str, str],
+    *,
+    document: Any = None,
+    sentences: pd.DataFrame | None = None,
+    title: str = "Our class",
+) -> str:
     """An HTML page fragment for the projector: the pseudonymous table and, if given, the hot spots."""
     from ..teaching import hotspots_html
 
     table = projection_table(grades, mapping)
-    parts = [f"<div class='sl-projection'><h3>{html.escape(title)}</h3>",
-             table.to_html(index=False, escape=True, na_rep="n/a", float_format=lambda v: f"{v:.2f}")]
+    parts = [
+        f"<div class='sl-projection'><h3>{html.escape(title)}</h3>",
+        table.to_html(index=False, escape=True, na_rep="n/a", float_format=lambda v: f"{v:.2f}"),
+    ]
     if document is not None and sentences is not None:
         parts.append(hotspots_html(document, sentences, title="Where we disagreed"))
     parts.append("</div>")

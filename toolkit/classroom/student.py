@@ -10,6 +10,7 @@ be used, work on articles not assigned, passages longer than a sentence. After
 release it gives the full feedback. Every check is appended to the student's
 ``.checks.jsonl`` (one fsync'd line each; nothing is ever rewritten).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,16 +41,16 @@ class AssignmentClosed(DataError):
 class AssignmentStore(Store):
     """A student's store that saves only while the assignment is open."""
 
-    def __init__(self, root: "str | Path", course: ClassFolder, assignment: str, **kw: Any) -> None:
+    def __init__(self, root: str | Path, course: ClassFolder, assignment: str, **kw: Any) -> None:
         super().__init__(root, **kw)
         self.course, self.assignment = course, assignment
 
     def _require_open(self) -> None:
         a = self.course.load(self.assignment)
         if a.state != "open":
-            raise AssignmentClosed.at(self.root, None, "state",
-                                      f"assignment {a.id!r} is {a.state}, so nothing can be saved now; "
-                                      "ask your instructor")
+            raise AssignmentClosed.at(
+                self.root, None, "state", f"assignment {a.id!r} is {a.state}, so nothing can be saved now; ask your instructor"
+            )
 
     def upsert(self, record: dict, *, undoes: str | None = None) -> dict:
         self._require_open()
@@ -107,30 +108,31 @@ class StudentWork:
         Default: the JupyterHub user (:func:`toolkit.classroom.identity.hub_annotator`).
     """
 
-    def __init__(self, course: "ClassFolder | str | Path", assignment: str, student: "str | None" = None) -> None:
+    def __init__(self, course: ClassFolder | str | Path, assignment: str, student: str | None = None) -> None:
         self.course = course if isinstance(course, ClassFolder) else ClassFolder(course)
         self.student = student if student is not None else hub_annotator()
         if self.student is None:
-            raise DataError.at("<student>", None, "student", "no student name: not on a JupyterHub "
-                                                             "(JUPYTERHUB_USER unset) and none given")
+            raise DataError.at(
+                "<student>", None, "student", "no student name: not on a JupyterHub (JUPYTERHUB_USER unset) and none given"
+            )
         self.assignment_id = assignment
         self.folder = self.course.student_dir(assignment, self.student)
         self.codebook, self._documents, self.summits = load_project_parts(self.course.project)
 
     @classmethod
-    def from_environment(cls) -> "StudentWork":
+    def from_environment(cls) -> StudentWork:
         """From ``SUMMIT_LEDGER_CLASS`` and ``SUMMIT_LEDGER_ASSIGNMENT`` (the latter defaults to the one open)."""
         root = os.environ.get("SUMMIT_LEDGER_CLASS")
         if not root:
-            raise DataError.at("<environment>", None, "SUMMIT_LEDGER_CLASS", "not set: this server is not set up "
-                                                                             "for a class")
+            raise DataError.at("<environment>", None, "SUMMIT_LEDGER_CLASS", "not set: this server is not set up for a class")
         course = ClassFolder(root)
         aid = os.environ.get("SUMMIT_LEDGER_ASSIGNMENT")
         if not aid:
             open_ = [a for a in course.assignments() if course.load(a).state == "open"]
             if len(open_) != 1:
-                raise DataError.at(course.root, None, "assignment",
-                                   f"{len(open_)} assignments are open; set SUMMIT_LEDGER_ASSIGNMENT")
+                raise DataError.at(
+                    course.root, None, "assignment", f"{len(open_)} assignments are open; set SUMMIT_LEDGER_ASSIGNMENT"
+                )
             aid = open_[0]
         return cls(course, aid)
 
@@ -151,15 +153,20 @@ class StudentWork:
 
     def store(self) -> AssignmentStore:
         """The store the student's annotator writes to (``work/<id>/<student>/<student>.jsonl``)."""
-        return AssignmentStore(self._ensure_folder(), self.course, self.assignment_id, codebook=self.codebook,
-                               documents=self._documents, summits=self.summits)
+        return AssignmentStore(
+            self._ensure_folder(),
+            self.course,
+            self.assignment_id,
+            codebook=self.codebook,
+            documents=self._documents,
+            summits=self.summits,
+        )
 
     def annotator(self, **kw: Any):
         """The annotator widget on this student's articles, named after the student; suggestions as the instructor set."""
         from ..widgets.annotator import Annotator
 
-        widget = Annotator(self.documents, self.codebook, self.store(), annotator=self.student,
-                           summits=self.summits, **kw)
+        widget = Annotator(self.documents, self.codebook, self.store(), annotator=self.student, summits=self.summits, **kw)
         set_suggestions(widget, self.assignment.suggestions)
         return widget
 
@@ -167,8 +174,9 @@ class StudentWork:
     def practice_store(self) -> Store:
         doc = practice_document(self.course, self.assignment)
         if doc is None:
-            raise DataError.at(self.course.assignment_dir(self.assignment_id), None, "practice",
-                               "this assignment has no practice round")
+            raise DataError.at(
+                self.course.assignment_dir(self.assignment_id), None, "practice", "this assignment has no practice round"
+            )
         folder = self._ensure_folder() / ".practice"
         folder.mkdir(exist_ok=True)
         return Store(folder, codebook=self.codebook, documents={doc.id: doc}, summits=self.summits)
@@ -187,13 +195,30 @@ class StudentWork:
         store = self.practice_store()
         mine = store.annotations(self.student)
         self._log("practice", len(mine), released=True)
-        return feedback(mine, practice_key(self.course, self.assignment), documents=store.documents,
-                        codebook=self.codebook, annotator=self.student)
+        return feedback(
+            mine,
+            practice_key(self.course, self.assignment),
+            documents=store.documents,
+            codebook=self.codebook,
+            annotator=self.student,
+        )
 
     # ----------------------------------------------------------------- check
     def _log(self, kind: str, records: int, *, released: bool) -> None:
-        line = json.dumps({"at": now_iso(), "student": self.student, "assignment": self.assignment_id,
-                           "kind": kind, "records": records, "released": released}, ensure_ascii=False) + "\n"
+        line = (
+            json.dumps(
+                {
+                    "at": now_iso(),
+                    "student": self.student,
+                    "assignment": self.assignment_id,
+                    "kind": kind,
+                    "records": records,
+                    "released": released,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         fd = os.open(self._ensure_folder() / CHECK_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line.encode("utf-8"))
@@ -215,8 +240,13 @@ class StudentWork:
         mine = list(state.annotations.values())
         if a.release == "key":
             self._log("check", len(mine), released=True)
-            fb = feedback(mine, reference_for(self.course, a.id, released=True), documents=self._documents,
-                          codebook=self.codebook, annotator=self.student)
+            fb = feedback(
+                mine,
+                reference_for(self.course, a.id, released=True),
+                documents=self._documents,
+                codebook=self.codebook,
+                annotator=self.student,
+            )
             fb.notes[:0] = [f"Line {p.line}: {p.message}" for p in state.problems]
             return fb
         self._log("check", len(mine), released=False)
@@ -228,17 +258,25 @@ class StudentWork:
 
     def _coverage(self, a: Assignment, mine: list[dict], problems: list) -> list[Section]:
         docs = self.documents
-        out = [Section(f"Check for {self.student}: {a.title}", level=4),
-               Section("", ("The answer key is not released yet, so this check cannot say whether your passages "
-                            "match it. It says how much you have coded and what the codebook rules catch.",))]
+        out = [
+            Section(f"Check for {self.student}: {a.title}", level=4),
+            Section(
+                "",
+                (
+                    "The answer key is not released yet, so this check cannot say whether your passages "
+                    "match it. It says how much you have coded and what the codebook rules catch.",
+                ),
+            ),
+        ]
         lines = []
         for d in docs.values():
             segs = segment(d)
-            coded = {s.index for r in mine if r["document_id"] == d.id for s in segs
-                     if s.start < r["end"] and r["start"] < s.end}
+            coded = {s.index for r in mine if r["document_id"] == d.id for s in segs if s.start < r["end"] and r["start"] < s.end}
             n = sum(r["document_id"] == d.id for r in mine)
-            lines.append(f"{d.title}: {n} passage(s) coded, touching {len(coded)} of {len(segs)} sentences "
-                         f"({100 * len(coded) // max(1, len(segs))}%).")
+            lines.append(
+                f"{d.title}: {n} passage(s) coded, touching {len(coded)} of {len(segs)} sentences "
+                f"({100 * len(coded) // max(1, len(segs))}%)."
+            )
         out.append(Section("Coverage", tuple(lines)))
         notes = [f"Line {p.line}: {p.message}" + (f" (field '{p.field}')" if p.field else "") for p in problems]
         other = sum(r["document_id"] not in docs for r in mine)
@@ -249,7 +287,9 @@ class StudentWork:
             if d is not None:
                 n_sent = sum(1 for s in segment(d) if s.start < r["end"] and r["start"] < s.end)
                 if n_sent > 1:
-                    notes.append(f"The passage “{r['quote'][:60]}…” spans {n_sent} sentences; the codebook asks "
-                                 "for the shortest clause that states the stance.")
+                    notes.append(
+                        f"The passage “{r['quote'][:60]}…” spans {n_sent} sentences; the codebook asks "
+                        "for the shortest clause that states the stance."
+                    )
         out.append(Section("Codebook checks", tuple(notes) or ("No problems found.",)))
         return out

@@ -1,4 +1,5 @@
 """``summit-ledger add-article FILE --id ID --summit SUMMIT_ID``: add an article's text and metadata."""
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    added = add_article(args.file, id=args.id, summit_id=args.summit_id, title=args.title, source=args.source,
-                        url=args.url, published=args.published, language=args.language, data=args.data)
+    added = add_article(
+        args.file,
+        id=args.id,
+        summit_id=args.summit_id,
+        title=args.title,
+        source=args.source,
+        url=args.url,
+        published=args.published,
+        language=args.language,
+        data=args.data,
+    )
     doc = added.document
     print(f"added {doc.id}: {len(doc.text)} characters, sha256 {doc.sha256[:12]}…, summit {doc.summit_id}")
     print(f"  {added.text_path}")

@@ -1,10 +1,13 @@
 """``summit-ledger add-articles MANIFEST.csv``: add many articles at once, all or nothing."""
+
 from __future__ import annotations
 
 import argparse
 
-HELP = ("add every article listed in a manifest CSV (file, id, summit_id, title, outlet, country, language, "
-        "published, url, source_kind[, sampling_note]); any bad row adds nothing")
+HELP = (
+    "add every article listed in a manifest CSV (file, id, summit_id, title, outlet, country, language, "
+    "published, url, source_kind[, sampling_note]); any bad row adds nothing"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,8 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..manifest import add_articles
 
-    rep = add_articles(args.manifest, project=args.project, progress=False if args.no_progress else None,
-                       dry_run=args.dry_run)
+    rep = add_articles(args.manifest, project=args.project, progress=False if args.no_progress else None, dry_run=args.dry_run)
     for doc_id, changes in rep.changes.items():
         for change in changes:
             print(f"  {doc_id}: normalised: {change}")

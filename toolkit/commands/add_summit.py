@@ -1,4 +1,5 @@
 """``summit-ledger add-summit --id ... --date ... ``: append a summit to summits.yaml."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,16 +17,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", required=True, choices=FORMATS)
     parser.add_argument("--parties", required=True, nargs="+", metavar="ACTOR", help="at least two codebook actors")
     parser.add_argument("--label", required=True, help="short label for charts, e.g. 'Phone call Dec 2021'")
-    parser.add_argument("--source", required=True, action="append", dest="sources", metavar="URL",
-                        help="a source for the facts (repeat for several)")
+    parser.add_argument(
+        "--source",
+        required=True,
+        action="append",
+        dest="sources",
+        metavar="URL",
+        help="a source for the facts (repeat for several)",
+    )
     parser.add_argument("--leader", action="append", dest="leaders", default=None, metavar="NAME")
     parser.add_argument("--summary", default="", help="one or two sentences in your own words")
     parser.add_argument("--data", help="the data folder (default: the repository's data/)")
 
 
 def run(args: argparse.Namespace) -> int:
-    summit = add_summit(id=args.id, date=args.date, place=args.place, format=args.format, parties=args.parties,
-                        label=args.label, sources=args.sources, leaders=args.leaders or (), summary=args.summary,
-                        data=args.data)
+    summit = add_summit(
+        id=args.id,
+        date=args.date,
+        place=args.place,
+        format=args.format,
+        parties=args.parties,
+        label=args.label,
+        sources=args.sources,
+        leaders=args.leaders or (),
+        summary=args.summary,
+        data=args.data,
+    )
     print(f"added summit {summit.id}: {summit.label} ({summit.format}, {summit.place}; {' – '.join(summit.parties)})")
     return 0

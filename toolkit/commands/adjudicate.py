@@ -1,31 +1,49 @@
 """``summit-ledger adjudicate SET_OR_DIR [...] --adjudicator NAME``: decide between coders, write a cited set."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-HELP = ("adjudicate two or more coders' sets: list each disagreement on the article, choose a version (or "
-        "prefer one coder), and append the decided records, each citing its sources, to a new set")
+HELP = (
+    "adjudicate two or more coders' sets: list each disagreement on the article, choose a version (or "
+    "prefer one coder), and append the decided records, each citing its sources, to a new set"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folders", nargs="+", metavar="SET_OR_DIR",
-                        help="the coders' sets: set names under data/annotations/, folders or .jsonl files")
+    parser.add_argument(
+        "folders",
+        nargs="+",
+        metavar="SET_OR_DIR",
+        help="the coders' sets: set names under data/annotations/, folders or .jsonl files",
+    )
     parser.add_argument("--adjudicator", required=True, help="your annotator name (the decided records get it)")
-    parser.add_argument("--out", default="adjudicated", metavar="SET",
-                        help="the set to write to, under data/annotations/ (default: adjudicated)")
+    parser.add_argument(
+        "--out", default="adjudicated", metavar="SET", help="the set to write to, under data/annotations/ (default: adjudicated)"
+    )
     parser.add_argument("--list", action="store_true", help="only list the items to decide; write nothing")
-    parser.add_argument("--prefer", metavar="CODER",
-                        help="decide every disagreement by this coder's version, without asking")
-    parser.add_argument("--no-accept-agreed", action="store_true",
-                        help="do not take the passages every coder coded identically without asking")
-    parser.add_argument("--kind", choices=("person", "model", "model-assisted", "rule"),
-                        help="how the adjudication is made, for the new set's set.yaml (written if missing)")
-    parser.add_argument("--context", type=int, default=120, metavar="CHARS",
-                        help="characters of article shown around each passage (default 120)")
-    parser.add_argument("--project", "--data", dest="data", metavar="DATA_DIR", default=None,
-                        help="data folder with codebook, summits and documents (default: the repository's data/)")
+    parser.add_argument("--prefer", metavar="CODER", help="decide every disagreement by this coder's version, without asking")
+    parser.add_argument(
+        "--no-accept-agreed", action="store_true", help="do not take the passages every coder coded identically without asking"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=("person", "model", "model-assisted", "rule"),
+        help="how the adjudication is made, for the new set's set.yaml (written if missing)",
+    )
+    parser.add_argument(
+        "--context", type=int, default=120, metavar="CHARS", help="characters of article shown around each passage (default 120)"
+    )
+    parser.add_argument(
+        "--project",
+        "--data",
+        dest="data",
+        metavar="DATA_DIR",
+        default=None,
+        help="data folder with codebook, summits and documents (default: the repository's data/)",
+    )
 
 
 def _show(session, item, width: int) -> None:
@@ -48,12 +66,19 @@ def _write_declaration(set_dir: Path, args: argparse.Namespace, codebook_version
     if path.exists():
         return
     if args.kind is None:
-        print(f"note: {path} not written; pass --kind to declare how the adjudication was made "
-              "(validate warns until the set declares it)")
+        print(
+            f"note: {path} not written; pass --kind to declare how the adjudication was made "
+            "(validate warns until the set declares it)"
+        )
         return
-    entry = {"kind": args.kind, "who": f"adjudicator {args.adjudicator} with summit-ledger adjudicate",
-             "training": f"decided between the sets of {', '.join(coders)}", "codebook_version": codebook_version,
-             "saw_reference": "reference" in coders, "date": _dt.date.today().isoformat()}
+    entry = {
+        "kind": args.kind,
+        "who": f"adjudicator {args.adjudicator} with summit-ledger adjudicate",
+        "training": f"decided between the sets of {', '.join(coders)}",
+        "codebook_version": codebook_version,
+        "saw_reference": "reference" in coders,
+        "date": _dt.date.today().isoformat(),
+    }
     set_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, yaml.safe_dump({"coders": {args.adjudicator: entry}}, sort_keys=False, allow_unicode=True))
 
@@ -72,8 +97,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --out {args.out!r} is not a set name: use letters, digits, '-' or '_'", file=sys.stderr)
         return 2
     root = data_dir(args.data)
-    sources = [root / "annotations" / f if not Path(f).exists() and (root / "annotations" / f).exists() else Path(f)
-               for f in args.folders]
+    sources = [
+        root / "annotations" / f if not Path(f).exists() and (root / "annotations" / f).exists() else Path(f)
+        for f in args.folders
+    ]
     files = collect_class(sources, data=root, progress=False)
     for f in files.files:
         if f.status != "ok" and Path(f.path).name != FILE_NAME:

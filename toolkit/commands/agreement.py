@@ -1,31 +1,53 @@
 """``summit-ledger agreement DIR [DIR ...] [--reference SET_OR_DIR]``: reliability of a group of annotators."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-HELP = ("reliability of the annotator files in one or more folders: who coded (set.yaml), Krippendorff's alpha "
-        "with bootstrap intervals and a decision for every variable, all-unit and coded-unit figures, unitizing "
-        "alpha, pairwise Cohen's kappa, the sentences with most disagreement, and (with --reference) span scores")
+HELP = (
+    "reliability of the annotator files in one or more folders: who coded (set.yaml), Krippendorff's alpha "
+    "with bootstrap intervals and a decision for every variable, all-unit and coded-unit figures, unitizing "
+    "alpha, pairwise Cohen's kappa, the sentences with most disagreement, and (with --reference) span scores"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folders", nargs="+", metavar="DIR",
-                        help="folder(s) of <annotator>.jsonl files (searched recursively), single files, "
-                             "or set names under data/annotations/")
-    parser.add_argument("--reference", metavar="SET_OR_DIR",
-                        help="reference annotation (set name, folder or .jsonl file) to score each annotator against")
+    parser.add_argument(
+        "folders",
+        nargs="+",
+        metavar="DIR",
+        help="folder(s) of <annotator>.jsonl files (searched recursively), single files, or set names under data/annotations/",
+    )
+    parser.add_argument(
+        "--reference",
+        metavar="SET_OR_DIR",
+        help="reference annotation (set name, folder or .jsonl file) to score each annotator against",
+    )
     parser.add_argument("--top", type=int, default=5, help="how many disagreement sentences to list (default 5)")
-    parser.add_argument("--bootstrap", type=int, default=20_000, metavar="N",
-                        help="bootstrap replicates for the intervals (default 20000)")
+    parser.add_argument(
+        "--bootstrap", type=int, default=20_000, metavar="N", help="bootstrap replicates for the intervals (default 20000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
-    parser.add_argument("--min-overlap", type=float, default=0.5, metavar="SHARE",
-                        help="span matching: shared share of the shorter span (default 0.5)")
-    parser.add_argument("--categories", action="store_true",
-                        help="also print per-category alpha and the coincidence table of every variable")
-    parser.add_argument("--project", "--data", dest="data", metavar="DATA_DIR", default=None,
-                        help="data folder with codebook, summits and documents (default: the repository's data/)")
+    parser.add_argument(
+        "--min-overlap",
+        type=float,
+        default=0.5,
+        metavar="SHARE",
+        help="span matching: shared share of the shorter span (default 0.5)",
+    )
+    parser.add_argument(
+        "--categories", action="store_true", help="also print per-category alpha and the coincidence table of every variable"
+    )
+    parser.add_argument(
+        "--project",
+        "--data",
+        dest="data",
+        metavar="DATA_DIR",
+        default=None,
+        help="data folder with codebook, summits and documents (default: the repository's data/)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
 
@@ -47,8 +69,11 @@ def run(args: argparse.Namespace) -> int:
         sources.append(p)
     files = collect_class(sources, data=root, progress=False if args.no_progress else None)
     # read the reference before any figure is printed, so a reference that cannot be read stops the command at once
-    reference = (load_reference(args.reference, data=root, codebook=files.codebook, documents=files.documents,
-                                summits=files.summits) if args.reference else None)
+    reference = (
+        load_reference(args.reference, data=root, codebook=files.codebook, documents=files.documents, summits=files.summits)
+        if args.reference
+        else None
+    )
     for f in files.files:
         if f.status != "ok" and Path(f.path).name != FILE_NAME:
             print(f"warning: {f.path}: {f.status}: {f.message}", file=sys.stderr)
@@ -60,8 +85,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"{sum(Path(f.path).name != FILE_NAME for f in files.files)} annotator files read, {used} used")
     issues = list(files.codebook.issues)
     source = ", ".join(str(s) for s in sources)
-    rel = reliability_report(files.all_records(), files.documents, issues, declarations=find_declarations(sources),
-                             n_boot=args.bootstrap, seed=args.seed, min_overlap=args.min_overlap, source=source)
+    rel = reliability_report(
+        files.all_records(),
+        files.documents,
+        issues,
+        declarations=find_declarations(sources),
+        n_boot=args.bootstrap,
+        seed=args.seed,
+        min_overlap=args.min_overlap,
+        source=source,
+    )
     print(rel.to_text(categories=args.categories))
     report = agreement_report(files.all_records(), files.documents, issues, source=source)
     print()

@@ -2,14 +2,17 @@
 
 Actions: create, assign, practice, open, close, collect, release, grade, status.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-HELP = ("run a class: create an assignment (the answer key is withheld), assign articles or outlets to groups, "
-        "set a practice passage, open, close, collect every student's log, release the key, export grades")
+HELP = (
+    "run a class: create an assignment (the answer key is withheld), assign articles or outlets to groups, "
+    "set a practice passage, open, close, collect every student's log, release the key, export grades"
+)
 #: Each action takes --project itself (see add_arguments), so the CLI adds none to ``class``.
 NO_PROJECT = True
 
@@ -42,8 +45,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         p = sub.add_parser(name, help=help, description=help)
         p.add_argument("class_dir", metavar="CLASS_DIR", help="the class folder shared on the server")
         p.add_argument("assignment", metavar="ASSIGNMENT", help="assignment name (lower-case letters, digits, - or _)")
-        p.add_argument("--project", "--data", dest="project", metavar="DIR", default=None,
-                       help="the instructor's project (default: discovered as for every command)")
+        p.add_argument(
+            "--project",
+            "--data",
+            dest="project",
+            metavar="DIR",
+            default=None,
+            help="the instructor's project (default: discovered as for every command)",
+        )
         return p
 
     p = action("create", "create an assignment from articles of the project; its key is withheld from students")
@@ -51,8 +60,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--reference", default="reference", help="the key: set name, folder or .jsonl (default reference)")
     p.add_argument("--title", default=None)
     p.add_argument("--deadline", default=None, help="ISO date-time (UTC unless given); the key is released after it")
-    p.add_argument("--weights", type=_weights, default=None,
-                   help="rubric weights, e.g. span_f1=0.5,agreement=0.3,coverage=0.2 (the default)")
+    p.add_argument(
+        "--weights", type=_weights, default=None, help="rubric weights, e.g. span_f1=0.5,agreement=0.3,coverage=0.2 (the default)"
+    )
     p.add_argument("--suggestions", action="store_true", help="offer keyword suggestions of the issue (off by default)")
     p = action("assign", "give a group of students their own articles (by id or by outlet)")
     p.add_argument("--group", required=True)
@@ -70,8 +80,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--now", action="store_true", help="release before the deadline (on demand)")
     p = action("grade", "score every student with the rubric and write the LMS CSV")
     p.add_argument("--out", required=True, metavar="CSV", help="the grades CSV (formula-safe cells)")
-    p.add_argument("--confusion", metavar="CSV", default=None,
-                   help="also write every student's actor and direction confusion table (long form)")
+    p.add_argument(
+        "--confusion",
+        metavar="CSV",
+        default=None,
+        help="also write every student's actor and direction confusion table (long form)",
+    )
     action("status", "print the assignment: state, deadline, release, groups, students who saved")
 
 
@@ -84,11 +98,21 @@ def run(args: argparse.Namespace) -> int:
     course = ClassFolder(Path(args.class_dir))
     aid = args.assignment
     if args.action == "create":
-        a = instructor.create_assignment(course, aid, args.articles, data=args.project, reference=args.reference,
-                                         title=args.title, deadline=args.deadline, weights=args.weights,
-                                         suggestions=args.suggestions)
-        print(f"created {a.id!r} with {len(a.articles)} article(s); key withheld in {course.key_dir(aid)}; "
-              f"students' project: {course.project}")
+        a = instructor.create_assignment(
+            course,
+            aid,
+            args.articles,
+            data=args.project,
+            reference=args.reference,
+            title=args.title,
+            deadline=args.deadline,
+            weights=args.weights,
+            suggestions=args.suggestions,
+        )
+        print(
+            f"created {a.id!r} with {len(a.articles)} article(s); key withheld in {course.key_dir(aid)}; "
+            f"students' project: {course.project}"
+        )
     elif args.action == "assign":
         a = instructor.assign(course, aid, args.group, args.students, articles=args.articles, outlets=args.outlets)
         g = a.groups[args.group]
@@ -110,8 +134,11 @@ def run(args: argparse.Namespace) -> int:
         a = course.load(aid)
         files = instructor.collect(course, aid)
         key = instructor.reference_for(course, aid, released=False)
-        checks = {n: sum(1 for line in (course.student_dir(aid, n) / CHECK_LOG).open(encoding="utf-8") if line.strip())
-                  for n in files.annotators if (course.student_dir(aid, n) / CHECK_LOG).exists()}
+        checks = {
+            n: sum(1 for line in (course.student_dir(aid, n) / CHECK_LOG).open(encoding="utf-8") if line.strip())
+            for n in files.annotators
+            if (course.student_dir(aid, n) / CHECK_LOG).exists()
+        }
         table = grading.grade_table(files, key, a, checks)
         write_csv(table, args.out)
         if args.confusion:
@@ -124,9 +151,11 @@ def run(args: argparse.Namespace) -> int:
         a = course.load(aid)
         work = course.work_dir(aid)
         saved = sorted(p.name for p in work.iterdir() if (p / f"{p.name}.jsonl").exists()) if work.exists() else []
-        print(f"{a.id}: {a.title}\nstate: {a.state}\ndeadline: {a.deadline or '-'}\nrelease: {a.release}"
-              f"{' at ' + a.released_at if a.released_at else ''}\nsuggestions: {'on' if a.suggestions else 'off'}\n"
-              f"articles: {', '.join(a.articles)}\npractice: {'yes' if a.practice else 'no'}")
+        print(
+            f"{a.id}: {a.title}\nstate: {a.state}\ndeadline: {a.deadline or '-'}\nrelease: {a.release}"
+            f"{' at ' + a.released_at if a.released_at else ''}\nsuggestions: {'on' if a.suggestions else 'off'}\n"
+            f"articles: {', '.join(a.articles)}\npractice: {'yes' if a.practice else 'no'}"
+        )
         for name, g in a.groups.items():
             print(f"group {name}: {', '.join(g.members)} -> {', '.join(g.articles)}")
         print(f"students who saved: {len(saved)}")

@@ -1,4 +1,5 @@
 """``summit-ledger figures --out DIR``: every chart as SVG and PNG (captioned), the tables and the robustness table as CSV."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,24 +13,39 @@ HELP = "write every balance chart as SVG and PNG (offline, byte-stable) and the 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
     parser.add_argument("--data", default=None, help="the project folder (default: found by discovery)")
-    parser.add_argument("--sets", default=None,
-                        help="comma-separated annotation sets to include, or 'all' (default: [charts] sets in "
-                             "summit-ledger.toml, else reference)")
-    parser.add_argument("--evidence", choices=["both", "span", "brief"], default="both",
-                        help="which evidence to chart (default: both)")
-    parser.add_argument("--weight", choices=["count", "intensity", "score"], default="count",
-                        help="row weight for the balance (default: count)")
-    parser.add_argument("--balance-scale", choices=["relative", "logit", "goldstein"],
-                        default="relative", help="balance scale (default: relative)")
-    parser.add_argument("--interval", choices=["jeffreys", "bootstrap"], default="jeffreys",
-                        help="interval method (default: jeffreys)")
-    parser.add_argument("--count", choices=["events", "mentions"], default="events",
-                        help="count events (mentions of one act once) or mentions (default: events)")
+    parser.add_argument(
+        "--sets",
+        default=None,
+        help="comma-separated annotation sets to include, or 'all' (default: [charts] sets in "
+        "summit-ledger.toml, else reference)",
+    )
+    parser.add_argument(
+        "--evidence", choices=["both", "span", "brief"], default="both", help="which evidence to chart (default: both)"
+    )
+    parser.add_argument(
+        "--weight", choices=["count", "intensity", "score"], default="count", help="row weight for the balance (default: count)"
+    )
+    parser.add_argument(
+        "--balance-scale",
+        choices=["relative", "logit", "goldstein"],
+        default="relative",
+        help="balance scale (default: relative)",
+    )
+    parser.add_argument(
+        "--interval", choices=["jeffreys", "bootstrap"], default="jeffreys", help="interval method (default: jeffreys)"
+    )
+    parser.add_argument(
+        "--count",
+        choices=["events", "mentions"],
+        default="events",
+        help="count events (mentions of one act once) or mentions (default: events)",
+    )
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: 1000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     parser.add_argument("--scale", type=float, default=2.0, help="PNG pixel scale (default: 2)")
-    parser.add_argument("--strict", action="store_true",
-                        help="fail (exit 1, nothing written) when any annotation line or log file is left out")
+    parser.add_argument(
+        "--strict", action="store_true", help="fail (exit 1, nothing written) when any annotation line or log file is left out"
+    )
 
 
 def _csv(df) -> str:
@@ -43,9 +59,9 @@ def _csv(df) -> str:
 def run(args: argparse.Namespace) -> int:
     from .._io import atomic_write_text
     from ..balance import balance_table
-    from ..errors import DataError, skipped_report
     from ..charts import all_charts, caption_lines, with_caption
     from ..display import to_png, to_svg
+    from ..errors import DataError, skipped_report
     from ..ledger import load_ledger
     from ..robustness import power_table, robustness_table, robustness_wide
     from ..shifts import shift_table
@@ -62,8 +78,15 @@ def run(args: argparse.Namespace) -> int:
     for line in skipped_report(skipped, what="annotations"):
         print(line, file=sys.stderr)
     evidence = None if args.evidence == "both" else args.evidence
-    opts = dict(weight=args.weight, evidence=evidence, n_boot=args.n_boot, seed=args.seed, scale=args.balance_scale,
-                interval=args.interval, count=args.count)
+    opts = dict(
+        weight=args.weight,
+        evidence=evidence,
+        n_boot=args.n_boot,
+        seed=args.seed,
+        scale=args.balance_scale,
+        interval=args.interval,
+        count=args.count,
+    )
     summit_table = balance_table(ledger, by="summit", **opts)
     issue_table = balance_table(ledger, by="issue", **opts)
     shifts = shift_table(issue_table, seed=args.seed)
@@ -71,15 +94,22 @@ def run(args: argparse.Namespace) -> int:
     robust = robustness_table(ledger, interval=args.interval, n_boot=args.n_boot, seed=args.seed)
     n_span = int((ledger["evidence"] == "span").sum())
     n_brief = int((ledger["evidence"] == "brief").sum())
-    print(f"ledger: {n_span} spans ({', '.join(sets) if sets else 'all sets'}) and {n_brief} briefs; "
-          f"scale {args.balance_scale}, {args.interval} intervals, counting {args.count}, weight {args.weight}, "
-          f"evidence {args.evidence}")
+    print(
+        f"ledger: {n_span} spans ({', '.join(sets) if sets else 'all sets'}) and {n_brief} briefs; "
+        f"scale {args.balance_scale}, {args.interval} intervals, counting {args.count}, weight {args.weight}, "
+        f"evidence {args.evidence}"
+    )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    tables = (("balance_per_summit", summit_table), ("balance_per_summit_issue", issue_table),
-              ("issue_shift", shifts), ("summit_shift", summit_shifts), ("robustness", robust),
-              ("robustness_wide", robustness_wide(robust).reset_index()))
+    tables = (
+        ("balance_per_summit", summit_table),
+        ("balance_per_summit_issue", issue_table),
+        ("issue_shift", shifts),
+        ("summit_shift", summit_shifts),
+        ("robustness", robust),
+        ("robustness_wide", robustness_wide(robust).reset_index()),
+    )
     if args.balance_scale == "relative":
         tables += (("power", power_table(summit_table)),)
     for name, table in tables:
@@ -87,8 +117,7 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(path, _csv(table))
         written.append(path)
         print(f"wrote {path} ({len(table)} rows)")
-    source = f"{'all annotation sets' if sets is None else 'sets ' + ' + '.join(sets)}" + \
-        (" + briefs" if n_brief else "")
+    source = f"{'all annotation sets' if sets is None else 'sets ' + ' + '.join(sets)}" + (" + briefs" if n_brief else "")
     for name, chart in all_charts(summit_table, issue_table, robustness=robust).items():
         table = issue_table if name != "balance_per_summit" else summit_table
         captioned = with_caption(chart, caption_lines(table, source=source))
@@ -103,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {svg_path} and {png_path.name} ({png_path.stat().st_size // 1024} KB)")
     cells = issue_table["n"] > 0
     thin = int(issue_table.loc[cells, "thin"].sum())
-    print(f"{len(written)} files in {out} in {time.perf_counter() - started:.1f} s; "
-          f"{thin} of {int(cells.sum())} non-empty summit x issue cells are thin (95% interval wider than 1)")
+    print(
+        f"{len(written)} files in {out} in {time.perf_counter() - started:.1f} s; "
+        f"{thin} of {int(cells.sum())} non-empty summit x issue cells are thin (95% interval wider than 1)"
+    )
     return 0

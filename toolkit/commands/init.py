@@ -1,4 +1,5 @@
 """``summit-ledger init DIR [--demo]``: create a project folder."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,11 @@ NO_PROJECT = True
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", metavar="DIR", help="the new project folder (must not exist, or be empty)")
-    parser.add_argument("--demo", action="store_true",
-                        help="also copy the seed article, its reference and independent annotations, and the briefs")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="also copy the seed article, its reference and independent annotations, and the briefs",
+    )
     parser.add_argument("--name", help="the project's name (default: the folder's name)")
 
 

@@ -1,4 +1,5 @@
 """``summit-ledger migrate``: upgrade annotation logs to the project's codebook by appending operations."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,14 +7,17 @@ import argparse
 from ..migrate import migrate_project
 from ..paths import data_dir
 
-HELP = ("upgrade annotation logs coded under an older codebook by appending operations (nothing is rewritten); "
-        "list what needs a person's decision")
+HELP = (
+    "upgrade annotation logs coded under an older codebook by appending operations (nothing is rewritten); "
+    "list what needs a person's decision"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", "--data", dest="project", help="the project (data) folder; default: discovered")
-    parser.add_argument("--set", dest="sets", action="append", metavar="NAME",
-                        help="annotation set to migrate (repeat for several; default: all)")
+    parser.add_argument(
+        "--set", dest="sets", action="append", metavar="NAME", help="annotation set to migrate (repeat for several; default: all)"
+    )
     parser.add_argument("--dry-run", action="store_true", help="report, append nothing")
 
 
@@ -25,8 +29,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}")
         return 1
     verb = "would append" if args.dry_run else "appended"
-    print(f"{verb} {len(rep.appended)} operation{'s' * (len(rep.appended) != 1)}; "
-          f"{rep.up_to_date} record{'s' * (rep.up_to_date != 1)} already at the codebook's version")
+    print(
+        f"{verb} {len(rep.appended)} operation{'s' * (len(rep.appended) != 1)}; "
+        f"{rep.up_to_date} record{'s' * (rep.up_to_date != 1)} already at the codebook's version"
+    )
     for d in rep.decisions:
         print(f"decide: {d}")
     if rep.decisions:

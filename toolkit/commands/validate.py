@@ -1,4 +1,5 @@
 """``summit-ledger validate [DIR]``: check every file in a project."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,9 +12,14 @@ FINDS_PROJECT = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data_dir", nargs="?", default=None, metavar="DIR",
-                        help="the project folder (default: found like every other command: --project, "
-                             "$SUMMIT_LEDGER_PROJECT, or the nearest summit-ledger.toml above)")
+    parser.add_argument(
+        "data_dir",
+        nargs="?",
+        default=None,
+        metavar="DIR",
+        help="the project folder (default: found like every other command: --project, "
+        "$SUMMIT_LEDGER_PROJECT, or the nearest summit-ledger.toml above)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

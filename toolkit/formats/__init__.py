@@ -3,11 +3,21 @@
 Formats: doccano JSONL, Label Studio JSON, W3C Web Annotation JSON, CSV, and
 the ledger as Parquet or flat CSV. See ``docs/interop.md``.
 """
+
 from __future__ import annotations
 
 from .exporter import EXPORT_FORMATS, ExportReport, export_annotations, export_ledger
 from .importer import IMPORT_FORMATS, ImportReport, import_file
 from .labelmap import LabelMap, load_label_map
 
-__all__ = ["IMPORT_FORMATS", "EXPORT_FORMATS", "ImportReport", "ExportReport", "import_file",
-           "export_annotations", "export_ledger", "LabelMap", "load_label_map"]
+__all__ = [
+    "IMPORT_FORMATS",
+    "EXPORT_FORMATS",
+    "ImportReport",
+    "ExportReport",
+    "import_file",
+    "export_annotations",
+    "export_ledger",
+    "LabelMap",
+    "load_label_map",
+]

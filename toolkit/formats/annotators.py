@@ -11,10 +11,11 @@ annotator map says which name each one gets.
 An annotator map is given on the command line as ``--annotator-map
 SOURCE=NAME`` (repeatable), or as a YAML file mapping sources to names.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .._io import read_yaml, shown_text
 from ..errors import DataError, Problem
@@ -24,7 +25,7 @@ from .common import Candidate
 __all__ = ["parse_annotator_map", "apply_annotator_map"]
 
 
-def parse_annotator_map(items: "Iterable[str] | dict | None", *, where: str = "--annotator-map") -> dict[str, str]:
+def parse_annotator_map(items: Iterable[str] | dict | None, *, where: str = "--annotator-map") -> dict[str, str]:
     """Read ``SOURCE=NAME`` items (or YAML files of such pairs) into a mapping; names are checked.
 
     Raises
@@ -49,18 +50,21 @@ def parse_annotator_map(items: "Iterable[str] | dict | None", *, where: str = "-
                 continue
             source, sep, name = item.rpartition("=")
             if not sep or not source:
-                raise DataError.at(where, None, "annotator-map",
-                                   f"{shown_text(item, 80)!r} is not SOURCE=NAME (e.g. alice@uni-b.edu=alice-b) "
-                                   "nor a YAML file")
+                raise DataError.at(
+                    where,
+                    None,
+                    "annotator-map",
+                    f"{shown_text(item, 80)!r} is not SOURCE=NAME (e.g. alice@uni-b.edu=alice-b) nor a YAML file",
+                )
             pairs.append((source, name, where, None))
     for source, name, file, line in pairs:
-        if (msg := id_problem("annotator", name)):
+        if msg := id_problem("annotator", name):
             raise DataError.at(file, line, f"annotator-map[{shown_text(source, 60)}]", msg)
         out[source] = name
     return out
 
 
-def apply_annotator_map(candidates: "list[Candidate]", amap: "dict[str, str]", where: str) -> list[Problem]:
+def apply_annotator_map(candidates: list[Candidate], amap: dict[str, str], where: str) -> list[Problem]:
     """Rename candidates through ``amap`` (in place); one problem per name shared by distinct identities.
 
     Each candidate whose ``annotator_source`` (or, failing that, whose name)
@@ -85,8 +89,14 @@ def apply_annotator_map(candidates: "list[Candidate]", amap: "dict[str, str]", w
         ids = sorted(by_source)
         first = by_source[ids[1]]
         shown = ", ".join(repr(shown_text(s, 60)) for s in ids[:4]) + (" ..." if len(ids) > 4 else "")
-        problems.append(Problem(first.file, first.line, first.at("annotator"),
-                                f"{len(ids)} different annotators in the file would all become {name!r} ({shown}); "
-                                f"nothing was merged: name them apart with --annotator-map, e.g. "
-                                f"--annotator-map {shown_text(ids[1], 60)}={name}-2"))
+        problems.append(
+            Problem(
+                first.file,
+                first.line,
+                first.at("annotator"),
+                f"{len(ids)} different annotators in the file would all become {name!r} ({shown}); "
+                f"nothing was merged: name them apart with --annotator-map, e.g. "
+                f"--annotator-map {shown_text(ids[1], 60)}={name}-2",
+            )
+        )
     return problems

@@ -11,6 +11,7 @@ When that fails, the offsets are repaired only by exact means:
 
 Anything else is reported and the span is not coded.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,23 +25,48 @@ from .._io import loads_json
 from ..errors import DataError, Problem
 from ..runs import Utf16Offsets
 
-__all__ = ["V2_FIELDS", "v2_fields", "read_v2", "Candidate", "SpanCheck", "Repair", "check_span",
-           "utf16_to_codepoint", "clean_annotator", "decode_utf8",
-           "normalise_fragment", "read_utf8", "ANNOTATION_ID", "DOCUMENT_URN", "ANNOTATION_URN"]
+__all__ = [
+    "V2_FIELDS",
+    "v2_fields",
+    "read_v2",
+    "Candidate",
+    "SpanCheck",
+    "Repair",
+    "check_span",
+    "utf16_to_codepoint",
+    "clean_annotator",
+    "decode_utf8",
+    "normalise_fragment",
+    "read_utf8",
+    "ANNOTATION_ID",
+    "DOCUMENT_URN",
+    "ANNOTATION_URN",
+]
 
 Repair = Literal["exact", "utf16", "search"]
 #: Our annotation ids: 12 lower-case hex digits.
 ANNOTATION_ID = re.compile(r"^[0-9a-f]{12}$")
 DOCUMENT_URN = "urn:summit-ledger:document:"
 #: Codebook-2.0 fields of a mention that every format carries (in its own extension slot).
-V2_FIELDS: tuple[str, ...] = ("secondary_issues", "attribution", "modality", "event_id", "codebook_version",
-                              "actor_detail", "target_detail", "speaker", "source", "migrated_from")
+V2_FIELDS: tuple[str, ...] = (
+    "secondary_issues",
+    "attribution",
+    "modality",
+    "event_id",
+    "codebook_version",
+    "actor_detail",
+    "target_detail",
+    "speaker",
+    "source",
+    "migrated_from",
+)
 
 
 def v2_fields(record: dict) -> dict[str, Any]:
     """The codebook-2.0 fields a record has (empty values left out), for writing."""
-    return {k: list(record[k]) if k == "secondary_issues" else record[k]
-            for k in V2_FIELDS if record.get(k) not in (None, "", [], ())}
+    return {
+        k: list(record[k]) if k == "secondary_issues" else record[k] for k in V2_FIELDS if record.get(k) not in (None, "", [], ())
+    }
 
 
 def read_v2(obj: Any) -> dict[str, Any]:
@@ -54,6 +80,8 @@ def read_v2(obj: Any) -> dict[str, Any]:
     elif sec is not None and not isinstance(sec, list) and hasattr(sec, "tolist"):
         out["secondary_issues"] = list(sec.tolist())
     return out
+
+
 ANNOTATION_URN = "urn:summit-ledger:annotation:"
 
 
@@ -127,7 +155,7 @@ class SpanCheck:
     message: str = ""
 
 
-def candidate_type_problems(c: "Candidate") -> list[Problem]:
+def candidate_type_problems(c: Candidate) -> list[Problem]:
     """Problems of a candidate whose fields have the wrong JSON type (a list or number where text belongs).
 
     Foreign files are parsed as plain JSON/CSV, so any field can hold any
@@ -165,8 +193,9 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def check_span(text: str, start: Any, end: Any, quote: str | None, prefix: str | None = None,
-               suffix: str | None = None) -> SpanCheck:
+def check_span(
+    text: str, start: Any, end: Any, quote: str | None, prefix: str | None = None, suffix: str | None = None
+) -> SpanCheck:
     """Check that ``text[start:end] == quote``; repair only by exact means.
 
     Parameters
@@ -186,8 +215,10 @@ def check_span(text: str, start: Any, end: Any, quote: str | None, prefix: str |
     SpanCheck
     """
     if quote is None or quote == "":
-        return SpanCheck(False, message="no quoted text to check the offsets against; the file must give the "
-                                        "span's text (or the document text)")
+        return SpanCheck(
+            False,
+            message="no quoted text to check the offsets against; the file must give the span's text (or the document text)",
+        )
     have_offsets = _is_int(start) and _is_int(end)
     if have_offsets and 0 <= start < end <= len(text) and text[start:end] == quote:
         return SpanCheck(True, start, end, "exact")
@@ -195,17 +226,20 @@ def check_span(text: str, start: Any, end: Any, quote: str | None, prefix: str |
         units = Utf16Offsets(text)
         a, b = units.to_codepoint(start), units.to_codepoint(end)
         if a is not None and b is not None and text[a:b] == quote:
-            return SpanCheck(True, a, b, "utf16", f"offsets [{start}:{end}] are UTF-16 code units; "
-                                                   f"converted to code points [{a}:{b}]")
+            return SpanCheck(
+                True, a, b, "utf16", f"offsets [{start}:{end}] are UTF-16 code units; converted to code points [{a}:{b}]"
+            )
     hits = []
     i = text.find(quote)
     while i >= 0:
         hits.append(i)
         i = text.find(quote, i + 1)
     if len(hits) > 1 and (prefix or suffix):
-        narrowed = [h for h in hits
-                    if (not prefix or text[:h].endswith(prefix[-16:]))
-                    and (not suffix or text[h + len(quote):].startswith(suffix[:16]))]
+        narrowed = [
+            h
+            for h in hits
+            if (not prefix or text[:h].endswith(prefix[-16:])) and (not suffix or text[h + len(quote) :].startswith(suffix[:16]))
+        ]
         if narrowed:
             hits = narrowed
     given = f"[{start}:{end}]" if have_offsets else f"[{start!r}:{end!r}]"
@@ -221,10 +255,16 @@ def check_span(text: str, start: Any, end: Any, quote: str | None, prefix: str |
         a = hits[0]
         return SpanCheck(True, a, a + len(quote), "search", f"{why}; the quote occurs once, at [{a}:{a + len(quote)}]")
     if not hits:
-        return SpanCheck(False, message=f"{why}, and the quote does not occur in the stored text; fix the offsets "
-                                        "or the text (this span is not coded)")
-    return SpanCheck(False, message=f"{why}, and the quote occurs {len(hits)} times (at {', '.join(map(str, hits[:6]))}); "
-                                    "give correct offsets (this span is not coded)")
+        return SpanCheck(
+            False,
+            message=f"{why}, and the quote does not occur in the stored text; fix the offsets "
+            "or the text (this span is not coded)",
+        )
+    return SpanCheck(
+        False,
+        message=f"{why}, and the quote occurs {len(hits)} times (at {', '.join(map(str, hits[:6]))}); "
+        "give correct offsets (this span is not coded)",
+    )
 
 
 _BAD_NAME = re.compile(r"[^A-Za-z0-9_-]+")
@@ -248,7 +288,7 @@ def clean_annotator(raw: Any) -> str | None:
     return s or None
 
 
-def read_utf8(path: "str | Path") -> str:
+def read_utf8(path: str | Path) -> str:
     """The text of an import file (a UTF-8 byte-order mark is allowed and dropped).
 
     Raises
@@ -259,8 +299,13 @@ def read_utf8(path: "str | Path") -> str:
     path = Path(path)
     raw = path.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
-        raise DataError.at(path, None, None, "this is a zip archive, not a text file; only doccano's zip export is "
-                                             "read as it is (import FORMAT doccano); unpack others first")
+        raise DataError.at(
+            path,
+            None,
+            None,
+            "this is a zip archive, not a text file; only doccano's zip export is "
+            "read as it is (import FORMAT doccano); unpack others first",
+        )
     return decode_utf8(raw, str(path))
 
 
@@ -280,11 +325,12 @@ def decode_utf8(raw: bytes, where: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError.at(where, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as "
-                                              "UTF-8 and import it again") from None
+        raise DataError.at(
+            where, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 and import it again"
+        ) from None
 
 
-def read_json(path: "str | Path") -> tuple[Any, list[Problem]]:
+def read_json(path: str | Path) -> tuple[Any, list[Problem]]:
     """Parse a JSON import file; a syntax error comes back as one problem naming its line and column."""
     try:
         return loads_json(read_utf8(path)), []

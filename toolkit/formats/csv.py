@@ -24,20 +24,31 @@ characters (or another apostrophe) gets one more, so the change can be undone
 exactly. :func:`read` undoes it, so re-importing an export restores the
 original text. ``raw=True`` (``export --raw``) writes cells unchanged.
 """
+
 from __future__ import annotations
 
 import csv as _csv
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .._io import atomic_write_text
 from ..errors import DataError, Problem
 from .common import Candidate, clean_annotator, read_utf8, read_v2
 
-__all__ = ["read", "write", "write_ledger", "rows_to_candidates", "header_problems", "EXPORT_COLUMNS",
-           "FORMULA_STARTS", "neutralise_cell", "restore_cell"]
+__all__ = [
+    "read",
+    "write",
+    "write_ledger",
+    "rows_to_candidates",
+    "header_problems",
+    "EXPORT_COLUMNS",
+    "FORMULA_STARTS",
+    "neutralise_cell",
+    "restore_cell",
+]
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -63,14 +74,39 @@ def restore_cell(value: Any) -> Any:
         return value[1:]
     return value
 
+
 #: Columns of the annotation CSV export, in order.
 EXPORT_COLUMNS: tuple[str, ...] = (
-    "id", "document_id", "start", "end", "quote", "prefix", "suffix",
-    "issue", "stance", "actor", "target", "intensity", "summit_id",
-    "annotator", "created", "note", "status", "origin", "set",
+    "id",
+    "document_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "issue",
+    "stance",
+    "actor",
+    "target",
+    "intensity",
+    "summit_id",
+    "annotator",
+    "created",
+    "note",
+    "status",
+    "origin",
+    "set",
     # codebook 2.0 (secondary_issues separated by ";")
-    "secondary_issues", "attribution", "modality", "event_id", "codebook_version",
-    "actor_detail", "target_detail", "speaker", "source", "migrated_from",
+    "secondary_issues",
+    "attribution",
+    "modality",
+    "event_id",
+    "codebook_version",
+    "actor_detail",
+    "target_detail",
+    "speaker",
+    "source",
+    "migrated_from",
 )
 _CODE_COLUMNS = ("issue", "stance", "actor", "target", "intensity", "summit_id")
 
@@ -123,8 +159,9 @@ def _cell(v: Any) -> Any:
 _INT_CELL = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 
 
-def rows_to_candidates(rows: Iterable[tuple[int, dict]], file: str, *, record_word: str = "line"
-                       ) -> tuple[list[Candidate], list[Problem], list[str]]:
+def rows_to_candidates(
+    rows: Iterable[tuple[int, dict]], file: str, *, record_word: str = "line"
+) -> tuple[list[Candidate], list[Problem], list[str]]:
     """Turn table rows into candidates.
 
     Parameters
@@ -161,24 +198,32 @@ def rows_to_candidates(rows: Iterable[tuple[int, dict]], file: str, *, record_wo
         if not _blank(row.get("labels")):
             labels = [s.strip() for s in str(row["labels"]).split(";") if s.strip()]
         status = str(row.get("status")) if not _blank(row.get("status")) else "anchored"
-        out.append(Candidate(
-            file=file, line=n, where=None, start=_int(row["start"]), end=_int(row["end"]),
-            quote=_cell(row["quote"]),
-            prefix=None if _blank(row.get("prefix")) else _cell(row["prefix"]),
-            suffix=None if _blank(row.get("suffix")) else _cell(row["suffix"]),
-            document=None if _blank(row.get("document_id")) else _cell(row["document_id"]),
-            labels=labels, codes=codes,
-            annotator=None if _blank(row.get("annotator")) else clean_annotator(row["annotator"]),
-            annotator_source=None if _blank(row.get("annotator")) else str(row["annotator"]),
-            id=None if _blank(row.get("id")) else _cell(row["id"]),
-            note="" if _blank(row.get("note")) else _cell(row["note"]),
-            created=None if _blank(row.get("created")) else _cell(row["created"]),
-            status=status, extra=read_v2({k: v for k, v in row.items() if not _blank_cell(v)}),
-        ))
+        out.append(
+            Candidate(
+                file=file,
+                line=n,
+                where=None,
+                start=_int(row["start"]),
+                end=_int(row["end"]),
+                quote=_cell(row["quote"]),
+                prefix=None if _blank(row.get("prefix")) else _cell(row["prefix"]),
+                suffix=None if _blank(row.get("suffix")) else _cell(row["suffix"]),
+                document=None if _blank(row.get("document_id")) else _cell(row["document_id"]),
+                labels=labels,
+                codes=codes,
+                annotator=None if _blank(row.get("annotator")) else clean_annotator(row["annotator"]),
+                annotator_source=None if _blank(row.get("annotator")) else str(row["annotator"]),
+                id=None if _blank(row.get("id")) else _cell(row["id"]),
+                note="" if _blank(row.get("note")) else _cell(row["note"]),
+                created=None if _blank(row.get("created")) else _cell(row["created"]),
+                status=status,
+                extra=read_v2({k: v for k, v in row.items() if not _blank_cell(v)}),
+            )
+        )
     return out, problems, notices
 
 
-def header_problems(columns: "list[str]", file: str, line: int | None, defaults: Iterable[str] = ()) -> list[Problem]:
+def header_problems(columns: list[str], file: str, line: int | None, defaults: Iterable[str] = ()) -> list[Problem]:
     """Problems of a table's columns, found once for the header rather than once per row.
 
     ``start``, ``end`` and ``quote`` are required; each code (stance, issue,
@@ -191,12 +236,20 @@ def header_problems(columns: "list[str]", file: str, line: int | None, defaults:
     if "labels" in columns:
         return []
     defaults = set(defaults)
-    return [Problem(file, line, c, f"no '{c}' column, no 'labels' column and no label-map default for it; "
-                                   f"add a '{c}' column (or a 'labels' column with --map)")
-            for c in _CODE_COLUMNS[:5] if c not in columns and c not in defaults]
+    return [
+        Problem(
+            file,
+            line,
+            c,
+            f"no '{c}' column, no 'labels' column and no label-map default for it; "
+            f"add a '{c}' column (or a 'labels' column with --map)",
+        )
+        for c in _CODE_COLUMNS[:5]
+        if c not in columns and c not in defaults
+    ]
 
 
-def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Candidate], list[Problem], list[str]]:
+def read(path: str | Path, *, defaults: Iterable[str] = ()) -> tuple[list[Candidate], list[Problem], list[str]]:
     """Read an annotation CSV (or a ledger CSV); see the module docstring.
 
     ``defaults`` names the code fields the label map fills in (they need no column).
@@ -206,7 +259,7 @@ def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Cand
     text = read_utf8(path)
     reader = _csv.DictReader(io.StringIO(text, newline=""))
     try:
-        reader.fieldnames
+        _ = reader.fieldnames  # reading the header is what may fail
     except _csv.Error as exc:
         raise DataError.at(where, 1, None, f"not readable as CSV ({exc})") from None
     if not reader.fieldnames:
@@ -214,8 +267,19 @@ def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Cand
     header = [h.strip() for h in reader.fieldnames]
     twice = sorted({h for h in header if header.count(h) > 1})
     if twice:
-        return [], [Problem(where, 1, twice[0], f"column {twice[0]!r} appears {header.count(twice[0])} times in the "
-                                                "header; keep one (the last would silently replace the others)")], []
+        return (
+            [],
+            [
+                Problem(
+                    where,
+                    1,
+                    twice[0],
+                    f"column {twice[0]!r} appears {header.count(twice[0])} times in the "
+                    "header; keep one (the last would silently replace the others)",
+                )
+            ],
+            [],
+        )
     reader.fieldnames = header
     bad = header_problems(header, where, 1, defaults)
     if bad:
@@ -240,7 +304,7 @@ def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Cand
     return rows_to_candidates(rows(), where)
 
 
-def write(records: "list[dict]", path: "str | Path", *, raw: bool = False) -> int:
+def write(records: list[dict], path: str | Path, *, raw: bool = False) -> int:
     """Write annotation records as CSV with :data:`EXPORT_COLUMNS`; returns the row count.
 
     Text cells are neutralised against formula injection unless ``raw``.
@@ -260,7 +324,7 @@ def write(records: "list[dict]", path: "str | Path", *, raw: bool = False) -> in
     return len(recs)
 
 
-def write_ledger(ledger, path: "str | Path", *, raw: bool = False) -> int:
+def write_ledger(ledger, path: str | Path, *, raw: bool = False) -> int:
     """Write a ledger DataFrame (:data:`toolkit.ledger.LEDGER_COLUMNS`) as a flat CSV; returns the row count.
 
     Dates are written as ISO dates, missing values as empty cells; text cells

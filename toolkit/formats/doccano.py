@@ -22,6 +22,7 @@ per document and annotator, each span labelled with one compact label
 (``grievance/cyber/US>Russia/1``, at most 100 characters as doccano requires), and a ``summit_ledger`` metadata list (aligned with the spans) keeping
 each annotation's id, note and creation time, so a round trip is lossless.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,7 @@ ZIP_BYTES = 512 * 1024 * 1024
 __all__ = ["read", "write"]
 
 
-def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]:
+def read(path: str | Path) -> tuple[list[Candidate], list[Problem], list[str]]:
     """Read a doccano JSONL export.
 
     Returns
@@ -64,8 +65,12 @@ def _read_zip(path: Path) -> tuple[list[Candidate], list[Problem], list[str]]:
         with zipfile.ZipFile(path) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()]
             if len(members) > ZIP_MEMBERS or sum(i.file_size for i in members) > ZIP_BYTES:
-                raise DataError.at(path, None, None, f"the zip holds more than {ZIP_MEMBERS} files or "
-                                                     f"{ZIP_BYTES // 2**20} MiB unpacked; split it")
+                raise DataError.at(
+                    path,
+                    None,
+                    None,
+                    f"the zip holds more than {ZIP_MEMBERS} files or {ZIP_BYTES // 2**20} MiB unpacked; split it",
+                )
             jsonl = sorted((i for i in members if i.filename.endswith(".jsonl")), key=lambda i: i.filename)
             if not jsonl:
                 raise DataError.at(path, None, None, "the zip holds no .jsonl file; export from doccano as JSONL")
@@ -74,8 +79,9 @@ def _read_zip(path: Path) -> tuple[list[Candidate], list[Problem], list[str]]:
                 member = f"{where}!{info.filename}"
                 stem = Path(name).stem
                 if stem == "all":
-                    notices.append(f"{member}: a collaborative export (all members' spans merged); "
-                                   "the annotator comes from --annotator")
+                    notices.append(
+                        f"{member}: a collaborative export (all members' spans merged); the annotator comes from --annotator"
+                    )
                     stem = ""
                 text = decode_utf8(zf.read(info), member)
                 got, probs, notes = _read_text(text, member, stem)
@@ -106,8 +112,14 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
         if not isinstance(text, str):
             problems.append(Problem(where, n, "text", "missing; each doccano line carries the document text"))
             continue
-        bad_who = next((k for k in ("annotator", "user") if obj.get(k) is not None
-                        and (isinstance(obj[k], bool) or not isinstance(obj[k], (str, int)))), None)
+        bad_who = next(
+            (
+                k
+                for k in ("annotator", "user")
+                if obj.get(k) is not None and (isinstance(obj[k], bool) or not isinstance(obj[k], (str, int)))
+            ),
+            None,
+        )
         if bad_who:
             problems.append(Problem(where, n, bad_who, f"expected a name or user id, got {type(obj[bad_who]).__name__}"))
             continue
@@ -144,7 +156,7 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
                 continue
             for i, item in enumerate(labels):
                 if not isinstance(item, list) or len(item) != 3:
-                    problems.append(Problem(where, n, f"label[{i}]", f"expected [start, end, \"LABEL\"], got {item!r}"[:200]))
+                    problems.append(Problem(where, n, f"label[{i}]", f'expected [start, end, "LABEL"], got {item!r}'[:200]))
                     continue
                 spans.append((i, f"label[{i}]", item[0], item[1], item[2]))
         else:
@@ -155,21 +167,39 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
             quote = None
             if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
                 quote = text[start:end]
-            out.append(Candidate(
-                file=where, line=n, where=at, start=start, end=end, quote=quote, text=text,
-                document=document, labels=[label] if isinstance(label, str) else [label],
-                annotator=annotator, annotator_source=source, id=meta.get("id"), note=str(meta.get("note") or ""),
-                created=meta.get("created"), extra=read_v2(meta),
-            ))
+            out.append(
+                Candidate(
+                    file=where,
+                    line=n,
+                    where=at,
+                    start=start,
+                    end=end,
+                    quote=quote,
+                    text=text,
+                    document=document,
+                    labels=[label] if isinstance(label, str) else [label],
+                    annotator=annotator,
+                    annotator_source=source,
+                    id=meta.get("id"),
+                    note=str(meta.get("note") or ""),
+                    created=meta.get("created"),
+                    extra=read_v2(meta),
+                )
+            )
             if quote is None:
-                problems.append(Problem(where, n, f"{at}", f"offsets [{start!r}:{end!r}] are out of range for the "
-                                                           f"line's text ({len(text)} characters)"))
+                problems.append(
+                    Problem(
+                        where,
+                        n,
+                        f"{at}",
+                        f"offsets [{start!r}:{end!r}] are out of range for the line's text ({len(text)} characters)",
+                    )
+                )
                 out.pop()
     return out, problems, notices
 
 
-def write(records: "list[dict]", documents: dict, path: "str | Path", *,
-          variant: Literal["label", "entities"] = "label") -> int:
+def write(records: list[dict], documents: dict, path: str | Path, *, variant: Literal["label", "entities"] = "label") -> int:
     """Write records as doccano JSONL, one line per (document, annotator).
 
     Parameters
@@ -199,16 +229,19 @@ def write(records: "list[dict]", documents: dict, path: "str | Path", *,
         except ValueError as exc:
             raise DataError.at(path, None, "label", str(exc)) from None
         if variant == "entities":
-            obj["entities"] = [{"id": i + 1, "label": lab, "start_offset": r["start"], "end_offset": r["end"]}
-                               for i, (r, lab) in enumerate(zip(recs, labels))]
+            obj["entities"] = [
+                {"id": i + 1, "label": lab, "start_offset": r["start"], "end_offset": r["end"]}
+                for i, (r, lab) in enumerate(zip(recs, labels))
+            ]
             obj["relations"] = []
         else:
             obj["label"] = [[r["start"], r["end"], lab] for r, lab in zip(recs, labels)]
         obj["Comments"] = []
         obj["document_id"] = doc_id
         obj["annotator"] = annotator
-        obj["summit_ledger"] = [{"id": r["id"], "note": r.get("note", ""), "created": r.get("created"), **v2_fields(r)}
-                                for r in recs]
+        obj["summit_ledger"] = [
+            {"id": r["id"], "note": r.get("note", ""), "created": r.get("created"), **v2_fields(r)} for r in recs
+        ]
         lines.append(json.dumps(obj, ensure_ascii=False))
         count += len(recs)
     atomic_write_text(path, "".join(line + "\n" for line in lines))

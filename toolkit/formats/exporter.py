@@ -7,6 +7,7 @@ real text, and kept in the CSV with their ``status``. The ledger exports
 (Parquet and the flat ledger CSV) are written from a ledger DataFrame by
 :func:`export_ledger`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,8 +17,16 @@ from typing import Literal, get_args
 from ..errors import DataError, Problem
 from ..ids import check_id
 
-__all__ = ["ExportFormat", "EXPORT_FORMATS", "SPAN_FORMATS", "LEDGER_FORMATS", "ExportReport",
-           "export_annotations", "export_ledger", "collect_records"]
+__all__ = [
+    "ExportFormat",
+    "EXPORT_FORMATS",
+    "SPAN_FORMATS",
+    "LEDGER_FORMATS",
+    "ExportReport",
+    "export_annotations",
+    "export_ledger",
+    "collect_records",
+]
 
 ExportFormat = Literal["doccano", "labelstudio", "w3c", "csv", "parquet", "ledger-csv"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
@@ -57,8 +66,9 @@ class ExportReport:
         return s
 
 
-def collect_records(root: Path, sets: "list[str] | None", *, codebook, documents, summits,
-                    document_ids: "list[str] | None" = None) -> tuple[list[dict], list[Problem]]:
+def collect_records(
+    root: Path, sets: list[str] | None, *, codebook, documents, summits, document_ids: list[str] | None = None
+) -> tuple[list[dict], list[Problem]]:
     """Live records of the chosen sets (each with a ``set`` key), and the stores' problems."""
     from ..store import Store
 
@@ -79,10 +89,18 @@ def collect_records(root: Path, sets: "list[str] | None", *, codebook, documents
     return records, problems
 
 
-def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Path | None" = None,
-                       sets: "list[str] | None" = None, document_ids: "list[str] | None" = None,
-                       variant: Literal["label", "entities"] = "label", raw: bool = False,
-                       email_domain: str | None = None, strict: bool = False) -> ExportReport:
+def export_annotations(
+    fmt: ExportFormat,
+    out: str | Path,
+    *,
+    data: str | Path | None = None,
+    sets: list[str] | None = None,
+    document_ids: list[str] | None = None,
+    variant: Literal["label", "entities"] = "label",
+    raw: bool = False,
+    email_domain: str | None = None,
+    strict: bool = False,
+) -> ExportReport:
     """Write the annotations of ``sets`` to ``out`` in a span format.
 
     Parameters
@@ -110,15 +128,21 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     ExportReport
     """
     from ..project import as_project
-    from . import csv as csv_, doccano, labelstudio, w3c
+    from . import csv as csv_
+    from . import doccano, labelstudio, w3c
 
     if fmt not in SPAN_FORMATS:
-        raise DataError.at(out, None, "format", f"{fmt!r} is not a span format; use one of {', '.join(SPAN_FORMATS)} "
-                                                "(ledger formats go through export_ledger)")
+        raise DataError.at(
+            out,
+            None,
+            "format",
+            f"{fmt!r} is not a span format; use one of {', '.join(SPAN_FORMATS)} (ledger formats go through export_ledger)",
+        )
     project = as_project(data)
     root, codebook, summits, documents = project.root, project.codebook, project.summits, project.documents
-    records, problems = collect_records(root, sets, codebook=codebook, documents=documents, summits=summits,
-                                        document_ids=document_ids)
+    records, problems = collect_records(
+        root, sets, codebook=codebook, documents=documents, summits=summits, document_ids=document_ids
+    )
     if strict and problems:
         raise DataError(problems)
     left_out = 0
@@ -137,12 +161,13 @@ def export_annotations(fmt: ExportFormat, out: "str | Path", *, data: "str | Pat
     return ExportReport(str(out), fmt, n, left_out, problems)
 
 
-def export_ledger(fmt: Literal["parquet", "ledger-csv"], ledger, out: "str | Path", *, raw: bool = False) -> ExportReport:
+def export_ledger(fmt: Literal["parquet", "ledger-csv"], ledger, out: str | Path, *, raw: bool = False) -> ExportReport:
     """Write a ledger DataFrame (see :func:`toolkit.ledger.load_ledger`) as Parquet or flat CSV.
 
     ``raw`` (ledger CSV only) writes text cells without formula neutralising.
     """
-    from . import csv as csv_, parquet
+    from . import csv as csv_
+    from . import parquet
 
     if fmt == "parquet":
         n = parquet.write(ledger, out)

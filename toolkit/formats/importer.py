@@ -9,6 +9,7 @@ Only when **every** record passes is anything written, as one batch through
 Ctrl-C or a full disk); with ``skip_invalid`` the valid records are written
 and each skipped one is reported.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from typing import Any, Literal, get_args
 from ..annotation import FIELDS, check_annotator, make_annotation, now_iso, validate_record
 from ..errors import DataError, Problem
 from ..ids import check_id
-from .common import ANNOTATION_ID, Candidate, candidate_type_problems, check_span, normalise_fragment
 from .annotators import apply_annotator_map, parse_annotator_map
+from .common import ANNOTATION_ID, Candidate, candidate_type_problems, check_span, normalise_fragment
 from .labelmap import LabelMap, load_label_map
 
 __all__ = ["ImportFormat", "IMPORT_FORMATS", "ImportReport", "import_file", "read_candidates"]
@@ -66,25 +67,34 @@ class ImportReport:
     def summary(self) -> str:
         """One line: counts of written, unchanged, repaired and skipped records."""
         verb = "would import" if self.dry_run else "imported"
-        line = (f"{self.file}: {verb} {len(self.written)} annotation{'s' * (len(self.written) != 1)} into set "
-                f"'{self.set_name}' ({self.unchanged} unchanged, {len(self.repaired)} offsets repaired, "
-                f"{len(self.skipped)} problem{'s' * (len(self.skipped) != 1)} skipped)")
+        line = (
+            f"{self.file}: {verb} {len(self.written)} annotation{'s' * (len(self.written) != 1)} into set "
+            f"'{self.set_name}' ({self.unchanged} unchanged, {len(self.repaired)} offsets repaired, "
+            f"{len(self.skipped)} problem{'s' * (len(self.skipped) != 1)} skipped)"
+        )
         if self.from_defaults:
             used = ", ".join(f"{k} in {n}" for k, n in sorted(self.from_defaults.items()))
             line += f"; values taken from the label map's defaults: {used}"
         return line
 
 
-def read_candidates(fmt: ImportFormat, path: "str | Path", *, defaults: "tuple[str, ...]" = ()
-                    ) -> tuple[list[Candidate], list[Problem], list[str]]:
+def read_candidates(
+    fmt: ImportFormat, path: str | Path, *, defaults: tuple[str, ...] = ()
+) -> tuple[list[Candidate], list[Problem], list[str]]:
     """Parse ``path`` in format ``fmt`` into candidates (no checks against the data yet).
 
     ``defaults`` names code fields the label map fills in (tables need no column for them).
     """
-    from . import csv as csv_, doccano, labelstudio, parquet, w3c
+    from . import csv as csv_
+    from . import doccano, labelstudio, parquet, w3c
 
-    readers = {"doccano": doccano.read, "labelstudio": labelstudio.read, "w3c": w3c.read,
-               "csv": csv_.read, "parquet": parquet.read}
+    readers = {
+        "doccano": doccano.read,
+        "labelstudio": labelstudio.read,
+        "w3c": w3c.read,
+        "csv": csv_.read,
+        "parquet": parquet.read,
+    }
     if fmt not in readers:
         raise DataError.at(path, None, None, f"unknown format {fmt!r}; use one of {', '.join(IMPORT_FORMATS)}")
     if not Path(path).is_file():
@@ -100,23 +110,36 @@ def _match_document(text: str, documents: dict) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: dict, document: str | None,
-           annotator: str | None, repaired: list[str], notices: list[str],
-           from_defaults: "dict[str, int] | None" = None) -> tuple[dict | None, list[Problem]]:
+def _build(
+    c: Candidate,
+    *,
+    documents: dict,
+    lmap: LabelMap,
+    codebook,
+    summits: dict,
+    document: str | None,
+    annotator: str | None,
+    repaired: list[str],
+    notices: list[str],
+    from_defaults: dict[str, int] | None = None,
+) -> tuple[dict | None, list[Problem]]:
     probs: list[Problem] = []
 
     def P(name: str | None, msg: str) -> None:
         probs.append(Problem(c.file, c.line, c.at(name), msg))
 
     where = f"{c.file}" + (f", line {c.line}" if c.line is not None else "") + (f", {c.where}" if c.where else "")
-    if (typed := candidate_type_problems(c)):
+    if typed := candidate_type_problems(c):
         return None, typed
     doc_id = document or c.document
     if doc_id is None and c.text is not None:
         doc_id = _match_document(c.text, documents)
     if doc_id is None:
-        P("document_id", "no document named and the text matches no stored document; pass --document ID "
-                         "(add the article first with summit-ledger add-article)")
+        P(
+            "document_id",
+            "no document named and the text matches no stored document; pass --document ID "
+            "(add the article first with summit-ledger add-article)",
+        )
         return None, probs
     doc = documents.get(doc_id)
     if doc is None:
@@ -136,8 +159,7 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
     merged.setdefault("summit_id", doc.summit_id)
     for k in ("stance", "issue", "actor", "target", "intensity"):
         if k not in merged and not label_probs:  # with unknown labels, the missing fields are only noise
-            P(k, f"missing: no column or label gives the {k}; add a label for it, or set it under "
-                 "'defaults:' in the label map")
+            P(k, f"missing: no column or label gives the {k}; add a label for it, or set it under 'defaults:' in the label map")
     if isinstance(merged.get("intensity"), str) and merged["intensity"] in ("1", "2", "3"):
         merged["intensity"] = int(merged["intensity"])
     who = annotator or c.annotator
@@ -163,14 +185,30 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
                 from_defaults[k] = from_defaults.get(k, 0) + 1
     rec_id = c.id if isinstance(c.id, str) and ANNOTATION_ID.match(c.id) else None
     created = c.created if isinstance(c.created, str) and c.created else now_iso()
-    rec = make_annotation(doc, start, end, issue=merged["issue"], stance=merged["stance"], actor=merged["actor"],
-                          target=merged["target"], intensity=merged["intensity"], annotator=who,
-                          summit_id=merged["summit_id"], note=c.note or "", origin="imported", created=created,
-                          id=rec_id)
+    rec = make_annotation(
+        doc,
+        start,
+        end,
+        issue=merged["issue"],
+        stance=merged["stance"],
+        actor=merged["actor"],
+        target=merged["target"],
+        intensity=merged["intensity"],
+        annotator=who,
+        summit_id=merged["summit_id"],
+        note=c.note or "",
+        origin="imported",
+        created=created,
+        id=rec_id,
+    )
     rec.update(c.extra)  # codebook-2.0 fields, validated with the rest below
     if c.status == "orphaned":
-        rec.update(quote=quote or "", prefix=normalise_fragment(c.prefix) or "",
-                   suffix=normalise_fragment(c.suffix) or "", status="orphaned")
+        rec.update(
+            quote=quote or "",
+            prefix=normalise_fragment(c.prefix) or "",
+            suffix=normalise_fragment(c.suffix) or "",
+            status="orphaned",
+        )
     elif c.status != "anchored":
         rec["status"] = c.status  # validate_record names the bad value
     for p in validate_record(rec, file=c.file, line=c.line, codebook=codebook, documents=documents, summits=summits):
@@ -178,10 +216,19 @@ def _build(c: Candidate, *, documents: dict, lmap: LabelMap, codebook, summits: 
     return (None, probs) if probs else (rec, [])
 
 
-def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "str | Path | None" = None,
-                document: str | None = None, label_map: "str | Path | LabelMap | None" = None,
-                annotator: str | None = None, skip_invalid: bool = False, dry_run: bool = False,
-                annotator_map: "list[str] | dict | None" = None) -> ImportReport:
+def import_file(
+    fmt: ImportFormat,
+    path: str | Path,
+    *,
+    set_name: str,
+    data: str | Path | None = None,
+    document: str | None = None,
+    label_map: str | Path | LabelMap | None = None,
+    annotator: str | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    annotator_map: list[str] | dict | None = None,
+) -> ImportReport:
     """Import a file of annotations made in another tool.
 
     Parameters
@@ -228,7 +275,9 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
     check_id("set", set_name, file=where, field="set")
     codebook, summits, documents = project.codebook, project.summits, project.documents
     if document is not None and document not in documents:
-        raise DataError.at(where, None, "document", f"{document!r} is not a stored document; known: {', '.join(sorted(documents))}")
+        raise DataError.at(
+            where, None, "document", f"{document!r} is not a stored document; known: {', '.join(sorted(documents))}"
+        )
     if isinstance(label_map, LabelMap):
         lmap = label_map
     elif label_map is not None:
@@ -245,9 +294,18 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
     report = ImportReport(where, fmt, set_name, notices=list(notices), dry_run=dry_run)
     records: dict[str, dict] = {}
     for c in candidates:
-        rec, probs = _build(c, documents=documents, lmap=lmap, codebook=codebook, summits=summits,
-                            document=document, annotator=annotator, repaired=report.repaired, notices=report.notices,
-                            from_defaults=report.from_defaults)
+        rec, probs = _build(
+            c,
+            documents=documents,
+            lmap=lmap,
+            codebook=codebook,
+            summits=summits,
+            document=document,
+            annotator=annotator,
+            repaired=report.repaired,
+            notices=report.notices,
+            from_defaults=report.from_defaults,
+        )
         if probs:
             problems.extend(probs)
             continue
@@ -256,19 +314,24 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
         prev = records.get(rec["id"])
         if prev is not None:
             if all(prev.get(k) == rec.get(k) for k in _COMPARE):
-                report.notices.append(f"{c.file}{'' if c.line is None else f', line {c.line}'}"
-                                      f"{'' if not c.where else ', ' + c.where}: duplicate of annotation {rec['id']}; "
-                                      "imported once")
+                report.notices.append(
+                    f"{c.file}{'' if c.line is None else f', line {c.line}'}"
+                    f"{'' if not c.where else ', ' + c.where}: duplicate of annotation {rec['id']}; "
+                    "imported once"
+                )
                 continue
-            problems.append(Problem(c.file, c.line, c.at("id"),
-                                    f"id {rec['id']} is given to two different records; ids must be unique"))
+            problems.append(
+                Problem(c.file, c.line, c.at("id"), f"id {rec['id']} is given to two different records; ids must be unique")
+            )
             continue
         records[rec["id"]] = rec
     if problems and not skip_invalid:
         n = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
         if records:
-            advice = (f"fix the records named above, or pass --skip-invalid to import the {len(records)} valid "
-                      f"one{'s' * (len(records) != 1)} and skip these")
+            advice = (
+                f"fix the records named above, or pass --skip-invalid to import the {len(records)} valid "
+                f"one{'s' * (len(records) != 1)} and skip these"
+            )
         else:
             advice = "fix the records named above (none of the file's records is valid)"
         raise DataError(problems + [Problem(where, None, None, f"nothing was imported ({n}); {advice}")])
@@ -285,7 +348,7 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
         # One all-or-nothing batch under the logs' locks: a crash, Ctrl-C or a full disk leaves
         # either every record or none (toolkit.storebatch). "Unchanged" is decided again under
         # the locks, so an edit saved since the check above is compared, not overwritten blindly.
-        def same(rec: dict, live: "dict | None") -> bool:
+        def same(rec: dict, live: dict | None) -> bool:
             return live is not None and all(live.get(k) == rec.get(k) for k in _COMPARE)
 
         ops = store.append_many(report.written, skip=same)
@@ -294,4 +357,3 @@ def import_file(fmt: ImportFormat, path: "str | Path", *, set_name: str, data: "
             report.unchanged += sum(r["id"] not in kept for r in report.written)
             report.written = [r for r in report.written if r["id"] in kept]
     return report
-

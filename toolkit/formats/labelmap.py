@@ -22,6 +22,7 @@ Two kinds of label are understood:
 A foreign label that is neither native nor in the map is an error naming the
 label; it is never guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,14 +33,29 @@ from typing import Any
 from .._io import read_yaml
 from ..errors import DataError, Problem
 
-__all__ = ["CODE_FIELDS", "TAG_KEYS", "LABEL_LIMIT", "LabelMap", "load_label_map", "native_tags", "native_label",
-           "compact_label", "parse_native"]
+__all__ = [
+    "CODE_FIELDS",
+    "TAG_KEYS",
+    "LABEL_LIMIT",
+    "LabelMap",
+    "load_label_map",
+    "native_tags",
+    "native_label",
+    "compact_label",
+    "parse_native",
+]
 
 #: Record fields a label may set.
 CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity", "summit_id")
 #: Tag key -> record field.
-TAG_KEYS: dict[str, str] = {"stance": "stance", "issue": "issue", "actor": "actor", "target": "target",
-                            "intensity": "intensity", "summit": "summit_id"}
+TAG_KEYS: dict[str, str] = {
+    "stance": "stance",
+    "issue": "issue",
+    "actor": "actor",
+    "target": "target",
+    "intensity": "intensity",
+    "summit": "summit_id",
+}
 _FIELD_TAG = {v: k for k, v in TAG_KEYS.items()}
 #: doccano refuses labels longer than this (its label ``text`` column holds 100 characters).
 LABEL_LIMIT = 100
@@ -80,8 +96,10 @@ def compact_label(record: dict, default_summit: str | None = None) -> str:
     if record.get("summit_id") and record.get("summit_id") != default_summit:
         label += f"@{record['summit_id']}"
     if len(label) > LABEL_LIMIT:
-        raise ValueError(f"annotation {record.get('id')!r}: its label {label!r} has {len(label)} characters, more than "
-                         f"the {LABEL_LIMIT} doccano accepts; shorten the codebook ids")
+        raise ValueError(
+            f"annotation {record.get('id')!r}: its label {label!r} has {len(label)} characters, more than "
+            f"the {LABEL_LIMIT} doccano accepts; shorten the codebook ids"
+        )
     return label
 
 
@@ -129,8 +147,9 @@ class LabelMap:
     defaults: dict[str, Any] = field(default_factory=dict)
     path: str = "<no label map>"
 
-    def resolve(self, labels: "list[str]", *, file: str, line: int | None, where: str | None
-                ) -> tuple[dict[str, Any], bool, list[Problem]]:
+    def resolve(
+        self, labels: list[str], *, file: str, line: int | None, where: str | None
+    ) -> tuple[dict[str, Any], bool, list[Problem]]:
         """Turn the labels of one span into codes.
 
         Parameters
@@ -156,9 +175,14 @@ class LabelMap:
 
         def put(fieldname: str, value: Any, label: str) -> None:
             if fieldname in codes and codes[fieldname] != value:
-                problems.append(Problem(file, line, _at(where, "labels"),
-                                        f"labels disagree on {fieldname}: {codes[fieldname]!r} and {value!r} "
-                                        f"(from label {label!r}); keep one"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        _at(where, "labels"),
+                        f"labels disagree on {fieldname}: {codes[fieldname]!r} and {value!r} (from label {label!r}); keep one",
+                    )
+                )
             codes[fieldname] = value
 
         for label in labels:
@@ -179,11 +203,20 @@ class LabelMap:
                 for k, v in native.items():
                     put(k, v, label)
                 continue
-            hint = (f"add it to {self.path}" if self.labels or self.defaults
-                    else "pass a label map (--map labels.yaml) that says what it means")
-            problems.append(Problem(file, line, _at(where, "labels"),
-                                    f"unknown label {label!r}: it is not in the label map; {hint}, "
-                                    "e.g.  \"" + label.replace('"', "'") + "\": {stance: grievance, issue: cyber}"))
+            hint = (
+                f"add it to {self.path}"
+                if self.labels or self.defaults
+                else "pass a label map (--map labels.yaml) that says what it means"
+            )
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    _at(where, "labels"),
+                    f"unknown label {label!r}: it is not in the label map; {hint}, "
+                    'e.g.  "' + label.replace('"', "'") + '": {stance: grievance, issue: cyber}',
+                )
+            )
         return codes, (used == 0 and not problems and bool(labels)), problems
 
 
@@ -191,7 +224,7 @@ def _at(where: str | None, name: str) -> str:
     return f"{where}.{name}" if where else name
 
 
-def load_label_map(path: "str | Path", codebook=None, summits: "dict | None" = None) -> LabelMap:
+def load_label_map(path: str | Path, codebook=None, summits: dict | None = None) -> LabelMap:
     """Read a label-mapping YAML file (see the module docstring).
 
     Parameters
@@ -215,8 +248,14 @@ def load_label_map(path: "str | Path", codebook=None, summits: "dict | None" = N
     unknown_top = set(raw) - {"labels", "defaults"}
     problems: list[Problem] = []
     if unknown_top:
-        problems.append(Problem(where, getattr(raw, "line", None), None,
-                                f"unknown section(s) {', '.join(sorted(map(str, unknown_top)))}; use 'labels' and 'defaults'"))
+        problems.append(
+            Problem(
+                where,
+                getattr(raw, "line", None),
+                None,
+                f"unknown section(s) {', '.join(sorted(map(str, unknown_top)))}; use 'labels' and 'defaults'",
+            )
+        )
     labels_raw = raw.get("labels") or {}
     if not isinstance(labels_raw, dict):
         raise DataError.at(path, getattr(raw, "line", None), "labels", "must map each foreign label to its codes")
@@ -231,15 +270,17 @@ def load_label_map(path: "str | Path", codebook=None, summits: "dict | None" = N
         for key, value in codes.items():
             fieldname = TAG_KEYS.get(key, key)
             if fieldname not in CODE_FIELDS:
-                problems.append(Problem(where, line, f"{label}.{key}",
-                                        f"{key!r} is not a code field; use {', '.join(CODE_FIELDS)}"))
+                problems.append(
+                    Problem(where, line, f"{label}.{key}", f"{key!r} is not a code field; use {', '.join(CODE_FIELDS)}")
+                )
                 continue
             if isinstance(value, bool) or not isinstance(value, (str, int)):
-                problems.append(Problem(where, line, f"{label}.{key}",
-                                        f"expected one code (text or a number), got a {type(value).__name__}"))
+                problems.append(
+                    Problem(where, line, f"{label}.{key}", f"expected one code (text or a number), got a {type(value).__name__}")
+                )
                 continue
             if codebook is not None and fieldname != "summit_id":
-                if (msg := codebook.check_code(fieldname, value)):
+                if msg := codebook.check_code(fieldname, value):
                     problems.append(Problem(where, line, f"{label}.{key}", msg))
                     continue
             if summits is not None and fieldname == "summit_id" and value not in summits:

@@ -33,6 +33,7 @@ user; the annotator's name travels in ``summit_ledger.annotator`` instead.
 With ``email_domain`` it is written as ``<annotator>@<domain>``, for a Label
 Studio whose users have those addresses.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,11 @@ _CSV_HEADER = ("annotation_id", "annotator", "created_at", "lead_time", "updated
 
 def _annotator(completed_by) -> str | None:
     if isinstance(completed_by, dict):
-        return (clean_annotator(completed_by.get("email")) or clean_annotator(completed_by.get("username"))
-                or (f"ls-user-{completed_by['id']}" if isinstance(completed_by.get("id"), int) else None))
+        return (
+            clean_annotator(completed_by.get("email"))
+            or clean_annotator(completed_by.get("username"))
+            or (f"ls-user-{completed_by['id']}" if isinstance(completed_by.get("id"), int) else None)
+        )
     if isinstance(completed_by, int) and not isinstance(completed_by, bool):
         return f"ls-user-{completed_by}"
     return None
@@ -67,7 +71,7 @@ def _annotator_source(completed_by) -> str | None:
     return None if completed_by is None else str(completed_by)
 
 
-def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]:
+def read(path: str | Path) -> tuple[list[Candidate], list[Problem], list[str]]:
     """Read a Label Studio JSON export (a task list, or one task)."""
     path = Path(path)
     where = str(path)
@@ -77,9 +81,20 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
     tasks, bad = read_json(path)
     if bad:
         if _looks_like_csv(path):
-            return [], [Problem(where, 1, None, "this is Label Studio's CSV export, which is not read: it keeps the "
-                                                "regions as JSON inside a cell and drops their ids; export the "
-                                                "project as JSON (or JSON_MIN) in Label Studio and import that")], []
+            return (
+                [],
+                [
+                    Problem(
+                        where,
+                        1,
+                        None,
+                        "this is Label Studio's CSV export, which is not read: it keeps the "
+                        "regions as JSON inside a cell and drops their ids; export the "
+                        "project as JSON (or JSON_MIN) in Label Studio and import that",
+                    )
+                ],
+                [],
+            )
         return [], bad, []
     if isinstance(tasks, dict):
         tasks = [tasks]
@@ -114,8 +129,9 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
                 continue
             who = ann.get("completed_by")
             if who is not None and (isinstance(who, bool) or not isinstance(who, (dict, int))):
-                problems.append(Problem(where, None, f"{aw}.completed_by",
-                                        f"expected a user object or a user id, got {type(who).__name__}"))
+                problems.append(
+                    Problem(where, None, f"{aw}.completed_by", f"expected a user object or a user id, got {type(who).__name__}")
+                )
                 continue
             annotator = _annotator(who)
             source = _annotator_source(who)
@@ -152,19 +168,32 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
                     s, e = value["start"], value["end"]
                     quote = text[s:e] if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text) else None
                 if res.get("origin") == "prediction":
-                    notices.append(f"{where}, {rw}: a model prediction the annotator accepted unchanged "
-                                   "(origin 'prediction'); imported as the annotator's")
+                    notices.append(
+                        f"{where}, {rw}: a model prediction the annotator accepted unchanged "
+                        "(origin 'prediction'); imported as the annotator's"
+                    )
                 meta = res.get("meta") if isinstance(res.get("meta"), dict) else {}
                 note_parts = meta.get("text") or []
                 note = "\n".join(map(str, note_parts)) if isinstance(note_parts, list) else str(note_parts)
-                out.append(Candidate(
-                    file=where, line=None, where=rw, start=value["start"], end=value["end"], quote=quote,
-                    text=text, document=document, labels=list(labels), annotator=annotator,
-                    annotator_source=source,
-                    id=res.get("id") if isinstance(res.get("id"), str) else None, note=note,
-                    created=ann.get("created_at") if isinstance(ann.get("created_at"), str) else None,
-                    extra=read_v2(meta.get("summit_ledger")),
-                ))
+                out.append(
+                    Candidate(
+                        file=where,
+                        line=None,
+                        where=rw,
+                        start=value["start"],
+                        end=value["end"],
+                        quote=quote,
+                        text=text,
+                        document=document,
+                        labels=list(labels),
+                        annotator=annotator,
+                        annotator_source=source,
+                        id=res.get("id") if isinstance(res.get("id"), str) else None,
+                        note=note,
+                        created=ann.get("created_at") if isinstance(ann.get("created_at"), str) else None,
+                        extra=read_v2(meta.get("summit_ledger")),
+                    )
+                )
     return out, problems, notices
 
 
@@ -188,8 +217,9 @@ def _read_min(items: list, where: str) -> tuple[list[Candidate], list[Problem], 
         tw = f"[{t}]"
         text = item.get("text")
         if not isinstance(text, str):
-            problems.append(Problem(where, None, f"{tw}.text", "missing; JSON_MIN items carry the task's text "
-                                                              "under the data key 'text'"))
+            problems.append(
+                Problem(where, None, f"{tw}.text", "missing; JSON_MIN items carry the task's text under the data key 'text'")
+            )
             continue
         document = item.get("document_id") if isinstance(item.get("document_id"), str) else None
         annotator = _annotator(item.get("annotator"))
@@ -209,15 +239,27 @@ def _read_min(items: list, where: str) -> tuple[list[Candidate], list[Problem], 
                     problems.append(Problem(where, None, f"{rw}.labels", "must be a list of label names"))
                     continue
                 quote = value.get("text") if isinstance(value.get("text"), str) else None
-                out.append(Candidate(
-                    file=where, line=None, where=rw, start=value["start"], end=value["end"], quote=quote, text=text,
-                    document=document, labels=list(value["labels"]), annotator=annotator, id=None, note="",
-                    created=item.get("created_at") if isinstance(item.get("created_at"), str) else None,
-                ))
+                out.append(
+                    Candidate(
+                        file=where,
+                        line=None,
+                        where=rw,
+                        start=value["start"],
+                        end=value["end"],
+                        quote=quote,
+                        text=text,
+                        document=document,
+                        labels=list(value["labels"]),
+                        annotator=annotator,
+                        id=None,
+                        note="",
+                        created=item.get("created_at") if isinstance(item.get("created_at"), str) else None,
+                    )
+                )
     return out, problems, notices
 
 
-def write(records: "list[dict]", documents: dict, path: "str | Path", *, email_domain: str | None = None) -> int:
+def write(records: list[dict], documents: dict, path: str | Path, *, email_domain: str | None = None) -> int:
     """Write records as a Label Studio task list; returns the number of spans.
 
     Parameters
@@ -243,9 +285,14 @@ def write(records: "list[dict]", documents: dict, path: "str | Path", *, email_d
             ann_id += 1
             results = []
             for r in recs:
-                res = {"id": r["id"], "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual",
-                       "value": {"start": r["start"], "end": r["end"], "text": r["quote"],
-                                 "labels": native_tags(r, doc.summit_id)}}
+                res = {
+                    "id": r["id"],
+                    "from_name": "label",
+                    "to_name": "text",
+                    "type": "labels",
+                    "origin": "manual",
+                    "value": {"start": r["start"], "end": r["end"], "text": r["quote"], "labels": native_tags(r, doc.summit_id)},
+                }
                 if r.get("note"):
                     res["meta"] = {"text": [r["note"]]}
                 if v2_fields(r):
@@ -254,7 +301,8 @@ def write(records: "list[dict]", documents: dict, path: "str | Path", *, email_d
             count += len(results)
             ann = {
                 "id": ann_id,
-                "was_cancelled": False, "ground_truth": False,
+                "was_cancelled": False,
+                "ground_truth": False,
                 "created_at": min((r.get("created") or "") for r in recs) or None,
                 "result": results,
                 "summit_ledger": {"annotator": annotator},
@@ -262,7 +310,13 @@ def write(records: "list[dict]", documents: dict, path: "str | Path", *, email_d
             if email_domain:
                 ann["completed_by"] = {"email": f"{annotator}@{email_domain}", "first_name": annotator, "last_name": ""}
             anns.append(ann)
-        tasks.append({"id": t, "data": {"text": doc.text, "document_id": doc_id, "title": doc.title},
-                      "annotations": anns, "predictions": []})
+        tasks.append(
+            {
+                "id": t,
+                "data": {"text": doc.text, "document_id": doc_id, "title": doc.title},
+                "annotations": anns,
+                "predictions": [],
+            }
+        )
     atomic_write_text(path, json.dumps(tasks, ensure_ascii=False, indent=2) + "\n")
     return count

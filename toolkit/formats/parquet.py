@@ -4,12 +4,13 @@ Export writes the ledger (:data:`toolkit.ledger.LEDGER_COLUMNS`, one row per
 annotation or brief). Import reads such a file back: span rows become
 annotations exactly as the CSV importer treats them, brief rows are skipped.
 """
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ..errors import Problem
 from .common import Candidate
@@ -18,7 +19,7 @@ from .csv import header_problems, rows_to_candidates
 __all__ = ["read", "write"]
 
 
-def write(ledger, path: "str | Path") -> int:
+def write(ledger, path: str | Path) -> int:
     """Write a ledger DataFrame to Parquet atomically; returns the row count."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,7 +34,7 @@ def write(ledger, path: "str | Path") -> int:
     return len(ledger)
 
 
-def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Candidate], list[Problem], list[str]]:
+def read(path: str | Path, *, defaults: Iterable[str] = ()) -> tuple[list[Candidate], list[Problem], list[str]]:
     """Read a ledger Parquet file; row numbers in problems are 1-based.
 
     ``defaults`` names the code fields the label map fills in (they need no column).
@@ -50,6 +51,7 @@ def read(path: "str | Path", *, defaults: Iterable[str] = ()) -> tuple[list[Cand
     bad = header_problems(list(df.columns), where, None, defaults)
     if bad:
         return [], bad, []
-    rows = ((i + 1, {k: (None if v is pd.NA else v) for k, v in rec.items()})
-            for i, rec in enumerate(df.to_dict(orient="records")))
+    rows = (
+        (i + 1, {k: (None if v is pd.NA else v) for k, v in rec.items()}) for i, rec in enumerate(df.to_dict(orient="records"))
+    )
     return rows_to_candidates(rows, where, record_word="row")

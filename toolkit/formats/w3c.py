@@ -21,6 +21,7 @@ Export writes an ``AnnotationCollection`` whose codes are tagging bodies
 the note is a commenting body and the annotation ``id`` is
 ``urn:summit-ledger:annotation:<id>``.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,7 +58,7 @@ def _items(obj) -> tuple[list, str] | None:
     return None
 
 
-def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]:
+def read(path: str | Path) -> tuple[list[Candidate], list[Problem], list[str]]:
     """Read W3C Web Annotation JSON."""
     path = Path(path)
     where = str(path)
@@ -69,8 +70,19 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         return [], bad, []
     found = _items(obj)
     if found is None:
-        return [], [Problem(where, None, None, "expected an Annotation, a list of them, an AnnotationPage or an "
-                                               "AnnotationCollection with its first page embedded")], []
+        return (
+            [],
+            [
+                Problem(
+                    where,
+                    None,
+                    None,
+                    "expected an Annotation, a list of them, an AnnotationPage or an "
+                    "AnnotationCollection with its first page embedded",
+                )
+            ],
+            [],
+        )
     items, base = found
     for i, ann in enumerate(items):
         aw = f"{base}[{i}]" if base else f"[{i}]"
@@ -94,8 +106,9 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         pos = next((s for s in sels if isinstance(s, dict) and s.get("type") == "TextPositionSelector"), None)
         quo = next((s for s in sels if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), None)
         if pos is None and quo is None:
-            problems.append(Problem(where, None, f"{aw}.target.selector",
-                                    "needs a TextPositionSelector and/or a TextQuoteSelector"))
+            problems.append(
+                Problem(where, None, f"{aw}.target.selector", "needs a TextPositionSelector and/or a TextQuoteSelector")
+            )
             continue
         if pos is not None and ("start" not in pos or "end" not in pos):
             problems.append(Problem(where, None, f"{aw}.target.selector", "TextPositionSelector without start/end"))
@@ -106,7 +119,7 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         source = target.get("source")
         document = None
         if isinstance(source, str) and source.startswith(DOCUMENT_URN):
-            document = source[len(DOCUMENT_URN):]
+            document = source[len(DOCUMENT_URN) :]
         body = ann.get("body", [])
         body = [body] if isinstance(body, (dict, str)) else body
         if not isinstance(body, list):
@@ -130,27 +143,37 @@ def read(path: "str | Path") -> tuple[list[Candidate], list[Problem], list[str]]
         if isinstance(creator, dict):
             creator = creator.get("nickname") or creator.get("name") or creator.get("id")
         if creator is not None and not isinstance(creator, str):
-            problems.append(Problem(where, None, f"{aw}.creator",
-                                    f"expected a name, an IRI or a Person object, got {type(creator).__name__}"))
+            problems.append(
+                Problem(where, None, f"{aw}.creator", f"expected a name, an IRI or a Person object, got {type(creator).__name__}")
+            )
             continue
         ann_id = ann.get("id")
         if isinstance(ann_id, str) and ann_id.startswith(ANNOTATION_URN):
-            ann_id = ann_id[len(ANNOTATION_URN):]
-        out.append(Candidate(
-            file=where, line=None, where=aw,
-            start=pos.get("start") if pos else None, end=pos.get("end") if pos else None,
-            quote=quo.get("exact") if quo else None,
-            prefix=quo.get("prefix") if quo else None, suffix=quo.get("suffix") if quo else None,
-            document=document, labels=labels, annotator=clean_annotator(creator),
-            annotator_source=None if creator is None else str(creator),
-            id=ann_id if isinstance(ann_id, str) else None, note="\n".join(notes),
-            created=ann.get("created") if isinstance(ann.get("created"), str) else None,
-            extra=read_v2(ann.get("summit_ledger")),
-        ))
+            ann_id = ann_id[len(ANNOTATION_URN) :]
+        out.append(
+            Candidate(
+                file=where,
+                line=None,
+                where=aw,
+                start=pos.get("start") if pos else None,
+                end=pos.get("end") if pos else None,
+                quote=quo.get("exact") if quo else None,
+                prefix=quo.get("prefix") if quo else None,
+                suffix=quo.get("suffix") if quo else None,
+                document=document,
+                labels=labels,
+                annotator=clean_annotator(creator),
+                annotator_source=None if creator is None else str(creator),
+                id=ann_id if isinstance(ann_id, str) else None,
+                note="\n".join(notes),
+                created=ann.get("created") if isinstance(ann.get("created"), str) else None,
+                extra=read_v2(ann.get("summit_ledger")),
+            )
+        )
     return out, problems, notices
 
 
-def write(records: "list[dict]", documents: dict, path: "str | Path") -> int:
+def write(records: list[dict], documents: dict, path: str | Path) -> int:
     """Write records as a W3C ``AnnotationCollection``; returns the number written."""
     recs = sorted(records, key=lambda r: (r["document_id"], r["start"], r["end"], r["id"]))
     items = []
@@ -160,14 +183,23 @@ def write(records: "list[dict]", documents: dict, path: "str | Path") -> int:
         if r.get("note"):
             body.append({"type": "TextualBody", "purpose": "commenting", "value": r["note"], "format": "text/plain"})
         item = {
-            "id": f"{ANNOTATION_URN}{r['id']}", "type": "Annotation", "motivation": "tagging",
+            "id": f"{ANNOTATION_URN}{r['id']}",
+            "type": "Annotation",
+            "motivation": "tagging",
             "creator": {"type": "Person", "name": r["annotator"]},
             "body": body,
-            "target": {"source": f"{DOCUMENT_URN}{r['document_id']}", "selector": [
-                {"type": "TextPositionSelector", "start": r["start"], "end": r["end"]},
-                {"type": "TextQuoteSelector", "exact": r["quote"], "prefix": r.get("prefix", ""),
-                 "suffix": r.get("suffix", "")},
-            ]},
+            "target": {
+                "source": f"{DOCUMENT_URN}{r['document_id']}",
+                "selector": [
+                    {"type": "TextPositionSelector", "start": r["start"], "end": r["end"]},
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": r["quote"],
+                        "prefix": r.get("prefix", ""),
+                        "suffix": r.get("suffix", ""),
+                    },
+                ],
+            },
         }
         if r.get("created"):
             item["created"] = r["created"]
@@ -177,7 +209,9 @@ def write(records: "list[dict]", documents: dict, path: "str | Path") -> int:
     coll = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": f"urn:summit-ledger:export:{content_hash([i['id'] for i in items], 16)}",
-        "type": "AnnotationCollection", "label": "Summit Ledger annotations", "total": len(items),
+        "type": "AnnotationCollection",
+        "label": "Summit Ledger annotations",
+        "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
     atomic_write_text(path, json.dumps(coll, ensure_ascii=False, indent=2) + "\n")

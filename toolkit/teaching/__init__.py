@@ -15,17 +15,53 @@ tolerating bad ones), :mod:`.scoring` (feedback and the class view) and
 :mod:`.presentation` (text, escaped HTML, hot spots). Assignments, the
 withheld answer key and grades are in :mod:`toolkit.classroom`.
 """
+
 from __future__ import annotations
 
-from .collection import (PROGRESS_MIN_FILES, ClassFiles, FileStatus, StudentFile, collect_class, is_reference,
-                         load_project_parts, load_reference, record_signature)
+from .collection import (
+    PROGRESS_MIN_FILES,
+    ClassFiles,
+    FileStatus,
+    StudentFile,
+    collect_class,
+    is_reference,
+    load_project_parts,
+    load_reference,
+    record_signature,
+)
 from .presentation import HOTSPOT_COLOR, hotspot_spans, hotspots_html
-from .scoring import (ClassView, Feedback, balance_comparison, check_my_work, class_ledger, class_view, describe,
-                      feedback, feedback_table)
+from .scoring import (
+    ClassView,
+    Feedback,
+    balance_comparison,
+    check_my_work,
+    class_ledger,
+    class_view,
+    describe,
+    feedback,
+    feedback_table,
+)
 
 __all__ = [
-    "FileStatus", "StudentFile", "ClassFiles", "collect_class", "load_reference",
-    "Feedback", "feedback", "check_my_work", "feedback_table", "ClassView", "class_view", "hotspot_spans",
-    "hotspots_html", "class_ledger", "balance_comparison", "HOTSPOT_COLOR",
-    "PROGRESS_MIN_FILES", "is_reference", "load_project_parts", "record_signature", "describe",
+    "FileStatus",
+    "StudentFile",
+    "ClassFiles",
+    "collect_class",
+    "load_reference",
+    "Feedback",
+    "feedback",
+    "check_my_work",
+    "feedback_table",
+    "ClassView",
+    "class_view",
+    "hotspot_spans",
+    "hotspots_html",
+    "class_ledger",
+    "balance_comparison",
+    "HOTSPOT_COLOR",
+    "PROGRESS_MIN_FILES",
+    "is_reference",
+    "load_project_parts",
+    "record_signature",
+    "describe",
 ]

@@ -6,12 +6,14 @@ an unknown code or a second file for the same student is reported in
 class is still used. A progress bar (tqdm, on stderr) appears when a folder
 holds many files.
 """
+
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -19,8 +21,15 @@ from ..annotation import check_annotator
 from ..errors import DataError, Problem, SummitLedgerError
 
 __all__ = [
-    "FileStatus", "StudentFile", "ClassFiles", "collect_class", "load_reference", "load_project_parts",
-    "record_signature", "is_reference", "PROGRESS_MIN_FILES",
+    "FileStatus",
+    "StudentFile",
+    "ClassFiles",
+    "collect_class",
+    "load_reference",
+    "load_project_parts",
+    "record_signature",
+    "is_reference",
+    "PROGRESS_MIN_FILES",
 ]
 
 FileStatus = Literal["ok", "partial", "empty", "unreadable", "duplicate", "renamed", "skipped"]
@@ -92,10 +101,20 @@ class ClassFiles:
 
     def status_frame(self) -> pd.DataFrame:
         """One row per file: ``file, annotator, records, status, problems, message``."""
-        return pd.DataFrame([{"file": Path(f.path).name, "annotator": f.annotator, "records": f.records,
-                              "status": f.status, "problems": len(f.problems), "message": f.message}
-                             for f in self.files],
-                            columns=["file", "annotator", "records", "status", "problems", "message"])
+        return pd.DataFrame(
+            [
+                {
+                    "file": Path(f.path).name,
+                    "annotator": f.annotator,
+                    "records": f.records,
+                    "status": f.status,
+                    "problems": len(f.problems),
+                    "message": f.message,
+                }
+                for f in self.files
+            ],
+            columns=["file", "annotator", "records", "status", "problems", "message"],
+        )
 
 
 def load_project_parts(data=None, codebook=None, documents=None, summits=None):
@@ -118,9 +137,10 @@ def _list_files(sources: Sequence[Path]) -> tuple[list[Path], list[StudentFile]]
             candidates = [src]
         elif src.is_dir():
             # shallower files first: a file at the top of the folder wins over a copy in a subfolder
-            candidates = sorted((p for p in src.rglob("*") if p.is_file()
-                                 and not any(part.startswith(".") for part in p.relative_to(src).parts)),
-                                key=lambda p: (len(p.relative_to(src).parts), str(p)))
+            candidates = sorted(
+                (p for p in src.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(src).parts)),
+                key=lambda p: (len(p.relative_to(src).parts), str(p)),
+            )
         else:
             notes.append(StudentFile(str(src), None, 0, "unreadable", "no such file or folder; check the path"))
             continue
@@ -128,9 +148,16 @@ def _list_files(sources: Sequence[Path]) -> tuple[list[Path], list[StudentFile]]
             if p.name.endswith(_IGNORED_SUFFIXES) or ".jsonl." in p.name or p.name == "set.yaml":
                 continue  # lock files, compaction backups, set-aside torn lines, the set's declaration
             if p.suffix != ".jsonl":
-                notes.append(StudentFile(str(p), None, 0, "skipped",
-                                         "not an annotator file (<name>.jsonl); if it is another tool's export, "
-                                         "convert it with `summit-ledger import` first"))
+                notes.append(
+                    StudentFile(
+                        str(p),
+                        None,
+                        0,
+                        "skipped",
+                        "not an annotator file (<name>.jsonl); if it is another tool's export, "
+                        "convert it with `summit-ledger import` first",
+                    )
+                )
                 continue
             logs.append(p)
     seen: set[Path] = set()
@@ -145,8 +172,10 @@ def _list_files(sources: Sequence[Path]) -> tuple[list[Path], list[StudentFile]]
 
 def record_signature(records: Iterable[Mapping[str, Any]]) -> frozenset:
     """A set of what each record codes (not its id or time): equal for two copies of the same work."""
-    return frozenset((r["document_id"], r["start"], r["end"], r["issue"], r["stance"], r["actor"], r["target"],
-                      r["intensity"], r["summit_id"]) for r in records)
+    return frozenset(
+        (r["document_id"], r["start"], r["end"], r["issue"], r["stance"], r["actor"], r["target"], r["intensity"], r["summit_id"])
+        for r in records
+    )
 
 
 def _read_one(path: Path, codebook, documents, summits) -> tuple[str | None, list[dict], StudentFile]:
@@ -154,9 +183,18 @@ def _read_one(path: Path, codebook, documents, summits) -> tuple[str | None, lis
 
     stem = path.stem
     if check_annotator(stem) is not None:
-        return None, [], StudentFile(str(path), None, 0, "unreadable",
-                                     f"file name {path.name!r} is not <annotator>.jsonl with a valid name "
-                                     "(letters, digits, '-', '_'); rename it to the student's annotator name")
+        return (
+            None,
+            [],
+            StudentFile(
+                str(path),
+                None,
+                0,
+                "unreadable",
+                f"file name {path.name!r} is not <annotator>.jsonl with a valid name "
+                "(letters, digits, '-', '_'); rename it to the student's annotator name",
+            ),
+        )
     try:
         store = Store(path.parent, codebook=codebook, documents=documents, summits=summits)
         state = store.read(stem)
@@ -164,30 +202,54 @@ def _read_one(path: Path, codebook, documents, summits) -> tuple[str | None, lis
         return None, [], StudentFile(str(path), None, 0, "unreadable", f"cannot be read ({exc}); ask for the file again")
     problems = list(state.problems)
     if state.torn:
-        problems.append(Problem(state.torn.file, state.torn.line, None,
-                                "incomplete last line (a crash mid-save?); it is ignored"))
+        problems.append(
+            Problem(state.torn.file, state.torn.line, None, "incomplete last line (a crash mid-save?); it is ignored")
+        )
     records = list(state.annotations.values())
     n = len(records)
     if n and not problems:
         return stem, records, StudentFile(str(path), stem, n, "ok", f"{n} annotations")
     if n:
-        return stem, records, StudentFile(str(path), stem, n, "partial",
-                                          f"{n} annotations used; {len(problems)} line(s) skipped — see problems",
-                                          tuple(problems))
+        return (
+            stem,
+            records,
+            StudentFile(
+                str(path),
+                stem,
+                n,
+                "partial",
+                f"{n} annotations used; {len(problems)} line(s) skipped — see problems",
+                tuple(problems),
+            ),
+        )
     if problems:
         hint = "nothing usable"
         if all(p.field == "annotator" for p in problems):
-            names = sorted({str(op["annotator"]) for _, op, _ in store.iter_ops(stem)
-                            if isinstance(op, dict) and isinstance(op.get("annotator"), str)} - {stem})
-            hint = (f"its records belong to annotator {', '.join(names)}; rename the file to "
-                    f"{names[0] + '.jsonl' if names else '<annotator>.jsonl'}")
-        return None, [], StudentFile(str(path), None, 0, "unreadable", f"{hint} ({len(problems)} problem(s))",
-                                     tuple(problems))
+            names = sorted(
+                {
+                    str(op["annotator"])
+                    for _, op, _ in store.iter_ops(stem)
+                    if isinstance(op, dict) and isinstance(op.get("annotator"), str)
+                }
+                - {stem}
+            )
+            hint = (
+                f"its records belong to annotator {', '.join(names)}; rename the file to "
+                f"{names[0] + '.jsonl' if names else '<annotator>.jsonl'}"
+            )
+        return None, [], StudentFile(str(path), None, 0, "unreadable", f"{hint} ({len(problems)} problem(s))", tuple(problems))
     return None, [], StudentFile(str(path), None, 0, "empty", "no annotations in this file")
 
 
-def collect_class(folders: "str | Path | Sequence[str | Path]", *, data: "str | Path | None" = None,
-                  codebook=None, documents=None, summits=None, progress: "bool | None" = None) -> ClassFiles:
+def collect_class(
+    folders: str | Path | Sequence[str | Path],
+    *,
+    data: str | Path | None = None,
+    codebook=None,
+    documents=None,
+    summits=None,
+    progress: bool | None = None,
+) -> ClassFiles:
     """Read every annotator file under one or more folders, tolerating bad ones.
 
     Parameters
@@ -231,8 +293,9 @@ def collect_class(folders: "str | Path | Sequence[str | Path]", *, data: "str | 
             if key in lower:
                 first = lower[key]
                 if record_signature(recs) == record_signature(records[first]):
-                    status = StudentFile(str(path), None, 0, "duplicate",
-                                         f"identical to the file of {first!r}; counted once", status.problems)
+                    status = StudentFile(
+                        str(path), None, 0, "duplicate", f"identical to the file of {first!r}; counted once", status.problems
+                    )
                     files.append(status)
                     continue
                 k = 2
@@ -240,20 +303,23 @@ def collect_class(folders: "str | Path | Sequence[str | Path]", *, data: "str | 
                     k += 1
                 new = f"{name}-{k}"
                 recs = [{**r, "annotator": new} for r in recs]
-                status = StudentFile(str(path), new, len(recs), "renamed",
-                                     f"a second, different file for {first!r}; kept as {new!r} — remove one if "
-                                     "they are the same student", status.problems)
+                status = StudentFile(
+                    str(path),
+                    new,
+                    len(recs),
+                    "renamed",
+                    f"a second, different file for {first!r}; kept as {new!r} — remove one if they are the same student",
+                    status.problems,
+                )
                 name = new
             lower[name.lower()] = name
             records[name] = recs
         files.append(status)
     files.sort(key=lambda f: f.path)
-    return ClassFiles(records=dict(sorted(records.items())), files=files, codebook=codebook,
-                      documents=documents, summits=summits)
+    return ClassFiles(records=dict(sorted(records.items())), files=files, codebook=codebook, documents=documents, summits=summits)
 
 
-def load_reference(ref: "str | Path", *, data: "str | Path | None" = None, codebook=None, documents=None,
-                   summits=None) -> list[dict]:
+def load_reference(ref: str | Path, *, data: str | Path | None = None, codebook=None, documents=None, summits=None) -> list[dict]:
     """The reference annotation: a set name under ``data/annotations/``, a folder, or one ``.jsonl`` file.
 
     Raises
@@ -270,13 +336,18 @@ def load_reference(ref: "str | Path", *, data: "str | Path | None" = None, codeb
     if not path.exists():
         path = data_dir(data) / "annotations" / str(ref)
     if not path.exists():
-        raise DataError.at(ref, None, None, "no such reference: give a set name under data/annotations/, a folder "
-                                            "or a <annotator>.jsonl file")
+        raise DataError.at(
+            ref, None, None, "no such reference: give a set name under data/annotations/, a folder or a <annotator>.jsonl file"
+        )
     if path.is_dir():
         logs = sorted(p for p in path.glob("*.jsonl"))
         if len(logs) != 1:
-            raise DataError.at(path, None, None, f"{len(logs)} annotator files here; the reference must be one file — "
-                                                 "pass the .jsonl file itself")
+            raise DataError.at(
+                path,
+                None,
+                None,
+                f"{len(logs)} annotator files here; the reference must be one file — pass the .jsonl file itself",
+            )
         path = logs[0]
     state = Store(path.parent, codebook=codebook, documents=documents, summits=summits).read(path.stem)
     if state.problems or state.torn:
@@ -286,9 +357,6 @@ def load_reference(ref: "str | Path", *, data: "str | Path | None" = None, codeb
     return list(state.annotations.values())
 
 
-
-
 def is_reference(name: str, files: ClassFiles, reference: Sequence[Mapping[str, Any]]) -> bool:
     """True when annotator ``name`` in ``files`` is the reference's own file (same name, same records)."""
-    return (name in {r["annotator"] for r in reference}
-            and record_signature(files.records[name]) == record_signature(reference))
+    return name in {r["annotator"] for r in reference} and record_signature(files.records[name]) == record_signature(reference)

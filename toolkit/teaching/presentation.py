@@ -5,6 +5,7 @@ A :class:`~toolkit.teaching.scoring.Feedback` is first turned into
 renderers only walk those, so the two views always say the same thing.
 Everything quoted from an article or a record is HTML-escaped in the HTML view.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,8 +17,20 @@ import pandas as pd
 
 from ..palette import STANCE_COLORS
 
-__all__ = ["fmt", "Item", "Section", "feedback_sections", "sections_text", "sections_html",
-           "feedback_text", "feedback_html", "class_view_text", "HOTSPOT_COLOR", "hotspot_spans", "hotspots_html"]
+__all__ = [
+    "fmt",
+    "Item",
+    "Section",
+    "feedback_sections",
+    "sections_text",
+    "sections_html",
+    "feedback_text",
+    "feedback_html",
+    "class_view_text",
+    "HOTSPOT_COLOR",
+    "hotspot_spans",
+    "hotspots_html",
+]
 
 
 def fmt(v: Any) -> str:
@@ -56,8 +69,7 @@ def feedback_sections(fb: Any) -> list[Section]:
     out = [Section(f"Feedback for {fb.annotator}, compared with the reference", level=4)]
     if fb.notes:
         out.append(Section("", tuple(fb.notes), strong=True))
-    out.append(Section("", (fb.summary(),
-                            f"Exact matching (same start and end): F1 {fmt(fb.scores.loc['exact', 'f1'])}.")))
+    out.append(Section("", (fb.summary(), f"Exact matching (same start and end): F1 {fmt(fb.scores.loc['exact', 'f1'])}.")))
 
     def ctx(m: dict, lines: list[tuple[str, str]]) -> Item:
         return Item(m["sentence"], m["quote"], tuple(lines), m.get("before"), m.get("after"))
@@ -69,10 +81,8 @@ def feedback_sections(fb: Any) -> list[Section]:
             items.append(ctx(m, lines + [("you", "; ".join(m["yours"]) or "nothing here")]))
         out.append(Section(f"Passages the reference coded and you did not ({len(items)})", items=tuple(items)))
     if fb.extra:
-        items = [ctx(m, [("you", m["yours"]), ("reference", "; ".join(m["reference"]) or "nothing here")])
-                 for m in fb.extra]
-        out.append(Section(f"Passages you coded that the reference does not code that way ({len(items)})",
-                           items=tuple(items)))
+        items = [ctx(m, [("you", m["yours"]), ("reference", "; ".join(m["reference"]) or "nothing here")]) for m in fb.extra]
+        out.append(Section(f"Passages you coded that the reference does not code that way ({len(items)})", items=tuple(items)))
     if fb.differences:
         items = [ctx(m, [("you", m["yours"]), ("reference", m["reference"])]) for m in fb.differences]
         out.append(Section(f"Passages you both found but coded differently ({len(items)})", items=tuple(items)))
@@ -117,8 +127,11 @@ def sections_html(sections: list[Section], css_class: str = "sl-feedback") -> st
             parts.append("<ol>")
             for it in sec.items:
                 quote = f"<mark>{e(it.quote)}</mark>"
-                where = (f"sentence {it.sentence}: {quote}" if it.before is None
-                         else f"sentence {it.sentence}: …{e(it.before)}{quote}{e(it.after or '')}…")
+                where = (
+                    f"sentence {it.sentence}: {quote}"
+                    if it.before is None
+                    else f"sentence {it.sentence}: …{e(it.before)}{quote}{e(it.after or '')}…"
+                )
                 lines = "".join(f"<br><b>{e(label)}:</b> {e(text)}" for label, text in it.lines)
                 parts.append(f"<li>{where}{lines}</li>")
             parts.append("</ol>")
@@ -141,14 +154,21 @@ def class_view_text(view: Any, top: int = 5) -> str:
     from ..agreement import interpret_alpha
 
     r = view.report
-    lines = [f"{len(r.annotators)} annotators: {', '.join(r.annotators)}",
-             f"{r.n_units} sentence x issue units coded by two or more annotators",
-             f"Krippendorff's alpha (stance, nominal): {fmt(r.alpha)}  [{interpret_alpha(r.alpha)}]",
-             f"Krippendorff's alpha (intensity, ordinal, where coded): {fmt(r.alpha_intensity)}",
-             f"Fleiss' kappa (stance, fixed panel): {fmt(r.fleiss)}"]
+    lines = [
+        f"{len(r.annotators)} annotators: {', '.join(r.annotators)}",
+        f"{r.n_units} sentence x issue units coded by two or more annotators",
+        f"Krippendorff's alpha (stance, nominal): {fmt(r.alpha)}  [{interpret_alpha(r.alpha)}]",
+        f"Krippendorff's alpha (intensity, ordinal, where coded): {fmt(r.alpha_intensity)}",
+        f"Fleiss' kappa (stance, fixed panel): {fmt(r.fleiss)}",
+    ]
     lines += [f"note: {n}" for n in r.notes]
-    lines += ["", "Pairwise Cohen's kappa:", r.pairwise.round(3).to_string(na_rep="n/a"), "",
-              f"Top {top} sentences by disagreement:"]
+    lines += [
+        "",
+        "Pairwise Cohen's kappa:",
+        r.pairwise.round(3).to_string(na_rep="n/a"),
+        "",
+        f"Top {top} sentences by disagreement:",
+    ]
     for k, row in enumerate(r.sentences.head(top).itertuples(), 1):
         if row.disagreement <= 0:
             break
@@ -185,11 +205,20 @@ def hotspot_spans(sentences: pd.DataFrame, document_id: str, *, top: int = 5) ->
     out = []
     for rank, r in enumerate(rows.sort_values("disagreement", ascending=False, kind="stable").itertuples(), 1):
         head = f"#{rank} " if rank <= top else ""
-        out.append({"start": int(r.start), "end": int(r.end), "color": HOTSPOT_COLOR,
-                    "opacity": round(0.1 + 0.6 * r.disagreement / peak, 2),
-                    "label": f"{head}disagreement {r.disagreement:.2f}: {r.detail}"})
-    return pd.DataFrame(out, columns=["start", "end", "color", "opacity", "label"]).sort_values(
-        "start", kind="stable").reset_index(drop=True)
+        out.append(
+            {
+                "start": int(r.start),
+                "end": int(r.end),
+                "color": HOTSPOT_COLOR,
+                "opacity": round(0.1 + 0.6 * r.disagreement / peak, 2),
+                "label": f"{head}disagreement {r.disagreement:.2f}: {r.detail}",
+            }
+        )
+    return (
+        pd.DataFrame(out, columns=["start", "end", "color", "opacity", "label"])
+        .sort_values("start", kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def hotspots_html(document, sentences: pd.DataFrame, *, top: int = 5, title: str | None = None) -> str:
@@ -216,7 +245,9 @@ def hotspots_html(document, sentences: pd.DataFrame, *, top: int = 5, title: str
 
     spans = hotspot_spans(sentences, document.id, top=top)
     peak = float(sentences[sentences.document_id == document.id].disagreement.max()) if len(sentences) else 0.0
-    key = (f"<p style='font-size:smaller'>Darker = more disagreement (highest score {peak:.2f}: the expected "
-           "number of issues on which two annotators drawn at random code the sentence differently). "
-           "Hover a sentence for the issues in dispute.</p>")
+    key = (
+        f"<p style='font-size:smaller'>Darker = more disagreement (highest score {peak:.2f}: the expected "
+        "number of issues on which two annotators drawn at random code the sentence differently). "
+        "Hover a sentence for the issues in dispute.</p>"
+    )
     return article_html(document.text, spans, title=title, legend=False) + key

@@ -4,23 +4,41 @@ The span scores come from :mod:`toolkit.agreement` (``span_scores`` and
 ``match_spans``); this module only arranges them for a student or instructor.
 How they are shown is :mod:`toolkit.teaching.presentation`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
-from ..agreement import AgreementError, AgreementReport, MatchMode, agreement_report, match_spans, span_scores, \
-    span_scores_by_issue
+from ..agreement import (
+    AgreementError,
+    AgreementReport,
+    MatchMode,
+    agreement_report,
+    match_spans,
+    span_scores,
+    span_scores_by_issue,
+)
 from ..annotation import check_annotator
 from ..errors import DataError
 from .collection import ClassFiles, is_reference, load_project_parts, load_reference
 from .presentation import fmt
 
-__all__ = ["Feedback", "feedback", "check_my_work", "feedback_table", "ClassView", "class_view", "class_ledger",
-           "balance_comparison", "describe"]
+__all__ = [
+    "Feedback",
+    "feedback",
+    "check_my_work",
+    "feedback_table",
+    "ClassView",
+    "class_view",
+    "class_ledger",
+    "balance_comparison",
+    "describe",
+]
 
 #: Characters of article text shown before and after a quoted passage.
 CONTEXT = 60
@@ -35,8 +53,9 @@ def describe(rec: Mapping[str, Any], codebook) -> str:
 
 
 def _overlapping(rec: Mapping[str, Any], others: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [o for o in others if o["document_id"] == rec["document_id"]
-            and min(o["end"], rec["end"]) > max(o["start"], rec["start"])]
+    return [
+        o for o in others if o["document_id"] == rec["document_id"] and min(o["end"], rec["end"]) > max(o["start"], rec["start"])
+    ]
 
 
 def _sentence_no(document, start: int) -> int | None:
@@ -91,9 +110,11 @@ class Feedback:
         """One sentence: what share of the reference was found, and how much of the student's coding matches."""
         s = self.scores.loc[self.mode]
         ref_n, own_n = int(s.tp + s.fn), int(s.tp + s.fp)
-        return (f"{self.annotator}: found {int(s.tp)} of the reference's {ref_n} passages (recall {fmt(s.recall)}); "
-                f"{int(s.tp)} of your {own_n} passages match the reference (precision {fmt(s.precision)}); "
-                f"F1 {fmt(s.f1)} ({self.mode} matching).")
+        return (
+            f"{self.annotator}: found {int(s.tp)} of the reference's {ref_n} passages (recall {fmt(s.recall)}); "
+            f"{int(s.tp)} of your {own_n} passages match the reference (precision {fmt(s.precision)}); "
+            f"F1 {fmt(s.f1)} ({self.mode} matching)."
+        )
 
     def to_text(self) -> str:
         """The whole feedback as plain text, for a terminal or a text/plain output."""
@@ -110,9 +131,16 @@ class Feedback:
         return feedback_html(self)
 
 
-def feedback(student: Iterable[Mapping[str, Any]], reference: Iterable[Mapping[str, Any]], *, documents: Mapping,
-             codebook, annotator: str | None = None, mode: MatchMode = "overlap",
-             min_overlap: float = 0.5) -> Feedback:
+def feedback(
+    student: Iterable[Mapping[str, Any]],
+    reference: Iterable[Mapping[str, Any]],
+    *,
+    documents: Mapping,
+    codebook,
+    annotator: str | None = None,
+    mode: MatchMode = "overlap",
+    min_overlap: float = 0.5,
+) -> Feedback:
     """Compare one student's records with the reference.
 
     Only documents the reference codes are compared; student spans on other
@@ -137,52 +165,84 @@ def feedback(student: Iterable[Mapping[str, Any]], reference: Iterable[Mapping[s
     ref_all = [dict(r) for r in reference if r.get("status", "anchored") == "anchored"]
     stu_all = [dict(r) for r in student if r.get("status", "anchored") == "anchored"]
     # only documents both coded are compared; a student who has coded nothing yet is compared on all of them
-    both = {r["document_id"] for r in ref_all} & ({r["document_id"] for r in stu_all} or
-                                                  {r["document_id"] for r in ref_all})
+    both = {r["document_id"] for r in ref_all} & ({r["document_id"] for r in stu_all} or {r["document_id"] for r in ref_all})
     ref = [r for r in ref_all if r["document_id"] in both]
     stu = [r for r in stu_all if r["document_id"] in both]
     notes = []
     if len(stu) < len(stu_all):
-        notes.append(f"{len(stu_all) - len(stu)} of your annotations are on articles the reference does not code; "
-                     "they are not compared.")
+        notes.append(
+            f"{len(stu_all) - len(stu)} of your annotations are on articles the reference does not code; they are not compared."
+        )
     if len(ref) < len(ref_all):
         skipped = sorted({r["document_id"] for r in ref_all} - both)
-        notes.append(f"The reference also codes {', '.join(skipped)}, which you have not coded; "
-                     "only articles you both coded are compared.")
+        notes.append(
+            f"The reference also codes {', '.join(skipped)}, which you have not coded; only articles you both coded are compared."
+        )
     if annotator is None:
         annotator = next((r["annotator"] for r in stu_all), "student")
     modes = ("exact", "overlap")
-    scores = pd.DataFrame([span_scores(stu, ref, m, min_overlap=min_overlap) for m in modes],
-                          index=pd.Index(list(modes), name="matching"))[["tp", "fp", "fn", "precision", "recall", "f1"]]
+    scores = pd.DataFrame(
+        [span_scores(stu, ref, m, min_overlap=min_overlap) for m in modes], index=pd.Index(list(modes), name="matching")
+    )[["tp", "fp", "fn", "precision", "recall", "f1"]]
     match = match_spans(stu, ref, mode, min_overlap=min_overlap)
-    by_issue = span_scores_by_issue(match, [i for i in codebook.issues
-                                            if any(r["issue"] == i for r in ref + stu)])
+    by_issue = span_scores_by_issue(match, [i for i in codebook.issues if any(r["issue"] == i for r in ref + stu)])
     by_issue.insert(1, "issue_label", [codebook.issues[i].label for i in by_issue.issue])
 
     def ctx(rec):
         text = documents[rec["document_id"]].text
         a, b = int(rec["start"]), int(rec["end"])
-        return {"sentence": _sentence_no(documents[rec["document_id"]], a),
-                "before": text[max(0, a - CONTEXT):a].split("\n")[-1], "quote": text[a:b],
-                "after": text[b:b + CONTEXT].split("\n")[0]}
+        return {
+            "sentence": _sentence_no(documents[rec["document_id"]], a),
+            "before": text[max(0, a - CONTEXT) : a].split("\n")[-1],
+            "quote": text[a:b],
+            "after": text[b : b + CONTEXT].split("\n")[0],
+        }
 
-    missed = [{**ctx(r), "reference": describe(r, codebook), "note": str(r.get("note") or ""),
-               "yours": [describe(o, codebook) for o in _overlapping(r, stu)]} for r in match.missed]
-    extra = [{**ctx(c), "yours": describe(c, codebook),
-              "reference": [describe(o, codebook) for o in _overlapping(c, ref)]} for c in match.extra]
+    missed = [
+        {
+            **ctx(r),
+            "reference": describe(r, codebook),
+            "note": str(r.get("note") or ""),
+            "yours": [describe(o, codebook) for o in _overlapping(r, stu)],
+        }
+        for r in match.missed
+    ]
+    extra = [
+        {**ctx(c), "yours": describe(c, codebook), "reference": [describe(o, codebook) for o in _overlapping(c, ref)]}
+        for c in match.extra
+    ]
     differences = []
     for c, r in match.matched:
         if (c["actor"], c["target"], c["intensity"]) != (r["actor"], r["target"], r["intensity"]):
-            differences.append({"sentence": ctx(c)["sentence"], "quote": ctx(c)["quote"],
-                                "yours": describe(c, codebook), "reference": describe(r, codebook)})
-    return Feedback(annotator=annotator, scores=scores, by_issue=by_issue, missed=missed, extra=extra,
-                    differences=differences, mode=mode, notes=notes,
-                    skipped_documents=sorted(({r["document_id"] for r in ref_all} | {r["document_id"] for r in stu_all})
-                                             - both))
+            differences.append(
+                {
+                    "sentence": ctx(c)["sentence"],
+                    "quote": ctx(c)["quote"],
+                    "yours": describe(c, codebook),
+                    "reference": describe(r, codebook),
+                }
+            )
+    return Feedback(
+        annotator=annotator,
+        scores=scores,
+        by_issue=by_issue,
+        missed=missed,
+        extra=extra,
+        differences=differences,
+        mode=mode,
+        notes=notes,
+        skipped_documents=sorted(({r["document_id"] for r in ref_all} | {r["document_id"] for r in stu_all}) - both),
+    )
 
 
-def check_my_work(annotator: "str | None", folder: "str | Path", *, reference: "str | Path" = "reference",
-                  example: "str | Path | None" = None, data: "str | Path | None" = None) -> Feedback:
+def check_my_work(
+    annotator: str | None,
+    folder: str | Path,
+    *,
+    reference: str | Path = "reference",
+    example: str | Path | None = None,
+    data: str | Path | None = None,
+) -> Feedback:
     """A student's "check my work": feedback on their saved file against the reference.
 
     Parameters
@@ -218,7 +278,7 @@ def check_my_work(annotator: "str | None", folder: "str | Path", *, reference: "
         notes = []
         mine = "You have not given your name yet"
     else:
-        if (msg := check_annotator(annotator)):
+        if msg := check_annotator(annotator):
             raise DataError.at(f"{annotator}.jsonl", None, "annotator", msg)
         state = Store(folder, codebook=codebook, documents=documents, summits=summits).read(annotator)
         annotations = state.annotations
@@ -239,12 +299,12 @@ def check_my_work(annotator: "str | None", folder: "str | Path", *, reference: "
     fb.notes[:0] = notes + [
         f"{mine}, so this is the feedback for a shipped example annotation "
         f"({path.parent.name}/{path.name}), to show what you will get. Code some passages and check again to "
-        "see your own."]
+        "see your own."
+    ]
     return fb
 
 
-def feedback_table(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *,
-                   exclude: Iterable[str] = ()) -> pd.DataFrame:
+def feedback_table(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *, exclude: Iterable[str] = ()) -> pd.DataFrame:
     """Span scores of every student against the reference, one row per student.
 
     Parameters
@@ -268,16 +328,27 @@ def feedback_table(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *,
     for name in files.annotators:
         if name in skip or is_reference(name, files, reference):
             continue
-        fb = feedback(files.records[name], reference, documents=files.documents, codebook=files.codebook,
-                      annotator=name)
+        fb = feedback(files.records[name], reference, documents=files.documents, codebook=files.codebook, annotator=name)
         if fb.skipped_documents:
             not_compared[name] = fb.skipped_documents
         o, x = fb.scores.loc["overlap"], fb.scores.loc["exact"]
-        rows.append({"annotator": name, "spans": int(o.tp + o.fp), "found": int(o.tp), "missed": int(o.fn),
-                     "extra": int(o.fp), "precision": o.precision, "recall": o.recall, "f1": o.f1,
-                     "exact_f1": x.f1, "differences": len(fb.differences)})
-    table = pd.DataFrame(rows, columns=["annotator", "spans", "found", "missed", "extra", "precision", "recall",
-                                        "f1", "exact_f1", "differences"])
+        rows.append(
+            {
+                "annotator": name,
+                "spans": int(o.tp + o.fp),
+                "found": int(o.tp),
+                "missed": int(o.fn),
+                "extra": int(o.fp),
+                "precision": o.precision,
+                "recall": o.recall,
+                "f1": o.f1,
+                "exact_f1": x.f1,
+                "differences": len(fb.differences),
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["annotator", "spans", "found", "missed", "extra", "precision", "recall", "f1", "exact_f1", "differences"]
+    )
     table.attrs["not_compared"] = not_compared
     return table
 
@@ -307,8 +378,13 @@ class ClassView:
         return class_view_text(self, top)
 
 
-def class_view(files: ClassFiles, *, reference: "Sequence[Mapping[str, Any]] | None" = None,
-               issues: "Sequence[str] | None" = None, source: str = "class") -> ClassView:
+def class_view(
+    files: ClassFiles,
+    *,
+    reference: Sequence[Mapping[str, Any]] | None = None,
+    issues: Sequence[str] | None = None,
+    source: str = "class",
+) -> ClassView:
     """Agreement of every annotator in ``files`` (and feedback if a reference is given).
 
     Parameters
@@ -349,14 +425,19 @@ def class_ledger(files: ClassFiles, reference: Sequence[Mapping[str, Any]]) -> p
     """
     from ..ledger import build_ledger
 
-    rows = [{**r, "set": "class"} for name in files.annotators if not is_reference(name, files, reference)
-            for r in files.records[name]]
+    rows = [
+        {**r, "set": "class"}
+        for name in files.annotators
+        if not is_reference(name, files, reference)
+        for r in files.records[name]
+    ]
     rows += [{**r, "set": "reference"} for r in reference]
     return build_ledger(rows, files.codebook, files.summits)
 
 
-def balance_comparison(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *, weight: str = "count",
-                       n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+def balance_comparison(
+    files: ClassFiles, reference: Sequence[Mapping[str, Any]], *, weight: str = "count", n_boot: int = 1000, seed: int = 0
+) -> pd.DataFrame:
     """Balance per summit x issue, the class beside the reference.
 
     The class's interval resamples students (each student's rows move
@@ -380,13 +461,21 @@ def balance_comparison(files: ClassFiles, reference: Sequence[Mapping[str, Any]]
         t = balance_table(ledger, by="issue", sets=group, weight=weight, n_boot=n_boot, seed=seed)  # type: ignore[arg-type]
         sides[group] = t.set_index(keys)
     students = ledger[ledger["set"] == "class"].groupby(["summit_label", "issue"])["annotator"].nunique()
-    out = pd.DataFrame({
-        "reference_n": sides["reference"]["n"], "reference_balance": sides["reference"]["balance"],
-        "class_n": sides["class"]["n"], "class_balance": sides["class"]["balance"],
-        "class_ci_low": sides["class"]["ci_low"], "class_ci_high": sides["class"]["ci_high"],
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "reference_n": sides["reference"]["n"],
+            "reference_balance": sides["reference"]["balance"],
+            "class_n": sides["class"]["n"],
+            "class_balance": sides["class"]["balance"],
+            "class_ci_low": sides["class"]["ci_low"],
+            "class_ci_high": sides["class"]["ci_high"],
+        }
+    ).reset_index()
     out = out[(out.reference_n > 0) | (out.class_n > 0)]
-    out.insert(out.columns.get_loc("class_balance"), "class_students",
-               [int(students.get((s, i), 0)) for s, i in zip(out.summit_label, out.issue)])
+    out.insert(
+        out.columns.get_loc("class_balance"),
+        "class_students",
+        [int(students.get((s, i), 0)) for s, i in zip(out.summit_label, out.issue)],
+    )
     out = out.sort_values(["summit_order", "issue_label"], kind="stable").drop(columns="summit_order")
     return out.reset_index(drop=True)

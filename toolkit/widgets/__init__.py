@@ -1,4 +1,5 @@
 """Jupyter widgets: views over the toolkit's plain-Python core (no logic of their own)."""
+
 from .adjudicator import AdjudicatorView
 from .annotator import Annotator
 from .explorer import Explorer

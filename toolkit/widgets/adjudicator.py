@@ -6,6 +6,7 @@ from the chosen version, changeable) and "Write set", which appends the
 decided records through the session. Text from articles and records is
 HTML-escaped before it is shown.
 """
+
 from __future__ import annotations
 
 import html
@@ -54,11 +55,11 @@ class AdjudicatorView:
         self.issue = W.Dropdown(description="issue", options=choices("issue", getattr(codebook, "issues", None)))
         self.actor = W.Dropdown(description="actor", options=choices("actor", getattr(codebook, "actors", None)))
         self.target = W.Dropdown(description="target", options=choices("target", getattr(codebook, "actors", None)))
-        self.intensity = W.Dropdown(description="intensity",
-                                    options=choices("intensity", getattr(codebook, "intensity", None)))
+        self.intensity = W.Dropdown(description="intensity", options=choices("intensity", getattr(codebook, "intensity", None)))
         self.edit_button = W.Button(description="Save edited version")
-        self.write_button = W.Button(description="Write set", button_style="success",
-                                     layout=W.Layout(display="none" if store is None else None))
+        self.write_button = W.Button(
+            description="Write set", button_style="success", layout=W.Layout(display="none" if store is None else None)
+        )
         self.message = W.HTML()
         self.choose_button.on_click(lambda _: self._act("choose"))
         self.reject_button.on_click(lambda _: self._act("reject"))
@@ -66,12 +67,20 @@ class AdjudicatorView:
         self.edit_button.on_click(lambda _: self._act("edit"))
         self.write_button.on_click(lambda _: self._write())
         self.versions.observe(lambda _: self._fill_edit(), names="value")
-        self.widget = W.VBox([
-            self.status, self.header, self.passage, self.versions,
-            W.HBox([self.choose_button, self.reject_button, self.skip_button]),
-            W.HBox([self.stance, self.issue]), W.HBox([self.actor, self.target]),
-            W.HBox([self.intensity, self.edit_button]), W.HBox([self.write_button]), self.message,
-        ])
+        self.widget = W.VBox(
+            [
+                self.status,
+                self.header,
+                self.passage,
+                self.versions,
+                W.HBox([self.choose_button, self.reject_button, self.skip_button]),
+                W.HBox([self.stance, self.issue]),
+                W.HBox([self.actor, self.target]),
+                W.HBox([self.intensity, self.edit_button]),
+                W.HBox([self.write_button]),
+                self.message,
+            ]
+        )
         self.widget.add_class("sl-adjudicator")
         self._show()
 
@@ -90,10 +99,11 @@ class AdjudicatorView:
             self.versions.options = []
             return
         before, passage, after = self.session.context(it.index, self.context_chars)
-        self.header.value = (f"Item {it.index} ({e(it.status)}) in <code>{e(it.document_id)}</code> "
-                             f"[{it.start}:{it.end}], {self.position + 1} of {len(self.items)}")
-        self.passage.value = (f"<p style='white-space: pre-wrap'>…{e(before)}<mark>{e(passage)}</mark>"
-                              f"{e(after)}…</p>")
+        self.header.value = (
+            f"Item {it.index} ({e(it.status)}) in <code>{e(it.document_id)}</code> "
+            f"[{it.start}:{it.end}], {self.position + 1} of {len(self.items)}"
+        )
+        self.passage.value = f"<p style='white-space: pre-wrap'>…{e(before)}<mark>{e(passage)}</mark>{e(after)}…</p>"
         self.versions.options = [(v.label(), k) for k, v in enumerate(it.versions)]
         self.versions.value = 0
         self._fill_edit()
@@ -123,8 +133,15 @@ class AdjudicatorView:
                 base = self.versions.value
                 if it.versions[base].record is None:
                     base = 0
-                self.session.edit(it.index, base=base, stance=self.stance.value, issue=self.issue.value,
-                                  actor=self.actor.value, target=self.target.value, intensity=self.intensity.value)
+                self.session.edit(
+                    it.index,
+                    base=base,
+                    stance=self.stance.value,
+                    issue=self.issue.value,
+                    actor=self.actor.value,
+                    target=self.target.value,
+                    intensity=self.intensity.value,
+                )
         except ValueError as exc:
             self.message.value = f"<span style='color:#a00'>{html.escape(str(exc))}</span>"
             return
@@ -143,8 +160,9 @@ class AdjudicatorView:
         except SummitLedgerError as exc:
             self.message.value = f"<span style='color:#a00'>{html.escape(str(exc))}</span>"
             return
-        self.message.value = (f"{n} record(s) appended to <code>{html.escape(str(self.store.root))}</code>, "
-                              "each citing its sources.")
+        self.message.value = (
+            f"{n} record(s) appended to <code>{html.escape(str(self.store.root))}</code>, each citing its sources."
+        )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

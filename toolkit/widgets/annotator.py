@@ -9,9 +9,11 @@ missing code beside Save) and is cleared by the next action. Text from data
 inserts text nodes only, and whatever goes into an ``HTML`` widget passes
 through :func:`html.escape` first.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import ipywidgets as w
 
@@ -54,8 +56,15 @@ class Annotator(w.VBox):
         The logic behind the widget (what tests drive).
     """
 
-    def __init__(self, document: "Document | Mapping[str, Document]", codebook, store,
-                 annotator: str | None = None, summits: "dict | None" = None, suggestions: str = "preselect") -> None:
+    def __init__(
+        self,
+        document: Document | Mapping[str, Document],
+        codebook,
+        store,
+        annotator: str | None = None,
+        summits: dict | None = None,
+        suggestions: str = "preselect",
+    ) -> None:
         self.documents = {document.id: document} if isinstance(document, Document) else dict(document)
         if not self.documents:
             raise ValueError("no documents to annotate")
@@ -93,32 +102,45 @@ class Annotator(w.VBox):
     def _build(self) -> None:
         cb = self.codebook
         self.title = w.HTML()
-        self.doc_menu = w.Dropdown(options=[(d.title, d.id) for d in self.documents.values()],
-                                   description="Article", layout=w.Layout(width="44em",
-                                   display="" if len(self.documents) > 1 else "none"))
+        self.doc_menu = w.Dropdown(
+            options=[(d.title, d.id) for d in self.documents.values()],
+            description="Article",
+            layout=w.Layout(width="44em", display="" if len(self.documents) > 1 else "none"),
+        )
         self.name = w.Text(placeholder="your name", description="Name")
         self.start_button = w.Button(description="Start", button_style="primary")
-        self.layer = w.Dropdown(options=[("my annotations", _MINE), ("all annotators", ALL_LAYERS)],
-                                value=_MINE, description="Show")
+        self.layer = w.Dropdown(
+            options=[("my annotations", _MINE), ("all annotators", ALL_LAYERS)], value=_MINE, description="Show"
+        )
         self.progress = w.Label()
-        self.legend = w.HTML("".join(
-            f'<span class="sl-swatch" style="background:{STANCE_COLOURS[s]}"></span>{esc(lab)}'
-            for s, lab in [*cb.stance_labels.items(), ("both", "several stances")]))
+        self.legend = w.HTML(
+            "".join(
+                f'<span class="sl-swatch" style="background:{STANCE_COLOURS[s]}"></span>{esc(lab)}'
+                for s, lab in [*cb.stance_labels.items(), ("both", "several stances")]
+            )
+        )
         self.view = ArticleView(text=self.session.document.text)
         self.view.on_msg(self._on_view_msg)
         self.selection = w.HTML()
         self.pick = w.Dropdown(description="Overlap", layout=w.Layout(display="none", width="44em"))
         self.suggestions = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         keys = {v: k for k, v in STANCE_KEYS.items()}
-        self.stance = w.ToggleButtons(options=[(f"{cb.stance_labels.get(s, s)} [{keys[s]}]" if s in keys else
-                                                cb.stance_labels.get(s, s), s) for s in cb.stances],
-                                      value=None, description="Stance")
+        self.stance = w.ToggleButtons(
+            options=[
+                (f"{cb.stance_labels.get(s, s)} [{keys[s]}]" if s in keys else cb.stance_labels.get(s, s), s) for s in cb.stances
+            ],
+            value=None,
+            description="Stance",
+        )
         self.issue_keys = dict(zip(ISSUE_KEYS, cb.issues))
         ikeys = {v: k for k, v in self.issue_keys.items()}
         self._issue_buttons: dict[str, w.Button] = {}
         for i, iss in cb.issues.items():
-            b = w.Button(description=f"[{ikeys[i]}] {iss.label}" if i in ikeys else iss.label,
-                         tooltip=iss.definition, layout=w.Layout(width="auto", height="auto"))
+            b = w.Button(
+                description=f"[{ikeys[i]}] {iss.label}" if i in ikeys else iss.label,
+                tooltip=iss.definition,
+                layout=w.Layout(width="auto", height="auto"),
+            )
             b.add_class("sl-choice")
             b.on_click(lambda _, i=i: self._act(_quietly(self.session.set_code, "issue", i), "save"))
             self._issue_buttons[i] = b
@@ -126,23 +148,37 @@ class Annotator(w.VBox):
         actor_opts = [("—", "")] + [(f"{a.label} ({a.id})", a.id) for a in cb.actors.values()]
         self.actor = w.Dropdown(options=actor_opts, value="", description="Actor")
         self.target = w.Dropdown(options=actor_opts, value="", description="Target")
-        self.intensity = w.ToggleButtons(options=[(f"{lv.level} {lv.label}", lv.level) for lv in cb.intensity.values()],
-                                         value=None, description="Intensity",
-                                         tooltips=[lv.definition for lv in cb.intensity.values()])
+        self.intensity = w.ToggleButtons(
+            options=[(f"{lv.level} {lv.label}", lv.level) for lv in cb.intensity.values()],
+            value=None,
+            description="Intensity",
+            tooltips=[lv.definition for lv in cb.intensity.values()],
+        )
         for name in ("attribution", "modality"):
             choices = provenance_choices(cb, name)
-            setattr(self, name, w.ToggleButtons(options=[(lab, v) for v, lab, _ in choices], value=None,
-                                                description=name.capitalize(), tooltips=[d for _, _, d in choices]))
+            setattr(
+                self,
+                name,
+                w.ToggleButtons(
+                    options=[(lab, v) for v, lab, _ in choices],
+                    value=None,
+                    description=name.capitalize(),
+                    tooltips=[d for _, _, d in choices],
+                ),
+            )
         self.event = w.Dropdown(description="Event", layout=w.Layout(width="36em"))
         self.event_label = w.Text(placeholder="new event: what happened, in a few words", layout=w.Layout(width="24em"))
         types = getattr(cb, "event_types", None) or {}
-        self.event_type = w.Dropdown(options=[("event type…", "")] + [(getattr(t, "label", tid), tid) for tid, t in types.items()],
-                                     layout=w.Layout(width="16em", display="" if types else "none"))
+        self.event_type = w.Dropdown(
+            options=[("event type…", "")] + [(getattr(t, "label", tid), tid) for tid, t in types.items()],
+            layout=w.Layout(width="16em", display="" if types else "none"),
+        )
         self.event_date = w.Text(placeholder="date: YYYY-MM-DD, YYYY-MM or YYYY", layout=w.Layout(width="17em"))
         self.event_button = w.Button(description="Start new event")
         self.summit = w.Dropdown(description="Summit", layout=w.Layout(width="36em"))
-        self.note = w.Textarea(placeholder="note (optional)", description="Note", layout=w.Layout(width="44em"),
-                               continuous_update=False)
+        self.note = w.Textarea(
+            placeholder="note (optional)", description="Note", layout=w.Layout(width="44em"), continuous_update=False
+        )
         self.save_button = w.Button(description="Save [Enter]", button_style="success")
         self.delete_button = w.Button(description="Delete", button_style="danger")
         self.undo_button = w.Button(description="Undo [u]")
@@ -151,10 +187,35 @@ class Annotator(w.VBox):
         self.message = self.messages["save"]  # the message beside Save (kept name)
         self.data_warning = w.HTML()  # lines of the logs that could not be used: shown, never hidden
         self.ready = w.HTML()  # what the kernel's draft still needs before Save: drawn from the session, not the view
-        for name in ("doc_menu:document", "name", "start_button:start", "layer", "progress", "legend", "selection",
-                     "pick", "suggestions", "stance", "issue", "actor", "target", "intensity", "attribution",
-                     "modality", "event", "event_label", "event_type", "event_date", "event_button", "summit", "note", "save_button:save",
-                     "delete_button:delete", "undo_button:undo", "cancel_button:cancel"):
+        for name in (
+            "doc_menu:document",
+            "name",
+            "start_button:start",
+            "layer",
+            "progress",
+            "legend",
+            "selection",
+            "pick",
+            "suggestions",
+            "stance",
+            "issue",
+            "actor",
+            "target",
+            "intensity",
+            "attribution",
+            "modality",
+            "event",
+            "event_label",
+            "event_type",
+            "event_date",
+            "event_button",
+            "summit",
+            "note",
+            "save_button:save",
+            "delete_button:delete",
+            "undo_button:undo",
+            "cancel_button:cancel",
+        ):
             attr, _, css = name.partition(":")
             getattr(self, attr).add_class(f"sl-{(css or attr).replace('_', '-')}")
         self.data_warning.add_class("sl-data-warning")
@@ -180,12 +241,30 @@ class Annotator(w.VBox):
 
     def _layout(self) -> list[w.Widget]:
         return [
-            self.title, self.doc_menu, w.HBox([self.name, self.start_button, self.messages["name"]]),
-            w.HBox([self.layer, self.progress]), self.data_warning, self.legend, self.view, self.selection, self.messages["selection"],
-            self.pick, self.suggestions, self.stance, w.HBox([w.Label("Issue", layout=w.Layout(width="6em")), self.issue]),
-            w.HBox([self.actor, self.target]), self.intensity, self.attribution, self.modality,
-            w.HBox([self.event, self.event_label, self.event_type, self.event_date, self.event_button],
-                   layout=w.Layout(flex_flow="row wrap")), self.messages["event"], self.summit, self.note,
+            self.title,
+            self.doc_menu,
+            w.HBox([self.name, self.start_button, self.messages["name"]]),
+            w.HBox([self.layer, self.progress]),
+            self.data_warning,
+            self.legend,
+            self.view,
+            self.selection,
+            self.messages["selection"],
+            self.pick,
+            self.suggestions,
+            self.stance,
+            w.HBox([w.Label("Issue", layout=w.Layout(width="6em")), self.issue]),
+            w.HBox([self.actor, self.target]),
+            self.intensity,
+            self.attribution,
+            self.modality,
+            w.HBox(
+                [self.event, self.event_label, self.event_type, self.event_date, self.event_button],
+                layout=w.Layout(flex_flow="row wrap"),
+            ),
+            self.messages["event"],
+            self.summit,
+            self.note,
             self.ready,
             w.HBox([self.save_button, self.undo_button, self.delete_button, self.cancel_button, self.messages["save"]]),
         ]
@@ -203,7 +282,7 @@ class Annotator(w.VBox):
             self._syncing = False
 
     # ------------------------------------------------------------- actions
-    def _act(self, fn: "Callable[[], Any] | None", place: str) -> None:
+    def _act(self, fn: Callable[[], Any] | None, place: str) -> None:
         """Run one action; show its message (or every problem) beside ``place``; clear the rest; redraw."""
         for m in self.messages.values():
             m.value = ""
@@ -256,6 +335,7 @@ class Annotator(w.VBox):
         def observe(change: dict) -> None:
             if not self._syncing:
                 self._act(_quietly(self.session.set_code, name, change["new"]), "save")
+
         return observe
 
     def _on_event(self, change: dict) -> None:
@@ -272,8 +352,9 @@ class Annotator(w.VBox):
         if self._syncing:
             return
         who = self.session.annotator
-        self.session = AnnotationSession(self.documents[change["new"]], self.codebook, self.store, who,
-                                         self.summits, suggestions=self._mode)
+        self.session = AnnotationSession(
+            self.documents[change["new"]], self.codebook, self.store, who, self.summits, suggestions=self._mode
+        )
         self.view.text = self.session.document.text
         self._shown = ()
         self._fill_summits()
@@ -290,8 +371,10 @@ class Annotator(w.VBox):
         if opened.editable:
             return "Editing your annotation: change the codes and save, or delete it."
         note = f". Note: {rec['note']}" if rec.get("note") else ""
-        return (f"{rec['annotator']}: {rec['stance']}, {rec['issue']}, {rec['actor']} → {rec['target']}, "
-                f"intensity {rec['intensity']}{note} (read-only: not your annotation)")
+        return (
+            f"{rec['annotator']}: {rec['stance']}, {rec['issue']}, {rec['actor']} → {rec['target']}, "
+            f"intensity {rec['intensity']}{note} (read-only: not your annotation)"
+        )
 
     def handle_key(self, key: str) -> None:
         """Keyboard shortcuts (forwarded from the article view)."""
@@ -312,10 +395,12 @@ class Annotator(w.VBox):
             self._pick_ids = ()
             self._act(_quietly(self.session.select_utf16, content.get("start"), content.get("end")), "selection")
         elif kind == "click" and isinstance(content.get("at"), int):
+
             def click() -> str | None:
                 opened = self.session.click(content["at"], self._layer_name())
                 self._pick_ids = opened.ids
                 return self._describe(opened)
+
             self._act(click, "selection")
         elif kind == "key" and isinstance(content.get("key"), str):
             self.handle_key(content["key"])
@@ -333,7 +418,8 @@ class Annotator(w.VBox):
             if self._names_for != (s.annotator, s.document.id):  # list the logs only when that changes
                 self._names_for = (s.annotator, s.document.id)
                 layers = [("my annotations", _MINE), ("all annotators", ALL_LAYERS)] + [
-                    (n, n) for n in s.layer_names() if n != s.annotator]
+                    (n, n) for n in s.layer_names() if n != s.annotator
+                ]
                 if list(self.layer.options) != layers:
                     value = self.layer.value if self.layer.value in [v for _, v in layers] else _MINE
                     self.layer.options, self.layer.value = layers, value
@@ -346,8 +432,10 @@ class Annotator(w.VBox):
             elif patches:
                 self.view.patch_runs(patches)
             editing = s.get(d.editing) if d.editing else None
-            self.view.overlay = {"mark": [s.to_utf16(d.start), s.to_utf16(d.end)] if d.has_span else None,
-                                 "sel": [s.to_utf16(editing["start"]), s.to_utf16(editing["end"])] if editing else None}
+            self.view.overlay = {
+                "mark": [s.to_utf16(d.start), s.to_utf16(d.end)] if d.has_span else None,
+                "sel": [s.to_utf16(editing["start"]), s.to_utf16(editing["end"])] if editing else None,
+            }
             self.data_warning.value = skipped_html(s.problems(layer))
             who = f"Annotating as {s.annotator} · " if s.annotator else ""
             self.progress.value = who + (str(s.progress()) if s.annotator else "type your name and press Start")
@@ -368,7 +456,9 @@ class Annotator(w.VBox):
             self.actor.value, self.target.value = d.actor or "", d.target or ""
             self.summit.value = d.summit_id if d.summit_id in [v for _, v in self.summit.options] else ""
             self.note.value = d.note
-            events = [("— none: this mention is its own event", "")] + [(e.get("description") or e["id"], e["id"]) for e in s.events()]
+            events = [("— none: this mention is its own event", "")] + [
+                (e.get("description") or e["id"], e["id"]) for e in s.events()
+            ]
             if list(self.event.options) != events:
                 self.event.options = events
             self.event.value = d.event_id or ""
@@ -388,16 +478,16 @@ class Annotator(w.VBox):
         for sug in d.suggestions:
             b = self._sug_buttons.get(sug.issue)
             if b is None:  # one button per issue, made once and reused
-                b = self._sug_buttons[sug.issue] = w.Button(description=self.codebook.issues[sug.issue].label,
-                                                            layout=w.Layout(width="auto"))
+                b = self._sug_buttons[sug.issue] = w.Button(
+                    description=self.codebook.issues[sug.issue].label, layout=w.Layout(width="auto")
+                )
                 b.add_class("sl-suggestion")
                 b.on_click(lambda _, i=sug.issue: self._act(_quietly(self.session.accept_suggestion, i), "save"))
             b.tooltip = f"keywords: {', '.join(sug.keywords)}"
             b.button_style = "info" if d.issue == sug.issue else ""
             buttons.append(b)
         if buttons and "head" not in self._sug_buttons:
-            self._sug_buttons["head"] = w.Label("Suggested from keywords:",
-                                                layout=w.Layout(width="auto", margin="0 0.5em 0 0"))
+            self._sug_buttons["head"] = w.Label("Suggested from keywords:", layout=w.Layout(width="auto", margin="0 0.5em 0 0"))
         self.suggestions.children = ([self._sug_buttons["head"]] + buttons) if buttons else []
 
     def _draw_pick(self) -> None:
@@ -408,8 +498,13 @@ class Annotator(w.VBox):
         for aid in self._pick_ids:
             rec = self.session.get(aid)
             if rec is not None:
-                opts.append((f"{rec['annotator']}: {rec['stance']} / {rec['issue']} / "
-                             f"{rec['actor']}→{rec['target']} “{rec['quote'][:40]}”", aid))
+                opts.append(
+                    (
+                        f"{rec['annotator']}: {rec['stance']} / {rec['issue']} / "
+                        f"{rec['actor']}→{rec['target']} “{rec['quote'][:40]}”",
+                        aid,
+                    )
+                )
         self.pick.options = opts
         editing = self.session.draft.editing
         self.pick.value = editing if editing in [v for _, v in opts] else None
@@ -429,6 +524,8 @@ def ready_html(d) -> str:
 
 def _quietly(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
     """An action that calls ``fn(*args)`` and has no message of its own."""
+
     def run() -> None:
         fn(*args)
+
     return run

@@ -7,11 +7,13 @@ that replace only the runs an action changed. The pending selection and the
 annotation being edited are an overlay (two ranges), so marking them redraws
 nothing.
 """
+
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import anywidget
 import traitlets
@@ -44,24 +46,24 @@ def message_html(text: str, error: bool = False) -> str:
 
 def problems_html(problems: Iterable[Problem]) -> str:
     """Every problem, one line each, in the view's words ("Stance: choose a stance")."""
-    items = [f"<li><b>{esc(FIELD_LABELS.get(p.field or '', p.field or 'Problem'))}:</b> {esc(p.message)}</li>"
-             for p in problems]
+    items = [f"<li><b>{esc(FIELD_LABELS.get(p.field or '', p.field or 'Problem'))}:</b> {esc(p.message)}</li>" for p in problems]
     if not items:
         return ""
     head = "Not saved yet:" if len(items) > 1 else ""
-    return (f'<div class="sl-message-error" role="alert">{esc(head)}'
-            f'<ul class="sl-problems">{"".join(items)}</ul></div>')
+    return f'<div class="sl-message-error" role="alert">{esc(head)}<ul class="sl-problems">{"".join(items)}</ul></div>'
 
 
-def skipped_html(problems: "list[Problem]", show: int = 5) -> str:
+def skipped_html(problems: list[Problem], show: int = 5) -> str:
     """A warning that names what could not be read from the annotation files (empty when nothing was left out)."""
     if not problems:
         return ""
     n = len(problems)
     items = "".join(f"<li>{esc(str(p))}</li>" for p in problems[:show])
     more = f"<li>… and {n - show} more (run <code>summit-ledger validate</code> to see them all)</li>" if n > show else ""
-    head = (f"{n} line{'s' * (n != 1)} of the annotation files could not be used, so what they hold is not shown "
-            "here. Nothing has been changed or set aside; ask your instructor, or see the lines below:")
+    head = (
+        f"{n} line{'s' * (n != 1)} of the annotation files could not be used, so what they hold is not shown "
+        "here. Nothing has been changed or set aside; ask your instructor, or see the lines below:"
+    )
     return f'<div class="sl-message-error" role="alert">{esc(head)}<ul class="sl-problems">{items}{more}</ul></div>'
 
 
@@ -110,8 +112,7 @@ class ArticleView(anywidget.AnyWidget):
     def patch_runs(self, patches: list[RunPatch]) -> None:
         """Send only the runs that changed, as splices of the current list."""
         for p in patches:
-            self.runs[p.at:p.at + p.remove] = p.runs
+            self.runs[p.at : p.at + p.remove] = p.runs
             base, self._seq = self._seq, self._seq + 1
-            self.sent = {"type": "patch", "base": base, "seq": self._seq, "at": p.at, "remove": p.remove,
-                         "runs": p.runs}
+            self.sent = {"type": "patch", "base": base, "seq": self._seq, "at": p.at, "remove": p.remove, "runs": p.runs}
             self.send(self.sent)

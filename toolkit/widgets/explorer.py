@@ -10,6 +10,7 @@ Voila with no network. Table cells are HTML-escaped by pandas.
 >>> from toolkit.widgets.explorer import Explorer          # doctest: +SKIP
 >>> ex = Explorer(toolkit.load_ledger(sets=None)); ex       # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -17,8 +18,8 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..balance import WEIGHTS, balance_table, filter_ledger
-from ..ledger import DOCUMENT_COLUMNS
 from ..charts import agenda_chart, balance_chart, heatmap_chart, issue_groups, shift_chart
+from ..ledger import DOCUMENT_COLUMNS
 
 __all__ = ["Explorer", "EXPLORER_CLASS"]
 
@@ -57,8 +58,9 @@ class Explorer:
         The tables currently shown.
     """
 
-    def __init__(self, ledger: pd.DataFrame, *, summits=None, n_boot: int = 1000, seed: int = 0,
-                 groups: "dict[str, str] | None" = None) -> None:
+    def __init__(
+        self, ledger: pd.DataFrame, *, summits=None, n_boot: int = 1000, seed: int = 0, groups: dict[str, str] | None = None
+    ) -> None:
         import ipywidgets as W
 
         from ..display import enable_offline
@@ -70,27 +72,33 @@ class Explorer:
         self.seed = seed
         # Issue colours are fixed once, from the unfiltered ledger (or the caller's charts), so an issue keeps
         # its colour whatever the filters and matches the notebook's other charts.
-        self.groups = dict(groups) if groups is not None else issue_groups(
-            balance_table(ledger, by="issue", summits=summits, n_boot=0))
+        self.groups = (
+            dict(groups) if groups is not None else issue_groups(balance_table(ledger, by="issue", summits=summits, n_boot=0))
+        )
         spans = ledger[ledger["evidence"] == "span"]
         self.actor = W.SelectMultiple(options=_options(ledger["actor"]), description="Actor", rows=6)
         self.target = W.SelectMultiple(options=_options(ledger["target"]), description="Target", rows=6)
-        self.sets = W.SelectMultiple(options=_options(spans["set"]), description="Sets", rows=4,
-                                     value=tuple(_options(spans["set"])))
-        self.annotators = W.SelectMultiple(options=_options(spans["annotator"]), description="Annotators", rows=4,
-                                           value=tuple(_options(spans["annotator"])))
-        self.evidence = W.ToggleButtons(options=[("Spans + briefs", "both"), ("Spans", "span"), ("Briefs", "brief")],
-                                        value="both", description="Evidence")
+        self.sets = W.SelectMultiple(
+            options=_options(spans["set"]), description="Sets", rows=4, value=tuple(_options(spans["set"]))
+        )
+        self.annotators = W.SelectMultiple(
+            options=_options(spans["annotator"]), description="Annotators", rows=4, value=tuple(_options(spans["annotator"]))
+        )
+        self.evidence = W.ToggleButtons(
+            options=[("Spans + briefs", "both"), ("Spans", "span"), ("Briefs", "brief")], value="both", description="Evidence"
+        )
         self.weight = W.ToggleButtons(options=list(WEIGHTS), value="count", description="Weight")
         # Corpus controls: the articles' outlet, country, language and source kind (empty = all).
-        self.corpus = {col: W.SelectMultiple(options=_options(spans[col]) if col in spans else [],
-                                             description=col.replace("_", " ").capitalize(), rows=3)
-                       for col in DOCUMENT_COLUMNS}
+        self.corpus = {
+            col: W.SelectMultiple(
+                options=_options(spans[col]) if col in spans else [], description=col.replace("_", " ").capitalize(), rows=3
+            )
+            for col in DOCUMENT_COLUMNS
+        }
         self.status = W.HTML()
         self.table_view = W.HTML()
         self._charts: dict[str, Any] = {}
-        for control in (self.actor, self.target, self.sets, self.annotators, self.evidence, self.weight,
-                        *self.corpus.values()):
+        for control in (self.actor, self.target, self.sets, self.annotators, self.evidence, self.weight, *self.corpus.values()):
             control.observe(self._on_change, names="value")
         self.summit_table = pd.DataFrame()
         self.issue_table = pd.DataFrame()
@@ -102,17 +110,19 @@ class Explorer:
             view.add_class(f"sl-explorer-{name}")
         filters = W.HBox([self.actor, self.target, self.sets, self.annotators])
         corpus = W.HBox(list(self.corpus.values()))
-        self.widget = W.VBox([filters, corpus, self.evidence, self.weight, self.status, self.table_view,
-                              *self._charts.values()])
+        self.widget = W.VBox([filters, corpus, self.evidence, self.weight, self.status, self.table_view, *self._charts.values()])
         self.widget.add_class(EXPLORER_CLASS)
 
     # --- state -------------------------------------------------------------
     def state(self) -> dict[str, Any]:
         """The current choices, as plain data (empty actor/target = all)."""
         return {
-            "actor": list(self.actor.value), "target": list(self.target.value),
-            "sets": list(self.sets.value), "annotators": list(self.annotators.value),
-            "evidence": self.evidence.value, "weight": self.weight.value,
+            "actor": list(self.actor.value),
+            "target": list(self.target.value),
+            "sets": list(self.sets.value),
+            "annotators": list(self.annotators.value),
+            "evidence": self.evidence.value,
+            "weight": self.weight.value,
         }
 
     def corpus_filters(self) -> dict[str, Any]:
@@ -123,10 +133,15 @@ class Explorer:
         """The keyword arguments passed to :func:`toolkit.balance.balance_table`."""
         s = self.state()
         return {
-            "actor": s["actor"] or None, "target": s["target"] or None,
-            "sets": s["sets"], "annotators": s["annotators"],
+            "actor": s["actor"] or None,
+            "target": s["target"] or None,
+            "sets": s["sets"],
+            "annotators": s["annotators"],
             "evidence": None if s["evidence"] == "both" else s["evidence"],
-            "weight": s["weight"], "summits": self.summits, "n_boot": self.n_boot, "seed": self.seed,
+            "weight": s["weight"],
+            "summits": self.summits,
+            "n_boot": self.n_boot,
+            "seed": self.seed,
         }
 
     def charts(self) -> dict[str, Any]:
@@ -149,12 +164,15 @@ class Explorer:
         self.issue_table = balance_table(ledger, by="issue", **kwargs)
         n_rows = int(self.summit_table["n"].sum())
         thin = int((self.issue_table["thin"] & (self.issue_table["n"] > 0)).sum())
-        self.status.value = (f"<b>{n_rows}</b> events selected; {thin} non-empty summit &times; issue cells are thin "
-                             f"(95% interval wider than 1).")
-        shown = self.summit_table[["summit_label", "summit_format", "n", "goodwill", "grievance", "balance",
-                                   "ci_low", "ci_high", "thin", "shift"]]
-        self.table_view.value = shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:.2f}",
-                                              na_rep="–", classes="sl-table")
+        self.status.value = (
+            f"<b>{n_rows}</b> events selected; {thin} non-empty summit &times; issue cells are thin (95% interval wider than 1)."
+        )
+        shown = self.summit_table[
+            ["summit_label", "summit_format", "n", "goodwill", "grievance", "balance", "ci_low", "ci_high", "thin", "shift"]
+        ]
+        self.table_view.value = shown.to_html(
+            index=False, escape=True, float_format=lambda v: f"{v:.2f}", na_rep="–", classes="sl-table"
+        )
         if self._charts:
             for name, chart in self.charts().items():
                 self._charts[name].chart = chart
