@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from typing import Any, Literal, get_args
+from typing import Any
 
 from ._io import content_hash
-from .errors import Problem, ValidationError
+from .errors import Problem
+from .record import FIELD_TYPES, FIELDS, ORIGINS, STATUSES, Annotation, Origin, RuleContext, Status, row_failures
 
 __all__ = [
+    "Annotation",
     "FIELDS",
     "OPTIONAL_FIELDS",
     "EVENT_FIELDS",
@@ -42,35 +44,11 @@ __all__ = [
 ]
 
 CONTEXT = 32
-Origin = Literal["manual", "suggested", "imported"]
-ORIGINS: tuple[str, ...] = get_args(Origin)
-Status = Literal["anchored", "orphaned"]
-STATUSES: tuple[str, ...] = get_args(Status)
 ANNOTATOR_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)  # matched in full (toolkit.ids)
 """The ASCII-only name form (set names use it). Annotator names also take letters of any script: see
 :func:`check_annotator`."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-FIELDS: tuple[str, ...] = (
-    "id",
-    "document_id",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "issue",
-    "stance",
-    "actor",
-    "target",
-    "intensity",
-    "summit_id",
-    "annotator",
-    "created",
-    "note",
-    "status",
-    "origin",
-)
 #: Optional citation field of an adjudicated record: the records it was decided from, as a non-empty list of
 #: ``{"annotator": name, "id": annotation id}`` (see :mod:`toolkit.adjudication`).
 SOURCES_FIELD = "sources"
@@ -125,26 +103,6 @@ _OPTIONAL_TEXT = (
     "source",
     "migrated_from",
 )
-_TYPES: dict[str, type | tuple[type, ...]] = {
-    "id": str,
-    "document_id": str,
-    "start": int,
-    "end": int,
-    "quote": str,
-    "prefix": str,
-    "suffix": str,
-    "issue": str,
-    "stance": str,
-    "actor": str,
-    "target": str,
-    "intensity": int,
-    "summit_id": str,
-    "annotator": str,
-    "created": str,
-    "note": str,
-    "status": str,
-    "origin": str,
-}
 
 
 def record_kind(rec: Any) -> str:
@@ -239,23 +197,27 @@ def make_annotation(
     dict
         With every field of :data:`FIELDS`; not yet validated against the codebook.
     """
-    rec = {
-        "id": id or annotation_id(document.id, annotator, start, end, issue, stance, actor, target),
-        "document_id": document.id,
-        **selectors(document.text, start, end),
-        "issue": issue,
-        "stance": stance,
-        "actor": actor,
-        "target": target,
-        "intensity": intensity,
-        "summit_id": summit_id or document.summit_id,
-        "annotator": annotator,
-        "created": created or now_iso(),
-        "note": note,
-        "status": "anchored",
-        "origin": origin,
-    }
-    return rec
+    sel = selectors(document.text, start, end)
+    return Annotation(
+        id=id or annotation_id(document.id, annotator, start, end, issue, stance, actor, target),
+        document_id=document.id,
+        start=start,
+        end=end,
+        quote=sel["quote"],
+        prefix=sel["prefix"],
+        suffix=sel["suffix"],
+        issue=issue,
+        stance=stance,
+        actor=actor,
+        target=target,
+        intensity=intensity,
+        summit_id=summit_id or document.summit_id,
+        annotator=annotator,
+        created=created or now_iso(),
+        note=note,
+        status="anchored",
+        origin=origin,  # type: ignore[arg-type]  # checked with the other rules by validate_record
+    ).to_dict()
 
 
 def surrogate_problems(rec: dict, *, file: str = "<record>", line: int | None = None) -> list[Problem]:
@@ -336,7 +298,7 @@ def validate_record(
                 continue
             P(key, "missing")
             continue
-        want = _TYPES[key]
+        want = FIELD_TYPES[key]
         val = rec[key]
         if not isinstance(val, want) or isinstance(val, bool):
             P(key, f"expected {want.__name__}, got {type(val).__name__} {val!r}"[:200])
@@ -347,37 +309,8 @@ def validate_record(
         P("annotator", msg)
     if SOURCES_FIELD in rec and (msg := check_sources(rec[SOURCES_FIELD])):
         P(SOURCES_FIELD, msg)
-    if rec["status"] not in STATUSES:
-        P("status", f"{rec['status']!r} unknown; use one of {', '.join(STATUSES)}")
-    if rec["origin"] not in ORIGINS:
-        P("origin", f"{rec['origin']!r} unknown; use one of {', '.join(ORIGINS)}")
-    start, end = rec["start"], rec["end"]
-    if start < 0:
-        P("start", f"{start} is negative")
-    if end <= start:
-        P("end", f"end {end} must be greater than start {start}")
-    if codebook is not None:
-        for key in ("issue", "stance", "actor", "target", "intensity"):
-            if msg := codebook.check_code(key, rec[key]):
-                P(key, msg)
-        actor = codebook.actors.get(rec["actor"])
-        if rec["actor"] == rec["target"] and actor is not None and actor.kind != "pair":
-            P("target", f"actor and target are both {rec['actor']!r}; only a pair actor (kind: pair) may address itself")
-    if summits is not None and rec["summit_id"] not in summits:
-        P("summit_id", f"{rec['summit_id']!r} is not in summits.yaml")
-    if documents is not None:
-        doc = documents.get(rec["document_id"])
-        if doc is None:
-            P("document_id", f"{rec['document_id']!r} is not a known document")
-        elif rec["status"] == "anchored" and 0 <= start < end:
-            if end > len(doc.text):
-                P("end", f"{end} is past the end of {doc.id} ({len(doc.text)} characters)")
-            elif doc.text[start:end] != rec["quote"]:
-                P(
-                    "quote",
-                    f"text[{start}:{end}] is {doc.text[start:end][:60]!r}, not the recorded quote "
-                    f"{rec['quote'][:60]!r}; re-anchor or fix the offsets",
-                )
+    ctx = RuleContext(codebook, summits, documents)
+    problems.extend(Problem(file, line, field, msg) for field, msg in row_failures(rec, ctx))
     return problems
 
 
@@ -402,11 +335,3 @@ def _check_optional(rec: dict, file: str, line: int | None, codebook) -> list[Pr
         elif iid == rec.get("issue"):
             out.append(Problem(file, line, "secondary_issues", f"{iid!r} is already the primary issue"))
     return out
-
-
-def require_valid(rec: Any, **kwargs) -> dict:
-    """Like :func:`validate_record` but raise :class:`ValidationError` on any problem."""
-    problems = validate_record(rec, **kwargs)
-    if problems:
-        raise ValidationError(problems)
-    return rec

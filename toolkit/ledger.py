@@ -331,90 +331,111 @@ FAST_PATH_MIN_BYTES = 1 << 20
 def _fast_live_frame(store, annotator: str) -> pd.DataFrame | None:
     """The live annotations of a big, clean log as columns, or None to take the careful path.
 
-    ``Store.read`` replays a log line by line in Python (about 100 µs a
-    record), which dominates loading a million records. A *clean* log is
-    parsed at once with ``pyarrow.json`` and checked with column operations
-    instead. Clean means: at least :data:`FAST_PATH_MIN_BYTES`, ends with a
-    newline, parses as JSON objects, holds only upserts (no delete, no undo),
-    every record field present with its type and no nulls, and every record
-    passes the checks ``Store.read`` makes (annotator of this log, status,
-    origin, offsets, codes, summit, and for live records the document and the
-    quote). Anything else returns None, so ``Store.read`` handles the log and
-    reports each problem with its line and field; the result is then the
-    same as the careful path's.
+    ``Store.read`` replays a log line by line in Python (about 100 µs a record), which dominates
+    loading a million records. A big log (at least :data:`FAST_PATH_MIN_BYTES`) is parsed at once
+    by :func:`read_log_table` and checked by :func:`live_frame` with the same rule table the
+    row-wise validator uses (:data:`toolkit.record.RULES`). Anything the column path does not
+    handle, or any failing record, returns None, so ``Store.read`` handles the log and reports each
+    problem with its line and field; the result is then the same as the careful path's.
+    """
+    path = store.log_path(annotator)
+    try:
+        if path.stat().st_size < FAST_PATH_MIN_BYTES:
+            return None
+    except OSError:
+        return None
+    table = read_log_table(path)
+    return None if table is None else live_frame(table, store, annotator)
 
-    Returns
-    -------
-    pandas.DataFrame or None
-        One row per live annotation (the last upsert of each id), columns
-        :data:`toolkit.annotation.FIELDS` plus ``evidence`` (``"span"``).
+
+def read_log_table(path: Path):
+    """A log parsed by ``pyarrow.json`` with the record fields' own types.
+
+    None when the careful path must read it: a torn tail, a byte-order mark, bad JSON or UTF-8, a wrong type.
     """
     import pyarrow as pa
     import pyarrow.json as pj
 
-    from .annotation import FIELDS, OPTIONAL_FIELDS, ORIGINS, STATUSES
+    from .record import FIELD_TYPES
 
-    path = store.log_path(annotator)
     try:
-        size = path.stat().st_size
-        if size < FAST_PATH_MIN_BYTES:
-            return None
         with open(path, "rb") as fh:
-            fh.seek(size - 1)
+            fh.seek(0, 2)
+            if fh.tell() == 0:
+                return None
+            fh.seek(-1, 2)
             if fh.read(1) != b"\n":
                 return None  # torn tail: the careful path reports it
-        ints = {"start", "end", "intensity"}
-        schema = pa.schema([(c, pa.int64() if c in ints else pa.string()) for c in ("op", "op_id", "at", *FIELDS)])
+        kinds = {"op": str, "op_id": str, "at": str, **FIELD_TYPES}
+        schema = pa.schema([(c, pa.int64() if t is int else pa.string()) for c, t in kinds.items()])
         # Known fields parse with their own types (a wrong type is an error, hence the careful path);
         # any other field ("undoes", ...) is inferred so that it can be seen.
+        with open(path, "rb") as fh:
+            if fh.read(3) == b"\xef\xbb\xbf":
+                return None  # a byte-order mark: the careful path refuses the line
         table = pj.read_json(
             path,
             read_options=pj.ReadOptions(block_size=1 << 24),
             parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
         )
+        table.validate(full=True)  # pyarrow.json passes bytes that are not UTF-8 through; this refuses them
+        return table
     except (OSError, pa.ArrowException):
         return None
+
+
+def column_problems(table, annotator: str, ctx) -> tuple[pd.DataFrame, list[tuple[int, str]]] | None:
+    """Check a parsed log column-wise with :data:`toolkit.record.RULES`.
+
+    Returns None when the log holds what only the careful path handles (other operations,
+    events or codebook-2.0 fields, a missing field or null), else the records as a DataFrame
+    and ``(line, field)`` of every failure (line = row + 1: the log has one operation a line),
+    reported as ``Store.read`` reports them: codes, summit and annotator for every upsert,
+    document, offsets and quote for the live records only.
+    """
+    import pyarrow as pa
+
+    from .annotation import OPTIONAL_FIELDS
+    from .record import FIELD_TYPES, FIELDS, column_failures
+
     names = set(table.column_names)
     if "op" not in names or "undoes" in names or not set(FIELDS) <= names or names & set(OPTIONAL_FIELDS):
-        # events, or codebook-2.0 fields, in the log: the careful path keeps them
-        return None
+        return None  # events, undo, codebook-2.0 fields or a missing field: the careful path keeps them
     for col in ("op", *FIELDS):
         typ = table.schema.field(col).type
-        ok = pa.types.is_integer(typ) if col in ints else (pa.types.is_string(typ) or pa.types.is_large_string(typ))
+        ints = col in FIELD_TYPES and FIELD_TYPES[col] is int
+        ok = pa.types.is_integer(typ) if ints else (pa.types.is_string(typ) or pa.types.is_large_string(typ))
         if not ok or table.column(col).null_count:
             return None
     df = table.select(["op", *FIELDS]).to_pandas()
-    if not (df["op"] == "upsert").all() or not (df["annotator"] == annotator).all() or (df["id"] == "").any():
+    if not (df["op"] == "upsert").all():
         return None
-    if not (df["status"].isin(STATUSES).all() and df["origin"].isin(ORIGINS).all()):
+    bad = np.zeros(len(df), dtype=bool)
+    found: list[tuple[int, str]] = []
+
+    def note(field: str, rows: np.ndarray) -> None:
+        found.extend((int(i) + 1, field) for i in np.flatnonzero(rows))
+        bad[rows] = True
+
+    note("id", (df["id"] == "").to_numpy())
+    for field, rows in column_failures(df, ctx, text_rules=False):
+        note(field, rows & ~bad)
+    note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
+    valid = df[~bad]
+    live = valid.drop_duplicates("id", keep="last")
+    if ctx.documents is not None:
+        for field, rows in column_failures(live, ctx, text_rules=True):
+            found.extend((int(i) + 1, field) for i in live.index[rows])
+    found.sort()
+    return live, found
+
+
+def live_frame(table, store, annotator: str) -> pd.DataFrame | None:
+    """The live annotations of a parsed log (one row each, with ``evidence``), or None if any record fails a rule."""
+    from .record import RuleContext
+
+    checked = column_problems(table, annotator, RuleContext(store.codebook, store.summits, store.documents))
+    if checked is None or checked[1]:
         return None
-    if not ((df["start"] >= 0).all() and (df["end"] > df["start"]).all()):
-        return None
-    cb = store.codebook
-    if cb is not None:
-        if not (
-            df["issue"].isin(list(cb.issues)).all()
-            and df["stance"].isin(list(cb.stances)).all()
-            and df["actor"].isin(list(cb.actors)).all()
-            and df["target"].isin(list(cb.actors)).all()
-            and df["intensity"].isin(list(cb.intensity)).all()
-        ):
-            return None
-        same = df.loc[df["actor"] == df["target"], "actor"]
-        if not same.map(lambda a: cb.actors[a].kind == "pair").all():
-            return None
-    if store.summits is not None and not df["summit_id"].isin(list(store.summits)).all():
-        return None
-    live = df.drop(columns="op").drop_duplicates("id", keep="last")
-    docs = store.documents
-    if docs is not None:
-        if not live["document_id"].isin(list(docs)).all():
-            return None
-        anchored = live[live["status"] == "anchored"]
-        for doc_id, grp in anchored.groupby("document_id", sort=False):
-            text = docs[doc_id].text
-            if (grp["end"] > len(text)).any():
-                return None
-            if any(text[a:b] != q for a, b, q in zip(grp["start"].tolist(), grp["end"].tolist(), grp["quote"].tolist())):
-                return None
-    return live.assign(evidence="span").reset_index(drop=True)
+    live, _ = checked
+    return live.drop(columns="op").assign(evidence="span").reset_index(drop=True)

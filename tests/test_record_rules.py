@@ -1,0 +1,129 @@
+"""The row-wise and the column-wise validation paths agree, case by case, on the bad-input suite.
+
+Both paths evaluate the one rule table, :data:`toolkit.record.RULES`: ``Store.read`` (through
+``validate_record``) one record at a time, the ledger's fast path (``toolkit.ledger.column_problems``)
+on a whole log in columns. For every case of the bad-input suite that breaks an annotation log
+(the cases are imported from ``tests/reliability``, not copied), the log is checked both ways:
+
+* when the column path checks the log, it finds exactly the (line, field) pairs the row path reports;
+* when it declines (bad JSON, a wrong type, a delete, a torn tail...), the row path reports a problem,
+  and a case about a rule in the table is never declined;
+* on the unbroken log both find nothing and keep the same live records.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit.codebook import load_codebook
+from toolkit.corpus import load_documents
+from toolkit.ledger import column_problems, read_log_table
+from toolkit.record import Annotation, RuleContext, column_failures, row_failures
+from toolkit.store import Store
+from toolkit.summits import load_summits
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "reliability"))
+bad_input = importlib.import_module("test_bad_input")
+
+#: Messages of cases about a line's form rather than its values: the column path hands those logs to the row path.
+STRUCTURAL = (
+    r"not valid JSON|not valid UTF-8|expected a JSON object|is not an operation|^missing$|expected int|not live here|incomplete"
+)
+
+
+def log_cases() -> list:
+    out = []
+    for c in bad_input.CASES:
+        if c.id.startswith("log-") and not c.known_gap:
+            out.append(pytest.param(c, id=c.id))
+    return out
+
+
+def both_paths(data: Path, log: Path) -> tuple[set[tuple[int | None, str | None]], set[tuple[int, str]] | None, Store]:
+    codebook = load_codebook(data / "codebook.yaml")
+    summits = load_summits(data / "summits.yaml", codebook)
+    documents = load_documents(data / "documents", summits)
+    store = Store(log.parent, codebook=codebook, documents=documents, summits=summits)
+    state = store.read(log.stem)
+    row = {(p.line, p.field) for p in state.problems}
+    if state.torn is not None:
+        row.add((state.torn.problem().line, state.torn.problem().field))
+    table = read_log_table(log)
+    checked = None if table is None else column_problems(table, log.stem, RuleContext(codebook, summits, documents))
+    return row, (None if checked is None else set(checked[1])), store
+
+
+@pytest.fixture
+def dirs(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak"))
+    work = tmp_path / "work"
+    work.mkdir()
+    return data, work
+
+
+def test_there_are_log_cases():
+    assert len(log_cases()) >= 20
+
+
+@pytest.mark.parametrize("c", log_cases())
+def test_row_and_column_paths_agree(c, dirs):
+    data, work = dirs
+    _, file, line, field = c.setup(data, work)
+    if file.suffix != ".jsonl" or line is None:
+        pytest.skip("the case breaks the log's name, not a line: no path reads it")
+    row, column, _ = both_paths(data, file)
+    assert (line, field) in row, f"row path: {row}"
+    if column is None:
+        # Declining is right only for what the table does not cover: the line's form (JSON, UTF-8, operation,
+        # a missing field or a wrong type, which the parse schema refuses), and what only replay knows (a delete).
+        assert re.search(STRUCTURAL, c.match), f"column path declined a case of the rule table: {c.id} {row}"
+    else:
+        assert column == row
+
+
+def test_clean_log_both_paths_find_nothing_and_agree_on_records(dirs):
+    data, _ = dirs
+    log = bad_input.student_log(data)  # the suite's template: one good line, as every log case starts
+    row, column, store = both_paths(data, log)
+    assert row == set() and column == set()
+    table = read_log_table(log)
+    assert table is not None
+    checked = column_problems(table, log.stem, RuleContext(store.codebook, store.summits, store.documents))
+    assert checked is not None
+    live = checked[0].drop(columns="op").to_dict("records")
+    assert len(live) == 1
+    assert live == [{k: v for k, v in rec.items() if k in live[0]} for rec in store.read(log.stem).annotations.values()]
+
+
+def test_each_rule_is_one_expression_for_both_shapes(dirs):
+    """A record failing one rule fails it the same way alone (row) and in a frame of good records (column)."""
+    pd = pytest.importorskip("pandas")
+    data, _ = dirs
+    log = data / "annotations" / "reference" / "reference.jsonl"
+    _, _, store = both_paths(data, log)
+    good = next(iter(store.read(log.stem).annotations.values()))
+    ctx = RuleContext(store.codebook, store.summits, store.documents)
+    base = Annotation(**{k: good.get(k, "") for k in Annotation.__dataclass_fields__}).to_dict()
+    broken = [
+        {**base, "status": "lost"},
+        {**base, "start": -1},
+        {**base, "intensity": 9},
+        {**base, "actor": "US", "target": "US"},
+        {**base, "summit_id": "nowhere"},
+        {**base, "document_id": "nothing"},
+        {**base, "end": 10**7},
+        {**base, "quote": base["quote"] + "x"},
+    ]
+    frame = pd.DataFrame([base, *broken])
+    by_column = {(int(i), f) for f, rows in column_failures(frame, ctx) for i in rows.nonzero()[0]}
+    by_row = {(i, f) for i, rec in enumerate([base, *broken]) for f, _ in row_failures(rec, ctx)}
+    assert by_row == by_column
+    assert {i for i, _ in by_row} == set(range(1, len(broken) + 1))
