@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .annotation import SOURCES_FIELD, check_annotator, make_annotation
+from .record import CODE_FIELDS
 
 __all__ = ["Version", "Item", "AdjudicationSession", "sources_from_note", "VERSION_FIELDS"]
 
@@ -48,7 +49,6 @@ VERSION_FIELDS: tuple[str, ...] = (
     "attribution",
     "modality",
 )
-_CODE_FIELDS = ("issue", "stance", "actor", "target", "intensity", "summit_id")
 _OPTIONAL = ("attribution", "modality")
 _NOTE_RE = re.compile(r"sources: ((?:[A-Za-z0-9][A-Za-z0-9_-]{0,63}:[0-9a-f]+(?:, )?)+)")
 
@@ -202,11 +202,11 @@ class AdjudicationSession:
         return index
 
     def _record(self, it: Item, base: Mapping[str, Any], how: str, **changes: Any) -> dict:
-        fields = {k: base[k] for k in _CODE_FIELDS}
+        fields = {k: base[k] for k in CODE_FIELDS}
         for k, v in changes.items():
-            if k not in _CODE_FIELDS + ("start", "end"):
-                raise ValueError(f"cannot edit {k!r}; use {', '.join(_CODE_FIELDS)}, start or end")
-            if v is not None and k in _CODE_FIELDS:
+            if k not in CODE_FIELDS + ("start", "end"):
+                raise ValueError(f"cannot edit {k!r}; use {', '.join(CODE_FIELDS)}, start or end")
+            if v is not None and k in CODE_FIELDS:
                 fields[k] = v
         start = changes.get("start") if changes.get("start") is not None else int(base["start"])
         end = changes.get("end") if changes.get("end") is not None else int(base["end"])

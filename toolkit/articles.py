@@ -13,7 +13,6 @@ new one, never half of either.
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Literal
 import yaml
 from filelock import FileLock, Timeout
 
-from ._io import atomic_write_text, read_yaml, shown_text
+from ._io import atomic_write_text, content_hash, read_yaml, shown_text
 from .errors import DataError, Problem, StoreError
 from .ids import check_id, id_problem, parse_iso_date
 
@@ -232,8 +231,7 @@ def add_article(
     docs_dir.mkdir(parents=True, exist_ok=True)
     meta_path = docs_dir / f"{id}.yaml"
     text_path = docs_dir / f"{id}.txt"
-    body = norm.text.encode("utf-8")
-    digest = hashlib.sha256(body).hexdigest()
+    digest = content_hash(norm.text, 64)  # the sha256 of the UTF-8 text, as load_document checks it
     try:
         with _lock(docs_dir / ".add-article.lock"):
             if meta_path.exists() or text_path.exists():

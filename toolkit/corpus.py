@@ -6,14 +6,13 @@ end-exclusive, on the stored text, which is never edited in place.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from ._io import read_text_strict, read_yaml
+from ._io import read_text_strict, read_yaml, sha256_file
 from .errors import DataError, Problem
 from .ids import ID_PATTERNS, parse_iso_date
 
@@ -122,7 +121,7 @@ def load_document(meta_path: str | Path, summits: dict | None = None, check_hash
                 "carriage return found; store article text with LF line endings (add-article normalises this)",
             )
         )
-    digest = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    digest = sha256_file(text_path)
     if check_hash and digest != str(meta["sha256"]):
         problems.append(
             _meta_problem(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import Problem, ValidationError
+from .record import CODE_FIELDS as RECORD_CODE_FIELDS
 from .suggest import Suggestion
 
 __all__ = [
@@ -26,7 +27,8 @@ __all__ = [
 ]
 
 CodeField = Literal["stance", "issue", "actor", "target", "intensity", "summit_id", "note", "attribution", "modality"]
-CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity", "summit_id", "note", "attribution", "modality")
+#: The fields of the draft form: the record's code fields (one source, :data:`toolkit.record.CODE_FIELDS`), then the rest.
+CODE_FIELDS: tuple[str, ...] = (*RECORD_CODE_FIELDS, "note", "attribution", "modality")
 REQUIRED: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity")
 FIELD_LABELS: dict[str, str] = {
     "span": "Text",

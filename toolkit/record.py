@@ -22,6 +22,7 @@ __all__ = [
     "Annotation",
     "FIELDS",
     "FIELD_TYPES",
+    "CODES",
     "CODE_FIELDS",
     "Origin",
     "ORIGINS",
@@ -76,8 +77,10 @@ class Annotation:
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Annotation))
 #: The Python type of each field (``int`` for offsets and intensity, ``str`` for the rest).
 FIELD_TYPES: dict[str, type] = {f.name: int if f.type in ("int", int) else str for f in fields(Annotation)}
-#: The fields a coder chooses (the codebook's codes and the summit), in the order labels and forms show them.
-CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity", "summit_id")
+#: The fields holding the codebook's codes, in the order labels and forms show them.
+CODES: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity")
+#: The fields a coder chooses: the codes and the summit.
+CODE_FIELDS: tuple[str, ...] = (*CODES, "summit_id")
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("start", lambda c, x: c["start"] >= 0, lambda r, x: f"{r['start']} is negative"),
     Rule("end", lambda c, x: c["end"] > c["start"], lambda r, x: f"end {r['end']} must be greater than start {r['start']}"),
-    *(_code_rule(name) for name in ("issue", "stance", "actor", "target", "intensity")),
+    *(_code_rule(name) for name in ("issue", "stance", "actor", "target", "intensity")),  # validate_record's order
     Rule(
         "target",
         lambda c, x: (c["actor"] != c["target"]) | each(lambda a: _not_self(a, x.codebook), c["actor"]),

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._io import loads_json
+from ..annotation import OPTIONAL_FIELDS, SOURCES_FIELD
 from ..errors import DataError, Problem
-from ..runs import Utf16Offsets
+from ..runs import Utf16Offsets, utf16_to_codepoint  # the one implementation, re-exported for the importers
 
 __all__ = [
     "V2_FIELDS",
@@ -48,18 +49,7 @@ Repair = Literal["exact", "utf16", "search"]
 ANNOTATION_ID = re.compile(r"^[0-9a-f]{12}$")
 DOCUMENT_URN = "urn:summit-ledger:document:"
 #: Codebook-2.0 fields of a mention that every format carries (in its own extension slot).
-V2_FIELDS: tuple[str, ...] = (
-    "secondary_issues",
-    "attribution",
-    "modality",
-    "event_id",
-    "codebook_version",
-    "actor_detail",
-    "target_detail",
-    "speaker",
-    "source",
-    "migrated_from",
-)
+V2_FIELDS: tuple[str, ...] = tuple(f for f in OPTIONAL_FIELDS if f not in ("kind", SOURCES_FIELD))
 
 
 def v2_fields(record: dict) -> dict[str, Any]:
@@ -182,11 +172,6 @@ def normalise_fragment(s: str | None) -> str | None:
     if s is None:
         return None
     return unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def utf16_to_codepoint(text: str, offset: int) -> int | None:
-    """Code-point index of UTF-16 code unit ``offset`` in ``text``; None if it falls inside a pair or past the end."""
-    return Utf16Offsets(text).to_codepoint(offset)
 
 
 def _is_int(v: Any) -> bool:

@@ -36,7 +36,8 @@ from typing import Any
 
 from .._io import atomic_write_text
 from ..errors import DataError, Problem
-from .common import Candidate, clean_annotator, read_utf8, read_v2
+from ..record import CODE_FIELDS, CODES, FIELDS
+from .common import V2_FIELDS, Candidate, clean_annotator, read_utf8, read_v2
 
 __all__ = [
     "read",
@@ -76,39 +77,7 @@ def restore_cell(value: Any) -> Any:
 
 
 #: Columns of the annotation CSV export, in order.
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "document_id",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "issue",
-    "stance",
-    "actor",
-    "target",
-    "intensity",
-    "summit_id",
-    "annotator",
-    "created",
-    "note",
-    "status",
-    "origin",
-    "set",
-    # codebook 2.0 (secondary_issues separated by ";")
-    "secondary_issues",
-    "attribution",
-    "modality",
-    "event_id",
-    "codebook_version",
-    "actor_detail",
-    "target_detail",
-    "speaker",
-    "source",
-    "migrated_from",
-)
-_CODE_COLUMNS = ("issue", "stance", "actor", "target", "intensity", "summit_id")
+EXPORT_COLUMNS: tuple[str, ...] = (*FIELDS, "set", *V2_FIELDS)  # codebook 2.0 last (secondary_issues joined by ";")
 
 
 def _blank(v: Any) -> bool:
@@ -191,7 +160,7 @@ def rows_to_candidates(
             problems.append(Problem(file, n, missing[0], f"missing; every row needs {', '.join(missing)}"))
             continue
         codes: dict[str, Any] = {}
-        for col in _CODE_COLUMNS:
+        for col in CODE_FIELDS:
             if not _blank(row.get(col)):
                 codes[col] = _int(row[col]) if col == "intensity" else str(row[col])
         labels: list[str] = []
@@ -244,7 +213,7 @@ def header_problems(columns: list[str], file: str, line: int | None, defaults: I
             f"no '{c}' column, no 'labels' column and no label-map default for it; "
             f"add a '{c}' column (or a 'labels' column with --map)",
         )
-        for c in _CODE_COLUMNS[:5]
+        for c in CODES
         if c not in columns and c not in defaults
     ]
 

@@ -19,6 +19,7 @@ from typing import Any, Literal, get_args
 from ..annotation import FIELDS, check_annotator, make_annotation, now_iso, validate_record
 from ..errors import DataError, Problem
 from ..ids import check_id
+from ..record import CODES
 from .annotators import apply_annotator_map, parse_annotator_map
 from .common import ANNOTATION_ID, Candidate, candidate_type_problems, check_span, normalise_fragment
 from .labelmap import LabelMap, load_label_map
@@ -157,7 +158,7 @@ def _build(
             P(k, f"column says {c.codes[k]!r} but the labels say {v!r}; keep one")
         merged[k] = v
     merged.setdefault("summit_id", doc.summit_id)
-    for k in ("stance", "issue", "actor", "target", "intensity"):
+    for k in CODES:
         if k not in merged and not label_probs:  # with unknown labels, the missing fields are only noise
             P(k, f"missing: no column or label gives the {k}; add a label for it, or set it under 'defaults:' in the label map")
     if isinstance(merged.get("intensity"), str) and merged["intensity"] in ("1", "2", "3"):

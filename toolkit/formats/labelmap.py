@@ -32,6 +32,7 @@ from typing import Any
 
 from .._io import read_yaml
 from ..errors import DataError, Problem
+from ..record import CODE_FIELDS, CODES  # CODE_FIELDS: the record fields a label may set
 
 __all__ = [
     "CODE_FIELDS",
@@ -45,8 +46,6 @@ __all__ = [
     "parse_native",
 ]
 
-#: Record fields a label may set.
-CODE_FIELDS: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity", "summit_id")
 #: Tag key -> record field.
 TAG_KEYS: dict[str, str] = {
     "stance": "stance",
@@ -69,7 +68,7 @@ def native_tags(record: dict, default_summit: str | None = None) -> list[str]:
     ``summit:<id>`` is included only when the record's summit differs from
     ``default_summit`` (the document's).
     """
-    tags = [f"{_FIELD_TAG[f]}:{record[f]}" for f in CODE_FIELDS[:5]]
+    tags = [f"{_FIELD_TAG[f]}:{record[f]}" for f in CODES]
     if record.get("summit_id") and record.get("summit_id") != default_summit:
         tags.append(f"summit:{record['summit_id']}")
     return tags
