@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     for r in run(quick=args.quick, n=args.n, profile=args.profile):
         met = "met" if r["met"] else "NOT met"
-        print(f"{r['metric']:40} {r['size']:26} ours {r['ours_s']:8.3f} s  log load {r['baseline_s']:8.3f} s  {r['ratio']:5.2f}x  {r['goal']} {met}")
+        print(
+            f"{r['metric']:40} {r['size']:26} ours {r['ours_s']:8.3f} s  log load {r['baseline_s']:8.3f} s  {r['ratio']:5.2f}x  {r['goal']} {met}"
+        )
     return 0
 
 

@@ -109,11 +109,11 @@ class _LineSafeLoader(yaml.SafeLoader):
     * impossible dates such as ``2021-02-30`` (read as text, likewise).
     """
 
-    def construct_document(self, node):  # type: ignore[override]
+    def construct_document(self, node):
         _check_expansion(node)
         return super().construct_document(node)
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(self, node, deep=False):
         seen: dict = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
@@ -135,12 +135,12 @@ class _LineSafeLoader(yaml.SafeLoader):
         mapping.line = node.start_mark.line + 1
         return mapping
 
-    def construct_yaml_int(self, node):  # type: ignore[override]
+    def construct_yaml_int(self, node):
         if len(str(node.value)) > MAX_INT_DIGITS:
             return str(node.value)
         return super().construct_yaml_int(node)
 
-    def construct_yaml_timestamp(self, node):  # type: ignore[override]
+    def construct_yaml_timestamp(self, node):
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
@@ -195,16 +195,18 @@ def read_yaml(path: str | Path) -> Any:
             try:
                 json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
             except UnicodeEncodeError:
-                line = text[: _SURROGATE_ESCAPE.search(text).start()].count("\n") + 1
+                found = _SURROGATE_ESCAPE.search(text)
+                assert found is not None  # searched just above
+                line = text[: found.start()].count("\n") + 1
                 raise _YAMLRefused(line, None, "a lone UTF-16 surrogate escape is not a character; fix the text") from None
         return data
     except _YAMLRefused as exc:
         raise DataError.at(path, exc.line, exc.field, exc.message) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
+        at = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DataError.at(path, line, None, f"YAML syntax error: {shown_text(problem)}") from None
+        raise DataError.at(path, at, None, f"YAML syntax error: {shown_text(problem)}") from None
     except RecursionError:
         raise DataError.at(path, None, None, "YAML nested too deeply to read; flatten the structure") from None
 
@@ -247,6 +249,7 @@ def _refuse_lone_surrogates(obj: Any, text: str) -> None:
         json.dumps(obj, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         m = _SURROGATE_ESCAPE.search(text)
+        assert m is not None  # the encoding failed on a surrogate, so the text holds its escape
         raise _JSONRefused(
             f"a lone UTF-16 surrogate ({text[m.start() : m.start() + 6]}) is not a character; fix the text",
             text[m.start() : m.start() + 6],

@@ -9,12 +9,14 @@ points, end-exclusive) and TextQuoteSelector (``quote``/``prefix``/``suffix``,
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from typing import Any
 
 from ._io import content_hash
 from .errors import Problem
+from .ids import id_problem
 from .record import FIELD_TYPES, FIELDS, ORIGINS, STATUSES, Annotation, Origin, RuleContext, Status, row_failures
 
 __all__ = [
@@ -139,8 +141,12 @@ def check_annotator(name: object) -> str | None:
     occur, so ``<name>.jsonl`` stays inside its folder; Windows device names are refused. The rule
     lives in :mod:`toolkit.ids`, with the other ids that become paths.
     """
-    from .ids import id_problem
+    return _annotator_problem(name) if type(name) is str else id_problem("annotator", name)
 
+
+@functools.lru_cache(maxsize=1024)
+def _annotator_problem(name: str) -> str | None:
+    """The check of a name, kept: a log or an import repeats the same few names on every record."""
     return id_problem("annotator", name)
 
 
@@ -227,6 +233,8 @@ def surrogate_problems(rec: dict, *, file: str = "<record>", line: int | None = 
     so it must be refused before anything is written (every record kind).
     """
     out: list[Problem] = []
+    if not _SURROGATE.search("\n".join(_strings(rec))):
+        return out  # one search over every string (the common case); the loop below names the field
     for key, val in rec.items():
         vals = val if isinstance(val, list) else (val,)
         vals = [x for v in vals for x in (v.values() if isinstance(v, dict) else (v,))]
@@ -243,6 +251,18 @@ def surrogate_problems(rec: dict, *, file: str = "<record>", line: int | None = 
                     )
                 )
                 break
+    return out
+
+
+def _strings(rec: dict) -> list[str]:
+    """Every string of a record: its text fields, and the strings in its list and object fields."""
+    out = [v for v in rec.values() if type(v) is str]
+    for val in rec.values():
+        if isinstance(val, (list, dict)):
+            for v in val if isinstance(val, list) else (val,):
+                out.extend(x for x in (v.values() if isinstance(v, dict) else (v,)) if isinstance(x, str))
+        elif isinstance(val, str) and type(val) is not str:
+            out.append(val)
     return out
 
 

@@ -184,7 +184,7 @@ def load_documents(folder: str | Path | None = None, summits: dict | None = None
 
 @lru_cache(maxsize=1)
 def _segmenter():
-    import pysbd
+    import pysbd  # type: ignore[import-untyped]  # pysbd ships no type information
 
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 

@@ -107,8 +107,11 @@ class Rule:
     needs: Literal["codebook", "summits", "documents"] | None = None
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _vector(x: Any) -> bool:
-    return not isinstance(x, (str, int, float, type(None)))
+    return type(x) not in _SCALARS and not isinstance(x, (str, int, float))
 
 
 def each(fn: Callable[..., Any], *values: Any) -> Any:
@@ -217,7 +220,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "quote",
         lambda c, x: each(
-            lambda *t: _quote_ok(*t, x), c["document_id"], c["start"], c["end"], c["quote"], _anchored_in_text(c, x)
+            lambda d, a, b, q, applies: _quote_ok(d, a, b, q, applies, x),
+            c["document_id"],
+            c["start"],
+            c["end"],
+            c["quote"],
+            _anchored_in_text(c, x),
         ),
         _quote_message,
         "documents",
@@ -225,8 +233,21 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _applies(rule: Rule, ctx: RuleContext) -> bool:
-    return rule.needs is None or getattr(ctx, rule.needs) is not None
+def _rules_for(ctx: RuleContext, text_rules: bool | None) -> tuple[Rule, ...]:
+    """The rules that apply: those whose context part is given, and (``text_rules``) with or without documents."""
+    key = (ctx.codebook is None, ctx.summits is None, ctx.documents is None, text_rules)
+    rules = _APPLYING.get(key)
+    if rules is None:
+        rules = _APPLYING[key] = tuple(
+            r
+            for r in RULES
+            if (r.needs is None or getattr(ctx, r.needs) is not None)
+            and (text_rules is None or (r.needs == "documents") == text_rules)
+        )
+    return rules
+
+
+_APPLYING: dict[tuple[bool, bool, bool, bool | None], tuple[Rule, ...]] = {}
 
 
 def row_failures(rec: Mapping[str, Any], ctx: RuleContext, *, text_rules: bool | None = None) -> list[tuple[str, str]]:
@@ -234,13 +255,7 @@ def row_failures(rec: Mapping[str, Any], ctx: RuleContext, *, text_rules: bool |
 
     ``text_rules`` False leaves out the rules needing documents, True keeps only them (None: all that apply).
     """
-    out = []
-    for rule in RULES:
-        if not _applies(rule, ctx) or (text_rules is not None and (rule.needs == "documents") != text_rules):
-            continue
-        if not rule.ok(rec, ctx):
-            out.append((rule.field, rule.message(rec, ctx)))
-    return out
+    return [(rule.field, rule.message(rec, ctx)) for rule in _rules_for(ctx, text_rules) if not rule.ok(rec, ctx)]
 
 
 def column_failures(frame: Any, ctx: RuleContext, *, text_rules: bool | None = None) -> list[tuple[str, Any]]:
@@ -249,9 +264,7 @@ def column_failures(frame: Any, ctx: RuleContext, *, text_rules: bool | None = N
     ``failing`` is a boolean array over the rows; rules every row passes are left out.
     """
     out = []
-    for rule in RULES:
-        if not _applies(rule, ctx) or (text_rules is not None and (rule.needs == "documents") != text_rules):
-            continue
+    for rule in _rules_for(ctx, text_rules):
         bad = ~(rule.ok(frame, ctx).to_numpy(dtype=bool))
         if bad.any():
             out.append((rule.field, bad))

@@ -111,7 +111,7 @@ class Candidate:
     suffix: str | None = None
     text: str | None = None
     document: str | None = None
-    labels: list[str] = field(default_factory=list)
+    labels: list[Any] = field(default_factory=list)
     codes: dict[str, Any] = field(default_factory=dict)
     annotator: str | None = None
     #: The tool's own identity of the annotator (an e-mail, user id, creator IRI) before it was made a name.

@@ -81,6 +81,8 @@ EXPORT_COLUMNS: tuple[str, ...] = (*FIELDS, "set", *V2_FIELDS)  # codebook 2.0 l
 
 
 def _blank(v: Any) -> bool:
+    if type(v) is str:  # nearly every cell: decided before anything slower
+        return v == "" or v.isspace()
     if v is None:
         return True
     if isinstance(v, float) and v != v:  # NaN
@@ -97,6 +99,8 @@ def _blank(v: Any) -> bool:
 
 def _blank_cell(v: Any) -> bool:
     """Blank for a cell that may hold a list (Parquet list columns)."""
+    if type(v) is str:
+        return v == "" or v.isspace()
     if isinstance(v, (list, tuple)) or hasattr(v, "tolist") and not isinstance(v, (int, float)):
         return len(v) == 0 if hasattr(v, "__len__") else False
     return _blank(v)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .._io import atomic_write_text, loads_json
 from ..errors import DataError, Problem
@@ -127,7 +127,8 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
         annotator = clean_annotator(raw_who)
         source = None if raw_who is None else str(raw_who)
         document = obj.get("document_id") if isinstance(obj.get("document_id"), str) else None
-        extra = obj.get("summit_ledger") if isinstance(obj.get("summit_ledger"), list) else []
+        raw_extra = obj.get("summit_ledger")
+        extra: list[Any] = raw_extra if isinstance(raw_extra, list) else []
         spans: list[tuple[int, str, object, object, object]] = []  # index in the line's list, so metadata stays aligned
         if "entities" in obj:
             ents = obj["entities"]
@@ -177,7 +178,7 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
                     quote=quote,
                     text=text,
                     document=document,
-                    labels=[label] if isinstance(label, str) else [label],
+                    labels=[label],  # as read: a label that is not text is refused with the others
                     annotator=annotator,
                     annotator_source=source,
                     id=meta.get("id"),

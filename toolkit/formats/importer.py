@@ -100,8 +100,10 @@ def read_candidates(
         raise DataError.at(path, None, None, f"unknown format {fmt!r}; use one of {', '.join(IMPORT_FORMATS)}")
     if not Path(path).is_file():
         raise DataError.at(path, None, None, "file not found")
-    if fmt in ("csv", "parquet"):
-        return readers[fmt](path, defaults=defaults)
+    if fmt == "csv":
+        return csv_.read(path, defaults=defaults)
+    if fmt == "parquet":
+        return parquet.read(path, defaults=defaults)
     return readers[fmt](path)
 
 
@@ -180,6 +182,7 @@ def _build(
         start, end = chk.start, chk.end
     if probs:
         return None, probs
+    assert who  # a missing annotator is a problem above
     if from_defaults is not None:
         for k in lmap.defaults:
             if k not in c.codes and k not in codes:

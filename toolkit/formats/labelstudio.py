@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from .._io import atomic_write_text
 from ..errors import Problem
@@ -172,7 +173,8 @@ def read(path: str | Path) -> tuple[list[Candidate], list[Problem], list[str]]:
                         f"{where}, {rw}: a model prediction the annotator accepted unchanged "
                         "(origin 'prediction'); imported as the annotator's"
                     )
-                meta = res.get("meta") if isinstance(res.get("meta"), dict) else {}
+                raw_meta = res.get("meta")
+                meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
                 note_parts = meta.get("text") or []
                 note = "\n".join(map(str, note_parts)) if isinstance(note_parts, list) else str(note_parts)
                 out.append(
