@@ -62,6 +62,7 @@ def run(quick: bool = False, n: int | None = None, repeat: int = 3) -> list[dict
     import pyarrow.json as pj
 
     from toolkit import ledger as ledger_mod
+    from toolkit.logframe import live_frame, read_log_table
     from toolkit.project import as_project
     from toolkit.store import Store
 
@@ -87,11 +88,11 @@ def run(quick: bool = False, n: int | None = None, repeat: int = 3) -> list[dict
         # Phases of the column path, each timed alone (their sum is a little more than the whole: shared setup).
         store = Store(log.parent, codebook=project.codebook, documents=project.documents, summits=project.summits)
         t = time.perf_counter()
-        table = ledger_mod.read_log_table(log)
+        table = read_log_table(log)
         parse = time.perf_counter() - t
         assert table is not None
         t = time.perf_counter()
-        frame = ledger_mod.live_frame(table, store, "synthetic")
+        frame = live_frame(table, store, "synthetic")
         checks = time.perf_counter() - t
         assert frame is not None
         t = time.perf_counter()

@@ -23,7 +23,7 @@ import pytest
 
 from toolkit.codebook import load_codebook
 from toolkit.corpus import load_documents
-from toolkit.ledger import column_problems, read_log_table
+from toolkit.logframe import column_problems, read_log_table
 from toolkit.record import Annotation, RuleContext, column_failures, row_failures
 from toolkit.store import Store
 from toolkit.summits import load_summits

@@ -155,15 +155,15 @@ def build_ledger(
         df = df.assign(joint=False, joint_actor=None)
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     # Dict lookups (hashed in C), not Python lambdas: this runs once per row of a million-row ledger.
-    df["summit_date"] = pd.to_datetime(df["summit_id"].map({k: pd.Timestamp(v.date) for k, v in summits.items()}))
-    df["summit_label"] = df["summit_id"].map({k: v.label for k, v in summits.items()})
-    df["summit_format"] = df["summit_id"].map({k: v.format for k, v in summits.items()})
-    df["summit_order"] = df["summit_id"].map(order).astype("Int64")
-    df["issue_label"] = df["issue"].map({k: v.label for k, v in codebook.issues.items()})
+    df["summit_date"] = pd.to_datetime(_lookup(df["summit_id"], {k: pd.Timestamp(v.date) for k, v in summits.items()}))
+    df["summit_label"] = _lookup(df["summit_id"], {k: v.label for k, v in summits.items()})
+    df["summit_format"] = _lookup(df["summit_id"], {k: v.format for k, v in summits.items()})
+    df["summit_order"] = _lookup(df["summit_id"], order).astype("Int64")
+    df["issue_label"] = _lookup(df["issue"], {k: v.label for k, v in codebook.issues.items()})
     df["intensity"] = df["intensity"].astype("Int64")
     for col in DOCUMENT_COLUMNS:
         values = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
-        df[col] = df["document_id"].map(values) if values else None
+        df[col] = _lookup(df["document_id"], values) if values else None
     # The codebook's score of each (stance, intensity) pair; NaN where either is not in the codebook.
     score = np.full(len(df), np.nan)
     for stance in codebook.stances:
@@ -193,7 +193,7 @@ def build_ledger(
         "migrated_from",
         *DOCUMENT_COLUMNS,
     ):
-        df[col] = df[col].astype(text_dtype) if df[col].map(lambda v: v is None or isinstance(v, str)).all() else df[col]
+        df[col] = df[col].astype(text_dtype) if _all_text(df[col]) else df[col]
     df = df[list(LEDGER_COLUMNS)]
     return df.sort_values(
         ["summit_order", "evidence", "document_id", "start", "id"], na_position="last", kind="stable"
@@ -276,6 +276,24 @@ def load_ledger(
     return ledger
 
 
+def _lookup(values: pd.Series, mapping: dict) -> pd.Series:
+    """``values.map(mapping)``, with the mapping applied once per distinct value (a ledger has few of them)."""
+    codes, uniques = pd.factorize(values)
+    # pandas' own map on the distinct values (so the result's dtype is map's), then one take; a missing
+    # value (code -1) takes the trailing None's result.
+    small = pd.Series([*uniques, None], dtype=object).map(mapping)
+    out = small.iloc[codes]
+    out.index = values.index
+    return out
+
+
+def _all_text(values: pd.Series) -> bool:
+    """Whether every value is None or a str (a NaN is neither)."""
+    arr = values.to_numpy(dtype=object)
+    rest = arr[np.not_equal(arr, None)]  # type: ignore[call-overload]  # numpy's stubs leave out None; it compares elementwise
+    return len(rest) == 0 or pd.api.types.infer_dtype(rest, skipna=False) == "string"
+
+
 def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dict]) -> pd.DataFrame:
     """Fill the event columns: from the linked event record, else from the row itself (briefs)."""
     from .events import derive_phase
@@ -302,25 +320,37 @@ def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dic
             vals = [ev.get(col) if ev is not None else None for ev in found]
             df[col] = df[col].where(~linked, pd.Series(vals, index=df.index))
     if len(df):
-        default = [
-            codebook.default_event_type(s, i) if isinstance(s, str) and pd.notna(i) else None
-            for s, i in zip(df["stance"], df["intensity"])
-        ]
-        df["event_type"] = df["event_type"].where(df["event_type"].notna(), pd.Series(default, index=df.index))
-        phases = []
-        for sid, date, prec, stated in zip(df["summit_id"], df["event_date"], df["date_precision"], df["phase"]):
-            phase = None
+        # The codebook's default event type, worked out once per distinct (stance, intensity) pair.
+        default = np.full(len(df), None, dtype=object)
+        coded = (df["stance"].notna() & df["intensity"].notna()).to_numpy(dtype=bool)
+        if coded.any():
+            pairs = pd.DataFrame({"s": df["stance"].to_numpy()[coded], "i": df["intensity"].to_numpy()[coded]})
+            group = pairs.groupby(["s", "i"], sort=False).ngroup().to_numpy()
+            firsts = pairs.drop_duplicates()  # in order of first appearance, as ngroup numbers them
+            types_of = np.array(
+                [codebook.default_event_type(s, i) if isinstance(s, str) else None for s, i in zip(firsts["s"], firsts["i"])]
+                + [None]
+            )
+            default[coded] = types_of[group]
+        df["event_type"] = df["event_type"].where(df["event_type"].notna(), pd.Series(default.tolist(), index=df.index))
+        phases = np.full(len(df), None, dtype=object)
+        dated = np.flatnonzero((df["event_date"].notna() & df["date_precision"].notna()).to_numpy())
+        columns = [df[c].to_numpy(dtype=object)[dated] for c in ("summit_id", "event_date", "date_precision", "phase")]
+        for j, sid, date, prec, stated in zip(dated, *columns, strict=True):
             if isinstance(date, str) and isinstance(prec, str) and sid in summits:
                 try:
-                    phase, _ = derive_phase(date, prec, summits[sid], stated if isinstance(stated, str) else None)
+                    phases[j], _ = derive_phase(date, prec, summits[sid], stated if isinstance(stated, str) else None)
                 except ValueError:
-                    phase = None
-            phases.append(phase)
-        df["phase"] = phases
+                    phases[j] = None
+        df["phase"] = phases.tolist()
     types = codebook.event_types
-    df["goldstein"] = df["event_type"].map({k: t.goldstein for k, t in types.items()}).astype(float)
-    df["plover_score"] = df["event_type"].map({k: t.plover_score for k, t in types.items()}).astype(float)
-    df["secondary_issues"] = [list(v) if isinstance(v, (list, tuple)) else [] for v in df["secondary_issues"]]
+    df["goldstein"] = _lookup(df["event_type"], {k: t.goldstein for k, t in types.items()}).astype(float)
+    df["plover_score"] = _lookup(df["event_type"], {k: t.plover_score for k, t in types.items()}).astype(float)
+    sec = df["secondary_issues"]
+    if sec.isna().all():
+        df["secondary_issues"] = [[] for _ in range(len(df))]
+    else:
+        df["secondary_issues"] = [list(v) if isinstance(v, (list, tuple)) else [] for v in sec]
     return df
 
 
@@ -334,7 +364,7 @@ def _fast_live_frame(store, annotator: str) -> pd.DataFrame | None:
     ``Store.read`` replays a log line by line in Python (about 100 µs a record), which dominates
     loading a million records. A big log (at least :data:`FAST_PATH_MIN_BYTES`) is parsed at once
     by :func:`read_log_table` and checked by :func:`live_frame` with the same rule table the
-    row-wise validator uses (:data:`toolkit.record.RULES`). Anything the column path does not
+    row-wise validator uses (:data:`toolkit.record.RULES`; see :mod:`toolkit.logframe`). Anything the column path does not
     handle, or any failing record, returns None, so ``Store.read`` handles the log and reports each
     problem with its line and field; the result is then the same as the careful path's.
     """
@@ -344,98 +374,7 @@ def _fast_live_frame(store, annotator: str) -> pd.DataFrame | None:
             return None
     except OSError:
         return None
+    from .logframe import live_frame, read_log_table
+
     table = read_log_table(path)
     return None if table is None else live_frame(table, store, annotator)
-
-
-def read_log_table(path: Path):
-    """A log parsed by ``pyarrow.json`` with the record fields' own types.
-
-    None when the careful path must read it: a torn tail, a byte-order mark, bad JSON or UTF-8, a wrong type.
-    """
-    import pyarrow as pa
-    import pyarrow.json as pj
-
-    from .record import FIELD_TYPES
-
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(0, 2)
-            if fh.tell() == 0:
-                return None
-            fh.seek(-1, 2)
-            if fh.read(1) != b"\n":
-                return None  # torn tail: the careful path reports it
-        kinds = {"op": str, "op_id": str, "at": str, **FIELD_TYPES}
-        schema = pa.schema([(c, pa.int64() if t is int else pa.string()) for c, t in kinds.items()])
-        # Known fields parse with their own types (a wrong type is an error, hence the careful path);
-        # any other field ("undoes", ...) is inferred so that it can be seen.
-        with open(path, "rb") as fh:
-            if fh.read(3) == b"\xef\xbb\xbf":
-                return None  # a byte-order mark: the careful path refuses the line
-        table = pj.read_json(
-            path,
-            read_options=pj.ReadOptions(block_size=1 << 24),
-            parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
-        )
-        table.validate(full=True)  # pyarrow.json passes bytes that are not UTF-8 through; this refuses them
-        return table
-    except (OSError, pa.ArrowException):
-        return None
-
-
-def column_problems(table, annotator: str, ctx) -> tuple[pd.DataFrame, list[tuple[int, str]]] | None:
-    """Check a parsed log column-wise with :data:`toolkit.record.RULES`.
-
-    Returns None when the log holds what only the careful path handles (other operations,
-    events or codebook-2.0 fields, a missing field or null), else the records as a DataFrame
-    and ``(line, field)`` of every failure (line = row + 1: the log has one operation a line),
-    reported as ``Store.read`` reports them: codes, summit and annotator for every upsert,
-    document, offsets and quote for the live records only.
-    """
-    import pyarrow as pa
-
-    from .annotation import OPTIONAL_FIELDS
-    from .record import FIELD_TYPES, FIELDS, column_failures
-
-    names = set(table.column_names)
-    if "op" not in names or "undoes" in names or not set(FIELDS) <= names or names & set(OPTIONAL_FIELDS):
-        return None  # events, undo, codebook-2.0 fields or a missing field: the careful path keeps them
-    for col in ("op", *FIELDS):
-        typ = table.schema.field(col).type
-        ints = col in FIELD_TYPES and FIELD_TYPES[col] is int
-        ok = pa.types.is_integer(typ) if ints else (pa.types.is_string(typ) or pa.types.is_large_string(typ))
-        if not ok or table.column(col).null_count:
-            return None
-    df = table.select(["op", *FIELDS]).to_pandas()
-    if not (df["op"] == "upsert").all():
-        return None
-    bad = np.zeros(len(df), dtype=bool)
-    found: list[tuple[int, str]] = []
-
-    def note(field: str, rows: np.ndarray) -> None:
-        found.extend((int(i) + 1, field) for i in np.flatnonzero(rows))
-        bad[rows] = True
-
-    note("id", (df["id"] == "").to_numpy())
-    for field, rows in column_failures(df, ctx, text_rules=False):
-        note(field, rows & ~bad)
-    note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
-    valid = df[~bad]
-    live = valid.drop_duplicates("id", keep="last")
-    if ctx.documents is not None:
-        for field, rows in column_failures(live, ctx, text_rules=True):
-            found.extend((int(i) + 1, field) for i in live.index[rows])
-    found.sort()
-    return live, found
-
-
-def live_frame(table, store, annotator: str) -> pd.DataFrame | None:
-    """The live annotations of a parsed log (one row each, with ``evidence``), or None if any record fails a rule."""
-    from .record import RuleContext
-
-    checked = column_problems(table, annotator, RuleContext(store.codebook, store.summits, store.documents))
-    if checked is None or checked[1]:
-        return None
-    live, _ = checked
-    return live.drop(columns="op").assign(evidence="span").reset_index(drop=True)
