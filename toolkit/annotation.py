@@ -12,11 +12,17 @@ import datetime as _dt
 import functools
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from ._io import content_hash
 from .errors import Problem
 from .ids import id_problem
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
+    from .corpus import Document
+    from .summits import Summit
 from .record import FIELD_TYPES, FIELDS, ORIGINS, STATUSES, Annotation, Origin, RuleContext, Status, row_failures
 
 __all__ = [
@@ -172,7 +178,7 @@ def selectors(text: str, start: int, end: int, context: int = CONTEXT) -> dict[s
 
 
 def make_annotation(
-    document,
+    document: Document,
     start: int,
     end: int,
     *,
@@ -285,9 +291,9 @@ def validate_record(
     *,
     file: str = "<record>",
     line: int | None = None,
-    codebook=None,
-    documents: dict | None = None,
-    summits: dict | None = None,
+    codebook: Codebook | None = None,
+    documents: Mapping[str, Document] | None = None,
+    summits: dict[str, Summit] | None = None,
 ) -> list[Problem]:
     """Check one annotation record; return every problem found (empty when valid).
 
@@ -334,7 +340,7 @@ def validate_record(
     return problems
 
 
-def _check_optional(rec: dict, file: str, line: int | None, codebook) -> list[Problem]:
+def _check_optional(rec: dict, file: str, line: int | None, codebook: Codebook | None) -> list[Problem]:
     """Types and codes of a mention's optional codebook-2.0 fields."""
     out: list[Problem] = []
     for key in _OPTIONAL_TEXT:

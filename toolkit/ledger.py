@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
 
 __all__ = ["LEDGER_COLUMNS", "DOCUMENT_COLUMNS", "Evidence", "build_ledger", "load_ledger"]
 
@@ -76,7 +79,7 @@ DOCUMENT_COLUMNS: tuple[str, ...] = ("outlet", "country", "language", "source_ki
 
 def build_ledger(
     annotations: Iterable[dict],
-    codebook,
+    codebook: Codebook,
     summits: dict,
     *,
     briefs: Iterable[dict] = (),
@@ -294,7 +297,7 @@ def _all_text(values: pd.Series) -> bool:
     return len(rest) == 0 or pd.api.types.infer_dtype(rest, skipna=False) == "string"
 
 
-def _link_events(df: pd.DataFrame, codebook, summits: dict, events: Iterable[dict]) -> pd.DataFrame:
+def _link_events(df: pd.DataFrame, codebook: Codebook, summits: dict, events: Iterable[dict]) -> pd.DataFrame:
     """Fill the event columns: from the linked event record, else from the row itself (briefs)."""
     from .events import derive_phase
 
