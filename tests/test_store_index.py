@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import storelog
+from toolkit import storeindex, storelog
 from toolkit.annotation import validate_record
 from toolkit.errors import Problem, StoreError, ValidationError
 from toolkit.store import Store
@@ -28,13 +28,13 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def fed(monkeypatch) -> list[int]:
     """Bytes each Replay.feed call received (to prove nothing is replayed twice)."""
     sizes: list[int] = []
-    real = storelog.Replay.feed
+    real = storeindex.Replay.feed
 
     def spy(self, data):
         sizes.append(len(data))
         return real(self, data)
 
-    monkeypatch.setattr(storelog.Replay, "feed", spy)
+    monkeypatch.setattr(storeindex.Replay, "feed", spy)
     return sizes
 
 

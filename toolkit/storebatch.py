@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from ._io import atomic_write_bytes, fsync_dir, os_error_text, write_fully
 from .annotation import now_iso
 from .errors import Problem, StoreError, ValidationError
-from .storelog import encode_line, op_id_for, refuse_dirty
+from .storelog import encode_line, op_id_for, refuse_dirty, set_aside_torn
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -134,7 +134,7 @@ def append_batch(store: Store, records: list[dict], *, skip: Callable[[dict, dic
             for name in sorted(by_log):
                 path = store.log_path(name)
                 _remove_stale(store.root, name)
-                store.set_aside_torn_locked(path)
+                set_aside_torn(path)
                 live = store.refresh(name).replay.live
                 todo = [op for op in by_log[name] if skip is None or not skip(op, live.get(op["id"]))]
                 if not todo:
