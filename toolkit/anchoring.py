@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ._io import atomic_write_text, read_yaml
@@ -207,12 +208,17 @@ def reanchor_document(
                 store = Store(set_dir, codebook=codebook, summits=summits)
                 for name in store.annotators():
                     # Read, decide and write under the log's lock, so an edit saved meanwhile is never reverted.
-                    changes = store.transact(
-                        name,
-                        lambda state, s=set_dir.name, n=name: _reanchor_log(
-                            state, doc, s, n, report, min_score=min_score, margin=margin, dry_run=dry_run
-                        ),
+                    decide = partial(
+                        _reanchor_log,
+                        doc=doc,
+                        set_name=set_dir.name,
+                        name=name,
+                        report=report,
+                        min_score=min_score,
+                        margin=margin,
+                        dry_run=dry_run,
                     )
+                    changes = store.transact(name, decide)
                     report.written += len(changes) if not dry_run else 0
             if not dry_run and report.old_sha256 != report.new_sha256:
                 old = meta_path.read_text(encoding="utf-8")

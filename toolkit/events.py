@@ -41,6 +41,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from ._io import content_hash
@@ -304,7 +305,7 @@ def expand_pairs(df: pd.DataFrame, codebook) -> pd.DataFrame:
     ``joint_actor`` the pair. Other rows get ``joint`` False.
     """
     pairs = {a.id: a.members for a in codebook.actors.values() if a.kind == "pair" and len(a.members) == 2}
-    is_pair = df["actor"].isin(list(pairs)).to_numpy(dtype=bool) if len(df) else []
+    is_pair = df["actor"].isin(list(pairs)).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)
     out = df.assign(joint=False, joint_actor=None)
     if not len(df) or not is_pair.any():
         return out
@@ -418,7 +419,7 @@ def counting_comparison(ledger: pd.DataFrame, summit_id: str | None = None, *, e
     if evidence is not None:
         rows = rows[rows["evidence"] == evidence]
     not_actual = ("conditional", "hypothetical", "intended")
-    variants = [
+    variants: list[tuple[str, Literal["events", "mentions"], bool, tuple[str, ...], tuple[str, ...]]] = [
         ("mentions, pair as one unit", "mentions", False, (), ()),
         ("mentions, pairs expanded", "mentions", True, (), ()),
         ("events, pair as one unit", "events", False, (), ()),

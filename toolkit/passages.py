@@ -250,7 +250,7 @@ def anchor(record: dict, text: str, *, min_score: float = MIN_SCORE, margin: flo
     if not quote:
         return orphan(0.0, None, "the record has no quote to search for; review it")
     exact = quote_hits(text, quote)
-    spans = {(s, e): "quote" for s, e in exact}
+    spans: dict[tuple[int, int], Method] = {(s, e): "quote" for s, e in exact}
     for s, e in fuzzy_windows(text, quote):
         spans.setdefault((s, e), "fuzzy")
     if not spans:

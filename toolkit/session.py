@@ -293,6 +293,9 @@ class AnnotationSession(SessionEvents, SessionReads):
         missing = d.missing()
         if missing:
             raise missing_error(missing)
+        # missing() is empty, so the span and the required codes are set (narrowed for the type checker)
+        assert d.start is not None and d.end is not None and d.intensity is not None
+        assert d.issue is not None and d.stance is not None and d.actor is not None and d.target is not None
         origin = "suggested" if d.issue_origin == "suggested" else "manual"
         kwargs: dict[str, Any] = {}
         own = self.layers.log(annotator).records

@@ -112,7 +112,8 @@ class SessionReads:
         """Every highlight run of ``layer`` as the view gets it: ``{"s", "e", "n", "stance"}`` (UTF-16)."""
         layer = self._layer(layer)
         if not layer:
-            return [{"s": 0, "e": self.length16, "n": 0, "stance": None}] if self.length16 else []
+            n16 = self.offsets.length16
+            return [{"s": 0, "e": n16, "n": 0, "stance": None}] if n16 else []
         return self.layers.full_runs(layer, self.annotator)
 
     def run_patches(self, layer: str | None = None) -> list[RunPatch] | None:

@@ -264,15 +264,7 @@ def _utf8_ok(text: str) -> bool:
 
 def refuse_dirty(state: LogState, path: Path) -> None:
     """Raise DataError when a log has bad lines or a torn tail (it must be fixed before a rewrite)."""
-    if state.problems or state.torn:
-        raise DataError(
-            state.problems
-            or [
-                Problem(
-                    str(path),
-                    state.torn.line,
-                    None,  # type: ignore[union-attr]
-                    "torn last line; save once (it is set aside) or remove it",
-                )
-            ]
-        )
+    if state.problems:
+        raise DataError(state.problems)
+    if state.torn is not None:
+        raise DataError([Problem(str(path), state.torn.line, None, "torn last line; save once (it is set aside) or remove it")])
