@@ -281,3 +281,30 @@ def test_annotator_session_never_replays_rereads_or_stats_the_log(tmp_path, fed,
     assert {a["id"] for a in session.annotations()} == {
         a["id"] for a in Store(tmp_path).read("alice").annotations.values() if a["document_id"] == seed.id
     }
+
+
+def test_a_write_by_another_process_just_before_the_sessions_own_is_not_missed(tmp_path, seed, codebook, summits):
+    """Another writer appends between the session's look at the token and its own append: the session reads it."""
+    from toolkit.annotation import make_annotation
+    from toolkit.session import AnnotationSession
+
+    store, theirs = Store(tmp_path, codebook=codebook, summits=summits), Store(tmp_path)
+    session = AnnotationSession(seed, codebook, store, "alice", summits)
+    assert session.annotations() == []
+    foreign = make_annotation(
+        seed, 242, 256, issue="syria", stance="grievance", actor="US", target="Russia", intensity=1, annotator="alice"
+    )
+    real = store.upsert
+
+    def upsert_after_another_writer(rec, **kw):
+        theirs.upsert(foreign)  # lands after the session's check, before its own line
+        return real(rec, **kw)
+
+    store.upsert = upsert_after_another_writer  # type: ignore[method-assign]
+    session.select(126, 188)
+    for k, v in {"stance": "goodwill", "actor": "US", "target": "Russia", "intensity": 2}.items():
+        session.set_code(k, v)
+    saved = session.save()
+    store.upsert = real  # type: ignore[method-assign]
+    assert {a["id"] for a in session.annotations()} == {saved["id"], foreign["id"]}
+    assert foreign["id"] in session.ids_at(session.to_utf16(243))

@@ -130,13 +130,16 @@ class Layers:
     def applied(self, name: str, op: dict) -> None:
         """Fold an operation the session just wrote to ``name``'s log into memory.
 
-        The session checked the log's token just before writing (reading the
-        log again if anyone else had written); the token after the write is
-        taken as the new one. A write by another process in the instant
-        between the two is seen at the log's next change, or on :meth:`refresh`.
+        The session looked at the log's token just before writing. When the
+        store says that token is what the log had right before this append,
+        the operation is folded in; when another process wrote in between,
+        the layer is forgotten and read again at its next use.
         """
         log = self._logs.get(name)
         if log is None:
+            return
+        if self.store.appended_over(name) != log.token:
+            self._forget(name)
             return
         aid: str = op["id"]
         rec = {k: v for k, v in op.items() if k not in _OPTIONAL_META}

@@ -149,6 +149,15 @@ class Store:
         self.refresh(annotator)
         return self._index.version(annotator)
 
+    def appended_over(self, annotator: str) -> int:
+        """The change token ``annotator``'s log had just before this store's last append to it.
+
+        A caller that saw this token before writing knows its append was the
+        only change since; anything else (another process wrote in between)
+        means it should read the log again. 0 when the log was not read yet.
+        """
+        return self._index.base(annotator)
+
     def refresh(self, annotator: str) -> LogIndex:
         """Bring the index of one log up to date (one ``stat``; reads only the bytes appended since)."""
         return self._index.refresh(annotator, self.log_path(annotator))

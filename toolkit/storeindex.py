@@ -154,6 +154,7 @@ class LogIndex:
         self.torn: TornLine | None = None
         self.pending_newline = False  # the last line folded is complete but has no newline yet
         self.version = 0
+        self.base = 0  # the version just before this process's last append
 
     def catch_up(self, path: Path) -> tuple[int, int]:
         """Fold the bytes appended to ``path`` since the last look; returns the new (size, mtime_ns)."""
@@ -213,6 +214,11 @@ class StoreIndex:
         idx = self._logs.get(annotator)
         return idx.version if idx is not None else 0
 
+    def base(self, annotator: str) -> int:
+        """The log's version just before this process's last append to it (0 when none was folded)."""
+        idx = self._logs.get(annotator)
+        return idx.base if idx is not None else 0
+
     def _bump(self, idx: LogIndex | None = None) -> None:
         self.token += 1
         if idx is not None:
@@ -255,6 +261,7 @@ class StoreIndex:
             if idx is not None:
                 st = os.stat(path)
                 idx.fold_written(ops, (st.st_dev, st.st_ino), stamp)
+                idx.base = idx.version
             self._bump(idx)
 
     def adopt(self, annotator: str, path: Path, ops: list[dict], size: int) -> None:
