@@ -11,17 +11,20 @@ under each way of counting.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from .codebook import Codebook
 
 __all__ = ["COMPARISON_COLUMNS", "Count", "counting_comparison", "event_table", "expand_pairs"]
 
 Count = Literal["events", "mentions"]
 
 
-def expand_pairs(df: pd.DataFrame, codebook) -> pd.DataFrame:
+def expand_pairs(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """One directed row per direction for every row whose actor is a pair.
 
     A row ``US-Russia -> US-Russia`` becomes ``US -> Russia`` and

@@ -39,13 +39,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ._io import content_hash
 from .annotation import EVENT_FIELDS
 from .errors import Problem, ValidationError
 from .eventcount import COMPARISON_COLUMNS, Count, counting_comparison, event_table, expand_pairs
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from .codebook import Codebook
+    from .summits import Summit
 
 __all__ = [
     "EVENT_FIELDS",
@@ -200,7 +204,12 @@ def make_event(
 
 
 def validate_event(
-    rec: Any, *, file: str = "<event>", line: int | None = None, codebook=None, summits: dict | None = None
+    rec: Any,
+    *,
+    file: str = "<event>",
+    line: int | None = None,
+    codebook: Codebook | None = None,
+    summits: Mapping[str, Summit] | None = None,
 ) -> list[Problem]:
     """Check one event record; return every problem found (empty when valid)."""
     problems: list[Problem] = []

@@ -26,6 +26,7 @@ from .corpus import Document, segment
 from .draft import Progress
 from .errors import Problem
 from .runs import RunIndex, Utf16Offsets
+from .store import Store
 
 __all__ = ["Layers", "RunPatch", "ALL_LAYERS", "run_json"]
 
@@ -60,7 +61,7 @@ def run_json(offsets: Utf16Offsets, start: int, end: int, n: int, stances: tuple
 class Layers:
     """Every annotator's live records on ``document``, their runs and the progress line."""
 
-    def __init__(self, store, document: Document, offsets: Utf16Offsets) -> None:
+    def __init__(self, store: Store, document: Document, offsets: Utf16Offsets) -> None:
         self.store = store
         self.document = document
         self.offsets = offsets
@@ -85,16 +86,15 @@ class Layers:
             return cached
         state = self.store.read(name)
         doc = self.document.id
-        events = dict(getattr(state, "events", None) or {})  # a store that keeps events apart, or not
+        events = dict(state.events)
         records = {}
         for k, v in state.annotations.items():
             if v.get("kind", "mention") != "mention":
                 events[k] = v
             elif v.get("document_id") == doc:
                 records[k] = v
-        torn = getattr(state, "torn", None)
-        torn_problem = [] if torn is None else [Problem(torn.file, torn.line, None, str(torn).split(": ", 1)[-1])]
-        log = _Log(token, records, events, list(state.problems) + torn_problem)  # a torn tail is reported too
+        torn = [] if state.torn is None else [state.torn.problem()]
+        log = _Log(token, records, events, [*state.problems, *torn])  # a torn tail is reported too
         self._forget(name)
         self._logs[name] = log
         for rec in log.records.values():

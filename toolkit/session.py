@@ -16,6 +16,7 @@ hub identity and no other name is accepted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -24,6 +25,7 @@ import pandas as pd
 from .annotation import check_annotator, make_annotation, normalize_annotator, validate_record
 from .classroom.identity import HUB_USER_ENV, is_instructor
 from .classroom.identity import hub_user as current_hub_user
+from .codebook import Codebook
 from .corpus import Document
 from .draft import CODE_FIELDS, Draft, missing_error, problem, provenance_choices
 from .errors import ValidationError
@@ -31,7 +33,9 @@ from .layers import ALL_LAYERS, Layers
 from .runs import Utf16Offsets
 from .session_events import SessionEvents
 from .session_reads import Opened, SessionReads
+from .store import Store
 from .suggest import KeywordIndex, Suggestion
+from .summits import Summit
 
 __all__ = ["AnnotationSession", "Opened", "SuggestMode", "ALL_LAYERS", "HUB_USER_VARIABLE"]
 
@@ -71,10 +75,10 @@ class AnnotationSession(SessionEvents, SessionReads):
     def __init__(
         self,
         document: Document,
-        codebook,
-        store,
+        codebook: Codebook,
+        store: Store,
         annotator: str | None = None,
-        summits: dict | None = None,
+        summits: Mapping[str, Summit] | None = None,
         *,
         suggestions: SuggestMode = "preselect",
         hub_user: str | None = None,

@@ -93,8 +93,7 @@ class SessionReads:
     def problems(self, layer: str | None = None) -> list:
         """Lines of the shown logs that could not be used (reported, never hidden)."""
         names = self.layer_names() if layer in (None, ALL_LAYERS) else [layer]
-        log_files = getattr(self.layers.store, "log_files", None)  # log files the store could not use, if it says
-        unread = list(log_files()[1]) if callable(log_files) and layer in (None, ALL_LAYERS) else []
+        unread = self.layers.store.log_files()[1] if layer in (None, ALL_LAYERS) else []  # files it does not read
         return unread + [p for n in names for p in self.layers.log(n).problems]
 
     def get(self, annotation_id: str) -> dict | None:

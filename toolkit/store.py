@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock
 
@@ -44,6 +44,11 @@ from .storebatch import append_batch, check_changes, compact, recover
 from .storeindex import LogIndex, Replay, StoreIndex
 from .storelock import LogLocks
 from .storelog import OPS, LogState, TornLine, encode_line, op_id_for, parse_lines, record_kind, set_aside_torn
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from .codebook import Codebook
+    from .corpus import Document
+    from .summits import Summit
 
 __all__ = ["OPS", "LogState", "Store", "TornLine", "encode_line", "op_id_for"]
 
@@ -67,7 +72,14 @@ class Store:
     >>> store.undo("alice")                               # doctest: +SKIP
     """
 
-    def __init__(self, root: str | Path, *, codebook=None, documents=None, summits=None) -> None:
+    def __init__(
+        self,
+        root: str | Path,
+        *,
+        codebook: Codebook | None = None,
+        documents: Mapping[str, Document] | None = None,
+        summits: Mapping[str, Summit] | None = None,
+    ) -> None:
         self.root = Path(root)
         self.codebook = codebook
         self.documents = documents

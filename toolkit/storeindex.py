@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._io import os_error_text
 from .errors import Problem, StoreError
 from .storelog import OPS, LogState, TornLine, complete_line, parse_lines, record_kind
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from .codebook import Codebook
+    from .corpus import Document
+    from .summits import Summit
 
 __all__ = ["LogIndex", "Replay", "StoreIndex"]
 
@@ -41,7 +46,15 @@ class Replay:
         Checked only for *live* records (history may hold offsets in an older text).
     """
 
-    def __init__(self, path: str, annotator: str, *, codebook=None, documents=None, summits=None) -> None:
+    def __init__(
+        self,
+        path: str,
+        annotator: str,
+        *,
+        codebook: Codebook | None = None,
+        documents: Mapping[str, Document] | None = None,
+        summits: Mapping[str, Summit] | None = None,
+    ) -> None:
         self.path = path
         self.annotator = annotator
         self.codebook, self.documents, self.summits = codebook, documents, summits
