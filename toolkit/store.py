@@ -12,7 +12,7 @@ Records have a kind (``"kind"``, default ``"mention"``), validated by the
 kind's registered validator (:mod:`toolkit.storelog`).
 
 Every mutation reads, decides and writes under the log's file lock
-(:meth:`Store.upsert`, :meth:`Store.delete`, :meth:`Store.undo`,
+(:mod:`toolkit.storelock`; :meth:`Store.upsert`, :meth:`Store.delete`, :meth:`Store.undo`,
 :meth:`Store.transact`, :meth:`Store.append_many`, :meth:`Store.compact`).
 An append is one ``write`` of whole lines, then ``fsync``; a failed write is
 cut back so no partial line stays. A torn last line (a crash mid-write) is
@@ -20,9 +20,11 @@ reported by :meth:`Store.read` and, before the next append, moved to
 ``<annotator>.jsonl.torn``, never silently dropped. Batches and compaction go
 through temp file + fsync + rename + folder fsync (:mod:`toolkit.storebatch`).
 
-The store keeps an index per log (live records, undo stack, last operation),
-fed only the bytes appended since it last looked; :attr:`Store.token` changes
-whenever that index changes, so callers can tell whether anything moved.
+The store keeps an index per log (live records, undo stack, last operation;
+:mod:`toolkit.storeindex`), fed only the bytes appended since it last looked,
+so undo, delete and reads never replay the log. :attr:`Store.token` (any log)
+and :meth:`Store.change_token` (one log) change whenever that index changes,
+so callers can tell cheaply whether anything moved.
 """
 
 from __future__ import annotations
@@ -39,11 +41,11 @@ from filelock import FileLock
 from ._io import os_error_text, write_fully
 from .annotation import check_annotator, now_iso
 from .classroom.identity import check_writer
-from .errors import Problem, StoreError, ValidationError
+from .errors import Problem, StoreError
 from .storebatch import append_batch, check_changes, compact, recover
 from .storeindex import LogIndex, Replay, StoreIndex
 from .storelock import LogLocks
-from .storelog import OPS, LogState, TornLine, encode_line, op_id_for, parse_lines, record_kind, set_aside_torn
+from .storelog import OPS, LogState, TornLine, encode_line, op_id_for, parse_lines, set_aside_torn, upsert_op
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from .codebook import Codebook
@@ -254,20 +256,7 @@ class Store:
 
     def upsert_op(self, record: dict, *, undoes: str | None = None) -> dict:
         """The upsert operation that would write ``record``; raises ValidationError if it is invalid."""
-        if not isinstance(record, dict):
-            raise TypeError(f"a record must be a dict, not {type(record).__name__}")
-        kind = record_kind(record)
-        if isinstance(kind, str):
-            raise ValidationError([Problem("<new annotation>", None, "kind", kind)])
-        problems = kind.validate(
-            record, file="<new annotation>", codebook=self.codebook, documents=self.documents, summits=self.summits
-        )
-        if problems:
-            raise ValidationError(problems)
-        op = {"op": "upsert", **kind.record(record)}
-        if undoes:
-            op["undoes"] = undoes
-        return op
+        return upsert_op(record, undoes=undoes, codebook=self.codebook, documents=self.documents, summits=self.summits)
 
     def upsert(self, record: dict, *, undoes: str | None = None) -> dict:
         """Append an upsert of ``record`` to its annotator's log.

@@ -39,6 +39,7 @@ __all__ = [
     "refuse_dirty",
     "register_kind",
     "set_aside_torn",
+    "upsert_op",
 ]
 
 OPS = ("upsert", "delete")
@@ -95,6 +96,27 @@ def record_kind(obj: dict) -> RecordKind | str:
     if isinstance(name, str) and name in _KINDS:
         return _KINDS[name]
     return f"{name!r} is not a known record kind; known: {', '.join(sorted(_KINDS))}"
+
+
+def upsert_op(record: dict, *, undoes: str | None = None, **context: Any) -> dict:
+    """The upsert operation that writes ``record``, checked by its kind's validator.
+
+    ``context`` is what the validator checks against (``codebook``,
+    ``documents``, ``summits``). Raises TypeError for a non-dict and
+    ValidationError, listing every problem, for an invalid record.
+    """
+    if not isinstance(record, dict):
+        raise TypeError(f"a record must be a dict, not {type(record).__name__}")
+    kind = record_kind(record)
+    if isinstance(kind, str):
+        raise ValidationError([Problem("<new annotation>", None, "kind", kind)])
+    problems = kind.validate(record, file="<new annotation>", **context)
+    if problems:
+        raise ValidationError(problems)
+    op = {"op": "upsert", **kind.record(record)}
+    if undoes:
+        op["undoes"] = undoes
+    return op
 
 
 def op_line(op: dict) -> bytes:
