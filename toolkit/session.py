@@ -20,8 +20,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Literal
 
-import pandas as pd
-
 from .annotation import check_annotator, make_annotation, normalize_annotator, validate_record
 from .classroom.identity import HUB_USER_ENV, is_instructor
 from .classroom.identity import hub_user as current_hub_user
@@ -93,7 +91,7 @@ class AnnotationSession(SessionEvents, SessionReads):
         self.offsets = Utf16Offsets(document.text)
         self.layers = Layers(store, document, self.offsets)
         self.segments = self.layers.segments
-        self._keywords = KeywordIndex(codebook)
+        self.keywords = KeywordIndex(codebook)
         hub = (None if is_instructor() else current_hub_user()) if hub_user is None else hub_user
         self.hub_user: str | None = normalize_annotator(hub) if hub else None
         self.annotator: str | None = None
@@ -209,25 +207,7 @@ class AnnotationSession(SessionEvents, SessionReads):
         """Issues suggested for a span: keywords in the sentences it overlaps, inside the span first."""
         idx = self.sentences_of(start, end)
         a, b = (start, end) if not idx else (min(self.segments[idx[0]].start, start), max(self.segments[idx[-1]].end, end))
-        return self._keywords.suggest(self.document.text[a:b], (start - a, end - a))
-
-    def sentence_suggestions(self) -> pd.DataFrame:
-        """Suggestions for every sentence: one row per sentence x issue (rank 0 = pre-selected)."""
-        cols = ["sentence", "start", "end", "issue", "keywords", "hits", "rank"]
-        rows = [
-            {
-                "sentence": s.index,
-                "start": s.start,
-                "end": s.end,
-                "issue": sug.issue,
-                "keywords": ", ".join(sug.keywords),
-                "hits": sug.hits,
-                "rank": rank,
-            }
-            for s in self.segments
-            for rank, sug in enumerate(self._keywords.suggest(s.text))
-        ]
-        return pd.DataFrame(rows, columns=cols)
+        return self.keywords.suggest(self.document.text[a:b], (start - a, end - a))
 
     # ---------------------------------------------------------------- codes
     def set_code(self, name: str, value: Any) -> Draft:

@@ -2,7 +2,8 @@
 
 :class:`SessionReads` is the read side of :class:`toolkit.session.AnnotationSession`
 (it is mixed into it and uses its ``layers``, ``offsets``, ``annotator`` and
-draft). It decides what a click on a highlight opens, so the view only shows it.
+draft). It decides what a click on a highlight opens, so the view only shows it,
+and lists the keyword suggestions of every sentence.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from .draft import Progress, problem
 from .errors import ValidationError
 from .layers import ALL_LAYERS, Layers, RunPatch
 from .runs import Utf16Offsets
+from .suggest import KeywordIndex
 
 __all__ = ["SessionReads", "Opened"]
 
@@ -38,6 +42,7 @@ class SessionReads:
     offsets: Utf16Offsets
     annotator: str | None
     segments: list
+    keywords: KeywordIndex
 
     def edit(self, annotation_id: str) -> Any:  # provided by AnnotationSession
         raise NotImplementedError
@@ -100,6 +105,24 @@ class SessionReads:
         """A live annotation of any layer by id."""
         who = self.owner(annotation_id)
         return self.layers.log(who).records.get(annotation_id) if who else None
+
+    def sentence_suggestions(self) -> pd.DataFrame:
+        """Suggestions for every sentence: one row per sentence x issue (rank 0 = pre-selected)."""
+        cols = ["sentence", "start", "end", "issue", "keywords", "hits", "rank"]
+        rows = [
+            {
+                "sentence": s.index,
+                "start": s.start,
+                "end": s.end,
+                "issue": sug.issue,
+                "keywords": ", ".join(sug.keywords),
+                "hits": sug.hits,
+                "rank": rank,
+            }
+            for s in self.segments
+            for rank, sug in enumerate(self.keywords.suggest(s.text))
+        ]
+        return pd.DataFrame(rows, columns=cols)
 
     def progress(self) -> Progress:
         """Sentences overlapped by at least one of the current annotator's annotations."""
