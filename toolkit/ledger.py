@@ -284,7 +284,7 @@ def _lookup(values: pd.Series, mapping: dict) -> pd.Series:
     codes, uniques = pd.factorize(values)
     # pandas' own map on the distinct values (so the result's dtype is map's), then one take; a missing
     # value (code -1) takes the trailing None's result.
-    small = pd.Series([*uniques, None], dtype=object).map(mapping)
+    small = pd.Series([*uniques, None], dtype=values.dtype).map(mapping)
     out = small.iloc[codes]
     out.index = values.index
     return out
