@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ class Project:
             raise DataError.at(root, None, None, "no such folder; create a project with `summit-ledger init DIR`")
         self.root = root
         self._cache: dict[str, tuple[Any, Any]] = {}
+        self._documents: Mapping[str, Any] | None = None
 
     # --- finding ---------------------------------------------------------------
     @classmethod
@@ -148,9 +149,11 @@ class Project:
         return self._cached("summits", (_stamp(path), id(codebook)), lambda: load_summits(path, codebook))
 
     @property
-    def documents(self) -> dict:
+    def documents(self) -> Mapping[str, Any]:
         from .corpus import load_documents
 
+        if self._documents is not None:
+            return self._documents
         summits = self.summits
         folder = self.root / "documents"
         return self._cached(
@@ -183,9 +186,24 @@ class Project:
 
     def store(self, set_name: str):
         """The annotation :class:`~toolkit.store.Store` of one set, checked against this project's data."""
+        return self.store_at(self.set_path(set_name))
+
+    def store_at(self, folder: str | os.PathLike):
+        """A :class:`~toolkit.store.Store` over any folder of annotator logs (a class hand-in, a
+        practice key...), checked against this project's codebook, documents and summits."""
         from .store import Store
 
-        return Store(self.set_path(set_name), codebook=self.codebook, documents=self.documents, summits=self.summits)
+        return Store(Path(os.fspath(folder)), codebook=self.codebook, documents=self.documents, summits=self.summits)
+
+    def with_documents(self, documents: Mapping[str, Any]) -> Project:
+        """This project seen with other documents (e.g. a practice passage cut from an article).
+
+        The returned project shares the folder, codebook and summits; only :attr:`documents` differs.
+        """
+        view = Project(self.root)
+        view._cache = self._cache
+        view._documents = dict(documents)
+        return view
 
     def ledger(self, sets: Iterable[str] | None = ("reference",), *, include_briefs: bool = True):
         """The ledger of the given annotation sets (None for all), with the briefs (see :func:`toolkit.ledger.load_ledger`)."""

@@ -69,11 +69,7 @@ def run(args: argparse.Namespace) -> int:
         sources.append(p)
     files = collect_class(sources, data=root, progress=False if args.no_progress else None)
     # read the reference before any figure is printed, so a reference that cannot be read stops the command at once
-    reference = (
-        load_reference(args.reference, data=root, codebook=files.codebook, documents=files.documents, summits=files.summits)
-        if args.reference
-        else None
-    )
+    reference = load_reference(args.reference, data=files.project) if args.reference else None
     for f in files.files:
         if f.status != "ok" and Path(f.path).name != FILE_NAME:
             print(f"warning: {f.path}: {f.status}: {f.message}", file=sys.stderr)

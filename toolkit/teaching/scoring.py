@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,8 +25,13 @@ from ..agreement import (
 )
 from ..annotation import check_annotator
 from ..errors import DataError
-from .collection import ClassFiles, is_reference, load_project_parts, load_reference
+from ..project import Project, as_project
+from .collection import ClassFiles, is_reference, load_reference
 from .presentation import fmt
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
+    from ..corpus import Document
 
 __all__ = [
     "Feedback",
@@ -134,9 +139,10 @@ class Feedback:
 def feedback(
     student: Iterable[Mapping[str, Any]],
     reference: Iterable[Mapping[str, Any]],
+    project: Project | None = None,
     *,
-    documents: Mapping,
-    codebook,
+    documents: Mapping[str, Document] | None = None,
+    codebook: Codebook | None = None,
     annotator: str | None = None,
     mode: MatchMode = "overlap",
     min_overlap: float = 0.5,
@@ -150,9 +156,11 @@ def feedback(
     ----------
     student, reference : iterable of dict
         Live annotation records.
-    documents : mapping of str to Document
-    codebook : Codebook
-        For issue labels and intensity names.
+    project : Project
+        Gives the documents (quotes, sentence numbers) and the codebook (issue labels, intensity names).
+    documents : mapping of str to Document, optional
+    codebook : Codebook, optional
+        In place of the project's own (e.g. documents that are in no project folder).
     annotator : str, optional
         Name shown; default: the student's records' annotator.
     mode : {"exact", "overlap"}
@@ -162,6 +170,11 @@ def feedback(
     -------
     Feedback
     """
+    if documents is None or codebook is None:
+        if project is None:
+            raise TypeError("feedback() needs a project (or both documents= and codebook=)")
+        documents = project.documents if documents is None else documents
+        codebook = project.codebook if codebook is None else codebook
     ref_all = [dict(r) for r in reference if r.get("status", "anchored") == "anchored"]
     stu_all = [dict(r) for r in student if r.get("status", "anchored") == "anchored"]
     # only documents both coded are compared; a student who has coded nothing yet is compared on all of them
@@ -266,11 +279,8 @@ def check_my_work(
     Feedback
         Its ``notes`` say which file was checked and list any unusable lines.
     """
-    from ..paths import data_dir
-    from ..store import Store
-
-    codebook, documents, summits = load_project_parts(data, None, None, None)
-    ref = load_reference(reference, data=data, codebook=codebook, documents=documents, summits=summits)
+    project = as_project(data)
+    ref = load_reference(reference, data=project)
     if annotator is None:
         if example is None:
             raise DataError.at("<check my work>", None, "annotator", "no name given yet; type your name and start")
@@ -280,22 +290,22 @@ def check_my_work(
     else:
         if msg := check_annotator(annotator):
             raise DataError.at(f"{annotator}.jsonl", None, "annotator", msg)
-        state = Store(folder, codebook=codebook, documents=documents, summits=summits).read(annotator)
+        state = project.store_at(folder).read(annotator)
         annotations = state.annotations
         notes = [f"Line {p.line}: {p.message}" + (f" (field '{p.field}')" if p.field else "") for p in state.problems]
         mine = f"You have no saved annotations in {annotator}.jsonl yet"
     if annotator is not None and (annotations or example is None):
         state_records = list(annotations.values())
-        fb = feedback(state_records, ref, documents=documents, codebook=codebook, annotator=annotator)
+        fb = feedback(state_records, ref, project, annotator=annotator)
         if not state_records:
             notes.insert(0, f"No saved annotations in {annotator}.jsonl yet: code some passages and run this again.")
         fb.notes[:0] = notes
         return fb
     path = Path(example)
     if not path.exists():
-        path = data_dir(data) / "annotations" / str(example)
-    sample = load_reference(path, data=data, codebook=codebook, documents=documents, summits=summits)
-    fb = feedback(sample, ref, documents=documents, codebook=codebook, annotator=f"example coding {path.stem}")
+        path = project.root / "annotations" / str(example)
+    sample = load_reference(path, data=project)
+    fb = feedback(sample, ref, project, annotator=f"example coding {path.stem}")
     fb.notes[:0] = notes + [
         f"{mine}, so this is the feedback for a shipped example annotation "
         f"({path.parent.name}/{path.name}), to show what you will get. Code some passages and check again to "
@@ -328,7 +338,7 @@ def feedback_table(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *,
     for name in files.annotators:
         if name in skip or is_reference(name, files, reference):
             continue
-        fb = feedback(files.records[name], reference, documents=files.documents, codebook=files.codebook, annotator=name)
+        fb = feedback(files.records[name], reference, files.project, annotator=name)
         if fb.skipped_documents:
             not_compared[name] = fb.skipped_documents
         o, x = fb.scores.loc["overlap"], fb.scores.loc["exact"]
@@ -406,8 +416,8 @@ def class_view(
         report = agreement_report(files.all_records(), files.documents, issues, source=source)
     except AgreementError as exc:
         bad = [f"{Path(f.path).name} ({f.status}: {f.message})" for f in files.files if f.status not in ("ok", "partial")]
-        msg = exc.problems[0].message + (f"; files not used: {'; '.join(bad)}" if bad else "")
-        raise AgreementError(msg, source) from None
+        msg = exc.summary + (f"; files not used: {'; '.join(bad)}" if bad else "")
+        raise AgreementError(msg, source, reason=exc.reason, advice=exc.advice) from None
     fb = feedback_table(files, reference) if reference is not None else None
     return ClassView(files=files, report=report, feedback=fb)
 
