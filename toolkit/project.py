@@ -19,10 +19,14 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, Problem
 from .paths import CONFIG_NAME, find_project
+
+if TYPE_CHECKING:
+    from .formats.exporter import ExportFormat
+    from .formats.importer import ImportFormat
 
 __all__ = ["Project", "as_project", "DEFAULT_CONFIG", "SET_NAME"]
 
@@ -277,20 +281,21 @@ class Project:
         run(args)
         return sorted(Path(out).iterdir())
 
-    def import_(self, fmt: str, path: str | os.PathLike, *, set_name: str, **options):
+    def import_(self, fmt: ImportFormat, path: str | os.PathLike, *, set_name: str, **options):
         """Import another tool's annotations into a set (see :func:`toolkit.formats.import_file`)."""
         from .formats.importer import import_file
 
         self.set_path(set_name)
-        return import_file(fmt, path, set_name=set_name, data=self.root, **options)
+        return import_file(fmt, Path(os.fspath(path)), set_name=set_name, data=self.root, **options)
 
-    def export(self, fmt: str, out: str | os.PathLike, *, sets: Iterable[str] | None = None, **options):
+    def export(self, fmt: ExportFormat, out: str | os.PathLike, *, sets: Iterable[str] | None = None, **options):
         """Export annotation sets, or the ledger for ``parquet``/``ledger-csv``-like formats."""
-        from .formats.exporter import LEDGER_FORMATS, export_annotations, export_ledger
+        from .formats.exporter import export_annotations, export_ledger
 
-        if fmt in LEDGER_FORMATS:
-            return export_ledger(fmt, self.ledger(sets=sets), out)
-        return export_annotations(fmt, out, data=self.root, sets=sets, **options)
+        dest = Path(os.fspath(out))
+        if fmt == "parquet" or fmt == "ledger-csv":
+            return export_ledger(fmt, self.ledger(sets=sets), dest)
+        return export_annotations(fmt, dest, data=self.root, sets=None if sets is None else list(sets), **options)
 
     def agreement(
         self,
@@ -306,17 +311,17 @@ class Project:
             self.set_path(s) if isinstance(s, str) and SET_NAME.fullmatch(s) and self.set_path(s).exists() else Path(s)
             for s in sources
         ]
-        files = collect_class(paths, data=self.root, progress=progress)
+        files = collect_class(paths, data=self, progress=progress)
         ref = None
         if reference is not None:
-            ref = load_reference(reference, data=self.root)
+            ref = load_reference(reference, data=self)
         return class_view(files, reference=ref)
 
     def add_article(self, file: str | os.PathLike, **fields):
         """Add one article (see :func:`toolkit.articles.add_article`)."""
         from .articles import add_article
 
-        return add_article(file, data=self.root, **fields)
+        return add_article(Path(os.fspath(file)), data=self.root, **fields)
 
     def add_articles(self, manifest: str | os.PathLike, *, progress: bool | None = None):
         """Add every article of a manifest CSV, all or nothing (see :func:`toolkit.manifest.add_articles`)."""

@@ -101,13 +101,13 @@ def create_assignment(
     if not articles:
         raise ValueError("give at least one article (document id)")
     documents = project.documents
-    for a in articles:
-        if a not in documents:
+    for art in articles:
+        if art not in documents:
             raise DataError.at(
                 "--articles",
                 None,
                 "articles",
-                f"no article {a!r} in {source}/documents; articles: {', '.join(sorted(documents))}",
+                f"no article {art!r} in {source}/documents; articles: {', '.join(sorted(documents))}",
             )
     ref = [r for r in load_reference(reference, data=project) if r["document_id"] in articles]
     uncoded = sorted(set(articles) - {r["document_id"] for r in ref})
@@ -221,6 +221,8 @@ def set_practice(course: ClassFolder, assignment: str, document: str, first: int
             "--sentences", None, "sentences", f"the reference codes nothing in sentences {first}-{last}; pick a passage it codes"
         )
     doc = practice_document(course, a)
+    if doc is None:  # a.practice was set just above
+        raise ValueError("no practice passage")
     shifted = [
         make_annotation(
             doc,
@@ -276,7 +278,7 @@ def release(course: ClassFolder, assignment: str, what: str = "key", *, now: boo
     if what not in ("key", "feedback"):
         raise ValueError(f"what={what!r}: use 'key' or 'feedback'")
     a = course.load(assignment)
-    stamp = parse_time(at, "--at") if at else course.now()
+    stamp = (parse_time(at, "--at") if at else None) or course.now()
     if a.deadline and stamp < a.deadline and not now:
         raise DataError.at(
             course.assignment_dir(assignment) / "assignment.yaml",

@@ -116,11 +116,12 @@ class StudentWork:
 
     def __init__(self, course: ClassFolder | str | Path, assignment: str, student: str | None = None) -> None:
         self.course = course if isinstance(course, ClassFolder) else ClassFolder(course)
-        self.student = student if student is not None else hub_annotator()
-        if self.student is None:
+        name = student if student is not None else hub_annotator()
+        if name is None:
             raise DataError.at(
                 "<student>", None, "student", "no student name: not on a JupyterHub (JUPYTERHUB_USER unset) and none given"
             )
+        self.student: str = name
         self.assignment_id = assignment
         self.folder = self.course.student_dir(assignment, self.student)
         self.project = as_project(self.course.project)

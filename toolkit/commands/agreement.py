@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
     for f in files.files:
         if f.status != "ok" and Path(f.path).name != FILE_NAME:
             print(f"warning: {f.path}: {f.status}: {f.message}", file=sys.stderr)
-            for p in f.problems[:5]:
-                print(f"    {p}", file=sys.stderr)
+            for prob in f.problems[:5]:
+                print(f"    {prob}", file=sys.stderr)
             if len(f.problems) > 5:
                 print(f"    ... and {len(f.problems) - 5} more", file=sys.stderr)
     used = sum(f.status in ("ok", "partial", "renamed") for f in files.files)
@@ -99,13 +99,14 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(f"Top {args.top} sentences by disagreement (stance and intensity on sentence x issue units):")
     shown = 0
-    for row in report.sentences.head(args.top).itertuples():
-        if row.disagreement <= 0:
+    for row in report.sentences.head(args.top).to_dict("records"):
+        if row["disagreement"] <= 0:
             break
         shown += 1
-        snippet = row.text if len(row.text) <= 100 else row.text[:97] + "..."
-        print(f"  {shown}. sentence {row.segment + 1} (score {row.disagreement:.2f}): {snippet}")
-        print(f"     {row.detail}")
+        text = str(row["text"])
+        snippet = text if len(text) <= 100 else text[:97] + "..."
+        print(f"  {shown}. sentence {int(row['segment']) + 1} (score {row['disagreement']:.2f}): {snippet}")
+        print(f"     {row['detail']}")
     if not shown:
         print("  (none)")
     if reference is not None:

@@ -335,7 +335,10 @@ def load_reference(ref: str | os.PathLike, *, data: str | os.PathLike | Project 
         path = project.root / "annotations" / str(ref)
     if not path.exists():
         raise DataError.at(
-            ref, None, None, "no such reference: give a set name under data/annotations/, a folder or a <annotator>.jsonl file"
+            str(ref),
+            None,
+            None,
+            "no such reference: give a set name under data/annotations/, a folder or a <annotator>.jsonl file",
         )
     if path.is_dir():
         logs = sorted(p for p in path.glob("*.jsonl"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -113,12 +114,13 @@ class Feedback:
 
     def summary(self) -> str:
         """One sentence: what share of the reference was found, and how much of the student's coding matches."""
-        s = self.scores.loc[self.mode]
-        ref_n, own_n = int(s.tp + s.fn), int(s.tp + s.fp)
+        s = self.scores.loc[self.mode].to_dict()
+        tp = int(s["tp"])
+        ref_n, own_n = tp + int(s["fn"]), tp + int(s["fp"])
         return (
-            f"{self.annotator}: found {int(s.tp)} of the reference's {ref_n} passages (recall {fmt(s.recall)}); "
-            f"{int(s.tp)} of your {own_n} passages match the reference (precision {fmt(s.precision)}); "
-            f"F1 {fmt(s.f1)} ({self.mode} matching)."
+            f"{self.annotator}: found {tp} of the reference's {ref_n} passages (recall {fmt(s['recall'])}); "
+            f"{tp} of your {own_n} passages match the reference (precision {fmt(s['precision'])}); "
+            f"F1 {fmt(s['f1'])} ({self.mode} matching)."
         )
 
     def to_text(self) -> str:
@@ -193,7 +195,7 @@ def feedback(
         )
     if annotator is None:
         annotator = next((r["annotator"] for r in stu_all), "student")
-    modes = ("exact", "overlap")
+    modes: tuple[MatchMode, ...] = ("exact", "overlap")
     scores = pd.DataFrame(
         [span_scores(stu, ref, m, min_overlap=min_overlap) for m in modes], index=pd.Index(list(modes), name="matching")
     )[["tp", "fp", "fn", "precision", "recall", "f1"]]
@@ -301,6 +303,8 @@ def check_my_work(
             notes.insert(0, f"No saved annotations in {annotator}.jsonl yet: code some passages and run this again.")
         fb.notes[:0] = notes
         return fb
+    if example is None:  # only reached with an annotator who has saved records (returned above)
+        raise ValueError("example is None")
     path = Path(example)
     if not path.exists():
         path = project.root / "annotations" / str(example)
@@ -341,7 +345,7 @@ def feedback_table(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *,
         fb = feedback(files.records[name], reference, files.project, annotator=name)
         if fb.skipped_documents:
             not_compared[name] = fb.skipped_documents
-        o, x = fb.scores.loc["overlap"], fb.scores.loc["exact"]
+        o, x = (SimpleNamespace(**{str(k): v for k, v in fb.scores.loc[m].items()}) for m in ("overlap", "exact"))
         rows.append(
             {
                 "annotator": name,
@@ -442,7 +446,7 @@ def class_ledger(files: ClassFiles, reference: Sequence[Mapping[str, Any]]) -> p
         for r in files.records[name]
     ]
     rows += [{**r, "set": "reference"} for r in reference]
-    return build_ledger(rows, files.codebook, files.summits)
+    return build_ledger(rows, files.codebook, dict(files.summits))
 
 
 def balance_comparison(
@@ -483,7 +487,7 @@ def balance_comparison(
     ).reset_index()
     out = out[(out.reference_n > 0) | (out.class_n > 0)]
     out.insert(
-        out.columns.get_loc("class_balance"),
+        list(out.columns).index("class_balance"),
         "class_students",
         [int(students.get((s, i), 0)) for s, i in zip(out.summit_label, out.issue)],
     )

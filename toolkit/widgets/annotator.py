@@ -21,7 +21,7 @@ from ..corpus import Document
 from ..draft import FIELD_LABELS
 from ..errors import DataError, SummitLedgerError
 from ..project import Project
-from ..session import ALL_LAYERS, AnnotationSession
+from ..session import ALL_LAYERS, AnnotationSession, SuggestMode
 from .annotator_controls import ISSUE_KEYS, MINE, PLACE_OF, STANCE_KEYS, AnnotatorControls, quietly
 from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html, skipped_html
 
@@ -63,7 +63,7 @@ class Annotator(AnnotatorControls):
         *args: Any,
         documents: Iterable[str] | None = None,
         annotator: str | None = None,
-        suggestions: str = "preselect",
+        suggestions: SuggestMode = "preselect",
         summits: Mapping[str, Summit] | None = None,
     ) -> None:
         if isinstance(project, Project):
@@ -81,14 +81,15 @@ class Annotator(AnnotatorControls):
             self.store = project.store(store) if isinstance(store, str) else store
         else:  # the older call: (document(s), codebook, store, annotator, summits)
             self.documents = {project.id: project} if isinstance(project, Document) else dict(project)
-            self.codebook, self.store = store, args[0] if args else None
+            codebook: Any = store  # the older call's second argument
+            self.codebook, self.store = codebook, args[0] if args else None
             annotator = args[1] if len(args) > 1 else annotator
             self.summits = args[2] if len(args) > 2 else summits
         if not self.documents:
             raise ValueError("no documents to annotate")
         self._mode = suggestions
         first = next(iter(self.documents.values()))
-        self.session = AnnotationSession(first, self.codebook, self.store, None, self.summits, suggestions=suggestions)
+        self.session = AnnotationSession(first, self.codebook, self.store, None, self._summit_dict(), suggestions=suggestions)
         self._syncing = False
         self._pick_ids: tuple[str, ...] = ()
         self._shown: tuple = ()
@@ -105,6 +106,9 @@ class Annotator(AnnotatorControls):
             self._act(self._start, "name")
         else:
             self.redraw()
+
+    def _summit_dict(self) -> dict | None:
+        return None if self.summits is None else dict(self.summits)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The live widget, with a plain note for wherever it cannot run (a stored notebook)."""
@@ -188,7 +192,7 @@ class Annotator(AnnotatorControls):
             return
         who = self.session.annotator
         self.session = AnnotationSession(
-            self.documents[change["new"]], self.codebook, self.store, who, self.summits, suggestions=self._mode
+            self.documents[change["new"]], self.codebook, self.store, who, self._summit_dict(), suggestions=self._mode
         )
         self.view.text = self.session.document.text
         self._shown = ()
@@ -268,7 +272,7 @@ class Annotator(AnnotatorControls):
                 self.view.patch_runs(patches)
             editing = s.get(d.editing) if d.editing else None
             self.view.overlay = {
-                "mark": [s.to_utf16(d.start), s.to_utf16(d.end)] if d.has_span else None,
+                "mark": [s.to_utf16(d.start), s.to_utf16(d.end)] if d.start is not None and d.end is not None else None,
                 "sel": [s.to_utf16(editing["start"]), s.to_utf16(editing["end"])] if editing else None,
             }
             self.data_warning.value = skipped_html(s.problems(layer))
