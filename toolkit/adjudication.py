@@ -2,7 +2,7 @@
 
 :class:`AdjudicationSession` is the plain-Python core behind the
 ``summit-ledger adjudicate`` command and the notebook view
-(:class:`toolkit.widgets.AdjudicatorView`); it never touches widgets, so it is
+(:class:`toolkit.widgets.Adjudicator`); it never touches widgets, so it is
 tested headless.
 
 1. The coders' spans are grouped into **items** with the matching rule of
