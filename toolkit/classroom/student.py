@@ -180,36 +180,35 @@ class StudentWork:
         return widget
 
     # -------------------------------------------------------------- practice
-    def practice_store(self) -> Store:
+    def practice_project(self) -> Project:
+        """The project seen with the practice passage as its only document."""
         doc = practice_document(self.course, self.assignment)
         if doc is None:
             raise DataError.at(
                 self.course.assignment_dir(self.assignment_id), None, "practice", "this assignment has no practice round"
             )
+        return self.project.with_documents({doc.id: doc})
+
+    def practice_store(self, project: Project | None = None) -> Store:
         folder = self._ensure_folder() / ".practice"
         folder.mkdir(exist_ok=True)
-        return self.project.with_documents({doc.id: doc}).store_at(folder)
+        return (project or self.practice_project()).store_at(folder)
 
     def practice_annotator(self, **kw: Any):
         """The annotator on the practice passage (feedback is immediate: see :meth:`check_practice`)."""
         from ..widgets.annotator import Annotator
 
-        store = self.practice_store()
-        widget = Annotator(self.project.with_documents(store.documents), store, annotator=self.student, **kw)
+        practice = self.practice_project()
+        widget = Annotator(practice, self.practice_store(practice), annotator=self.student, **kw)
         set_suggestions(widget, self.assignment.suggestions)
         return widget
 
     def check_practice(self):
         """Feedback on the practice passage against its reference (shown at once; it is not graded)."""
-        store = self.practice_store()
-        mine = store.annotations(self.student)
+        practice = self.practice_project()
+        mine = self.practice_store(practice).annotations(self.student)
         self._log("practice", len(mine), released=True)
-        return feedback(
-            mine,
-            practice_key(self.course, self.assignment),
-            self.project.with_documents(store.documents),
-            annotator=self.student,
-        )
+        return feedback(mine, practice_key(self.course, self.assignment), practice, annotator=self.student)
 
     # ----------------------------------------------------------------- check
     def _log(self, kind: str, records: int, *, released: bool) -> None:
