@@ -206,7 +206,7 @@ def load_briefs(path: str | Path, codebook, summits: dict) -> list[dict]:
             problems.extend(found)
             continue
         record = {k: rec.get(k) for k in BRIEF_FIELDS}
-        record["description"] = record["description"].strip()
+        record["description"] = str(rec["description"]).strip()  # _check made sure it is text
         record["secondary_issues"] = list(record["secondary_issues"] or [])
         bid = brief_id(record)
         if rec.get("id") not in (None, bid):

@@ -113,7 +113,8 @@ def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: 
             bad("published", f"{values['published']!r} is not an ISO date; write it as YYYY-MM-DD")
     if values["url"] and not values["url"].startswith(("http://", "https://")):
         bad("url", f"{values['url']!r} is not an http(s) URL")
-    text, changes = "", ()
+    text = ""
+    changes: tuple[str, ...] = ()
     if values["file"]:
         src = Path(values["file"]).expanduser()
         src = src if src.is_absolute() else base / src
