@@ -59,3 +59,37 @@ def data_copy(tmp_path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(DATA, dst, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak"))
     return dst
+
+
+# ------------------------------------------------------------- the fast sample
+#: Parametrized families under these folders with more than ``SAMPLE_ABOVE`` cases keep an evenly
+#: spread sample of ``SAMPLE_SIZE`` cases in ``make test-fast``; the others are marked ``slow`` and
+#: run in ``make test``. Every case still runs in the full suite, and every family keeps a sample in
+#: the edit loop.
+SAMPLED_DIRS = (REPO / "tests" / "reliability",)
+SAMPLE_ABOVE, SAMPLE_SIZE = 8, 6
+
+
+def fast_sample(n: int, k: int = SAMPLE_SIZE) -> set[int]:
+    """Indices of an evenly spread sample of ``k`` out of ``n`` cases (first and last included)."""
+    if n <= k:
+        return set(range(n))
+    return {round(i * (n - 1) / (k - 1)) for i in range(k)}
+
+
+def pytest_collection_modifyitems(config, items):
+    families: dict[tuple[str, str], list[pytest.Item]] = {}
+    for item in items:
+        path = Path(str(item.path))
+        if getattr(item, "callspec", None) is None or not any(path.is_relative_to(d) for d in SAMPLED_DIRS):
+            continue
+        if item.get_closest_marker("slow"):
+            continue  # already left to the full suite by its own mark
+        families.setdefault((str(path), item.originalname), []).append(item)
+    for members in families.values():
+        if len(members) <= SAMPLE_ABOVE:
+            continue
+        keep = fast_sample(len(members))
+        for i, item in enumerate(members):
+            if i not in keep:
+                item.add_marker(pytest.mark.slow)
