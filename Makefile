@@ -1,7 +1,7 @@
 # Summit Ledger: one entry point.
 #   make lab      set up .venv and open the curated notebooks in JupyterLab
 #   make test     set up .venv from the lock file and run the whole suite (the route that reproduces the figures)
-#   make test-fast  the edit loop: the suite without the slow and real-browser tests (under a minute on 2 cores)
+#   make test-fast  the edit loop: tests/ without notebooks, slow or real-browser tests (under a minute on 2 cores)
 #   make lint     ruff (lint and format check) and mypy, as CI runs them
 #   make test-latest  the whole suite in .venv-latest, resolved afresh from pyproject.toml (no lock)
 #   make lock     refresh requirements.lock (exact versions + hashes, Python 3.11) from pyproject.toml
@@ -61,9 +61,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
 		-p no:cacheprovider tests notebooks $(PYTEST_ARGS)
 
+# The edit loop: no notebooks (nbval runs them in `make test`), no browser, nothing marked slow
+# (tests/conftest.py marks single slow tests and all but a sample of each large parametrized family).
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
-		-p no:cacheprovider -m "not slow and not browser" tests notebooks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser" tests $(PYTEST_ARGS)
 
 # ruff checks the whole tree (pyproject.toml [tool.ruff]); mypy checks the package ([tool.mypy] files).
 # All three run even when one fails, so one CI run shows every finding; the target fails if any did.

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import pandas as pd
 
 from ._io import read_yaml
 from .errors import DataError, Problem
 from .ids import ID_PATTERNS, parse_iso_date
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
 
 __all__ = ["Summit", "SummitFormat", "FORMATS", "load_summits", "summits_frame"]
 
@@ -41,7 +44,7 @@ class Summit:
     window_after: int = DEFAULT_WINDOW[1]
 
 
-def load_summits(path: str | Path | None = None, codebook=None) -> dict[str, Summit]:
+def load_summits(path: str | Path | None = None, codebook: Codebook | None = None) -> dict[str, Summit]:
     """Load and validate ``summits.yaml``.
 
     Parameters
