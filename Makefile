@@ -62,9 +62,12 @@ test: $(VENV)/.installed-test
 		-p no:cacheprovider tests notebooks $(PYTEST_ARGS)
 
 # The edit loop: no notebooks (nbval runs them in `make test`), no browser, nothing marked slow
-# (tests/conftest.py marks single slow tests and all but a sample of each large parametrized family).
+# (tests/conftest.py marks single slow tests and all but a sample of each large parametrized family),
+# spread over FAST_WORKERS processes (pytest-xdist, whole files per worker; FAST_WORKERS=0: one process).
+FAST_WORKERS ?= 2
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser" tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser" -n $(FAST_WORKERS) --dist loadfile \
+		tests $(PYTEST_ARGS)
 
 # ruff checks the whole tree (pyproject.toml [tool.ruff]); mypy checks the package ([tool.mypy] files).
 # All three run even when one fails, so one CI run shows every finding; the target fails if any did.
