@@ -191,6 +191,21 @@ def test_widget_view_drives_the_session(session):
     assert "edited" in session.decision(view.items[view.position - 1].index)["note"]
 
 
+def test_adjudicator_of_a_project_writes_into_its_set(session, data_copy):
+    pytest.importorskip("ipywidgets")
+    from toolkit.project import Project
+    from toolkit.widgets import Adjudicator
+
+    project = Project(data_copy)
+    view = Adjudicator(project, session, "adjudicated")
+    assert view.store.root == data_copy / "annotations" / "adjudicated"
+    assert list(view.issue.options) == list(project.codebook.issues)  # codes offered from the project's codebook
+    with pytest.raises(ValueError):
+        Adjudicator(project, session, "../outside")  # the set name is checked before any path is built
+    with pytest.raises(TypeError):
+        Adjudicator(data_copy, session)
+
+
 def test_a_field_only_one_coder_could_code_is_not_a_disagreement(coders, documents):
     """A set re-coded under codebook 2.0 (attribution) against sets coded before: same passage, same codes -> agreed."""
     recoded = [dict(r, attribution="quote") if r["annotator"] == "reference" else r for r in coders]

@@ -240,3 +240,14 @@ def test_the_students_copy_of_the_exercise_has_no_outputs(repo_root, tmp_path, r
     nb = json.loads(copy.read_text(encoding="utf-8"))
     assert all(not c.get("outputs") for c in nb["cells"]) and len(nb["cells"]) == len(json.loads(stored)["cells"])
     assert not any(r["note"][:40] in copy.read_text(encoding="utf-8") for r in reference if r["note"])
+
+
+def test_a_missing_assignment_field_is_named_from_the_key_not_the_message(course):
+    path = course.assignment_dir("week1") / "assignment.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("articles:") and not line.startswith("- ")) + "\n"
+    )
+    with pytest.raises(DataError) as err:
+        course.load("week1")
+    assert [p.field for p in err.value.problems] == ["articles"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import subprocess
@@ -224,3 +225,15 @@ def test_validate_checks_the_stated_codebook_version(demo):
     (demo / CONFIG_NAME).write_text(text.replace(f'codebook_version = "{stated}"', 'codebook_version = "0.9"'), encoding="utf-8")
     problems = [p for r in Project(demo).validate() for p in r.problems]
     assert [(p.field, p.file) for p in problems] == [("codebook_version", str(demo / CONFIG_NAME))]
+
+
+def test_store_at_and_with_documents_keep_the_projects_data(demo, tmp_path):
+    p = Project(demo)
+    store = p.store_at(tmp_path / "hand-in")
+    assert store.codebook is p.codebook and store.summits is p.summits
+    doc = p.documents[SEED]
+    cut = dataclasses.replace(doc, id=f"{SEED}--practice", text=doc.text[:200])
+    view = p.with_documents({cut.id: cut})
+    assert list(view.documents) == [cut.id] and view.codebook is p.codebook and view.root == p.root
+    assert list(p.documents) == [SEED]  # the project itself is unchanged
+    assert list(view.store_at(tmp_path / "practice").documents) == [cut.id]

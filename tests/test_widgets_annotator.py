@@ -8,6 +8,7 @@ import json
 import pytest
 
 from toolkit.corpus import Document
+from toolkit.project import Project
 from toolkit.store import Store
 from toolkit.widgets.annotator import ISSUE_KEYS, Annotator
 
@@ -18,8 +19,8 @@ def store(tmp_path, codebook, documents, summits):
 
 
 @pytest.fixture
-def widget(seed, codebook, store, summits):
-    return Annotator(seed, codebook, store, annotator="alice", summits=summits)
+def widget(data_root, seed, store):
+    return Annotator(Project(data_root), store, documents=[seed.id], annotator="alice")
 
 
 def ops(store, name="alice"):
@@ -190,3 +191,14 @@ def test_ready_line_follows_the_kernel_draft(widget, seed):
     assert "Ready to save." in widget.ready.value
     widget.save_button.click()
     assert widget.ready.value == ""  # saved: the draft has no span any more
+
+
+def test_project_call_offers_the_projects_articles_and_checks_ids(data_root, seed, store):
+    project = Project(data_root)
+    w = Annotator(project, store, annotator="alice")
+    assert list(w.documents) == list(project.documents) and w.summits is project.summits
+    assert w.codebook is project.codebook and w.session.document.id == next(iter(project.documents))
+    with pytest.raises(ValueError, match="no article"):
+        Annotator(project, store, documents=["no-such-article"])
+    with pytest.raises(TypeError):
+        Annotator(project, store, "extra")

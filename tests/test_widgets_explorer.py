@@ -15,8 +15,9 @@ def ledger(data_root):
     return load_ledger(data_root, sets=None)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def explorer(ledger, summits):
+    """A fresh explorer per test: tests move its controls, so a shared one would make them order-dependent."""
     return Explorer(ledger, summits=summits, n_boot=50)
 
 
@@ -27,11 +28,29 @@ def test_initial_state_matches_balance_table(explorer, ledger, summits):
     expected = balance_table(ledger, summits=summits, n_boot=50, sets=state["sets"], annotators=state["annotators"])
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
     assert f"<b>{int(expected['n'].sum())}</b> events selected" in explorer.status.value
-    assert set(explorer._charts) == {"balance", "heatmap", "shift", "agenda"}
+    assert set(explorer._charts) == {"balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share"}
+
+
+def test_charts_are_all_charts_with_fixed_colours(explorer):
+    from toolkit.charts import all_charts
+
+    same = all_charts(explorer.summit_table, explorer.issue_table, groups=explorer.groups)
+    assert {k: c.to_dict() for k, c in explorer.charts().items()} == {k: c.to_dict() for k, c in same.items()}
+
+
+def test_explorer_of_a_project(data_root, ledger):
+    from toolkit import Project
+
+    project = Project(data_root)
+    ex = Explorer(project, n_boot=0)
+    assert len(ex.ledger) == len(ledger)  # every set, with the briefs, as load_ledger(sets=None)
+    assert ex.summits is project.summits
+    with pytest.raises(TypeError):
+        Explorer("not a project", n_boot=0)
 
 
 def test_controls_redraw(explorer, ledger, summits):
-    before = explorer._charts["balance"].chart
+    before = explorer._charts["balance_per_summit"].chart
     explorer.evidence.value = "brief"
     explorer.weight.value = "intensity"
     explorer.actor.value = ("Russia",)
@@ -46,8 +65,8 @@ def test_controls_redraw(explorer, ledger, summits):
         annotators=explorer.state()["annotators"],
     )
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
-    assert explorer._charts["balance"].chart is not before
-    spec = explorer._charts["balance"].chart.to_dict()
+    assert explorer._charts["balance_per_summit"].chart is not before
+    spec = explorer._charts["balance_per_summit"].chart.to_dict()
     assert "weight intensity" in spec["title"]["subtitle"][0]
     # the table shown is escaped HTML of the same numbers
     assert "<table" in explorer.table_view.value and "sl-table" in explorer.table_view.value
@@ -61,8 +80,8 @@ def test_issue_colours_fixed_across_filters(data_root, summits):
     from toolkit.widgets.explorer import Explorer
 
     ex = Explorer(load_ledger(data_root, sets=None), summits=summits, n_boot=0)
-    before = ex.charts()["shift"].to_dict()
+    before = ex.charts()["issue_shift"].to_dict()
     ex.actor.value = ("Russia",)
-    after = ex.charts()["shift"].to_dict()
+    after = ex.charts()["issue_shift"].to_dict()
     scale = lambda spec: spec["spec"]["layer"][3]["encoding"]["color"]["scale"]  # noqa: E731
     assert scale(before) == scale(after)  # NATO keeps its colour whatever the filter

@@ -2,7 +2,7 @@
 
 :class:`AdjudicationSession` is the plain-Python core behind the
 ``summit-ledger adjudicate`` command and the notebook view
-(:class:`toolkit.widgets.AdjudicatorView`); it never touches widgets, so it is
+(:class:`toolkit.widgets.Adjudicator`); it never touches widgets, so it is
 tested headless.
 
 1. The coders' spans are grouped into **items** with the matching rule of
@@ -164,7 +164,9 @@ class AdjudicationSession:
         absent = tuple(sorted(self._coverage[doc_id] - set(unit)))
         if absent:
             versions.append(Version(None, absent))
-        status = "unmatched" if lone else ("agreed" if len(versions) == 1 else "disagreement")
+        status: Literal["agreed", "disagreement", "unmatched"] = (
+            "unmatched" if lone else ("agreed" if len(versions) == 1 else "disagreement")
+        )
         return Item(
             index,
             status,
@@ -240,9 +242,10 @@ class AdjudicationSession:
     def edit(self, index: int, *, base: int = 0, **changes: Any) -> dict:
         """Decide item ``index`` by an edited version: start from version ``base`` and change fields."""
         it = self.items[self._check(index)]
-        if not isinstance(base, int) or not 0 <= base < len(it.versions) or it.versions[base].record is None:
+        chosen = it.versions[base].record if isinstance(base, int) and 0 <= base < len(it.versions) else None
+        if chosen is None:
             raise ValueError(f"base must be the number of a version with a passage in item {index}")
-        rec = self._record(it, it.versions[base].record, "edited", **changes)
+        rec = self._record(it, chosen, "edited", **changes)
         self._decisions[index] = rec
         return rec
 

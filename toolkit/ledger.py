@@ -6,8 +6,8 @@ record) share one schema; column ``evidence`` says which a row is.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -204,7 +204,7 @@ def build_ledger(
 
 
 def load_ledger(
-    data: str | Path | None = None,
+    data: str | os.PathLike[str] | None = None,
     *,
     sets: Iterable[str] | None = ("reference",),
     include_briefs: bool = True,

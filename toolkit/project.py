@@ -17,12 +17,16 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, Problem
 from .paths import CONFIG_NAME, find_project
+
+if TYPE_CHECKING:
+    from .formats.exporter import ExportFormat
+    from .formats.importer import ImportFormat
 
 __all__ = ["Project", "as_project", "DEFAULT_CONFIG", "SET_NAME"]
 
@@ -69,6 +73,7 @@ class Project:
             raise DataError.at(root, None, None, "no such folder; create a project with `summit-ledger init DIR`")
         self.root = root
         self._cache: dict[str, tuple[Any, Any]] = {}
+        self._documents: Mapping[str, Any] | None = None
 
     # --- finding ---------------------------------------------------------------
     @classmethod
@@ -148,9 +153,11 @@ class Project:
         return self._cached("summits", (_stamp(path), id(codebook)), lambda: load_summits(path, codebook))
 
     @property
-    def documents(self) -> dict:
+    def documents(self) -> Mapping[str, Any]:
         from .corpus import load_documents
 
+        if self._documents is not None:
+            return self._documents
         summits = self.summits
         folder = self.root / "documents"
         return self._cached(
@@ -183,9 +190,24 @@ class Project:
 
     def store(self, set_name: str):
         """The annotation :class:`~toolkit.store.Store` of one set, checked against this project's data."""
+        return self.store_at(self.set_path(set_name))
+
+    def store_at(self, folder: str | os.PathLike):
+        """A :class:`~toolkit.store.Store` over any folder of annotator logs (a class hand-in, a
+        practice key...), checked against this project's codebook, documents and summits."""
         from .store import Store
 
-        return Store(self.set_path(set_name), codebook=self.codebook, documents=self.documents, summits=self.summits)
+        return Store(Path(os.fspath(folder)), codebook=self.codebook, documents=self.documents, summits=self.summits)
+
+    def with_documents(self, documents: Mapping[str, Any]) -> Project:
+        """This project seen with other documents (e.g. a practice passage cut from an article).
+
+        The returned project shares the folder, codebook and summits; only :attr:`documents` differs.
+        """
+        view = Project(self.root)
+        view._cache = self._cache
+        view._documents = dict(documents)
+        return view
 
     def ledger(self, sets: Iterable[str] | None = ("reference",), *, include_briefs: bool = True):
         """The ledger of the given annotation sets (None for all), with the briefs (see :func:`toolkit.ledger.load_ledger`)."""
@@ -259,20 +281,21 @@ class Project:
         run(args)
         return sorted(Path(out).iterdir())
 
-    def import_(self, fmt: str, path: str | os.PathLike, *, set_name: str, **options):
+    def import_(self, fmt: ImportFormat, path: str | os.PathLike, *, set_name: str, **options):
         """Import another tool's annotations into a set (see :func:`toolkit.formats.import_file`)."""
         from .formats.importer import import_file
 
         self.set_path(set_name)
-        return import_file(fmt, path, set_name=set_name, data=self.root, **options)
+        return import_file(fmt, Path(os.fspath(path)), set_name=set_name, data=self.root, **options)
 
-    def export(self, fmt: str, out: str | os.PathLike, *, sets: Iterable[str] | None = None, **options):
+    def export(self, fmt: ExportFormat, out: str | os.PathLike, *, sets: Iterable[str] | None = None, **options):
         """Export annotation sets, or the ledger for ``parquet``/``ledger-csv``-like formats."""
-        from .formats.exporter import LEDGER_FORMATS, export_annotations, export_ledger
+        from .formats.exporter import export_annotations, export_ledger
 
-        if fmt in LEDGER_FORMATS:
-            return export_ledger(fmt, self.ledger(sets=sets), out)
-        return export_annotations(fmt, out, data=self.root, sets=sets, **options)
+        dest = Path(os.fspath(out))
+        if fmt == "parquet" or fmt == "ledger-csv":
+            return export_ledger(fmt, self.ledger(sets=sets), dest)
+        return export_annotations(fmt, dest, data=self.root, sets=None if sets is None else list(sets), **options)
 
     def agreement(
         self,
@@ -288,17 +311,17 @@ class Project:
             self.set_path(s) if isinstance(s, str) and SET_NAME.fullmatch(s) and self.set_path(s).exists() else Path(s)
             for s in sources
         ]
-        files = collect_class(paths, data=self.root, progress=progress)
+        files = collect_class(paths, data=self, progress=progress)
         ref = None
         if reference is not None:
-            ref = load_reference(reference, data=self.root)
+            ref = load_reference(reference, data=self)
         return class_view(files, reference=ref)
 
     def add_article(self, file: str | os.PathLike, **fields):
         """Add one article (see :func:`toolkit.articles.add_article`)."""
         from .articles import add_article
 
-        return add_article(file, data=self.root, **fields)
+        return add_article(Path(os.fspath(file)), data=self.root, **fields)
 
     def add_articles(self, manifest: str | os.PathLike, *, progress: bool | None = None):
         """Add every article of a manifest CSV, all or nothing (see :func:`toolkit.manifest.add_articles`)."""

@@ -75,6 +75,7 @@ def sentence_disagreement(units: UnitTable, *, with_intensity: bool = True) -> p
         }
     )
     details: dict[tuple[str, int], list[str]] = {}
+    doc_ids, segments, issues = (frame[c].tolist() for c in ("document_id", "segment", "issue"))
     for u in np.flatnonzero(np.nan_to_num(d) > 0):
         present = combined[:, u] >= 0
         vals, counts = np.unique(combined[present, u], return_counts=True)
@@ -86,9 +87,7 @@ def sentence_disagreement(units: UnitTable, *, with_intensity: bool = True) -> p
             if show_i and v // 4 > 0:
                 label += f" (intensity {v % 4})"
             parts.append(f"{c} × {label}")
-        details.setdefault((frame.document_id.iat[u], int(frame.segment.iat[u])), []).append(
-            f"{frame.issue.iat[u]}: {', '.join(parts)}"
-        )
+        details.setdefault((str(doc_ids[u]), int(segments[u])), []).append(f"{issues[u]}: {', '.join(parts)}")
     agg = (
         frame.groupby(["document_id", "segment"], sort=False)
         .agg(
@@ -98,7 +97,9 @@ def sentence_disagreement(units: UnitTable, *, with_intensity: bool = True) -> p
         )
         .reset_index()
     )
-    agg["detail"] = ["; ".join(details.get((r.document_id, int(r.segment)), [])) for r in agg.itertuples()]
+    agg["detail"] = [
+        "; ".join(details.get((str(doc), int(seg)), [])) for doc, seg in zip(agg["document_id"].tolist(), agg["segment"].tolist())
+    ]
     out = units.segments.merge(agg, on=["document_id", "segment"], how="left")
     out["disagreement"] = out["disagreement"].fillna(0.0)
     out["stance_disagreement"] = out["stance_disagreement"].fillna(0.0)

@@ -126,9 +126,11 @@ class ReliabilityReport:
         out.append("Unitizing (Krippendorff's uα on where passages begin and end, per document and stance):")
         if self.unitizing.empty:
             out.append("  (no document coded by two coders)")
-        for r in self.unitizing.itertuples(index=False):
-            a = "undefined" if pd.isna(r.alpha) else f"{r.alpha:.3f}"
-            out.append(f"  {r.document_id} {r.stance:<9} uα = {a}  (D_o {r.d_o:.5f}, D_e {r.d_e:.5f}, {r.units} units)")
+        for u in self.unitizing.to_dict("records"):
+            alpha = "undefined" if pd.isna(u["alpha"]) else f"{u['alpha']:.3f}"
+            out.append(
+                f"  {u['document_id']} {u['stance']:<9} uα = {alpha}  (D_o {u['d_o']:.5f}, D_e {u['d_e']:.5f}, {u['units']} units)"
+            )
         if categories:
             for name, table in self.categories.items():
                 out.append("")

@@ -169,13 +169,16 @@ def build_units(
     """
     from ..corpus import segment
 
+    recs_in: Iterable[Mapping[str, Any]]
     if isinstance(records, pd.DataFrame):
-        rows = records[records["evidence"] == "span"] if "evidence" in records.columns else records
-        records = rows.to_dict("records")
+        frame = records[records["evidence"] == "span"] if "evidence" in records.columns else records
+        recs_in = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    else:
+        recs_in = records
     issue_pos = {iss: i for i, iss in enumerate(issues)}
     kept: list[Mapping[str, Any]] = []
     skipped = 0
-    for rec in records:
+    for rec in recs_in:
         if (
             rec.get("status", "anchored") != "anchored"
             or rec.get("document_id") not in documents
@@ -196,7 +199,7 @@ def build_units(
         cover = {a: set(coverage.get(a, ())) for a in names}
     doc_ids = sorted(d for d in {d for a in names for d in cover[a]} if d in documents)
     n_iss = len(issues)
-    seg_rows = []
+    seg_rows: list[tuple[str, int, int, int, str]] = []
     offset: dict[str, int] = {}
     bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     n_units = 0
@@ -236,9 +239,9 @@ def build_units(
         rep = np.repeat(np.arange(len(recs)), count)
         seg_i = first[rep] + (np.arange(rep.size) - np.repeat(np.cumsum(count) - count, count))
         cols = offset[d] + seg_i * n_iss + iss[rep]
-        rows = row[rep]
-        np.bitwise_or.at(bits, (rows, cols), bit[rep])
-        np.fmax.at(inten, (rows, cols), val[rep])
+        rows_at = row[rep]
+        np.bitwise_or.at(bits, (rows_at, cols), bit[rep])
+        np.fmax.at(inten, (rows_at, cols), val[rep])
     index = pd.MultiIndex.from_arrays(
         [
             np.repeat(np.array(doc_ids, dtype=object), [len(bounds[d][0]) * n_iss for d in doc_ids]),
@@ -331,7 +334,8 @@ def coded_units(units: UnitTable) -> UnitTable:
     """
     codes = units.codes()
     keep = (codes > 0).any(axis=0)
-    return replace(units, stance=units.stance.loc[keep], intensity=units.intensity.loc[keep], stance_codes=codes[:, keep])
+    rows = np.flatnonzero(keep)
+    return replace(units, stance=units.stance.iloc[rows], intensity=units.intensity.iloc[rows], stance_codes=codes[:, keep])
 
 
 def pairwise_matrix(units: UnitTable, metric: PairMetric = "cohen") -> pd.DataFrame:

@@ -250,6 +250,7 @@ def variable_codes(matched: MatchedUnits, variable: str) -> tuple[np.ndarray, li
         The value of each code (sorted; numbers for intensity).
     level : str
     """
+    level: Level
     if variable == EVENT_LINKING:
         rows, level = _event_values(matched), "nominal"
     else:

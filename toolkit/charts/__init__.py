@@ -53,7 +53,11 @@ __all__ = [
 
 
 def all_charts(
-    summit_table: pd.DataFrame, issue_table: pd.DataFrame, *, robustness: pd.DataFrame | None = None
+    summit_table: pd.DataFrame,
+    issue_table: pd.DataFrame,
+    *,
+    robustness: pd.DataFrame | None = None,
+    groups: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The balance charts, keyed by the file stem ``summit-ledger figures`` uses.
 
@@ -62,8 +66,9 @@ def all_charts(
     dict of str to altair chart
         ``balance_per_summit``, ``issue_heatmap``, ``issue_shift``,
         ``agenda_share``, and ``robustness`` when a robustness table is given.
+        ``groups`` fixes the issue colours (default: :func:`issue_groups` of ``issue_table``).
     """
-    groups = issue_groups(issue_table)
+    groups = issue_groups(issue_table) if groups is None else groups
     out = {
         "balance_per_summit": balance_chart(summit_table),
         "issue_heatmap": heatmap_chart(issue_table),

@@ -141,7 +141,7 @@ class Assignment:
             raise DataError.at(
                 path,
                 None,
-                str(exc).strip("'"),
+                str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else None,  # the missing key, not message text
                 "missing or malformed field; recreate the assignment with `summit-ledger class create`",
             ) from None
         if a.state not in ("draft", "open", "closed"):

@@ -35,7 +35,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out.columns = [safe_cell(str(c)) for c in out.columns]
     for c in out.columns:
         if not pd.api.types.is_numeric_dtype(out[c]) or pd.api.types.is_bool_dtype(out[c]):
-            out[c] = [v if isinstance(v, numbers.Number) else safe_cell(v) for v in out[c]]
+            out[c] = pd.Series([v if isinstance(v, numbers.Number) else safe_cell(v) for v in out[c]], index=out.index)
     return out
 
 

@@ -17,7 +17,8 @@ from .._io import atomic_write_text
 from ..annotation import check_annotator, make_annotation
 from ..corpus import Document, segment
 from ..errors import DataError
-from ..teaching import ClassFiles, collect_class, load_project_parts, load_reference
+from ..project import Project, as_project
+from ..teaching import ClassFiles, collect_class, load_reference
 from .course import DEFAULT_WEIGHTS, Assignment, ClassFolder, Group, Practice, parse_time
 from .export import write_csv
 
@@ -51,17 +52,14 @@ def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return out
 
 
-def _write_records(folder: Path, records: Iterable[dict], *, private: bool, parts) -> Path:
-    """Write ``records`` as ``folder/reference.jsonl`` (a fresh file, atomically)."""
-    from ..store import Store
-
-    codebook, documents, summits = parts
+def _write_records(folder: Path, records: Iterable[dict], *, private: bool, project: Project) -> Path:
+    """Write ``records`` as ``folder/reference.jsonl`` (a fresh file, atomically), checked against ``project``."""
     tmp = folder.with_name(folder.name + ".new")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     os.chmod(tmp, 0o700 if private else 0o755)
-    Store(tmp, codebook=codebook, documents=documents, summits=summits).write_all({**r, "annotator": KEY_NAME} for r in records)
+    project.store_at(tmp).write_all({**r, "annotator": KEY_NAME} for r in records)
     for p in tmp.glob("*.lock"):
         p.unlink()
     for p in tmp.iterdir():
@@ -91,9 +89,8 @@ def create_assignment(
     DataError
         Unknown article, an article the reference does not code, or an assignment that exists already.
     """
-    from ..paths import data_dir
-
-    source = data_dir(data)
+    project = as_project(data)
+    source = project.root
     if (course.assignment_dir(assignment) / "assignment.yaml").exists():
         raise DataError.at(
             course.assignment_dir(assignment) / "assignment.yaml",
@@ -103,21 +100,16 @@ def create_assignment(
         )
     if not articles:
         raise ValueError("give at least one article (document id)")
-    parts = load_project_parts(source)
-    codebook, documents, summits = parts
-    for a in articles:
-        if a not in documents:
+    documents = project.documents
+    for art in articles:
+        if art not in documents:
             raise DataError.at(
                 "--articles",
                 None,
                 "articles",
-                f"no article {a!r} in {source}/documents; articles: {', '.join(sorted(documents))}",
+                f"no article {art!r} in {source}/documents; articles: {', '.join(sorted(documents))}",
             )
-    ref = [
-        r
-        for r in load_reference(reference, data=source, codebook=codebook, documents=documents, summits=summits)
-        if r["document_id"] in articles
-    ]
+    ref = [r for r in load_reference(reference, data=project) if r["document_id"] in articles]
     uncoded = sorted(set(articles) - {r["document_id"] for r in ref})
     if uncoded:
         raise DataError.at(
@@ -136,7 +128,7 @@ def create_assignment(
         weights=_check_weights(weights or DEFAULT_WEIGHTS),
     )
     course.assignment_dir(assignment).mkdir(parents=True, exist_ok=True)
-    _write_records(course.key_dir(assignment), ref, private=True, parts=parts)
+    _write_records(course.key_dir(assignment), ref, private=True, project=project)
     course.save(a)
     return a
 
@@ -160,7 +152,7 @@ def assign(
     for s in students:
         if msg := check_annotator(s):
             raise DataError.at("--students", None, "students", msg)
-    _, documents, _ = load_project_parts(course.project)
+    documents = as_project(course.project).documents
     chosen = list(articles)
     for outlet in outlets:
         hits = [d.id for d in documents.values() if outlet.lower() in d.source.lower()]
@@ -189,8 +181,7 @@ def practice_document(course: ClassFolder, a: Assignment) -> Document | None:
     """The practice passage as a document of its own (id ``<article>--practice``), or None."""
     if a.practice is None:
         return None
-    _, documents, _ = load_project_parts(course.project)
-    doc = documents[a.practice.document]
+    doc = as_project(course.project).documents[a.practice.document]
     p = a.practice
     return Document(
         id=f"{doc.id}--practice",
@@ -212,8 +203,8 @@ def set_practice(course: ClassFolder, assignment: str, document: str, first: int
     readable by students from the start: practice feedback is immediate.
     """
     a = course.load(assignment)
-    parts = load_project_parts(course.project)
-    codebook, documents, summits = parts
+    project = as_project(course.project)
+    documents = project.documents
     if document not in documents:
         raise DataError.at("--document", None, "document", f"no article {document!r} in the class project")
     segs = segment(documents[document])
@@ -230,6 +221,8 @@ def set_practice(course: ClassFolder, assignment: str, document: str, first: int
             "--sentences", None, "sentences", f"the reference codes nothing in sentences {first}-{last}; pick a passage it codes"
         )
     doc = practice_document(course, a)
+    if doc is None:  # a.practice was set just above
+        raise ValueError("no practice passage")
     shifted = [
         make_annotation(
             doc,
@@ -247,7 +240,7 @@ def set_practice(course: ClassFolder, assignment: str, document: str, first: int
         )
         for r in key
     ]
-    _write_records(course.practice_dir(assignment), shifted, private=False, parts=(codebook, {doc.id: doc}, summits))
+    _write_records(course.practice_dir(assignment), shifted, private=False, project=project.with_documents({doc.id: doc}))
     course.save(a)
     return a
 
@@ -257,8 +250,7 @@ def practice_key(course: ClassFolder, a: Assignment) -> list[dict]:
     doc = practice_document(course, a)
     if doc is None:
         return []
-    codebook, _, summits = load_project_parts(course.project)
-    return load_reference(course.practice_dir(a.id), codebook=codebook, documents={doc.id: doc}, summits=summits)
+    return load_reference(course.practice_dir(a.id), data=as_project(course.project).with_documents({doc.id: doc}))
 
 
 def reference_for(course: ClassFolder, assignment: str, *, released: bool) -> list[dict]:
@@ -286,7 +278,7 @@ def release(course: ClassFolder, assignment: str, what: str = "key", *, now: boo
     if what not in ("key", "feedback"):
         raise ValueError(f"what={what!r}: use 'key' or 'feedback'")
     a = course.load(assignment)
-    stamp = parse_time(at, "--at") if at else course.now()
+    stamp = (parse_time(at, "--at") if at else None) or course.now()
     if a.deadline and stamp < a.deadline and not now:
         raise DataError.at(
             course.assignment_dir(assignment) / "assignment.yaml",
@@ -295,9 +287,11 @@ def release(course: ClassFolder, assignment: str, what: str = "key", *, now: boo
             f"the deadline ({a.deadline}) has not passed; release on demand with --now",
         )
     if what == "key":
-        parts = load_project_parts(course.project)
         _write_records(
-            course.released_dir(assignment), reference_for(course, assignment, released=False), private=False, parts=parts
+            course.released_dir(assignment),
+            reference_for(course, assignment, released=False),
+            private=False,
+            project=as_project(course.project),
         )
     else:
         from ..teaching import feedback
@@ -307,7 +301,7 @@ def release(course: ClassFolder, assignment: str, what: str = "key", *, now: boo
         for name in files.annotators:
             folder = course.student_dir(assignment, name)
             if folder.is_dir():
-                fb = feedback(files.records[name], key, documents=files.documents, codebook=files.codebook, annotator=name)
+                fb = feedback(files.records[name], key, files.project, annotator=name)
                 atomic_write_text(folder / "feedback.txt", fb.to_text() + "\n")
     a.release, a.released_at = what, stamp  # type: ignore[assignment]
     course.save(a)
@@ -328,12 +322,8 @@ def collect(course: ClassFolder, assignment: str, *, snapshot: bool = True) -> C
         if work.exists()
         else []
     )
-    codebook, documents, summits = load_project_parts(course.project)
-    files = (
-        collect_class(logs, codebook=codebook, documents=documents, summits=summits, progress=False)
-        if logs
-        else ClassFiles({}, [], codebook, documents, summits)
-    )
+    project = as_project(course.project)
+    files = collect_class(logs, data=project, progress=False) if logs else ClassFiles({}, [], project)
     if stray:
         from ..teaching import StudentFile
 

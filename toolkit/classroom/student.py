@@ -15,18 +15,24 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..annotation import now_iso
 from ..corpus import segment
 from ..errors import DataError
+from ..project import Project, as_project
 from ..store import Store
-from ..teaching import feedback, load_project_parts
+from ..teaching import feedback
 from ..teaching.presentation import Section, sections_html, sections_text
 from .course import Assignment, ClassFolder
 from .identity import hub_annotator
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
+    from ..summits import Summit
 from .instructor import practice_document, practice_key, reference_for
 
 __all__ = ["AssignmentClosed", "AssignmentStore", "Check", "StudentWork", "CHECK_LOG", "set_suggestions"]
@@ -41,8 +47,8 @@ class AssignmentClosed(DataError):
 class AssignmentStore(Store):
     """A student's store that saves only while the assignment is open."""
 
-    def __init__(self, root: str | Path, course: ClassFolder, assignment: str, **kw: Any) -> None:
-        super().__init__(root, **kw)
+    def __init__(self, root: str | Path, course: ClassFolder, assignment: str, *, project: Project) -> None:
+        super().__init__(Path(root), codebook=project.codebook, documents=project.documents, summits=project.summits)
         self.course, self.assignment = course, assignment
 
     def _require_open(self) -> None:
@@ -110,14 +116,15 @@ class StudentWork:
 
     def __init__(self, course: ClassFolder | str | Path, assignment: str, student: str | None = None) -> None:
         self.course = course if isinstance(course, ClassFolder) else ClassFolder(course)
-        self.student = student if student is not None else hub_annotator()
-        if self.student is None:
+        name = student if student is not None else hub_annotator()
+        if name is None:
             raise DataError.at(
                 "<student>", None, "student", "no student name: not on a JupyterHub (JUPYTERHUB_USER unset) and none given"
             )
+        self.student: str = name
         self.assignment_id = assignment
         self.folder = self.course.student_dir(assignment, self.student)
-        self.codebook, self._documents, self.summits = load_project_parts(self.course.project)
+        self.project = as_project(self.course.project)
 
     @classmethod
     def from_environment(cls) -> StudentWork:
@@ -137,13 +144,22 @@ class StudentWork:
         return cls(course, aid)
 
     @property
+    def codebook(self) -> Codebook:
+        return self.project.codebook
+
+    @property
+    def summits(self) -> Mapping[str, Summit]:
+        return self.project.summits
+
+    @property
     def assignment(self) -> Assignment:
         return self.course.load(self.assignment_id)
 
     @property
     def documents(self) -> dict:
         """The articles this student codes."""
-        return {d: self._documents[d] for d in self.assignment.articles_for(self.student)}
+        docs = self.project.documents
+        return {d: docs[d] for d in self.assignment.articles_for(self.student)}
 
     def _ensure_folder(self) -> Path:
         if not self.folder.exists():
@@ -153,55 +169,46 @@ class StudentWork:
 
     def store(self) -> AssignmentStore:
         """The store the student's annotator writes to (``work/<id>/<student>/<student>.jsonl``)."""
-        return AssignmentStore(
-            self._ensure_folder(),
-            self.course,
-            self.assignment_id,
-            codebook=self.codebook,
-            documents=self._documents,
-            summits=self.summits,
-        )
+        return AssignmentStore(self._ensure_folder(), self.course, self.assignment_id, project=self.project)
 
     def annotator(self, **kw: Any):
         """The annotator widget on this student's articles, named after the student; suggestions as the instructor set."""
         from ..widgets.annotator import Annotator
 
-        widget = Annotator(self.documents, self.codebook, self.store(), annotator=self.student, summits=self.summits, **kw)
+        widget = Annotator(self.project, self.store(), documents=self.documents, annotator=self.student, **kw)
         set_suggestions(widget, self.assignment.suggestions)
         return widget
 
     # -------------------------------------------------------------- practice
-    def practice_store(self) -> Store:
+    def practice_project(self) -> Project:
+        """The project seen with the practice passage as its only document."""
         doc = practice_document(self.course, self.assignment)
         if doc is None:
             raise DataError.at(
                 self.course.assignment_dir(self.assignment_id), None, "practice", "this assignment has no practice round"
             )
+        return self.project.with_documents({doc.id: doc})
+
+    def practice_store(self, project: Project | None = None) -> Store:
         folder = self._ensure_folder() / ".practice"
         folder.mkdir(exist_ok=True)
-        return Store(folder, codebook=self.codebook, documents={doc.id: doc}, summits=self.summits)
+        return (project or self.practice_project()).store_at(folder)
 
     def practice_annotator(self, **kw: Any):
         """The annotator on the practice passage (feedback is immediate: see :meth:`check_practice`)."""
         from ..widgets.annotator import Annotator
 
-        store = self.practice_store()
-        widget = Annotator(store.documents, self.codebook, store, annotator=self.student, summits=self.summits, **kw)
+        practice = self.practice_project()
+        widget = Annotator(practice, self.practice_store(practice), annotator=self.student, **kw)
         set_suggestions(widget, self.assignment.suggestions)
         return widget
 
     def check_practice(self):
         """Feedback on the practice passage against its reference (shown at once; it is not graded)."""
-        store = self.practice_store()
-        mine = store.annotations(self.student)
+        practice = self.practice_project()
+        mine = self.practice_store(practice).annotations(self.student)
         self._log("practice", len(mine), released=True)
-        return feedback(
-            mine,
-            practice_key(self.course, self.assignment),
-            documents=store.documents,
-            codebook=self.codebook,
-            annotator=self.student,
-        )
+        return feedback(mine, practice_key(self.course, self.assignment), practice, annotator=self.student)
 
     # ----------------------------------------------------------------- check
     def _log(self, kind: str, records: int, *, released: bool) -> None:
@@ -243,8 +250,7 @@ class StudentWork:
             fb = feedback(
                 mine,
                 reference_for(self.course, a.id, released=True),
-                documents=self._documents,
-                codebook=self.codebook,
+                self.project,
                 annotator=self.student,
             )
             fb.notes[:0] = [f"Line {p.line}: {p.message}" for p in state.problems]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..articles import add_article
+from ..corpus import Document
 
 HELP = "add an article (UTF-8 text file) to data/documents: normalised to LF and NFC, sha256 recorded"
 
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         data=args.data,
     )
     doc = added.document
+    if not isinstance(doc, Document):  # add_article loads the stored document back
+        raise TypeError(f"add_article returned {type(doc).__name__}, not a Document")
     print(f"added {doc.id}: {len(doc.text)} characters, sha256 {doc.sha256[:12]}…, summit {doc.summit_id}")
     print(f"  {added.text_path}")
     print(f"  {added.meta_path}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..articles import add_summit
-from ..summits import FORMATS
+from ..summits import FORMATS, Summit
 
 HELP = "add a summit (leader meeting, call or delegation talks) to summits.yaml"
 
@@ -43,5 +43,7 @@ def run(args: argparse.Namespace) -> int:
         summary=args.summary,
         data=args.data,
     )
+    if not isinstance(summit, Summit):  # add_summit loads the stored summit back
+        raise TypeError(f"add_summit returned {type(summit).__name__}, not a Summit")
     print(f"added summit {summit.id}: {summit.label} ({summit.format}, {summit.place}; {' – '.join(summit.parties)})")
     return 0

@@ -69,16 +69,12 @@ def run(args: argparse.Namespace) -> int:
         sources.append(p)
     files = collect_class(sources, data=root, progress=False if args.no_progress else None)
     # read the reference before any figure is printed, so a reference that cannot be read stops the command at once
-    reference = (
-        load_reference(args.reference, data=root, codebook=files.codebook, documents=files.documents, summits=files.summits)
-        if args.reference
-        else None
-    )
+    reference = load_reference(args.reference, data=files.project) if args.reference else None
     for f in files.files:
         if f.status != "ok" and Path(f.path).name != FILE_NAME:
             print(f"warning: {f.path}: {f.status}: {f.message}", file=sys.stderr)
-            for p in f.problems[:5]:
-                print(f"    {p}", file=sys.stderr)
+            for prob in f.problems[:5]:
+                print(f"    {prob}", file=sys.stderr)
             if len(f.problems) > 5:
                 print(f"    ... and {len(f.problems) - 5} more", file=sys.stderr)
     used = sum(f.status in ("ok", "partial", "renamed") for f in files.files)
@@ -103,13 +99,14 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(f"Top {args.top} sentences by disagreement (stance and intensity on sentence x issue units):")
     shown = 0
-    for row in report.sentences.head(args.top).itertuples():
-        if row.disagreement <= 0:
+    for row in report.sentences.head(args.top).to_dict("records"):
+        if row["disagreement"] <= 0:
             break
         shown += 1
-        snippet = row.text if len(row.text) <= 100 else row.text[:97] + "..."
-        print(f"  {shown}. sentence {row.segment + 1} (score {row.disagreement:.2f}): {snippet}")
-        print(f"     {row.detail}")
+        text = str(row["text"])
+        snippet = text if len(text) <= 100 else text[:97] + "..."
+        print(f"  {shown}. sentence {int(row['segment']) + 1} (score {row['disagreement']:.2f}): {snippet}")
+        print(f"     {row['detail']}")
     if not shown:
         print("  (none)")
     if reference is not None:

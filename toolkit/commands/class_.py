@@ -119,7 +119,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"group {args.group!r}: {', '.join(g.members)} code {', '.join(g.articles)}")
     elif args.action == "practice":
         a = instructor.set_practice(course, aid, args.document, *args.sentences)
-        print(f"practice: {a.practice.document} characters {a.practice.start}-{a.practice.end}")
+        p = a.practice
+        if p is None:  # set_practice always sets it
+            raise ValueError("no practice passage was set")
+        print(f"practice: {p.document} characters {p.start}-{p.end}")
     elif args.action in ("open", "close"):
         a = course.set_state(aid, "open" if args.action == "open" else "closed")
         print(f"{a.id}: {a.state}")

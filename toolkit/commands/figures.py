@@ -6,6 +6,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HELP = "write every balance chart as SVG and PNG (offline, byte-stable) and the balance tables as CSV"
 
@@ -102,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    tables = (
+    tables: tuple[tuple[str, pd.DataFrame], ...] = (
         ("balance_per_summit", summit_table),
         ("balance_per_summit_issue", issue_table),
         ("issue_shift", shifts),

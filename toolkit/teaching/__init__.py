@@ -25,7 +25,6 @@ from .collection import (
     StudentFile,
     collect_class,
     is_reference,
-    load_project_parts,
     load_reference,
     record_signature,
 )
@@ -61,7 +60,6 @@ __all__ = [
     "HOTSPOT_COLOR",
     "PROGRESS_MIN_FILES",
     "is_reference",
-    "load_project_parts",
     "record_signature",
     "describe",
 ]

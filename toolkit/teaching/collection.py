@@ -9,16 +9,23 @@ holds many files.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from ..annotation import check_annotator
 from ..errors import DataError, Problem, SummitLedgerError
+from ..project import Project, as_project
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
+    from ..corpus import Document
+    from ..summits import Summit
 
 __all__ = [
     "FileStatus",
@@ -26,7 +33,6 @@ __all__ = [
     "ClassFiles",
     "collect_class",
     "load_reference",
-    "load_project_parts",
     "record_signature",
     "is_reference",
     "PROGRESS_MIN_FILES",
@@ -77,15 +83,25 @@ class ClassFiles:
         Live, valid annotation records per annotator (sorted by name).
     files : list of StudentFile
         One entry per file seen, in path order.
-    codebook, documents, summits
-        What the records were validated against.
+    project : Project
+        What the records were validated against (its codebook, documents and summits).
     """
 
     records: dict[str, list[dict]]
     files: list[StudentFile]
-    codebook: Any
-    documents: dict
-    summits: dict
+    project: Project
+
+    @property
+    def codebook(self) -> Codebook:
+        return self.project.codebook
+
+    @property
+    def documents(self) -> Mapping[str, Document]:
+        return self.project.documents
+
+    @property
+    def summits(self) -> Mapping[str, Summit]:
+        return self.project.summits
 
     @property
     def annotators(self) -> list[str]:
@@ -115,18 +131,6 @@ class ClassFiles:
             ],
             columns=["file", "annotator", "records", "status", "problems", "message"],
         )
-
-
-def load_project_parts(data=None, codebook=None, documents=None, summits=None):
-    """``(codebook, documents, summits)``: those given, the rest loaded from the data folder ``data``."""
-    from ..project import as_project
-
-    if codebook is None or documents is None or summits is None:
-        project = as_project(data)  # loaded once per project, re-read only when a file changed
-        codebook = codebook if codebook is not None else project.codebook
-        summits = summits if summits is not None else project.summits
-        documents = documents if documents is not None else project.documents
-    return codebook, documents, summits
 
 
 def _list_files(sources: Sequence[Path]) -> tuple[list[Path], list[StudentFile]]:
@@ -178,9 +182,7 @@ def record_signature(records: Iterable[Mapping[str, Any]]) -> frozenset:
     )
 
 
-def _read_one(path: Path, codebook, documents, summits) -> tuple[str | None, list[dict], StudentFile]:
-    from ..store import Store
-
+def _read_one(path: Path, project: Project) -> tuple[str | None, list[dict], StudentFile]:
     stem = path.stem
     if check_annotator(stem) is not None:
         return (
@@ -196,7 +198,7 @@ def _read_one(path: Path, codebook, documents, summits) -> tuple[str | None, lis
             ),
         )
     try:
-        store = Store(path.parent, codebook=codebook, documents=documents, summits=summits)
+        store = project.store_at(path.parent)
         state = store.read(stem)
     except (OSError, SummitLedgerError) as exc:
         return None, [], StudentFile(str(path), None, 0, "unreadable", f"cannot be read ({exc}); ask for the file again")
@@ -244,10 +246,7 @@ def _read_one(path: Path, codebook, documents, summits) -> tuple[str | None, lis
 def collect_class(
     folders: str | Path | Sequence[str | Path],
     *,
-    data: str | Path | None = None,
-    codebook=None,
-    documents=None,
-    summits=None,
+    data: str | os.PathLike | Project | None = None,
     progress: bool | None = None,
 ) -> ClassFiles:
     """Read every annotator file under one or more folders, tolerating bad ones.
@@ -257,9 +256,9 @@ def collect_class(
     folders : path or sequence of paths
         Folders (searched recursively, hidden folders skipped) or single
         ``<annotator>.jsonl`` files.
-    data : path, optional
-        The data folder for codebook, summits and documents (default: the
-        project's ``data/``); or pass ``codebook``, ``documents``, ``summits``.
+    data : Project or path, optional
+        The project whose codebook, summits and documents the files are checked
+        against (default: the discovered project).
     progress : bool, optional
         Show a tqdm progress bar on stderr; default: only from
         :data:`PROGRESS_MIN_FILES` files on.
@@ -279,7 +278,7 @@ def collect_class(
     """
     from tqdm import tqdm
 
-    codebook, documents, summits = load_project_parts(data, codebook, documents, summits)
+    project = as_project(data)
     sources = [Path(folders)] if isinstance(folders, (str, Path)) else [Path(f) for f in folders]
     logs, notes = _list_files(sources)
     show = len(logs) >= PROGRESS_MIN_FILES if progress is None else bool(progress)
@@ -287,7 +286,7 @@ def collect_class(
     lower: dict[str, str] = {}
     files: list[StudentFile] = list(notes)
     for path in tqdm(logs, desc="reading annotator files", unit="file", disable=not show, file=sys.stderr):
-        name, recs, status = _read_one(path, codebook, documents, summits)
+        name, recs, status = _read_one(path, project)
         if name is not None:
             key = name.lower()
             if key in lower:
@@ -316,11 +315,13 @@ def collect_class(
             records[name] = recs
         files.append(status)
     files.sort(key=lambda f: f.path)
-    return ClassFiles(records=dict(sorted(records.items())), files=files, codebook=codebook, documents=documents, summits=summits)
+    return ClassFiles(records=dict(sorted(records.items())), files=files, project=project)
 
 
-def load_reference(ref: str | Path, *, data: str | Path | None = None, codebook=None, documents=None, summits=None) -> list[dict]:
-    """The reference annotation: a set name under ``data/annotations/``, a folder, or one ``.jsonl`` file.
+def load_reference(ref: str | os.PathLike, *, data: str | os.PathLike | Project | None = None) -> list[dict]:
+    """The reference annotation: a set name under the project's ``annotations/``, a folder, or one ``.jsonl`` file.
+
+    ``data`` is the project (or its folder; default: the discovered project) the reference is checked against.
 
     Raises
     ------
@@ -328,16 +329,16 @@ def load_reference(ref: str | Path, *, data: str | Path | None = None, codebook=
         Not found, several annotator files in the folder (name the file), or
         bad lines in the reference (a reference must be clean).
     """
-    from ..paths import data_dir
-    from ..store import Store
-
-    codebook, documents, summits = load_project_parts(data, codebook, documents, summits)
+    project = as_project(data)
     path = Path(ref)
     if not path.exists():
-        path = data_dir(data) / "annotations" / str(ref)
+        path = project.root / "annotations" / str(ref)
     if not path.exists():
         raise DataError.at(
-            ref, None, None, "no such reference: give a set name under data/annotations/, a folder or a <annotator>.jsonl file"
+            str(ref),
+            None,
+            None,
+            "no such reference: give a set name under data/annotations/, a folder or a <annotator>.jsonl file",
         )
     if path.is_dir():
         logs = sorted(p for p in path.glob("*.jsonl"))
@@ -349,9 +350,11 @@ def load_reference(ref: str | Path, *, data: str | Path | None = None, codebook=
                 f"{len(logs)} annotator files here; the reference must be one file — pass the .jsonl file itself",
             )
         path = logs[0]
-    state = Store(path.parent, codebook=codebook, documents=documents, summits=summits).read(path.stem)
-    if state.problems or state.torn:
-        raise DataError(state.problems or [Problem(str(path), state.torn.line, None, "torn last line")])
+    state = project.store_at(path.parent).read(path.stem)
+    if state.problems:
+        raise DataError(state.problems)
+    if state.torn:
+        raise DataError([Problem(str(path), state.torn.line, None, "torn last line")])
     if not state.annotations:
         raise DataError.at(path, None, None, "the reference holds no annotations")
     return list(state.annotations.values())

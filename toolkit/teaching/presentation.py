@@ -203,15 +203,16 @@ def hotspot_spans(sentences: pd.DataFrame, document_id: str, *, top: int = 5) ->
     rows = sentences[(sentences.document_id == document_id) & (sentences.disagreement > 0)]
     peak = float(rows.disagreement.max()) if len(rows) else 0.0
     out = []
-    for rank, r in enumerate(rows.sort_values("disagreement", ascending=False, kind="stable").itertuples(), 1):
+    for rank, r in enumerate(rows.sort_values("disagreement", ascending=False, kind="stable").to_dict("records"), 1):
         head = f"#{rank} " if rank <= top else ""
+        score = float(r["disagreement"])
         out.append(
             {
-                "start": int(r.start),
-                "end": int(r.end),
+                "start": int(r["start"]),
+                "end": int(r["end"]),
                 "color": HOTSPOT_COLOR,
-                "opacity": round(0.1 + 0.6 * r.disagreement / peak, 2),
-                "label": f"{head}disagreement {r.disagreement:.2f}: {r.detail}",
+                "opacity": round(0.1 + 0.6 * score / peak, 2),
+                "label": f"{head}disagreement {score:.2f}: {r['detail']}",
             }
         )
     return (

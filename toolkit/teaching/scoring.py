@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,8 +26,13 @@ from ..agreement import (
 )
 from ..annotation import check_annotator
 from ..errors import DataError
-from .collection import ClassFiles, is_reference, load_project_parts, load_reference
+from ..project import Project, as_project
+from .collection import ClassFiles, is_reference, load_reference
 from .presentation import fmt
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
+    from ..corpus import Document
 
 __all__ = [
     "Feedback",
@@ -108,12 +114,13 @@ class Feedback:
 
     def summary(self) -> str:
         """One sentence: what share of the reference was found, and how much of the student's coding matches."""
-        s = self.scores.loc[self.mode]
-        ref_n, own_n = int(s.tp + s.fn), int(s.tp + s.fp)
+        s = self.scores.loc[self.mode].to_dict()
+        tp = int(s["tp"])
+        ref_n, own_n = tp + int(s["fn"]), tp + int(s["fp"])
         return (
-            f"{self.annotator}: found {int(s.tp)} of the reference's {ref_n} passages (recall {fmt(s.recall)}); "
-            f"{int(s.tp)} of your {own_n} passages match the reference (precision {fmt(s.precision)}); "
-            f"F1 {fmt(s.f1)} ({self.mode} matching)."
+            f"{self.annotator}: found {tp} of the reference's {ref_n} passages (recall {fmt(s['recall'])}); "
+            f"{tp} of your {own_n} passages match the reference (precision {fmt(s['precision'])}); "
+            f"F1 {fmt(s['f1'])} ({self.mode} matching)."
         )
 
     def to_text(self) -> str:
@@ -134,9 +141,10 @@ class Feedback:
 def feedback(
     student: Iterable[Mapping[str, Any]],
     reference: Iterable[Mapping[str, Any]],
+    project: Project | None = None,
     *,
-    documents: Mapping,
-    codebook,
+    documents: Mapping[str, Document] | None = None,
+    codebook: Codebook | None = None,
     annotator: str | None = None,
     mode: MatchMode = "overlap",
     min_overlap: float = 0.5,
@@ -150,9 +158,11 @@ def feedback(
     ----------
     student, reference : iterable of dict
         Live annotation records.
-    documents : mapping of str to Document
-    codebook : Codebook
-        For issue labels and intensity names.
+    project : Project
+        Gives the documents (quotes, sentence numbers) and the codebook (issue labels, intensity names).
+    documents : mapping of str to Document, optional
+    codebook : Codebook, optional
+        In place of the project's own (e.g. documents that are in no project folder).
     annotator : str, optional
         Name shown; default: the student's records' annotator.
     mode : {"exact", "overlap"}
@@ -162,6 +172,11 @@ def feedback(
     -------
     Feedback
     """
+    if documents is None or codebook is None:
+        if project is None:
+            raise TypeError("feedback() needs a project (or both documents= and codebook=)")
+        documents = project.documents if documents is None else documents
+        codebook = project.codebook if codebook is None else codebook
     ref_all = [dict(r) for r in reference if r.get("status", "anchored") == "anchored"]
     stu_all = [dict(r) for r in student if r.get("status", "anchored") == "anchored"]
     # only documents both coded are compared; a student who has coded nothing yet is compared on all of them
@@ -180,7 +195,7 @@ def feedback(
         )
     if annotator is None:
         annotator = next((r["annotator"] for r in stu_all), "student")
-    modes = ("exact", "overlap")
+    modes: tuple[MatchMode, ...] = ("exact", "overlap")
     scores = pd.DataFrame(
         [span_scores(stu, ref, m, min_overlap=min_overlap) for m in modes], index=pd.Index(list(modes), name="matching")
     )[["tp", "fp", "fn", "precision", "recall", "f1"]]
@@ -266,11 +281,8 @@ def check_my_work(
     Feedback
         Its ``notes`` say which file was checked and list any unusable lines.
     """
-    from ..paths import data_dir
-    from ..store import Store
-
-    codebook, documents, summits = load_project_parts(data, None, None, None)
-    ref = load_reference(reference, data=data, codebook=codebook, documents=documents, summits=summits)
+    project = as_project(data)
+    ref = load_reference(reference, data=project)
     if annotator is None:
         if example is None:
             raise DataError.at("<check my work>", None, "annotator", "no name given yet; type your name and start")
@@ -280,22 +292,24 @@ def check_my_work(
     else:
         if msg := check_annotator(annotator):
             raise DataError.at(f"{annotator}.jsonl", None, "annotator", msg)
-        state = Store(folder, codebook=codebook, documents=documents, summits=summits).read(annotator)
+        state = project.store_at(folder).read(annotator)
         annotations = state.annotations
         notes = [f"Line {p.line}: {p.message}" + (f" (field '{p.field}')" if p.field else "") for p in state.problems]
         mine = f"You have no saved annotations in {annotator}.jsonl yet"
     if annotator is not None and (annotations or example is None):
         state_records = list(annotations.values())
-        fb = feedback(state_records, ref, documents=documents, codebook=codebook, annotator=annotator)
+        fb = feedback(state_records, ref, project, annotator=annotator)
         if not state_records:
             notes.insert(0, f"No saved annotations in {annotator}.jsonl yet: code some passages and run this again.")
         fb.notes[:0] = notes
         return fb
+    if example is None:  # only reached with an annotator who has saved records (returned above)
+        raise ValueError("example is None")
     path = Path(example)
     if not path.exists():
-        path = data_dir(data) / "annotations" / str(example)
-    sample = load_reference(path, data=data, codebook=codebook, documents=documents, summits=summits)
-    fb = feedback(sample, ref, documents=documents, codebook=codebook, annotator=f"example coding {path.stem}")
+        path = project.root / "annotations" / str(example)
+    sample = load_reference(path, data=project)
+    fb = feedback(sample, ref, project, annotator=f"example coding {path.stem}")
     fb.notes[:0] = notes + [
         f"{mine}, so this is the feedback for a shipped example annotation "
         f"({path.parent.name}/{path.name}), to show what you will get. Code some passages and check again to "
@@ -328,10 +342,10 @@ def feedback_table(files: ClassFiles, reference: Sequence[Mapping[str, Any]], *,
     for name in files.annotators:
         if name in skip or is_reference(name, files, reference):
             continue
-        fb = feedback(files.records[name], reference, documents=files.documents, codebook=files.codebook, annotator=name)
+        fb = feedback(files.records[name], reference, files.project, annotator=name)
         if fb.skipped_documents:
             not_compared[name] = fb.skipped_documents
-        o, x = fb.scores.loc["overlap"], fb.scores.loc["exact"]
+        o, x = (SimpleNamespace(**{str(k): v for k, v in fb.scores.loc[m].items()}) for m in ("overlap", "exact"))
         rows.append(
             {
                 "annotator": name,
@@ -406,8 +420,8 @@ def class_view(
         report = agreement_report(files.all_records(), files.documents, issues, source=source)
     except AgreementError as exc:
         bad = [f"{Path(f.path).name} ({f.status}: {f.message})" for f in files.files if f.status not in ("ok", "partial")]
-        msg = exc.problems[0].message + (f"; files not used: {'; '.join(bad)}" if bad else "")
-        raise AgreementError(msg, source) from None
+        msg = exc.summary + (f"; files not used: {'; '.join(bad)}" if bad else "")
+        raise AgreementError(msg, source, reason=exc.reason, advice=exc.advice) from None
     fb = feedback_table(files, reference) if reference is not None else None
     return ClassView(files=files, report=report, feedback=fb)
 
@@ -432,7 +446,7 @@ def class_ledger(files: ClassFiles, reference: Sequence[Mapping[str, Any]]) -> p
         for r in files.records[name]
     ]
     rows += [{**r, "set": "reference"} for r in reference]
-    return build_ledger(rows, files.codebook, files.summits)
+    return build_ledger(rows, files.codebook, dict(files.summits))
 
 
 def balance_comparison(
@@ -473,7 +487,7 @@ def balance_comparison(
     ).reset_index()
     out = out[(out.reference_n > 0) | (out.class_n > 0)]
     out.insert(
-        out.columns.get_loc("class_balance"),
+        list(out.columns).index("class_balance"),
         "class_students",
         [int(students.get((s, i), 0)) for s, i in zip(out.summit_label, out.issue)],
     )

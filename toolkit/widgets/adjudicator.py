@@ -12,7 +12,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-__all__ = ["AdjudicatorView"]
+from ..project import Project
+
+__all__ = ["Adjudicator", "AdjudicatorView"]
 
 
 class AdjudicatorView:
@@ -166,3 +168,26 @@ class AdjudicatorView:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+class Adjudicator(AdjudicatorView):
+    """The adjudication view of a project: codes offered from its codebook, "Write set" appending to one of its sets.
+
+    Parameters
+    ----------
+    project : Project
+    session : AdjudicationSession
+    store : str or Store, optional
+        The set the decided records are written to (a set name of the project, or a store);
+        None gives a read-only view.
+    context : int
+        Characters of article shown around a passage.
+    """
+
+    def __init__(self, project: Project, session: Any, store: Any = None, *, context: int = 200) -> None:
+        if not isinstance(project, Project):
+            raise TypeError(f"Adjudicator(project, session, store): expected a Project, got {type(project).__name__}")
+        self.project = project
+        super().__init__(
+            session, project.store(store) if isinstance(store, str) else store, codebook=project.codebook, context=context
+        )

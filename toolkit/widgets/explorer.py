@@ -8,25 +8,24 @@ widgets (see :mod:`toolkit.display`), so the explorer works in JupyterLab and
 Voila with no network. Table cells are HTML-escaped by pandas.
 
 >>> from toolkit.widgets.explorer import Explorer          # doctest: +SKIP
->>> ex = Explorer(toolkit.load_ledger(sets=None)); ex       # doctest: +SKIP
+>>> ex = Explorer(Project.discover()); ex                    # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from ..balance import WEIGHTS, balance_table, filter_ledger
-from ..charts import agenda_chart, balance_chart, heatmap_chart, issue_groups, shift_chart
+from ..charts import all_charts, issue_groups
 from ..ledger import DOCUMENT_COLUMNS
+from ..project import Project
 
 __all__ = ["Explorer", "EXPLORER_CLASS"]
 
 #: CSS class on the explorer's outer box (browser tests find it by this).
 EXPLORER_CLASS = "sl-explorer"
-#: Choices of the evidence control.
-EvidenceChoice = Literal["both", "span", "brief"]
 
 
 def _options(values) -> list[str]:
@@ -38,11 +37,14 @@ class Explorer:
 
     Parameters
     ----------
-    ledger : pandas.DataFrame
-        A ledger (:func:`toolkit.ledger.load_ledger`), e.g. with every set and
-        the briefs.
+    project : Project or pandas.DataFrame
+        The project: its ledger (``sets``, with the briefs) is explored and its
+        summits listed. A ledger (:func:`toolkit.ledger.load_ledger`) may be given
+        instead, with ``summits=``.
+    sets : list of str, optional
+        Annotation sets to load from the project (default: every set).
     summits : dict or DataFrame, optional
-        Summits to list (see :func:`toolkit.balance.balance_table`).
+        With a ledger: the summits to list (see :func:`toolkit.balance.balance_table`).
     n_boot : int, default 1000
         Bootstrap resamples (only when an interval method needs them).
     groups : dict of str to str, optional
@@ -59,13 +61,27 @@ class Explorer:
     """
 
     def __init__(
-        self, ledger: pd.DataFrame, *, summits=None, n_boot: int = 1000, seed: int = 0, groups: dict[str, str] | None = None
+        self,
+        project: Project | pd.DataFrame,
+        *,
+        sets: list[str] | None = None,
+        summits: Any = None,
+        n_boot: int = 1000,
+        seed: int = 0,
+        groups: dict[str, str] | None = None,
     ) -> None:
         import ipywidgets as W
 
         from ..display import enable_offline
 
         enable_offline()
+        if isinstance(project, Project):
+            ledger = project.ledger(sets=sets)
+            summits = project.summits if summits is None else summits
+        elif isinstance(project, pd.DataFrame):
+            ledger = project
+        else:
+            raise TypeError(f"Explorer(project): expected a Project or a ledger DataFrame, got {type(project).__name__}")
         self.ledger = ledger
         self.summits = summits
         self.n_boot = n_boot
@@ -145,14 +161,9 @@ class Explorer:
         }
 
     def charts(self) -> dict[str, Any]:
-        """The four charts for the current tables (altair charts)."""
-        groups = self.groups
-        return {
-            "balance": balance_chart(self.summit_table),
-            "heatmap": heatmap_chart(self.issue_table),
-            "shift": shift_chart(self.issue_table, groups=groups),
-            "agenda": agenda_chart(self.issue_table, groups=groups),
-        }
+        """The charts for the current tables (:func:`toolkit.charts.all_charts`, keyed as ``summit-ledger figures`` names
+        its files), with the issue colours fixed when the explorer was made."""
+        return all_charts(self.summit_table, self.issue_table, groups=self.groups)
 
     # --- redraw ------------------------------------------------------------
     def update(self) -> None:
