@@ -7,8 +7,8 @@ record) share one schema; column ``evidence`` says which a row is.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -86,7 +86,7 @@ def build_ledger(
     set_name: str | None = None,
     events: Iterable[dict] = (),
     expand_pairs: bool = True,
-    documents: dict | None = None,
+    documents: Mapping[str, Any] | None = None,
     _frames: tuple[pd.DataFrame, ...] = (),
 ) -> pd.DataFrame:
     """Join annotations (and briefs) with summit dates and codebook labels.

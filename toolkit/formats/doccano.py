@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -200,7 +201,9 @@ def _read_text(text_all: str, where: str, file_annotator: str) -> tuple[list[Can
     return out, problems, notices
 
 
-def write(records: list[dict], documents: dict, path: str | Path, *, variant: Literal["label", "entities"] = "label") -> int:
+def write(
+    records: list[dict], documents: Mapping[str, Any], path: str | Path, *, variant: Literal["label", "entities"] = "label"
+) -> int:
     """Write records as doccano JSONL, one line per (document, annotator).
 
     Parameters

@@ -12,6 +12,7 @@ and each skipped one is reported.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -107,7 +108,7 @@ def read_candidates(
     return readers[fmt](path)
 
 
-def _match_document(text: str, documents: dict) -> str | None:
+def _match_document(text: str, documents: Mapping[str, Any]) -> str | None:
     norm = normalise_fragment(text)
     hits = [d.id for d in documents.values() if d.text == norm]
     return hits[0] if len(hits) == 1 else None
@@ -116,7 +117,7 @@ def _match_document(text: str, documents: dict) -> str | None:
 def _build(
     c: Candidate,
     *,
-    documents: dict,
+    documents: Mapping[str, Any],
     lmap: LabelMap,
     codebook,
     summits: dict,

@@ -37,6 +37,7 @@ Studio whose users have those addresses.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -261,7 +262,7 @@ def _read_min(items: list, where: str) -> tuple[list[Candidate], list[Problem], 
     return out, problems, notices
 
 
-def write(records: list[dict], documents: dict, path: str | Path, *, email_domain: str | None = None) -> int:
+def write(records: list[dict], documents: Mapping[str, Any], path: str | Path, *, email_domain: str | None = None) -> int:
     """Write records as a Label Studio task list; returns the number of spans.
 
     Parameters

@@ -25,7 +25,9 @@ the note is a commenting body and the annotation ``id`` is
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .._io import atomic_write_text, content_hash
 from ..errors import Problem
@@ -173,7 +175,7 @@ def read(path: str | Path) -> tuple[list[Candidate], list[Problem], list[str]]:
     return out, problems, notices
 
 
-def write(records: list[dict], documents: dict, path: str | Path) -> int:
+def write(records: list[dict], documents: Mapping[str, Any], path: str | Path) -> int:
     """Write records as a W3C ``AnnotationCollection``; returns the number written."""
     recs = sorted(records, key=lambda r: (r["document_id"], r["start"], r["end"], r["id"]))
     items = []
