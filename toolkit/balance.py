@@ -32,8 +32,27 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
-from .errors import Problem, ValidationError
-from .intervals import SCALES, Scale, cluster_bootstrap, empirical_logit, jeffreys_interval, relative_balance
+from .grid import (
+    GOODWILL,
+    GRIEVANCE,
+    OTHER,
+    REQUIRED_COLUMNS,
+    as_set,
+    check_ledger,
+    check_options,
+    issue_axis,
+    stance_codes,
+    summit_axis,
+)
+from .intervals import (
+    SCALES,
+    Scale,
+    cluster_bootstrap,
+    empirical_logit,
+    jeffreys_interval,
+    percentiles,
+    relative_balance,
+)
 from .units import COUNTS, RESAMPLES, Count, Resample, clusters, count_units
 
 __all__ = [
@@ -83,18 +102,6 @@ SUMMIT_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + _COUNTS + _VALUES + _TAIL
 ISSUE_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + ["issue", "issue_label"] + _COUNTS + _VALUES + ["salience"] + _TAIL)
 
 
-def _bad(field: str, message: str) -> ValidationError:
-    return ValidationError(Problem("<balance_table>", None, field, message))
-
-
-def _as_set(value: str | Iterable[str] | None) -> set[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return {value}
-    return set(value)
-
-
 def filter_ledger(
     ledger: pd.DataFrame,
     *,
@@ -137,27 +144,18 @@ def filter_ledger(
     unknown = set(document) - {"outlet", "country", "language", "source_kind"}
     if unknown:
         raise TypeError(f"filter_ledger() got unexpected keyword argument(s) {', '.join(sorted(unknown))}")
-    document = {k: v for k, v in document.items() if v is not None}
+    if not isinstance(anchored_only, bool):
+        raise TypeError(f"anchored_only= takes True or False, not {anchored_only!r}")
     mask = np.ones(len(ledger), dtype=bool)
-    if (
-        actor is None
-        and target is None
-        and issue is None
-        and evidence is None
-        and annotators is None
-        and sets is None
-        and not document
-        and not (anchored_only and "status" in ledger)
-    ):
-        return ledger
     for col, want in (("actor", actor), ("target", target), ("issue", issue), ("evidence", evidence)):
-        chosen = _as_set(want)
+        chosen = as_set(want)
         if chosen is not None:
             mask &= ledger[col].isin(chosen).to_numpy()
-    is_brief = ledger["evidence"].eq("brief").to_numpy(dtype=bool, na_value=False)
-    for col, want in (("annotator", annotators), ("set", sets), *document.items()):
-        chosen = _as_set(want)
-        if chosen is not None:
+    per_span = [(col, as_set(want)) for col, want in (("annotator", annotators), ("set", sets), *document.items())]
+    per_span = [(col, chosen) for col, chosen in per_span if chosen is not None]
+    if per_span:
+        is_brief = ledger["evidence"].eq("brief").to_numpy(dtype=bool, na_value=False)
+        for col, chosen in per_span:
             mask &= is_brief | ledger[col].isin(chosen).to_numpy()
     if anchored_only and "status" in ledger:
         mask &= ~ledger["status"].eq("orphaned").to_numpy(dtype=bool, na_value=False)
@@ -186,73 +184,15 @@ def row_weights(ledger: pd.DataFrame, weight: Weight = "count") -> np.ndarray:
         return ledger["intensity"].astype("float64").to_numpy()
     if weight == "score":
         return np.abs(ledger["score"].astype("float64").to_numpy())
-    raise ValidationError(
-        Problem("<balance_table>", None, "weight", f"{weight!r} is not a weight; use one of {', '.join(WEIGHTS)}")
-    )
+    raise ValueError(f"weight={weight!r} is not a weight; use one of {', '.join(WEIGHTS)}")
 
 
-def _codes(values: pd.Series, categories) -> np.ndarray:
-    """Integer position of each value in ``categories`` (-1 when absent), without per-row Python work."""
-    codes, uniques = pd.factorize(values)
-    lookup = pd.Index(list(categories)).get_indexer(pd.Index(uniques))
-    lookup = np.append(lookup, -1).astype(np.int64)  # code -1 (missing) -> -1
-    return lookup[codes]
+def _finite(values: np.ndarray, fill: float) -> np.ndarray:
+    """``values`` with NaN replaced by ``fill`` (and infinities clipped, as :func:`numpy.nan_to_num`); no copy if all finite."""
+    return values if np.isfinite(values).all() else np.nan_to_num(values, nan=fill)
 
 
-def _summit_frame(ledger: pd.DataFrame, summits) -> pd.DataFrame:
-    """Summits to report on, in date order, with order/label/date/format."""
-    if summits is not None:
-        if isinstance(summits, dict):
-            rows = [
-                {"summit_id": s.id, "summit_label": s.label, "summit_date": pd.Timestamp(s.date), "summit_format": s.format}
-                for s in summits.values()
-            ]
-        else:
-            sf = pd.DataFrame(summits)
-            rows = [
-                {
-                    "summit_id": r["summit_id"],
-                    "summit_label": r["label"],
-                    "summit_date": pd.Timestamp(r["date"]),
-                    "summit_format": r["format"],
-                }
-                for _, r in sf.iterrows()
-            ]
-        frame = pd.DataFrame(rows, columns=["summit_id", "summit_label", "summit_date", "summit_format"])
-    else:
-        frame = ledger[["summit_id", "summit_label", "summit_date", "summit_format"]].drop_duplicates("summit_id")
-        frame = frame[frame["summit_id"].notna()]
-    frame = frame.sort_values(["summit_date", "summit_id"], kind="stable").reset_index(drop=True)
-    frame.insert(0, "summit_order", np.arange(len(frame), dtype="int64"))
-    frame["summit_date"] = pd.to_datetime(frame["summit_date"])
-    return frame
-
-
-def _validate(by, weight, scale, interval, count, resample, level) -> None:
-    if by not in ("summit", "issue"):
-        raise _bad("by", f"{by!r} unknown; use 'summit' or 'issue'")
-    for field, value, allowed in (
-        ("scale", scale, SCALES),
-        ("interval", interval, INTERVALS),
-        ("count", count, COUNTS),
-        ("resample", resample, RESAMPLES),
-    ):
-        if value not in allowed:
-            raise _bad(field, f"{value!r} unknown; use one of {', '.join(allowed)}")
-    if not 0 < level < 1:
-        raise _bad("level", f"{level!r} must lie between 0 and 1")
-
-
-def _stance_mean(
-    score_w: np.ndarray, w: np.ndarray, mask: np.ndarray, cell: np.ndarray, n_cells: int, fallback: float
-) -> np.ndarray:
-    num = np.bincount(cell, weights=np.where(mask, score_w, 0.0), minlength=n_cells)
-    den = np.bincount(cell, weights=np.where(mask, w, 0.0), minlength=n_cells)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, fallback)
-
-
-def _on_scale(scale: str, g, r, s, wt) -> np.ndarray:
+def _on_scale(scale: str, g: np.ndarray, r: np.ndarray, s: np.ndarray, wt: np.ndarray) -> np.ndarray:
     if scale == "relative":
         return relative_balance(g, r)
     if scale == "logit":
@@ -328,19 +268,46 @@ def balance_table(
         has none); ``thin``: see :data:`THIN_WIDTH`; ``scale``, ``interval``,
         ``count``, ``weight``: what was computed.
     """
-    _validate(by, weight, scale, interval, count, resample, level)
-    row_weights(ledger.iloc[:0], weight)  # validates the name early
-    frame = _summit_frame(ledger, summits)
-    rows = filter_ledger(ledger, actor=actor, target=target, issue=issue, evidence=evidence, annotators=annotators, sets=sets)
+    check_options(
+        {
+            "by": (by, ("summit", "issue")),
+            "weight": (weight, WEIGHTS),
+            "scale": (scale, SCALES),
+            "interval": (interval, INTERVALS),
+            "count": (count, COUNTS),
+            "resample": (resample, RESAMPLES),
+        },
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+    )
+    check_ledger(
+        ledger, REQUIRED_COLUMNS + (("intensity",) if weight == "intensity" else ("score",) if weight == "score" else ())
+    )
+    # every key column is read once, over the whole ledger; units are rows of it, found by position
+    frame, summit_of = summit_axis(ledger, summits)
+    stance_of = stance_codes(ledger["stance"])
+    all_w = _finite(row_weights(ledger, weight), 1.0)
+    all_s = ledger["score"].astype("float64").to_numpy() if "score" in ledger else np.zeros(len(ledger))
+    rows = filter_ledger(
+        ledger.assign(_ledger_row=np.arange(len(ledger))),
+        actor=actor,
+        target=target,
+        issue=issue,
+        evidence=evidence,
+        annotators=annotators,
+        sets=sets,
+    )
     units = count_units(rows, count)
+    pos: np.ndarray | slice = units["_ledger_row"].to_numpy()
+    if len(units) == len(ledger) and np.array_equal(pos, np.arange(len(ledger))):
+        pos = slice(None)  # every row is a unit, in order: views instead of copies
     n_summits = len(frame)
-    s_code = _codes(units["summit_id"], frame["summit_id"])
+    s_code = summit_of[pos]
     if by == "issue":
-        wanted = _as_set(issue)
-        issues = sorted(i for i in ledger["issue"].dropna().unique().tolist() if wanted is None or i in wanted)
-        labels = ledger.dropna(subset=["issue"]).drop_duplicates("issue").set_index("issue")["issue_label"]
-        i_code = _codes(units["issue"], issues)
+        issues, labels, issue_of = issue_axis(ledger, as_set(issue))
         n_issues = len(issues)
+        i_code = issue_of[pos]
         keep = (s_code >= 0) & (i_code >= 0)
         cell = s_code * n_issues + i_code
     else:
@@ -348,50 +315,56 @@ def balance_table(
         keep = s_code >= 0
         cell = s_code
     n_cells = n_summits * n_issues
-    if not keep.all():
-        units, cell, s_code = units[keep], cell[keep], s_code[keep]
-
-    w = np.nan_to_num(row_weights(units, weight), nan=1.0)
-    stance = units["stance"]
-    good = stance.eq("goodwill").to_numpy(dtype=bool, na_value=False)
-    bad = stance.eq("grievance").to_numpy(dtype=bool, na_value=False)
-    agenda = ~(good | bad)
-    sided = good | bad
-    score = np.nan_to_num(units["score"].astype("float64").to_numpy(), nan=0.0) if "score" in units else np.zeros(len(units))
+    w, k, score = all_w[pos], stance_of[pos], _finite(all_s[pos], 0.0)
     is_span = (
         units["evidence"].eq("span").to_numpy(dtype=bool, na_value=False)
         if "evidence" in units
         else np.ones(len(units), dtype=bool)
     )
+    if not keep.all():
+        units, cell, s_code, w, k, score, is_span = (a[keep] for a in (units, cell, s_code, w, k, score, is_span))
+    sided = k != OTHER
+    by_stance = cell * 3 + k  # one bincount gives the goodwill, grievance and other sums of every cell
 
-    def total_of(mask, weights=None):
-        return np.bincount(cell, weights=np.where(mask, w if weights is None else weights, 0.0), minlength=n_cells)
+    def split(weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(by_stance, weights=weights, minlength=3 * n_cells).reshape(n_cells, 3).T
 
-    n = np.bincount(cell, minlength=n_cells)
-    n_mentions = np.bincount(cell, weights=units["_mentions"].to_numpy(dtype=float), minlength=n_cells)
-    n_g, n_r, n_a = (np.bincount(cell[m], minlength=n_cells) for m in (good, bad, agenda))
-    G, R, A = total_of(good), total_of(bad), total_of(agenda)
-    S = total_of(sided, w * score)
+    def sided_total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=weights if sided.all() else np.where(sided, weights, 0.0), minlength=n_cells)
+
+    n_g, n_r, n_a = split()
+    n = n_g + n_r + n_a
+    mentions = units["_mentions"].to_numpy()
+    n_mentions = n if (mentions == 1).all() else np.bincount(cell, weights=mentions, minlength=n_cells)
+    G, R, A = split(w)
+    ws = w * score
+    S = sided_total(ws)
     bal = _on_scale(scale, G, R, S, G + R)
 
-    # effective counts for the Jeffreys interval
-    n_ann = max(1, units.loc[is_span, "annotator"].nunique()) if "annotator" in units else 1
-    m = np.where(is_span, 1.0 / n_ann, 1.0)
-    mw = total_of(sided, m * w)
-    mw2 = total_of(sided, m * w * w)
+    # effective counts for the Jeffreys interval; m divides span units among the span annotators
+    n_ann = 1
+    if "annotator" in units and is_span.any():
+        n_ann = max(1, (units["annotator"] if is_span.all() else units.loc[is_span, "annotator"]).nunique())
+    m = np.where(is_span, 1.0 / n_ann, 1.0) if n_ann > 1 else None
+    mw_rows = w if m is None else m * w
+    mw = sided_total(mw_rows)
+    mw2 = sided_total(mw_rows * w)
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = np.where(mw2 > 0, mw * mw / mw2, 0.0)
-        share = np.where(mw > 0, total_of(good, m * w) / mw, 0.0)
+        share = np.where(mw > 0, (G if m is None else split(mw_rows)[GOODWILL]) / mw, 0.0)
     g_eff, r_eff = share * n_eff, (1 - share) * n_eff
-    all_w = np.nan_to_num(row_weights(ledger, weight), nan=1.0)
-    all_s = ledger["score"].astype("float64").to_numpy() if "score" in ledger else np.zeros(len(ledger))
-
-    def overall(name):
-        mask = ledger["stance"].eq(name).to_numpy(dtype=bool, na_value=False) & np.isfinite(all_s)
-        return float((all_w[mask] * all_s[mask]).sum() / all_w[mask].sum()) if mask.any() else np.nan
-
-    ms_g = _stance_mean(w * score, w, good, cell, n_cells, overall("goodwill"))
-    ms_r = _stance_mean(w * score, w, bad, cell, n_cells, overall("grievance"))
+    # mean signed score per stance: the cell's, else the whole ledger's
+    scored = np.isfinite(all_s)
+    overall = np.full(3, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for code in (GOODWILL, GRIEVANCE):
+            mask = stance_of == code
+            mask = mask if scored.all() else mask & scored
+            if mask.any():
+                overall[code] = float((all_w[mask] * all_s[mask]).sum() / all_w[mask].sum())
+        by_score = split(ws)
+        ms_g = np.where(G > 0, by_score[GOODWILL] / G, overall[GOODWILL])
+        ms_r = np.where(R > 0, by_score[GRIEVANCE] / R, overall[GRIEVANCE])
 
     if interval == "jeffreys":
         if scale == "goldstein":
@@ -401,25 +374,20 @@ def balance_table(
         else:
             lo, hi = jeffreys_interval(g_eff, r_eff, level, scale)
     else:
-        lo = np.full(n_cells, np.nan)
-        hi = np.full(n_cells, np.nan)
-        if n_boot > 0 and len(units):
-            used, cl = clusters(units, resample)
-            strata = np.where(is_span, -1, s_code) if used == "annotators" else s_code
-            values = np.column_stack(
-                [np.where(good, w, 0.0), np.where(bad, w, 0.0), np.where(sided, w * score, 0.0), np.where(sided, w, 0.0)]
-            )
-            draws = cluster_bootstrap(strata, cl, cell, values, n_cells, n_boot, np.random.default_rng(seed))
-            boots = _on_scale(scale, draws[..., 0], draws[..., 1], draws[..., 2], draws[..., 3])
-            has = np.isfinite(boots).any(axis=0) & (n > 0)
-            if has.any():
-                a = (1 - level) / 2
-                q = np.nanquantile(boots[:, has], [a, 1 - a], axis=0)
-                lo[has], hi[has] = q[0], q[1]
+        values = np.column_stack(
+            [
+                np.where(k == GOODWILL, w, 0.0),
+                np.where(k == GRIEVANCE, w, 0.0),
+                np.where(sided, w * score, 0.0),
+                np.where(sided, w, 0.0),
+            ]
+        )
+        lo, hi = _bootstrap_interval(units, resample, is_span, s_code, cell, values, n_cells, n, scale, n_boot, level, seed)
+    same = interval == "jeffreys" and scale == "relative" and level == 0.95
+    rel_lo, rel_hi = (lo, hi) if same else jeffreys_interval(g_eff, r_eff, 0.95, "relative")
     finite = np.isfinite(bal)
     lo = np.where(finite & np.isfinite(lo), np.minimum(lo, bal), lo)  # the point estimate always lies inside
     hi = np.where(finite & np.isfinite(hi), np.maximum(hi, bal), hi)
-    rel_lo, rel_hi = jeffreys_interval(g_eff, r_eff, 0.95, "relative")
     thin = ~((rel_hi - rel_lo) <= THIN_WIDTH)
 
     if by == "issue":
@@ -454,6 +422,36 @@ def balance_table(
         source="ledger sets: " + (" + ".join(used_sets) or "none"),
     )
     return out
+
+
+def _bootstrap_interval(
+    units: pd.DataFrame,
+    resample: str,
+    is_span: np.ndarray,
+    s_code: np.ndarray,
+    cell: np.ndarray,
+    values: np.ndarray,
+    n_cells: int,
+    n: np.ndarray,
+    scale: str,
+    n_boot: int,
+    level: float,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of each cell's balance under the cluster bootstrap (NaN where it cannot say)."""
+    lo = np.full(n_cells, np.nan)
+    hi = np.full(n_cells, np.nan)
+    if n_boot == 0 or len(units) == 0:
+        return lo, hi
+    used, cl = clusters(units, resample)
+    strata = np.where(is_span, -1, s_code) if used == "annotators" else s_code
+    draws = cluster_bootstrap(strata, cl, cell, values, n_cells, n_boot, np.random.default_rng(seed))
+    boots = _on_scale(scale, draws[..., 0], draws[..., 1], draws[..., 2], draws[..., 3])
+    has = np.isfinite(boots).any(axis=0) & (n > 0)
+    if has.any():
+        a = (1 - level) / 2
+        lo[has], hi[has] = percentiles(boots[:, has], [a, 1 - a])
+    return lo, hi
 
 
 def shift_table(table: pd.DataFrame, **kwargs) -> pd.DataFrame:
