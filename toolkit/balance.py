@@ -27,7 +27,7 @@ here draws or imports altair. Definitions (docs/balance.md):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -354,12 +354,12 @@ def balance_table(
         share = np.where(mw > 0, (G if m is None else split(mw_rows)[GOODWILL]) / mw, 0.0)
     g_eff, r_eff = share * n_eff, (1 - share) * n_eff
     # mean signed score per stance: the cell's, else the whole ledger's
-    scored = np.isfinite(all_s)
-    overall = np.full(3, np.nan)
+    overall = np.full(3, np.nan)  # needed only where a cell has no goodwill (or no grievance)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for code in (GOODWILL, GRIEVANCE):
-            mask = stance_of == code
-            mask = mask if scored.all() else mask & scored
+        for code, total in ((GOODWILL, G), (GRIEVANCE, R)):
+            if (total > 0).all():
+                continue
+            mask = (stance_of == code) & np.isfinite(all_s)
             if mask.any():
                 overall[code] = float((all_w[mask] * all_s[mask]).sum() / all_w[mask].sum())
         by_score = split(ws)
@@ -390,32 +390,26 @@ def balance_table(
     hi = np.where(finite & np.isfinite(hi), np.maximum(hi, bal), hi)
     thin = ~((rel_hi - rel_lo) <= THIN_WIDTH)
 
+    base = frame.loc[np.repeat(np.arange(n_summits), n_issues)].reset_index(drop=True) if by == "issue" else frame
+    data: dict[str, Any] = {c: base[c] for c in frame.columns}
     if by == "issue":
-        out = frame.loc[np.repeat(np.arange(n_summits), n_issues)].reset_index(drop=True)
-        out["issue"] = np.tile(np.array(issues, dtype=object), n_summits)
-        out["issue_label"] = out["issue"].map(labels)
-    else:
-        out = frame.copy()
-    cols = {"n": n, "n_mentions": n_mentions, "n_goodwill": n_g, "n_grievance": n_r, "n_agenda": n_a}
-    for name, values in cols.items():
-        out[name] = np.asarray(values).astype("int64")
-    out["goodwill"], out["grievance"], out["net"], out["total"] = G, R, G - R, G + R
-    out["balance"], out["ci_low"], out["ci_high"] = bal, lo, hi
+        data["issue"] = pd.Series(np.tile(np.array(issues, dtype=object), n_summits))
+        data["issue_label"] = data["issue"].map(labels)
+    for name, values in {"n": n, "n_mentions": n_mentions, "n_goodwill": n_g, "n_grievance": n_r, "n_agenda": n_a}.items():
+        data[name] = np.asarray(values).astype("int64")
+    data.update(goodwill=G, grievance=R, net=G - R, total=G + R, balance=bal, ci_low=lo, ci_high=hi)
     if by == "issue":
-        summit_total = np.bincount(s_code, weights=w, minlength=n_summits)
-        st = np.repeat(summit_total, n_issues)
+        summit_total = np.repeat(np.bincount(s_code, weights=w, minlength=n_summits), n_issues)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["salience"] = np.where(st > 0, (G + R + A) / st, np.nan)
-    out["g_eff"], out["r_eff"] = g_eff, r_eff
-    out["mean_goodwill_score"], out["mean_grievance_score"] = ms_g, ms_r
-    out["thin"] = thin
+            data["salience"] = np.where(summit_total > 0, (G + R + A) / summit_total, np.nan)
+    data.update(g_eff=g_eff, r_eff=r_eff, mean_goodwill_score=ms_g, mean_grievance_score=ms_r, thin=thin)
     prev_ids = np.array([None] + frame["summit_id"].tolist()[:-1], dtype=object)
     grid = bal.reshape(n_summits, n_issues)
     prev = np.vstack([np.full((1, n_issues), np.nan), grid[:-1]]) if n_summits else grid
-    out["prev_summit_id"] = np.repeat(prev_ids, n_issues) if n_summits else []
-    out["shift"] = (grid - prev).reshape(-1)
-    out["scale"], out["interval"], out["count"], out["weight"] = scale, interval, count, weight
-    out = out[list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS)]
+    data["prev_summit_id"] = np.repeat(prev_ids, n_issues) if n_summits else []
+    data["shift"] = (grid - prev).reshape(-1)
+    data.update(scale=scale, interval=interval, count=count, weight=weight)
+    out = pd.DataFrame(data, columns=list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS))
     used_sets = sorted(str(v) for v in units["set"].dropna().unique()) if "set" in units else []
     out.attrs.update(
         evidence=evidence if isinstance(evidence, str) or evidence is None else ",".join(evidence),
