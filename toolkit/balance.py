@@ -213,8 +213,9 @@ def balance_table(
         sets=sets,
     )
     units = count_units(rows, count)
-    pos: np.ndarray | slice = units["_ledger_row"].to_numpy()
-    if len(units) == len(ledger) and np.array_equal(pos, np.arange(len(ledger))):
+    rows_of_units = units["_ledger_row"].to_numpy()
+    pos: np.ndarray | slice = rows_of_units
+    if len(units) == len(ledger) and np.array_equal(rows_of_units, np.arange(len(ledger))):
         pos = slice(None)  # every row is a unit, in order: views instead of copies
     n_summits = len(frame)
     s_code = summit_of[pos]
@@ -236,7 +237,8 @@ def balance_table(
         else np.ones(len(units), dtype=bool)
     )
     if not keep.all():
-        units, cell, s_code, w, k, score, is_span = (a[keep] for a in (units, cell, s_code, w, k, score, is_span))
+        units = units[keep]
+        cell, s_code, w, k, score, is_span = (a[keep] for a in (cell, s_code, w, k, score, is_span))
     sided = k != OTHER
     by_stance = cell * 3 + k  # one bincount gives the goodwill, grievance and other sums of every cell
 
@@ -334,7 +336,7 @@ def balance_table(
 
 def _bootstrap_interval(
     units: pd.DataFrame,
-    resample: str,
+    resample: Resample,
     is_span: np.ndarray,
     s_code: np.ndarray,
     cell: np.ndarray,

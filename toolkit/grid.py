@@ -157,7 +157,7 @@ def check_options(choices: Mapping[str, tuple[Any, Iterable[str]]], *, n_boot: A
         raise ValueError(f"n_boot={n_boot!r} must be 0 or more")
     if isinstance(level, bool) or not isinstance(level, Real):
         raise TypeError(f"level= takes a number, not {type(level).__name__} {level!r}")
-    if not 0 < level < 1:
+    if not 0 < float(level) < 1:
         raise ValueError(f"level={level!r} must lie strictly between 0 and 1")
     if isinstance(seed, bool) or not isinstance(seed, Integral):
         raise TypeError(f"seed= takes an integer, not {type(seed).__name__} {seed!r}")

@@ -73,8 +73,11 @@ def filter_ledger(
         chosen = as_set(want)
         if chosen is not None:
             mask &= ledger[col].isin(chosen).to_numpy()
-    per_span = [(col, as_set(want)) for col, want in (("annotator", annotators), ("set", sets), *document.items())]
-    per_span = [(col, chosen) for col, chosen in per_span if chosen is not None]
+    per_span: list[tuple[str, set[str]]] = []
+    for col, want in (("annotator", annotators), ("set", sets), *document.items()):
+        chosen = as_set(want)
+        if chosen is not None:
+            per_span.append((col, chosen))
     if per_span:
         is_brief = ledger["evidence"].eq("brief").to_numpy(dtype=bool, na_value=False)
         for col, chosen in per_span:
