@@ -44,15 +44,16 @@ GOAL_S = 0.02  # issue 7's goal: <= 20 ms server side with 10k stored
 
 def _synthetic_log(store, document, codebook, n: int, annotator: str, rng: random.Random) -> None:
     """Write ``n`` synthetic upserts to ``annotator``'s log in the store's line format."""
-    from toolkit._io import content_hash
     from toolkit.annotation import make_annotation
+    from toolkit.storelog import op_id_for, op_line
 
     issues, actors = list(codebook.issues), list(codebook.actors)
     text = document.text
     path = store.log_path(annotator)
     path.parent.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
-    with open(path, "w", encoding="utf-8") as fh:
+    pos = 0
+    with open(path, "wb") as fh:
         while len(seen) < n:
             a = rng.randrange(0, len(text) - 40)
             b = a + rng.randrange(5, 40)
@@ -80,8 +81,10 @@ def _synthetic_log(store, document, codebook, n: int, annotator: str, rng: rando
                 continue
             seen.add(rec["id"])
             op = {"op": "upsert", "at": "2026-01-01T00:00:00Z", **rec}
-            op = {"op": "upsert", "op_id": content_hash(op, 16), **{k: v for k, v in op.items() if k != "op"}}
-            fh.write(json.dumps(op, ensure_ascii=False, separators=(", ", ": ")) + "\n")
+            op["op_id"] = op_id_for(op, pos)
+            line = op_line(op)  # the store's own line format, from its public encoder
+            pos += len(line)
+            fh.write(line)
 
 
 def _time_actions(root: Path, n_stored: int, repeat: int, seed: int) -> list[float]:

@@ -22,7 +22,7 @@ Rows measured here:
   ``notebooks/``. Goal: <= 60 s on 2 cores (no baseline).
 
 Rows from other modules (each exposes ``run() -> list[dict]``): ``bench_widget``
-(annotator action), ``bench_balance`` (balance, bootstrap, chart spec size),
+(annotator action), ``bench_store`` (one append and its parts, beside the fsync floor), ``bench_balance`` (balance, bootstrap, chart spec size),
 ``bench_agreement`` (Krippendorff's alpha). A module that is missing or fails
 is listed as "not available" with the reason.
 """
@@ -53,7 +53,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from _timing import median_time  # noqa: E402  (bench/ is on sys.path when run as a script)
 from synthetic import synthetic_ops, write_log  # noqa: E402  (shared with the tests)
 
-OTHER_MODULES = ("bench_widget", "bench_balance", "bench_agreement")
+OTHER_MODULES = ("bench_widget", "bench_store", "bench_balance", "bench_agreement")
 
 
 def row(metric: str, size: str, ours: float | None, baseline: float | None, goal: str, met: bool | None, note: str = "") -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import storelog
+from toolkit import storeindex, storelog
 from toolkit.annotation import validate_record
 from toolkit.errors import Problem, StoreError, ValidationError
 from toolkit.store import Store
@@ -28,13 +28,13 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def fed(monkeypatch) -> list[int]:
     """Bytes each Replay.feed call received (to prove nothing is replayed twice)."""
     sizes: list[int] = []
-    real = storelog.Replay.feed
+    real = storeindex.Replay.feed
 
     def spy(self, data):
         sizes.append(len(data))
         return real(self, data)
 
-    monkeypatch.setattr(storelog.Replay, "feed", spy)
+    monkeypatch.setattr(storeindex.Replay, "feed", spy)
     return sizes
 
 
@@ -231,3 +231,80 @@ def test_append_many_decides_what_to_skip_under_the_lock(tmp_path):
     # 0, 1, 3, 4 are there unchanged; 2 was edited meanwhile (so it differs now); 5, 6 are new.
     assert sorted(op["id"] for op in ops) == [synthetic_record("a", i)["id"] for i in (2, 5, 6)]
     assert store.append_many(recs, skip=lambda rec, live: live is not None) == []
+
+
+def test_change_token_moves_only_when_the_log_does(tmp_path):
+    mine, theirs = Store(tmp_path), Store(tmp_path)
+    t0 = mine.change_token("a")
+    assert mine.change_token("a") == t0, "a look with nothing new moved the token"
+    theirs.upsert(synthetic_record("a", 1))
+    t1 = mine.change_token("a")
+    assert t1 != t0
+    mine.upsert(synthetic_record("b", 1))  # another log: this one's token stays
+    assert mine.change_token("a") == t1
+    mine.upsert(synthetic_record("a", 2))
+    assert mine.change_token("a") not in (t0, t1)
+
+
+def test_annotator_session_never_replays_rereads_or_stats_the_log(tmp_path, fed, monkeypatch, seed, codebook, summits):
+    """Save, edit, delete and undo in a session fold their own operation: no replay, no read, no stat by the session."""
+    from toolkit.session import AnnotationSession
+
+    store = Store(tmp_path, codebook=codebook, summits=summits)
+    store.append_many([synthetic_record("alice", i) for i in range(300)])
+    session = AnnotationSession(seed, codebook, store, "alice", summits)
+    before = len(session.annotations())
+    reads, stats = [], []
+    monkeypatch.setattr(Store, "read", lambda self, name: reads.append(name))  # any re-read would now fail loudly
+    real_stat = Path.stat
+
+    def stat(self, *args, **kwargs):
+        if self.suffix == ".jsonl":
+            stats.append(self)
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    fed.clear()
+    session.select(126, 188)
+    for k, v in {"stance": "goodwill", "actor": "US", "target": "Russia", "intensity": 2}.items():
+        session.set_code(k, v)
+    saved = session.save()
+    session.edit(saved["id"])
+    session.set_code("intensity", 3)
+    session.save()
+    session.delete(saved["id"])
+    session.undo()
+    session.undo()
+    assert len(session.annotations()) == before + 1 and session.runs()
+    assert (sum(fed), reads, stats) == (0, [], []), "the session replayed, re-read or stat'ed the log"
+    monkeypatch.undo()
+    assert {a["id"] for a in session.annotations()} == {
+        a["id"] for a in Store(tmp_path).read("alice").annotations.values() if a["document_id"] == seed.id
+    }
+
+
+def test_a_write_by_another_process_just_before_the_sessions_own_is_not_missed(tmp_path, seed, codebook, summits):
+    """Another writer appends between the session's look at the token and its own append: the session reads it."""
+    from toolkit.annotation import make_annotation
+    from toolkit.session import AnnotationSession
+
+    store, theirs = Store(tmp_path, codebook=codebook, summits=summits), Store(tmp_path)
+    session = AnnotationSession(seed, codebook, store, "alice", summits)
+    assert session.annotations() == []
+    foreign = make_annotation(
+        seed, 242, 256, issue="syria", stance="grievance", actor="US", target="Russia", intensity=1, annotator="alice"
+    )
+    real = store.upsert
+
+    def upsert_after_another_writer(rec, **kw):
+        theirs.upsert(foreign)  # lands after the session's check, before its own line
+        return real(rec, **kw)
+
+    store.upsert = upsert_after_another_writer  # type: ignore[method-assign]
+    session.select(126, 188)
+    for k, v in {"stance": "goodwill", "actor": "US", "target": "Russia", "intensity": 2}.items():
+        session.set_code(k, v)
+    saved = session.save()
+    store.upsert = real  # type: ignore[method-assign]
+    assert {a["id"] for a in session.annotations()} == {saved["id"], foreign["id"]}
+    assert foreign["id"] in session.ids_at(session.to_utf16(243))

@@ -7,10 +7,13 @@ writes it when it is complete.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import Problem, ValidationError
 from .suggest import Suggestion
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from .codebook import Codebook
 
 __all__ = [
     "Draft",
@@ -51,7 +54,7 @@ PROVENANCE_VALUES: dict[str, tuple[str, ...]] = {
 """Codebook 2.0's attribution and modality values, used when a codebook does not list its own."""
 
 
-def provenance_choices(codebook, name: str) -> list[tuple[str, str, str]]:
+def provenance_choices(codebook: Codebook, name: str) -> list[tuple[str, str, str]]:
     """``(value, label, definition)`` for ``attribution`` or ``modality``: the codebook's own, or the defaults."""
     listed = getattr(codebook, name, None)
     if isinstance(listed, dict) and listed:

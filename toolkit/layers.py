@@ -2,10 +2,9 @@
 
 :class:`Layers` reads each annotator's log once, then keeps it current by
 applying the operations the session itself writes (no replay, no re-reading).
-Whether a log changed behind the session's back is asked of the store: its
-public change token (``Store.change_token(annotator)``, or ``Store.refresh``
-then ``Store.version`` of an indexed store); for a store with neither, the
-interim token is the log's size and modification time. Nothing here guesses
+Whether a log changed behind the session's back is asked of the store's
+public change token (:meth:`toolkit.store.Store.change_token`), which the
+store's incremental index keeps; nothing here looks at the file, guesses
 line lengths or re-serialises operations. :meth:`Layers.refresh` re-reads all.
 
 For every layer shown (one annotator, or all of them) a
@@ -17,8 +16,9 @@ only the runs that changed.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .annotation import record_kind
@@ -26,6 +26,7 @@ from .corpus import Document, segment
 from .draft import Progress
 from .errors import Problem
 from .runs import RunIndex, Utf16Offsets
+from .store import Store
 
 __all__ = ["Layers", "RunPatch", "ALL_LAYERS", "run_json"]
 
@@ -45,7 +46,7 @@ class RunPatch:
 
 @dataclass
 class _Log:
-    token: Hashable
+    token: int
     records: dict[str, dict] = field(default_factory=dict)  # live mentions on this document
     events: dict[str, dict] = field(default_factory=dict)  # live events of this annotator
     problems: list[Problem] = field(default_factory=list)
@@ -60,56 +61,40 @@ def run_json(offsets: Utf16Offsets, start: int, end: int, n: int, stances: tuple
 class Layers:
     """Every annotator's live records on ``document``, their runs and the progress line."""
 
-    def __init__(self, store, document: Document, offsets: Utf16Offsets) -> None:
+    def __init__(self, store: Store, document: Document, offsets: Utf16Offsets) -> None:
         self.store = store
         self.document = document
         self.offsets = offsets
         self.segments = segment(document)
         self._seg_starts = [s.start for s in self.segments]
         self._logs: dict[str, _Log] = {}
-        self._paths: dict = {}
         self._runs: dict[str, RunIndex] = {}
         self._patches: dict[str, list[RunPatch]] = {}
         self._owner: dict[str, str] = {}
         self._hits: dict[str, list[int]] = {}  # annotator -> sentences' counts of their annotations
 
     # ---------------------------------------------------------------- reading
-    def _token(self, name: str) -> Hashable:
-        fn = getattr(self.store, "change_token", None)  # the store's public change token, when it has one
-        if callable(fn):
-            return fn(name)
-        refresh, version = getattr(self.store, "refresh", None), getattr(self.store, "version", None)
-        if callable(refresh) and callable(version):  # a store index with per-log versions
-            refresh(name)
-            return version(name)
-        # Interim, for a store without a change token: the log's size and modification time.
-        path = self._paths.get(name)
-        if path is None:
-            path = self._paths[name] = self.store.log_path(name)
-        try:
-            st = path.stat()
-        except OSError:  # missing, or its folder is not one: nothing to read
-            return None
-        return (st.st_size, st.st_mtime_ns)
+    def _token(self, name: str) -> int:
+        """The store's change token of ``name``'s log (the store looks at the file, not this class)."""
+        return self.store.change_token(name)
 
     def log(self, name: str) -> _Log:
         """The live state of ``name``'s log on this document (read once; again only if it changed)."""
-        cached = self._logs.get(name)
-        if cached is not None and cached.token == self._token(name):
-            return cached
         token = self._token(name)
+        cached = self._logs.get(name)
+        if cached is not None and cached.token == token:
+            return cached
         state = self.store.read(name)
         doc = self.document.id
-        events = dict(getattr(state, "events", None) or {})  # a store that keeps events apart, or not
+        events = dict(state.events)
         records = {}
         for k, v in state.annotations.items():
             if v.get("kind", "mention") != "mention":
                 events[k] = v
             elif v.get("document_id") == doc:
                 records[k] = v
-        torn = getattr(state, "torn", None)
-        torn_problem = [] if torn is None else [Problem(torn.file, torn.line, None, str(torn).split(": ", 1)[-1])]
-        log = _Log(token, records, events, list(state.problems) + torn_problem)  # a torn tail is reported too
+        torn = [] if state.torn is None else [state.torn.problem()]
+        log = _Log(token, records, events, [*state.problems, *torn])  # a torn tail is reported too
         self._forget(name)
         self._logs[name] = log
         for rec in log.records.values():
@@ -145,15 +130,18 @@ class Layers:
     def applied(self, name: str, op: dict) -> None:
         """Fold an operation the session just wrote to ``name``'s log into memory.
 
-        The session checked the log's token just before writing (reading the
-        log again if anyone else had written); the token after the write is
-        taken as the new one. A write by another process in the instant
-        between the two is seen at the log's next change, or on :meth:`refresh`.
+        The session looked at the log's token just before writing. When the
+        store says that token is what the log had right before this append,
+        the operation is folded in; when another process wrote in between,
+        the layer is forgotten and read again at its next use.
         """
         log = self._logs.get(name)
         if log is None:
             return
-        aid = op.get("id")
+        if self.store.appended_over(name) != log.token:
+            self._forget(name)
+            return
+        aid: str = op["id"]
         rec = {k: v for k, v in op.items() if k not in _OPTIONAL_META}
         if record_kind(op) == "event" or aid in log.events:
             if op.get("op") == "upsert":
@@ -176,14 +164,14 @@ class Layers:
         self._owner[aid] = name
         if self._shown(rec):
             for key, idx in self._indexes(name):
-                self._patch(key, idx, rec["start"], rec["end"], lambda i=idx: i.add(aid, rec["start"], rec["end"], rec["stance"]))
+                self._patch(key, idx, rec["start"], rec["end"], partial(idx.add, aid, rec["start"], rec["end"], rec["stance"]))
             self._count(name, rec, +1)
 
     def _drop(self, name: str, log: _Log, aid: str) -> None:
         rec = log.records[aid]
         for key, idx in self._indexes(name):
             if aid in idx:
-                self._patch(key, idx, rec["start"], rec["end"], lambda i=idx: i.remove(aid))
+                self._patch(key, idx, rec["start"], rec["end"], partial(idx.remove, aid))
         if self._shown(rec):
             self._count(name, rec, -1)
         del log.records[aid]

@@ -16,14 +16,14 @@ hub identity and no other name is accepted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Literal
-
-import pandas as pd
 
 from .annotation import check_annotator, make_annotation, normalize_annotator, validate_record
 from .classroom.identity import HUB_USER_ENV, is_instructor
 from .classroom.identity import hub_user as current_hub_user
+from .codebook import Codebook
 from .corpus import Document
 from .draft import CODE_FIELDS, Draft, missing_error, problem, provenance_choices
 from .errors import ValidationError
@@ -31,7 +31,9 @@ from .layers import ALL_LAYERS, Layers
 from .runs import Utf16Offsets
 from .session_events import SessionEvents
 from .session_reads import Opened, SessionReads
+from .store import Store
 from .suggest import KeywordIndex, Suggestion
+from .summits import Summit
 
 __all__ = ["AnnotationSession", "Opened", "SuggestMode", "ALL_LAYERS", "HUB_USER_VARIABLE"]
 
@@ -71,10 +73,10 @@ class AnnotationSession(SessionEvents, SessionReads):
     def __init__(
         self,
         document: Document,
-        codebook,
-        store,
+        codebook: Codebook,
+        store: Store,
         annotator: str | None = None,
-        summits: dict | None = None,
+        summits: Mapping[str, Summit] | None = None,
         *,
         suggestions: SuggestMode = "preselect",
         hub_user: str | None = None,
@@ -89,7 +91,7 @@ class AnnotationSession(SessionEvents, SessionReads):
         self.offsets = Utf16Offsets(document.text)
         self.layers = Layers(store, document, self.offsets)
         self.segments = self.layers.segments
-        self._keywords = KeywordIndex(codebook)
+        self.keywords = KeywordIndex(codebook)
         hub = (None if is_instructor() else current_hub_user()) if hub_user is None else hub_user
         self.hub_user: str | None = normalize_annotator(hub) if hub else None
         self.annotator: str | None = None
@@ -205,25 +207,7 @@ class AnnotationSession(SessionEvents, SessionReads):
         """Issues suggested for a span: keywords in the sentences it overlaps, inside the span first."""
         idx = self.sentences_of(start, end)
         a, b = (start, end) if not idx else (min(self.segments[idx[0]].start, start), max(self.segments[idx[-1]].end, end))
-        return self._keywords.suggest(self.document.text[a:b], (start - a, end - a))
-
-    def sentence_suggestions(self) -> pd.DataFrame:
-        """Suggestions for every sentence: one row per sentence x issue (rank 0 = pre-selected)."""
-        cols = ["sentence", "start", "end", "issue", "keywords", "hits", "rank"]
-        rows = [
-            {
-                "sentence": s.index,
-                "start": s.start,
-                "end": s.end,
-                "issue": sug.issue,
-                "keywords": ", ".join(sug.keywords),
-                "hits": sug.hits,
-                "rank": rank,
-            }
-            for s in self.segments
-            for rank, sug in enumerate(self._keywords.suggest(s.text))
-        ]
-        return pd.DataFrame(rows, columns=cols)
+        return self.keywords.suggest(self.document.text[a:b], (start - a, end - a))
 
     # ---------------------------------------------------------------- codes
     def set_code(self, name: str, value: Any) -> Draft:
@@ -293,6 +277,9 @@ class AnnotationSession(SessionEvents, SessionReads):
         missing = d.missing()
         if missing:
             raise missing_error(missing)
+        # missing() is empty, so the span and the required codes are set (narrowed for the type checker)
+        assert d.start is not None and d.end is not None and d.intensity is not None
+        assert d.issue is not None and d.stance is not None and d.actor is not None and d.target is not None
         origin = "suggested" if d.issue_origin == "suggested" else "manual"
         kwargs: dict[str, Any] = {}
         own = self.layers.log(annotator).records

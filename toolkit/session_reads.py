@@ -2,7 +2,8 @@
 
 :class:`SessionReads` is the read side of :class:`toolkit.session.AnnotationSession`
 (it is mixed into it and uses its ``layers``, ``offsets``, ``annotator`` and
-draft). It decides what a click on a highlight opens, so the view only shows it.
+draft). It decides what a click on a highlight opens, so the view only shows it,
+and lists the keyword suggestions of every sentence.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from .draft import Progress, problem
 from .errors import ValidationError
 from .layers import ALL_LAYERS, Layers, RunPatch
 from .runs import Utf16Offsets
+from .suggest import KeywordIndex
 
 __all__ = ["SessionReads", "Opened"]
 
@@ -38,6 +42,7 @@ class SessionReads:
     offsets: Utf16Offsets
     annotator: str | None
     segments: list
+    keywords: KeywordIndex
 
     def edit(self, annotation_id: str) -> Any:  # provided by AnnotationSession
         raise NotImplementedError
@@ -93,14 +98,31 @@ class SessionReads:
     def problems(self, layer: str | None = None) -> list:
         """Lines of the shown logs that could not be used (reported, never hidden)."""
         names = self.layer_names() if layer in (None, ALL_LAYERS) else [layer]
-        log_files = getattr(self.layers.store, "log_files", None)  # log files the store could not use, if it says
-        unread = list(log_files()[1]) if callable(log_files) and layer in (None, ALL_LAYERS) else []
+        unread = self.layers.store.log_files()[1] if layer in (None, ALL_LAYERS) else []  # files it does not read
         return unread + [p for n in names for p in self.layers.log(n).problems]
 
     def get(self, annotation_id: str) -> dict | None:
         """A live annotation of any layer by id."""
         who = self.owner(annotation_id)
         return self.layers.log(who).records.get(annotation_id) if who else None
+
+    def sentence_suggestions(self) -> pd.DataFrame:
+        """Suggestions for every sentence: one row per sentence x issue (rank 0 = pre-selected)."""
+        cols = ["sentence", "start", "end", "issue", "keywords", "hits", "rank"]
+        rows = [
+            {
+                "sentence": s.index,
+                "start": s.start,
+                "end": s.end,
+                "issue": sug.issue,
+                "keywords": ", ".join(sug.keywords),
+                "hits": sug.hits,
+                "rank": rank,
+            }
+            for s in self.segments
+            for rank, sug in enumerate(self.keywords.suggest(s.text))
+        ]
+        return pd.DataFrame(rows, columns=cols)
 
     def progress(self) -> Progress:
         """Sentences overlapped by at least one of the current annotator's annotations."""
@@ -112,7 +134,8 @@ class SessionReads:
         """Every highlight run of ``layer`` as the view gets it: ``{"s", "e", "n", "stance"}`` (UTF-16)."""
         layer = self._layer(layer)
         if not layer:
-            return [{"s": 0, "e": self.length16, "n": 0, "stance": None}] if self.length16 else []
+            n16 = self.offsets.length16
+            return [{"s": 0, "e": n16, "n": 0, "stance": None}] if n16 else []
         return self.layers.full_runs(layer, self.annotator)
 
     def run_patches(self, layer: str | None = None) -> list[RunPatch] | None:

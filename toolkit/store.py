@@ -12,7 +12,7 @@ Records have a kind (``"kind"``, default ``"mention"``), validated by the
 kind's registered validator (:mod:`toolkit.storelog`).
 
 Every mutation reads, decides and writes under the log's file lock
-(:meth:`Store.upsert`, :meth:`Store.delete`, :meth:`Store.undo`,
+(:mod:`toolkit.storelock`; :meth:`Store.upsert`, :meth:`Store.delete`, :meth:`Store.undo`,
 :meth:`Store.transact`, :meth:`Store.append_many`, :meth:`Store.compact`).
 An append is one ``write`` of whole lines, then ``fsync``; a failed write is
 cut back so no partial line stays. A torn last line (a crash mid-write) is
@@ -20,44 +20,39 @@ reported by :meth:`Store.read` and, before the next append, moved to
 ``<annotator>.jsonl.torn``, never silently dropped. Batches and compaction go
 through temp file + fsync + rename + folder fsync (:mod:`toolkit.storebatch`).
 
-The store keeps an index per log (live records, undo stack, last operation),
-fed only the bytes appended since it last looked; :attr:`Store.token` changes
-whenever that index changes, so callers can tell whether anything moved.
+The store keeps an index per log (live records, undo stack, last operation;
+:mod:`toolkit.storeindex`), fed only the bytes appended since it last looked,
+so undo, delete and reads never replay the log. :attr:`Store.token` (any log)
+and :meth:`Store.change_token` (one log) change whenever that index changes,
+so callers can tell cheaply whether anything moved.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from ._io import os_error_text, write_fully
 from .annotation import check_annotator, now_iso
 from .classroom.identity import check_writer
-from .errors import Problem, StoreError, ValidationError
+from .errors import Problem, StoreError
 from .storebatch import append_batch, check_changes, compact, recover
-from .storelog import (
-    OPS,
-    LogIndex,
-    LogState,
-    Replay,
-    TornLine,
-    encode_line,
-    op_id_for,
-    parse_lines,
-    record_kind,
-    set_aside_torn,
-)
+from .storeindex import LogIndex, Replay, StoreIndex
+from .storelock import LogLocks
+from .storelog import OPS, LogState, TornLine, encode_line, op_id_for, parse_lines, set_aside_torn, upsert_op
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from .codebook import Codebook
+    from .corpus import Document
+    from .summits import Summit
 
 __all__ = ["OPS", "LogState", "Store", "TornLine", "encode_line", "op_id_for"]
-
-LOCK_TIMEOUT = 30.0
 
 
 class Store:
@@ -79,15 +74,20 @@ class Store:
     >>> store.undo("alice")                               # doctest: +SKIP
     """
 
-    def __init__(self, root: str | Path, *, codebook=None, documents=None, summits=None) -> None:
+    def __init__(
+        self,
+        root: str | Path,
+        *,
+        codebook: Codebook | None = None,
+        documents: Mapping[str, Document] | None = None,
+        summits: Mapping[str, Summit] | None = None,
+    ) -> None:
         self.root = Path(root)
         self.codebook = codebook
         self.documents = documents
         self.summits = summits
-        self._locks: dict[str, FileLock] = {}
-        self._index: dict[str, LogIndex] = {}
-        self._mutex = threading.RLock()
-        self._token = 0
+        self._locks = LogLocks(self.root)
+        self._index = StoreIndex(self._replay)
 
     # ------------------------------------------------------------------ paths
     def log_path(self, annotator: str) -> Path:
@@ -127,11 +127,7 @@ class Store:
 
     def lock(self, annotator: str) -> FileLock:
         """The file lock of ``annotator``'s log (one object per log, reused)."""
-        key = str(self.log_path(annotator)) + ".lock"
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = FileLock(key, timeout=LOCK_TIMEOUT)
-        return lock
+        return self._locks.lock(self.log_path(annotator))
 
     @contextmanager
     def locked(self, *annotators: str, writing: bool = True) -> Iterator[None]:
@@ -145,38 +141,8 @@ class Store:
         if writing:
             for name in names:
                 check_writer(name, self.log_path(name))
-        taken: list[FileLock] = []
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            for name in names:
-                lock = self.lock(name)
-                lock.acquire()
-                taken.append(lock)
-        except Timeout:
-            self._release(taken)
-            raise StoreError(
-                f"{self.log_path(names[len(taken)])}: another process holds the lock for more than "
-                f"{LOCK_TIMEOUT:.0f} s; try again; nothing was written"
-            ) from None
-        except OSError as exc:
-            self._release(taken)
-            raise StoreError(
-                f"{exc.filename or self.root}: cannot lock the log ({os_error_text(exc)}); "
-                "nothing was written; check that the folder is writable"
-            ) from None
-        except BaseException:
-            self._release(taken)
-            raise
-        try:
-            with self._mutex:
-                yield
-        finally:
-            self._release(taken)
-
-    @staticmethod
-    def _release(taken: list[FileLock]) -> None:
-        for lock in reversed(taken):
-            lock.release()
+        with self._locks.hold([self.log_path(n) for n in names], self._index.mutex):
+            yield
 
     # ------------------------------------------------------------------ index
     @property
@@ -186,67 +152,40 @@ class Store:
         Appends made through this object change it at once; appends by other
         processes are seen by the next :meth:`refresh` (or any read).
         """
-        return self._token
+        return self._index.token
 
     def version(self, annotator: str) -> int:
         """Like :attr:`token`, for one log only (as of the last look at it)."""
-        idx = self._index.get(annotator)
-        return idx.version if idx is not None else 0
+        return self._index.version(annotator)
 
-    def _bump(self, idx: LogIndex) -> None:
-        self._token += 1
-        idx.version = self._token
+    def change_token(self, annotator: str) -> int:
+        """One log's version after looking at the file (one ``stat``): equal tokens mean nothing changed."""
+        self.refresh(annotator)
+        return self._index.version(annotator)
+
+    def appended_over(self, annotator: str) -> int:
+        """The change token ``annotator``'s log had just before this store's last append to it.
+
+        A caller that saw this token before writing knows its append was the
+        only change since; anything else (another process wrote in between)
+        means it should read the log again. 0 when the log was not read yet.
+        """
+        return self._index.base(annotator)
 
     def refresh(self, annotator: str) -> LogIndex:
         """Bring the index of one log up to date (one ``stat``; reads only the bytes appended since)."""
-        path = self.log_path(annotator)
-        with self._mutex:
-            idx = self._index.get(annotator)
-            try:
-                st = os.stat(path)
-            except FileNotFoundError:
-                st = None
-            except OSError as exc:
-                raise StoreError(f"{path}: cannot read the log ({os_error_text(exc)})") from None
-            ident = None if st is None else (st.st_dev, st.st_ino)
-            stamp = None if st is None else (st.st_size, st.st_mtime_ns)
-            if idx is not None and idx.ident == ident and idx.stamp == stamp:
-                return idx
-            if idx is None or idx.ident != ident or (st is not None and st.st_size < idx.offset):
-                idx = LogIndex(
-                    Replay(str(path), annotator, codebook=self.codebook, documents=self.documents, summits=self.summits)
-                )
-                self._index[annotator] = idx
-                idx.ident = ident
-            if st is not None:
-                try:
-                    stamp = idx.catch_up(path)
-                except OSError as exc:
-                    raise StoreError(f"{path}: cannot read the log ({os_error_text(exc)})") from None
-            idx.stamp = stamp
-            self._bump(idx)
-            return idx
+        return self._index.refresh(annotator, self.log_path(annotator))
 
     def adopt(self, annotator: str, ops: list[dict], size: int) -> None:
-        """Fold ``ops`` just written by a whole-file rewrite that appended them (caller holds the lock).
+        """Fold ``ops`` just written by a whole-file rewrite that appended them (caller holds the lock)."""
+        self._index.adopt(annotator, self.log_path(annotator), ops, size)
 
-        When the file is not what was expected (``size`` bytes), the index is
-        dropped and the next look replays the log.
-        """
-        path = self.log_path(annotator)
-        with self._mutex:
-            idx = self._index.get(annotator)
-            st = os.stat(path)
-            if idx is None or st.st_size != size:
-                self._index.pop(annotator, None)
-                self._token += 1
-                return
-            idx.fold_written(ops, (st.st_dev, st.st_ino), (size, st.st_mtime_ns))
-            self._bump(idx)
+    def _replay(self, annotator: str, path: Path) -> Replay:
+        return Replay(str(path), annotator, codebook=self.codebook, documents=self.documents, summits=self.summits)
 
     def snapshot(self, annotator: str) -> LogState:
         """The state of one log now (no recovery of an interrupted batch; see :meth:`read`)."""
-        with self._mutex:
+        with self._index.mutex:
             idx = self.refresh(annotator)
             state = idx.replay.state()
             state.torn = idx.torn
@@ -273,7 +212,9 @@ class Store:
         to date and the new operations are folded in.
         """
         path = self.log_path(annotator)
-        idx = self.refresh(annotator) if annotator in self._index else None
+        known = self._index.known(annotator)
+        if known:
+            self.refresh(annotator)
         try:
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -284,8 +225,9 @@ class Store:
         try:
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
-                self.set_aside_torn_locked(path)  # or, for a complete last line, add its newline
-                idx = self.refresh(annotator) if idx is not None else None
+                set_aside_torn(path)  # or, for a complete last line, add its newline
+                if known:
+                    self.refresh(annotator)
                 size = os.fstat(fd).st_size
             lines, pos = [], size
             for op in ops:
@@ -309,40 +251,12 @@ class Store:
             ) from None
         finally:
             os.close(fd)
-        with self._mutex:
-            if idx is None:
-                self._token += 1
-                return written
-            st = os.stat(path)
-            idx.fold_written(written, (st.st_dev, st.st_ino), stamp)
-            self._bump(idx)
+        self._index.appended(annotator, path, written, stamp)
         return written
-
-    def set_aside_torn_locked(self, path: Path) -> TornLine | None:
-        """If ``path`` ends without a newline, move the tail to ``path.torn`` (caller holds the lock)."""
-        return set_aside_torn(path)
-
-    def set_aside_torn(self, annotator: str) -> TornLine | None:
-        """Move an incomplete last line of ``annotator``'s log to ``<log>.torn`` now."""
-        with self.locked(annotator):
-            return self.set_aside_torn_locked(self.log_path(annotator))
 
     def upsert_op(self, record: dict, *, undoes: str | None = None) -> dict:
         """The upsert operation that would write ``record``; raises ValidationError if it is invalid."""
-        if not isinstance(record, dict):
-            raise TypeError(f"a record must be a dict, not {type(record).__name__}")
-        kind = record_kind(record)
-        if isinstance(kind, str):
-            raise ValidationError([Problem("<new annotation>", None, "kind", kind)])
-        problems = kind.validate(
-            record, file="<new annotation>", codebook=self.codebook, documents=self.documents, summits=self.summits
-        )
-        if problems:
-            raise ValidationError(problems)
-        op = {"op": "upsert", **kind.record(record)}
-        if undoes:
-            op["undoes"] = undoes
-        return op
+        return upsert_op(record, undoes=undoes, codebook=self.codebook, documents=self.documents, summits=self.summits)
 
     def upsert(self, record: dict, *, undoes: str | None = None) -> dict:
         """Append an upsert of ``record`` to its annotator's log.

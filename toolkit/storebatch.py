@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from ._io import atomic_write_bytes, fsync_dir, os_error_text, write_fully
 from .annotation import now_iso
 from .errors import Problem, StoreError, ValidationError
-from .storelog import encode_line, op_id_for, refuse_dirty
+from .storelog import encode_line, op_id_for, refuse_dirty, set_aside_torn
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -134,7 +134,7 @@ def append_batch(store: Store, records: list[dict], *, skip: Callable[[dict, dic
             for name in sorted(by_log):
                 path = store.log_path(name)
                 _remove_stale(store.root, name)
-                store.set_aside_torn_locked(path)
+                set_aside_torn(path)
                 live = store.refresh(name).replay.live
                 todo = [op for op in by_log[name] if skip is None or not skip(op, live.get(op["id"]))]
                 if not todo:
@@ -148,8 +148,8 @@ def append_batch(store: Store, records: list[dict], *, skip: Callable[[dict, dic
                     pos += len(line)
                     lines.append(line)
                     ops.append(op)
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".batch", dir=store.root)
-                staged.append((name, path, Path(tmp), ops, pos))
+                fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".batch", dir=store.root)
+                staged.append((name, path, Path(tmp_name), ops, pos))
                 try:
                     write_fully(fd, old + b"".join(lines))
                     os.fsync(fd)
@@ -158,18 +158,18 @@ def append_batch(store: Store, records: list[dict], *, skip: Callable[[dict, dic
                     os.close(fd)
             with held_signals():
                 if len(staged) > 1:
-                    body = {"renames": [[tmp.name, path.name] for _, path, tmp, *_ in staged]}
+                    body = {"renames": [[staged_tmp.name, log.name] for _, log, staged_tmp, *_ in staged]}
                     atomic_write_bytes(store.root / JOURNAL, json.dumps(body).encode("utf-8"))
-                for _, path, tmp, *_ in staged:
-                    os.replace(tmp, path)
+                for _, log, staged_tmp, *_ in staged:
+                    os.replace(staged_tmp, log)
                 fsync_dir(store.root)
                 if len(staged) > 1:
                     (store.root / JOURNAL).unlink()
                     fsync_dir(store.root)
         except OSError as exc:
-            for _, _, tmp, *_ in staged:
+            for _, _, staged_tmp, *_ in staged:
                 try:
-                    tmp.unlink()
+                    staged_tmp.unlink()
                 except FileNotFoundError:
                     pass
             where = exc.filename or store.root
@@ -178,9 +178,9 @@ def append_batch(store: Store, records: list[dict], *, skip: Callable[[dict, dic
                 "check that the folder is writable and the disk is not full"
             ) from None
         except BaseException:
-            for _, _, tmp, *_ in staged:
+            for _, _, staged_tmp, *_ in staged:
                 try:
-                    tmp.unlink()
+                    staged_tmp.unlink()
                 except FileNotFoundError:
                     pass
             raise

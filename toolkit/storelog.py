@@ -1,4 +1,4 @@
-"""Reading and replaying one append-only operation log (used by :mod:`toolkit.store`).
+"""The line format of the store's operation logs: record kinds, encoding, parsing, torn tails.
 
 A log line is one JSON object: an operation (``"op": "upsert" | "delete"``)
 on a record. Records come in *kinds* (``"kind"`` field; absent means
@@ -6,9 +6,9 @@ on a record. Records come in *kinds* (``"kind"`` field; absent means
 from an operation line and validated (:func:`register_kind`), so the store
 itself stays generic.
 
-:class:`Replay` folds operations one at a time; the store keeps one per log
-and feeds it only the bytes appended since the last look, so a read, an undo
-or a delete never replays the whole log again.
+Folding the lines into live records is :mod:`toolkit.storeindex`'s job; the
+write paths are :mod:`toolkit.store` (appends) and :mod:`toolkit.storebatch`
+(whole-file batches and compaction).
 """
 
 from __future__ import annotations
@@ -27,10 +27,8 @@ from .errors import DataError, Problem, ValidationError
 __all__ = [
     "OPS",
     "OP_KEYS",
-    "LogIndex",
     "LogState",
     "RecordKind",
-    "Replay",
     "TornLine",
     "complete_line",
     "encode_line",
@@ -41,6 +39,7 @@ __all__ = [
     "refuse_dirty",
     "register_kind",
     "set_aside_torn",
+    "upsert_op",
 ]
 
 OPS = ("upsert", "delete")
@@ -97,6 +96,27 @@ def record_kind(obj: dict) -> RecordKind | str:
     if isinstance(name, str) and name in _KINDS:
         return _KINDS[name]
     return f"{name!r} is not a known record kind; known: {', '.join(sorted(_KINDS))}"
+
+
+def upsert_op(record: dict, *, undoes: str | None = None, **context: Any) -> dict:
+    """The upsert operation that writes ``record``, checked by its kind's validator.
+
+    ``context`` is what the validator checks against (``codebook``,
+    ``documents``, ``summits``). Raises TypeError for a non-dict and
+    ValidationError, listing every problem, for an invalid record.
+    """
+    if not isinstance(record, dict):
+        raise TypeError(f"a record must be a dict, not {type(record).__name__}")
+    kind = record_kind(record)
+    if isinstance(kind, str):
+        raise ValidationError([Problem("<new annotation>", None, "kind", kind)])
+    problems = kind.validate(record, file="<new annotation>", **context)
+    if problems:
+        raise ValidationError(problems)
+    op = {"op": "upsert", **kind.record(record)}
+    if undoes:
+        op["undoes"] = undoes
+    return op
 
 
 def op_line(op: dict) -> bytes:
@@ -187,171 +207,9 @@ def parse_lines(data: bytes, path: str, first_line: int = 1) -> Iterator[tuple[i
             yield n, None, Problem(path, n, None, f"not usable JSON ({str(exc)[:80]})")
 
 
-class Replay:
-    """The state of one log, folded operation by operation.
-
-    Parameters
-    ----------
-    path : str
-        The log (for problem messages).
-    annotator : str
-        Whose log it is; every record must carry this annotator.
-    codebook, summits :
-        Checked for every upsert as it is folded.
-    documents :
-        Checked only for *live* records (history may hold offsets in an older text).
-    """
-
-    def __init__(self, path: str, annotator: str, *, codebook=None, documents=None, summits=None) -> None:
-        self.path = path
-        self.annotator = annotator
-        self.codebook, self.documents, self.summits = codebook, documents, summits
-        self.live: dict[str, dict] = {}
-        self.live_line: dict[str, int] = {}
-        self.doc_problems: dict[str, list[Problem]] = {}
-        self.problems: list[Problem] = []
-        self.ops = 0
-        self.undo_stack: list[dict] = []
-        self.last_op: dict | None = None
-        self.lines = 0  # complete lines consumed
-
-    def feed(self, data: bytes) -> None:
-        """Fold the complete lines of ``data`` (bytes that follow what was fed before)."""
-        for n, op, problem in parse_lines(data, self.path, self.lines + 1):
-            if problem is not None:
-                self.problems.append(problem)
-            else:
-                self.fold(n, op)
-        self.lines += data.count(b"\n")
-
-    def check(self, op: Any, n: int | None) -> tuple[str, dict | None, list[Problem]]:
-        """Check one operation against the current state; returns ``(id, record, problems)``."""
-        where = self.path
-
-        def bad(field_: str | None, msg: str) -> tuple[str, None, list[Problem]]:
-            return "", None, [Problem(where, n, field_, msg)]
-
-        if not isinstance(op, dict):
-            return bad(None, "expected a JSON object")
-        verb = op.get("op")
-        if verb not in OPS:
-            return bad("op", f"{verb!r} is not an operation; use 'upsert' or 'delete'")
-        aid = op.get("id")
-        if not isinstance(aid, str) or not aid:
-            return bad("id", "missing or not a string")
-        if verb == "delete":
-            if aid not in self.live:
-                return bad("id", f"delete of {aid!r}, which is not live here")
-            return aid, None, []
-        kind = record_kind(op)
-        if isinstance(kind, str):
-            return bad("kind", kind)
-        rec = kind.record(op)
-        probs = kind.validate(rec, file=where, line=n, codebook=self.codebook, documents=None, summits=self.summits)
-        if not probs and rec.get("annotator") != self.annotator:
-            probs = [Problem(where, n, "annotator", f"{rec.get('annotator')!r} in the log of {self.annotator!r}")]
-        return aid, (None if probs else rec), probs
-
-    def fold(self, n: int, op: Any) -> bool:
-        """Apply one parsed line; a bad one is recorded in :attr:`problems`. Returns whether it applied."""
-        aid, rec, probs = self.check(op, n)
-        if probs:
-            self.problems.extend(probs)
-            return False
-        before = self.live.get(aid)
-        if rec is not None:
-            self.live[aid] = rec
-            self.live_line[aid] = n
-            if self.documents is not None:
-                kind = record_kind(rec)
-                assert not isinstance(kind, str)
-                dp = kind.validate(rec, file=self.path, line=n, documents=self.documents)
-                if dp:
-                    self.doc_problems[aid] = dp
-                else:
-                    self.doc_problems.pop(aid, None)
-        else:
-            del self.live[aid]
-            self.live_line.pop(aid, None)
-            self.doc_problems.pop(aid, None)
-        self.ops += 1
-        self.last_op = op
-        op_id = op.get("op_id") or f"line{n}"
-        target = op.get("undoes")
-        if target:
-            # Remove the newest entry with that op_id, and only it: two identical saves in the
-            # same second share an op_id, and one undo must not swallow both.
-            for j in range(len(self.undo_stack) - 1, -1, -1):
-                if self.undo_stack[j]["op_id"] == target:
-                    del self.undo_stack[j]
-                    break
-        else:
-            self.undo_stack.append({"op_id": op_id, "id": aid, "_before": before})
-        return True
-
-    def state(self) -> LogState:
-        """A snapshot (the caller may change it freely)."""
-        if self.doc_problems:
-            live = {k: v for k, v in self.live.items() if k not in self.doc_problems}
-        else:
-            live = dict(self.live)
-        problems = list(self.problems)
-        for probs in self.doc_problems.values():
-            problems.extend(probs)
-        events = {k: v for k, v in live.items() if v.get("kind") == "event"}
-        if events:
-            live = {k: v for k, v in live.items() if k not in events}
-        return LogState(live, self.ops, problems, None, list(self.undo_stack), events)
-
-
 def op_id_for(op: dict, pos: int) -> str:
     """The id of an operation landing at byte ``pos`` of its log (two identical saves differ)."""
     return content_hash({**{k: v for k, v in op.items() if k != "op_id"}, "_pos": pos}, 16)
-
-
-class LogIndex:
-    """What the store knows of one log file: its identity, bytes folded, and the replay."""
-
-    def __init__(self, replay: Replay) -> None:
-        self.replay = replay
-        self.ident: tuple[int, int] | None = None
-        self.offset = 0  # bytes folded (always just after a newline)
-        self.stamp: tuple[int, int] | None = None  # (size, mtime_ns) last seen
-        self.torn: TornLine | None = None
-        self.pending_newline = False  # the last line folded is complete but has no newline yet
-        self.version = 0
-
-    def catch_up(self, path: Path) -> tuple[int, int]:
-        """Fold the bytes appended to ``path`` since the last look; returns the new (size, mtime_ns)."""
-        with open(path, "rb") as fh:
-            fh.seek(self.offset)
-            data = fh.read()
-            stamp = (self.offset + len(data), os.fstat(fh.fileno()).st_mtime_ns)
-        if self.pending_newline and data[:1] == b"\n":
-            data = data[1:]  # the newline a writer added after a complete last line
-            self.offset += 1
-        self.pending_newline = False
-        cut = data.rfind(b"\n") + 1
-        self.replay.feed(data[:cut])
-        self.offset += cut
-        tail = data[cut:]
-        self.torn = None
-        if tail and complete_line(tail):
-            # A whole record that only lacks its newline is kept, never set aside.
-            self.replay.feed(tail + b"\n")
-            self.offset += len(tail)
-            self.pending_newline = True
-        elif tail:
-            self.torn = TornLine(str(path), self.replay.lines + 1, len(tail), tail[:80].decode("utf-8", "replace"))
-        return stamp
-
-    def fold_written(self, ops: list[dict], ident: tuple[int, int], stamp: tuple[int, int]) -> None:
-        """Fold operations this process has just appended; the file is now ``stamp[0]`` bytes."""
-        for op in ops:
-            self.replay.fold(self.replay.lines + 1, op)
-            self.replay.lines += 1
-        self.ident, self.offset, self.stamp, self.torn = ident, stamp[0], stamp, None
-        self.pending_newline = False
 
 
 def set_aside_torn(path: Path) -> TornLine | None:
@@ -428,15 +286,7 @@ def _utf8_ok(text: str) -> bool:
 
 def refuse_dirty(state: LogState, path: Path) -> None:
     """Raise DataError when a log has bad lines or a torn tail (it must be fixed before a rewrite)."""
-    if state.problems or state.torn:
-        raise DataError(
-            state.problems
-            or [
-                Problem(
-                    str(path),
-                    state.torn.line,
-                    None,  # type: ignore[union-attr]
-                    "torn last line; save once (it is set aside) or remove it",
-                )
-            ]
-        )
+    if state.problems:
+        raise DataError(state.problems)
+    if state.torn is not None:
+        raise DataError([Problem(str(path), state.torn.line, None, "torn last line; save once (it is set aside) or remove it")])

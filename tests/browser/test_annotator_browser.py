@@ -119,14 +119,23 @@ def _code_span(
     page.select_option(".sl-actor select", label=actor)
     page.select_option(".sl-target select", label=target)
     _toggle(page, "sl-intensity", intensity)
-    # the kernel's draft, not the page, decides: wait until it says every field has arrived
+    _wait_ready(page)
+    page.click("button.sl-save")
+    _wait_message(page, "Saved")
+
+
+def _wait_ready(page) -> None:
+    """Wait until the kernel's draft says every field has arrived.
+
+    ipywidgets throttles a control's state updates while the kernel is busy but sends button
+    clicks at once, so a click can reach the kernel before a field chosen just before it
+    (jupyter-widgets/ipywidgets#252). The line beside Save is drawn from the kernel's draft.
+    """
     try:
         page.wait_for_selector(".sl-ready .sl-ready-yes", timeout=30_000)
     except Exception as exc:
         shown = page.evaluate("() => document.querySelector('.sl-ready')?.textContent")
         raise AssertionError(f"the draft never became ready; it shows {shown!r}") from exc
-    page.click("button.sl-save")
-    _wait_message(page, "Saved")
 
 
 def _toggle(page, group: str, label: str) -> None:
@@ -344,6 +353,7 @@ def _code_events_attribution_modality(page, data: Path) -> None:
     page.fill(".sl-event-label input", "Both sides confirm the call")
     page.select_option(".sl-event-type select", label="agree-meet")  # codebook 2.0's event types
     page.fill(".sl-event-date input", "2021-12-03")
+    _wait_ready(page)
     page.click("button.sl-event-button")
     _wait_message(page, "New event", where="event")
     page.click("button.sl-save")
