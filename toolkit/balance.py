@@ -40,6 +40,7 @@ from .grid import (
     as_set,
     check_ledger,
     check_options,
+    distinct,
     issue_axis,
     stance_codes,
     summit_axis,
@@ -231,10 +232,11 @@ def balance_table(
         cell = s_code
     n_cells = n_summits * n_issues
     w, k, score = all_w[pos], stance_of[pos], _finite(all_s[pos], 0.0)
+    many_annotators = "annotator" in units and len(distinct(units["annotator"])) > 1
     is_span = (
         units["evidence"].eq("span").to_numpy(dtype=bool, na_value=False)
-        if "evidence" in units
-        else np.ones(len(units), dtype=bool)
+        if "evidence" in units and (many_annotators or interval == "bootstrap")
+        else np.ones(len(units), dtype=bool)  # (only the annotator share and the bootstrap look at it)
     )
     if not keep.all():
         units = units[keep]
@@ -259,7 +261,7 @@ def balance_table(
 
     # effective counts for the Jeffreys interval; m divides span units among the span annotators
     n_ann = 1
-    if "annotator" in units and is_span.any():
+    if many_annotators and is_span.any():
         n_ann = max(1, (units["annotator"] if is_span.all() else units.loc[is_span, "annotator"]).nunique())
     m = np.where(is_span, 1.0 / n_ann, 1.0) if n_ann > 1 else None
     mw_rows = w if m is None else m * w
@@ -326,7 +328,7 @@ def balance_table(
     data["shift"] = (grid - prev).reshape(-1)
     data.update(scale=scale, interval=interval, count=count, weight=weight)
     out = pd.DataFrame(data, columns=list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS))
-    used_sets = sorted(str(v) for v in units["set"].dropna().unique()) if "set" in units else []
+    used_sets = sorted(str(v) for v in distinct(units["set"])) if "set" in units else []
     out.attrs.update(
         evidence=evidence if isinstance(evidence, str) or evidence is None else ",".join(evidence),
         source="ledger sets: " + (" + ".join(used_sets) or "none"),

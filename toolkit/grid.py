@@ -32,6 +32,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "as_set",
     "codes_of",
+    "distinct",
     "first_positions",
     "summit_axis",
     "issue_axis",
@@ -68,15 +69,28 @@ def _lookup(codes: np.ndarray, uniques: Any, categories: Iterable[Any]) -> np.nd
     return table[codes]
 
 
+def distinct(values: pd.Series) -> list[Any]:
+    """The distinct non-missing values, in order of appearance; one comparison pass when all rows hold the same value."""
+    if len(values) and pd.notna(first := values.iloc[0]) and values.eq(first).to_numpy(dtype=bool, na_value=False).all():
+        return [first]
+    return values.dropna().unique().tolist()
+
+
 def first_positions(codes: np.ndarray, k: int) -> np.ndarray:
     """Row of the first occurrence of each of the ``k`` codes of :func:`pandas.factorize`.
 
     factorize numbers values in order of appearance, so code j first appears
-    where the running maximum of the codes first reaches j.
+    where the running maximum of the codes first reaches j. Only as long a
+    prefix as holds every code is scanned (usually a few thousand rows).
     """
     if k == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.searchsorted(np.maximum.accumulate(codes), np.arange(k)).astype(np.int64)
+    size = 4096
+    while True:
+        top = np.maximum.accumulate(codes[:size])
+        if top[-1] >= k - 1 or size >= len(codes):
+            return np.searchsorted(top, np.arange(k)).astype(np.int64)
+        size *= 8
 
 
 def _listed_summits(summits: Any) -> pd.DataFrame:
