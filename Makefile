@@ -1,7 +1,8 @@
 # Summit Ledger: one entry point.
 #   make lab      set up .venv and open the curated notebooks in JupyterLab
 #   make test     set up .venv from the lock file and run the whole suite (the route that reproduces the figures)
-#   make test-fast  the suite without the slow and real-browser tests
+#   make test-fast  the edit loop: tests/ without notebooks, slow or real-browser tests (under a minute on 2 cores)
+#   make lint     ruff (lint and format check) and mypy, as CI runs them
 #   make test-latest  the whole suite in .venv-latest, resolved afresh from pyproject.toml (no lock)
 #   make lock     refresh requirements.lock (exact versions + hashes, Python 3.11) from pyproject.toml
 #   make annotate serve the annotator as a Voila page (no code shown)
@@ -26,7 +27,7 @@ PORT_FREE = $(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", 
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: test-interop lab test test-fast test-latest lock annotate exercise bench browser validate figures clean-venv
+.PHONY: test-interop lab test test-fast test-latest lint lock annotate exercise bench browser validate figures clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -60,9 +61,22 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
 		-p no:cacheprovider tests notebooks $(PYTEST_ARGS)
 
+# The edit loop: no notebooks (nbval runs them in `make test`), no browser, nothing marked slow
+# (tests/conftest.py marks single slow tests and all but a sample of each large parametrized family),
+# spread over FAST_WORKERS processes (pytest-xdist, whole files per worker; FAST_WORKERS=0: one process).
+FAST_WORKERS ?= 2
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
-		-p no:cacheprovider -m "not slow and not browser" tests notebooks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser" -n $(FAST_WORKERS) --dist loadfile \
+		tests $(PYTEST_ARGS)
+
+# ruff checks the whole tree (pyproject.toml [tool.ruff]); mypy checks the package ([tool.mypy] files).
+# All three run even when one fails, so one CI run shows every finding; the target fails if any did.
+lint: $(VENV)/.installed-test
+	@rc=0; \
+	echo "== ruff check"; $(BIN)/ruff check . || rc=1; \
+	echo "== ruff format --check"; $(BIN)/ruff format --check . || rc=1; \
+	echo "== mypy"; $(BIN)/mypy || rc=1; \
+	exit $$rc
 
 test-latest:
 	$(MAKE) test VENV=.venv-latest LOCKED=no

@@ -6,6 +6,7 @@ stays the one source (nothing is copied into the source tree, and a test
 compares the wheel's copy with data/ byte for byte). Everything else about
 the package is declared in pyproject.toml.
 """
+
 import re
 import shutil
 from pathlib import Path
@@ -14,8 +15,14 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOKS = ("00_tour.ipynb", "01_annotate.ipynb", "02_balance_across_summits.ipynb", "03_agreement.ipynb",
-             "04_bring_your_own_article.ipynb", "sanitize.cfg")
+NOTEBOOKS = (
+    "00_tour.ipynb",
+    "01_annotate.ipynb",
+    "02_balance_across_summits.ipynb",
+    "03_agreement.ipynb",
+    "04_bring_your_own_article.ipynb",
+    "sanitize.cfg",
+)
 # Same rule as toolkit.scaffold.BUNDLE_SKIP: personal workspaces, locks, torn lines, caches never ship.
 SKIP = re.compile(r"(^|/)(workspace|__pycache__|\.[^/]*)(/|$)|\.(lock|torn|bak)$|\.jsonl\.[^/]*\.bak$")
 

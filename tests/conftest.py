@@ -59,3 +59,82 @@ def data_copy(tmp_path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(DATA, dst, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak"))
     return dst
+
+
+# ------------------------------------------------------------- make test-fast
+# `make test-fast` runs `-m "not slow and not browser"`; `make test` runs everything. Two things
+# put a test under `slow` besides its own mark:
+#
+# * SLOW_TESTS: single tests that take about a second or more on 2 cores (their `--durations`
+#   figure, on a loaded machine, in the comment). An entry that no longer names a test of a
+#   collected file is an error, so the list cannot go stale silently.
+# * the fast sample: a parametrized family with more than SAMPLE_ABOVE cases keeps an evenly spread
+#   sample of SAMPLE_SIZE cases (first and last included) in the fast run; the rest are `slow`.
+#   Every case still runs in `make test`, and every family keeps a sample in the edit loop.
+SLOW_TESTS = {
+    "tests/test_widgets_explorer.py::test_controls_redraw",  # 19 s
+    "tests/test_widgets_explorer.py::test_issue_colours_fixed_across_filters",  # 7 s
+    "tests/test_figures.py::test_figures_options",  # 14 s
+    "tests/test_project.py::test_project_figures_use_the_configured_sets",  # 14 s
+    "tests/test_project.py::test_commands_run_elsewhere_never_write_into_the_repository",  # 11 s
+    "tests/test_project.py::test_cli_project_and_data_are_aliases",  # 2 s
+    "tests/test_store.py::test_two_processes_appending_at_once",  # 11 s
+    "tests/test_store_index.py::test_index_follows_compaction_and_random_operations_by_others",  # 7 s
+    "tests/test_manifest.py::test_explorer_has_corpus_controls",  # 7 s
+    "tests/test_manifest.py::test_two_hundred_articles_import_with_progress_and_reach_the_ledger",  # 6 s
+    "tests/test_balance.py::test_interval_contains_point_estimate",  # 7 s
+    "tests/test_validate.py::test_cli_runs_as_a_console_script_without_traceback",  # 5 s
+    "tests/test_teaching.py::test_synthetic_class_of_30_end_to_end",  # 4 s
+    "tests/test_teaching_guide.py::test_part_a_runs_as_written",  # 3 s
+    "tests/test_units.py::test_robustness_reports_missing_columns",  # 3 s
+    "tests/test_cli_agreement.py::test_console_script_runs",  # 1.5 s (test_cli_interop keeps one console-script run)
+    "tests/test_charts.py::test_shift_chart",  # 1.5 s
+    "tests/reliability/test_properties.py::test_store_equals_in_memory_model",  # 11 s
+    "tests/reliability/test_properties.py::test_balance_bounds_and_stance_swap",  # 2 s
+    "tests/reliability/test_injection.py::test_chart_svg_exports_are_inert",  # 11 s
+    "tests/reliability/test_injection.py::test_explorer_escapes_labels_and_notes",  # 9 s
+    "tests/reliability/test_adv_exports.py::test_figures_out_is_a_file",  # 3 s
+    "tests/reliability/test_import_faults.py::test_import_on_a_full_disk_writes_nothing",  # 3 s
+    "tests/reliability/test_import_faults.py::test_lone_surrogate_in_an_import_is_one_error_and_nothing_written",  # 2 s
+    # 2-5 s each: a fresh interpreter per case (test_cli_interop keeps one console-script run fast)
+    "tests/reliability/test_bad_input.py::test_real_entry_point",
+    "tests/test_display.py::test_bundle_with_widget_and_svg",  # 4 s
+}
+SAMPLE_ABOVE, SAMPLE_SIZE = 8, 5
+#: Families whose cases each take seconds keep a smaller sample.
+SAMPLE_SIZES = {
+    # 3-5 s a case (a 1.5 MB log through both load paths); the clean and torn-tail tests stay fast too
+    "tests/reliability/test_ledger_fast_path.py::test_irregular_log_declines_the_fast_path_and_matches": 2,
+}
+
+
+def fast_sample(n: int, k: int = SAMPLE_SIZE) -> set[int]:
+    """Indices of an evenly spread sample of ``k`` out of ``n`` cases (first and last included)."""
+    if n <= k:
+        return set(range(n))
+    return {round(i * (n - 1) / (k - 1)) for i in range(k)}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselect anything
+def pytest_collection_modifyitems(config, items):
+    matched: set[str] = set()
+    families: dict[tuple[str, str], list[pytest.Item]] = {}
+    for item in items:
+        names = {item.nodeid, item.nodeid.split("[", 1)[0]} & SLOW_TESTS
+        if names:
+            matched |= names
+            item.add_marker(pytest.mark.slow)
+        if getattr(item, "callspec", None) is not None and not item.get_closest_marker("slow"):
+            families.setdefault((item.nodeid.split("::", 1)[0], item.originalname), []).append(item)
+    for (file, name), members in families.items():
+        size = SAMPLE_SIZES.get(f"{file}::{name}")
+        if len(members) > SAMPLE_ABOVE or size is not None:
+            keep = fast_sample(len(members), size or SAMPLE_SIZE)
+            for i, item in enumerate(members):
+                if i not in keep:
+                    item.add_marker(pytest.mark.slow)
+    if not any("::" in str(arg) for arg in config.args):  # whole files collected: check the list
+        files = {item.nodeid.split("::", 1)[0] for item in items}
+        stale = sorted(n for n in SLOW_TESTS - matched if n.split("::", 1)[0] in files)
+        if stale:
+            raise pytest.UsageError("tests/conftest.py SLOW_TESTS names tests that do not exist: " + ", ".join(stale))

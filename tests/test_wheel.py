@@ -2,8 +2,9 @@
 
 Builds with ``python -m build`` (sdist, then the wheel from the sdist), checks
 that the wheel's bundled defaults are byte-identical to the repository's
-``data/`` and curated notebooks, installs the locked dependencies and the wheel
-into a new virtual environment in a temporary folder, and there runs
+``data/`` and curated notebooks, installs the wheel (no dependencies) into a new
+virtual environment in a temporary folder that borrows the locked dependencies
+of the running environment (see ``_borrow_dependencies``), and there runs
 ``init --demo``, ``validate``, the copied notebooks under nbval, ``add-article``,
 ``import``, ``export``, ``figures`` and ``agreement`` against the new project.
 """
@@ -14,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import zipfile
 from pathlib import Path
@@ -42,6 +44,24 @@ def _shipped_data(repo: Path) -> dict[str, bytes]:
     return {rel: (data / rel).read_bytes() for rel in sorted(rels) if not BUNDLE_SKIP.search(rel)}
 
 
+def _borrow_dependencies(py: Path) -> None:
+    """Let the new venv import the locked dependencies already installed in the running environment.
+
+    The running environment was installed from ``requirements.lock`` (``make``, and CI on a fresh
+    clone, do exactly that), so installing the lock a second time here proved nothing new and took
+    3-9 minutes. A ``.pth`` line puts the running environment's site-packages *after* the new venv's
+    own: the wheel installed next shadows the checkout's editable install (whose import hook lives
+    in a ``.pth`` file of that folder, which Python does not run from a ``.pth`` path entry), and
+    the test asserts below that ``toolkit`` comes from the venv. Set
+    ``SUMMIT_LEDGER_WHEEL_FULL_INSTALL=1`` to install the lock into the venv instead.
+    """
+    paths = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    (Path(site) / "summit-ledger-test-borrowed.pth").write_text("".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
+
+
 def test_wheel_outside_the_repository(repo_root):
     work = Path(tempfile.mkdtemp(prefix="summit-ledger-wheel-"))
     assert not work.resolve().is_relative_to(repo_root)
@@ -64,7 +84,10 @@ def test_wheel_outside_the_repository(repo_root):
         venv = work / "venv"
         _run([sys.executable, "-m", "venv", venv], work, env)
         py, sl = venv / "bin" / "python", venv / "bin" / "summit-ledger"
-        _run([py, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", repo_root / "requirements.lock"], work, env)
+        if os.environ.get("SUMMIT_LEDGER_WHEEL_FULL_INSTALL") == "1":
+            _run([py, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", repo_root / "requirements.lock"], work, env)
+        else:
+            _borrow_dependencies(py)
         _run([py, "-m", "pip", "install", "--quiet", "--no-deps", wheel], work, env)
         where = _run([py, "-c", "import toolkit; print(toolkit.__file__)"], work, env)
         assert str(venv) in where and str(repo_root) not in where

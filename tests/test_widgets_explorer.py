@@ -15,8 +15,9 @@ def ledger(data_root):
     return load_ledger(data_root, sets=None)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def explorer(ledger, summits):
+    """A fresh explorer per test: tests move its controls, so a shared one would make them order-dependent."""
     return Explorer(ledger, summits=summits, n_boot=50)
 
 

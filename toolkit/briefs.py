@@ -9,9 +9,14 @@ Briefs join the span annotations in one ledger (``evidence == "brief"``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._io import content_hash, read_yaml
 from .errors import DataError, Problem, ValidationError
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
+    from .summits import Summit
 
 __all__ = ["BRIEF_FIELDS", "REQUIRED_FIELDS", "SOURCE_TYPES", "brief_id", "load_briefs"]
 
@@ -65,7 +70,7 @@ def brief_id(record: dict) -> str:
     return "b" + content_hash({k: record[k] for k in _HASHED}, length=12)
 
 
-def _check(rec: dict, where: str, line: int | None, codebook, summits) -> list[Problem]:
+def _check(rec: dict, where: str, line: int | None, codebook: Codebook, summits: dict[str, Summit]) -> list[Problem]:
     problems: list[Problem] = []
 
     def P(field: str | None, msg: str) -> None:
@@ -108,7 +113,7 @@ def _check(rec: dict, where: str, line: int | None, codebook, summits) -> list[P
     return problems
 
 
-def _check_v2(rec: dict, where: str, line: int | None, codebook, summits) -> list[Problem]:
+def _check_v2(rec: dict, where: str, line: int | None, codebook: Codebook, summits: dict[str, Summit]) -> list[Problem]:
     """The optional codebook-2.0 fields of a brief."""
     from .events import derive_phase
 
@@ -161,7 +166,7 @@ def _check_v2(rec: dict, where: str, line: int | None, codebook, summits) -> lis
     return out
 
 
-def load_briefs(path: str | Path, codebook, summits: dict) -> list[dict]:
+def load_briefs(path: str | Path, codebook: Codebook, summits: dict[str, Summit]) -> list[dict]:
     """Load and validate the summit briefs.
 
     Parameters
@@ -206,7 +211,7 @@ def load_briefs(path: str | Path, codebook, summits: dict) -> list[dict]:
             problems.extend(found)
             continue
         record = {k: rec.get(k) for k in BRIEF_FIELDS}
-        record["description"] = record["description"].strip()
+        record["description"] = str(rec["description"]).strip()  # _check made sure it is text
         record["secondary_issues"] = list(record["secondary_issues"] or [])
         bid = brief_id(record)
         if rec.get("id") not in (None, bid):

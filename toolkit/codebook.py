@@ -6,9 +6,10 @@ error everywhere in the toolkit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from ._io import read_yaml
 from .errors import CodebookError, Problem
@@ -184,6 +185,7 @@ class Codebook:
 
     def check_code(self, kind: str, value: object) -> str | None:
         """Return an error message if ``value`` is not a valid ``kind`` code, else None."""
+        choices: Mapping[Any, object]
         if kind == "issue":
             ok = value in self.issues
             choices = self.issues

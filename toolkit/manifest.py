@@ -21,6 +21,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from filelock import FileLock, Timeout
@@ -28,6 +29,9 @@ from filelock import FileLock, Timeout
 from ._io import read_yaml
 from .articles import normalise_text
 from .errors import DataError, Problem, StoreError
+
+if TYPE_CHECKING:
+    from .project import Project
 
 __all__ = ["MANIFEST_COLUMNS", "OPTIONAL_COLUMNS", "SOURCE_KINDS", "AddedArticles", "add_articles"]
 
@@ -113,7 +117,8 @@ def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: 
             bad("published", f"{values['published']!r} is not an ISO date; write it as YYYY-MM-DD")
     if values["url"] and not values["url"].startswith(("http://", "https://")):
         bad("url", f"{values['url']!r} is not an http(s) URL")
-    text, changes = "", ()
+    text = ""
+    changes: tuple[str, ...] = ()
     if values["file"]:
         src = Path(values["file"]).expanduser()
         src = src if src.is_absolute() else base / src
@@ -249,7 +254,11 @@ def _fsync_write(path: Path, data: bytes) -> None:
 
 
 def add_articles(
-    manifest: str | os.PathLike, *, project=None, progress: bool | None = None, dry_run: bool = False
+    manifest: str | os.PathLike,
+    *,
+    project: Project | str | os.PathLike | None = None,
+    progress: bool | None = None,
+    dry_run: bool = False,
 ) -> AddedArticles:
     """Add every article listed in a manifest CSV to the project's ``documents/``, or none.
 

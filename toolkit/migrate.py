@@ -23,6 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
+    from .store import Store
 
 __all__ = ["Decision", "MigrationReport", "migrate_store", "migrate_project", "needs_migration"]
 
@@ -54,12 +59,12 @@ def _major(version: str | None) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def needs_migration(rec: dict, codebook) -> bool:
+def needs_migration(rec: dict, codebook: Codebook) -> bool:
     """True when ``rec`` was coded under an older major version than ``codebook``'s."""
     return _major(rec.get("codebook_version")) < _major(codebook.version)
 
 
-def migrate_store(store, codebook, *, reader=None, dry_run: bool = False) -> MigrationReport:
+def migrate_store(store: Store, codebook: Codebook, *, reader: Store | None = None, dry_run: bool = False) -> MigrationReport:
     """Migrate every log of one annotation set.
 
     ``store`` (a :class:`toolkit.store.Store` with the new codebook) validates

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
 
 __all__ = ["Suggestion", "KeywordIndex", "suggest_issues"]
 
@@ -51,7 +55,7 @@ class KeywordIndex:
         Its ``issues`` (in file order) and their ``keywords`` are used.
     """
 
-    def __init__(self, codebook) -> None:
+    def __init__(self, codebook: Codebook) -> None:
         self.version = codebook.version
         self._order = {iid: n for n, iid in enumerate(codebook.issues)}
         self._patterns: dict[str, re.Pattern[str]] = {}
@@ -98,6 +102,6 @@ class KeywordIndex:
         return out
 
 
-def suggest_issues(text: str, codebook, focus: tuple[int, int] | None = None) -> list[Suggestion]:
+def suggest_issues(text: str, codebook: Codebook, focus: tuple[int, int] | None = None) -> list[Suggestion]:
     """Suggest issues for ``text`` from ``codebook``'s keywords (see :meth:`KeywordIndex.suggest`)."""
     return KeywordIndex(codebook).suggest(text, focus)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import pandas as pd
 
 from ._io import read_yaml
 from .errors import DataError, Problem
 from .ids import ID_PATTERNS, parse_iso_date
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
 
 __all__ = ["Summit", "SummitFormat", "FORMATS", "load_summits", "summits_frame"]
 
@@ -41,7 +44,7 @@ class Summit:
     window_after: int = DEFAULT_WINDOW[1]
 
 
-def load_summits(path: str | Path | None = None, codebook=None) -> dict[str, Summit]:
+def load_summits(path: str | Path | None = None, codebook: Codebook | None = None) -> dict[str, Summit]:
     """Load and validate ``summits.yaml``.
 
     Parameters
@@ -120,15 +123,11 @@ def load_summits(path: str | Path | None = None, codebook=None) -> dict[str, Sum
                 problems.append(Problem(where, line, "sources", f"{s!r} is not an http(s) URL"))
         if sid in out:
             problems.append(Problem(where, line, "id", f"summit {sid!r} listed twice"))
-        window = rec.get("window") or {}
-        before, after = (
-            (window.get("before", DEFAULT_WINDOW[0]), window.get("after", DEFAULT_WINDOW[1]))
-            if isinstance(window, dict)
-            else (None, None)
-        )
-        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3660 for v in (before, after)):
+        days = _window_days(rec.get("window") or {})
+        if days is None:
             problems.append(Problem(where, line, "window", "give whole days: window: {before: 30, after: 30}"))
-            before, after = DEFAULT_WINDOW
+            days = DEFAULT_WINDOW
+        before, after = days
         out[sid] = Summit(
             sid,
             date,
@@ -145,6 +144,20 @@ def load_summits(path: str | Path | None = None, codebook=None) -> dict[str, Sum
     if problems:
         raise DataError(problems)
     return dict(sorted(out.items(), key=lambda kv: (kv[1].date, kv[0])))
+
+
+def _window_days(window: object) -> tuple[int, int] | None:
+    """A summit's ``window`` as (days before, days after), or None unless both are whole days in 0..3660."""
+    if not isinstance(window, dict):
+        return None
+    before, after = window.get("before", DEFAULT_WINDOW[0]), window.get("after", DEFAULT_WINDOW[1])
+    if not (_days(before) and _days(after)):
+        return None
+    return int(before), int(after)
+
+
+def _days(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 3660
 
 
 def summits_frame(summits: dict[str, Summit]) -> pd.DataFrame:

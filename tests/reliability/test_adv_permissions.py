@@ -30,6 +30,19 @@ from adversarial import (
 )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def imports_loaded_first():
+    """Load, as the test's own user, the libraries the commands import lazily.
+
+    The cases below run a command as another user to test the *data's* permissions. Where
+    Python itself lives under a folder that user cannot read (a pyenv under /root), a
+    first-time import would fail there instead, and the outcome would depend on which
+    test happened to import scipy before; so import it up front.
+    """
+    import scipy.stats  # noqa: F401  (intervals and bootstrap; pulls numpy's lazy submodules)
+    import vl_convert  # noqa: F401  (figures)
+
+
 @pytest.fixture
 def scratch():
     with open_scratch() as d:

@@ -136,7 +136,12 @@ def handle_torn(store: Store, state, acked: list[str]) -> None:
     assert log.read_bytes().endswith(b"\n")
 
 
-@pytest.mark.parametrize("seed", range(20))
+#: Seeds of the random-moment kill. The edit loop (``make test-fast``) runs the first ``FAST_SEEDS``;
+#: ``make test`` runs all of them (the rest are marked ``slow``).
+SEEDS, FAST_SEEDS = 20, 2
+
+
+@pytest.mark.parametrize("seed", [s if s < FAST_SEEDS else pytest.param(s, marks=pytest.mark.slow) for s in range(SEEDS)])
 def test_sigkill_at_random_moment_loses_no_acknowledged_record(log_dir, seed):
     acked, rc = run_and_kill(log_dir, seed, count=10_000, max_acks=150)
     assert rc == -signal.SIGKILL

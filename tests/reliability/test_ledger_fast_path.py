@@ -4,7 +4,8 @@
 ``FAST_PATH_MIN_BYTES`` with pyarrow and checks it column by column; anything
 unusual sends the log through ``Store.read`` instead. These tests build a
 SYNTHETIC log (codings of the real seed article at seeded random offsets,
-noted as synthetic) of about 1.5 MB and check that:
+noted as synthetic; ``tests/synthetic.py``, shared with ``bench/``) of about
+1.5 MB, once per session, and check that:
 
 * the fast path is taken for the clean log, and its ledger equals, frame for
   frame, the one the careful path builds;
@@ -17,69 +18,46 @@ noted as synthetic) of about 1.5 MB and check that:
 from __future__ import annotations
 
 import json
-import random
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from toolkit import ledger as ledger_mod
-from toolkit.annotation import annotation_id, selectors
 from toolkit.codebook import load_codebook
 from toolkit.corpus import load_documents
 from toolkit.store import Store
 from toolkit.summits import load_summits
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from synthetic import synthetic_ops, write_log  # noqa: E402  (shared with bench/)
+
 REPO = Path(__file__).resolve().parents[2]
-SEED = "2021-12-07-biden-putin-video-summit"
 N = 2_500
 
 
-def synthetic_lines(text: str, n: int, annotator: str, seed: int = 7) -> list[str]:
-    rng = random.Random(seed)
-    lines = []
-    for i in range(n):
-        start = rng.randrange(0, len(text) - 60)
-        end = start + rng.randrange(3, 60)
-        issue = rng.choice(["cyber", "sanctions", "ukraine-security", "relations-dialogue"])
-        actor, target = rng.choice([("US", "Russia"), ("Russia", "US"), ("US-Russia", "US-Russia")])
-        stance = rng.choice(["grievance", "goodwill"])
-        rec = {
-            "id": annotation_id(SEED, annotator, start, end, issue, stance, actor, target),
-            "document_id": SEED,
-            **selectors(text, start, end),
-            "issue": issue,
-            "stance": stance,
-            "actor": actor,
-            "target": target,
-            "intensity": rng.randint(1, 3),
-            "summit_id": "2021-12-07-video",
-            "annotator": annotator,
-            "created": "2026-01-01T00:00:00Z",
-            "note": f"synthetic record {i}",
-            "status": "anchored",
-            "origin": "manual",
-        }
-        op = {"op": "upsert", "op_id": f"{i:016x}", "at": "2026-01-01T00:00:00Z", **rec}
-        lines.append(json.dumps(op, ensure_ascii=False, separators=(", ", ": ")))
-    return lines
+@pytest.fixture(scope="session")
+def synthetic_logs(tmp_path_factory) -> Path:
+    """The synthetic logs, written once per session: ``big.jsonl`` (about 1.5 MB) and ``small.jsonl``."""
+    root = tmp_path_factory.mktemp("fast-path-logs")
+    lines = list(synthetic_ops(N, "big", seed=7))
+    # Some ids upserted twice (an edit): the last one must win on both paths.
+    edited = [ln.replace(b'"intensity": 1', b'"intensity": 3') for ln in lines[:50] if b'"intensity": 1' in ln]
+    assert edited
+    (root / "big.jsonl").write_bytes(b"".join(lines + edited))
+    assert (root / "big.jsonl").stat().st_size >= ledger_mod.FAST_PATH_MIN_BYTES
+    write_log(root / "small.jsonl", 20, "small", seed=3)
+    return root
 
 
 @pytest.fixture
-def data(tmp_path):
+def data(tmp_path, synthetic_logs):
+    """A scratch copy of the real data folder with the synthetic logs as set ``synthetic`` (tests edit them)."""
     d = tmp_path / "data"
     shutil.copytree(REPO / "data", d, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak"))
-    text = (d / "documents" / f"{SEED}.txt").read_text(encoding="utf-8")
-    log = d / "annotations" / "synthetic" / "big.jsonl"
-    log.parent.mkdir(parents=True)
-    lines = synthetic_lines(text, N, "big")
-    # Some ids upserted twice (an edit): the last one must win on both paths.
-    edited = [ln.replace('"intensity": 1', '"intensity": 3') for ln in lines[:50] if '"intensity": 1' in ln]
-    log.write_text("\n".join(lines + edited) + "\n", encoding="utf-8")
-    assert log.stat().st_size >= ledger_mod.FAST_PATH_MIN_BYTES
-    small = d / "annotations" / "synthetic" / "small.jsonl"
-    small.write_text("\n".join(synthetic_lines(text, 20, "small", seed=3)) + "\n", encoding="utf-8")
+    shutil.copytree(synthetic_logs, d / "annotations" / "synthetic")
     return d
 
 
