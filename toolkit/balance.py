@@ -196,9 +196,9 @@ def balance_table(
         level=level,
         seed=seed,
     )
-    check_ledger(
-        ledger, REQUIRED_COLUMNS + (("intensity",) if weight == "intensity" else ("score",) if weight == "score" else ())
-    )
+    needs = REQUIRED_COLUMNS + (("summit_label", "summit_date", "summit_format") if summits is None else ())
+    needs += (("issue_label",) if by == "issue" else ()) + ((weight,) if weight != "count" else ())
+    check_ledger(ledger, needs)
     # every key column is read once, over the whole ledger; units are rows of it, found by position
     frame, summit_of = summit_axis(ledger, summits)
     stance_of = stance_codes(ledger["stance"])

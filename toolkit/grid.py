@@ -43,8 +43,8 @@ __all__ = [
 
 #: Stance codes of :func:`stance_codes`.
 GOODWILL, GRIEVANCE, OTHER = 0, 1, 2
-#: Columns a ledger needs for a balance table.
-REQUIRED_COLUMNS: tuple[str, ...] = ("summit_id", "summit_label", "summit_date", "summit_format", "issue", "stance")
+#: Columns every balance table reads (the summit columns and ``issue_label`` too when the table lists them from the ledger).
+REQUIRED_COLUMNS: tuple[str, ...] = ("summit_id", "issue", "stance")
 _SUMMIT_COLUMNS = ["summit_id", "summit_label", "summit_date", "summit_format"]
 
 
