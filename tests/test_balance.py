@@ -107,10 +107,11 @@ def test_weights(small, weight, expected):
     assert (t["weight"] == weight).all()
 
 
-def test_unknown_weight_and_level(small):
-    with pytest.raises(ValidationError, match="not a weight"):
+def test_unknown_weight_and_level_are_call_errors_not_data_errors(small):
+    with pytest.raises(ValueError, match="weight='loudness' is not one of count, intensity, score") as err:
         balance_table(small, weight="loudness")
-    with pytest.raises(ValidationError, match="'summit' or 'issue'"):
+    assert not isinstance(err.value, ValidationError)
+    with pytest.raises(ValueError, match="by='actor' is not one of summit, issue"):
         balance_table(small, by="actor")
 
 

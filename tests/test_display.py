@@ -103,3 +103,45 @@ def test_renderer_plugin_shows_a_plain_chart(chart):
         assert display.enable_renderer() is False and alt.renderers.active == "svg"
     finally:
         alt.renderers.enable(before)
+
+
+def test_install_shows_a_plain_chart_offline_in_ipython(chart):
+    """After `import toolkit` in IPython, a chart left as a cell's value goes through the renderer with no helper call."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    before = alt.renderers.active
+    try:
+        alt.renderers.enable("default")
+        assert display.install(shell) is True
+        assert alt.renderers.active == display.RENDERER_NAME  # altair is loaded: enabled at once
+        alt.renderers.enable("default")  # as if altair were imported after toolkit
+        data, _ = shell.display_formatter.format(chart)
+        assert alt.renderers.active == display.RENDERER_NAME
+        assert data[display.VEGALITE_MIMETYPE] == display.spec_of(chart)
+        assert data["image/svg+xml"] == display.to_svg(chart)  # drawn offline, no CDN script
+        assert "text/html" not in data
+        # a renderer the user chose is still obeyed
+        alt.renderers.enable("json")
+        data, _ = shell.display_formatter.format(chart)
+        assert display.VEGALITE_MIMETYPE not in data and "application/json" in data
+    finally:
+        alt.renderers.enable(before)
+        shell.display_formatter.mimebundle_formatter.pop(".".join(display.CHART_CLASS), None)
+        InteractiveShell.clear_instance()
+
+
+def test_import_toolkit_installs_the_formatter_only_in_ipython():
+    import subprocess
+    import sys
+
+    outside = "import sys, toolkit; print('altair' in sys.modules, toolkit.display.install())"
+    out = subprocess.run([sys.executable, "-c", outside], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
+    inside = (
+        "from IPython.core.interactiveshell import InteractiveShell; import sys; shell = InteractiveShell.instance(); "
+        "import toolkit; f = shell.display_formatter.mimebundle_formatter; "
+        "print('altair' in sys.modules, f.lookup_by_type('altair.vegalite.v6.api.TopLevelMixin').__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", inside], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "_display_chart"]

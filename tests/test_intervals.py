@@ -141,3 +141,24 @@ def test_goldstein_scale_and_interval():
     assert t.ci_low < t.balance < t.ci_high
     assert -2.0 <= t.ci_low and t.ci_high <= 3.5  # a mix of the two stances' mean scores
     assert t.scale == "goldstein"
+
+
+def test_cluster_bootstrap_one_row_per_cluster_matches_the_grouped_path():
+    """Clusters given as one row each, or split over two rows of half the value, draw the same resamples."""
+    from toolkit.intervals import cluster_bootstrap
+
+    rng = np.random.default_rng(4)
+    n = 300
+    stratum = rng.integers(0, 3, n)
+    cell = stratum * 2 + rng.integers(0, 2, n)
+    values = np.column_stack([rng.integers(0, 3, n), rng.integers(0, 3, n)]).astype(float)
+    one = cluster_bootstrap(stratum, np.arange(n), cell, values, 6, 50, np.random.default_rng(9))
+    twice = np.concatenate([np.arange(n), np.arange(n)])
+    split = cluster_bootstrap(
+        np.tile(stratum, 2), twice, np.tile(cell, 2), np.vstack([values / 2, values / 2]), 6, 50, np.random.default_rng(9)
+    )
+    assert np.array_equal(one, split)
+    # every resample keeps each stratum's number of clusters
+    counts = cluster_bootstrap(stratum, np.arange(n), cell, np.ones((n, 1)), 6, 50, np.random.default_rng(9))
+    per_stratum = counts[:, :, 0].reshape(50, 3, 2).sum(axis=2)
+    assert (per_stratum == np.bincount(stratum, minlength=3)).all()

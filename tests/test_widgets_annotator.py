@@ -202,3 +202,18 @@ def test_project_call_offers_the_projects_articles_and_checks_ids(data_root, see
         Annotator(project, store, documents=["no-such-article"])
     with pytest.raises(TypeError):
         Annotator(project, store, "extra")
+
+
+def test_choice_buttons_are_clicks_and_show_the_sessions_value(widget, seed):
+    """Stance, intensity, attribution and modality are button rows: a click is a message, the pressed look is the kernel's."""
+    a = seed.text.index("cyber security")
+    select(widget, a - 1, a + 14)
+    widget.intensity.buttons[2].click()
+    assert widget.session.draft.intensity == 2
+    pressed = [v for v, b in widget.intensity.buttons.items() if "mod-active" in b._dom_classes]
+    assert pressed == [2]
+    widget.stance.buttons["goodwill"].click()
+    assert widget.session.draft.stance == "goodwill"
+    widget.cancel_button.click()  # the session clears the draft; the rows follow it
+    assert widget.session.draft.intensity is None
+    assert not any("mod-active" in b._dom_classes for b in widget.intensity.buttons.values())

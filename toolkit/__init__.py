@@ -98,3 +98,8 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+# Inside IPython or Jupyter, a plain Altair chart displays through the offline renderer
+# (toolkit.display.install; altair itself is not imported here).
+importlib.import_module(".display", __name__).install()

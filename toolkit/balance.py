@@ -27,13 +27,34 @@ here draws or imports altair. Definitions (docs/balance.md):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
-from .errors import Problem, ValidationError
-from .intervals import SCALES, Scale, cluster_bootstrap, empirical_logit, jeffreys_interval, relative_balance
+from .grid import (
+    GOODWILL,
+    GRIEVANCE,
+    OTHER,
+    REQUIRED_COLUMNS,
+    as_set,
+    check_ledger,
+    check_options,
+    distinct,
+    issue_axis,
+    stance_codes,
+    summit_axis,
+)
+from .intervals import (
+    SCALES,
+    Scale,
+    cluster_bootstrap,
+    empirical_logit,
+    jeffreys_interval,
+    percentiles,
+    relative_balance,
+)
+from .selection import WEIGHTS, Weight, filter_ledger, row_weights
 from .units import COUNTS, RESAMPLES, Count, Resample, clusters, count_units
 
 __all__ = [
@@ -53,8 +74,6 @@ __all__ = [
     "Count",
 ]
 
-Weight = Literal["count", "intensity", "score"]
-WEIGHTS: tuple[str, ...] = get_args(Weight)
 Interval = Literal["jeffreys", "bootstrap"]
 INTERVALS: tuple[str, ...] = get_args(Interval)
 Level = Literal["summit", "issue"]
@@ -83,176 +102,12 @@ SUMMIT_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + _COUNTS + _VALUES + _TAIL
 ISSUE_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + ["issue", "issue_label"] + _COUNTS + _VALUES + ["salience"] + _TAIL)
 
 
-def _bad(field: str, message: str) -> ValidationError:
-    return ValidationError(Problem("<balance_table>", None, field, message))
+def _finite(values: np.ndarray, fill: float) -> np.ndarray:
+    """``values`` with NaN replaced by ``fill`` (and infinities clipped, as :func:`numpy.nan_to_num`); no copy if all finite."""
+    return values if np.isfinite(values).all() else np.nan_to_num(values, nan=fill)
 
 
-def _as_set(value: str | Iterable[str] | None) -> set[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return {value}
-    return set(value)
-
-
-def filter_ledger(
-    ledger: pd.DataFrame,
-    *,
-    actor: str | Iterable[str] | None = None,
-    target: str | Iterable[str] | None = None,
-    issue: str | Iterable[str] | None = None,
-    evidence: Literal["span", "brief"] | Iterable[str] | None = None,
-    annotators: str | Iterable[str] | None = None,
-    sets: str | Iterable[str] | None = None,
-    anchored_only: bool = True,
-    **document: str | Iterable[str] | None,
-) -> pd.DataFrame:
-    """Keep the ledger rows that match every given filter.
-
-    Parameters
-    ----------
-    ledger : pandas.DataFrame
-        Columns :data:`toolkit.ledger.LEDGER_COLUMNS`.
-    actor, target, issue : str or iterable of str, optional
-        Codes to keep (one, or several); None keeps all.
-    evidence : {"span", "brief"} or iterable, optional
-        Which evidence to keep; None keeps both.
-    annotators : str or iterable of str, optional
-        Span annotators to keep. Briefs (annotator ``briefs``) are kept unless
-        ``evidence`` drops them.
-    sets : str or iterable of str, optional
-        Annotation sets to keep; briefs are kept unless ``evidence`` drops them.
-    anchored_only : bool, default True
-        Drop orphaned annotations (their text no longer matches).
-    outlet, country, language, source_kind : str or iterable of str, optional
-        Keyword-only document filters (:data:`toolkit.ledger.DOCUMENT_COLUMNS`):
-        span rows whose article matches; briefs are kept unless ``evidence``
-        drops them.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The matching rows, same columns, original order.
-    """
-    unknown = set(document) - {"outlet", "country", "language", "source_kind"}
-    if unknown:
-        raise TypeError(f"filter_ledger() got unexpected keyword argument(s) {', '.join(sorted(unknown))}")
-    document = {k: v for k, v in document.items() if v is not None}
-    mask = np.ones(len(ledger), dtype=bool)
-    if (
-        actor is None
-        and target is None
-        and issue is None
-        and evidence is None
-        and annotators is None
-        and sets is None
-        and not document
-        and not (anchored_only and "status" in ledger)
-    ):
-        return ledger
-    for col, want in (("actor", actor), ("target", target), ("issue", issue), ("evidence", evidence)):
-        chosen = _as_set(want)
-        if chosen is not None:
-            mask &= ledger[col].isin(chosen).to_numpy()
-    is_brief = ledger["evidence"].eq("brief").to_numpy(dtype=bool, na_value=False)
-    for col, want in (("annotator", annotators), ("set", sets), *document.items()):
-        chosen = _as_set(want)
-        if chosen is not None:
-            mask &= is_brief | ledger[col].isin(chosen).to_numpy()
-    if anchored_only and "status" in ledger:
-        mask &= ~ledger["status"].eq("orphaned").to_numpy(dtype=bool, na_value=False)
-    return ledger if mask.all() else ledger[mask]
-
-
-def row_weights(ledger: pd.DataFrame, weight: Weight = "count") -> np.ndarray:
-    """The weight of each ledger row.
-
-    Parameters
-    ----------
-    ledger : pandas.DataFrame
-        Needs ``intensity`` for ``weight="intensity"`` and ``score`` for
-        ``weight="score"``.
-    weight : {"count", "intensity", "score"}
-        ``count``: 1 a row; ``intensity``: the 1-3 level; ``score``: the
-        absolute Goldstein-style score.
-
-    Returns
-    -------
-    numpy.ndarray of float, shape (len(ledger),)
-    """
-    if weight == "count":
-        return np.ones(len(ledger))
-    if weight == "intensity":
-        return ledger["intensity"].astype("float64").to_numpy()
-    if weight == "score":
-        return np.abs(ledger["score"].astype("float64").to_numpy())
-    raise ValidationError(
-        Problem("<balance_table>", None, "weight", f"{weight!r} is not a weight; use one of {', '.join(WEIGHTS)}")
-    )
-
-
-def _codes(values: pd.Series, categories) -> np.ndarray:
-    """Integer position of each value in ``categories`` (-1 when absent), without per-row Python work."""
-    codes, uniques = pd.factorize(values)
-    lookup = pd.Index(list(categories)).get_indexer(pd.Index(uniques))
-    lookup = np.append(lookup, -1).astype(np.int64)  # code -1 (missing) -> -1
-    return lookup[codes]
-
-
-def _summit_frame(ledger: pd.DataFrame, summits) -> pd.DataFrame:
-    """Summits to report on, in date order, with order/label/date/format."""
-    if summits is not None:
-        if isinstance(summits, dict):
-            rows = [
-                {"summit_id": s.id, "summit_label": s.label, "summit_date": pd.Timestamp(s.date), "summit_format": s.format}
-                for s in summits.values()
-            ]
-        else:
-            sf = pd.DataFrame(summits)
-            rows = [
-                {
-                    "summit_id": r["summit_id"],
-                    "summit_label": r["label"],
-                    "summit_date": pd.Timestamp(r["date"]),
-                    "summit_format": r["format"],
-                }
-                for _, r in sf.iterrows()
-            ]
-        frame = pd.DataFrame(rows, columns=["summit_id", "summit_label", "summit_date", "summit_format"])
-    else:
-        frame = ledger[["summit_id", "summit_label", "summit_date", "summit_format"]].drop_duplicates("summit_id")
-        frame = frame[frame["summit_id"].notna()]
-    frame = frame.sort_values(["summit_date", "summit_id"], kind="stable").reset_index(drop=True)
-    frame.insert(0, "summit_order", np.arange(len(frame), dtype="int64"))
-    frame["summit_date"] = pd.to_datetime(frame["summit_date"])
-    return frame
-
-
-def _validate(by, weight, scale, interval, count, resample, level) -> None:
-    if by not in ("summit", "issue"):
-        raise _bad("by", f"{by!r} unknown; use 'summit' or 'issue'")
-    for field, value, allowed in (
-        ("scale", scale, SCALES),
-        ("interval", interval, INTERVALS),
-        ("count", count, COUNTS),
-        ("resample", resample, RESAMPLES),
-    ):
-        if value not in allowed:
-            raise _bad(field, f"{value!r} unknown; use one of {', '.join(allowed)}")
-    if not 0 < level < 1:
-        raise _bad("level", f"{level!r} must lie between 0 and 1")
-
-
-def _stance_mean(
-    score_w: np.ndarray, w: np.ndarray, mask: np.ndarray, cell: np.ndarray, n_cells: int, fallback: float
-) -> np.ndarray:
-    num = np.bincount(cell, weights=np.where(mask, score_w, 0.0), minlength=n_cells)
-    den = np.bincount(cell, weights=np.where(mask, w, 0.0), minlength=n_cells)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, fallback)
-
-
-def _on_scale(scale: str, g, r, s, wt) -> np.ndarray:
+def _on_scale(scale: str, g: np.ndarray, r: np.ndarray, s: np.ndarray, wt: np.ndarray) -> np.ndarray:
     if scale == "relative":
         return relative_balance(g, r)
     if scale == "logit":
@@ -328,19 +183,47 @@ def balance_table(
         has none); ``thin``: see :data:`THIN_WIDTH`; ``scale``, ``interval``,
         ``count``, ``weight``: what was computed.
     """
-    _validate(by, weight, scale, interval, count, resample, level)
-    row_weights(ledger.iloc[:0], weight)  # validates the name early
-    frame = _summit_frame(ledger, summits)
-    rows = filter_ledger(ledger, actor=actor, target=target, issue=issue, evidence=evidence, annotators=annotators, sets=sets)
+    check_options(
+        {
+            "by": (by, ("summit", "issue")),
+            "weight": (weight, WEIGHTS),
+            "scale": (scale, SCALES),
+            "interval": (interval, INTERVALS),
+            "count": (count, COUNTS),
+            "resample": (resample, RESAMPLES),
+        },
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+    )
+    needs = REQUIRED_COLUMNS + (("summit_label", "summit_date", "summit_format") if summits is None else ())
+    needs += (("issue_label",) if by == "issue" else ()) + ((weight,) if weight != "count" else ())
+    check_ledger(ledger, needs)
+    # every key column is read once, over the whole ledger; units are rows of it, found by position
+    frame, summit_of = summit_axis(ledger, summits)
+    stance_of = stance_codes(ledger["stance"])
+    all_w = _finite(row_weights(ledger, weight), 1.0)
+    all_s = ledger["score"].astype("float64").to_numpy() if "score" in ledger else np.zeros(len(ledger))
+    rows = filter_ledger(
+        ledger.assign(_ledger_row=np.arange(len(ledger))),
+        actor=actor,
+        target=target,
+        issue=issue,
+        evidence=evidence,
+        annotators=annotators,
+        sets=sets,
+    )
     units = count_units(rows, count)
+    rows_of_units = units["_ledger_row"].to_numpy()
+    pos: np.ndarray | slice = rows_of_units
+    if len(units) == len(ledger) and np.array_equal(rows_of_units, np.arange(len(ledger))):
+        pos = slice(None)  # every row is a unit, in order: views instead of copies
     n_summits = len(frame)
-    s_code = _codes(units["summit_id"], frame["summit_id"])
+    s_code = summit_of[pos]
     if by == "issue":
-        wanted = _as_set(issue)
-        issues = sorted(i for i in ledger["issue"].dropna().unique().tolist() if wanted is None or i in wanted)
-        labels = ledger.dropna(subset=["issue"]).drop_duplicates("issue").set_index("issue")["issue_label"]
-        i_code = _codes(units["issue"], issues)
+        issues, labels, issue_of = issue_axis(ledger, as_set(issue))
         n_issues = len(issues)
+        i_code = issue_of[pos]
         keep = (s_code >= 0) & (i_code >= 0)
         cell = s_code * n_issues + i_code
     else:
@@ -348,50 +231,58 @@ def balance_table(
         keep = s_code >= 0
         cell = s_code
     n_cells = n_summits * n_issues
-    if not keep.all():
-        units, cell, s_code = units[keep], cell[keep], s_code[keep]
-
-    w = np.nan_to_num(row_weights(units, weight), nan=1.0)
-    stance = units["stance"]
-    good = stance.eq("goodwill").to_numpy(dtype=bool, na_value=False)
-    bad = stance.eq("grievance").to_numpy(dtype=bool, na_value=False)
-    agenda = ~(good | bad)
-    sided = good | bad
-    score = np.nan_to_num(units["score"].astype("float64").to_numpy(), nan=0.0) if "score" in units else np.zeros(len(units))
+    w, k, score = all_w[pos], stance_of[pos], _finite(all_s[pos], 0.0)
+    many_annotators = "annotator" in units and len(distinct(units["annotator"])) > 1
     is_span = (
         units["evidence"].eq("span").to_numpy(dtype=bool, na_value=False)
-        if "evidence" in units
-        else np.ones(len(units), dtype=bool)
+        if "evidence" in units and (many_annotators or interval == "bootstrap")
+        else np.ones(len(units), dtype=bool)  # (only the annotator share and the bootstrap look at it)
     )
+    if not keep.all():
+        units = units[keep]
+        cell, s_code, w, k, score, is_span = (a[keep] for a in (cell, s_code, w, k, score, is_span))
+    sided = k != OTHER
+    by_stance = cell * 3 + k  # one bincount gives the goodwill, grievance and other sums of every cell
 
-    def total_of(mask, weights=None):
-        return np.bincount(cell, weights=np.where(mask, w if weights is None else weights, 0.0), minlength=n_cells)
+    def split(weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(by_stance, weights=weights, minlength=3 * n_cells).reshape(n_cells, 3).T
 
-    n = np.bincount(cell, minlength=n_cells)
-    n_mentions = np.bincount(cell, weights=units["_mentions"].to_numpy(dtype=float), minlength=n_cells)
-    n_g, n_r, n_a = (np.bincount(cell[m], minlength=n_cells) for m in (good, bad, agenda))
-    G, R, A = total_of(good), total_of(bad), total_of(agenda)
-    S = total_of(sided, w * score)
+    def sided_total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=weights if sided.all() else np.where(sided, weights, 0.0), minlength=n_cells)
+
+    n_g, n_r, n_a = split()
+    n = n_g + n_r + n_a
+    mentions = units["_mentions"].to_numpy()
+    n_mentions = n if (mentions == 1).all() else np.bincount(cell, weights=mentions, minlength=n_cells)
+    G, R, A = split(w)
+    ws = w * score
+    S = sided_total(ws)
     bal = _on_scale(scale, G, R, S, G + R)
 
-    # effective counts for the Jeffreys interval
-    n_ann = max(1, units.loc[is_span, "annotator"].nunique()) if "annotator" in units else 1
-    m = np.where(is_span, 1.0 / n_ann, 1.0)
-    mw = total_of(sided, m * w)
-    mw2 = total_of(sided, m * w * w)
+    # effective counts for the Jeffreys interval; m divides span units among the span annotators
+    n_ann = 1
+    if many_annotators and is_span.any():
+        n_ann = max(1, (units["annotator"] if is_span.all() else units.loc[is_span, "annotator"]).nunique())
+    m = np.where(is_span, 1.0 / n_ann, 1.0) if n_ann > 1 else None
+    mw_rows = w if m is None else m * w
+    mw = sided_total(mw_rows)
+    mw2 = sided_total(mw_rows * w)
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = np.where(mw2 > 0, mw * mw / mw2, 0.0)
-        share = np.where(mw > 0, total_of(good, m * w) / mw, 0.0)
+        share = np.where(mw > 0, (G if m is None else split(mw_rows)[GOODWILL]) / mw, 0.0)
     g_eff, r_eff = share * n_eff, (1 - share) * n_eff
-    all_w = np.nan_to_num(row_weights(ledger, weight), nan=1.0)
-    all_s = ledger["score"].astype("float64").to_numpy() if "score" in ledger else np.zeros(len(ledger))
-
-    def overall(name):
-        mask = ledger["stance"].eq(name).to_numpy(dtype=bool, na_value=False) & np.isfinite(all_s)
-        return float((all_w[mask] * all_s[mask]).sum() / all_w[mask].sum()) if mask.any() else np.nan
-
-    ms_g = _stance_mean(w * score, w, good, cell, n_cells, overall("goodwill"))
-    ms_r = _stance_mean(w * score, w, bad, cell, n_cells, overall("grievance"))
+    # mean signed score per stance: the cell's, else the whole ledger's
+    overall = np.full(3, np.nan)  # needed only where a cell has no goodwill (or no grievance)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for code, total in ((GOODWILL, G), (GRIEVANCE, R)):
+            if (total > 0).all():
+                continue
+            mask = (stance_of == code) & np.isfinite(all_s)
+            if mask.any():
+                overall[code] = float((all_w[mask] * all_s[mask]).sum() / all_w[mask].sum())
+        by_score = split(ws)
+        ms_g = np.where(G > 0, by_score[GOODWILL] / G, overall[GOODWILL])
+        ms_r = np.where(R > 0, by_score[GRIEVANCE] / R, overall[GRIEVANCE])
 
     if interval == "jeffreys":
         if scale == "goldstein":
@@ -401,59 +292,78 @@ def balance_table(
         else:
             lo, hi = jeffreys_interval(g_eff, r_eff, level, scale)
     else:
-        lo = np.full(n_cells, np.nan)
-        hi = np.full(n_cells, np.nan)
-        if n_boot > 0 and len(units):
-            used, cl = clusters(units, resample)
-            strata = np.where(is_span, -1, s_code) if used == "annotators" else s_code
-            values = np.column_stack(
-                [np.where(good, w, 0.0), np.where(bad, w, 0.0), np.where(sided, w * score, 0.0), np.where(sided, w, 0.0)]
-            )
-            draws = cluster_bootstrap(strata, cl, cell, values, n_cells, n_boot, np.random.default_rng(seed))
-            boots = _on_scale(scale, draws[..., 0], draws[..., 1], draws[..., 2], draws[..., 3])
-            has = np.isfinite(boots).any(axis=0) & (n > 0)
-            if has.any():
-                a = (1 - level) / 2
-                q = np.nanquantile(boots[:, has], [a, 1 - a], axis=0)
-                lo[has], hi[has] = q[0], q[1]
+        values = np.column_stack(
+            [
+                np.where(k == GOODWILL, w, 0.0),
+                np.where(k == GRIEVANCE, w, 0.0),
+                np.where(sided, w * score, 0.0),
+                np.where(sided, w, 0.0),
+            ]
+        )
+        lo, hi = _bootstrap_interval(units, resample, is_span, s_code, cell, values, n_cells, n, scale, n_boot, level, seed)
+    same = interval == "jeffreys" and scale == "relative" and level == 0.95
+    rel_lo, rel_hi = (lo, hi) if same else jeffreys_interval(g_eff, r_eff, 0.95, "relative")
     finite = np.isfinite(bal)
     lo = np.where(finite & np.isfinite(lo), np.minimum(lo, bal), lo)  # the point estimate always lies inside
     hi = np.where(finite & np.isfinite(hi), np.maximum(hi, bal), hi)
-    rel_lo, rel_hi = jeffreys_interval(g_eff, r_eff, 0.95, "relative")
     thin = ~((rel_hi - rel_lo) <= THIN_WIDTH)
 
+    base = frame.loc[np.repeat(np.arange(n_summits), n_issues)].reset_index(drop=True) if by == "issue" else frame
+    data: dict[str, Any] = {c: base[c] for c in frame.columns}
     if by == "issue":
-        out = frame.loc[np.repeat(np.arange(n_summits), n_issues)].reset_index(drop=True)
-        out["issue"] = np.tile(np.array(issues, dtype=object), n_summits)
-        out["issue_label"] = out["issue"].map(labels)
-    else:
-        out = frame.copy()
-    cols = {"n": n, "n_mentions": n_mentions, "n_goodwill": n_g, "n_grievance": n_r, "n_agenda": n_a}
-    for name, values in cols.items():
-        out[name] = np.asarray(values).astype("int64")
-    out["goodwill"], out["grievance"], out["net"], out["total"] = G, R, G - R, G + R
-    out["balance"], out["ci_low"], out["ci_high"] = bal, lo, hi
+        data["issue"] = pd.Series(np.tile(np.array(issues, dtype=object), n_summits))
+        data["issue_label"] = data["issue"].map(labels)
+    for name, values in {"n": n, "n_mentions": n_mentions, "n_goodwill": n_g, "n_grievance": n_r, "n_agenda": n_a}.items():
+        data[name] = np.asarray(values).astype("int64")
+    data.update(goodwill=G, grievance=R, net=G - R, total=G + R, balance=bal, ci_low=lo, ci_high=hi)
     if by == "issue":
-        summit_total = np.bincount(s_code, weights=w, minlength=n_summits)
-        st = np.repeat(summit_total, n_issues)
+        summit_total = np.repeat(np.bincount(s_code, weights=w, minlength=n_summits), n_issues)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["salience"] = np.where(st > 0, (G + R + A) / st, np.nan)
-    out["g_eff"], out["r_eff"] = g_eff, r_eff
-    out["mean_goodwill_score"], out["mean_grievance_score"] = ms_g, ms_r
-    out["thin"] = thin
+            data["salience"] = np.where(summit_total > 0, (G + R + A) / summit_total, np.nan)
+    data.update(g_eff=g_eff, r_eff=r_eff, mean_goodwill_score=ms_g, mean_grievance_score=ms_r, thin=thin)
     prev_ids = np.array([None] + frame["summit_id"].tolist()[:-1], dtype=object)
     grid = bal.reshape(n_summits, n_issues)
     prev = np.vstack([np.full((1, n_issues), np.nan), grid[:-1]]) if n_summits else grid
-    out["prev_summit_id"] = np.repeat(prev_ids, n_issues) if n_summits else []
-    out["shift"] = (grid - prev).reshape(-1)
-    out["scale"], out["interval"], out["count"], out["weight"] = scale, interval, count, weight
-    out = out[list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS)]
-    used_sets = sorted(str(v) for v in units["set"].dropna().unique()) if "set" in units else []
+    data["prev_summit_id"] = np.repeat(prev_ids, n_issues) if n_summits else []
+    data["shift"] = (grid - prev).reshape(-1)
+    data.update(scale=scale, interval=interval, count=count, weight=weight)
+    out = pd.DataFrame(data, columns=list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS))
+    used_sets = sorted(str(v) for v in distinct(units["set"])) if "set" in units else []
     out.attrs.update(
         evidence=evidence if isinstance(evidence, str) or evidence is None else ",".join(evidence),
         source="ledger sets: " + (" + ".join(used_sets) or "none"),
     )
     return out
+
+
+def _bootstrap_interval(
+    units: pd.DataFrame,
+    resample: Resample,
+    is_span: np.ndarray,
+    s_code: np.ndarray,
+    cell: np.ndarray,
+    values: np.ndarray,
+    n_cells: int,
+    n: np.ndarray,
+    scale: str,
+    n_boot: int,
+    level: float,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of each cell's balance under the cluster bootstrap (NaN where it cannot say)."""
+    lo = np.full(n_cells, np.nan)
+    hi = np.full(n_cells, np.nan)
+    if n_boot == 0 or len(units) == 0:
+        return lo, hi
+    used, cl = clusters(units, resample)
+    strata = np.where(is_span, -1, s_code) if used == "annotators" else s_code
+    draws = cluster_bootstrap(strata, cl, cell, values, n_cells, n_boot, np.random.default_rng(seed))
+    boots = _on_scale(scale, draws[..., 0], draws[..., 1], draws[..., 2], draws[..., 3])
+    has = np.isfinite(boots).any(axis=0) & (n > 0)
+    if has.any():
+        a = (1 - level) / 2
+        lo[has], hi[has] = percentiles(boots[:, has], [a, 1 - a])
+    return lo, hi
 
 
 def shift_table(table: pd.DataFrame, **kwargs) -> pd.DataFrame:

@@ -44,11 +44,15 @@ Usage
 >>> chart                               # the same, once toolkit.charts is used  # doctest: +SKIP
 
 The same bundle is registered as the Altair renderer ``summit_ledger`` (an
-entry point, and :func:`enable_renderer`); :mod:`toolkit.charts` enables it
-the first time it imports altair, unless another renderer was chosen, so a
-plain chart left as the last value of a cell is drawn offline, stored with
-its SVG and checked by nbval with no helper call. Re-executing any notebook
-therefore stores pictures a reader can see without a kernel.
+entry point in the ``altair.vegalite.v6.renderer`` group, so
+``alt.renderers.enable("summit_ledger")`` works without importing this
+module). ``import toolkit`` inside IPython or Jupyter calls :func:`install`,
+which asks IPython to hand every Altair chart it displays to
+:func:`enable_renderer` first, and :mod:`toolkit.charts` enables it the first
+time it imports altair. Either way a plain ``alt.Chart`` left as the last
+value of a cell is drawn offline, stored with its SVG and checked by nbval
+with no helper call, unless the user chose another renderer. Re-executing any
+notebook therefore stores pictures a reader can see without a kernel.
 
 Execute notebooks with
 ``jupyter nbconvert --execute --ExecutePreprocessor.store_widget_state=False``
@@ -61,6 +65,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 __all__ = [
@@ -76,6 +81,7 @@ __all__ = [
     "enable_offline",
     "renderer",
     "enable_renderer",
+    "install",
 ]
 
 #: The mimetype under which the Vega-Lite spec is stored for nbval to compare.
@@ -199,10 +205,9 @@ def chart_bundle(chart: Any, *, widget: bool = True, svg: bool = True, png: bool
         if isinstance(chart, dict):
             chart = alt.Chart.from_dict(chart, validate=False)
         view = alt.JupyterChart(chart)
-        widget_bundle = view._repr_mimebundle_()
-        if isinstance(widget_bundle, tuple):
-            widget_bundle = widget_bundle[0]
-        bundle[WIDGET_MIMETYPE] = widget_bundle[WIDGET_MIMETYPE]
+        shown = view._repr_mimebundle_()
+        data: dict = shown[0] if isinstance(shown, tuple) else shown or {}
+        bundle[WIDGET_MIMETYPE] = data[WIDGET_MIMETYPE]
     return bundle
 
 
@@ -315,3 +320,42 @@ def enable_renderer(*, force: bool = False) -> bool:
     if force or alt.renderers.active in ("default", RENDERER_NAME):
         alt.renderers.enable(RENDERER_NAME)
     return alt.renderers.active == RENDERER_NAME
+
+
+#: Where IPython finds the class every Altair chart derives from (matched by name: altair is not imported).
+CHART_CLASS = ("altair.vegalite.v6.api", "TopLevelMixin")
+
+
+def _display_chart(chart: Any) -> Any:
+    """IPython's formatter for Altair charts: our renderer unless the user chose another, then Altair's own display."""
+    enable_renderer()
+    return chart._repr_mimebundle_()
+
+
+def install(shell: Any = None) -> bool:
+    """Have an IPython shell show every Altair chart through the ``summit_ledger`` renderer.
+
+    Registers a formatter for Altair's chart class by module and name, so
+    altair is not imported until a chart is shown; when one is, the renderer
+    is enabled (unless another than Altair's ``default`` was chosen) and the
+    chart displays itself as usual. ``import toolkit`` calls this.
+
+    Parameters
+    ----------
+    shell : IPython.core.interactiveshell.InteractiveShell, optional
+        Default: the running shell, if any.
+
+    Returns
+    -------
+    bool
+        False outside IPython (nothing to do).
+    """
+    if shell is None:
+        ipython = sys.modules.get("IPython")  # never imported here: no IPython loaded means no shell to hook
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None:
+            return False
+    shell.display_formatter.mimebundle_formatter.for_type_by_name(*CHART_CLASS, _display_chart)
+    if "altair" in sys.modules:
+        enable_renderer()
+    return True

@@ -42,6 +42,7 @@ __all__ = [
     "jeffreys_interval",
     "share_to_scale",
     "cluster_bootstrap",
+    "percentiles",
     "events_needed",
     "detectable_shift",
 ]
@@ -154,42 +155,65 @@ def cluster_bootstrap(
     out = np.zeros((n_boot, n_cells, k))
     if len(cell) == 0:
         return out
+    if pd.Index(cluster).is_unique:  # one row per cluster (events, rows): no grouping needed
+        _draw_single(np.asarray(stratum), np.asarray(cell), np.asarray(values, dtype=np.float64), out, rng)
+        return out
     vcols = [f"v{j}" for j in range(k)]
     frame = pd.DataFrame({"s": stratum, "c": cluster, "cell": cell, **{v: values[:, j] for j, v in enumerate(vcols)}})
     # what each cluster adds to each cell
     per = frame.groupby(["s", "c", "cell"], sort=True)[vcols].sum().reset_index()
     if per.groupby(["s", "c"], sort=False).size().eq(1).all():
-        _draw_single(per, vcols, out, n_boot, rng)
+        _draw_single(per["s"].to_numpy(), per["cell"].to_numpy(), per[vcols].to_numpy(dtype=np.float64), out, rng)
     else:
         _draw_dense(per, vcols, out, n_boot, rng)
     return out
 
 
-def _draw_single(per, vcols, out, n_boot, rng) -> None:
+def _cluster_types(stratum: np.ndarray, cell: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (stratum, cell, values) of the clusters, sorted in that order, and how many clusters share each."""
+    import pandas as pd
+
+    from .grid import first_positions
+
+    key = np.zeros(len(cell), dtype=np.int64)
+    size = 1
+    for column in (stratum, cell, *values.T):
+        codes, uniques = pd.factorize(column)
+        if size * len(uniques) >= 2**62:  # keep the combined key within int64
+            key, kept = pd.factorize(key)
+            size = len(kept)
+        key = key * len(uniques) + codes
+        size *= len(uniques)
+    codes, uniques = pd.factorize(key)
+    first = first_positions(codes, len(uniques))
+    table = np.column_stack([stratum[first], cell[first], values[first]]).astype(np.float64)
+    order = np.lexsort(table.T[::-1])
+    return table[order], np.bincount(codes, minlength=len(uniques))[order]
+
+
+def _draw_single(stratum: np.ndarray, cell: np.ndarray, values: np.ndarray, out: np.ndarray, rng: np.random.Generator) -> None:
     """Every cluster adds to one cell: draw the strata's cluster types as one broadcast multinomial."""
-    k = len(vcols)
-    types = per.groupby(["s", "cell", *vcols], sort=True).size().reset_index(name="count")
-    s_code = types["s"].factorize(sort=True)[0]
+    from scipy import sparse
+
+    n_boot, n_cells, k = out.shape
+    types, count = _cluster_types(stratum, cell, values)
+    s_code = np.unique(types[:, 0], return_inverse=True)[1].reshape(-1)
     n_s = int(s_code.max()) + 1
-    pos = types.groupby(s_code).cumcount().to_numpy()
+    starts = np.searchsorted(s_code, np.arange(n_s))
+    pos = np.arange(len(types)) - starts[s_code]
     t_max = int(pos.max()) + 1
     counts = np.zeros((n_s, t_max))
-    counts[s_code, pos] = types["count"].to_numpy(dtype=np.float64)
-    contrib = np.zeros((n_s, t_max, k))
-    contrib[s_code, pos] = types[vcols].to_numpy(dtype=np.float64)
-    cells = np.zeros((n_s, t_max), dtype=np.int64)
-    cells[s_code, pos] = types["cell"].to_numpy(dtype=np.int64)
+    counts[s_code, pos] = count
     totals = counts.sum(axis=1)
     probs = counts / totals[:, None]
-    n_cells = out.shape[1]
-    flat_cells = cells.reshape(-1)
+    # slot (stratum, type) -> (cell, value column): what one drawn cluster of that type adds
+    slot = np.repeat(s_code * t_max + pos, k)
+    target = (types[:, 1].astype(np.int64)[:, None] * k + np.arange(k)).reshape(-1)
+    adds = sparse.csr_matrix((types[:, 2:].reshape(-1), (target, slot)), shape=(n_cells * k, n_s * t_max))
     for b0 in range(0, n_boot, 100):
         b1 = min(n_boot, b0 + 100)
         picks = rng.multinomial(totals.astype(np.int64), probs, size=(b1 - b0, n_s)).astype(np.float64)
-        for j in range(k):
-            add = (picks * contrib[None, :, :, j]).reshape(b1 - b0, -1)
-            for b in range(b1 - b0):
-                out[b0 + b, :, j] += np.bincount(flat_cells, weights=add[b], minlength=n_cells)
+        out[b0:b1] += (adds @ picks.reshape(b1 - b0, -1).T).T.reshape(b1 - b0, n_cells, k)
 
 
 def _draw_dense(per, vcols, out, n_boot, rng) -> None:
@@ -209,6 +233,21 @@ def _draw_dense(per, vcols, out, n_boot, rng) -> None:
             b1 = min(n_boot, b0 + 200)
             picks = rng.multinomial(n_cl, cnt / n_cl, size=b1 - b0).astype(np.float64)
             out[b0:b1][:, here, :] += (picks @ uniq).reshape(b1 - b0, len(here), k)
+
+
+def percentiles(draws: np.ndarray, q: list[float]) -> np.ndarray:
+    """Quantiles ``q`` of each column of ``draws`` (shape (n_draws, n)), ignoring NaN draws; shape (len(q), n).
+
+    Columns without NaN take the one vectorised :func:`numpy.quantile`; only
+    the others need :func:`numpy.nanquantile`, which works column by column.
+    """
+    out = np.empty((len(q), draws.shape[1]))
+    gaps = np.isnan(draws).any(axis=0)
+    if not gaps.all():
+        out[:, ~gaps] = np.quantile(draws[:, ~gaps], q, axis=0)
+    if gaps.any():
+        out[:, gaps] = np.nanquantile(draws[:, gaps], q, axis=0)
+    return out
 
 
 def _z(q: float) -> float:

@@ -140,11 +140,10 @@ def _open_questions(report: MigrationReport, path: str, rid: str, rec: dict, cod
 def migrate_project(root: str | Path, sets: list[str] | None = None, *, dry_run: bool = False) -> MigrationReport:
     """Migrate the named annotation sets (default: all) of the project at ``root``."""
     from .project import as_project
-    from .store import Store
 
     project = as_project(root)
     root = project.root
-    codebook, summits, documents = project.codebook, project.summits, project.documents
+    codebook = project.codebook
     ann = root / "annotations"
     names = sorted(p.name for p in ann.iterdir() if p.is_dir()) if sets is None else list(sets)
     for name in names:
@@ -156,7 +155,7 @@ def migrate_project(root: str | Path, sets: list[str] | None = None, *, dry_run:
             raise DataError.at(ann / name, None, "set", f"no annotation set {name!r} in {ann}")
     total = MigrationReport()
     for name in names:
-        store = Store(ann / name, codebook=codebook, documents=documents, summits=summits)
+        store = project.store_at(ann / name)
         rep = migrate_store(store, codebook, dry_run=dry_run)
         total.appended += rep.appended
         total.decisions += rep.decisions

@@ -14,6 +14,7 @@ sign of the observed shift (NaN when the observed shift is 0). A shift is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -112,8 +113,10 @@ def shift_table(
     rows = []
     for issue in groups:
         for s_from, s_to in chosen:
-            f = cells.loc[(issue, s_from) if by_issue else s_from]
-            t = cells.loc[(issue, s_to) if by_issue else s_to]
+            key_from: Any = (issue, s_from) if by_issue else s_from
+            key_to: Any = (issue, s_to) if by_issue else s_to
+            # one summit (x issue) is one row: .loc gives that row as a Series
+            f, t = cast(pd.Series, cells.loc[key_from]), cast(pd.Series, cells.loc[key_to])
             if not (np.isfinite(f["balance"]) and np.isfinite(t["balance"])):
                 continue
             diff = posterior_draws(t, scale, n_draws, rng) - posterior_draws(f, scale, n_draws, rng)

@@ -71,9 +71,10 @@ def issue_groups(issue_table: pd.DataFrame, max_colors: int | None = None) -> di
     tot = issue_table.groupby("issue", sort=True)["total"].sum()
     if "n_agenda" in issue_table:  # agenda mentions count toward what a summit was about
         tot = tot + issue_table.groupby("issue", sort=True)["n_agenda"].sum()
-    labels = issue_table.drop_duplicates("issue").set_index("issue")["issue_label"].to_dict()
+    labels = {str(k): str(v) for k, v in issue_table.drop_duplicates("issue").set_index("issue")["issue_label"].items()}
+    totals = {str(k): float(v) for k, v in tot.items()}
     kwargs = {} if max_colors is None else {"max_colors": max_colors}
-    return _palette_groups(tot.to_dict(), labels, **kwargs)
+    return _palette_groups(totals, labels, **kwargs)
 
 
 def records(df: pd.DataFrame) -> pd.DataFrame:
@@ -104,7 +105,7 @@ def describe(table: pd.DataFrame) -> dict[str, str]:
 def caption_lines(table: pd.DataFrame, source: str | None = None) -> list[str]:
     """Caption for a static figure: data source, evidence kind, n, and what is measured."""
     d = describe(table)
-    attrs: Mapping[str, Any] = table.attrs
+    attrs: Mapping[Any, Any] = table.attrs
     src = source or attrs.get("source") or "Summit Ledger ledger"
     evidence = _EVIDENCE.get(attrs.get("evidence"), str(attrs.get("evidence")))
     units = int(table["n"].sum()) if "n" in table else 0

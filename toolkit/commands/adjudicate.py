@@ -90,7 +90,6 @@ def run(args: argparse.Namespace) -> int:
     from ..annotation import ANNOTATOR_PATTERN
     from ..disclosure import FILE_NAME
     from ..paths import data_dir
-    from ..store import Store
     from ..teaching import collect_class
 
     if not re.fullmatch(ANNOTATOR_PATTERN, args.out):
@@ -145,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
             if answer == "q":
                 break
     set_dir = root / "annotations" / args.out
-    store = Store(set_dir, codebook=files.codebook, documents=files.documents, summits=files.summits)
+    store = files.project.store_at(set_dir)
     written = session.write(store)
     _write_declaration(set_dir, args, str(files.codebook.version), session.coders)
     print(session.summary())

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
+import traitlets
 
 from ..draft import provenance_choices
 from ..session import ALL_LAYERS, AnnotationSession
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ..corpus import Document
     from ..summits import Summit
 
-__all__ = ["AnnotatorControls", "STANCE_KEYS", "ISSUE_KEYS", "MINE", "PLACES", "PLACE_OF", "quietly"]
+__all__ = ["AnnotatorControls", "Choice", "STANCE_KEYS", "ISSUE_KEYS", "MINE", "PLACES", "PLACE_OF", "quietly"]
 
 STANCE_KEYS: dict[str, str] = {"g": "grievance", "w": "goodwill", "n": "agenda"}
 ISSUE_KEYS = "123456789abcdefhijklmopqrstvxyz"
@@ -40,6 +41,41 @@ def quietly(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
         fn(*args)
 
     return run
+
+
+class Choice(w.HBox):
+    """One code's choices as a row of buttons; ``value`` is the kernel's, and the pressed button shows it.
+
+    A click reaches the kernel as a message, in order with every other click (Save included).
+    A toggle control's own state update can be held back by the browser while the kernel is
+    busy and arrive after a Save pressed just after it (jupyter-widgets/ipywidgets#252), so the
+    annotator's choices are buttons, like the issue row, and the pressed look comes from here.
+    """
+
+    value = traitlets.Any(None, allow_none=True)
+
+    def __init__(self, options: list[tuple[str, Any]], description: str, tooltips: list[str] | None = None) -> None:
+        tips = tooltips or [""] * len(options)
+        self.options = list(options)
+        self.buttons: dict[Any, w.Button] = {}
+        for (text, value), tip in zip(options, tips):
+            b = w.Button(description=text, tooltip=tip, layout=w.Layout(width="auto", height="auto"))
+            b.add_class("sl-choice")
+            b.on_click(lambda _b, value=value: self._clicked(value))
+            self.buttons[value] = b
+        label = w.Label(description, layout=w.Layout(width="6em"))
+        super().__init__([label, *self.buttons.values()], layout=w.Layout(flex_flow="row wrap"))
+        self.observe(self._show, names="value")
+
+    def _clicked(self, value: Any) -> None:
+        self.value = value
+
+    def _show(self, change: dict) -> None:
+        for value, b in self.buttons.items():
+            on = value == change["new"]
+            if (b.button_style == "primary") != on:
+                b.button_style = "primary" if on else ""
+                (b.add_class if on else b.remove_class)("mod-active")
 
 
 class AnnotatorControls(w.VBox):
@@ -97,12 +133,9 @@ class AnnotatorControls(w.VBox):
         self.pick = w.Dropdown(description="Overlap", layout=w.Layout(display="none", width="44em"))
         self.suggestions = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         keys = {v: k for k, v in STANCE_KEYS.items()}
-        self.stance = w.ToggleButtons(
-            options=[
-                (f"{cb.stance_labels.get(s, s)} [{keys[s]}]" if s in keys else cb.stance_labels.get(s, s), s) for s in cb.stances
-            ],
-            value=None,
-            description="Stance",
+        self.stance = Choice(
+            [(f"{cb.stance_labels.get(s, s)} [{keys[s]}]" if s in keys else cb.stance_labels.get(s, s), s) for s in cb.stances],
+            "Stance",
         )
         self.issue_keys = dict(zip(ISSUE_KEYS, cb.issues))
         ikeys = {v: k for k, v in self.issue_keys.items()}
@@ -120,24 +153,14 @@ class AnnotatorControls(w.VBox):
         actor_opts = [("—", "")] + [(f"{a.label} ({a.id})", a.id) for a in cb.actors.values()]
         self.actor = w.Dropdown(options=actor_opts, value="", description="Actor")
         self.target = w.Dropdown(options=actor_opts, value="", description="Target")
-        self.intensity = w.ToggleButtons(
-            options=[(f"{lv.level} {lv.label}", lv.level) for lv in cb.intensity.values()],
-            value=None,
-            description="Intensity",
-            tooltips=[lv.definition for lv in cb.intensity.values()],
+        self.intensity = Choice(
+            [(f"{lv.level} {lv.label}", lv.level) for lv in cb.intensity.values()],
+            "Intensity",
+            [lv.definition for lv in cb.intensity.values()],
         )
         for name in ("attribution", "modality"):
             choices = provenance_choices(cb, name)
-            setattr(
-                self,
-                name,
-                w.ToggleButtons(
-                    options=[(lab, v) for v, lab, _ in choices],
-                    value=None,
-                    description=name.capitalize(),
-                    tooltips=[d for _, _, d in choices],
-                ),
-            )
+            setattr(self, name, Choice([(lab, v) for v, lab, _ in choices], name.capitalize(), [d for _, _, d in choices]))
         self.event = w.Dropdown(description="Event", layout=w.Layout(width="36em"))
         self.event_label = w.Text(placeholder="new event: what happened, in a few words", layout=w.Layout(width="24em"))
         types = getattr(cb, "event_types", None) or {}
