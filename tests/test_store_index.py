@@ -19,7 +19,7 @@ from toolkit.store import Store
 from toolkit.storelog import RecordKind, register_kind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import synthetic_record
+from synthetic import seed_records, synthetic_record
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -308,3 +308,23 @@ def test_a_write_by_another_process_just_before_the_sessions_own_is_not_missed(t
     store.upsert = real  # type: ignore[method-assign]
     assert {a["id"] for a in session.annotations()} == {saved["id"], foreign["id"]}
     assert foreign["id"] in session.ids_at(session.to_utf16(243))
+
+
+def test_a_batch_is_validated_once_and_folds_to_what_a_fresh_read_finds(tmp_path, monkeypatch, documents, codebook, summits):
+    store = Store(tmp_path, codebook=codebook, documents=documents, summits=summits)
+    store.read("a")  # the log's index exists, so the batch is folded into it
+    checks: list[int] = []
+    real = storeindex.Replay.check
+    monkeypatch.setattr(storeindex.Replay, "check", lambda self, op, n: checks.append(n) or real(self, op, n))
+    ops = store.append_many(list(seed_records(20, "a")))
+    assert len(ops) == 20 and checks == [], "the batch's records were validated again when folded"
+    fresh = Store(tmp_path, codebook=codebook, documents=documents, summits=summits).read("a")
+    mine = store.read("a")
+    assert mine.annotations == fresh.annotations and len(mine.annotations) == 20
+    assert mine.problems == fresh.problems == [] and mine.undo_stack == fresh.undo_stack
+    # Operations checked against another codebook (even an equal one) are validated as they are folded.
+    replay = storeindex.Replay("x", "a", codebook=codebook, documents=documents, summits=summits)
+    assert replay.checked_against((codebook, documents, summits))
+    assert not replay.checked_against((object(), documents, summits)) and not replay.checked_against(None)
+    replay.fold(1, {"op": "upsert", **next(seed_records(1, "b"))}, checked=False)
+    assert replay.problems and replay.problems[0].field == "annotator"

@@ -176,9 +176,14 @@ class Store:
         """Bring the index of one log up to date (one ``stat``; reads only the bytes appended since)."""
         return self._index.refresh(annotator, self.log_path(annotator))
 
-    def adopt(self, annotator: str, ops: list[dict], size: int) -> None:
-        """Fold ``ops`` just written by a whole-file rewrite that appended them (caller holds the lock)."""
-        self._index.adopt(annotator, self.log_path(annotator), ops, size)
+    def adopt(self, annotator: str, ops: list[dict], size: int, *, checked: bool = False) -> None:
+        """Fold ``ops`` just written by a whole-file rewrite that appended them (caller holds the lock).
+
+        ``checked``: every op was built by :meth:`upsert_op` of this store (or
+        is a delete of a live id decided under the lock), so it is not validated again.
+        """
+        context = (self.codebook, self.documents, self.summits) if checked else None
+        self._index.adopt(annotator, self.log_path(annotator), ops, size, checked=context)
 
     def _replay(self, annotator: str, path: Path) -> Replay:
         return Replay(str(path), annotator, codebook=self.codebook, documents=self.documents, summits=self.summits)

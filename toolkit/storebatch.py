@@ -185,7 +185,7 @@ def append_batch(store: Store, records: list[dict], *, skip: Callable[[dict, dic
                     pass
             raise
         for name, _, _, ops, size in staged:
-            store.adopt(name, ops, size)
+            store.adopt(name, ops, size, checked=True)  # each op came from store.upsert_op above
             written.extend(ops)
     return written
 

@@ -21,14 +21,23 @@ from typing import TYPE_CHECKING, Any
 
 from ._io import os_error_text
 from .errors import Problem, StoreError
-from .storelog import OPS, LogState, TornLine, complete_line, parse_lines, record_kind
+from .storelog import OPS, LogState, RecordKind, TornLine, complete_line, parse_lines, record_kind
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from .codebook import Codebook
     from .corpus import Document
     from .summits import Summit
 
-__all__ = ["LogIndex", "Replay", "StoreIndex"]
+__all__ = ["Context", "LogIndex", "Replay", "StoreIndex"]
+
+#: What records are validated against: ``(codebook, documents, summits)``, each possibly None.
+Context = tuple[Any, Any, Any]
+
+
+def _kind(op: dict) -> RecordKind:
+    kind = record_kind(op)
+    assert not isinstance(kind, str), kind  # only for operations already checked
+    return kind
 
 
 class Replay:
@@ -104,20 +113,35 @@ class Replay:
             probs = [Problem(where, n, "annotator", f"{rec.get('annotator')!r} in the log of {self.annotator!r}")]
         return aid, (None if probs else rec), probs
 
-    def fold(self, n: int, op: Any) -> bool:
-        """Apply one parsed line; a bad one is recorded in :attr:`problems`. Returns whether it applied."""
-        aid, rec, probs = self.check(op, n)
-        if probs:
-            self.problems.extend(probs)
-            return False
+    def checked_against(self, context: Context | None) -> bool:
+        """Whether ``context`` (codebook, documents, summits) is exactly what this replay checks against."""
+        return context is not None and all(a is b for a, b in zip(context, (self.codebook, self.documents, self.summits)))
+
+    def fold(self, n: int, op: Any, *, checked: bool = False) -> bool:
+        """Apply one parsed line; a bad one is recorded in :attr:`problems`. Returns whether it applied.
+
+        ``checked`` is only for operations the store has just written under
+        the log's lock after checking them against this replay's own
+        codebook, documents and summits (an upsert built by the store's
+        validator for this annotator, a delete of a live id): they are
+        applied without being validated a second time.
+        """
+        if checked:
+            aid = op["id"]
+            rec = None if op["op"] == "delete" else _kind(op).record(op)
+        else:
+            aid, rec, probs = self.check(op, n)
+            if probs:
+                self.problems.extend(probs)
+                return False
         before = self.live.get(aid)
         if rec is not None:
             self.live[aid] = rec
             self.live_line[aid] = n
-            if self.documents is not None:
-                kind = record_kind(rec)
-                assert not isinstance(kind, str)
-                dp = kind.validate(rec, file=self.path, line=n, documents=self.documents)
+            if checked:
+                self.doc_problems.pop(aid, None)
+            elif self.documents is not None:
+                dp = _kind(rec).validate(rec, file=self.path, line=n, documents=self.documents)
                 if dp:
                     self.doc_problems[aid] = dp
                 else:
@@ -193,10 +217,18 @@ class LogIndex:
             self.torn = TornLine(str(path), self.replay.lines + 1, len(tail), tail[:80].decode("utf-8", "replace"))
         return stamp
 
-    def fold_written(self, ops: list[dict], ident: tuple[int, int], stamp: tuple[int, int]) -> None:
-        """Fold operations this process has just appended; the file is now ``stamp[0]`` bytes."""
+    def fold_written(
+        self, ops: list[dict], ident: tuple[int, int], stamp: tuple[int, int], *, checked: Context | None = None
+    ) -> None:
+        """Fold operations this process has just appended; the file is now ``stamp[0]`` bytes.
+
+        ``checked`` is the context the store validated every one of ``ops``
+        against under the lock (see :meth:`Replay.fold`); when it is this
+        replay's own, they are not validated again.
+        """
+        trusted = self.replay.checked_against(checked)
         for op in ops:
-            self.replay.fold(self.replay.lines + 1, op)
+            self.replay.fold(self.replay.lines + 1, op, checked=trusted)
             self.replay.lines += 1
         self.ident, self.offset, self.stamp, self.torn = ident, stamp[0], stamp, None
         self.pending_newline = False
@@ -263,30 +295,34 @@ class StoreIndex:
             self._bump(idx)
             return idx
 
-    def appended(self, annotator: str, path: Path, ops: list[dict], stamp: tuple[int, int]) -> None:
+    def appended(
+        self, annotator: str, path: Path, ops: list[dict], stamp: tuple[int, int], *, checked: Context | None = None
+    ) -> None:
         """Fold ``ops`` this process has just appended to a log (caller holds its lock).
 
         ``stamp`` is the file's ``(size, mtime_ns)`` after the write. A log
         not read yet stays unread (its index is built by the first look).
+        ``checked``: see :meth:`LogIndex.fold_written`.
         """
         with self.mutex:
             idx = self._logs.get(annotator)
             if idx is not None:
                 st = os.stat(path)
-                idx.fold_written(ops, (st.st_dev, st.st_ino), stamp)
+                idx.fold_written(ops, (st.st_dev, st.st_ino), stamp, checked=checked)
                 idx.base = idx.version
             self._bump(idx)
 
-    def adopt(self, annotator: str, path: Path, ops: list[dict], size: int) -> None:
+    def adopt(self, annotator: str, path: Path, ops: list[dict], size: int, *, checked: Context | None = None) -> None:
         """Fold ``ops`` written by a whole-file rewrite that appended them (caller holds the lock).
 
         When the file is not what was expected (``size`` bytes), the index is
-        dropped and the next look replays the log.
+        dropped and the next look replays the log. ``checked``: see
+        :meth:`LogIndex.fold_written`.
         """
         with self.mutex:
             st = os.stat(path)
             if annotator in self._logs and st.st_size == size:
-                self.appended(annotator, path, ops, (size, st.st_mtime_ns))
+                self.appended(annotator, path, ops, (size, st.st_mtime_ns), checked=checked)
                 return
             self._logs.pop(annotator, None)
             self._bump()
