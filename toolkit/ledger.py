@@ -232,7 +232,6 @@ def load_ledger(
     from .errors import DataError
     from .ids import check_id
     from .project import as_project
-    from .store import Store
 
     project = as_project(data)  # loaded once per project, re-read only when a file changed
     root, codebook, summits, documents = project.root, project.codebook, project.summits, project.documents
@@ -248,7 +247,7 @@ def load_ledger(
             if not (ann_root / name).is_dir():
                 known = sorted(p.name for p in ann_root.iterdir() if p.is_dir()) if ann_root.is_dir() else []
                 raise DataError.at(ann_root, None, "set", f"no annotation set {name!r}; known: {', '.join(known) or 'none'}")
-        store = Store(ann_root / name, codebook=codebook, documents=documents, summits=summits)
+        store = project.store_at(ann_root / name)  # checked against the project's codebook, documents, summits
         annotators, unread = store.log_files()
         skipped.extend(unread)
         for annotator in annotators:

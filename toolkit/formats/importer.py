@@ -15,15 +15,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from ..annotation import FIELDS, check_annotator, make_annotation, now_iso, validate_record
-from ..errors import DataError, Problem
+from ..annotation import FIELDS, check_annotator, make_annotation, now_iso
+from ..errors import DataError, Problem, ValidationError
 from ..ids import check_id
 from ..record import CODES
 from .annotators import apply_annotator_map, parse_annotator_map
 from .common import ANNOTATION_ID, Candidate, candidate_type_problems, check_span, normalise_fragment
 from .labelmap import LabelMap, load_label_map
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from ..store import Store
 
 __all__ = ["ImportFormat", "IMPORT_FORMATS", "ImportReport", "import_file", "read_candidates"]
 
@@ -117,10 +120,8 @@ def _match_document(text: str, documents: Mapping[str, Any]) -> str | None:
 def _build(
     c: Candidate,
     *,
-    documents: Mapping[str, Any],
+    store: Store,
     lmap: LabelMap,
-    codebook,
-    summits: dict,
     document: str | None,
     annotator: str | None,
     repaired: list[str],
@@ -128,6 +129,7 @@ def _build(
     from_defaults: dict[str, int] | None = None,
 ) -> tuple[dict | None, list[Problem]]:
     probs: list[Problem] = []
+    documents: Mapping[str, Any] = store.documents or {}
 
     def P(name: str | None, msg: str) -> None:
         probs.append(Problem(c.file, c.line, c.at(name), msg))
@@ -216,9 +218,11 @@ def _build(
         )
     elif c.status != "anchored":
         rec["status"] = c.status  # validate_record names the bad value
-    for p in validate_record(rec, file=c.file, line=c.line, codebook=codebook, documents=documents, summits=summits):
-        probs.append(Problem(p.file, p.line, c.at(p.field), p.message))
-    return (None, probs) if probs else (rec, [])
+    try:
+        store.upsert_op(rec)  # the store's own check: its project's codebook, documents and summits
+    except ValidationError as exc:
+        return None, [Problem(c.file, c.line, c.at(p.field), p.message) for p in exc.problems]
+    return rec, []
 
 
 def import_file(
@@ -272,13 +276,13 @@ def import_file(
         Nothing has been written then.
     """
     from ..project import as_project
-    from ..store import Store
 
     project = as_project(data)
     root = project.root
     where = str(path)
     check_id("set", set_name, file=where, field="set")
     codebook, summits, documents = project.codebook, project.summits, project.documents
+    store = project.store_at(root / "annotations" / set_name)  # the set name was checked above
     if document is not None and document not in documents:
         raise DataError.at(
             where, None, "document", f"{document!r} is not a stored document; known: {', '.join(sorted(documents))}"
@@ -301,10 +305,8 @@ def import_file(
     for c in candidates:
         rec, probs = _build(
             c,
-            documents=documents,
+            store=store,
             lmap=lmap,
-            codebook=codebook,
-            summits=summits,
             document=document,
             annotator=annotator,
             repaired=report.repaired,
@@ -341,7 +343,6 @@ def import_file(
             advice = "fix the records named above (none of the file's records is valid)"
         raise DataError(problems + [Problem(where, None, None, f"nothing was imported ({n}); {advice}")])
     report.skipped = problems
-    store = Store(root / "annotations" / set_name, codebook=codebook, documents=documents, summits=summits)
     existing = {r["id"]: r for r in store.annotations()}
     for rec in records.values():
         old = existing.get(rec["id"])
