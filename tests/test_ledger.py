@@ -62,3 +62,31 @@ def test_briefs_share_the_schema(codebook, summits, seed):
     assert pd.isna(df.loc[0, "start"]) and df.loc[0, "annotator"] == "briefs"
     assert df.loc[1, "set"] == "x"
     assert not math.isnan(df.loc[0, "score"]) and df.loc[0, "score"] > 0
+
+
+def test_row_order_sorts_only_the_keys_and_matches_a_stable_pandas_sort():
+    import numpy as np
+
+    from toolkit.ledgerframe import SORT_KEYS, no_text, sort_order, text_kind
+
+    rng = np.random.default_rng(7)
+    n = 500
+    ids = ["é", "z", "Ω", "a", "Z", "😀", "ab", "a"]  # non-ASCII and repeated ids (ties keep their order)
+    frame = pd.DataFrame(
+        {
+            "summit_order": pd.array([None if i % 11 == 0 else int(rng.integers(0, 4)) for i in range(n)], dtype="Int64"),
+            "evidence": rng.choice(["span", "brief"], n),
+            "document_id": pd.Series([None if i % 5 == 0 else f"doc-{rng.integers(0, 3)}" for i in range(n)], dtype=object),
+            "start": pd.array([None if i % 7 == 0 else int(rng.integers(0, 5)) for i in range(n)], dtype="Int64"),
+            "id": [ids[int(k)] for k in rng.integers(0, len(ids), n)],
+            "row": range(n),
+        }
+    )
+    expected = frame.sort_values(list(SORT_KEYS), na_position="last", kind="stable")["row"].tolist()
+    positions = sort_order(frame)
+    assert positions is not None and frame["row"].to_numpy()[positions].tolist() == expected
+    assert sort_order(frame.iloc[expected].reset_index(drop=True)) is None  # already in order: nothing to reorder
+    empty = no_text(3, pd.Series(["x"]).dtype)
+    assert empty.isna().all() and empty.dtype == pd.Series(["x"]).dtype
+    assert text_kind(pd.Series([None, None])) == "empty" and text_kind(pd.Series([None, "a"])) == "text"
+    assert text_kind(pd.Series([float("nan"), "a"], dtype=object)) == "other"

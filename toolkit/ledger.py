@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .ledgerframe import DOCUMENT_COLUMNS, TEXT_COLUMNS, lookup, no_text, sort_order, text_kind
+
 if TYPE_CHECKING:
     from .codebook import Codebook
 
@@ -73,8 +75,6 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "language",
     "source_kind",
 )
-#: Ledger columns copied from each span's document (see :class:`toolkit.corpus.Document`).
-DOCUMENT_COLUMNS: tuple[str, ...] = ("outlet", "country", "language", "source_kind")
 
 
 def build_ledger(
@@ -158,15 +158,15 @@ def build_ledger(
         df = df.assign(joint=False, joint_actor=None)
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     # Dict lookups (hashed in C), not Python lambdas: this runs once per row of a million-row ledger.
-    df["summit_date"] = pd.to_datetime(_lookup(df["summit_id"], {k: pd.Timestamp(v.date) for k, v in summits.items()}))
-    df["summit_label"] = _lookup(df["summit_id"], {k: v.label for k, v in summits.items()})
-    df["summit_format"] = _lookup(df["summit_id"], {k: v.format for k, v in summits.items()})
-    df["summit_order"] = _lookup(df["summit_id"], order).astype("Int64")
-    df["issue_label"] = _lookup(df["issue"], {k: v.label for k, v in codebook.issues.items()})
+    df["summit_date"] = pd.to_datetime(lookup(df["summit_id"], {k: pd.Timestamp(v.date) for k, v in summits.items()}))
+    df["summit_label"] = lookup(df["summit_id"], {k: v.label for k, v in summits.items()})
+    df["summit_format"] = lookup(df["summit_id"], {k: v.format for k, v in summits.items()})
+    df["summit_order"] = lookup(df["summit_id"], order).astype("Int64")
+    df["issue_label"] = lookup(df["issue"], {k: v.label for k, v in codebook.issues.items()})
     df["intensity"] = df["intensity"].astype("Int64")
     for col in DOCUMENT_COLUMNS:
         values = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
-        df[col] = _lookup(df["document_id"], values) if values else None
+        df[col] = lookup(df["document_id"], values) if values else None
     # The codebook's score of each (stance, intensity) pair; NaN where either is not in the codebook.
     score = np.full(len(df), np.nan)
     for stance in codebook.stances:
@@ -179,28 +179,19 @@ def build_ledger(
     df["end"] = df["end"].astype("Int64")
     df["joint"] = df["joint"].fillna(False).astype(bool)
     text_dtype = pd.Series(["x"]).dtype  # the text dtype pandas infers (str with pandas 3), as other columns have
-    for col in (
-        "event_id",
-        "attribution",
-        "modality",
-        "event_type",
-        "event_date",
-        "date_precision",
-        "phase",
-        "joint_actor",
-        "codebook_version",
-        "actor_detail",
-        "target_detail",
-        "speaker",
-        "source",
-        "migrated_from",
-        *DOCUMENT_COLUMNS,
-    ):
-        df[col] = df[col].astype(text_dtype) if _all_text(df[col]) else df[col]
-    df = df[list(LEDGER_COLUMNS)]
-    return df.sort_values(
-        ["summit_order", "evidence", "document_id", "start", "id"], na_position="last", kind="stable"
-    ).reset_index(drop=True)
+    empty = []  # text columns with no value at all: left out of the reordering, made afresh after it
+    for col in TEXT_COLUMNS:
+        kind = text_kind(df[col])
+        if kind == "empty":
+            empty.append(col)
+        elif kind == "text":
+            df[col] = df[col].astype(text_dtype)
+    positions = sort_order(df)
+    df = df[[c for c in LEDGER_COLUMNS if c not in empty]]
+    df = (df if positions is None else df.take(positions)).reset_index(drop=True)
+    for col in empty:
+        df[col] = no_text(len(df), text_dtype)
+    return df[list(LEDGER_COLUMNS)]
 
 
 def load_ledger(
@@ -278,24 +269,6 @@ def load_ledger(
     return ledger
 
 
-def _lookup(values: pd.Series, mapping: dict) -> pd.Series:
-    """``values.map(mapping)``, with the mapping applied once per distinct value (a ledger has few of them)."""
-    codes, uniques = pd.factorize(values)
-    # pandas' own map on the distinct values (so the result's dtype is map's), then one take; a missing
-    # value (code -1) takes the trailing None's result.
-    small = pd.Series([*uniques, None], dtype=values.dtype).map(mapping)
-    out = small.iloc[codes]
-    out.index = values.index
-    return out
-
-
-def _all_text(values: pd.Series) -> bool:
-    """Whether every value is None or a str (a NaN is neither)."""
-    arr = values.to_numpy(dtype=object)
-    rest = arr[np.not_equal(arr, None)]  # type: ignore[call-overload]  # numpy's stubs leave out None; it compares elementwise
-    return len(rest) == 0 or pd.api.types.infer_dtype(rest, skipna=False) == "string"
-
-
 def _link_events(df: pd.DataFrame, codebook: Codebook, summits: dict, events: Iterable[dict]) -> pd.DataFrame:
     """Fill the event columns: from the linked event record, else from the row itself (briefs)."""
     from .events import derive_phase
@@ -346,8 +319,8 @@ def _link_events(df: pd.DataFrame, codebook: Codebook, summits: dict, events: It
                     phases[j] = None
         df["phase"] = phases.tolist()
     types = codebook.event_types
-    df["goldstein"] = _lookup(df["event_type"], {k: t.goldstein for k, t in types.items()}).astype(float)
-    df["plover_score"] = _lookup(df["event_type"], {k: t.plover_score for k, t in types.items()}).astype(float)
+    df["goldstein"] = lookup(df["event_type"], {k: t.goldstein for k, t in types.items()}).astype(float)
+    df["plover_score"] = lookup(df["event_type"], {k: t.plover_score for k, t in types.items()}).astype(float)
     sec = df["secondary_issues"]
     if sec.isna().all():
         df["secondary_issues"] = [[] for _ in range(len(df))]
