@@ -43,8 +43,11 @@ SORT_KEYS: tuple[str, ...] = ("summit_order", "evidence", "document_id", "start"
 def sort_order(df: pd.DataFrame) -> np.ndarray | None:
     """The positions that put ``df`` in :data:`SORT_KEYS` order (a stable sort), or None when it already is.
 
-    Only the key columns are sorted (with pyarrow when they convert, else with pandas); the
-    caller reorders every column once.
+    Only the key columns are sorted; the caller reorders every column once. The ids (nearly all
+    distinct) are sorted first by pyarrow, then the other keys (few distinct values each) by a
+    stable ``numpy.lexsort`` of their sorted codes, which keeps the id order within ties: the
+    same order as a stable pandas sort on all five keys with missing values last (used instead
+    when a key column mixes types).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -52,10 +55,14 @@ def sort_order(df: pd.DataFrame) -> np.ndarray | None:
     if len(df) < 2:
         return None
     try:
-        keys = pa.table({k: pa.array(df[k]) for k in SORT_KEYS})
         # Stable, nulls last; strings compare by UTF-8 bytes, which is code point order, as Python's.
-        order = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in SORT_KEYS]).to_numpy()
-    except (pa.ArrowException, TypeError, ValueError):  # mixed types in a key column: pandas sorts them
+        by_id = pc.sort_indices(pa.array(df[SORT_KEYS[-1]])).to_numpy()
+        codes = []
+        for key in reversed(SORT_KEYS[:-1]):
+            code, distinct = pd.factorize(df[key], sort=True)
+            codes.append(np.where(code < 0, len(distinct), code)[by_id])  # missing values last
+        order = by_id[np.lexsort(codes)]
+    except (pa.ArrowException, TypeError, ValueError):
         keyed = df[list(SORT_KEYS)].reset_index(drop=True)
         order = keyed.sort_values(list(SORT_KEYS), na_position="last", kind="stable").index.to_numpy()
     return None if bool((order[1:] > order[:-1]).all()) else order
