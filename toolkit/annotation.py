@@ -100,17 +100,8 @@ EVENT_FIELDS: tuple[str, ...] = (
 )
 #: Record kinds in a log: a mention (span; ``kind`` absent or "mention") or an event.
 RECORD_KINDS: tuple[str, ...] = ("mention", "event")
-_OPTIONAL_TEXT = (
-    "attribution",
-    "modality",
-    "event_id",
-    "codebook_version",
-    "actor_detail",
-    "target_detail",
-    "speaker",
-    "source",
-    "migrated_from",
-)
+#: The optional fields that hold one string each (the rest hold a kind, a list or the citations).
+_OPTIONAL_TEXT = tuple(f for f in OPTIONAL_FIELDS if f not in ("kind", "secondary_issues", SOURCES_FIELD))
 
 
 def record_kind(rec: Any) -> str:

@@ -49,17 +49,9 @@ BRIEF_FIELDS: tuple[str, ...] = (
 #: official text (a government readout or statement).
 SOURCE_TYPES: tuple[str, ...] = ("press-report", "re-publication", "official")
 #: Fields every brief must give.
-REQUIRED_FIELDS: tuple[str, ...] = (
-    "summit_id",
-    "issue",
-    "stance",
-    "actor",
-    "target",
-    "intensity",
-    "description",
-    "source_url",
-)
-_HASHED = ("summit_id", "issue", "stance", "actor", "target", "intensity", "description", "source_url")
+REQUIRED_FIELDS: tuple[str, ...] = BRIEF_FIELDS[1:9]  # summit_id … source_url
+#: What a brief's id is made from: every field it must give.
+_HASHED = REQUIRED_FIELDS
 
 
 def brief_id(record: dict) -> str:

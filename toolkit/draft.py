@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .errors import Problem, ValidationError
 from .record import CODE_FIELDS as RECORD_CODE_FIELDS
+from .record import CODES
 from .suggest import Suggestion
 
 if TYPE_CHECKING:  # pragma: no cover - types only
@@ -32,7 +33,7 @@ __all__ = [
 CodeField = Literal["stance", "issue", "actor", "target", "intensity", "summit_id", "note", "attribution", "modality"]
 #: The fields of the draft form: the record's code fields (one source, :data:`toolkit.record.CODE_FIELDS`), then the rest.
 CODE_FIELDS: tuple[str, ...] = (*RECORD_CODE_FIELDS, "note", "attribution", "modality")
-REQUIRED: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity")
+REQUIRED: tuple[str, ...] = CODES
 FIELD_LABELS: dict[str, str] = {
     "span": "Text",
     "annotator": "Name",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import hashlib
 import os
 import re
 import shutil
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING
 import yaml
 from filelock import FileLock, Timeout
 
-from ._io import read_yaml
+from ._io import content_hash, read_yaml
 from .articles import normalise_text
 from .errors import DataError, Problem, StoreError
 
@@ -195,7 +194,7 @@ def _read_manifest(path: Path, summits: dict, disable: bool | None) -> list[_Row
         row = _check_row(rec, where, line, row_no, path.parent, summits, problems)
         if row is None:
             continue
-        digest = hashlib.sha256(row.text.encode("utf-8")).hexdigest()
+        digest = content_hash(row.text, 64)
         row.meta["sha256"] = digest
         if (first := seen_id.get(row.meta["id"])) is not None:
             problems.append(Problem(where, line, "id", f"row {row_no}: id {row.meta['id']!r} also on row {first}"))

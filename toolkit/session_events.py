@@ -16,6 +16,7 @@ from typing import Any
 from .draft import Draft, problem
 from .errors import ValidationError
 from .events import make_event, validate_event
+from .record import CODES
 
 __all__ = ["SessionEvents"]
 
@@ -73,7 +74,7 @@ class SessionEvents:
         d = replace(self.draft, event_id=event_id)
         fill = {
             k: ev[k]
-            for k in ("stance", "issue", "actor", "target", "intensity")
+            for k in CODES
             if ev.get(k) is not None and (getattr(d, k) in (None, "") or (k == "issue" and d.issue_origin == "suggested"))
         }
         if "issue" in fill:
@@ -102,7 +103,7 @@ class SessionEvents:
         if not isinstance(description, str) or not description.strip():
             raise ValidationError(problem("event_id", "give the new event a short description (what happened)"))
         d = self.draft
-        kwargs: dict[str, Any] = {k: getattr(d, k) for k in ("stance", "issue", "actor", "target", "intensity")}
+        kwargs: dict[str, Any] = {k: getattr(d, k) for k in CODES}
         kwargs.update(fields)
         date = kwargs.get("event_date")
         if isinstance(date, str) and date.strip() and not kwargs.get("date_precision"):

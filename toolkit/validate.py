@@ -114,6 +114,8 @@ def validate_data(data: str | Path) -> list[FileReport]:
     ann_root = root / "annotations"
     if ann_root.is_dir():
         set_dirs = sorted(p for p in ann_root.iterdir() if p.is_dir())
+        # validate loads each part on its own, so one broken file is reported beside the others rather than
+        # stopping a Project from opening; the stores are checked against the parts that did load.
         stores = {d: Store(d, codebook=codebook, documents=documents or None, summits=summits) for d in set_dirs}
         # Events are the project's: a copy of a set (an export imported again) links to the same acts.
         project_events: dict = {}

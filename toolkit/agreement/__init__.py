@@ -6,7 +6,8 @@ job; every public name is re-exported here, so ``from toolkit.agreement
 import X`` works for all of them:
 
 - :mod:`.coefficients` — Krippendorff's α, Cohen's κ, Fleiss' κ, percent agreement;
-- :mod:`.units` — sentence x issue units and α over them;
+- :mod:`.unittable` — sentence x issue units: each annotator's value for each, as a table;
+- :mod:`.units` — α over those units, pairwise and per issue or document;
 - :mod:`.hotspots` — where annotators disagree, sentence by sentence;
 - :mod:`.spans` — a candidate's spans against a reference (precision, recall, F1);
 - :mod:`.report` — the report of a group of annotators used by the class view;

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ..agreement import match_spans, span_scores
+from ..record import CODES
 from ..teaching import ClassFiles, is_reference
 from .course import DEFAULT_WEIGHTS, Assignment
 
@@ -41,7 +42,7 @@ __all__ = [
     "confusion_long",
 ]
 
-VARIABLES: tuple[str, ...] = ("stance", "issue", "actor", "target", "intensity")
+VARIABLES: tuple[str, ...] = CODES
 GRADE_COLUMNS: list[str] = [
     "student",
     "group",

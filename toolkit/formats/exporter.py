@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from ..errors import DataError, Problem
 from ..ids import check_id
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 __all__ = [
     "ExportFormat",
@@ -67,12 +70,10 @@ class ExportReport:
 
 
 def collect_records(
-    root: Path, sets: list[str] | None, *, codebook, documents, summits, document_ids: list[str] | None = None
+    project: Project, sets: list[str] | None, *, document_ids: list[str] | None = None
 ) -> tuple[list[dict], list[Problem]]:
     """Live records of the chosen sets (each with a ``set`` key), and the stores' problems."""
-    from ..store import Store
-
-    ann_root = root / "annotations"
+    ann_root = project.root / "annotations"
     names = sorted(p.name for p in ann_root.iterdir() if p.is_dir()) if sets is None and ann_root.is_dir() else list(sets or [])
     records: list[dict] = []
     problems: list[Problem] = []
@@ -81,7 +82,7 @@ def collect_records(
             check_id("set", name, file=ann_root, field="set")
         if not (ann_root / name).is_dir():
             raise DataError.at(ann_root / name, None, "set", f"no annotation set {name!r}")
-        store = Store(ann_root / name, codebook=codebook, documents=documents, summits=summits)
+        store = project.store_at(ann_root / name)
         problems.extend(store.problems())
         for rec in store.annotations():
             if document_ids is None or rec["document_id"] in document_ids:
@@ -139,10 +140,8 @@ def export_annotations(
             f"{fmt!r} is not a span format; use one of {', '.join(SPAN_FORMATS)} (ledger formats go through export_ledger)",
         )
     project = as_project(data)
-    root, codebook, summits, documents = project.root, project.codebook, project.summits, project.documents
-    records, problems = collect_records(
-        root, sets, codebook=codebook, documents=documents, summits=summits, document_ids=document_ids
-    )
+    documents = project.documents
+    records, problems = collect_records(project, sets, document_ids=document_ids)
     if strict and problems:
         raise DataError(problems)
     left_out = 0

@@ -10,8 +10,9 @@ JupyterLab, a Voila page or on a JupyterHub) and hands in one annotator file,
 >>> view.report.alpha, view.report.pairwise                        # doctest: +SKIP
 >>> hotspots_html(document, view.report.sentences)                 # doctest: +SKIP
 
-The work is split in three modules: :mod:`.collection` (reading files,
-tolerating bad ones), :mod:`.scoring` (feedback and the class view) and
+The work is split in four modules: :mod:`.collection` (reading files,
+tolerating bad ones), :mod:`.student_feedback` (one student against the
+reference), :mod:`.scoring` (the class table and class view) and
 :mod:`.presentation` (text, escaped HTML, hot spots). Assignments, the
 withheld answer key and grades are in :mod:`toolkit.classroom`.
 """

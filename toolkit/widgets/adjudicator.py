@@ -13,6 +13,7 @@ import html
 from typing import Any
 
 from ..project import Project
+from ..record import CODES
 
 __all__ = ["Adjudicator", "AdjudicatorView"]
 
@@ -117,7 +118,7 @@ class AdjudicatorView:
         rec = it.versions[self.versions.value].record
         if rec is None:
             return
-        for name in ("stance", "issue", "actor", "target", "intensity"):
+        for name in CODES:
             box = getattr(self, name)
             if rec[name] in [o if not isinstance(o, tuple) else o[1] for o in box.options]:
                 box.value = rec[name]
