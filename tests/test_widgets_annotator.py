@@ -217,3 +217,32 @@ def test_choice_buttons_are_clicks_and_show_the_sessions_value(widget, seed):
     widget.cancel_button.click()  # the session clears the draft; the rows follow it
     assert widget.session.draft.intensity is None
     assert not any("mod-active" in b._dom_classes for b in widget.intensity.buttons.values())
+
+
+def test_a_click_on_another_thread_during_a_redraw_is_kept(widget, seed):
+    """JupyterLab can run widget messages on a kernel subshell thread while a cell redraws on the main one."""
+    import threading
+
+    a = seed.text.index("cyber security")
+    select(widget, a - 1, a + 14)
+    inside, release = threading.Event(), threading.Event()
+    draw_pick = widget._draw_pick
+
+    def slow_draw_pick():  # the main thread's redraw pauses half-way, with its controls being set
+        inside.set()
+        release.wait(10)
+        draw_pick()
+
+    widget._draw_pick = slow_draw_pick
+    main = threading.Thread(target=widget.redraw)
+    main.start()
+    assert inside.wait(10)
+    widget._draw_pick = draw_pick
+    comm = threading.Thread(target=widget.stance.buttons["goodwill"].click)
+    comm.start()
+    comm.join(0.3)  # it waits for the redraw rather than being taken for the redraw's own change
+    release.set()
+    main.join(10)
+    comm.join(10)
+    assert widget.session.draft.stance == "goodwill"
+    assert "mod-active" in widget.stance.buttons["goodwill"]._dom_classes

@@ -12,6 +12,7 @@ through :func:`html.escape` first.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,10 @@ class Annotator(AnnotatorControls):
         first = next(iter(self.documents.values()))
         self.session = AnnotationSession(first, self.codebook, self.store, None, self._summit_dict(), suggestions=suggestions)
         self._syncing = False
+        # JupyterLab may run widget messages on a kernel subshell thread while a cell runs on the main one:
+        # every entry point (actions, observers, redraw) holds this lock, so _syncing is only ever seen by
+        # the thread that set it.
+        self._lock = threading.RLock()
         self._pick_ids: tuple[str, ...] = ()
         self._shown: tuple = ()
         self._names_for: tuple | None = None  # (annotator, document) the layer menu was listed for
@@ -123,6 +128,10 @@ class Annotator(AnnotatorControls):
     # ------------------------------------------------------------- actions
     def _act(self, fn: Callable[[], Any] | None, place: str) -> None:
         """Run one action; show its message (or every problem) beside ``place``; clear the rest; redraw."""
+        with self._lock:
+            self._act_locked(fn, place)
+
+    def _act_locked(self, fn: Callable[[], Any] | None, place: str) -> None:
         for m in self.messages.values():
             m.value = ""
         try:
@@ -172,36 +181,41 @@ class Annotator(AnnotatorControls):
 
     def _code_observer(self, name: str) -> Callable[[dict], None]:
         def observe(change: dict) -> None:
-            if not self._syncing:
-                self._act(quietly(self.session.set_code, name, change["new"]), "save")
+            with self._lock:
+                if not self._syncing:
+                    self._act(quietly(self.session.set_code, name, change["new"]), "save")
 
         return observe
 
     def _on_event(self, change: dict) -> None:
-        if not self._syncing:
-            self._act(quietly(self.session.link, change["new"] or None), "event")
+        with self._lock:
+            if not self._syncing:
+                self._act(quietly(self.session.link, change["new"] or None), "event")
 
     def _on_layer(self, _change: dict) -> None:
-        if not self._syncing:
-            self.session.layers.refresh()  # show the others' latest work
-            self._names_for = None
-            self._act(None, "selection")
+        with self._lock:
+            if not self._syncing:
+                self.session.layers.refresh()  # show the others' latest work
+                self._names_for = None
+                self._act(None, "selection")
 
     def _on_document(self, change: dict) -> None:
-        if self._syncing:
-            return
-        who = self.session.annotator
-        self.session = AnnotationSession(
-            self.documents[change["new"]], self.codebook, self.store, who, self._summit_dict(), suggestions=self._mode
-        )
-        self.view.text = self.session.document.text
-        self._shown = ()
-        self._fill_summits()
-        self._act(None, "selection")
+        with self._lock:
+            if self._syncing:
+                return
+            who = self.session.annotator
+            self.session = AnnotationSession(
+                self.documents[change["new"]], self.codebook, self.store, who, self._summit_dict(), suggestions=self._mode
+            )
+            self.view.text = self.session.document.text
+            self._shown = ()
+            self._fill_summits()
+            self._act(None, "selection")
 
     def _on_pick(self, change: dict) -> None:
-        if not self._syncing and change["new"]:
-            self._act(lambda: self._describe(self.session.open(change["new"])), "selection")
+        with self._lock:
+            if not self._syncing and change["new"]:
+                self._act(lambda: self._describe(self.session.open(change["new"])), "selection")
 
     def _describe(self, opened) -> str | None:
         rec = opened.record
@@ -229,6 +243,10 @@ class Annotator(AnnotatorControls):
             self._act(self._undo, "save")
 
     def _on_view_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
+        with self._lock:
+            self._view_msg(content)
+
+    def _view_msg(self, content: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "select":
             self._pick_ids = ()
@@ -250,6 +268,10 @@ class Annotator(AnnotatorControls):
 
     def redraw(self) -> None:
         """Show the session's state: runs (patched), overlay, codes, suggestions, events."""
+        with self._lock:
+            self._redraw_locked()
+
+    def _redraw_locked(self) -> None:
         s, d = self.session, self.session.draft
         self._syncing = True
         try:
