@@ -57,6 +57,19 @@ SINGLE_VALUE = "single-value"
 INVALID_INPUT = "invalid-input"
 
 
+def _pairable(present: np.ndarray, source: str) -> np.ndarray:
+    """The units (columns) that at least two coders valued; none is an :class:`AgreementError`."""
+    pairable = present.sum(axis=0) >= 2
+    if not pairable.any():
+        raise AgreementError(
+            "no unit was coded by two coders, so there is nothing to compare",
+            source,
+            reason=NO_PAIRABLE_UNIT,
+            advice="check that the annotators coded the same document(s)",
+        )
+    return pairable
+
+
 class AgreementError(DataError):
     """Agreement cannot be computed on this input.
 
@@ -153,14 +166,7 @@ def krippendorff_alpha(
             advice="add a second annotator's file",
         )
     present = np.array([[v is not None for v in row] for row in mat]).reshape(mat.shape)
-    pairable = present.sum(axis=0) >= 2
-    if not pairable.any():
-        raise AgreementError(
-            "no unit was coded by two coders, so there is nothing to compare",
-            source,
-            reason=NO_PAIRABLE_UNIT,
-            advice="check that the annotators coded the same document(s)",
-        )
+    pairable = _pairable(present, source)
     seen = {v for v in mat[:, pairable].ravel() if v is not None}
     if len(seen) < 2:
         only = next(iter(seen))
@@ -221,14 +227,7 @@ def alpha_from_codes(codes: np.ndarray, n_values: int, level: Level, source: str
             reason=TOO_FEW_CODERS,
             advice="add a second annotator's file",
         )
-    pairable = present.sum(axis=0) >= 2
-    if not pairable.any():
-        raise AgreementError(
-            "no unit was coded by two coders, so there is nothing to compare",
-            source,
-            reason=NO_PAIRABLE_UNIT,
-            advice="check that the annotators coded the same document(s)",
-        )
+    pairable = _pairable(present, source)
     used = np.unique(codes[:, pairable][present[:, pairable]])
     if used.size < 2:
         raise AgreementError(
