@@ -29,6 +29,9 @@ ROUND_TRIP_FIELDS = (
     "status",
 )
 
+#: The fields every span format carries through an export and import (formats that keep more add to it).
+CORE_FIELDS = ("id", "start", "end", "quote", "issue", "stance", "actor", "target", "intensity", "summit_id", "annotator", "note")
+
 
 def add_synthetic(data: Path):
     """Add the synthetic fixture article to a scratch data folder; returns the Document."""

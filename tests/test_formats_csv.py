@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from _interop import FIXTURES, add_synthetic, live, rich_data, round_trip, same
+from _interop import CORE_FIELDS, FIXTURES, add_synthetic, live, rich_data, round_trip, same
 
 from toolkit.errors import DataError
 from toolkit.formats import import_file
@@ -135,21 +135,7 @@ def test_round_trip_ledger_csv_skips_briefs(data_copy, tmp_path):
         same(
             orig,
             got,
-            fields=(
-                "id",
-                "start",
-                "end",
-                "quote",
-                "issue",
-                "stance",
-                "actor",
-                "target",
-                "intensity",
-                "summit_id",
-                "annotator",
-                "note",
-                "created",
-            ),
+            fields=(*CORE_FIELDS, "created"),
         )
         == []
     )

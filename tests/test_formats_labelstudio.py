@@ -6,7 +6,7 @@ import copy
 import json
 
 import pytest
-from _interop import FIXTURES, SYNTH_ID, add_synthetic, live, rich_data, round_trip, same
+from _interop import CORE_FIELDS, FIXTURES, SYNTH_ID, add_synthetic, live, rich_data, round_trip, same
 
 from toolkit.errors import DataError
 from toolkit.formats import export_annotations, import_file
@@ -105,20 +105,7 @@ def test_round_trip(data_copy, tmp_path):
         same(
             orig,
             got,
-            fields=(
-                "id",
-                "start",
-                "end",
-                "quote",
-                "issue",
-                "stance",
-                "actor",
-                "target",
-                "intensity",
-                "summit_id",
-                "annotator",
-                "note",
-            ),
+            fields=CORE_FIELDS,
         )
         == []
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from _interop import rich_data, round_trip, same
+from _interop import CORE_FIELDS, rich_data, round_trip, same
 
 from toolkit.errors import DataError
 from toolkit.formats import export_ledger, import_file
@@ -31,21 +31,7 @@ def test_round_trip(data_copy, tmp_path):
         same(
             orig,
             got,
-            fields=(
-                "id",
-                "start",
-                "end",
-                "quote",
-                "issue",
-                "stance",
-                "actor",
-                "target",
-                "intensity",
-                "summit_id",
-                "annotator",
-                "note",
-                "created",
-            ),
+            fields=(*CORE_FIELDS, "created"),
         )
         == []
     )
