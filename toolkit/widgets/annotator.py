@@ -23,7 +23,7 @@ from ..draft import FIELD_LABELS
 from ..errors import DataError, SummitLedgerError
 from ..project import Project
 from ..session import ALL_LAYERS, AnnotationSession, SuggestMode
-from .annotator_controls import ISSUE_KEYS, MINE, PLACE_OF, STANCE_KEYS, AnnotatorControls, quietly
+from .annotator_controls import ISSUE_KEYS, MINE, PLACE_OF, STANCE_KEYS, AnnotatorControls, quietly, show_pressed
 from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html, skipped_html
 
 if TYPE_CHECKING:
@@ -309,11 +309,7 @@ class Annotator(AnnotatorControls):
             self._draw_pick()
             for name in ("stance", "intensity", "attribution", "modality"):
                 getattr(self, name).value = getattr(d, name)
-            for i, b in self._issue_buttons.items():
-                chosen = i == d.issue
-                if (b.button_style == "primary") != chosen:
-                    b.button_style = "primary" if chosen else ""
-                    (b.add_class if chosen else b.remove_class)("mod-active")
+            show_pressed(self._issue_buttons, d.issue)
             self.actor.value, self.target.value = d.actor or "", d.target or ""
             self.summit.value = d.summit_id if d.summit_id in [v for _, v in self.summit.options] else ""
             self.note.value = d.note

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..corpus import Document
     from ..summits import Summit
 
-__all__ = ["AnnotatorControls", "Choice", "STANCE_KEYS", "ISSUE_KEYS", "MINE", "PLACES", "PLACE_OF", "quietly"]
+__all__ = ["AnnotatorControls", "Choice", "show_pressed", "STANCE_KEYS", "ISSUE_KEYS", "MINE", "PLACES", "PLACE_OF", "quietly"]
 
 STANCE_KEYS: dict[str, str] = {"g": "grievance", "w": "goodwill", "n": "agenda"}
 ISSUE_KEYS = "123456789abcdefhijklmopqrstvxyz"
@@ -41,6 +41,15 @@ def quietly(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
         fn(*args)
 
     return run
+
+
+def show_pressed(buttons: Mapping[Any, w.Button], value: Any) -> None:
+    """Show the button of ``value`` pressed and every other one released (only those that change are sent)."""
+    for v, b in buttons.items():
+        on = v == value
+        if (b.button_style == "primary") != on:
+            b.button_style = "primary" if on else ""
+            (b.add_class if on else b.remove_class)("mod-active")
 
 
 class Choice(w.HBox):
@@ -71,11 +80,7 @@ class Choice(w.HBox):
         self.value = value
 
     def _show(self, change: dict) -> None:
-        for value, b in self.buttons.items():
-            on = value == change["new"]
-            if (b.button_style == "primary") != on:
-                b.button_style = "primary" if on else ""
-                (b.add_class if on else b.remove_class)("mod-active")
+        show_pressed(self.buttons, change["new"])
 
 
 class AnnotatorControls(w.VBox):
