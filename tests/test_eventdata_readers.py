@@ -1,0 +1,195 @@
+"""Readers of machine-coded event data, on rows in each dataset's exact published layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("duckdb")
+pytest.importorskip("ibis")
+
+from toolkit.errors import DataError
+from toolkit.eventdata.layouts import (
+    GDELT_EVENT_COLUMNS,
+    GDELT_MENTION_COLUMNS,
+    ICEWS_COLUMNS,
+    POLECAT_COLUMNS,
+    detect_layout,
+)
+from toolkit.eventdata.readers import file_reports, read_events
+
+
+def gdelt_row(event_id: int, day: str, a1: str, a2: str, code: str, quad: str, url: str) -> str:
+    """One GDELT 2.0 export line (61 fields) with the given event id, day, actor countries, code and quad class."""
+    row = dict.fromkeys(GDELT_EVENT_COLUMNS, "")
+    row.update(
+        GLOBALEVENTID=str(event_id),
+        SQLDATE=day,
+        MonthYear=day[:6],
+        Year=day[:4],
+        FractionDate="2021.4603",
+        Actor1Code=a1 + "GOV" if a1 else "",
+        Actor1CountryCode=a1,
+        Actor1Type1Code="GOV" if a1 else "",
+        Actor2Code=a2 + "GOV" if a2 else "",
+        Actor2CountryCode=a2,
+        Actor2Type1Code="GOV" if a2 else "",
+        IsRootEvent="1",
+        EventCode=code,
+        EventBaseCode=code[:3],
+        EventRootCode=code[:2],
+        QuadClass=quad,
+        GoldsteinScale="1.0",
+        NumMentions="2",
+        NumSources="1",
+        NumArticles="2",
+        AvgTone="-1.5",
+        DATEADDED=day + "151500",
+        SOURCEURL=url,
+    )
+    return "\t".join(row[c] for c in GDELT_EVENT_COLUMNS)
+
+
+@pytest.fixture
+def gdelt_file(tmp_path: Path) -> Path:
+    lines = [
+        gdelt_row(1, "20210616", "USA", "RUS", "036", "1", "https://a.invalid/1"),
+        gdelt_row(2, "20210616", "RUS", "USA", "112", "3", "https://a.invalid/1"),
+        gdelt_row(3, "20210617", "USA", "", "042", "1", "https://a.invalid/2"),  # missing target actor
+        gdelt_row(4, "20210617", "RUS", "USA", "---", "1", "https://a.invalid/3"),  # no CAMEO code
+        gdelt_row(5, "20210618", "USA", "RUS", "04", "1", "https://a.invalid/4"),  # root-only code
+        gdelt_row(2, "20210616", "RUS", "USA", "112", "3", "https://a.invalid/1"),  # duplicate event id
+    ]
+    torn = gdelt_row(6, "20210618", "USA", "RUS", "173", "4", "https://a.invalid/5")[:90]
+    path = tmp_path / "20210618000000.export.CSV"
+    path.write_text("\n".join(lines) + "\n" + torn, encoding="utf-8")
+    return path
+
+
+def test_gdelt_export_layout_is_61_columns_and_detected(gdelt_file: Path) -> None:
+    assert len(GDELT_EVENT_COLUMNS) == 61
+    assert GDELT_EVENT_COLUMNS[0] == "GLOBALEVENTID" and GDELT_EVENT_COLUMNS[-1] == "SOURCEURL"
+    assert GDELT_EVENT_COLUMNS[26:31] == ("EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale")
+    assert len(GDELT_MENTION_COLUMNS) == 16
+    assert detect_layout(gdelt_file) == "gdelt"
+
+
+def test_gdelt_reader_keeps_every_readable_row_and_reports_the_torn_line(gdelt_file: Path) -> None:
+    table, con, tag = read_events([gdelt_file])
+    df = table.execute().sort_values("event_id", kind="stable").reset_index(drop=True)
+    assert len(df) == 6  # duplicates are kept here; the balance counts each event id once
+    assert df["event_id"].tolist() == ["1", "2", "2", "3", "4", "5"]
+    by_id = df.drop_duplicates("event_id").set_index("event_id")
+    assert pd.isna(by_id.loc["3", "target_country"])
+    assert pd.isna(by_id.loc["4", "cameo"])  # '---'
+    assert pd.isna(by_id.loc["4", "quad_class"])  # neutral, whatever QuadClass said
+    assert by_id.loc["5", "cameo"] == "040"  # root-only code -> its root event
+    assert by_id.loc["1", "source_country"] == "USA" and by_id.loc["1", "target_country"] == "RUS"
+    assert by_id.loc["1", "date"].strftime("%Y-%m-%d") == "2021-06-16"
+    assert by_id.loc["2", "quad_class"] == 3
+    reports = file_reports(con, tag, "gdelt", [gdelt_file])
+    assert len(reports) == 1 and reports[0].unreadable == 1
+    problem = reports[0].first_problem
+    assert problem is not None and problem.line == 7 and problem.file == str(gdelt_file)
+
+
+def icews_file(tmp_path: Path) -> Path:
+    rows = [
+        ["926685", "2021-06-16", "Joe Biden", "Executive,Government", "United States", "Express intent to meet or negotiate",
+         "036", "4.0", "Vladimir Putin", "Elite,Executive,Government", "Russian Federation", "28214676", "1", "Reuters",
+         "Geneva", "", "Geneva", "Switzerland", "46.2", "6.14"],
+        ["926686", "2021-06-17", "Sergey Lavrov", "Government", "Russian Federation", "Accuse", "112", "-2.0",
+         "", "", "", "28214677", "2", "TASS", "", "", "", "Russian Federation", "55.75", "37.61"],  # no target
+        ["926687", "2021-06-17", "Russia", "", "Russian Federation", "Criticize or denounce", "11", "-2.0", "Joe Biden",
+         "Executive", "United States", "28214678", "1", "TASS", "", "", "", "", "", ""],  # root-only code
+        ["926686", "2021-06-17", "Sergey Lavrov", "Government", "Russian Federation", "Accuse", "112", "-2.0",
+         "", "", "", "28214677", "2", "TASS", "", "", "", "Russian Federation", "55.75", "37.61"],  # duplicate id
+    ]  # fmt: skip
+    text = "\t".join(ICEWS_COLUMNS) + "\n" + "\n".join("\t".join(r) for r in rows) + "\n926690\t2021-06-18\tJoe Bid"
+    path = tmp_path / "events.2021.sample.tab"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_icews_reader_maps_countries_codes_and_reports_the_torn_line(tmp_path: Path) -> None:
+    path = icews_file(tmp_path)
+    assert detect_layout(path) == "icews"
+    table, con, tag = read_events([path])
+    df = table.execute()
+    assert len(df) == 4
+    first = df[df.event_id == "926685"].iloc[0]
+    assert (first.source_country, first.target_country, first.cameo, first.quad_class) == ("USA", "RUS", "036", 1)
+    assert first.goldstein == 4.0 and first.source_article == "28214676"
+    no_target = df[df.event_id == "926686"].iloc[0]
+    assert pd.isna(no_target.target_country) and no_target.quad_class == 3
+    assert df[df.event_id == "926687"].iloc[0].cameo == "110"
+    rep = file_reports(con, tag, "icews", [path])[0]
+    assert rep.unreadable == 1 and rep.first_problem is not None and rep.first_problem.line == 6
+
+
+def polecat_file(tmp_path: Path, header: list[str] | None = None) -> Path:
+    cols = list(POLECAT_COLUMNS)
+
+    def row(**values: str) -> str:
+        out = dict.fromkeys(cols, "")
+        out.update({k.replace("_", " "): v for k, v in values.items()})
+        return "\t".join(out[c] for c in cols)
+
+    rows = [
+        row(**{"Event ID": "20210616-abc", "Event Date": "2021-06-16", "Event Type": "CONSULT", "Event Mode": "visit",
+               "Quad Code": "VERBAL COOPERATION", "Contexts": "military; diplomatic", "Actor Country": "USA",
+               "Primary Actor Sector": "GOV", "Recipient Country": "RUS", "Primary Recipient Sector": "GOV",
+               "Intensity": "1", "Version": "1.0"}),
+        row(**{"Event ID": "20210617-def", "Event Date": "2021-06-17", "Event Type": "ACCUSE", "Event Mode": "",
+               "Quad Code": "VERBAL CONFLICT", "Contexts": "cyber", "Actor Country": "RUS", "Recipient Country": "USA",
+               "Version": "1.0"}),
+        row(**{"Event ID": "20210617-ghi", "Event Date": "2021-06-17", "Event Type": "OTHER", "Quad Code": "",
+               "Actor Country": "", "Recipient Country": "USA", "Version": "1.0"}),  # missing actor, neutral
+    ]  # fmt: skip
+    head = header or cols
+    path = tmp_path / "ngec_coded_all_2021_wk24.txt"
+    path.write_text("\t".join(head) + "\n" + "\n".join(rows) + "\n" + rows[0][:40], encoding="utf-8")
+    return path
+
+
+def test_polecat_reader_keeps_several_contexts_and_plover_fields(tmp_path: Path) -> None:
+    path = polecat_file(tmp_path)
+    assert detect_layout(path) == "polecat"
+    table, con, tag = read_events([path])
+    df = table.execute().set_index("event_id")
+    assert len(df) == 3
+    first = df.loc["20210616-abc"]
+    assert first.plover_type == "CONSULT" and first.plover_mode == "visit"
+    assert first.plover_contexts == "military;diplomatic"
+    assert first.quad_class == 1 and pd.isna(first.cameo) and first.version == "1.0"
+    assert df.loc["20210617-def"].quad_class == 3
+    other = df.loc["20210617-ghi"]
+    assert pd.isna(other.source_country) and pd.isna(other.quad_class)  # neutral
+    rep = file_reports(con, tag, "polecat", [path])[0]
+    assert rep.unreadable == 1 and rep.first_problem.line == 5
+
+
+def test_a_header_that_is_not_the_published_one_is_refused_with_file_line_and_column(tmp_path: Path) -> None:
+    cols = list(POLECAT_COLUMNS)
+    cols[6] = "Context"
+    path = polecat_file(tmp_path, header=cols)
+    with pytest.raises(DataError) as err:
+        read_events([path], dataset="polecat")
+    p = err.value.problems[0]
+    assert (p.file, p.line, p.field) == (str(path), 1, "header")
+    assert "'Context'" in p.message and "'Contexts'" in p.message
+
+
+def test_unknown_layout_symlinks_and_folders_are_refused(tmp_path: Path, gdelt_file: Path) -> None:
+    odd = tmp_path / "notes.txt"
+    odd.write_text("hello\tworld\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not a GDELT 2.0 export"):
+        read_events([odd])
+    link = tmp_path / "link.CSV"
+    link.symlink_to(gdelt_file)
+    with pytest.raises(DataError, match="symbolic link"):
+        read_events([link])
+    with pytest.raises(DataError, match="not a regular file"):
+        read_events([tmp_path])
