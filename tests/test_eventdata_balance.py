@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import ibis
 import numpy as np
 import pytest
-
-pytest.importorskip("duckdb")
-ibis = pytest.importorskip("ibis")
 
 from tests.test_eventdata_readers import gdelt_row
 from toolkit.eventdata.balance import BALANCE_COLUMNS, machine_balance

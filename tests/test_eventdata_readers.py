@@ -7,9 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-pytest.importorskip("duckdb")
-pytest.importorskip("ibis")
-
 from toolkit.errors import DataError
 from toolkit.eventdata.layouts import (
     GDELT_EVENT_COLUMNS,
