@@ -70,8 +70,11 @@ def scoped_events(events: Any, summits: Mapping[str, Any], *, dyad: Iterable[str
     in_dyad = ((src == a) & (tgt == b)) | ((src == b) & (tgt == a))
     near = events.filter(in_dyad, events.date.between(ibis.date(first), ibis.date(last)))
     linked = near.mutate(summit_id=summit_of(near.date, runs)).filter(lambda t: t.summit_id.notnull())
-    # one row per event: a repeated event id keeps its smallest quad class, article and Goldstein value
+    # one row per event: a repeated event id keeps its smallest day, actors, quad class, article and Goldstein value
     return linked.group_by(["summit_id", "event_id"]).agg(
+        date=linked.date.min(),
+        source_country=linked.source_country.min(),
+        target_country=linked.target_country.min(),
         quad_class=linked.quad_class.min(),
         goldstein=linked.goldstein.min(),
         source_article=linked.source_article.min(),
