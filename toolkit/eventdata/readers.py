@@ -97,6 +97,7 @@ def connect(memory_limit: str | None = None) -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ImportError('machine-coded event data needs the events extra: pip install "summit-ledger[events]"') from exc
     con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")
     if memory_limit:
         con.raw_sql(f"SET memory_limit = '{memory_limit}'")
     return con
@@ -222,10 +223,11 @@ def directed(raw: Any, dataset: str, version: str | None = None) -> Any:
             version=lit(version),
             event_id=raw.GLOBALEVENTID.cast("string"),
             date=ibis.date(d // 10000, (d // 100) % 100, d % 100),
-            source_country=_blank(raw.Actor1CountryCode),
-            source_sector=_blank(raw.Actor1Type1Code),
-            target_country=_blank(raw.Actor2CountryCode),
-            target_sector=_blank(raw.Actor2Type1Code),
+            # GDELT leaves a missing code empty: DuckDB reads it as NULL, as BigQuery stores it
+            source_country=raw.Actor1CountryCode,
+            source_sector=raw.Actor1Type1Code,
+            target_country=raw.Actor2CountryCode,
+            target_sector=raw.Actor2Type1Code,
             cameo=code,
             plover_type=ibis.null("string"),
             plover_mode=ibis.null("string"),
