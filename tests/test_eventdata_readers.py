@@ -82,7 +82,7 @@ def test_gdelt_reader_keeps_every_readable_row_and_reports_the_torn_line(gdelt_f
     assert pd.isna(by_id.loc["3", "target_country"])
     assert pd.isna(by_id.loc["4", "cameo"])  # '---'
     assert pd.isna(by_id.loc["4", "quad_class"])  # neutral, whatever QuadClass said
-    assert by_id.loc["5", "cameo"] == "040"  # root-only code -> its root event
+    assert by_id.loc["5", "cameo"] == "04"  # root-only code, as the Goldstein table keys it
     assert by_id.loc["1", "source_country"] == "USA" and by_id.loc["1", "target_country"] == "RUS"
     assert by_id.loc["1", "date"].strftime("%Y-%m-%d") == "2021-06-16"
     assert by_id.loc["2", "quad_class"] == 3
@@ -121,7 +121,7 @@ def test_icews_reader_maps_countries_codes_and_reports_the_torn_line(tmp_path: P
     assert first.goldstein == 4.0 and first.source_article == "28214676"
     no_target = df[df.event_id == "926686"].iloc[0]
     assert pd.isna(no_target.target_country) and no_target.quad_class == 3
-    assert df[df.event_id == "926687"].iloc[0].cameo == "110"
+    assert df[df.event_id == "926687"].iloc[0].cameo == "11"
     rep = file_reports(con, tag, "icews", [path])[0]
     assert rep.unreadable == 1 and rep.first_problem is not None and rep.first_problem.line == 6
 
@@ -190,3 +190,25 @@ def test_unknown_layout_symlinks_and_folders_are_refused(tmp_path: Path, gdelt_f
         read_events([link])
     with pytest.raises(DataError, match="not a regular file"):
         read_events([tmp_path])
+
+
+def test_goldstein_values_come_from_the_published_per_code_table(gdelt_file: Path, tmp_path: Path) -> None:
+    from toolkit.published_tables import goldstein
+
+    df = read_events([gdelt_file])[0].execute().drop_duplicates("event_id").set_index("event_id")
+    # every row of the file says GoldsteinScale 1.0; the table decides for codes it lists
+    assert df.loc["1", "goldstein"] == goldstein("036") != 1.0
+    assert df.loc["5", "goldstein"] == goldstein("04")
+    assert df.loc["2", "goldstein"] == goldstein("112")
+    assert pd.isna(df.loc["4", "cameo"]) and df.loc["4", "goldstein"] == 1.0  # no code: the dataset's own value
+    icews = read_events([icews_file(tmp_path)])[0].execute().set_index("event_id")
+    assert icews.loc["926685", "goldstein"] == goldstein("036")
+
+
+def test_polecat_quad_falls_back_to_the_plover_manuals_category_for_the_type(tmp_path: Path) -> None:
+    path = polecat_file(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("VERBAL CONFLICT", "")  # the ACCUSE row loses its Quad Code
+    path.write_text(text, encoding="utf-8")
+    df = read_events([path])[0].execute().set_index("event_id")
+    assert df.loc["20210617-def", "quad_class"] == 3  # ACCUSE: verbal conflict in the PLOVER manual
+    assert pd.isna(df.loc["20210617-ghi", "quad_class"])  # OTHER is no PLOVER type: neutral

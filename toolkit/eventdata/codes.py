@@ -1,45 +1,46 @@
-"""Codes shared by the readers: CAMEO clean-up, quad classes, stance, ICEWS country names, PLOVER quads.
+"""Codes shared by the readers: quad classes and stance, Goldstein values, PLOVER quads, ICEWS country names.
 
 Stance of a machine-coded event (the rule behind ``events balance``)
 --------------------------------------------------------------------
 The quad class decides: 1 verbal cooperation and 2 material cooperation are
 **goodwill**; 3 verbal conflict and 4 material conflict are **grievance**.
-An event without a quad class (CAMEO ``---``, an unknown code, a PLOVER type
-outside the four quads such as ``OTHER``) is **neutral**: it counts toward
-salience (``n``) and never toward goodwill or grievance. CAMEO quad classes
-follow the root code as GDELT assigns them (01-05, 06-08, 09-13, 14-20);
-PLOVER types are placed by POLECAT's own ``Quad Code`` column, so both
-ontologies meet on the same four classes.
+An event without a quad class (CAMEO ``---`` or no code, an unknown PLOVER
+type) is **neutral**: it counts toward salience (``n``) and never toward
+goodwill or grievance.
 
-Goldstein values come from the CAMEO Goldstein table kept with the codebook
-(:func:`goldstein_of`); PLOVER has no Goldstein scale, so POLECAT events carry
-the dataset's ``Intensity`` instead, and say so in ``goldstein_source``.
+Where the quad class comes from:
+
+- GDELT: its own ``QuadClass`` column; where that is missing, the CAMEO root
+  by GDELT's split (:data:`toolkit.published_tables.QUAD_SPLITS`, ``"gdelt"``).
+- ICEWS: no quad column; the CAMEO root by the split ICEWS users apply
+  (``"icews"``: 01-05, 06-08, 09-13, 14-20).
+- POLECAT: its ``Quad Code`` column; where that is empty, the quad category
+  the PLOVER manual gives the event type (:func:`toolkit.published_tables.plover_quad_category`),
+  so PLOVER types are mapped the same way as CAMEO codes.
+
+Goldstein values of CAMEO codes come from GDELT's per-code table kept with the
+codebook (:func:`toolkit.published_tables.goldstein_table`, which also keys
+root-only codes such as ``04``); a code it does not list keeps the value the
+dataset gives (GDELT ``GoldsteinScale``, ICEWS ``Intensity``). PLOVER has no
+Goldstein scale, so POLECAT events carry the dataset's ``Intensity``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from functools import cache
-from typing import Any
+from ..published_tables import QUAD_CLASSES, QUAD_SPLITS, goldstein_table, plover_quad_category, plover_types
 
 __all__ = [
     "QUAD_NAMES",
     "STANCE_OF_QUAD",
     "ICEWS_COUNTRIES",
-    "cameo_code",
-    "cameo_quad",
-    "polecat_quad",
+    "QUAD_SPLITS",
     "goldstein_map",
+    "plover_quads",
+    "quad_number",
 ]
 
-#: Quad class number -> name (GDELT's QuadClass values).
-QUAD_NAMES: dict[int, str] = {
-    1: "verbal cooperation",
-    2: "material cooperation",
-    3: "verbal conflict",
-    4: "material conflict",
-}
+#: Quad class number -> name (GDELT's QuadClass values), from the published tables.
+QUAD_NAMES: dict[int, str] = dict(QUAD_CLASSES)
 #: Quad class -> stance in the ledger's terms.
 STANCE_OF_QUAD: dict[int, str] = {1: "goodwill", 2: "goodwill", 3: "grievance", 4: "grievance"}
 
@@ -59,85 +60,23 @@ ICEWS_COUNTRIES: dict[str, str] = {
     "Belarus": "BLR",
 }
 
-_CAMEO = re.compile(r"[0-2][0-9]{1,3}")
+
+def quad_number(name: str) -> int | None:
+    """Quad class number of a quad name such as ``"verbal conflict"`` (case and ``_`` insensitive)."""
+    key = " ".join(name.replace("_", " ").lower().split())
+    return next((q for q, n in QUAD_NAMES.items() if n.lower() == key), None)
 
 
-def cameo_code(raw: str | None) -> str | None:
-    """A CAMEO code as the Goldstein table keys it, or None.
-
-    ``---`` and empty cells (no code) give None; a root-only code such as
-    ``04`` (GDELT's EventRootCode, ICEWS files read by spreadsheets) becomes
-    its root event ``040``; anything else must be 3 or 4 digits.
-    """
-    if raw is None:
-        return None
-    text = raw.strip()
-    if not text or set(text) <= {"-"}:
-        return None
-    if not _CAMEO.fullmatch(text):
-        return None
-    return text + "0" if len(text) == 2 else text
+def goldstein_map() -> dict[str, float]:
+    """CAMEO code -> Goldstein value, from the published per-code table."""
+    return dict(goldstein_table())
 
 
-def cameo_quad(code: str | None) -> int | None:
-    """Quad class of a CAMEO code from its root (01-05: 1, 06-08: 2, 09-13: 3, 14-20: 4)."""
-    if code is None or len(code) < 2 or not code[:2].isdigit():
-        return None
-    root = int(code[:2])
-    if 1 <= root <= 5:
-        return 1
-    if 6 <= root <= 8:
-        return 2
-    if 9 <= root <= 13:
-        return 3
-    if 14 <= root <= 20:
-        return 4
-    return None
-
-
-_POLECAT_QUADS = {
-    "verbal cooperation": 1,
-    "verbal coop": 1,
-    "material cooperation": 2,
-    "material coop": 2,
-    "verbal conflict": 3,
-    "material conflict": 4,
-}
-
-
-def polecat_quad(raw: str | None) -> int | None:
-    """POLECAT's ``Quad Code`` cell as a quad class (case and ``_``/space insensitive); None for neutral or empty."""
-    if raw is None:
-        return None
-    key = " ".join(raw.replace("_", " ").lower().split())
-    if key.isdigit() and 1 <= int(key) <= 4:
-        return int(key)
-    return _POLECAT_QUADS.get(key)
-
-
-@cache
-def _tables() -> Any:
-    """The loader module of the published CAMEO and PLOVER tables."""
-    import importlib
-
-    for name in ("toolkit.codebook.tables", "toolkit.codebook.published", "toolkit.tables"):
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            continue
-    return None
-
-
-def goldstein_map() -> Mapping[str, float]:
-    """CAMEO code -> Goldstein value from the published table kept with the codebook; empty if it is not installed."""
-    mod = _tables()
-    if mod is None:
-        return {}
-    table = mod.goldstein_table()
-    if isinstance(table, Mapping):
-        return {str(k): float(v) for k, v in table.items()}
-    # a DataFrame with code and value columns
-    cols = list(table.columns)
-    code_col = next(c for c in cols if "code" in c.lower())
-    value_col = next(c for c in cols if "goldstein" in c.lower() or "value" in c.lower() or "weight" in c.lower())
-    return {str(k): float(v) for k, v in zip(table[code_col], table[value_col])}
+def plover_quads() -> dict[str, int]:
+    """PLOVER event type -> quad class, as the PLOVER manual places each type."""
+    out = {}
+    for t in plover_types():
+        q = quad_number(plover_quad_category(t))
+        if q is not None:
+            out[t] = q
+    return out

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import DataError, Problem
 from . import layouts
-from .codes import ICEWS_COUNTRIES
+from .codes import ICEWS_COUNTRIES, QUAD_NAMES, QUAD_SPLITS, goldstein_map, plover_quads
 
 __all__ = [
     "DIRECTED_COLUMNS",
@@ -180,28 +180,31 @@ def _blank(v: Any) -> Any:
 
 
 def _cameo(v: Any) -> Any:
-    """Clean CAMEO code: ``---``/empty -> NULL, root-only ``04`` -> ``040``, else 3-4 digits or NULL."""
+    """Clean CAMEO code: ``---`` or empty -> NULL; else 2-4 digits as written (the table keys root codes too)."""
     import ibis
 
     s = v.strip()
-    return ibis.cases(
-        (s.re_search(r"^[0-2][0-9]$"), s + "0"),
-        (s.re_search(r"^[0-2][0-9]{2,3}$"), s),
-        else_=ibis.null("string"),
-    )
+    return ibis.ifelse(s.re_search(r"^[0-2][0-9]{1,3}$"), s, ibis.null("string"))
 
 
-def _quad_of_cameo(code: Any) -> Any:
+def _quad_of_cameo(code: Any, split: str) -> Any:
+    """Quad class from the CAMEO root, by one of the published splits."""
     import ibis
 
+    a, b, c = QUAD_SPLITS[split]
     root = code.substr(0, 2).try_cast("int8")
     return ibis.cases(
-        (root.between(1, 5), 1),
-        (root.between(6, 8), 2),
-        (root.between(9, 13), 3),
-        (root.between(14, 20), 4),
+        (root.between(1, a), 1),
+        (root.between(a + 1, b), 2),
+        (root.between(b + 1, c), 3),
+        (root.between(c + 1, 20), 4),
         else_=ibis.null("int8"),
     ).cast("int8")
+
+
+def _goldstein(code: Any, given: Any) -> Any:
+    """The per-code table's Goldstein value of ``code``; the dataset's own where the table lacks the code."""
+    return code.substitute(goldstein_map(), else_=given.cast("float64"))
 
 
 def directed(raw: Any, dataset: str, version: str | None = None) -> Any:
@@ -232,10 +235,10 @@ def directed(raw: Any, dataset: str, version: str | None = None) -> Any:
             plover_type=ibis.null("string"),
             plover_mode=ibis.null("string"),
             plover_contexts=ibis.null("string"),
-            goldstein=raw.GoldsteinScale.cast("float64"),
+            goldstein=_goldstein(code, raw.GoldsteinScale),
             # no CAMEO code (``---``): neutral, whatever QuadClass says
             quad_class=ibis.ifelse(
-                code.isnull(), ibis.null("int8"), ibis.ifelse(given.between(1, 4), given, _quad_of_cameo(code))
+                code.isnull(), ibis.null("int8"), ibis.ifelse(given.between(1, 4), given, _quad_of_cameo(code, "gdelt"))
             ),
             source_article=_blank(raw.SOURCEURL),
         )
@@ -259,19 +262,15 @@ def directed(raw: Any, dataset: str, version: str | None = None) -> Any:
             plover_type=ibis.null("string"),
             plover_mode=ibis.null("string"),
             plover_contexts=ibis.null("string"),
-            goldstein=raw["Intensity"].strip().try_cast("float64"),
-            quad_class=_quad_of_cameo(code),
+            goldstein=_goldstein(code, raw["Intensity"].strip().try_cast("float64")),
+            quad_class=_quad_of_cameo(code, "icews"),
             source_article=_blank(raw["Story ID"]),
         )
     if dataset == "polecat":
         quad_text = raw["Quad Code"].strip().lower().re_replace(r"[_\s]+", " ")
-        quad = ibis.cases(
-            (quad_text.isin(["1", "verbal cooperation", "verbal coop"]), 1),
-            (quad_text.isin(["2", "material cooperation", "material coop"]), 2),
-            (quad_text.isin(["3", "verbal conflict"]), 3),
-            (quad_text.isin(["4", "material conflict"]), 4),
-            else_=ibis.null("int8"),
-        ).cast("int8")
+        names = {name.lower(): q for q, name in QUAD_NAMES.items()}
+        by_type = _blank(raw["Event Type"]).upper().substitute(plover_quads(), else_=ibis.null("int8"))
+        quad = ibis.coalesce(quad_text.substitute(names, else_=ibis.null("int8")), by_type).cast("int8")
         contexts = _blank(raw["Contexts"])
         return raw.select(
             dataset=lit("polecat"),

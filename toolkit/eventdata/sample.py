@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
+from ..published_tables import quad_class
 from .codes import goldstein_map
 from .layouts import GDELT_EVENT_COLUMNS
 
@@ -19,8 +20,8 @@ __all__ = ["write_gdelt_sample", "SAMPLE_CODES"]
 
 #: CAMEO codes the sample draws from (cooperative, then conflictual), with a root-only and a ``---`` code.
 SAMPLE_CODES: tuple[str, ...] = (
-    "010", "020", "036", "040", "042", "043", "046", "051", "057", "061",
-    "071", "090", "100", "111", "112", "120", "130", "138", "163", "172",
+    "010", "020", "036", "040", "042", "043", "051", "057", "061", "071",
+    "100", "111", "112", "120", "130", "138", "141", "163", "172", "190",
 )  # fmt: skip
 
 _ACTORS = (("USA", "UNITED STATES"), ("RUS", "RUSSIA"), ("CHN", "CHINA"), ("UKR", "UKRAINE"), ("GBR", "UNITED KINGDOM"))
@@ -56,9 +57,8 @@ def write_gdelt_sample(
     d0, d1 = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
     span = (d1 - d0).days + 1
     table = goldstein_map()
-    goldstein = ", ".join(
-        f"'{c}': {table[c]}" if c in table else f"'{c}': NULL" for c in SAMPLE_CODES
-    )  # values from the published table, when it is installed
+    goldstein = ", ".join(f"'{c}': {table[c]}" for c in SAMPLE_CODES)  # GoldsteinScale as GDELT's table gives it
+    quads = ", ".join(f"'{c}': {quad_class(c, split='gdelt')}" for c in SAMPLE_CODES)
     codes = _sql_list(SAMPLE_CODES)
     names = _sql_list(tuple(a[1] for a in _ACTORS))
     isos = _sql_list(tuple(a[0] for a in _ACTORS))
@@ -111,9 +111,8 @@ def write_gdelt_sample(
           1, code,
           CASE WHEN code = '---' THEN '---' ELSE substr(code, 1, 3) END,
           CASE WHEN code = '---' THEN '---' ELSE substr(code, 1, 2) END,
-          CASE WHEN code = '---' THEN 1 WHEN coop THEN (CASE WHEN pick < 7 THEN 1 ELSE 2 END)
-               ELSE (CASE WHEN pick < 4 THEN 3 ELSE 4 END) END,
-          coalesce(CAST(MAP {{{goldstein}}}[code] AS VARCHAR), ''),
+          CASE WHEN code = '---' THEN 1 ELSE MAP {{{quads}}}[code] END,
+          CASE WHEN code = '---' THEN '0.0' ELSE CAST(MAP {{{goldstein}}}[code] AS VARCHAR) END,
           1 + h(i, 11, 9), 1 + h(i, 12, 3), 1 + h(i, 13, 9),
           round((h(i, 14, 2000)) / 100.0 - 10, 6),
           1, {names}[x1], {isos}[x1], '', '', '', '', '',
