@@ -76,6 +76,7 @@ def scoped_events(events: Any, summits: Mapping[str, Any], *, dyad: Iterable[str
         source_country=linked.source_country.min(),
         target_country=linked.target_country.min(),
         quad_class=linked.quad_class.min(),
+        plover_contexts=linked.plover_contexts.min(),
         goldstein=linked.goldstein.min(),
         source_article=linked.source_article.min(),
         rows=linked.count(),
