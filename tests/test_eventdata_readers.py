@@ -212,3 +212,25 @@ def test_polecat_quad_falls_back_to_the_plover_manuals_category_for_the_type(tmp
     df = read_events([path])[0].execute().set_index("event_id")
     assert df.loc["20210617-def", "quad_class"] == 3  # ACCUSE: verbal conflict in the PLOVER manual
     assert pd.isna(df.loc["20210617-ghi", "quad_class"])  # OTHER is no PLOVER type: neutral
+
+
+def test_gdelt_mentions_are_read_in_their_16_column_layout(tmp_path: Path) -> None:
+    from toolkit.eventdata.mentions import read_mentions
+
+    rows = [
+        ["1", "20210616151500", "20210616153000", "1", "example.invalid", "https://a.invalid/1", "3", "10", "40", "22",
+         "1", "80", "2400", "-1.25", "", ""],
+        ["1", "20210616151500", "20210617080000", "1", "other.invalid", "https://b.invalid/9", "1", "-1", "5", "12",
+         "0", "50", "900", "0.5", "srclc:rus;eng:GT-rus 1.0", "<PAGE_TITLE>x</PAGE_TITLE>"],
+    ]  # fmt: skip
+    path = tmp_path / "20210617000000.mentions.CSV"
+    path.write_text("\n".join("\t".join(r) for r in rows) + "\n2\t2021061", encoding="utf-8")
+    assert detect_layout(path) == "gdelt-mentions"
+    table, con, tag = read_mentions([path])
+    df = table.execute()
+    assert df["article"].tolist() == ["https://a.invalid/1", "https://b.invalid/9"]
+    assert df["confidence"].tolist() == [80, 50] and df["doc_tone"].tolist() == [-1.25, 0.5]
+    rep = file_reports(con, tag, "gdelt-mentions", [path])[0]
+    assert rep.unreadable == 1 and rep.first_problem.line == 3
+    with pytest.raises(DataError, match="mentions file"):
+        read_events([path])
