@@ -8,8 +8,8 @@ from pathlib import Path
 import ibis
 import numpy as np
 import pytest
+from _eventdata import gdelt_row
 
-from tests.test_eventdata_readers import gdelt_row
 from toolkit.eventdata.balance import BALANCE_COLUMNS, machine_balance
 from toolkit.eventdata.bigquery import balance_expression, bigquery_sql
 from toolkit.eventdata.query import summit_days

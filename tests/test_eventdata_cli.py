@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from _eventdata import icews_file, polecat_file
 
-from tests.test_eventdata_readers import icews_file, polecat_file
 from toolkit.cli import main
 from toolkit.eventdata.layouts import POLECAT_COLUMNS
 
