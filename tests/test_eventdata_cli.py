@@ -43,8 +43,12 @@ def test_journey_add_icews_and_polecat_then_balance(tmp_path: Path, capsys) -> N
     # the torn last line is reported with file and line; the repeated event id too
     assert f"{icews}: 1 line(s) not read; first: {icews}, line 6" in err
     assert "1 row(s) repeat an event id" in err
+    text = polecat.read_text(encoding="utf-8").replace("2021-06-17\tOTHER", "17 June\tOTHER")  # a date not in ISO form
+    polecat.write_text(text, encoding="utf-8")
     assert main(["events", "add", str(polecat), "--project", str(project)]) == 0
-    assert "added 1 polecat file(s), 3 rows" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "added 1 polecat file(s), 3 rows" in out
+    assert "1 row(s) have no readable date" in err
     log = [json.loads(x) for x in (project / "eventdata" / "added.jsonl").read_text().splitlines()]
     assert [e["dataset"] for e in log] == ["icews", "polecat"] and log[0]["unreadable"] == 1
     out_csv = tmp_path / "balance.csv"

@@ -82,11 +82,15 @@ def add_files(project_root: str | os.PathLike[str], paths: Iterable[str | os.Pat
                 con.to_parquet(events, tmp)
                 rep = file_reports(con, tag, kind, [f])[0]
                 rows = int(con.raw_sql(f"SELECT count(*) FROM read_parquet('{tmp}')").fetchone()[0])
-                dup = int(con.raw_sql(f"SELECT count(*) - count(DISTINCT event_id) FROM read_parquet('{tmp}')").fetchone()[0])
+                dup, undated = con.raw_sql(
+                    f"SELECT count(*) - count(DISTINCT event_id), count(*) FILTER (WHERE date IS NULL) FROM read_parquet('{tmp}')"
+                ).fetchone()
+                dup, undated = int(dup), int(undated)
                 con.disconnect()
                 _fsync(tmp)
                 report.files.append(rep)
                 report.duplicates += dup
+                report.undated += undated
                 total += rows
                 entry = {
                     "file": str(f),
@@ -98,6 +102,7 @@ def add_files(project_root: str | os.PathLike[str], paths: Iterable[str | os.Pat
                     "unreadable": rep.unreadable,
                     "first_problem": str(rep.first_problem) if rep.first_problem else None,
                     "duplicate_ids": dup,
+                    "undated": undated,
                 }
                 written.append((tmp, target, entry))
         except BaseException:

@@ -73,6 +73,8 @@ class ReadReport:
 
     files: list[FileReport] = field(default_factory=list)
     duplicates: int = 0
+    #: rows kept whose date could not be read (they fall in no summit window)
+    undated: int = 0
 
     @property
     def unreadable(self) -> int:
@@ -85,6 +87,8 @@ class ReadReport:
             if f.unreadable:
                 where = f" first: {f.first_problem}" if f.first_problem else ""
                 out.append(f"{f.file}: {f.unreadable} line(s) not read;{where}")
+        if self.undated:
+            out.append(f"{self.undated} row(s) have no readable date; they are kept but fall in no summit window")
         if self.duplicates:
             out.append(f"{self.duplicates} row(s) repeat an event id already read; each event is counted once")
         return out
