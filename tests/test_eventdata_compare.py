@@ -73,3 +73,37 @@ def test_chart_of_a_synthetic_sample_says_so_in_its_title() -> None:
     spec = comparison_chart(long, synthetic=True).to_dict()
     assert "synthetic sample" in spec["title"]["text"]
     assert "synthetic sample" not in comparison_chart(long, synthetic=False).to_dict()["title"]["text"]
+
+
+def test_with_the_codebook_events_match_on_the_quad_class_of_their_cameo_code() -> None:
+    from toolkit.codebook import load_codebook
+    from toolkit.paths import data_dir
+
+    cb = load_codebook(data_dir() / "codebook.yaml")
+    assert cb.event_types["accuse"].cameo == "112"  # verbal conflict (quad 3) by GDELT's split
+    ledger = pd.DataFrame(
+        {
+            "id": ["a"],
+            "event_id": [None],
+            "summit_id": ["s"],
+            "stance": ["grievance"],
+            "event_type": ["accuse"],
+            "actor": ["US"],
+            "target": ["Russia"],
+            "event_date": ["2021-06-16"],
+        }
+    )
+    machine = pd.DataFrame(
+        {
+            "summit_id": ["s", "s"],
+            "event_id": ["1", "2"],
+            "date": pd.to_datetime(["2021-06-16", "2021-06-16"]),
+            "source_country": ["USA", "USA"],
+            "target_country": ["RUS", "RUS"],
+            "quad_class": [4, 3],  # material conflict does not match; verbal conflict does
+        }
+    )
+    row = match_table(ledger, machine, codebook=cb).iloc[0]
+    assert (row.human_events, row.found_by_machine, row.machine_events, row.coded_by_person) == (1, 1, 2, 1)
+    by_side = match_table(ledger, machine).iloc[0]  # without the codebook, both conflicts match on the side
+    assert by_side.coded_by_person == 2

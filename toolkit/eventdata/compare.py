@@ -6,9 +6,12 @@
 - :func:`agreement` : per summit, whether the two balances have the same sign,
   and per step from one summit to the next, whether they move the same way.
 - :func:`match_table`: a human-coded goodwill or grievance event and a machine
-  event **match** when they share the day, the directed dyad and the side
-  (cooperation = quad classes 1-2 = goodwill, conflict = quad classes 3-4 =
-  grievance: the human codebook's stances carry no quad class of their own).
+  event **match** when they share the day, the directed dyad and the quad
+  class. The human event's quad class is that of the CAMEO code its event
+  type carries in the codebook (``event_types``), by the same split as the
+  machine data (GDELT's by default); a human event whose type has no CAMEO
+  code cannot match. Without a codebook, the side is compared instead
+  (cooperation = quad classes 1-2 = goodwill, conflict = 3-4 = grievance).
   Per summit: how many of the human events the machine also has, and how many
   of the machine events a person also coded. Human events dated only to the
   month or year cannot share a day; they are counted in ``human_undated``.
@@ -77,7 +80,21 @@ def agreement(human: pd.DataFrame, machine: pd.DataFrame) -> tuple[pd.DataFrame,
     return t, summary
 
 
-def _human_events(ledger: pd.DataFrame, actors: Mapping[str, str]) -> pd.DataFrame:
+def _human_quad(ledger: pd.DataFrame, codebook: Any, split: str) -> pd.Series:
+    from ..published_tables import quad_class
+
+    quads = {}
+    for type_id, et in codebook.event_types.items():
+        code = getattr(et, "cameo", None)
+        if code:
+            try:
+                quads[type_id] = quad_class(str(code), split=split)
+            except Exception:  # noqa: BLE001 - a code the table lacks: no quad class, no match
+                continue
+    return ledger["event_type"].map(quads)
+
+
+def _human_events(ledger: pd.DataFrame, actors: Mapping[str, str], codebook: Any, split: str) -> pd.DataFrame:
     rows = ledger[ledger["stance"].isin(["goodwill", "grievance"])].copy()
     rows["source_country"] = rows["actor"].map(actors)
     rows["target_country"] = rows["target"].map(actors)
@@ -85,28 +102,40 @@ def _human_events(ledger: pd.DataFrame, actors: Mapping[str, str]) -> pd.DataFra
     text = rows["event_date"].astype("string")
     # only events dated to the day can share a day; month- or year-precision dates are counted apart
     rows["day"] = pd.to_datetime(text.where(text.str.len() == 10), format="%Y-%m-%d", errors="coerce")
-    rows["side"] = rows["stance"]
+    if codebook is not None:
+        quad = _human_quad(rows, codebook, split)
+        rows["match_class"] = ("q" + quad.astype("Int64").astype("string")).astype(object)
+    else:
+        rows["match_class"] = rows["stance"]
     key = rows["event_id"].where(rows["event_id"].notna(), rows["id"])
     rows["unit"] = key.astype(str)
-    return rows.drop_duplicates("unit")[["summit_id", "unit", "day", "source_country", "target_country", "side"]]
+    return rows.drop_duplicates("unit")[["summit_id", "unit", "day", "source_country", "target_country", "match_class"]]
 
 
-def match_table(ledger: pd.DataFrame, machine_events: pd.DataFrame, *, actors: Mapping[str, str] = HUMAN_ACTORS) -> pd.DataFrame:
+def match_table(
+    ledger: pd.DataFrame,
+    machine_events: pd.DataFrame,
+    *,
+    codebook: Any = None,
+    split: str = "gdelt",
+    actors: Mapping[str, str] = HUMAN_ACTORS,
+) -> pd.DataFrame:
     """Per summit: human events, how many the machine found; machine events, how many a person coded.
 
     ``machine_events``: one row per machine event with ``summit_id, event_id,
     date, source_country, target_country, quad_class`` (e.g. from
     :func:`toolkit.eventdata.query.scoped_events` joined back to the events).
     """
-    human = _human_events(ledger, actors)
+    human = _human_events(ledger, actors, codebook, split)
     undated = human[human["day"].isna()].groupby("summit_id").size()
     human = human.dropna(subset=["day"])
     mach = machine_events.dropna(subset=["quad_class"]).copy()
     mach["day"] = pd.to_datetime(mach["date"]).dt.normalize()
-    mach["side"] = np.where(mach["quad_class"].astype(int) <= 2, "goodwill", "grievance")
-    keys = ["day", "source_country", "target_country", "side"]
+    q = mach["quad_class"].astype(int)
+    mach["match_class"] = ("q" + q.astype(str)) if codebook is not None else np.where(q <= 2, "goodwill", "grievance")
+    keys = ["day", "source_country", "target_country", "match_class"]
     mkeys = mach[keys].drop_duplicates().assign(_m=True)
-    hkeys = human[keys].drop_duplicates().assign(_h=True)
+    hkeys = human.dropna(subset=["match_class"])[keys].drop_duplicates().assign(_h=True)
     human = human.merge(mkeys, on=keys, how="left")
     mach = mach.merge(hkeys, on=keys, how="left")
     ids = sorted(set(human["summit_id"]) | set(mach["summit_id"]) | set(undated.index))
