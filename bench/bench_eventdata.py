@@ -40,7 +40,7 @@ GOAL_PEAK_MB = 2048
 
 
 def _summits():
-    from toolkit.summits import load_summits
+    from toolkit.corpus import load_summits
 
     return load_summits(DATA)
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from _eventdata import gdelt_row
 
+from toolkit.corpus import Summit
 from toolkit.eventdata.balance import BALANCE_COLUMNS, machine_balance
 from toolkit.eventdata.bigquery import balance_expression, bigquery_sql
 from toolkit.eventdata.query import summit_days
 from toolkit.eventdata.readers import directed, read_raw
-from toolkit.intervals import jeffreys_interval
-from toolkit.summits import Summit
+from toolkit.measures import jeffreys_interval
 
 EXPECTED_SQL = Path(__file__).parent / "fixtures" / "eventdata" / "gdelt_balance_bigquery.sql"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from _eventdata import icews_file, polecat_file
 
-from toolkit.cli import main
+from toolkit.commands import main
 from toolkit.eventdata.layouts import POLECAT_COLUMNS
 
 SUMMITS = """\

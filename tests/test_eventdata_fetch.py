@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit.cli import main
+from toolkit.commands import main
 from toolkit.errors import DataError
 from toolkit.eventdata.fetch import fetch_gdelt, plan_gdelt
 from toolkit.eventdata.sample import write_gdelt_sample

@@ -119,7 +119,7 @@ def test_unknown_layout_symlinks_and_folders_are_refused(tmp_path: Path, gdelt_f
 
 
 def test_goldstein_values_come_from_the_published_per_code_table(gdelt_file: Path, tmp_path: Path) -> None:
-    from toolkit.published_tables import goldstein
+    from toolkit.codebook.published import goldstein
 
     df = read_events([gdelt_file])[0].execute().drop_duplicates("event_id").set_index("event_id")
     # every row of the file says GoldsteinScale 1.0; the table decides for codes it lists

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from ..eventdata.cache import add_files
+    from toolkit.eventdata.cache import add_files
 
     done = add_files(args.project.root, args.files, args.dataset)
     print(f"added {len(done.added)} {done.dataset} file(s), {done.rows} rows, to {args.project.root / 'eventdata'}")
@@ -64,8 +64,8 @@ def _add(args: argparse.Namespace) -> int:
 def _fetch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ..eventdata.cache import CACHE_DIR, add_files
-    from ..eventdata.fetch import MASTER_URL, fetch_gdelt, plan_gdelt
+    from toolkit.eventdata.cache import CACHE_DIR, add_files
+    from toolkit.eventdata.fetch import MASTER_URL, fetch_gdelt, plan_gdelt
 
     items = plan_gdelt(args.first, args.last, args.master_url or MASTER_URL)
     total = sum(i.size for i in items)
@@ -91,13 +91,13 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _balance(args: argparse.Namespace) -> int:
-    from ..classroom.export import write_csv
-    from ..eventdata.balance import balance_from_clusters, machine_balance
-    from ..eventdata.cache import cached_events
+    from toolkit.classroom.export import write_csv
+    from toolkit.eventdata.balance import balance_from_clusters, machine_balance
+    from toolkit.eventdata.cache import cached_events
 
     summits = args.project.summits
     if args.backend == "bigquery":
-        from ..eventdata.bigquery import balance_expression, bigquery_table, connect_bigquery
+        from toolkit.eventdata.bigquery import balance_expression, bigquery_table, connect_bigquery
 
         if not args.billing_project:
             print("error: --backend bigquery needs --billing-project PROJECT", file=sys.stderr)

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..intervals import cluster_bootstrap, jeffreys_interval, percentiles, relative_balance
-from .query import DYAD, cluster_counts
+from toolkit.eventdata.query import DYAD, cluster_counts
+from toolkit.measures.intervals import cluster_bootstrap, jeffreys_interval, percentiles, relative_balance
 
 __all__ = ["BALANCE_COLUMNS", "balance_from_clusters", "machine_balance"]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .layouts import GDELT_EVENT_TYPES
-from .query import DYAD, cluster_counts
-from .readers import directed
+from toolkit.eventdata.layouts import GDELT_EVENT_TYPES
+from toolkit.eventdata.query import DYAD, cluster_counts
+from toolkit.eventdata.readers import directed
 
 __all__ = ["GDELT_BIGQUERY_TABLE", "gdelt_table", "balance_expression", "bigquery_sql", "connect_bigquery"]
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._io import fsync_dir, sha256_file, write_fully
-from .readers import ReadReport, checked_files, connect, detect, directed, file_reports, read_raw
+from toolkit._io import fsync_dir, sha256_file, write_fully
+from toolkit.eventdata.readers import ReadReport, checked_files, connect, detect, directed, file_reports, read_raw
 
 __all__ = ["CACHE_DIR", "Added", "add_files", "cached_events", "cached_files"]
 
@@ -153,7 +153,7 @@ def cached_events(project_root: str | os.PathLike[str], dataset: str | None = No
     """The cached directed events as one Ibis table (DuckDB reads the Parquet files out of core)."""
     files = cached_files(project_root, dataset)
     if not files:
-        from ..errors import DataError
+        from toolkit.errors import DataError
 
         where = Path(project_root) / CACHE_DIR
         raise DataError.at(where, None, None, "no event data added yet; run `summit-ledger events add FILE`")

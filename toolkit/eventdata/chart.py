@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..charts.common import alt, records
+from toolkit.charts.common import alt, records
 
 __all__ = ["comparison_chart"]
 

@@ -11,15 +11,15 @@ goodwill or grievance.
 Where the quad class comes from:
 
 - GDELT: its own ``QuadClass`` column; where that is missing, the CAMEO root
-  by GDELT's split (:data:`toolkit.published_tables.QUAD_SPLITS`, ``"gdelt"``).
+  by GDELT's split (:data:`toolkit.codebook.published.QUAD_SPLITS`, ``"gdelt"``).
 - ICEWS: no quad column; the CAMEO root by the split ICEWS users apply
   (``"icews"``: 01-05, 06-08, 09-13, 14-20).
 - POLECAT: its ``Quad Code`` column; where that is empty, the quad category
-  the PLOVER manual gives the event type (:func:`toolkit.published_tables.plover_quad_category`),
+  the PLOVER manual gives the event type (:func:`toolkit.codebook.published.plover_quad_category`),
   so PLOVER types are mapped the same way as CAMEO codes.
 
 Goldstein values of CAMEO codes come from GDELT's per-code table kept with the
-codebook (:func:`toolkit.published_tables.goldstein_table`, which also keys
+codebook (:func:`toolkit.codebook.published.goldstein_table`, which also keys
 root-only codes such as ``04``); a code it does not list keeps the value the
 dataset gives (GDELT ``GoldsteinScale``, ICEWS ``Intensity``). PLOVER has no
 Goldstein scale, so POLECAT events carry the dataset's ``Intensity``.
@@ -27,7 +27,7 @@ Goldstein scale, so POLECAT events carry the dataset's ``Intensity``.
 
 from __future__ import annotations
 
-from ..published_tables import QUAD_CLASSES, QUAD_SPLITS, goldstein_table, plover_quad_category, plover_types
+from toolkit.codebook.published import QUAD_CLASSES, QUAD_SPLITS, goldstein_table, plover_quad_category, plover_types
 
 __all__ = [
     "QUAD_NAMES",

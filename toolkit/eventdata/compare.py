@@ -81,7 +81,7 @@ def agreement(human: pd.DataFrame, machine: pd.DataFrame) -> tuple[pd.DataFrame,
 
 
 def _human_quad(ledger: pd.DataFrame, codebook: Any, split: str) -> pd.Series:
-    from ..published_tables import quad_class
+    from toolkit.codebook.published import quad_class
 
     quads = {}
     for type_id, et in codebook.event_types.items():

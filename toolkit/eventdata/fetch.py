@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._io import fsync_dir
-from ..errors import DataError, Problem
+from toolkit._io import fsync_dir
+from toolkit.errors import DataError, Problem
 
 __all__ = ["MASTER_URL", "Listed", "plan_gdelt", "fetch_gdelt"]
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..intervals import jeffreys_interval, relative_balance
+from toolkit.measures.intervals import jeffreys_interval, relative_balance
 
 __all__ = ["OTHER_DOMAIN", "context_domains", "domain_balance"]
 

@@ -16,8 +16,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from .layouts import GDELT_MENTION_COLUMNS, detect_layout
-from .readers import checked_files, connect
+from toolkit.eventdata.layouts import GDELT_MENTION_COLUMNS, detect_layout
+from toolkit.eventdata.readers import checked_files, connect
 
 __all__ = ["MENTION_TYPES", "read_mentions"]
 
@@ -32,7 +32,7 @@ MENTION_TYPES: dict[str, str] = {
 def read_mentions(paths: Iterable[str | os.PathLike[str]], *, con: Any = None) -> tuple[Any, Any, str]:
     """Mentions files as an Ibis table ``event_id, mention_time, mention_type, source_name, article, sentence,
     confidence, doc_tone``, with its connection and rejects tag (for :func:`~toolkit.eventdata.readers.file_reports`)."""
-    from ..errors import DataError
+    from toolkit.errors import DataError
 
     files = checked_files(paths)
     for f in files:

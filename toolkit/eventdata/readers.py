@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, Problem
-from . import layouts
-from .codes import ICEWS_COUNTRIES, QUAD_NAMES, QUAD_SPLITS, goldstein_map, plover_quads
+from toolkit.errors import DataError, Problem
+from toolkit.eventdata import layouts
+from toolkit.eventdata.codes import ICEWS_COUNTRIES, QUAD_NAMES, QUAD_SPLITS, goldstein_map, plover_quads
 
 __all__ = [
     "DIRECTED_COLUMNS",

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from ..published_tables import quad_class
-from .codes import goldstein_map
-from .layouts import GDELT_EVENT_COLUMNS
+from toolkit.codebook.published import quad_class
+from toolkit.eventdata.codes import goldstein_map
+from toolkit.eventdata.layouts import GDELT_EVENT_COLUMNS
 
 __all__ = ["write_gdelt_sample", "SAMPLE_CODES"]
 
