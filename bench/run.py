@@ -53,7 +53,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from _timing import median_time  # noqa: E402  (bench/ is on sys.path when run as a script)
 from synthetic import synthetic_ops, write_log  # noqa: E402  (shared with the tests)
 
-OTHER_MODULES = ("bench_widget", "bench_store", "bench_balance", "bench_agreement", "bench_import")
+OTHER_MODULES = ("bench_widget", "bench_store", "bench_balance", "bench_agreement", "bench_import", "bench_eventdata")
 
 
 def row(metric: str, size: str, ours: float | None, baseline: float | None, goal: str, met: bool | None, note: str = "") -> dict:
