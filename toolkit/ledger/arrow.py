@@ -66,44 +66,46 @@ def arrow_ledger(
         return None
     n = len(table)
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
-    positions = _row_order(table, summits)
+    codes = {key: _codes(table[key]) for key in ("summit_id", "document_id", "issue")}
+    positions = _row_order(table, codes, order)
     table = pa.table({name: table[name].take(positions) for name in table.column_names if name not in ("prefix", "suffix")})
-
     out: dict[str, Any] = {}
     for name in table.column_names:
-        if name in _INTS:
-            out[name] = pd.array(table[name].to_numpy(), dtype="Int64")
-        else:
-            out[name] = table[name].to_pandas()
-    sid_codes, sid_uniques = _codes(table["summit_id"])
-    out["summit_date"] = pd.to_datetime(lookup(sid_uniques, {k: pd.Timestamp(v.date) for k, v in summits.items()})).take(sid_codes)
-    out["summit_label"] = lookup(sid_uniques, {k: v.label for k, v in summits.items()}).take(sid_codes)
-    out["summit_format"] = lookup(sid_uniques, {k: v.format for k, v in summits.items()}).take(sid_codes)
-    out["summit_order"] = lookup(sid_uniques, order).astype("Int64").take(sid_codes)
-    issue_codes, issue_uniques = _codes(table["issue"])
-    out["issue_label"] = lookup(issue_uniques, {k: v.label for k, v in codebook.issues.items()}).take(issue_codes)
-    doc_codes, doc_uniques = _codes(table["document_id"])
+        out[name] = pd.array(table[name].to_numpy(), dtype="Int64") if name in _INTS else table[name].to_pandas()
+    # Each looked-up column: worked out per distinct key (a few values), then spread over the rows.
+    small: dict[str, tuple[pd.Series, str]] = {}
+    sids = codes["summit_id"][1]
+    small["summit_date"] = pd.to_datetime(lookup(sids, {k: pd.Timestamp(v.date) for k, v in summits.items()})), "summit_id"
+    small["summit_label"] = lookup(sids, {k: v.label for k, v in summits.items()}), "summit_id"
+    small["summit_format"] = lookup(sids, {k: v.format for k, v in summits.items()}), "summit_id"
+    small["summit_order"] = lookup(sids, order).astype("Int64"), "summit_id"
+    small["issue_label"] = lookup(codes["issue"][1], {k: v.label for k, v in codebook.issues.items()}), "issue"
     for col in DOCUMENT_COLUMNS:
-        values = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
-        out[col] = lookup(doc_uniques, values).take(doc_codes) if values else pd.Series(np.full(n, None, dtype=object))
-    out.update(_coded_columns(table, codebook))
+        by_doc = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
+        docs = codes["document_id"][1]
+        small[col] = (lookup(docs, by_doc) if by_doc else pd.Series([None] * len(docs), dtype=object)), "document_id"
+    coded, pair = _coded_columns(table, codebook)
+    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
+    for col, values in coded.items():
+        small[col] = values, "coded"
+    keys = {"coded": pair, **{k: v[0][positions] for k, v in codes.items()}}
+    for col, (values, key) in small.items():
+        kind = text_kind(values) if col in TEXT_COLUMNS else "other"  # the same verdict as on the whole column
+        if kind == "empty":
+            out[col] = no_text(n, text_dtype)
+        else:
+            out[col] = (values.astype(text_dtype) if kind == "text" else values).take(keys[key]).reset_index(drop=True)
     for col in ("description", "source_url"):
         out[col] = np.full(n, None, dtype=object)
     out["secondary_issues"] = pd.Series(_empty_lists(n), dtype=object)
     out["joint"] = np.zeros(n, dtype=bool)
-    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
     for col in TEXT_COLUMNS:
-        values = out.get(col)
-        kind = "empty" if values is None else text_kind(pd.Series(values))
-        if kind == "empty":
+        if col not in out:
             out[col] = no_text(n, text_dtype)
-        elif kind == "text":
-            out[col] = pd.Series(values).astype(text_dtype)
-    frame = {c: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for c, v in out.items()}
-    return pd.DataFrame({c: frame[c] for c in columns})
+    return pd.DataFrame({c: out[c] for c in columns})
 
 
-def _row_order(table: Any, summits: Mapping[str, Any]) -> Any:
+def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int]) -> np.ndarray:
     """The positions in the ledger's row order (:func:`toolkit.ledger.frame.sort_order`'s, on the key columns).
 
     Summit (in time), document, start, id; missing values last and ties in log order. The ids are
@@ -112,11 +114,10 @@ def _row_order(table: Any, summits: Mapping[str, Any]) -> Any:
     """
     import pyarrow.compute as pc
 
-    order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     by_id = pc.sort_indices(table["id"].combine_chunks()).to_numpy()
-    sid_codes, sid_uniques = _codes(table["summit_id"])
+    sid_codes, sid_uniques = codes["summit_id"]
     summit_rank = np.array([order.get(s, len(order)) for s in sid_uniques], dtype=np.int64)[sid_codes]
-    doc_codes, doc_uniques = _codes(table["document_id"])
+    doc_codes, doc_uniques = codes["document_id"]
     doc_rank = np.argsort(np.argsort(doc_uniques.to_numpy(dtype=object), kind="stable"))[doc_codes]
     start = table["start"].to_numpy()
     return by_id[np.lexsort((start[by_id], doc_rank[by_id], summit_rank[by_id]))]
@@ -141,10 +142,8 @@ def _codes(column: Any) -> tuple[np.ndarray, pd.Series]:
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pandas()
 
 
-def _coded_columns(table: Any, codebook: Codebook) -> dict[str, Any]:
-    """Score, default event type, Goldstein and PLOVER scores: worked out once per distinct (stance, intensity)."""
-    import pyarrow as pa
-
+def _coded_columns(table: Any, codebook: Codebook) -> tuple[dict[str, pd.Series], np.ndarray]:
+    """Score, default event type, Goldstein and PLOVER scores per distinct (stance, intensity), and each row's pair."""
     stance_codes, stances = _codes(table["stance"])
     level_codes, levels = _codes(table["intensity"])
     pair = stance_codes.astype(np.int64) * len(levels) + level_codes
@@ -159,12 +158,9 @@ def _coded_columns(table: Any, codebook: Codebook) -> dict[str, Any]:
         dtype=object,
     )
     known = codebook.event_types
-    goldstein = lookup(types, {k: t.goldstein for k, t in known.items()}).astype(float).to_numpy()
-    plover = lookup(types, {k: t.plover_score for k, t in known.items()}).astype(float).to_numpy()
-    event_type = pa.array(types.tolist(), pa.string()).take(pa.array(pair)).to_pandas()
     return {
-        "score": score[pair],
-        "event_type": event_type,
-        "goldstein": goldstein[pair],
-        "plover_score": plover[pair],
-    }
+        "score": pd.Series(score),
+        "event_type": types,
+        "goldstein": lookup(types, {k: t.goldstein for k, t in known.items()}).astype(float),
+        "plover_score": lookup(types, {k: t.plover_score for k, t in known.items()}).astype(float),
+    }, pair
