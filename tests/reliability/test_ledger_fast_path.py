@@ -127,3 +127,20 @@ def test_torn_tail_declines_the_fast_path(data, monkeypatch):
         fh.write(b'{"op": "upsert", "id": "torn')
     assert ledger_mod._fast_live_frame(store_for(data), "big") is None
     pd.testing.assert_frame_equal(ledger_mod.load_ledger(data, sets=["reference", "synthetic"]), careful(data, monkeypatch))
+
+
+def test_big_log_alone_built_in_arrow_matches_the_careful_path(data, monkeypatch):
+    """Only the big log, no briefs: the ledger is built in Arrow columns (toolkit.ledger.arrow) and equals the careful one."""
+    from toolkit.ledger import arrow
+
+    built = []
+    real = arrow.arrow_ledger
+    monkeypatch.setattr(arrow, "arrow_ledger", lambda *a, **k: built.append(real(*a, **k)) or built[-1])
+    (data / "annotations" / "synthetic" / "small.jsonl").unlink()
+    fast = ledger_mod.load_ledger(data, sets=["synthetic"], include_briefs=False)
+    assert len(built) == 1 and built[0] is not None, "the Arrow path should build this ledger"
+    assert len(fast) > N * 0.9
+    with monkeypatch.context() as m:
+        m.setattr(ledger_mod, "FAST_PATH_MIN_BYTES", 1 << 62)
+        slow = ledger_mod.load_ledger(data, sets=["synthetic"], include_briefs=False)
+    pd.testing.assert_frame_equal(fast, slow)

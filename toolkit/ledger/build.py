@@ -143,6 +143,12 @@ def build_ledger(
         row.setdefault("status", "anchored")
         row.setdefault("origin", "manual")
         rows.append(row)
+    if _frames and not rows and isinstance(events, (list, tuple)) and not events:
+        from toolkit.ledger.arrow import arrow_ledger  # the plain fast-path case, built in Arrow columns
+
+        fast = arrow_ledger(_frames, codebook, summits, documents=documents, expand_pairs=expand_pairs, columns=LEDGER_COLUMNS)
+        if fast is not None:
+            return fast
     df = pd.DataFrame(rows)
     if _frames:  # span rows already in columns (load_ledger's fast path for big, clean logs)
         df = pd.concat([df, *_frames], ignore_index=True) if rows else pd.concat(_frames, ignore_index=True)
