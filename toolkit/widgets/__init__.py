@@ -3,5 +3,6 @@
 from .adjudicator import Adjudicator, AdjudicatorView
 from .annotator import Annotator
 from .explorer import Explorer
+from .kernel_note import CheckMyWork
 
-__all__ = ["Adjudicator", "AdjudicatorView", "Annotator", "Explorer"]
+__all__ = ["Adjudicator", "AdjudicatorView", "Annotator", "CheckMyWork", "Explorer"]

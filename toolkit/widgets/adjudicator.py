@@ -14,6 +14,7 @@ from typing import Any
 
 from ..project import Project
 from ..record import CODES
+from .kernel_note import ADJUDICATOR_NOTE, noted_bundle
 
 __all__ = ["Adjudicator", "AdjudicatorView"]
 
@@ -168,7 +169,7 @@ class AdjudicatorView:
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return noted_bundle(self.widget._repr_mimebundle_(**kwargs), ADJUDICATOR_NOTE)
 
 
 class Adjudicator(AdjudicatorView):

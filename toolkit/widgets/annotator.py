@@ -24,6 +24,7 @@ from ..errors import DataError, SummitLedgerError
 from ..project import Project
 from ..session import ALL_LAYERS, AnnotationSession, SuggestMode
 from .annotator_controls import ISSUE_KEYS, MINE, PLACE_OF, STANCE_KEYS, AnnotatorControls, quietly, show_pressed
+from .kernel_note import noted_bundle
 from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html, skipped_html
 
 if TYPE_CHECKING:
@@ -117,13 +118,7 @@ class Annotator(AnnotatorControls):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The live widget, with a plain note for wherever it cannot run (a stored notebook)."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["text/plain"] = FIRST_RUN_NOTE
-        bundle["text/html"] = f'<p class="sl-first-run"><b>{esc(FIRST_RUN_NOTE)}</b></p>'
-        return bundle
+        return noted_bundle(super()._repr_mimebundle_(**kwargs), FIRST_RUN_NOTE)
 
     # ------------------------------------------------------------- actions
     def _act(self, fn: Callable[[], Any] | None, place: str) -> None:

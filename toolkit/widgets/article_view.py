@@ -22,6 +22,7 @@ from ..draft import FIELD_LABELS
 from ..errors import Problem
 from ..layers import RunPatch
 from ..palette import STANCE_COLORS
+from .kernel_note import ANNOTATOR_NOTE
 
 __all__ = ["ArticleView", "STANCE_COLOURS", "esc", "problems_html", "message_html", "skipped_html", "FIRST_RUN_NOTE"]
 
@@ -29,7 +30,7 @@ _STATIC = Path(__file__).resolve().parents[1] / "static"
 
 STANCE_COLOURS: dict[str, str] = {k: STANCE_COLORS[k] for k in ("grievance", "goodwill", "agenda", "both")}
 """The stance colours of :mod:`toolkit.palette` (Okabe-Ito)."""
-FIRST_RUN_NOTE = "Run this cell to start the annotator (menu Run > Run All Cells, or Shift+Enter in each cell)."
+FIRST_RUN_NOTE = ANNOTATOR_NOTE
 
 
 def esc(value: object) -> str:

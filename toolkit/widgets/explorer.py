@@ -21,6 +21,7 @@ from ..balance import WEIGHTS, balance_table, filter_ledger
 from ..charts import all_charts, issue_groups
 from ..ledger import DOCUMENT_COLUMNS
 from ..project import Project
+from .kernel_note import EXPLORER_NOTE, noted_bundle
 
 __all__ = ["Explorer", "EXPLORER_CLASS"]
 
@@ -193,4 +194,4 @@ class Explorer:
 
     # --- display -----------------------------------------------------------
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        return noted_bundle(self.widget._repr_mimebundle_(include=include, exclude=exclude), EXPLORER_NOTE)
