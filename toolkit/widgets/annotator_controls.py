@@ -14,6 +14,7 @@ import traitlets
 
 from ..draft import provenance_choices
 from ..session import ALL_LAYERS, AnnotationSession
+from ..session_events import PHASE_CHOICES
 from .article_view import STANCE_COLOURS, ArticleView, esc
 
 if TYPE_CHECKING:
@@ -29,9 +30,16 @@ ISSUE_KEYS = "123456789abcdefhijklmopqrstvxyz"
 #: The layer menu's value for "my annotations".
 MINE = "__mine__"
 #: Where messages appear.
-PLACES = ("name", "selection", "event", "save")
-#: The message place of a problem's field.
-PLACE_OF = {"annotator": "name", "span": "selection", "event_id": "event"}
+PLACES = ("name", "selection", "codes", "event", "save")
+#: The message place of a problem's field ("codes", beside actor and target, shows what contradicts the linked event).
+PLACE_OF = {
+    "annotator": "name",
+    "span": "selection",
+    "event_id": "event",
+    "event_date": "event",
+    "event_type": "event",
+    "phase": "event",
+}
 
 
 def quietly(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
@@ -174,6 +182,13 @@ class AnnotatorControls(w.VBox):
             layout=w.Layout(width="16em", display="" if types else "none"),
         )
         self.event_date = w.Text(placeholder="date: YYYY-MM-DD, YYYY-MM or YYYY", layout=w.Layout(width="17em"))
+        self.event_phase = w.Dropdown(
+            options=[("phase: from the date", "")] + [(words, p) for p, words in PHASE_CHOICES.items()],
+            value="",
+            description="Phase",
+            tooltip="when the date includes the summit day (a month or a year), say whether it happened before, at or after",
+            layout=w.Layout(width="17em"),
+        )
         self.event_button = w.Button(description="Start new event")
         self.summit = w.Dropdown(description="Summit", layout=w.Layout(width="36em"))
         self.note = w.Textarea(
@@ -208,6 +223,7 @@ class AnnotatorControls(w.VBox):
             "event_label",
             "event_type",
             "event_date",
+            "event_phase",
             "event_button",
             "summit",
             "note",
@@ -255,11 +271,12 @@ class AnnotatorControls(w.VBox):
             self.stance,
             w.HBox([w.Label("Issue", layout=w.Layout(width="6em")), self.issue]),
             w.HBox([self.actor, self.target]),
+            self.messages["codes"],
             self.intensity,
             self.attribution,
             self.modality,
             w.HBox(
-                [self.event, self.event_label, self.event_type, self.event_date, self.event_button],
+                [self.event, self.event_label, self.event_type, self.event_date, self.event_phase, self.event_button],
                 layout=w.Layout(flex_flow="row wrap"),
             ),
             self.messages["event"],
