@@ -29,7 +29,13 @@ def lines(store, name):
 def ukraine_event(s):
     """A Ukraine -> Russia grievance event (the codes of the draft when it is started)."""
     s.select(126, 188)
-    for k, v in {"stance": "grievance", "issue": "ukraine-security", "actor": "Ukraine", "target": "Russia", "intensity": 1}.items():
+    for k, v in {
+        "stance": "grievance",
+        "issue": "ukraine-security",
+        "actor": "Ukraine",
+        "target": "Russia",
+        "intensity": 1,
+    }.items():
         s.set_code(k, v)
     return s.new_event("Ukraine accuses Russia of massing troops", event_type="accuse", event_date="2021-12-03")
 

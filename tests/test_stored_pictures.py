@@ -96,7 +96,9 @@ def test_stored_png_is_true_colour(notebook, cell):
 
 def test_shift_chart_keeps_relationship_and_forces_apart():
     """The two issue colours a palette merged: each is drawn, exactly, and they are far apart."""
-    shift = [d for nb, _, d in CHARTS if nb == "02_balance_across_summits.ipynb" and "moves between summits" in str(d["text/plain"])]
+    shift = [
+        d for nb, _, d in CHARTS if nb == "02_balance_across_summits.ipynb" and "moves between summits" in str(d["text/plain"])
+    ]
     assert len(shift) == 1
     spec, im = shift[0][VEGALITE_MIMETYPE], _image(shift[0])
     rng = next(r for r in _colour_ranges(spec) if "#332288" in r)

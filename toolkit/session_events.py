@@ -14,8 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from .draft import Draft, problem
-from .errors import ValidationError
-from .errors import Problem
+from .errors import Problem, ValidationError
 from .events import derive_phase, make_event, validate_event
 from .record import CODES
 

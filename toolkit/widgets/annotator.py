@@ -24,8 +24,8 @@ from ..errors import DataError, SummitLedgerError
 from ..project import Project
 from ..session import ALL_LAYERS, AnnotationSession, SuggestMode
 from .annotator_controls import ISSUE_KEYS, MINE, PLACE_OF, STANCE_KEYS, AnnotatorControls, quietly, show_pressed
-from .kernel_note import noted_bundle
 from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html, skipped_html
+from .kernel_note import noted_bundle
 
 if TYPE_CHECKING:
     from ..store import Store
