@@ -78,6 +78,8 @@ class ArticleView(anywidget.AnyWidget):
     overlay : dict
         ``{"mark": [s, e] or None, "sel": [s, e] or None}`` in UTF-16 units:
         the pending selection, and the annotation being edited.
+    bring_into_view : bool
+        Whether the next view drawn scrolls the annotator into sight (then set to False).
 
     Attributes
     ----------
@@ -91,6 +93,9 @@ class ArticleView(anywidget.AnyWidget):
     _css = _STATIC / "annotator.css"
     text = traitlets.Unicode("").tag(sync=True)
     overlay = traitlets.Dict().tag(sync=True)
+    #: True until the first view is drawn: that view scrolls the annotator into sight once (after Run All, JupyterLab
+    #: has scrolled to the notebook's last cell by the time the annotator appears).
+    bring_into_view = traitlets.Bool(True).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
