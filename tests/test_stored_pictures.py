@@ -91,7 +91,9 @@ def test_stored_png_is_true_colour(notebook, cell):
 
 def test_shift_chart_keeps_relationship_and_forces_apart():
     """Each issue colour drawn on a dot is in the stored PNG exactly; the two a palette merged stay apart."""
-    shift = [d for nb, _, d in CHARTS if nb == "02_balance_across_summits.ipynb" and "moves between summits" in str(d["text/plain"])]
+    shift = [
+        d for nb, _, d in CHARTS if nb == "02_balance_across_summits.ipynb" and "moves between summits" in str(d["text/plain"])
+    ]
     assert len(shift) == 1
     spec, im = shift[0][VEGALITE_MIMETYPE], _image(shift[0])
     rng = next(r for r in _colour_ranges(spec) if "#332288" in r)
@@ -99,9 +101,7 @@ def test_shift_chart_keeps_relationship_and_forces_apart():
     for colour in ("#332288", "#882255"):  # relationship, Forces and the threat of war around Ukraine
         assert _pixels_near(im, _hex(colour), tol=2) >= 30, f"{colour} is not in the stored PNG"
     (rows,) = spec["datasets"].values()
-    names = next(
-        v["scale"]["domain"] for v in _colour_encodings(spec) if v.get("scale", {}).get("range") == rng
-    )
+    names = next(v["scale"]["domain"] for v in _colour_encodings(spec) if v.get("scale", {}).get("range") == rng)
     drawn = {r["colour"] for r in rows if r.get("kind") == "point"}
     on_dots = [rng[names.index(n)] for n in drawn]
     assert len(on_dots) >= 4
