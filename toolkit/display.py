@@ -298,9 +298,10 @@ def _compact(png: bytes) -> bytes:
 
     from PIL import Image
 
-    with Image.open(io.BytesIO(png)) as im:
+    with Image.open(io.BytesIO(png)) as opened:
+        im: Image.Image = opened
         im.load()
-        if im.mode == "RGBA" and im.getextrema()[3] == (255, 255):
+        if im.mode == "RGBA" and im.getchannel("A").getextrema() == (255, 255):
             im = im.convert("RGB")
         out = io.BytesIO()
         im.save(out, "PNG", optimize=True)

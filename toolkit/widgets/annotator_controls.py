@@ -75,7 +75,8 @@ def issue_rows(codebook: Codebook, buttons: Mapping[str, w.Button]) -> list[w.Wi
         return [w.HBox(domains[None], layout=w.Layout(flex_flow="row wrap"))]
     rows = []
     for dom in [*(d for d in named if d in domains), *([None] if None in domains else [])]:
-        head = w.HTML(f"<b>{esc(named[dom]) if dom else 'Other'}</b>", layout=w.Layout(width="20em", min_width="20em"))
+        name = esc(named[dom]) if dom else "Other"
+        head = w.HTML(f'<span style="font-weight: bold">{name}</span>', layout=w.Layout(width="20em", min_width="20em"))
         head.add_class("sl-issue-domain")
         row = w.HBox([head, *domains[dom]], layout=w.Layout(flex_flow="row wrap", align_items="center"))
         row.add_class("sl-issue-row")
