@@ -11,11 +11,10 @@ import re
 import pytest
 
 from toolkit import charts
-from toolkit.balance import balance_table
+from toolkit.charts.display import to_svg
 from toolkit.charts.issues import PANEL_TITLE_CHARS, panel_title
-from toolkit.display import to_svg
 from toolkit.ledger import load_ledger
-from toolkit.robustness import robustness_table
+from toolkit.measures import balance_table, robustness_table
 
 #: The widest picture a notebook shows without a scroll bar (JupyterLab at 1400 px with the file browser open).
 MAX_WIDTH = 1100

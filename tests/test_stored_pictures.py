@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from PIL import Image
 
-from toolkit.display import VEGALITE_MIMETYPE
+from toolkit.charts.display import VEGALITE_MIMETYPE
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

@@ -27,7 +27,7 @@ import nbformat
 import pytest
 from conftest import REPO
 
-from toolkit.display import VEGALITE_MIMETYPE
+from toolkit.charts.display import VEGALITE_MIMETYPE
 from toolkit.widgets.kernel_note import HOW_TO_START, NOTE_CLASS
 
 NOTEBOOKS = REPO / "notebooks"

@@ -18,18 +18,18 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..draft import FIELD_LABELS
-from ..errors import Problem
-from ..layers import RunPatch
-from ..palette import STANCE_COLORS
-from .kernel_note import ANNOTATOR_NOTE
+from toolkit.charts.palette import STANCE_COLORS
+from toolkit.errors import Problem
+from toolkit.session.draft import FIELD_LABELS
+from toolkit.session.layers import RunPatch
+from toolkit.widgets.kernel_note import ANNOTATOR_NOTE
 
 __all__ = ["ArticleView", "STANCE_COLOURS", "esc", "problems_html", "message_html", "skipped_html", "FIRST_RUN_NOTE"]
 
-_STATIC = Path(__file__).resolve().parents[1] / "static"
+_STATIC = Path(__file__).resolve().parent / "static"
 
 STANCE_COLOURS: dict[str, str] = {k: STANCE_COLORS[k] for k in ("grievance", "goodwill", "agenda", "both")}
-"""The stance colours of :mod:`toolkit.palette` (Okabe-Ito)."""
+"""The stance colours of :mod:`toolkit.charts.palette` (Okabe-Ito)."""
 FIRST_RUN_NOTE = ANNOTATOR_NOTE
 
 
