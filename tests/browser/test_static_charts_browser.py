@@ -1,6 +1,6 @@
 """Every stored chart of every curated notebook is visible without a kernel: in JupyterLab and in nbconvert's HTML.
 
-A stored chart output holds the Vega-Lite spec (compared by nbval), a palette PNG (what JupyterLab shows
+A stored chart output holds the Vega-Lite spec (compared by nbval), a true-colour PNG (what JupyterLab shows
 for an untrusted notebook with no kernel) and an SVG (what ``jupyter nbconvert --to html`` and GitHub
 show). Each test counts the stored chart outputs in the notebook file, finds as many pictures on the
 page, and checks each one's screenshot is a non-empty region (enough non-background pixels), not a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,7 +14,18 @@ from toolkit.charts.summits import EVIDENCE_LEGEND
 from toolkit.measures.balance import THIN_WIDTH
 from toolkit.measures.shifts import shift_table
 
-__all__ = ["shift_chart", "agenda_chart"]
+__all__ = ["shift_chart", "agenda_chart", "PANEL_TITLE_CHARS"]
+
+#: The longest line of a shift-chart panel title, in characters (a 190-pixel panel holds about 34 bold ones).
+PANEL_TITLE_CHARS = 30
+_LINE_BREAK = "|"
+#: Pixels right of the agenda chart's bars kept for its "n = ..." labels, before the legend.
+N_LABEL_ROOM = 56
+
+
+def panel_title(label: str, width: int = PANEL_TITLE_CHARS) -> str:
+    """An issue label broken at spaces into lines of at most ``width`` characters, joined by ``|`` (drawn as lines)."""
+    return _LINE_BREAK.join(textwrap.wrap(label.replace(_LINE_BREAK, "/"), width, break_long_words=False)) or label
 
 
 def shift_chart(
@@ -69,6 +81,7 @@ def shift_chart(
     seg["colour"] = seg["issue_group"]
     cols = ["issue_label", "summit", "n", "balance", "ci_low", "ci_high", "colour", "n_text", "kind"]
     both = pd.concat([t[cols], seg], ignore_index=True)
+    both["panel"] = both["issue_label"].astype(str).map(panel_title)
     for col in ("n", "balance", "ci_low", "ci_high", "balance_to"):
         both[col] = pd.to_numeric(both[col], errors="coerce").astype("float64")  # NaN -> null in the spec
     for col in ("summit_to", "n_text"):
@@ -82,7 +95,8 @@ def shift_chart(
         scale=a.Scale(domain=names + [EVIDENCE_LEGEND[1]], range=colors + [THIN_COLOR]),
         legend=a.Legend(labelLimit=320),
     )
-    x = a.X("summit:N", sort=order, scale=a.Scale(domain=order), title=None, axis=a.Axis(labelAngle=-40, labelLimit=140))
+    # summit labels are drawn whole (no ellipsis), at an angle under each bottom panel
+    x = a.X("summit:N", sort=order, scale=a.Scale(domain=order), title=None, axis=a.Axis(labelAngle=-40, labelLimit=0))
     y = a.Y(
         "balance:Q",
         scale=a.Scale(domain=[-1.05, 1.05]) if d["scale"].startswith("relative") else a.Scale(),
@@ -117,8 +131,10 @@ def shift_chart(
     ]
     label_of = dict(zip(issue_table["issue"], issue_table["issue_label"]))
     panels = [label_of.get(i, i) for i in groups]
+    # a panel title longer than its panel is wrapped onto lines of at most PANEL_TITLE_CHARS characters, never cut
+    header = a.Header(labelFontWeight="bold", labelLimit=0, labelExpr=f"split(datum.value, '{_LINE_BREAK}')")
     return layered.facet(
-        facet=a.Facet("issue_label:N", title=None, sort=panels, header=a.Header(labelFontWeight="bold", labelLimit=200)),
+        facet=a.Facet("panel:N", title=None, sort=[panel_title(str(p)) for p in panels], header=header),
         columns=columns,
     ).properties(title=a.Title(title or "How each issue's balance moves between summits", subtitle=sub, anchor="start"))
 
@@ -156,7 +172,11 @@ def agenda_chart(issue_table: pd.DataFrame, *, groups: Mapping[str, str] | None 
                 scale=a.Scale(domain=[0, 1]),
             ),
             color=a.Color(
-                "issue_group:N", title="Issue", scale=a.Scale(domain=names, range=colors), legend=a.Legend(labelLimit=320)
+                "issue_group:N",
+                title="Issue",
+                scale=a.Scale(domain=names, range=colors),
+                # the "n = ..." labels stand right of the bars: the legend keeps clear of them
+                legend=a.Legend(labelLimit=320, offset=N_LABEL_ROOM),
             ),
             order=a.Order("stack_order:Q"),
             tooltip=[

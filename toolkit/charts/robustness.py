@@ -12,13 +12,15 @@ from toolkit.measures.balance import THIN_WIDTH
 __all__ = ["robustness_chart"]
 
 
-def robustness_chart(long: pd.DataFrame, *, title: str | None = None):
+def robustness_chart(long: pd.DataFrame, *, title: str | None = None, columns: int = 3):
     """Dots with interval whiskers: rows = specifications, one panel per summit; unavailable ones listed in the subtitle.
 
     Parameters
     ----------
     long : pandas.DataFrame
         :func:`toolkit.measures.robustness.robustness_table`.
+    columns : int
+        Summit panels per row (three keep the chart about 900 pixels wide, the width of a notebook).
     """
     from toolkit.charts.common import alt, records
 
@@ -67,7 +69,11 @@ def robustness_chart(long: pd.DataFrame, *, title: str | None = None):
         sub.append("Unavailable (the ledger lacks the column): " + "; ".join(missing["label"]) + ".")
     return (
         a.layer(zero, whisk, dots, n_text)
-        .properties(width=200, height=a.Step(18))
-        .facet(column=a.Column("summit_label:N", sort=summits, title=None, header=a.Header(labelFontWeight="bold")))
+        .properties(width=190, height=a.Step(18))
+        .facet(
+            facet=a.Facet("summit_label:N", sort=summits, title=None, header=a.Header(labelFontWeight="bold")),
+            columns=columns,
+        )
+        .resolve_axis(x="independent")  # every panel has its own balance axis, also when the row below is short
         .properties(title=a.Title(title or "Balance per summit under each counting specification", subtitle=sub, anchor="start"))
     )

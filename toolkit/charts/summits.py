@@ -131,7 +131,8 @@ def heatmap_chart(issue_table: pd.DataFrame, *, title: str | None = None):
         title="Summit (date order)",
         axis=a.Axis(labelAngle=-30, labelLimit=200),
     )
-    y = a.Y("issue_label:N", sort=issues, title="Issue", axis=a.Axis(labelLimit=260))
+    # the axis title keeps clear of the longest issue label (vl-convert measures labels a little short)
+    y = a.Y("issue_label:N", sort=issues, title="Issue", axis=a.Axis(labelLimit=260, titlePadding=14))
     tooltip = [
         a.Tooltip("summit:N", title="Summit"),
         a.Tooltip("issue_label:N", title="Issue"),

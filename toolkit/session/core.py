@@ -310,7 +310,9 @@ class AnnotationSession(SessionEvents, SessionReads):
             **kwargs,
         )
         rec.update({k: getattr(d, k) for k in ("attribution", "modality", "event_id") if getattr(d, k) is not None})
-        problems = validate_record(rec, file="<new annotation>", codebook=self.codebook, summits=self.summits)
+        problems = self.link_problems() or validate_record(
+            rec, file="<new annotation>", codebook=self.codebook, summits=self.summits
+        )
         if problems:
             raise ValidationError(problems)
         if d.editing is None and rec["id"] in own:

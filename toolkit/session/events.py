@@ -13,12 +13,18 @@ import inspect
 from dataclasses import replace
 from typing import Any
 
-from toolkit.errors import ValidationError
-from toolkit.records.events import make_event, validate_event
+from toolkit.errors import Problem, ValidationError
+from toolkit.records.events import derive_phase, make_event, validate_event
 from toolkit.records.record import CODES
 from toolkit.session.draft import Draft, problem
 
-__all__ = ["SessionEvents"]
+__all__ = ["SessionEvents", "LINKED_CODES", "PHASE_CHOICES"]
+
+#: The codes a mention must share with the event it is linked to (the event is the act; the mention reports it).
+LINKED_CODES: tuple[str, ...] = ("actor", "target", "stance")
+#: The phases an annotator can state for an event whose date does not settle it, with the words the menu shows.
+PHASE_CHOICES: dict[str, str] = {"before": "before the summit", "at": "at the summit", "after": "after the summit"}
+_CODE_WORDS = {"actor": "actor", "target": "target", "stance": "stance"}
 
 _EVENT_NEEDS = {
     "stance": "choose a stance",
@@ -59,6 +65,58 @@ class SessionEvents:
             return []
         return sorted(self.layers.log(self.annotator).events.values(), key=lambda e: (e.get("created", ""), e["id"]))
 
+    def _code_label(self, key: str, value: Any) -> str:
+        if key in ("actor", "target"):
+            actor = getattr(self.codebook, "actors", {}).get(value)
+            return f"{actor.label} ({value})" if actor is not None else str(value)
+        return str(getattr(self.codebook, "stance_labels", {}).get(value, value))
+
+    def link_problems(self) -> list[Problem]:
+        """Where the draft contradicts the event it is linked to, one problem per code, in plain words.
+
+        A mention linked to an event must have the event's actor, target and stance
+        (``validate`` checks the same on the saved files); a code not chosen yet is no
+        contradiction. Empty when the draft is linked to no event.
+        """
+        eid = self.draft.event_id
+        if not eid or not self.annotator:
+            return []
+        ev = self.layers.log(self.annotator).events.get(eid)
+        if ev is None:
+            return [problem("event_id", f"the linked event {eid!r} is no longer in your log; link another one")]
+        name = ev.get("description") or eid
+        out = []
+        for key in LINKED_CODES:
+            mine, theirs = getattr(self.draft, key), ev.get(key)
+            if mine not in (None, "") and theirs is not None and mine != theirs:
+                out.append(
+                    problem(
+                        key,
+                        f"the {_CODE_WORDS[key]} is {self._code_label(key, mine)}, but the linked event “{name}” has "
+                        f"{self._code_label(key, theirs)}: choose {self._code_label(key, theirs)}, or link another event "
+                        "(or none)",
+                    )
+                )
+        return out
+
+    def phase_needed(self, event_date: str, summit_id: str | None = None) -> bool:
+        """Whether a new event dated ``event_date`` needs its phase stated (its date includes the summit day).
+
+        False when the date is malformed or outside the summit's window (other problems, said on
+        :meth:`new_event`) or when there are no summits to compare with.
+        """
+        sid = summit_id or self.draft.summit_id or self.document.summit_id
+        summit = (self.summits or {}).get(sid)
+        date = event_date.strip() if isinstance(event_date, str) else ""
+        precision = {10: "day", 7: "month", 4: "year"}.get(len(date))
+        if summit is None or precision is None:
+            return False
+        try:
+            phase, msg = derive_phase(date, precision, summit)
+        except ValueError:
+            return False
+        return phase is None and msg is not None and "state the phase" in msg
+
     def link(self, event_id: str | None) -> Draft:
         """Link the draft to one of the annotator's events (None: the mention is its own event).
 
@@ -91,7 +149,8 @@ class SessionEvents:
             What happened, in a few words.
         **fields
             Further event fields (e.g. ``event_type``, ``event_date``; ``date_precision`` follows from
-            the date's form unless given), or codes that override the draft's (``stance``, ``issue``,
+            the date's form unless given; ``phase``, one of :data:`PHASE_CHOICES`, when the date
+            includes the summit day, see :meth:`phase_needed`), or codes that override the draft's (``stance``, ``issue``,
             ``actor``, ``target``, ``intensity``).
 
         Returns
@@ -114,6 +173,16 @@ class SessionEvents:
             summit_id=kwargs.get("summit_id") or d.summit_id or self.document.summit_id,
             description=" ".join(description.split()),
         )
+        if not kwargs.get("phase"):
+            kwargs.pop("phase", None)
+            if isinstance(date, str) and self.phase_needed(date, kwargs["summit_id"]):
+                raise ValidationError(
+                    problem(
+                        "phase",
+                        f"the date {date} includes the summit day, so it does not say when this happened: "
+                        "choose before, at or after the summit in the Phase menu",
+                    )
+                )
         params = inspect.signature(make_event).parameters
         missing = [
             n for n, p in params.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty and kwargs.get(n) in (None, "")

@@ -3,5 +3,6 @@
 from toolkit.widgets.adjudicator import Adjudicator, AdjudicatorView
 from toolkit.widgets.annotator import Annotator
 from toolkit.widgets.explorer import Explorer
+from toolkit.widgets.kernel_note import CheckMyWork
 
-__all__ = ["Adjudicator", "AdjudicatorView", "Annotator", "Explorer"]
+__all__ = ["Adjudicator", "AdjudicatorView", "Annotator", "CheckMyWork", "Explorer"]

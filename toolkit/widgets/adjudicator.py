@@ -15,6 +15,7 @@ from typing import Any
 from toolkit.corpus.folder import ProjectFolder
 from toolkit.records.record import CODES
 from toolkit.store.open import set_store
+from toolkit.widgets.kernel_note import ADJUDICATOR_NOTE, noted_bundle
 
 __all__ = ["Adjudicator", "AdjudicatorView"]
 
@@ -169,7 +170,7 @@ class AdjudicatorView:
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return noted_bundle(self.widget._repr_mimebundle_(**kwargs), ADJUDICATOR_NOTE)
 
 
 class Adjudicator(AdjudicatorView):

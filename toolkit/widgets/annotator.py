@@ -34,6 +34,7 @@ from toolkit.widgets.article_view import (
     problems_html,
     skipped_html,
 )
+from toolkit.widgets.kernel_note import noted_bundle
 
 if TYPE_CHECKING:
     from toolkit.corpus.summits import Summit
@@ -126,13 +127,7 @@ class Annotator(AnnotatorControls):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The live widget, with a plain note for wherever it cannot run (a stored notebook)."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["text/plain"] = FIRST_RUN_NOTE
-        bundle["text/html"] = f'<p class="sl-first-run"><b>{esc(FIRST_RUN_NOTE)}</b></p>'
-        return bundle
+        return noted_bundle(super()._repr_mimebundle_(**kwargs), FIRST_RUN_NOTE)
 
     # ------------------------------------------------------------- actions
     def _act(self, fn: Callable[[], Any] | None, place: str) -> None:
@@ -166,6 +161,8 @@ class Annotator(AnnotatorControls):
         return f"Annotating as {name}: every action is saved at once."
 
     def _save(self) -> str:
+        if self.event_label.value.strip() and not self.session.draft.event_id:
+            self._new_event()  # a new event described but not started yet: start it, so the mention is saved with it
         op = self.session.save()
         return f"Saved ({op['stance']}, {self.codebook.issues[op['issue']].label})."
 
@@ -184,8 +181,10 @@ class Annotator(AnnotatorControls):
             fields["event_type"] = self.event_type.value
         if self.event_date.value.strip():
             fields["event_date"] = self.event_date.value
+        if self.event_phase.value:
+            fields["phase"] = self.event_phase.value
         op = self.session.new_event(self.event_label.value, **fields)
-        self.event_label.value = self.event_date.value = ""
+        self.event_label.value = self.event_date.value = self.event_phase.value = ""
         return f"New event “{op['description']}”; this selection is linked to it."
 
     def _code_observer(self, name: str) -> Callable[[dict], None]:
@@ -328,7 +327,9 @@ class Annotator(AnnotatorControls):
             if list(self.event.options) != events:
                 self.event.options = events
             self.event.value = d.event_id or ""
-            self.ready.value = ready_html(d) if s.annotator else ""
+            conflicts = s.link_problems()
+            self.messages["codes"].value = problems_html(conflicts) if conflicts else ""
+            self.ready.value = ready_html(d, conflicts) if s.annotator else SAVE_NEEDS_NAME
             self.delete_button.disabled = d.editing is None
             for b in (self.save_button, self.undo_button, self.event_button):
                 b.disabled = not s.annotator
@@ -377,12 +378,21 @@ class Annotator(AnnotatorControls):
         self.pick.layout.display = ""
 
 
-def ready_html(d) -> str:
-    """One line saying whether the draft can be saved, or which fields are still to choose."""
+SAVE_NEEDS_NAME = '<span class="sl-ready-no">Save is off until you type your name at the top and press Start.</span>'
+"""What the line beside Save says before the annotator has started."""
+
+
+def ready_html(d, conflicts: list | None = None) -> str:
+    """One line saying whether the draft can be saved, which fields are still to choose, or what contradicts its event."""
     missing = d.missing()
-    if not missing:
-        return '<span class="sl-ready-yes">Ready to save.</span>'
     if "span" in missing:
         return ""
-    names = ", ".join(FIELD_LABELS.get(f, f).lower() for f in missing)
-    return f'<span class="sl-ready-no">Still to choose: {esc(names)}.</span>'
+    parts = []
+    if missing:
+        parts.append(f"Still to choose: {esc(', '.join(FIELD_LABELS.get(f, f).lower() for f in missing))}.")
+    if conflicts:
+        codes = ", ".join(dict.fromkeys(FIELD_LABELS.get(p.field or "", "event").lower() for p in conflicts))
+        parts.append(f"Not ready: the {esc(codes)} contradict{'s' if len(conflicts) == 1 else ''} the linked event.")
+    if not parts:
+        return '<span class="sl-ready-yes">Ready to save.</span>'
+    return f'<span class="sl-ready-no">{" ".join(parts)}</span>'

@@ -14,6 +14,7 @@ import traitlets
 
 from toolkit.session.core import ALL_LAYERS, AnnotationSession
 from toolkit.session.draft import provenance_choices
+from toolkit.session.events import PHASE_CHOICES
 from toolkit.widgets.article_view import STANCE_COLOURS, ArticleView, esc
 
 if TYPE_CHECKING:
@@ -29,9 +30,16 @@ ISSUE_KEYS = "123456789abcdefhijklmopqrstvxyz"
 #: The layer menu's value for "my annotations".
 MINE = "__mine__"
 #: Where messages appear.
-PLACES = ("name", "selection", "event", "save")
-#: The message place of a problem's field.
-PLACE_OF = {"annotator": "name", "span": "selection", "event_id": "event"}
+PLACES = ("name", "selection", "codes", "event", "save")
+#: The message place of a problem's field ("codes", beside actor and target, shows what contradicts the linked event).
+PLACE_OF = {
+    "annotator": "name",
+    "span": "selection",
+    "event_id": "event",
+    "event_date": "event",
+    "event_type": "event",
+    "phase": "event",
+}
 
 
 def quietly(fn: Callable[..., Any], *args: Any) -> Callable[[], None]:
@@ -50,6 +58,30 @@ def show_pressed(buttons: Mapping[Any, w.Button], value: Any) -> None:
         if (b.button_style == "primary") != on:
             b.button_style = "primary" if on else ""
             (b.add_class if on else b.remove_class)("mod-active")
+
+
+def issue_rows(codebook: Codebook, buttons: Mapping[str, w.Button]) -> list[w.Widget]:
+    """The issue buttons, one row per codebook domain (its name first, then its issues in codebook order).
+
+    A codebook without domains gives one row of every issue. Issues whose
+    domain the codebook does not name come last, under "Other".
+    """
+    domains: dict[str | None, list[w.Button]] = {}
+    named = getattr(codebook, "domains", None) or {}
+    for iid, button in buttons.items():
+        dom = getattr(codebook.issues[iid], "domain", None)
+        domains.setdefault(dom if dom in named else None, []).append(button)
+    if list(domains) == [None]:
+        return [w.HBox(domains[None], layout=w.Layout(flex_flow="row wrap"))]
+    rows = []
+    for dom in [*(d for d in named if d in domains), *([None] if None in domains else [])]:
+        name = esc(named[dom]) if dom else "Other"
+        head = w.HTML(f'<span style="font-weight: bold">{name}</span>', layout=w.Layout(width="20em", min_width="20em"))
+        head.add_class("sl-issue-domain")
+        row = w.HBox([head, *domains[dom]], layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        row.add_class("sl-issue-row")
+        rows.append(row)
+    return rows
 
 
 class Choice(w.HBox):
@@ -154,7 +186,7 @@ class AnnotatorControls(w.VBox):
             b.add_class("sl-choice")
             b.on_click(lambda _, i=i: self._act(quietly(self.session.set_code, "issue", i), "save"))
             self._issue_buttons[i] = b
-        self.issue = w.HBox(list(self._issue_buttons.values()), layout=w.Layout(flex_flow="row wrap"))
+        self.issue = w.VBox(issue_rows(cb, self._issue_buttons), layout=w.Layout(flex="1 1 auto"))
         actor_opts = [("—", "")] + [(f"{a.label} ({a.id})", a.id) for a in cb.actors.values()]
         self.actor = w.Dropdown(options=actor_opts, value="", description="Actor")
         self.target = w.Dropdown(options=actor_opts, value="", description="Target")
@@ -174,6 +206,13 @@ class AnnotatorControls(w.VBox):
             layout=w.Layout(width="16em", display="" if types else "none"),
         )
         self.event_date = w.Text(placeholder="date: YYYY-MM-DD, YYYY-MM or YYYY", layout=w.Layout(width="17em"))
+        self.event_phase = w.Dropdown(
+            options=[("from the date", "")] + [(words, p) for p, words in PHASE_CHOICES.items()],
+            value="",
+            description="Phase",
+            tooltip="when the date includes the summit day (a month or a year), say whether it happened before, at or after",
+            layout=w.Layout(width="20em"),
+        )
         self.event_button = w.Button(description="Start new event")
         self.summit = w.Dropdown(description="Summit", layout=w.Layout(width="36em"))
         self.note = w.Textarea(
@@ -208,6 +247,7 @@ class AnnotatorControls(w.VBox):
             "event_label",
             "event_type",
             "event_date",
+            "event_phase",
             "event_button",
             "summit",
             "note",
@@ -253,13 +293,14 @@ class AnnotatorControls(w.VBox):
             self.pick,
             self.suggestions,
             self.stance,
-            w.HBox([w.Label("Issue", layout=w.Layout(width="6em")), self.issue]),
+            w.HBox([w.Label("Issue", layout=w.Layout(width="6em", min_width="6em", flex="0 0 6em")), self.issue]),
             w.HBox([self.actor, self.target]),
+            self.messages["codes"],
             self.intensity,
             self.attribution,
             self.modality,
             w.HBox(
-                [self.event, self.event_label, self.event_type, self.event_date, self.event_button],
+                [self.event, self.event_label, self.event_type, self.event_date, self.event_phase, self.event_button],
                 layout=w.Layout(flex_flow="row wrap"),
             ),
             self.messages["event"],

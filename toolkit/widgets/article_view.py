@@ -22,6 +22,7 @@ from toolkit.charts.palette import STANCE_COLORS
 from toolkit.errors import Problem
 from toolkit.session.draft import FIELD_LABELS
 from toolkit.session.layers import RunPatch
+from toolkit.widgets.kernel_note import ANNOTATOR_NOTE
 
 __all__ = ["ArticleView", "STANCE_COLOURS", "esc", "problems_html", "message_html", "skipped_html", "FIRST_RUN_NOTE"]
 
@@ -29,7 +30,7 @@ _STATIC = Path(__file__).resolve().parent / "static"
 
 STANCE_COLOURS: dict[str, str] = {k: STANCE_COLORS[k] for k in ("grievance", "goodwill", "agenda", "both")}
 """The stance colours of :mod:`toolkit.charts.palette` (Okabe-Ito)."""
-FIRST_RUN_NOTE = "Run this cell to start the annotator (menu Run > Run All Cells, or Shift+Enter in each cell)."
+FIRST_RUN_NOTE = ANNOTATOR_NOTE
 
 
 def esc(value: object) -> str:
@@ -77,6 +78,8 @@ class ArticleView(anywidget.AnyWidget):
     overlay : dict
         ``{"mark": [s, e] or None, "sel": [s, e] or None}`` in UTF-16 units:
         the pending selection, and the annotation being edited.
+    bring_into_view : bool
+        Whether the next view drawn scrolls the annotator into sight (then set to False).
 
     Attributes
     ----------
@@ -90,6 +93,9 @@ class ArticleView(anywidget.AnyWidget):
     _css = _STATIC / "annotator.css"
     text = traitlets.Unicode("").tag(sync=True)
     overlay = traitlets.Dict().tag(sync=True)
+    #: True until the first view is drawn: that view scrolls the annotator into sight once (after Run All, JupyterLab
+    #: has scrolled to the notebook's last cell by the time the annotator appears).
+    bring_into_view = traitlets.Bool(True).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -22,6 +22,7 @@ from toolkit.charts.figures import all_charts
 from toolkit.corpus.folder import ProjectFolder
 from toolkit.ledger.build import DOCUMENT_COLUMNS, load_ledger
 from toolkit.measures.balance import WEIGHTS, balance_table, filter_ledger
+from toolkit.widgets.kernel_note import EXPLORER_NOTE, noted_bundle
 
 __all__ = ["Explorer", "EXPLORER_CLASS"]
 
@@ -194,4 +195,4 @@ class Explorer:
 
     # --- display -----------------------------------------------------------
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        return noted_bundle(self.widget._repr_mimebundle_(include=include, exclude=exclude), EXPLORER_NOTE)

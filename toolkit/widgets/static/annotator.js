@@ -152,6 +152,12 @@ function render({ model, el }) {
   model.on("msg:custom", onMessage);
   model.on("change:overlay", drawOverlay);
   model.send({ type: "ready" }); // ask for the whole list of runs
+  if (model.get("bring_into_view")) {
+    // the first view of a new annotator: after Run All, JupyterLab has scrolled to the last cell; show the annotator
+    model.set("bring_into_view", false);
+    model.save_changes();
+    setTimeout(() => (el.closest(".sl-annotator") || el).scrollIntoView({ block: "start" }), 50);
+  }
   return () => {
     document.removeEventListener("mouseup", onMouseUp);
     box.removeEventListener("keydown", onKey);
