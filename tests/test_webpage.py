@@ -29,7 +29,9 @@ from toolkit.webpage import near_duplicates, read_page
 SUMMIT = "2021-06-16-geneva"
 
 
-def page_html(title: str, paragraphs: list[str], *, lang: str = "en", site: str = "Test Gazette", date: str = "2021-06-17") -> str:
+def page_html(
+    title: str, paragraphs: list[str], *, lang: str = "en", site: str = "Test Gazette", date: str = "2021-06-17"
+) -> str:
     """A news-like page with navigation, a footer and an article; synthetic, written for the tests."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return (
@@ -63,7 +65,9 @@ def project(tmp_path, monkeypatch) -> Project:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and ".lock" not in p.name}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and ".lock" not in p.name
+    }
 
 
 def test_a_saved_page_gives_its_main_text_metadata_and_raw_sha256(project, tmp_path):

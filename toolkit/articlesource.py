@@ -136,7 +136,9 @@ def read_user_file(path: Path, *, limit: int | None = None, where: str | None = 
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise DataError.at(where, None, "file", "is not a regular file (a folder, a device or a pipe); give a text or HTML file")
+            raise DataError.at(
+                where, None, "file", "is not a regular file (a folder, a device or a pipe); give a text or HTML file"
+            )
         chunks, size = [], 0
         while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
             chunks.append(chunk)

@@ -53,10 +53,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _csv(df) -> str:
+    """The table as CSV; labels from the codebook or summits.yaml cannot run as spreadsheet formulas."""
+    import pandas as pd
+
+    from ..formats.csv import neutralise_cell
+
     out = df.copy()
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
     for col in out.columns:
         if str(out[col].dtype).startswith("datetime"):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif not pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+            out[col] = [neutralise_cell(v) if isinstance(v, str) else v for v in out[col].astype(object)]
     return out.to_csv(index=False, lineterminator="\n", float_format="%.6g")
 
 
