@@ -51,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "load_briefs": "briefs",
     "balance_table": "balance",
     "shift_table": "balance",
+    "filter_ledger": "balance",
     "robustness_table": "robustness",
     "events_needed": "intervals",
     "jeffreys_interval": "intervals",

@@ -213,10 +213,15 @@ class Project:
         view._documents = dict(documents)
         return view
 
-    def ledger(self, sets: Iterable[str] | None = ("reference",), *, include_briefs: bool = True):
-        """The ledger of the given annotation sets (None for all), with the briefs (see :func:`toolkit.ledger.load_ledger`)."""
+    def ledger(self, sets: Iterable[str] | None | str = "charts", *, include_briefs: bool = True):
+        """The ledger of the given annotation sets (None for all; by default the :meth:`chart_sets` that exist),
+        with the briefs (see :func:`toolkit.ledger.load_ledger`)."""
         from .ledger import load_ledger
 
+        if isinstance(sets, str):
+            if sets != "charts":
+                raise ValueError(f"sets must be a list of set names, None or 'charts', not {sets!r}")
+            sets = self.chart_sets()
         return load_ledger(self, sets=sets, include_briefs=include_briefs)
 
     def validate(self):
@@ -226,8 +231,36 @@ class Project:
         return validate_data(self.root)
 
     def chart_sets(self) -> list[str]:
-        """The annotation sets charts use by default (``[charts] sets`` in ``summit-ledger.toml``)."""
+        """The annotation sets charts use by default: those of ``[charts] sets`` in ``summit-ledger.toml``
+        that exist (a young project has none yet; :meth:`missing_chart_sets` names the others)."""
+        have = set(self.annotation_sets())
+        return [s for s in self.configured_chart_sets() if s in have]
+
+    def configured_chart_sets(self) -> list[str]:
+        """``[charts] sets`` of ``summit-ledger.toml`` as written (default: reference)."""
         return list(self.config["charts"].get("sets") or ["reference"])
+
+    def missing_chart_sets(self) -> list[str]:
+        """Sets ``summit-ledger.toml`` names for charts that hold no annotations yet."""
+        have = set(self.annotation_sets())
+        return [s for s in self.configured_chart_sets() if s not in have]
+
+    def status(self) -> list[str]:
+        """What this project still lacks and what to do next, one plain line each (empty when nothing is missing)."""
+        lines = []
+        if not self.documents:
+            lines.append(
+                "no articles yet: add one with `summit-ledger add-article PAGE.html --summit SUMMIT_ID` "
+                "(a saved web page or a text file; --url URL fetches a page), or many with `summit-ledger add-articles LIST.csv`"
+            )
+        for name in self.missing_chart_sets():
+            lines.append(
+                f"no annotations in set {name!r} yet: annotate an article in notebooks/01_annotate.ipynb "
+                f"(it writes to annotations/workspace/), or import another tool's file with `summit-ledger import`"
+            )
+        if not self.chart_sets() and not self.briefs:
+            lines.append("nothing to chart yet: charts appear once a set named in summit-ledger.toml [charts] sets has annotations")
+        return lines
 
     def figures(
         self,

@@ -81,9 +81,28 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     project = getattr(args, "project", None)
     if args.sets is None:
-        args.sets = ",".join(project.chart_sets()) if project is not None else "reference"
+        if project is None:
+            from ..project import as_project
+
+            project = as_project(args.data)
+        for name in project.missing_chart_sets():  # a young project: chart what exists, say what does not
+            print(f"note: set {name!r} (summit-ledger.toml [charts] sets) has no annotations yet; left out", file=sys.stderr)
+        args.sets = ",".join(project.chart_sets())
     sets = None if args.sets.strip() == "all" else [s.strip() for s in args.sets.split(",") if s.strip()]
     ledger = load_ledger(project if project is not None else args.data, sets=sets, include_briefs=args.evidence != "span")
+    if ledger.empty:
+        from ..project import as_project
+
+        print(
+            "nothing to chart yet: no annotations"
+            + (f" in {', '.join(sets)}" if sets else "")
+            + (" and no briefs" if args.evidence != "span" else "")
+            + "; no files written.",
+            file=sys.stderr,
+        )
+        for line in as_project(project if project is not None else args.data).status():
+            print(f"  next: {line}", file=sys.stderr)
+        return 0
     skipped = ledger.attrs.get("problems", [])
     if skipped and args.strict:
         raise DataError(skipped)
@@ -106,8 +125,11 @@ def run(args: argparse.Namespace) -> int:
     robust = robustness_table(ledger, interval=args.interval, n_boot=args.n_boot, seed=args.seed)
     n_span = int((ledger["evidence"] == "span").sum())
     n_brief = int((ledger["evidence"] == "brief").sum())
+    n_ann = int(ledger.loc[ledger["evidence"] == "span", "id"].nunique())
+    n_briefs = int(ledger.loc[ledger["evidence"] == "brief", "id"].nunique())
     print(
-        f"ledger: {n_span} spans ({', '.join(sets) if sets else 'all sets'}) and {n_brief} briefs; "
+        f"ledger: {n_span} rows from {n_ann} annotations ({', '.join(sets) if sets else 'all sets'}) and "
+        f"{n_brief} rows from {n_briefs} briefs (a row per direction and issue; validate counts annotations and briefs); "
         f"scale {args.balance_scale}, {args.interval} intervals, counting {args.count}, weight {args.weight}, "
         f"evidence {args.evidence}"
     )
