@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "class": "class_",
     "init": "init",
     "add-articles": "add_articles",
+    "lab": "lab",
 }
 
 PROJECT_HELP = (
