@@ -28,6 +28,9 @@ COMMANDS: dict[str, str] = {
     "lab": "lab",
 }
 
+#: Commands that write into the project they found; each names it first (on stderr).
+WRITING = frozenset({"add-article", "add-articles", "add-summit", "import", "reanchor", "migrate", "adjudicate"})
+
 PROJECT_HELP = (
     "the project folder (default: $SUMMIT_LEDGER_PROJECT, else the nearest folder upward holding "
     "summit-ledger.toml); --data is the old name"
@@ -124,9 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             # One discovery for every command (see toolkit.paths): the command writes only inside it.
             from .project import Project
 
-            project = Project.discover(getattr(args, dest))
+            project = Project.discover(getattr(args, dest))  # refuses an unsafe project (toolkit.paths.check_project_safe)
             setattr(args, dest, project.root)
             args.project = project
+            if args.command in WRITING:  # say where the command writes, before it does
+                print(f"project: {project.root}", file=sys.stderr)
         return int(args._run(args) or 0)
     except SummitLedgerError as exc:
         problems = getattr(exc, "problems", None)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, Problem
-from .paths import CONFIG_NAME, find_project
+from .paths import CONFIG_NAME, check_project_safe, find_project
 
 if TYPE_CHECKING:
     from .formats.exporter import ExportFormat
@@ -90,7 +90,9 @@ class Project:
         """
         if isinstance(explicit, Project):
             return explicit
-        root = find_project(explicit, cwd).resolve()
+        found = find_project(explicit, cwd)
+        check_project_safe(found)
+        root = found.resolve()
         if root not in _OPEN:
             _OPEN[root] = cls(root)
         return _OPEN[root]
@@ -259,7 +261,9 @@ class Project:
                 f"(it writes to annotations/workspace/), or import another tool's file with `summit-ledger import`"
             )
         if not self.chart_sets() and not self.briefs:
-            lines.append("nothing to chart yet: charts appear once a set named in summit-ledger.toml [charts] sets has annotations")
+            lines.append(
+                "nothing to chart yet: charts appear once a set named in summit-ledger.toml [charts] sets has annotations"
+            )
         return lines
 
     def figures(
