@@ -300,7 +300,7 @@ def import_file(
     if annotator is not None and (msg := check_annotator(annotator)):
         first = candidates[0].line if candidates else None
         raise DataError([Problem(where, first, "annotator", f"{msg} (given with --annotator)")])
-    if annotator is None and candidates and not any(c.annotator for c in candidates):
+    if annotator is None and len(candidates) > 1 and not any(c.annotator for c in candidates):
         # one problem, not one per span: the whole file carries no user name (doccano's collaborative all.jsonl)
         raise DataError(
             [
