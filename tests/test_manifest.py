@@ -119,7 +119,7 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(project, tmp_path,
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
         f"project: {project.root}",  # the command names the project it writes into, first
-        f"error: {manifest}, line 14, field 'published': row 13: '17/06/2021' is not an ISO date; write it as YYYY-MM-DD"
+        f"error: {manifest}, line 14, field 'published': row 13: '17/06/2021' is not an ISO date; write it as YYYY-MM-DD",
     ]
     assert _docs(project) == before
 

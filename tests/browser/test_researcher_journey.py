@@ -204,7 +204,9 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(wheel_ve
     servers = _Servers(tmp_path)
     try:
         with step("JupyterLab starts"):
-            lab = servers.lab(study, {"SUMMIT_LEDGER_PROJECT": str(study)})
+            # the venv borrows its dependencies' code, not their data files: Lab finds the widget extensions here
+            shared = Path(sys.prefix) / "share" / "jupyter"
+            lab = servers.lab(study, {"SUMMIT_LEDGER_PROJECT": str(study), "JUPYTER_PATH": str(shared)})
         with step("open and run 01_annotate.ipynb"):
             open_notebook(page, lab, "notebooks/01_annotate.ipynb", timeout=120_000)
             run_all_cells(page, timeout=180_000)

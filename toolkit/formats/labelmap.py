@@ -219,8 +219,8 @@ class LabelMap:
         return codes, (used == 0 and not problems and bool(labels)), problems
 
 
-_STANCE_WORDS = (("griev", "grievance"), ("complain", "grievance"), ("accus", "grievance"), ("good", "goodwill"))
-_STANCE_WORDS += (("gesture", "goodwill"), ("praise", "goodwill"), ("agenda", "agenda"))
+_STANCE_WORDS: tuple[tuple[str, str], ...] = (("griev", "grievance"), ("complain", "grievance"), ("accus", "grievance"))
+_STANCE_WORDS += (("good", "goodwill"), ("gesture", "goodwill"), ("praise", "goodwill"), ("agenda", "agenda"))
 
 
 def _example_codes(label: str) -> str:
