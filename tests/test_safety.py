@@ -7,7 +7,7 @@ import csv
 
 import pytest
 
-from toolkit.cli import main
+from toolkit.commands import main
 from toolkit.formats.csv import FORMULA_STARTS
 
 PAYLOAD = '=HYPERLINK("https://example.org/x","click")'

@@ -18,13 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from toolkit.articles import add_article
-from toolkit.cli import main
+from toolkit.commands import main
+from toolkit.commands.scaffold import init_project
+from toolkit.corpus import MANIFEST_COLUMNS, add_article, add_articles
+from toolkit.corpus.webpage import near_duplicates, read_page
 from toolkit.errors import DataError
-from toolkit.manifest import MANIFEST_COLUMNS, add_articles
 from toolkit.project import Project
-from toolkit.scaffold import init_project
-from toolkit.webpage import near_duplicates, read_page
 
 SUMMIT = "2021-06-16-geneva"
 
@@ -304,7 +303,7 @@ def test_a_manifest_file_must_be_a_regular_file_of_bounded_size(project, tmp_pat
     (corpus / "folder.txt").mkdir(parents=True)
     os.mkfifo(corpus / "fifo.txt")
     (corpus / "big.txt").write_bytes(b"SYNTHETIC " * 200)
-    monkeypatch.setattr("toolkit.articlesource.MAX_PAGE_BYTES", 1000)
+    monkeypatch.setattr("toolkit.corpus.articlesource.MAX_PAGE_BYTES", 1000)
     manifest = _manifest(
         corpus,
         [_row(f, f.split(".")[0], outlet="O", language="en") for f in ("folder.txt", "fifo.txt", "big.txt")],

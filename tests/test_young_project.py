@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import toolkit
-from toolkit.cli import main
+from toolkit.commands import main
+from toolkit.commands.scaffold import CURATED_NOTEBOOKS, init_project
 from toolkit.paths import ProjectNotFound
 from toolkit.project import Project
-from toolkit.scaffold import CURATED_NOTEBOOKS, init_project
 
 REPO = Path(__file__).resolve().parents[1]
 

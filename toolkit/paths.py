@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import DataError
+from toolkit.errors import DataError
 
 __all__ = [
     "check_project_safe",

@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..manifest import add_articles
+    from toolkit.corpus.manifest import add_articles
 
     rep = add_articles(
         args.manifest,

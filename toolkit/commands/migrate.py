@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..migrate import migrate_project
-from ..paths import data_dir
+from toolkit.paths import data_dir
+from toolkit.store.migrate import migrate_project
 
 HELP = (
     "upgrade annotation logs coded under an older codebook by appending operations (nothing is rewritten); "
