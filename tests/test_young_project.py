@@ -162,3 +162,37 @@ def test_a_project_folder_writable_by_every_user_is_refused(empty, capsys):
     finally:
         empty.chmod(0o755)
     assert main(["validate", str(empty)]) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "notebook",
+    [
+        "00_tour.ipynb",
+        "01_annotate.ipynb",
+        "02_balance_across_summits.ipynb",
+        "03_agreement.ipynb",
+        "04_bring_your_own_article.ipynb",
+        "05_adjudicate.ipynb",
+        "teaching/instructor.ipynb",
+    ],
+)
+def test_every_notebook_runs_in_an_empty_project_and_says_what_is_missing(empty, notebook, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = empty / "notebooks" / notebook
+    nb = nbformat.read(path, as_version=4)
+    monkeypatch.setenv("SUMMIT_LEDGER_PROJECT", str(empty))
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(path.parent)}}).execute()  # raises on an error
+    texts = ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells if c.cell_type == "code"]
+    first = next(t for t in texts if t)
+    assert f"This notebook needs what the project {empty} does not have yet" in first and "summit-ledger" in first
+    assert all("skipped:" in t for t in texts[texts.index(first) + 1 :] if t)
+
+
+def test_require_shows_nothing_where_the_data_is(data_root, capsys):
+    Project.discover(data_root).require("documents", "set:reference", "set:independent", "briefs")
+    assert capsys.readouterr().out == ""
+    with pytest.raises(ValueError, match="unknown need"):
+        Project.discover(data_root).require("everything")

@@ -55,6 +55,50 @@ class Project(ProjectFolder):
 
         return store_at(self, folder)
 
+    def missing(self, *needs: str) -> list[str]:
+        """What of ``needs`` this project lacks, one line each with what to do.
+
+        ``needs`` are ``"documents"`` (any article), ``"document:<id>"``, ``"set:<name>"`` (an
+        annotation set with annotations) and ``"briefs"`` (``briefs.yaml``).
+        """
+        demo = "a demo project has it: `summit-ledger init DIR --demo`"
+        out = []
+        for need in needs:
+            kind, _, name = need.partition(":")
+            if kind == "documents" and not self.documents:
+                out.append(
+                    "no articles yet: add one with `summit-ledger add-article PAGE.html --summit SUMMIT_ID` "
+                    "(or --url URL, or many with `summit-ledger add-articles LIST.csv`)"
+                )
+            elif kind == "document" and name not in self.documents:
+                out.append(f"the article {name!r}, which this notebook walks through; {demo}")
+            elif kind == "set" and name not in self.annotation_sets():
+                out.append(
+                    f"the annotation set {name!r} (annotations/{name}/); {demo}, "
+                    "or import one with `summit-ledger import FORMAT FILE --set " + name + "`"
+                )
+            elif kind == "briefs" and not (self.root / "briefs.yaml").is_file():
+                out.append(f"briefs.yaml, the facts coded from the public record; {demo}")
+            elif kind not in ("documents", "document", "set", "briefs"):
+                raise ValueError(f"unknown need {need!r}: use documents, document:<id>, set:<name> or briefs")
+        return out
+
+    def require(self, *needs: str) -> None:
+        """In a notebook: if this project lacks any of ``needs`` (see :meth:`missing`), say what and
+        what to do, and let every later cell say it was skipped instead of failing. Shows nothing
+        when the project has them all."""
+        from toolkit.widgets.guard import skip_later_cells, stop_skipping
+
+        lacking = self.missing(*needs)
+        if not lacking:
+            stop_skipping()
+            return
+        print(f"This notebook needs what the project {self.root} does not have yet:")
+        for line in lacking:
+            print(f"  - {line}")
+        print("The cells below are skipped. Add what is missing, then run this notebook again from the top.")
+        skip_later_cells("this notebook needs data the project does not have yet (see the first code cell)")
+
     def ledger(self, sets: Iterable[str] | None | str = "charts", *, include_briefs: bool = True) -> pd.DataFrame:
         """The ledger of the given annotation sets (None for all; by default the :meth:`chart_sets` that exist),
         with the briefs (see :func:`toolkit.ledger.load_ledger`)."""
