@@ -159,6 +159,33 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(wheel_ve
         _sl(venv, ["export", "doccano", "--out", home / "empty.jsonl"], study, env)
         assert _sl(venv, ["--version"], study, env).stdout.startswith("summit-ledger ")
 
+    with step("every notebook of the empty project runs and says what is missing"):
+        for nb in sorted((study / "notebooks").rglob("*.ipynb")):
+            if nb.name == "student_exercise.ipynb":  # the class's own notebook: it runs on the class server
+                continue
+            executed = home / f"run-{nb.name}"
+            proc = subprocess.run(
+                [
+                    str(venv / "bin" / "python"),
+                    "-m",
+                    "nbconvert",
+                    "--to",
+                    "notebook",
+                    "--execute",
+                    "--output",
+                    str(executed),
+                    str(nb),
+                ],
+                cwd=nb.parent,
+                env={**env, "SUMMIT_LEDGER_PROJECT": str(study)},
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert proc.returncode == 0, f"{nb.name}\n{proc.stderr[-3000:]}"
+            shown = executed.read_text(encoding="utf-8")
+            assert "does not have yet" in shown and "summit-ledger" in shown, nb.name
+
     # 2. an article from a saved web page, one from a URL served on 127.0.0.1, two from a manifest
     with step("add-article from a saved page"):
         saved = home / "saved-page.html"
