@@ -21,6 +21,9 @@ NOTEBOOKS = (
     "02_balance_across_summits.ipynb",
     "03_agreement.ipynb",
     "04_bring_your_own_article.ipynb",
+    "05_adjudicate.ipynb",
+    "teaching/instructor.ipynb",
+    "teaching/student_exercise.ipynb",
     "sanitize.cfg",
 )
 # Same rule as toolkit.commands.scaffold.BUNDLE_SKIP: personal workspaces, locks, torn lines, caches never ship.

@@ -36,7 +36,10 @@ def test_doccano_individual_zip_gives_one_annotator_per_member(synth):
 def test_doccano_collaborative_zip_needs_an_annotator(synth):
     with pytest.raises(DataError) as exc:
         import_file("doccano", GENUINE / "doccano_collaborative.zip", set_name="dc", data=synth, label_map=MAP, document=SYNTH_ID)
-    assert any(p.field.endswith("annotator") and p.file.endswith("!all.jsonl") for p in exc.value.problems)
+    # said once for the file, not once per span
+    [problem] = exc.value.problems
+    assert problem.field == "annotator" and problem.file.endswith("doccano_collaborative.zip")
+    assert "no annotator for any of its 3 spans" in problem.message and "--annotator" in problem.message
     rep = import_file(
         "doccano",
         GENUINE / "doccano_collaborative.zip",
@@ -47,6 +50,22 @@ def test_doccano_collaborative_zip_needs_an_annotator(synth):
         annotator="class",
     )
     assert len(rep.written) == 3 and any("collaborative" in n for n in rep.notices)
+
+
+def test_doccano_collaborative_all_jsonl_unpacked_is_no_users_file(synth, tmp_path):
+    """Unpacked, the same all.jsonl is not imported under the name "all": it needs --annotator just as the zip does."""
+    import zipfile
+
+    with zipfile.ZipFile(GENUINE / "doccano_collaborative.zip") as zf:
+        (tmp_path / "all.jsonl").write_bytes(zf.read("all.jsonl"))
+    with pytest.raises(DataError) as exc:
+        import_file("doccano", tmp_path / "all.jsonl", set_name="dc", data=synth, label_map=MAP, document=SYNTH_ID)
+    [problem] = exc.value.problems
+    assert "no annotator for any of its 3 spans" in problem.message
+    rep = import_file(
+        "doccano", tmp_path / "all.jsonl", set_name="dc", data=synth, label_map=MAP, document=SYNTH_ID, annotator="team"
+    )
+    assert len(rep.written) == 3 and {a for a, _ in quotes(synth, "dc")} == {"team"}
 
 
 def test_doccano_relation_zip_reads_entities_and_reports_relations(synth):

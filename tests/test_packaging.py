@@ -31,3 +31,16 @@ def test_environment_check_catches_a_drifted_bound(repo_root, tmp_path):
 def test_notebooks_are_stored_executed(repo_root):
     proc = _run(repo_root, "check_notebooks.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_license_and_classifiers_are_declared(repo_root):
+    """The metadata says MIT: the LICENSE file is there, ships in the wheel and the sdist, and the classifiers describe the project."""
+    import tomllib
+
+    meta = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    text = (repo_root / "LICENSE").read_text(encoding="utf-8")
+    assert meta["license"] == "MIT" and text.startswith("MIT License") and "Summit Ledger developers" in text
+    assert meta["license-files"] == ["LICENSE"]
+    assert "Framework :: Jupyter :: JupyterLab" in meta["classifiers"]
+    assert not any(c.startswith("License ::") for c in meta["classifiers"])  # the SPDX `license` field says it
+    assert "LICENSE" in (repo_root / "MANIFEST.in").read_text(encoding="utf-8")

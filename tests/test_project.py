@@ -115,6 +115,7 @@ def test_bad_config_is_named(demo):
 def test_init_plain_and_demo(tmp_path, clean_env, data_root):
     plain = init_project(tmp_path / "plain")
     assert sorted(p.name for p in plain.iterdir()) == [
+        ".gitignore",
         "annotations",
         "codebook.yaml",
         "documents",
@@ -123,7 +124,8 @@ def test_init_plain_and_demo(tmp_path, clean_env, data_root):
         "summits.yaml",
     ]
     assert not any((plain / "documents").iterdir()) and not any((plain / "annotations").iterdir())
-    assert sorted(p.name for p in (plain / "notebooks").iterdir()) == sorted(CURATED_NOTEBOOKS)
+    copied = sorted(p.relative_to(plain / "notebooks").as_posix() for p in (plain / "notebooks").rglob("*") if p.is_file())
+    assert copied == sorted(CURATED_NOTEBOOKS)
     demo = init_project(tmp_path / "demo", demo=True)
     ours, shipped = _snapshot(demo), _snapshot(data_root)
     shipped = {
@@ -131,7 +133,7 @@ def test_init_plain_and_demo(tmp_path, clean_env, data_root):
         for k, v in shipped.items()
         if not k.startswith("annotations/workspace/") and not k.endswith((".lock", ".bak", ".torn"))
     }
-    assert {k: v for k, v in ours.items() if not k.startswith("notebooks/") and k != CONFIG_NAME} == {
+    assert {k: v for k, v in ours.items() if not k.startswith("notebooks/") and k not in (CONFIG_NAME, ".gitignore")} == {
         k: v for k, v in shipped.items() if k != CONFIG_NAME
     }
 
@@ -218,7 +220,7 @@ def test_project_figures_use_the_configured_sets(demo, tmp_path, capsys):
     assert {f.name for f in files} >= {"balance_per_summit.csv", "balance_per_summit.svg", "balance_per_summit.png"}
     import re
 
-    assert re.search(r"\b\d+ spans \(reference\)", capsys.readouterr().out)
+    assert re.search(r"\b\d+ rows from \d+ annotations \(reference\)", capsys.readouterr().out)
 
 
 def test_validate_checks_the_stated_codebook_version(demo):

@@ -51,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "load_briefs": "corpus.briefs",
     "balance_table": "measures.balance",
     "shift_table": "measures.balance",
+    "filter_ledger": "measures.balance",
     "robustness_table": "measures.robustness",
     "events_needed": "measures.intervals",
     "jeffreys_interval": "measures.intervals",

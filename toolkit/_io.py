@@ -376,3 +376,24 @@ def content_hash(obj: Any, length: int = 16) -> str:
     if not isinstance(obj, str):
         obj = canonical_json(obj)
     return hashlib.sha256(obj.encode("utf-8")).hexdigest()[:length]
+
+
+#: First characters that make a spreadsheet treat a cell as a formula.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """``value`` with a leading apostrophe if a spreadsheet would run it as a formula (text only; see
+    :func:`restore_cell`, its exact inverse: an apostrophe before a formula character or an apostrophe gets one more)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_STARTS) or (value[0] == "'" and value[1:2] in (*FORMULA_STARTS, "'")):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: Any) -> Any:
+    """Undo :func:`neutralise_cell` on a cell read back from a CSV."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in (*FORMULA_STARTS, "'"):
+        return value[1:]
+    return value

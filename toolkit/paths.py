@@ -23,7 +23,17 @@ from pathlib import Path
 
 from toolkit.errors import DataError
 
-__all__ = ["data_dir", "find_project", "in_checkout", "ProjectNotFound", "REPO_ROOT", "CONFIG_NAME", "ENV_PROJECT", "ENV_DATA"]
+__all__ = [
+    "check_project_safe",
+    "data_dir",
+    "find_project",
+    "in_checkout",
+    "ProjectNotFound",
+    "REPO_ROOT",
+    "CONFIG_NAME",
+    "ENV_PROJECT",
+    "ENV_DATA",
+]
 
 #: The folder above the ``toolkit`` package: a source checkout, or site-packages when installed.
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -99,6 +109,53 @@ def find_project(explicit: str | os.PathLike | None = None, cwd: str | os.PathLi
     raise ProjectNotFound.at(
         start, None, None, f"not inside a Summit Ledger project (no {CONFIG_NAME} here or in any folder above); {HOW_TO_CREATE}"
     )
+
+
+#: What a project holds; a symbolic link among these may not lead out of the project.
+PROJECT_PARTS = (CONFIG_NAME, "codebook.yaml", "summits.yaml", "briefs.yaml", "documents", "annotations")
+
+
+def check_project_safe(root: Path) -> None:
+    """Refuse a project other users could have changed, or whose data leads outside it.
+
+    A folder writable by every user (without the sticky bit) could hold a ``summit-ledger.toml``
+    or links that anyone planted; a symbolic link among the project's parts (or an annotation
+    set) that resolves outside the project would make a command write somewhere the user never
+    named. Both stop the command before anything is read or written.
+
+    Raises
+    ------
+    ProjectNotFound
+        Naming the folder or the link, and what to do.
+    """
+    import stat
+
+    st = root.stat()
+    if st.st_mode & stat.S_IWOTH and not st.st_mode & stat.S_ISVTX:
+        raise ProjectNotFound.at(
+            root,
+            None,
+            None,
+            "this project folder is writable by every user, so anyone could have changed it; not used. "
+            f"Make it yours alone (chmod o-w {root}) and run the command again",
+        )
+    real = root.resolve()
+    parts = [root / name for name in PROJECT_PARTS]
+    ann = root / "annotations"
+    for folder in (ann, root / "documents"):
+        if folder.is_dir() and not folder.is_symlink():
+            parts += sorted(folder.iterdir())
+    if ann.is_dir() and not ann.is_symlink():  # each set's logs
+        parts += [p for s in sorted(ann.iterdir()) if s.is_dir() and not s.is_symlink() for p in sorted(s.iterdir())]
+    for part in parts:
+        if part.is_symlink() and not part.resolve().is_relative_to(real):
+            raise ProjectNotFound.at(
+                part,
+                None,
+                None,
+                f"is a symbolic link to {part.resolve()}, outside the project {root}; not used, so nothing is "
+                "written there. Replace the link with the folder or file itself",
+            )
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:

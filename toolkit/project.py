@@ -55,10 +55,59 @@ class Project(ProjectFolder):
 
         return store_at(self, folder)
 
-    def ledger(self, sets: Iterable[str] | None = ("reference",), *, include_briefs: bool = True) -> pd.DataFrame:
-        """The ledger of the given annotation sets (None for all), with the briefs (see :func:`toolkit.ledger.load_ledger`)."""
+    def missing(self, *needs: str) -> list[str]:
+        """What of ``needs`` this project lacks, one line each with what to do.
+
+        ``needs`` are ``"documents"`` (any article), ``"document:<id>"``, ``"set:<name>"`` (an
+        annotation set with annotations) and ``"briefs"`` (``briefs.yaml``).
+        """
+        demo = "a demo project has it: `summit-ledger init DIR --demo`"
+        out = []
+        for need in needs:
+            kind, _, name = need.partition(":")
+            if kind == "documents" and not self.documents:
+                out.append(
+                    "no articles yet: add one with `summit-ledger add-article PAGE.html --summit SUMMIT_ID` "
+                    "(or --url URL, or many with `summit-ledger add-articles LIST.csv`)"
+                )
+            elif kind == "document" and name not in self.documents:
+                out.append(f"the article {name!r}, which this notebook walks through; {demo}")
+            elif kind == "set" and name not in self.annotation_sets():
+                out.append(
+                    f"the annotation set {name!r} (annotations/{name}/); {demo}, "
+                    "or import one with `summit-ledger import FORMAT FILE --set " + name + "`"
+                )
+            elif kind == "briefs" and not (self.root / "briefs.yaml").is_file():
+                out.append(f"briefs.yaml, the facts coded from the public record; {demo}")
+            elif kind not in ("documents", "document", "set", "briefs"):
+                raise ValueError(f"unknown need {need!r}: use documents, document:<id>, set:<name> or briefs")
+        return out
+
+    def require(self, *needs: str) -> None:
+        """In a notebook: if this project lacks any of ``needs`` (see :meth:`missing`), say what and
+        what to do, and let every later cell say it was skipped instead of failing. Shows nothing
+        when the project has them all."""
+        from toolkit.widgets.guard import skip_later_cells, stop_skipping
+
+        lacking = self.missing(*needs)
+        if not lacking:
+            stop_skipping()
+            return
+        print(f"This notebook needs what the project {self.root} does not have yet:")
+        for line in lacking:
+            print(f"  - {line}")
+        print("The cells below are skipped. Add what is missing, then run this notebook again from the top.")
+        skip_later_cells("this notebook needs data the project does not have yet (see the first code cell)")
+
+    def ledger(self, sets: Iterable[str] | None | str = "charts", *, include_briefs: bool = True) -> pd.DataFrame:
+        """The ledger of the given annotation sets (None for all; by default the :meth:`chart_sets` that exist),
+        with the briefs (see :func:`toolkit.ledger.load_ledger`)."""
         from toolkit.ledger.build import load_ledger
 
+        if isinstance(sets, str):
+            if sets != "charts":
+                raise ValueError(f"sets must be a list of set names, None or 'charts', not {sets!r}")
+            sets = self.chart_sets()
         return load_ledger(self, sets=sets, include_briefs=include_briefs)
 
     def validate(self):
@@ -87,16 +136,31 @@ class Project(ProjectFolder):
         The options are those of ``summit-ledger figures``; ``sets`` defaults to the project's
         chart sets (``[charts] sets`` in ``summit-ledger.toml``), ``"all"`` takes every set.
         """
+        import sys
+
         from toolkit.charts.figures import write_figures
         from toolkit.errors import DataError
 
         if sets is None:
+            for name in self.missing_chart_sets():  # a young project: chart what exists, say what does not
+                print(f"note: set {name!r} (summit-ledger.toml [charts] sets) has no annotations yet; left out", file=sys.stderr)
             sets = self.chart_sets()
         names = [s.strip() for s in sets.split(",") if s.strip()] if isinstance(sets, str) else list(sets)
         chosen = None if names == ["all"] else names
         ledger = self.ledger(sets=chosen, include_briefs=evidence != "span")
         if strict and ledger.attrs.get("problems"):
             raise DataError(ledger.attrs["problems"])
+        if ledger.empty:
+            print(
+                "nothing to chart yet: no annotations"
+                + (f" in {', '.join(chosen)}" if chosen else "")
+                + (" and no briefs" if evidence != "span" else "")
+                + "; no files written.",
+                file=sys.stderr,
+            )
+            for line in self.status():
+                print(f"  next: {line}", file=sys.stderr)
+            return []
         write_figures(
             ledger,
             Path(os.fspath(out)),

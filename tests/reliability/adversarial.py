@@ -172,12 +172,33 @@ def exported(data: Path, work: Path, fmt: str, **kw) -> Path:
 
 
 # ------------------------------------------------------------------ permissions
+def _import_the_toolkit() -> None:
+    """Import every toolkit module, as the test's own user, before a block runs as another user.
+
+    The commands import their modules lazily. Where the checkout lies under a folder only its
+    owner may enter (a 0700 home), the other user could not import them, and the case would
+    fail on an ImportError instead of testing the data's permissions.
+    """
+    import importlib
+    import pkgutil
+    import warnings
+
+    import toolkit
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # old module names kept for one release
+        for info in pkgutil.walk_packages(toolkit.__path__, "toolkit."):
+            if "._bundled" not in info.name:
+                importlib.import_module(info.name)
+
+
 @contextlib.contextmanager
 def as_other_user():
     """Run the block as an unprivileged user when the tests run as root (root ignores file modes)."""
     if os.geteuid() != 0:
         yield
         return
+    _import_the_toolkit()
     os.setegid(65534)
     os.seteuid(65534)
     try:

@@ -44,10 +44,16 @@ def all_charts(
 
 
 def _csv(df: pd.DataFrame) -> str:
+    """The table as CSV; labels from the codebook or summits.yaml cannot run as spreadsheet formulas."""
+    from toolkit._io import neutralise_cell
+
     out = df.copy()
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
     for col in out.columns:
         if str(out[col].dtype).startswith("datetime"):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
+        elif not pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+            out[col] = [neutralise_cell(v) if isinstance(v, str) else v for v in out[col].astype(object)]
     return out.to_csv(index=False, lineterminator="\n", float_format="%.6g")
 
 
@@ -101,8 +107,11 @@ def write_figures(
     robust = robustness_table(ledger, interval=interval, n_boot=n_boot, seed=seed)
     n_span = int((ledger["evidence"] == "span").sum())
     n_brief = int((ledger["evidence"] == "brief").sum())
+    n_ann = int(ledger.loc[ledger["evidence"] == "span", "id"].nunique())
+    n_briefs = int(ledger.loc[ledger["evidence"] == "brief", "id"].nunique())
     print(
-        f"ledger: {n_span} spans ({', '.join(sets) if sets else 'all sets'}) and {n_brief} briefs; "
+        f"ledger: {n_span} rows from {n_ann} annotations ({', '.join(sets) if sets else 'all sets'}) and "
+        f"{n_brief} rows from {n_briefs} briefs (a row per direction and issue; validate counts annotations and briefs); "
         f"scale {balance_scale}, {interval} intervals, counting {count}, weight {weight}, "
         f"evidence {evidence}"
     )

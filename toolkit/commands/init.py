@@ -25,9 +25,9 @@ def run(args: argparse.Namespace) -> int:
     root = init_project(args.folder, demo=args.demo, name=args.name)
     kind = "demo project" if args.demo else "project"
     print(f"created {kind} {root}")
-    print(f"  cd {args.folder} && summit-ledger validate        # check it")
-    print("  jupyter lab notebooks/                          # open the notebooks (they find the project)")
+    print(f"  cd {args.folder} && summit-ledger validate   # check it, and see what to do next")
+    print("  summit-ledger lab                           # open the project's notebooks in JupyterLab")
     if not args.demo:
-        print("  summit-ledger add-article FILE --id ID --summit SUMMIT_ID   # add your first article")
-        print("  (the copied notebooks walk through the seed article: `init --demo` includes it)")
+        print("  summit-ledger add-article PAGE.html --summit SUMMIT_ID   # add your first article (or --url URL)")
+        print("  (the notebooks' worked examples use the seed article: `init --demo` includes it)")
     return 0

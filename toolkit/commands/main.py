@@ -26,7 +26,11 @@ COMMANDS: dict[str, str] = {
     "init": "init",
     "add-articles": "add_articles",
     "events": "events",
+    "lab": "lab",
 }
+
+#: Commands that write into the project they found; each names it first (on stderr).
+WRITING = frozenset({"add-article", "add-articles", "add-summit", "import", "reanchor", "migrate", "adjudicate"})
 
 PROJECT_HELP = (
     "the project folder (default: $SUMMIT_LEDGER_PROJECT, else the nearest folder upward holding "
@@ -111,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     first = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(first if first in COMMANDS else None)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
+    parser.add_argument("--version", action="version", version=f"summit-ledger {_version()}")
+    if first in COMMANDS:
+        _refuse_unknown_options(parser, first, argv)
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
@@ -121,9 +128,11 @@ def main(argv: list[str] | None = None) -> int:
             # One discovery for every command (see toolkit.paths): the command writes only inside it.
             from toolkit.project import Project
 
-            project = Project.discover(getattr(args, dest))
+            project = Project.discover(getattr(args, dest))  # refuses an unsafe project (toolkit.paths.check_project_safe)
             setattr(args, dest, project.root)
             args.project = project
+            if args.command in WRITING:  # say where the command writes, before it does
+                print(f"project: {project.root}", file=sys.stderr)
         return int(args._run(args) or 0)
     except SummitLedgerError as exc:
         problems = getattr(exc, "problems", None)
@@ -160,6 +169,32 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("summit-ledger")
+    except PackageNotFoundError:  # pragma: no cover - run from a checkout that was never installed
+        return "(not installed)"
+
+
+def _refuse_unknown_options(parser: argparse.ArgumentParser, command: str, argv: list[str]) -> None:
+    """Report a mistyped option as such (``--outt``), before argparse complains about a missing ``--out``."""
+    import difflib
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    known = [s for a in sub._actions for s in a.option_strings] + ["--debug"]
+    for token in argv[: argv.index("--")] if "--" in argv else argv:
+        if not token.startswith("--") or token == "--":
+            continue
+        name = token.split("=", 1)[0]
+        if name in known or sum(o.startswith(name) for o in known) == 1:  # argparse accepts a unique prefix
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]}?" if close else f"; see summit-ledger {command} --help"
+        sub.error(f"unknown option {name}{hint}")
 
 
 def _bounded(text: str, limit: int = 2000) -> str:

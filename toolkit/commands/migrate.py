@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from toolkit.paths import data_dir
 from toolkit.store.migrate import migrate_project
@@ -33,8 +34,16 @@ def run(args: argparse.Namespace) -> int:
         f"{verb} {len(rep.appended)} operation{'s' * (len(rep.appended) != 1)}; "
         f"{rep.up_to_date} record{'s' * (rep.up_to_date != 1)} already at the codebook's version"
     )
+    for problem in rep.skipped:
+        print(f"not migrated: {problem}", file=sys.stderr)
+    if rep.skipped:
+        print(
+            f"{len(rep.skipped)} line{'s' * (len(rep.skipped) != 1)} or file{'s' * (len(rep.skipped) != 1)} could not be read "
+            "and were not migrated; fix them (summit-ledger validate lists them) and run migrate again",
+            file=sys.stderr,
+        )
     for d in rep.decisions:
         print(f"decide: {d}")
     if rep.decisions:
         print(f"{len(rep.decisions)} decision{'s' * (len(rep.decisions) != 1)} left to a person")
-    return 0
+    return 1 if rep.skipped else 0

@@ -26,13 +26,16 @@ from toolkit.paths import CONFIG_NAME, REPO_ROOT, in_checkout
 
 __all__ = ["init_project", "bundled_data", "bundled_notebooks", "CURATED_NOTEBOOKS", "BUNDLE_SKIP"]
 
-#: The notebooks copied into every new project (with ``notebooks/sanitize.cfg`` for nbval).
+#: Every notebook of ``notebooks/``, copied into every new project (with ``notebooks/sanitize.cfg`` for nbval).
 CURATED_NOTEBOOKS: tuple[str, ...] = (
     "00_tour.ipynb",
     "01_annotate.ipynb",
     "02_balance_across_summits.ipynb",
     "03_agreement.ipynb",
     "04_bring_your_own_article.ipynb",
+    "05_adjudicate.ipynb",
+    "teaching/instructor.ipynb",
+    "teaching/student_exercise.ipynb",
     "sanitize.cfg",
 )
 #: Parts of ``data/`` that never ship: personal workspaces, locks, set-aside torn lines, caches.
@@ -101,6 +104,16 @@ def config_text(name: str, codebook_version: str, sets: list[str]) -> str:
     )
 
 
+#: The ``.gitignore`` of a new project: lock files and checkpoints are not part of the project's record.
+GITIGNORE = """\
+# Written by `summit-ledger init`. Lock files exist while a command writes (and stay, empty, afterwards);
+# they and Jupyter's checkpoints are not part of the project's record.
+*.lock
+.ipynb_checkpoints/
+__pycache__/
+"""
+
+
 def init_project(dest: str | os.PathLike, *, demo: bool = False, name: str | None = None) -> Path:
     """Create a project folder.
 
@@ -153,8 +166,10 @@ def init_project(dest: str | os.PathLike, *, demo: bool = False, name: str | Non
         nbs = bundled_notebooks()
         for nb in CURATED_NOTEBOOKS:
             _write(stage / "notebooks" / nb, (nbs / nb).read_bytes())
+        _write(stage / ".gitignore", GITIGNORE.encode("utf-8"))
         version = load_codebook(stage / "codebook.yaml").version
-        _write(stage / CONFIG_NAME, config_text(name, version, ["reference"]).encode("utf-8"))
+        # the annotator (notebooks/01_annotate.ipynb) writes to the set "workspace"; the demo charts its reference set
+        _write(stage / CONFIG_NAME, config_text(name, version, ["reference"] if demo else ["workspace"]).encode("utf-8"))
         if dest.exists():
             dest.rmdir()
         os.rename(stage, dest)

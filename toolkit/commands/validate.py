@@ -39,4 +39,7 @@ def run(args: argparse.Namespace) -> int:
             bad += 1
     files_bad = sum(not r.ok for r in reports)
     print(f"{len(reports)} files checked, {files_bad} with problems, {bad} problem{'s' * (bad != 1)} in all")
+    if not bad:  # a young project: say what it still lacks and what to do next
+        for line in project.status():
+            print(f"next: {line}")
     return 1 if bad else 0

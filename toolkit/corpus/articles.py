@@ -13,7 +13,6 @@ new one, never half of either.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -22,87 +21,13 @@ import yaml
 from filelock import FileLock, Timeout
 
 from toolkit._io import atomic_write_text, content_hash, read_yaml, shown_text
+from toolkit.corpus.articlesource import NormalisedText, default_id, normalise_text, read_article_source, refuse_near_duplicates
 from toolkit.errors import DataError, Problem, StoreError
 from toolkit.ids import check_id, id_problem, parse_iso_date
 
 __all__ = ["AddedArticle", "NormalisedText", "normalise_text", "add_article", "add_summit"]
 
 LOCK_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True)
-class NormalisedText:
-    """Text after normalisation, and what normalisation changed.
-
-    Attributes
-    ----------
-    text : str
-        LF line endings, Unicode NFC, no byte-order mark.
-    changes : tuple of str
-        One plain-language line per kind of change; empty when the input was
-        already normalised.
-    """
-
-    text: str
-    changes: tuple[str, ...] = ()
-
-
-def normalise_text(raw: str | bytes, *, source: str = "<text>") -> NormalisedText:
-    """Normalise article text to LF line endings and Unicode NFC.
-
-    Parameters
-    ----------
-    raw : str or bytes
-        The text; bytes must be UTF-8 (a leading byte-order mark is dropped).
-    source : str
-        Name used in error messages.
-
-    Returns
-    -------
-    NormalisedText
-
-    Raises
-    ------
-    DataError
-        If the bytes are not UTF-8 or the text is empty.
-    """
-    changes: list[str] = []
-    if isinstance(raw, bytes):
-        if raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-            changes.append("removed a UTF-8 byte-order mark")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise DataError.at(
-                source, line, None, f"not valid UTF-8 at byte {exc.start}; save the file as UTF-8 and try again"
-            ) from None
-    else:
-        text = raw
-        if text.startswith("\ufeff"):
-            text = text[1:]
-            changes.append("removed a byte-order mark")
-    crlf = text.count("\r\n")
-    if crlf:
-        text = text.replace("\r\n", "\n")
-        changes.append(f"converted {crlf} CRLF line ending{'s' * (crlf != 1)} to LF")
-    cr = text.count("\r")
-    if cr:
-        text = text.replace("\r", "\n")
-        changes.append(f"converted {cr} CR line ending{'s' * (cr != 1)} to LF")
-    nfc = unicodedata.normalize("NFC", text)
-    if nfc != text:
-        # Count the characters that composition touched, by comparing per line.
-        touched = sum(1 for a, b in zip(text.split("\n"), nfc.split("\n")) if a != b)
-        changes.append(
-            f"normalised Unicode to NFC ({len(text) - len(nfc)} code point"
-            f"{'s' * (len(text) - len(nfc) != 1)} fewer, on {touched} line{'s' * (touched != 1)})"
-        )
-        text = nfc
-    if not text.strip():
-        raise DataError.at(source, None, None, "the article text is empty")
-    return NormalisedText(text, tuple(changes))
 
 
 @dataclass(frozen=True)
@@ -151,36 +76,53 @@ def _check_date(value: object, where: str, fieldname: str, problems: list[Proble
 
 
 def add_article(
-    file: str | Path,
+    file: str | Path | None,
     *,
-    id: str,
+    id: str | None = None,
     summit_id: str,
     title: str | None = None,
     source: str = "",
     url: str | None = None,
     published: str | None = None,
-    language: str = "en",
+    language: str | None = None,
+    outlet: str | None = None,
+    country: str | None = None,
+    source_kind: str | None = None,
+    fetch: bool = False,
+    allow_duplicate: bool = False,
     data: str | Path | None = None,
 ) -> AddedArticle:
     """Add an article to ``data/documents`` as ``<id>.txt`` + ``<id>.yaml``.
 
     Parameters
     ----------
-    file : str or Path
-        A UTF-8 text file with the article.
-    id : str
-        The document id: a lower-case slug (letters, digits, ``-``).
+    file : str or Path or None
+        A UTF-8 text file with the article, or a saved HTML page (its main
+        text and metadata are extracted, see :mod:`toolkit.corpus.webpage`); None
+        with ``fetch=True`` to fetch the page at ``url``.
+    id : str, optional
+        The document id: a lower-case slug (letters, digits, ``-``); by
+        default made from the publication date and the title.
     summit_id : str
         The summit the article is about by default; must be in ``summits.yaml``
         (add a new one first with :func:`add_summit`).
     title : str, optional
         Defaults to the first non-empty line of the text.
     source, url : str, optional
-        Where the article comes from.
+        Where the article comes from (``source`` is the old name of ``outlet``).
     published : str, optional
         ISO date (``YYYY-MM-DD``).
-    language : str
-        Language code of the text.
+    language : str, optional
+        Language code of the text (default: the page's, else ``en``).
+    outlet, country, source_kind : str, optional
+        As in a manifest (see :data:`toolkit.corpus.manifest.SOURCE_KINDS`). Every
+        field given here wins over what a page says about itself.
+    fetch : bool
+        Fetch the page at ``url`` (http or https) instead of reading ``file``.
+    allow_duplicate : bool
+        Add a text even when a stored one is nearly the same (a wire story
+        re-published by another outlet); otherwise it is refused with its
+        similarity.
     data : str or Path, optional
         The data folder (default: see :func:`toolkit.paths.data_dir`).
 
@@ -199,12 +141,20 @@ def add_article(
     from toolkit.paths import data_dir
 
     root = data_dir(data)
-    src = Path(file)
-    where = str(src)
-    if not src.is_file():
-        raise DataError.at(src, None, None, "file not found; give the path of a UTF-8 text file")
-    norm = normalise_text(src.read_bytes(), source=where)
+    got = read_article_source(file, url=url, fetch=fetch)
+    where, page = got.where, got.page
+    norm = normalise_text(got.text, source=where)
+    if page is not None:
+        title = title or page.title
+        published = published or page.published
+        outlet = outlet or source or page.outlet
+        language = language or page.language
+        url = url or page.url
+    outlet = outlet or source or ""
+    language = language or "en"
     problems: list[Problem] = []
+    if id is None:
+        id = default_id(published, title or norm.text)
     if msg := id_problem("document", id):
         problems.append(Problem(where, None, "id", msg))
     summits = as_folder(root).summits
@@ -252,17 +202,22 @@ def add_article(
                         "sha256",
                         f"this text is already stored as document {meta.get('id')!r}; not added twice",
                     )
+            if not allow_duplicate:
+                refuse_near_duplicates(norm.text, docs_dir, where)
             meta = {
                 "id": id,
                 "title": str(title),
                 "text_file": text_path.name,
-                "source": source or "",
+                "source": outlet,
                 "url": url or None,
                 "published": published,
                 "summit_id": summit_id,
                 "language": language,
                 "sha256": digest,
             }
+            meta.update({k: v for k, v in (("outlet", outlet), ("country", country), ("source_kind", source_kind)) if v})
+            if page is not None:
+                meta["page_sha256"] = page.page_sha256
             if norm.changes:
                 meta["normalised"] = list(norm.changes)
             atomic_write_text(text_path, norm.text)

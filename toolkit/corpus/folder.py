@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from toolkit.errors import DataError, Problem
-from toolkit.paths import CONFIG_NAME, find_project
+from toolkit.paths import CONFIG_NAME, check_project_safe, find_project
 
 __all__ = ["ProjectFolder", "as_folder", "check_config", "DEFAULT_CONFIG", "SET_NAME"]
 
@@ -88,7 +88,9 @@ class ProjectFolder:
         """
         if isinstance(explicit, ProjectFolder):
             return explicit  # type: ignore[return-value]
-        root = find_project(explicit, cwd).resolve()
+        found = find_project(explicit, cwd)
+        check_project_safe(found)  # refuses a folder anyone may write, and links out of the project
+        root = found.resolve()
         key = (cls, root)
         if key not in _OPEN:
             _OPEN[key] = cls(root)
@@ -127,6 +129,10 @@ class ProjectFolder:
                 raw = tomllib.loads(path.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise DataError.at(path, getattr(exc, "lineno", None), None, f"not valid TOML: {exc}") from None
+            except RecursionError:
+                raise DataError.at(
+                    path, None, None, "nested too deeply to read; a project's settings are a few flat tables"
+                ) from None
             problems = check_config(raw, str(path))
             if problems:
                 raise DataError(problems)
@@ -198,8 +204,38 @@ class ProjectFolder:
         return view
 
     def chart_sets(self) -> list[str]:
-        """The annotation sets charts use by default (``[charts] sets`` in ``summit-ledger.toml``)."""
+        """The annotation sets charts use by default: those of ``[charts] sets`` in ``summit-ledger.toml``
+        that exist (a young project has none yet; :meth:`missing_chart_sets` names the others)."""
+        have = set(self.annotation_sets())
+        return [s for s in self.configured_chart_sets() if s in have]
+
+    def configured_chart_sets(self) -> list[str]:
+        """``[charts] sets`` of ``summit-ledger.toml`` as written (default: reference)."""
         return list(self.config["charts"].get("sets") or ["reference"])
+
+    def missing_chart_sets(self) -> list[str]:
+        """Sets ``summit-ledger.toml`` names for charts that hold no annotations yet."""
+        have = set(self.annotation_sets())
+        return [s for s in self.configured_chart_sets() if s not in have]
+
+    def status(self) -> list[str]:
+        """What this project still lacks and what to do next, one plain line each (empty when nothing is missing)."""
+        lines = []
+        if not self.documents:
+            lines.append(
+                "no articles yet: add one with `summit-ledger add-article PAGE.html --summit SUMMIT_ID` "
+                "(a saved web page or a text file; --url URL fetches a page), or many with `summit-ledger add-articles LIST.csv`"
+            )
+        for name in self.missing_chart_sets():
+            lines.append(
+                f"no annotations in set {name!r} yet: annotate an article in notebooks/01_annotate.ipynb "
+                f"(it writes to annotations/workspace/), or import another tool's file with `summit-ledger import`"
+            )
+        if not self.chart_sets() and not self.briefs:
+            lines.append(
+                "nothing to chart yet: charts appear once a set named in summit-ledger.toml [charts] sets has annotations"
+            )
+        return lines
 
 
 def check_config(raw: dict, where: str) -> list[Problem]:

@@ -26,7 +26,8 @@ import yaml
 from filelock import FileLock, Timeout
 
 from toolkit._io import content_hash, read_yaml
-from toolkit.corpus.articles import normalise_text
+from toolkit.corpus.articlesource import MAX_PAGE_BYTES, normalise_text, read_article_source, read_user_file, stored_texts
+from toolkit.corpus.webpage import near_duplicates
 from toolkit.errors import DataError, Problem, StoreError
 
 if TYPE_CHECKING:
@@ -51,14 +52,7 @@ MANIFEST_COLUMNS: tuple[str, ...] = (
 OPTIONAL_COLUMNS: tuple[str, ...] = ("sampling_note",)
 #: Usual source kinds (others are allowed if they are lower-case slugs).
 SOURCE_KINDS: tuple[str, ...] = (
-    "official-us",
-    "official-ru",
-    "official-other",
-    "press",
-    "wire",
-    "broadcast",
-    "think-tank",
-    "other",
+    *("official-us", "official-ru", "official-other", "press", "wire", "broadcast", "think-tank", "other"),
 )
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")
 _KIND = re.compile(r"[a-z][a-z0-9-]{0,39}")
@@ -89,13 +83,59 @@ class _Row:
     changes: tuple[str, ...]
 
 
-def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: dict, problems: list[Problem]) -> _Row | None:
+def _confined(value: str, base: Path) -> Path | str:
+    """The manifest's ``file`` value as a path inside ``base``, or why it is refused."""
+    if "\x00" in value:
+        return "contains a NUL byte"
+    if value.startswith("~") or os.path.isabs(value) or re.match(r"[A-Za-z]:[\\/]", value):
+        return f"{value!r} is not a path relative to the manifest's folder ({base})"
+    candidate = base / value
+    try:
+        inside = candidate.resolve(strict=False).is_relative_to(base.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside or ".." in Path(value).parts:
+        return f"{value!r} points outside {base}; files must lie in the manifest's folder (or the folder given with --base)"
+    return candidate
+
+
+def _check_row(
+    rec: dict, where: str, line: int, row: int, base: Path, summits: dict, problems: list[Problem], fetch: bool = False
+) -> _Row | None:
     def bad(column: str, message: str) -> None:
         problems.append(Problem(where, line, column, f"row {row}: {message}"))
 
     before = len(problems)
     values = {k: (rec.get(k) or "").strip() for k in (*MANIFEST_COLUMNS, *OPTIONAL_COLUMNS)}
-    for column in ("file", "id", "summit_id", "outlet", "country", "language", "source_kind"):
+    text = ""
+    changes: tuple[str, ...] = ()
+    page = None
+    if values["file"] or (fetch and values["url"]):
+        try:
+            if values["file"]:
+                src = _confined(values["file"], base)
+                if isinstance(src, str):
+                    raise DataError.at(where, line, "file", src)
+                got = read_article_source(src, url=values["url"] or None)
+            else:
+                got = read_article_source(None, url=values["url"], fetch=True)
+            page = got.page
+            norm = normalise_text(got.text, source=got.where)
+            text, changes = norm.text, norm.changes
+        except DataError as exc:
+            bad("file", "; ".join(p.message if p.file in (where, values["file"]) else str(p) for p in exc.problems))
+    if page is not None:
+        for column, found in (
+            ("title", page.title),
+            ("outlet", page.outlet),
+            ("language", page.language),
+            ("published", page.published),
+            ("url", page.url),
+        ):
+            values[column] = values[column] or (found or "")
+    if not values["file"] and not (fetch and values["url"]):
+        bad("file", "empty; every article needs a file" + ("" if fetch else " (or a url, with --fetch)"))
+    for column in ("id", "summit_id", "outlet", "country", "language", "source_kind"):
         if not values[column]:
             bad(column, "empty; every article needs it")
     if values["id"] and not _ID.fullmatch(values["id"]):
@@ -116,19 +156,6 @@ def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: 
             bad("published", f"{values['published']!r} is not an ISO date; write it as YYYY-MM-DD")
     if values["url"] and not values["url"].startswith(("http://", "https://")):
         bad("url", f"{values['url']!r} is not an http(s) URL")
-    text = ""
-    changes: tuple[str, ...] = ()
-    if values["file"]:
-        src = Path(values["file"]).expanduser()
-        src = src if src.is_absolute() else base / src
-        if not src.is_file():
-            bad("file", f"{src} not found")
-        else:
-            try:
-                norm = normalise_text(src.read_bytes(), source=str(src))
-                text, changes = norm.text, norm.changes
-            except DataError as exc:
-                bad("file", "; ".join(str(p) for p in exc.problems))
     if len(problems) > before:
         return None
     title = values["title"] or next((ln.strip() for ln in text.split("\n") if ln.strip()), "")[:200]
@@ -149,17 +176,21 @@ def _check_row(rec: dict, where: str, line: int, row: int, base: Path, summits: 
         meta["sampling_note"] = values["sampling_note"]
     if changes:
         meta["normalised"] = list(changes)
+    if page is not None:
+        meta["page_sha256"] = page.page_sha256
     return _Row(line, meta, text, changes)
 
 
-def _read_manifest(path: Path, summits: dict, disable: bool | None) -> list[_Row]:
+def _read_manifest(
+    path: Path, summits: dict, disable: bool | None, *, base: Path | None = None, fetch: bool = False
+) -> list[_Row]:
     from tqdm.auto import tqdm
 
     where = str(path)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError.at(path, None, None, "manifest not found") from None
+        raw = read_user_file(path, limit=MAX_PAGE_BYTES, where=where).decode("utf-8-sig")
+    except DataError as exc:
+        raise DataError.at(path, None, None, f"manifest {exc.problems[0].message}") from None
     except UnicodeDecodeError as exc:
         raise DataError.at(path, None, None, f"not UTF-8 at byte {exc.start}; save the manifest as UTF-8") from None
     reader = csv.DictReader(raw.splitlines(keepends=True), strict=True)
@@ -191,7 +222,7 @@ def _read_manifest(path: Path, summits: dict, disable: bool | None) -> list[_Row
                 Problem(where, line, None, f"row {row_no}: has {len(header)} columns in the header but a different number here")
             )
             continue
-        row = _check_row(rec, where, line, row_no, path.parent, summits, problems)
+        row = _check_row(rec, where, line, row_no, base or path.parent, summits, problems, fetch)
         if row is None:
             continue
         digest = content_hash(row.text, 64)
@@ -210,6 +241,24 @@ def _read_manifest(path: Path, summits: dict, disable: bool | None) -> list[_Row
     if problems:
         raise DataError(problems)
     return rows
+
+
+def _near_duplicates(rows: list[_Row], docs_dir: Path, where: str) -> None:
+    """Refuse a row whose text is nearly that of a stored document or of an earlier row."""
+    problems: list[Problem] = []
+    texts = stored_texts(docs_dir)
+    for n, row in enumerate(rows, 1):
+        hits = near_duplicates(row.text, texts)
+        if hits:
+            listed = ", ".join(f"{name!r} (similarity {score:.2f})" for name, score in hits[:5])
+            problems.append(
+                Problem(
+                    where, row.line, "file", f"row {n}: nearly the same text as {listed}; not added (--allow-duplicate adds it)"
+                )
+            )
+        texts.append((f"row {n}", row.text))
+    if problems:
+        raise DataError(problems)
 
 
 def _against_corpus(rows: list[_Row], docs_dir: Path, where: str) -> None:
@@ -258,19 +307,31 @@ def add_articles(
     project: ProjectFolder | str | os.PathLike | None = None,
     progress: bool | None = None,
     dry_run: bool = False,
+    base: str | os.PathLike | None = None,
+    fetch: bool = False,
+    allow_duplicate: bool = False,
 ) -> AddedArticles:
     """Add every article listed in a manifest CSV to the project's ``documents/``, or none.
 
     Parameters
     ----------
     manifest : str or path-like
-        The CSV; ``file`` paths are relative to its folder.
+        The CSV; ``file`` paths are relative to its folder and must lie inside it
+        (or inside ``base``). Each file is a UTF-8 text or a saved HTML page
+        (text and metadata extracted; the manifest's columns win), a regular
+        file no larger than :data:`toolkit.corpus.webpage.MAX_PAGE_BYTES`.
     project : ProjectFolder, str or path-like, optional
         Default: the discovered project.
     progress : bool, optional
         Show progress bars (default: when the output is a terminal).
     dry_run : bool
         Check everything, write nothing.
+    base : str or path-like, optional
+        The folder ``file`` paths are relative to and confined to (default: the manifest's).
+    fetch : bool
+        Fetch the page at ``url`` for rows whose ``file`` is empty.
+    allow_duplicate : bool
+        Add texts nearly the same as a stored one or another row's (otherwise refused with their similarity).
 
     Raises
     ------
@@ -286,7 +347,7 @@ def add_articles(
     proj = as_folder(project)
     path = Path(os.fspath(manifest))
     disable = None if progress is None else not progress
-    rows = _read_manifest(path, proj.summits, disable)
+    rows = _read_manifest(path, proj.summits, disable, base=None if base is None else Path(os.fspath(base)), fetch=fetch)
     report = AddedArticles(
         str(path), [r.meta["id"] for r in rows], {r.meta["id"]: r.changes for r in rows if r.changes}, dry_run=dry_run
     )
@@ -295,6 +356,8 @@ def add_articles(
     try:
         with FileLock(str(docs_dir / ".add-article.lock"), timeout=LOCK_TIMEOUT):
             _against_corpus(rows, docs_dir, str(path))
+            if not allow_duplicate:
+                _near_duplicates(rows, docs_dir, str(path))
             if dry_run:
                 return report
             _commit(rows, docs_dir, proj, tqdm, disable, load_documents)

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from toolkit._io import atomic_write_text
+from toolkit._io import FORMULA_STARTS, atomic_write_text, neutralise_cell, restore_cell
 from toolkit.errors import DataError, Problem
 from toolkit.formats.common import V2_FIELDS, Candidate, clean_annotator, read_utf8, read_v2
 from toolkit.records.record import CODE_FIELDS, CODES, FIELDS
@@ -50,31 +50,6 @@ __all__ = [
     "neutralise_cell",
     "restore_cell",
 ]
-
-#: First characters that make a spreadsheet treat a cell as a formula.
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: Any) -> Any:
-    """``value`` with a leading apostrophe if a spreadsheet would run it as a formula.
-
-    Only text is changed (numbers such as ``-2.0`` are not formulas). An
-    apostrophe already followed by a formula character or another apostrophe
-    gets one more apostrophe, so :func:`restore_cell` is an exact inverse.
-    """
-    if not isinstance(value, str) or not value:
-        return value
-    if value.startswith(FORMULA_STARTS) or (value[0] == "'" and value[1:2] in (*FORMULA_STARTS, "'")):
-        return "'" + value
-    return value
-
-
-def restore_cell(value: Any) -> Any:
-    """Undo :func:`neutralise_cell` on a cell read back from a CSV."""
-    if isinstance(value, str) and value[:1] == "'" and value[1:2] in (*FORMULA_STARTS, "'"):
-        return value[1:]
-    return value
-
 
 #: Columns of the annotation CSV export, in order.
 EXPORT_COLUMNS: tuple[str, ...] = (*FIELDS, "set", *V2_FIELDS)  # codebook 2.0 last (secondary_issues joined by ";")

@@ -54,6 +54,13 @@ def read(path: str | Path) -> tuple[list[Candidate], list[Problem], list[str]]:
     path = Path(path)
     if zipfile.is_zipfile(path):
         return _read_zip(path)
+    if path.name == "all.jsonl":  # the collaborative export unpacked: "all" is no user's name
+        got, probs, notes = _read_text(read_utf8(path), str(path), "")
+        return (
+            got,
+            probs,
+            [f"{path}: a collaborative export (all members' spans merged); the annotator comes from --annotator", *notes],
+        )
     return _read_text(read_utf8(path), str(path), path.stem)
 
 

@@ -302,6 +302,20 @@ def import_file(
     if annotator is not None and (msg := check_annotator(annotator)):
         first = candidates[0].line if candidates else None
         raise DataError([Problem(where, first, "annotator", f"{msg} (given with --annotator)")])
+    if annotator is None and len(candidates) > 1 and not any(c.annotator for c in candidates):
+        # one problem, not one per span: the whole file carries no user name (doccano's collaborative all.jsonl)
+        raise DataError(
+            [
+                Problem(
+                    where,
+                    None,
+                    "annotator",
+                    f"the file names no annotator for any of its {len(candidates)} spans"
+                    + (" (doccano's collaborative export, all.jsonl, carries no user names)" if fmt == "doccano" else "")
+                    + "; pass --annotator NAME; nothing was imported",
+                )
+            ]
+        )
     report = ImportReport(where, fmt, set_name, notices=list(notices), dry_run=dry_run)
     records: dict[str, dict] = {}
     for c in candidates:

@@ -213,10 +213,23 @@ class LabelMap:
                     line,
                     _at(where, "labels"),
                     f"unknown label {label!r}: it is not in the label map; {hint}, "
-                    'e.g.  "' + label.replace('"', "'") + '": {stance: grievance, issue: cyber}',
+                    'e.g.  "' + label.replace('"', "'") + '": ' + _example_codes(label),
                 )
             )
         return codes, (used == 0 and not problems and bool(labels)), problems
+
+
+_STANCE_WORDS: tuple[tuple[str, str], ...] = (("griev", "grievance"), ("complain", "grievance"), ("accus", "grievance"))
+_STANCE_WORDS += (("good", "goodwill"), ("gesture", "goodwill"), ("praise", "goodwill"), ("agenda", "agenda"))
+
+
+def _example_codes(label: str) -> str:
+    """An example mapping for an unknown label, guessed from its words (a stance word, else an issue)."""
+    words = re.findall(r"[a-z0-9]+", label.lower())
+    stance = next((code for w in words for stem, code in _STANCE_WORDS if w.startswith(stem)), None)
+    if stance is not None:
+        return "{stance: " + stance + "}"
+    return "{issue: " + ("-".join(words[:4]) or "an-issue-id") + "}  (an issue id of codebook.yaml)"
 
 
 def _at(where: str | None, name: str) -> str:

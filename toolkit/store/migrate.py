@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from toolkit.errors import Problem
+
 if TYPE_CHECKING:
     from toolkit.codebook.load import Codebook
     from toolkit.store.core import Store
@@ -52,6 +54,8 @@ class MigrationReport:
     appended: list[dict] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     up_to_date: int = 0
+    #: lines and files that were not read (invalid JSON or records, too deep, unreadable file names): not migrated
+    skipped: list[Problem] = field(default_factory=list)
 
 
 def _major(version: str | None) -> int:
@@ -77,9 +81,13 @@ def migrate_store(store: Store, codebook: Codebook, *, reader: Store | None = No
     reader = reader if reader is not None else Store(store.root)
     report = MigrationReport()
     target = codebook.version
-    for annotator in store.annotators():
+    names, report.skipped = store.log_files()
+    for annotator in names:
         path = str(store.log_path(annotator))
         state = reader.read(annotator)
+        report.skipped.extend(state.problems)
+        if state.torn:
+            report.skipped.append(state.torn.problem())
         live = state.annotations
         seen: dict[tuple, str] = {}
         for rid, rec in live.items():
@@ -161,4 +169,5 @@ def migrate_project(root: str | Path, sets: list[str] | None = None, *, dry_run:
         total.appended += rep.appended
         total.decisions += rep.decisions
         total.up_to_date += rep.up_to_date
+        total.skipped += rep.skipped
     return total

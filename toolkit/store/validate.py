@@ -182,6 +182,8 @@ def _load_config(path: Path) -> dict:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DataError.at(path, None, None, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise DataError.at(path, None, None, "nested too deeply to read; a project's settings are a few flat tables") from None
     problems = check_config(raw, str(path))
     if problems:
         raise DataError(problems)

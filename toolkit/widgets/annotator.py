@@ -97,7 +97,10 @@ class Annotator(AnnotatorControls):
             annotator = args[1] if len(args) > 1 else annotator
             self.summits = args[2] if len(args) > 2 else summits
         if not self.documents:
-            raise ValueError("no documents to annotate")
+            raise ValueError(
+                "no documents to annotate: add an article first (summit-ledger add-article PAGE.html --summit SUMMIT_ID, "
+                "or --url URL), then run this cell again"
+            )
         self._mode = suggestions
         first = next(iter(self.documents.values()))
         self.session = AnnotationSession(first, self.codebook, self.store, None, self._summit_dict(), suggestions=suggestions)

@@ -1,0 +1,49 @@
+"""``summit-ledger lab``: open the project's notebooks in JupyterLab."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+
+HELP = "open the project's notebooks in JupyterLab (on 127.0.0.1; as root too)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8888, help="port to listen on (default: 8888, or the next free one)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    parser.add_argument("--print-command", action="store_true", help="print the JupyterLab command and exit")
+
+
+def lab_command(project_root: os.PathLike | str, *, port: int = 8888, browser: bool = True) -> list[str]:
+    """The JupyterLab command line for a project (root needs ``--allow-root``; JupyterLab refuses root without it)."""
+    folder = os.path.join(os.fspath(project_root), "notebooks")
+    jupyter = shutil.which("jupyter-lab", path=os.path.dirname(sys.executable)) or shutil.which("jupyter-lab")
+    cmd = [jupyter or sys.executable, *([] if jupyter else ["-m", "jupyterlab"])]
+    cmd += [f"--notebook-dir={folder}", f"--port={port}", "--ServerApp.ip=127.0.0.1"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    if not browser:
+        cmd.append("--no-browser")
+    return cmd
+
+
+def run(args: argparse.Namespace) -> int:
+    import subprocess
+
+    root = args.project.root
+    if not (root / "notebooks").is_dir():
+        print(
+            f"error: {root / 'notebooks'}: no such folder; a project made by `summit-ledger init` has one "
+            "(copy the notebooks from a new project made with init)",
+            file=sys.stderr,
+        )
+        return 1
+    cmd = lab_command(root, port=args.port, browser=not args.no_browser)
+    if args.print_command:
+        print(" ".join(cmd))
+        return 0
+    print(f"JupyterLab opens the notebooks of {root}; stop it with Ctrl-C (twice), or File > Shut Down.")
+    env = {**os.environ, "SUMMIT_LEDGER_PROJECT": str(root)}
+    return subprocess.call(cmd, env=env)
