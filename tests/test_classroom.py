@@ -179,7 +179,7 @@ def test_rubric_confusion_and_csv(course, reference, tmp_path):
     rows = list(csv.reader(path.open()))
     assert rows[1] == ["'=HYPERLINK(1)", "-1.5"] and rows[2] == ["ok", "2.0"]
     assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell(3) == 3
-    with pytest.raises(ValueError, match="unknown rubric part"):
+    with pytest.raises(DataError, match="unknown rubric part"):
         instructor.create_assignment(course, "week2", [SEED], data=None, weights={"vibes": 1})
 
 
