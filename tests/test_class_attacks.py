@@ -155,7 +155,18 @@ def test_a_key_inside_the_project_stays_out_of_the_students_copy(tmp_path, data_
     c = tmp_path / "class"
     assert (
         main(
-            ["class", "create", str(c), "week1", "--project", str(project), "--articles", SEED, "--reference", str(keys / "reference.jsonl")]
+            [
+                "class",
+                "create",
+                str(c),
+                "week1",
+                "--project",
+                str(project),
+                "--articles",
+                SEED,
+                "--reference",
+                str(keys / "reference.jsonl"),
+            ]
         )
         == 0
     )

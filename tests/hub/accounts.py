@@ -177,7 +177,7 @@ def _link_tree(src: Path, dst: Path) -> None:
             shutil.copy2(a, b)
 
     shutil.copytree(src, dst, copy_function=link, symlinks=True, dirs_exist_ok=True)
-    for folder, dirs, files in os.walk(dst):
+    for folder, _dirs, files in os.walk(dst):
         os.chmod(folder, 0o755)
         for f in files:
             p = os.path.join(folder, f)

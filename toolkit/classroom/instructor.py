@@ -7,7 +7,6 @@ was. Names (assignment, student, group) are checked before any path is built.
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,9 +17,8 @@ from ..annotation import check_annotator, make_annotation
 from ..corpus import Document, segment
 from ..errors import DataError
 from ..project import Project, as_project
-from ..teaching import ClassFiles, collect_class, load_reference
+from ..teaching import ClassFiles, load_reference
 from .course import DEFAULT_WEIGHTS, Assignment, ClassFolder, Group, Practice, check_weights, parse_time
-from .export import write_csv
 
 __all__ = [
     "create_assignment",

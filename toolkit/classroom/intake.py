@@ -211,7 +211,12 @@ def _take(course: ClassFolder, assignment: str) -> Intake:
             if name.startswith("."):
                 continue
             if msg := check_annotator(name):
-                out.note(None, StudentFile(where, None, 0, "skipped", f"folder {shown_name(name)!r} is not a student name ({msg}); not read"))
+                out.note(
+                    None,
+                    StudentFile(
+                        where, None, 0, "skipped", f"folder {shown_name(name)!r} is not a student name ({msg}); not read"
+                    ),
+                )
                 continue
             try:
                 st = os.stat(name, dir_fd=wfd, follow_symlinks=False)
@@ -219,7 +224,9 @@ def _take(course: ClassFolder, assignment: str) -> Intake:
                 out.note(name, StudentFile(where, name, 0, "unreadable", f"cannot be read ({exc.strerror})"))
                 continue
             if not stat.S_ISDIR(st.st_mode):
-                out.note(name, StudentFile(where, name, 0, "skipped", f"is {_kind(st.st_mode)}, not a student's folder; not read"))
+                out.note(
+                    name, StudentFile(where, name, 0, "skipped", f"is {_kind(st.st_mode)}, not a student's folder; not read")
+                )
                 continue
             out.folders.append(name)
             try:
@@ -251,7 +258,7 @@ def _take_student(out: Intake, name: str, where: str, sfd: int, check_log: str) 
         except UnicodeDecodeError as exc:
             out.note(
                 name,
-                StudentFile(f"{where}/{log}", name, 0, "unreadable", f"{log} is not UTF-8 text (byte {exc.start}); not read")
+                StudentFile(f"{where}/{log}", name, 0, "unreadable", f"{log} is not UTF-8 text (byte {exc.start}); not read"),
             )
         else:
             out.logs[name] = data
@@ -260,7 +267,13 @@ def _take_student(out: Intake, name: str, where: str, sfd: int, check_log: str) 
         if text.endswith(".jsonl") and not text.startswith(".") and text != log:
             out.note(
                 name,
-                StudentFile(f"{where}/{text}", None, 0, "skipped", f"in {name}'s folder but named {text}: not used (a student saves only under their own name)")
+                StudentFile(
+                    f"{where}/{text}",
+                    None,
+                    0,
+                    "skipped",
+                    f"in {name}'s folder but named {text}: not used (a student saves only under their own name)",
+                ),
             )
     try:
         checks = read_untrusted(check_log, MAX_CHECKS_BYTES, dir_fd=sfd)
@@ -274,7 +287,7 @@ def _take_student(out: Intake, name: str, where: str, sfd: int, check_log: str) 
     if bad:
         out.note(
             name,
-            StudentFile(f"{where}/{check_log}", name, 0, "partial", f"{check_log}: {bad} unusable line(s) not counted as checks")
+            StudentFile(f"{where}/{check_log}", name, 0, "partial", f"{check_log}: {bad} unusable line(s) not counted as checks"),
         )
 
 

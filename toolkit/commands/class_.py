@@ -100,9 +100,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..classroom import grading, instructor
-    from ..classroom.course import ClassFolder
+    from ..classroom.course import ClassFolder, read_roster
     from ..classroom.export import write_csv
-    from ..classroom.course import read_roster
 
     course = ClassFolder(Path(args.class_dir))
     aid = args.assignment
