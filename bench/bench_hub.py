@@ -116,8 +116,17 @@ def run(login: str, n_students: int, n_saves: int, proxy: str) -> dict:
             tokens = {n: hub.user_token(n) for n in names}
             kernels = {}
 
+            restarted: list[str] = []
+
             def setup(n: str) -> None:  # kernels start a few at a time, as students arrive over a minute
-                kernels[n] = hub.start_kernel(n, tokens[n])
+                try:
+                    kernels[n] = hub.start_kernel(n, tokens[n])
+                except Exception as exc:  # noqa: BLE001 - a server that died: start it again, once, and say so
+                    print(f"warning: {n}: {exc}; starting the server again", file=sys.stderr)
+                    restarted.append(n)
+                    hub.spawn(n)
+                    hub.wait_ready(n, timeout=900, poll=1.0)
+                    kernels[n] = hub.start_kernel(n, tokens[n])
                 hub.execute(n, tokens[n], kernels[n], f"SEED = {SEED!r}\n" + SETUP, timeout=900)
 
             with ThreadPoolExecutor(4) as pool:
@@ -168,6 +177,7 @@ def run(login: str, n_students: int, n_saves: int, proxy: str) -> dict:
         "save_ms": {q: round(1000 * pct(saves, q), 1) for q in (50, 90, 99)}
         | {"max": round(1000 * max(saves), 1), "mean": round(1000 * statistics.mean(saves), 1)},
         "annotate_wall_s": round(annotate_wall, 1),
+        "servers_restarted": sorted(restarted),
         "records_acknowledged": sum(len(v) for v in acked.values()),
         "records_on_disk": sum(len(v) for v in on_disk.values()),
         "acknowledged_not_on_disk": sum(len(acked[n] - on_disk[n]) for n in names),
@@ -201,7 +211,8 @@ def main() -> int:
         )
         print(
             f"[{rows['login']}] records acknowledged {rows['records_acknowledged']}, on disk {rows['records_on_disk']}, "
-            f"acknowledged but not on disk {rows['acknowledged_not_on_disk']}"
+            f"acknowledged but not on disk {rows['acknowledged_not_on_disk']}; "
+            f"servers that died after ready and were started again: {len(rows['servers_restarted'])}"
         )
     if len(runs) == 2:
         d, p = runs
