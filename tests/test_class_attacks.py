@@ -20,12 +20,11 @@ import sys
 
 import pytest
 
-from toolkit.classroom import grading, instructor
+from toolkit.classroom import grading, instructor, load_reference
 from toolkit.classroom.course import ClassFolder
 from toolkit.classroom.student import StudentWork
-from toolkit.cli import main
+from toolkit.commands import main
 from toolkit.errors import DataError
-from toolkit.teaching import load_reference
 
 SEED = "2021-12-07-biden-putin-video-summit"
 CODES = ("stance", "issue", "actor", "target", "intensity")
@@ -51,7 +50,7 @@ def course(tmp_path, data_root, monkeypatch):
 def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """``summit-ledger ARGS`` in a child process that may not take longer than ``timeout`` seconds."""
     return subprocess.run(
-        [sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True, timeout=timeout, check=False
+        [sys.executable, "-m", "toolkit.commands.main", *args], capture_output=True, text=True, timeout=timeout, check=False
     )
 
 

@@ -118,8 +118,8 @@ def _home_file(home, uid, parts, write):
 
 def prepare_student(spawner):
     """Before a server starts: the user's first page, the student's folder in each open assignment, the role."""
-    from toolkit.annotation import check_annotator
     from toolkit.classroom.course import ClassFolder, copy_notebook_without_outputs
+    from toolkit.records import check_annotator
 
     name = spawner.user.name
     uid = pwd.getpwnam(name).pw_uid if AUTH == "pam" else None

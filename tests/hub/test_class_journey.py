@@ -39,8 +39,8 @@ pytest.importorskip("jupyterhub")
 pytest.importorskip("websocket")
 pytest.importorskip("playwright")
 
+from toolkit.classroom import load_reference  # noqa: E402
 from toolkit.codebook import load_codebook  # noqa: E402
-from toolkit.teaching import load_reference  # noqa: E402
 
 from .accounts import REPO, accounts_unavailable, make_accounts, new_base, reachable_environment  # noqa: E402
 from .conftest import in_ci  # noqa: E402

@@ -28,12 +28,13 @@ from typing import Any, Literal
 
 import yaml
 
-from .._io import atomic_write_text, read_yaml
-from ..annotation import check_annotator
-from ..errors import DataError
+from toolkit._io import atomic_write_text, read_yaml
+from toolkit.errors import DataError
+from toolkit.records.annotation import check_annotator
 
 __all__ = [
     "ASSIGNMENT_PATTERN",
+    "CHECK_LOG",
     "State",
     "Release",
     "Group",
@@ -47,6 +48,8 @@ __all__ = [
     "copy_notebook_without_outputs",
 ]
 
+#: Each student's log of presses of "Check my work", in their folder.
+CHECK_LOG = ".checks.jsonl"
 ASSIGNMENT_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 State = Literal["draft", "open", "closed"]
 Release = Literal["withheld", "key", "feedback"]

@@ -24,10 +24,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..annotation import check_annotator
-from ..project import as_project
-from ..teaching import ClassFiles, StudentFile, collect_class
-from .course import ClassFolder
+from toolkit.classroom.collection import ClassFiles, StudentFile, collect_class
+from toolkit.classroom.course import CHECK_LOG, ClassFolder
+from toolkit.corpus.folder import as_folder
+from toolkit.records.annotation import check_annotator
 
 __all__ = [
     "MAX_LOG_BYTES",
@@ -196,8 +196,6 @@ def count_checks(data: bytes, student: str) -> tuple[int, int]:
 
 
 def _take(course: ClassFolder, assignment: str) -> Intake:
-    from .student import CHECK_LOG
-
     out = Intake()
     work = course.work_dir(assignment)
     if not work.exists():
@@ -298,7 +296,7 @@ def collect(course: ClassFolder, assignment: str, *, snapshot: bool = True) -> t
     """
     course.load(assignment)
     taken = _take(course, assignment)
-    project = as_project(course.project)
+    project = as_folder(course.project)
     with tempfile.TemporaryDirectory(prefix="summit-collect-") as scratch:
         dest = _private_dir(course.collected_dir(assignment)) if snapshot else Path(scratch)
         paths = []
@@ -317,7 +315,7 @@ def collect(course: ClassFolder, assignment: str, *, snapshot: bool = True) -> t
     files.files.extend(taken.notes)
     files.files.sort(key=lambda f: f.path)
     if snapshot:
-        from .export import write_csv
+        from toolkit.classroom.export import write_csv
 
         stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         status = dest / "status.csv"

@@ -18,8 +18,8 @@ NO_PROJECT = True
 
 
 def _weights(text: str) -> dict[str, float]:
-    from ..classroom.course import check_weights
-    from ..errors import DataError
+    from toolkit.classroom.course import check_weights
+    from toolkit.errors import DataError
 
     out: dict[str, object] = {}
     for part in text.split(","):
@@ -99,9 +99,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..classroom import grading, instructor
-    from ..classroom.course import ClassFolder, read_roster
-    from ..classroom.export import write_csv
+    from toolkit.classroom import grading, instructor
+    from toolkit.classroom.course import ClassFolder, read_roster
+    from toolkit.classroom.export import write_csv
 
     course = ClassFolder(Path(args.class_dir))
     aid = args.assignment
@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         a = instructor.release(course, aid, args.what, now=args.now)
         print(f"{a.id}: {a.release} released at {a.released_at}")
     elif args.action == "grade":
-        from ..classroom.intake import collect
+        from toolkit.classroom.intake import collect
 
         a = course.load(aid)
         files, taken = collect(course, aid)
