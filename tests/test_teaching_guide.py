@@ -19,6 +19,7 @@ from toolkit.classroom.student import StudentWork
 from toolkit.commands.main import main
 
 CLASS = "/srv/summit-class"
+ROSTER = "/srv/summit-roster.txt"
 
 
 def guide_steps(repo_root) -> dict[int, list[str]]:
@@ -38,7 +39,7 @@ def guide_steps(repo_root) -> dict[int, list[str]]:
 
 
 def run(command: str, class_dir) -> int:
-    argv = shlex.split(command.replace(CLASS, str(class_dir)))
+    argv = shlex.split(command.replace(CLASS, str(class_dir)).replace(ROSTER, str(class_dir.parent / "roster.txt")))
     assert argv[0] == "summit-ledger", command
     return main(argv[1:])
 
@@ -61,6 +62,7 @@ def test_part_a_runs_as_written(repo_root, data_root, tmp_path, monkeypatch, cap
     monkeypatch.setenv("SUMMIT_LEDGER_DATA", str(data_root))
     monkeypatch.chdir(tmp_path)
     class_dir = tmp_path / "srv-class"
+    (tmp_path / "roster.txt").write_text("student1\nstudent2\nstudent3\nstudent4\n")  # student4 never logs in
     steps = guide_steps(repo_root)
     for step in (2, 3, 4, 6):
         for command in steps[step]:
@@ -80,17 +82,16 @@ def test_part_a_runs_as_written(repo_root, data_root, tmp_path, monkeypatch, cap
                 session.set_code(f, r[f])
             session.save()
         assert "not released" in work.check().to_text()
-    for step in (8, 9, 10):
+    for step in (8, 9, 10):  # close and collect, grade, release
         for command in steps[step]:
             assert run(command, class_dir) == 0, (step, command, capsys.readouterr().err)
     out = capsys.readouterr().out
-    assert "3 student log(s) copied" in out and "3 student(s) graded" in out
+    assert "3 student log(s) copied" in out and "4 student(s) graded" in out
     rows = list(csv.DictReader((tmp_path / "grades.csv").open(encoding="utf-8")))
-    assert [r["student"] for r in rows] == students
+    assert [r["student"] for r in rows] == [*students, "student4"]
     assert rows[0]["group"] == "reuters-readers" and rows[2]["group"] == ""
-    assert all(0 <= float(r["score"]) <= 100 and r["checks"] == "1" for r in rows)
-    confusion = list(csv.DictReader((tmp_path / "confusion.csv").open(encoding="utf-8")))
-    assert {r["variable"] for r in confusion} == {"actor", "direction"}
+    assert all(0 < float(r["score"]) <= 100 and r["checks"] == "1" for r in rows[:3])
+    assert rows[3]["score"] == "0.0" and "never logged in" in rows[3]["note"]
     # after step 9 a student's check gives the full feedback
     assert "Passages the reference coded and you did not" in StudentWork(class_dir, "week1", "student1").check().to_text()
 

@@ -62,10 +62,29 @@ class Hub:
     """A running hub: ``url``, ``pid``, ``log``, and helpers for users, servers and kernels."""
 
     def __init__(
-        self, workdir: Path, class_dir: Path, students: list[str], instructors: list[str], proxy: str, password: str | None = None
+        self,
+        workdir: Path,
+        class_dir: Path,
+        students: list[str],
+        instructors: list[str],
+        proxy: str,
+        password: str | None = None,
+        *,
+        auth: str = "dummy",
+        python: Path | None = None,
+        config: Path | None = None,
+        passwords: dict[str, str] | None = None,
+        env_extra: dict[str, str] | None = None,
     ) -> None:
+        """``auth="pam"`` logs in real accounts (``passwords``) and runs each server as its user.
+
+        ``python`` is the interpreter that runs the hub (its ``jupyterhub-singleuser``
+        serves the users) and ``config`` the hub configuration (default: the checkout's).
+        """
         self.workdir, self.class_dir = workdir, class_dir
         self.password = password or secrets.token_urlsafe(12)
+        self.passwords = dict(passwords or {})
+        python = Path(python or sys.executable)
         self.token = secrets.token_hex(24)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -76,7 +95,7 @@ class Hub:
         roster.write_text("\n".join(students + instructors) + "\n")
         wrapper = workdir / "hub_config.py"
         wrapper.write_text(
-            f"load_subconfig({str(CONFIG)!r})\n"
+            f"load_subconfig({str(config or CONFIG)!r})\n"
             f"c.JupyterHub.hub_bind_url = 'http://127.0.0.1:{free_port()}'\n"
             f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{free_port()}'\n"
             "c.JupyterHub.services = [{'name': 'class-test', 'api_token': " + repr(self.token) + "}]\n"
@@ -88,20 +107,22 @@ class Hub:
         env = {
             **os.environ,
             "SUMMIT_LEDGER_CLASS": str(class_dir),
-            "SUMMIT_LEDGER_HUB_AUTH": "dummy",
+            "SUMMIT_LEDGER_HUB_AUTH": auth,
+            **({"SUMMIT_LEDGER_HUB_DEMO": "1"} if auth != "pam" else {}),
+            **(env_extra or {}),
             "SUMMIT_LEDGER_HUB_PASSWORD": self.password,
             "SUMMIT_LEDGER_ROSTER": str(roster),
             "SUMMIT_LEDGER_INSTRUCTORS": ",".join(instructors),
             "SUMMIT_LEDGER_HUB_URL": self.url,
             "SUMMIT_LEDGER_HUB_STATE": str(workdir / "state"),
             PROXY_ENV: proxy,
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
         for k in ("JUPYTERHUB_USER", "SUMMIT_LEDGER_ROLE", "SUMMIT_LEDGER_DATA"):
             env.pop(k, None)
         self._logfh = open(self.log, "wb")
         self.proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(wrapper)],
+            [str(python), "-m", "jupyterhub", "-f", str(wrapper)],
             cwd=workdir,
             env=env,
             stdout=self._logfh,
@@ -169,7 +190,7 @@ class Hub:
         xsrf = s.cookies.get("_xsrf", "")
         r = s.post(
             self.url + "/hub/login?next=",
-            data={"username": name, "password": password or self.password, "_xsrf": xsrf},
+            data={"username": name, "password": password or self.passwords.get(name, self.password), "_xsrf": xsrf},
             allow_redirects=False,
             timeout=30,
         )

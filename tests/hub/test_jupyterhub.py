@@ -10,7 +10,6 @@ class folder and are never written to data/.
 from __future__ import annotations
 
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -24,7 +23,7 @@ from toolkit.classroom import (
 )
 from toolkit.classroom.course import ClassFolder  # noqa: E402
 
-from .harness import Hub, find_proxy  # noqa: E402
+from .harness import Hub  # noqa: E402
 
 pytestmark = pytest.mark.slow
 SEED = "2021-12-07-biden-putin-video-summit"
@@ -80,16 +79,6 @@ def plan_for(k: int, reference: list[dict]) -> list:
     """Student k codes every fifth reference passage from k on, with the reference's codes (synthetic work)."""
     rows = reference[k::5][:3]
     return [[r["start"], r["end"], {f: r[f] for f in ("stance", "issue", "actor", "target", "intensity")}] for r in rows]
-
-
-@pytest.fixture(scope="module")
-def proxy():
-    path = find_proxy()
-    if path is None:
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail("configurable-http-proxy not found and npm is missing")
-        pytest.skip("configurable-http-proxy not found (set SUMMIT_LEDGER_PROXY or install node and npm)")
-    return path
 
 
 def test_five_students_on_a_real_hub(tmp_path, proxy, data_root):

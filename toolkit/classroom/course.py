@@ -18,6 +18,7 @@ deadline has passed.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ from toolkit.records.annotation import check_annotator
 
 __all__ = [
     "ASSIGNMENT_PATTERN",
+    "CHECK_LOG",
     "State",
     "Release",
     "Group",
@@ -41,9 +43,13 @@ __all__ = [
     "ClassFolder",
     "DEFAULT_WEIGHTS",
     "parse_time",
+    "check_weights",
+    "read_roster",
     "copy_notebook_without_outputs",
 ]
 
+#: Each student's log of presses of "Check my work", in their folder.
+CHECK_LOG = ".checks.jsonl"
 ASSIGNMENT_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 State = Literal["draft", "open", "closed"]
 Release = Literal["withheld", "key", "feedback"]
@@ -63,6 +69,48 @@ def parse_time(value: str | None, where: str = "--deadline") -> str | None:
     if t.tzinfo is None:
         t = t.replace(tzinfo=_dt.UTC)
     return t.astimezone(_dt.UTC).strftime(_TIME)
+
+
+def check_weights(weights: Any, where: str | Path = "--weights") -> dict[str, float]:
+    """Rubric weights checked: known parts only, each a finite number >= 0, not all 0.
+
+    Raises
+    ------
+    DataError
+        Naming ``where`` (the option or the assignment file), the part and the value.
+    """
+    if not isinstance(weights, dict) or not weights:
+        raise DataError.at(
+            where, None, "weights", f"{str(weights)[:60]!r}: give weights as span_f1=0.5,agreement=0.3,coverage=0.2"
+        )
+    out = {}
+    for k, v in weights.items():
+        if k not in DEFAULT_WEIGHTS:
+            raise DataError.at(where, None, "weights", f"unknown rubric part {str(k)[:40]!r}; use {', '.join(DEFAULT_WEIGHTS)}")
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            x = math.nan
+        if isinstance(v, bool) or not (math.isfinite(x) and x >= 0):
+            raise DataError.at(where, None, "weights", f"weight of {k} is {str(v)[:40]!r}; give a number from 0 up, e.g. 0.5")
+        out[str(k)] = x
+    if not sum(out.values()) > 0:
+        raise DataError.at(where, None, "weights", "the rubric weights add up to 0; give at least one a positive weight")
+    return out
+
+
+def read_roster(path: str | Path) -> list[str]:
+    """Student user names from a roster file: one a line; blank lines and ``#`` comments skipped; each name checked."""
+    names = []
+    text = Path(path).read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), 1):
+        name = line.split("#", 1)[0].strip()
+        if not name:
+            continue
+        if msg := check_annotator(name):
+            raise DataError.at(path, n, "student", msg)
+        names.append(name)
+    return names
 
 
 def _now() -> str:
@@ -133,7 +181,7 @@ class Assignment:
                 release=raw.get("release", "withheld"),
                 released_at=raw.get("released_at"),
                 suggestions=bool(raw.get("suggestions", False)),
-                weights={str(k): float(v) for k, v in (raw.get("weights") or DEFAULT_WEIGHTS).items()},
+                weights=check_weights(raw.get("weights") if "weights" in raw else dict(DEFAULT_WEIGHTS), where=path),
                 groups=groups,
                 practice=practice,
             )
@@ -245,12 +293,30 @@ class ClassFolder:
         os.chmod(d, 0o2770 if gid is not None else 0o700)
         return d
 
-    def copy_project(self, source: Path) -> Path:
-        """Copy the instructor's project into the class, leaving out every annotation (the key stays out)."""
+    def copy_project(self, source: Path, *, withhold: Path | None = None) -> Path:
+        """Copy the instructor's project into the class, leaving out every annotation and the key.
+
+        ``withhold`` (the key's file or folder) is left out wherever it lies in
+        the project. Links are copied as links, never followed. The copy is made
+        beside the old one and swapped in, so a failure leaves the old copy.
+        """
         dest = self.project
+        skip = withhold.resolve() if withhold is not None else None
+        plain = shutil.ignore_patterns("annotations", "*.lock", ".*")
+
+        def ignore(folder: str, names: list[str]) -> set[str]:
+            out = set(plain(folder, names))
+            if skip is not None:
+                out |= {n for n in names if (Path(folder) / n).resolve() == skip}
+            return out
+
+        tmp = dest.with_name(dest.name + ".new")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        shutil.copytree(source, tmp, ignore=ignore, symlinks=True)
         if dest.exists():
             shutil.rmtree(dest)
-        shutil.copytree(source, dest, ignore=shutil.ignore_patterns("annotations", "*.lock", ".*"))
+        os.replace(tmp, dest)
         return dest
 
     @staticmethod

@@ -40,6 +40,7 @@ __all__ = [
     "grade_student",
     "grade_table",
     "confusion_long",
+    "graded",
 ]
 
 VARIABLES: tuple[str, ...] = CODES
@@ -54,6 +55,7 @@ GRADE_COLUMNS: list[str] = [
     "agreement",
     "score",
     "checks",
+    "note",
 ]
 
 
@@ -127,18 +129,48 @@ def grade_student(
     return {**parts, **{f"agree_{v}": x for v, x in agree.items()}, "score": _weighted(parts, weights)}
 
 
+def graded(records: Sequence[Mapping[str, Any]], assignment: Assignment, student: str) -> list[dict]:
+    """The records of ``student``'s assigned articles that are graded: none in the practice passage.
+
+    The practice passage's key is shown to students from the start, so no
+    passage overlapping it is graded, on the key's side or the student's.
+    """
+    articles = assignment.articles_for(student)
+    p = assignment.practice
+
+    def in_practice(r: Mapping[str, Any]) -> bool:
+        return p is not None and r["document_id"] == p.document and r["start"] < p.end and p.start < r["end"]
+
+    return [dict(r) for r in records if r["document_id"] in articles and not in_practice(r)]
+
+
 def grade_table(
-    files: ClassFiles, key: Sequence[Mapping[str, Any]], assignment: Assignment, checks: Mapping[str, int] | None = None
+    files: ClassFiles,
+    key: Sequence[Mapping[str, Any]],
+    assignment: Assignment,
+    checks: Mapping[str, int] | None = None,
+    *,
+    roster: Sequence[str] = (),
+    notes: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per student with :data:`GRADE_COLUMNS`, sorted by student (the key's own file, if collected, is left out)."""
+    """One row per student with :data:`GRADE_COLUMNS`, sorted by student (the key's own file, if collected, is left out).
+
+    Every name in ``roster`` gets a row: one with no work collected scores 0
+    and its ``note`` says so. ``notes`` adds a line per student (e.g. a file
+    that was not read).
+    """
     rows = []
-    for name in files.annotators:
-        if is_reference(name, files, key):
+    names = sorted(set(files.annotators) | set(roster))
+    for name in names:
+        if name in files.records and is_reference(name, files, key):
             continue
         articles = assignment.articles_for(name)
-        mine = [r for r in files.records[name] if r["document_id"] in articles]
-        k = [r for r in key if r["document_id"] in articles]
+        mine = graded(files.records.get(name, []), assignment, name)
+        k = graded(key, assignment, name)
         g = grade_student(mine, k, assignment.weights)
+        note = (notes or {}).get(name, "")
+        if name not in files.records:
+            note = "; ".join(x for x in ("no work collected (never logged in, or saved nothing)", note) if x)
         rows.append(
             {
                 "student": name,
@@ -147,6 +179,7 @@ def grade_table(
                 "passages": len(mine),
                 **g,
                 "checks": int((checks or {}).get(name, 0)),
+                "note": note,
             }
         )
     out = pd.DataFrame(rows, columns=GRADE_COLUMNS)
@@ -159,10 +192,7 @@ def confusion_long(
     """Every student's confusion tables in long form: ``student, variable, key, student_value, passages``."""
     rows = []
     for name in files.annotators:
-        articles = assignment.articles_for(name)
-        pairs = pair_by_position(
-            [r for r in files.records[name] if r["document_id"] in articles], [r for r in key if r["document_id"] in articles]
-        )
+        pairs = pair_by_position(graded(files.records[name], assignment, name), graded(key, assignment, name))
         for var in variables:
             table = confusion(pairs, var)
             for kv in table.index:

@@ -7,16 +7,14 @@ was. Names (assignment, student, group) are checked before any path is built.
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from toolkit._io import atomic_write_text
-from toolkit.classroom.collection import ClassFiles, collect_class, load_reference
-from toolkit.classroom.course import DEFAULT_WEIGHTS, Assignment, ClassFolder, Group, Practice, parse_time
-from toolkit.classroom.export import write_csv
+from toolkit.classroom.collection import ClassFiles, load_reference
+from toolkit.classroom.course import DEFAULT_WEIGHTS, Assignment, ClassFolder, Group, Practice, check_weights, parse_time
 from toolkit.corpus.documents import Document, segment
 from toolkit.corpus.folder import ProjectFolder, as_folder
 from toolkit.errors import DataError
@@ -39,18 +37,10 @@ __all__ = [
 KEY_NAME = "reference"
 
 
-def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:
-    out = {}
-    for k, v in weights.items():
-        if k not in DEFAULT_WEIGHTS:
-            raise ValueError(f"unknown rubric part {k!r}; use {', '.join(DEFAULT_WEIGHTS)}")
-        v = float(v)
-        if not v >= 0:
-            raise ValueError(f"weight of {k!r} must be a number >= 0, got {v}")
-        out[k] = v
-    if not sum(out.values()) > 0:
-        raise ValueError("the rubric weights add up to 0; give at least one a positive weight")
-    return out
+def _reference_path(reference: str | Path, project: ProjectFolder) -> Path:
+    """Where the key lies: a file or folder as given, else the set under the project's annotations."""
+    path = Path(reference)
+    return path if path.exists() else project.root / "annotations" / str(reference)
 
 
 def _write_records(folder: Path, records: Iterable[dict], *, private: bool, project: ProjectFolder) -> Path:
@@ -110,6 +100,8 @@ def create_assignment(
                 "articles",
                 f"no article {art!r} in {source}/documents; articles: {', '.join(sorted(documents))}",
             )
+    checked_deadline = parse_time(deadline)
+    checked_weights = check_weights(dict(weights) if weights is not None else dict(DEFAULT_WEIGHTS))
     ref = [r for r in load_reference(reference, data=project) if r["document_id"] in articles]
     uncoded = sorted(set(articles) - {r["document_id"] for r in ref})
     if uncoded:
@@ -119,14 +111,14 @@ def create_assignment(
             "document_id",
             f"the reference codes nothing in {', '.join(uncoded)}; code a reference for it first",
         )
-    course.copy_project(source)
+    course.copy_project(source, withhold=_reference_path(reference, project))
     a = Assignment(
         id=assignment,
         title=title or assignment,
         articles=list(articles),
-        deadline=parse_time(deadline),
+        deadline=checked_deadline,
         suggestions=suggestions,
-        weights=_check_weights(weights or DEFAULT_WEIGHTS),
+        weights=checked_weights,
     )
     course.assignment_dir(assignment).mkdir(parents=True, exist_ok=True)
     _write_records(course.key_dir(assignment), ref, private=True, project=project)
@@ -312,37 +304,11 @@ def release(course: ClassFolder, assignment: str, what: str = "key", *, now: boo
 def collect(course: ClassFolder, assignment: str, *, snapshot: bool = True) -> ClassFiles:
     """Read every student's log of the assignment; with ``snapshot``, copy them into ``collected/<id>/``.
 
-    Only ``work/<id>/<student>/<student>.jsonl`` is read (a file named
-    after its folder); check logs and practice work are hidden and skipped.
+    Only ``work/<id>/<student>/<student>.jsonl`` is read, never through a link,
+    only a regular file, up to a size limit (:mod:`toolkit.classroom.intake`);
+    a bad file is one line in ``files.files``. The copies are readable by the
+    instructor only.
     """
-    course.load(assignment)
-    work = course.work_dir(assignment)
-    logs = sorted(p for p in work.glob("*/*.jsonl") if p.stem == p.parent.name) if work.exists() else []
-    stray = (
-        sorted(p for p in work.glob("*/*.jsonl") if p.stem != p.parent.name and not p.name.startswith("."))
-        if work.exists()
-        else []
-    )
-    project = as_folder(course.project)
-    files = collect_class(logs, data=project, progress=False) if logs else ClassFiles({}, [], project)
-    if stray:
-        from toolkit.classroom.collection import StudentFile
+    from toolkit.classroom.intake import collect as _collect
 
-        files.files.extend(
-            StudentFile(
-                str(p),
-                None,
-                0,
-                "skipped",
-                f"in {p.parent.name}'s folder but named {p.name}: not used (a student saves only under their own name)",
-            )
-            for p in stray
-        )
-    if snapshot:
-        dest = course.collected_dir(assignment)
-        dest.mkdir(parents=True, exist_ok=True)
-        for p in logs:
-            atomic_write_text(dest / p.name, p.read_text(encoding="utf-8"))
-        stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        write_csv(files.status_frame().assign(collected=stamp), dest / "status.csv")
-    return files
+    return _collect(course, assignment, snapshot=snapshot)[0]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.classroom.course import Assignment, ClassFolder
+from toolkit.classroom.course import CHECK_LOG, Assignment, ClassFolder
 from toolkit.classroom.presentation import Section, sections_html, sections_text
 from toolkit.classroom.student_feedback import feedback
 from toolkit.corpus.documents import segment
@@ -38,7 +38,6 @@ from toolkit.classroom.instructor import practice_document, practice_key, refere
 
 __all__ = ["AssignmentClosed", "AssignmentStore", "Check", "StudentWork", "CHECK_LOG", "set_suggestions"]
 
-CHECK_LOG = ".checks.jsonl"
 
 
 class AssignmentClosed(DataError):
@@ -104,6 +103,34 @@ def set_suggestions(widget: Any, on: bool) -> None:
         session.suggestions = bool(on)
 
 
+def _current_assignment(course: ClassFolder) -> str:
+    """The assignment a student works on: the one open; with none open, the one they took part in.
+
+    After the instructor closes an assignment (and releases its key), the
+    student's notebook still opens it, so they can read their feedback.
+    """
+    names = course.assignments()
+    states = {a: course.load(a).state for a in names}
+    open_ = [a for a in names if states[a] == "open"]
+    if len(open_) == 1:
+        return open_[0]
+    if not open_:
+        user = hub_annotator()
+        mine = [a for a in names if states[a] == "closed" and (user is None or course.student_dir(a, user).exists())]
+        if len(mine) == 1:
+            return mine[0]
+        if not mine:
+            raise DataError.at(
+                course.root, None, "assignment", "no assignment is open yet; your instructor opens it, then run the page again"
+            )
+    raise DataError.at(
+        course.root,
+        None,
+        "assignment",
+        f"{len(open_) or len(names)} assignments could be yours; ask your instructor which one (SUMMIT_LEDGER_ASSIGNMENT)",
+    )
+
+
 class StudentWork:
     """One student's view of one assignment.
 
@@ -134,14 +161,7 @@ class StudentWork:
         if not root:
             raise DataError.at("<environment>", None, "SUMMIT_LEDGER_CLASS", "not set: this server is not set up for a class")
         course = ClassFolder(root)
-        aid = os.environ.get("SUMMIT_LEDGER_ASSIGNMENT")
-        if not aid:
-            open_ = [a for a in course.assignments() if course.load(a).state == "open"]
-            if len(open_) != 1:
-                raise DataError.at(
-                    course.root, None, "assignment", f"{len(open_)} assignments are open; set SUMMIT_LEDGER_ASSIGNMENT"
-                )
-            aid = open_[0]
+        aid = os.environ.get("SUMMIT_LEDGER_ASSIGNMENT") or _current_assignment(course)
         return cls(course, aid)
 
     @property
@@ -227,7 +247,8 @@ class StudentWork:
             )
             + "\n"
         )
-        fd = os.open(self._ensure_folder() / CHECK_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        # 0640: the instructors' group (set on the folder by the hub) counts the checks; no classmate can
+        fd = os.open(self._ensure_folder() / CHECK_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o640)
         try:
             os.write(fd, line.encode("utf-8"))
             os.fsync(fd)
@@ -241,13 +262,18 @@ class StudentWork:
             return []
         return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
-    def check(self):
-        """ "Check my work": full feedback once the key is released, otherwise what can be said without it."""
+    def check(self, *, pressed: bool = True):
+        """ "Check my work": full feedback once the key is released, otherwise what can be said without it.
+
+        A call with ``pressed`` (the button) is logged in ``.checks.jsonl`` and
+        counted in the grade table; ``pressed=False`` shows the same without a log line.
+        """
         a = self.assignment
         state = self.store().read(self.student)
         mine = list(state.annotations.values())
         if a.release == "key":
-            self._log("check", len(mine), released=True)
+            if pressed:
+                self._log("check", len(mine), released=True)
             fb = feedback(
                 mine,
                 reference_for(self.course, a.id, released=True),
@@ -256,7 +282,8 @@ class StudentWork:
             )
             fb.notes[:0] = [f"Line {p.line}: {p.message}" for p in state.problems]
             return fb
-        self._log("check", len(mine), released=False)
+        if pressed:
+            self._log("check", len(mine), released=False)
         sections = self._coverage(a, mine, state.problems)
         if a.release == "feedback" and (self.folder / "feedback.txt").exists():
             text = (self.folder / "feedback.txt").read_text(encoding="utf-8")

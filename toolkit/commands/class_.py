@@ -18,16 +18,19 @@ NO_PROJECT = True
 
 
 def _weights(text: str) -> dict[str, float]:
-    out = {}
+    from toolkit.classroom.course import check_weights
+    from toolkit.errors import DataError
+
+    out: dict[str, object] = {}
     for part in text.split(","):
         name, sep, value = part.partition("=")
         if not sep:
             raise argparse.ArgumentTypeError(f"{part!r}: write NAME=WEIGHT, e.g. span_f1=0.5,agreement=0.3,coverage=0.2")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    return out
+        out[name.strip()] = value.strip()
+    try:
+        return check_weights(out, where="--weights")
+    except DataError as exc:
+        raise argparse.ArgumentTypeError(exc.problems[0].message) from None
 
 
 def _sentences(text: str) -> tuple[int, int]:
@@ -69,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--students", nargs="+", required=True, metavar="NAME")
     p.add_argument("--articles", nargs="*", default=[], metavar="DOC_ID")
     p.add_argument("--outlets", nargs="*", default=[], metavar="TEXT", help="articles whose source mentions TEXT")
-    p = action("practice", "use a passage of a real article as the calibration round (immediate feedback)")
+    p = action("practice", "use a passage of a real article as the calibration round (immediate feedback, never graded)")
     p.add_argument("--document", required=True, metavar="DOC_ID")
     p.add_argument("--sentences", type=_sentences, required=True, metavar="FIRST-LAST", help="1-based, inclusive")
     action("open", "let students save")
@@ -81,6 +84,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p = action("grade", "score every student with the rubric and write the LMS CSV")
     p.add_argument("--out", required=True, metavar="CSV", help="the grades CSV (formula-safe cells)")
     p.add_argument(
+        "--roster",
+        metavar="FILE",
+        default=None,
+        help="one student user name a line: each gets a row, also those who never logged in",
+    )
+    p.add_argument(
         "--confusion",
         metavar="CSV",
         default=None,
@@ -91,9 +100,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from toolkit.classroom import grading, instructor
-    from toolkit.classroom.course import ClassFolder
+    from toolkit.classroom.course import ClassFolder, read_roster
     from toolkit.classroom.export import write_csv
-    from toolkit.classroom.student import CHECK_LOG
 
     course = ClassFolder(Path(args.class_dir))
     aid = args.assignment
@@ -134,15 +142,15 @@ def run(args: argparse.Namespace) -> int:
         a = instructor.release(course, aid, args.what, now=args.now)
         print(f"{a.id}: {a.release} released at {a.released_at}")
     elif args.action == "grade":
+        from toolkit.classroom.intake import collect
+
         a = course.load(aid)
-        files = instructor.collect(course, aid)
+        files, taken = collect(course, aid)
         key = instructor.reference_for(course, aid, released=False)
-        checks = {
-            n: sum(1 for line in (course.student_dir(aid, n) / CHECK_LOG).open(encoding="utf-8") if line.strip())
-            for n in files.annotators
-            if (course.student_dir(aid, n) / CHECK_LOG).exists()
-        }
-        table = grading.grade_table(files, key, a, checks)
+        roster = set(taken.folders) | {m for g in a.groups.values() for m in g.members}
+        if args.roster:
+            roster |= set(read_roster(args.roster))
+        table = grading.grade_table(files, key, a, taken.checks, roster=sorted(roster), notes=taken.student_notes())
         write_csv(table, args.out)
         if args.confusion:
             write_csv(grading.confusion_long(files, key, a), args.confusion)

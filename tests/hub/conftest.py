@@ -1,0 +1,24 @@
+"""Shared fixtures of the hub tests: the proxy."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .harness import find_proxy
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="module")
+def proxy() -> str:
+    """configurable-http-proxy; skipped locally when it cannot be found or installed, a failure in CI."""
+    path = find_proxy()
+    if path is None:
+        if in_ci():
+            pytest.fail("configurable-http-proxy not found and npm is missing")
+        pytest.skip("configurable-http-proxy not found (set SUMMIT_LEDGER_PROXY or install node and npm)")
+    return path
