@@ -35,6 +35,7 @@ def ledger() -> pd.DataFrame:
             "target": "Russia",
             "intensity": [1, 2, 3, 1],
             "score": [3.5, -6.0, -7.0, 0.0],
+            "goldstein": [8.0, -4.4, -8.0, 1.0],
             "annotator": "synthetic",
             "set": "synthetic",
             "status": "anchored",
@@ -45,7 +46,7 @@ def ledger() -> pd.DataFrame:
 BAD_VALUES = [
     ({"by": "actor"}, "by='actor' is not one of summit, issue"),
     ({"weight": "loudness"}, "weight='loudness' is not one of count, intensity, score"),
-    ({"scale": "percent"}, "scale='percent' is not one of relative, logit, goldstein"),
+    ({"scale": "percent"}, "scale='percent' is not one of relative, logit, goldstein, score"),
     ({"interval": "wald"}, "interval='wald' is not one of jeffreys, bootstrap"),
     ({"count": "words"}, "count='words' is not one of events, mentions"),
     ({"resample": "summits"}, "resample='summits' is not one of auto, events, documents, annotators, rows"),
@@ -98,8 +99,8 @@ def test_not_a_ledger(ledger):
 
 def test_valid_calls_still_work(ledger):
     """The checks accept every documented value, numpy integers and floats included."""
-    for weight in ("count", "intensity", "score"):
-        for scale in ("relative", "logit", "goldstein"):
+    for weight in ("count", "intensity", "score", "goldstein"):
+        for scale in ("relative", "logit", "goldstein", "score"):
             t = balance_table(ledger, by="issue", weight=weight, scale=scale, n_boot=np.int64(20), level=np.float64(0.9))
             assert len(t) == 4
     t = balance_table(ledger, interval="bootstrap", n_boot=0, seed=np.int32(3))

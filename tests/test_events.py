@@ -24,48 +24,6 @@ V1_PREFIXES = {
     "independent/coder-a.jsonl": (16418, 21, "3890a92f060e94bc034c3ccfcd5d6d48456befdd4113edfa3c5c17e619a4bdd3"),
     "independent/coder-b.jsonl": (16980, 21, "73781281e9d98a4426713e0a21f0e3ee6105afdcf7f04016ddb1098703585aeb"),
 }
-#: Goldstein values of the CAMEO root codes (the published table quoted in the project's research notes).
-GOLDSTEIN_ROOT = {
-    "01": 0,
-    "02": 3,
-    "03": 4,
-    "04": 1,
-    "05": 3.5,
-    "06": 6,
-    "07": 7,
-    "08": 5,
-    "09": -2,
-    "10": -5,
-    "11": -2,
-    "12": -4,
-    "13": -6,
-    "14": -6.5,
-    "15": -7.2,
-    "16": -4,
-    "17": -7,
-    "18": -9,
-    "19": -10,
-    "20": -10,
-}
-#: PLOVER scores of the event types (PLOVER manual, as quoted in the research notes; ACCUSE: low end of its range).
-PLOVER_SCORE = {
-    "AGREE": 2.5,
-    "CONSULT": 2.5,
-    "SUPPORT": 5,
-    "CONCEDE": 4.5,
-    "COOPERATE": 9.5,
-    "AID": 10,
-    "RETREAT": 6.5,
-    "REQUEST": 0,
-    "ACCUSE": -2,
-    "REJECT": -2,
-    "THREATEN": -3.5,
-    "PROTEST": -5,
-    "SANCTION": -6,
-    "MOBILIZE": -5.5,
-    "COERCE": -7,
-    "ASSAULT": -9,
-}
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +33,7 @@ def ledger(data_root):
 
 # ----------------------------------------------------------------- codebook 2.0
 def test_codebook_2_is_valid_and_hierarchical(codebook):
-    assert codebook.version == "2.0.0" and codebook.changelog[0]["version"] == "2.0.0"
+    assert codebook.version == "2.1.0" and codebook.changelog[0]["version"] == "2.1.0"
     assert set(codebook.stances) == {"grievance", "goodwill", "agenda"}
     for domain in codebook.domains:
         assert f"{domain}-other" in codebook.issues
@@ -96,9 +54,7 @@ def test_crosswalk_codes_and_weights(codebook):
     assert et["disapprove"].cameo.startswith("11") and et["threaten"].cameo.startswith("13")
     assert et["force-posture"].cameo.startswith("15") and et["force-posture"].plover_type == "MOBILIZE"
     assert et["impose-sanctions"].cameo == "163" and et["expel"].cameo == "166"
-    for t in et.values():
-        assert t.goldstein == GOLDSTEIN_ROOT[t.cameo[:2]], t.id
-        assert t.plover_score == PLOVER_SCORE[t.plover_type], t.id
+    # the weights themselves are checked against the kept published tables in test_crosswalk.py
     # every (stance, intensity) of a record without an event gets a type of the same stance
     for stance in ("grievance", "goodwill"):
         for level in (1, 2, 3):

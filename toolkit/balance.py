@@ -6,12 +6,12 @@ here draws or imports altair. Definitions (docs/balance.md):
 - rows are first turned into **units** (:func:`toolkit.units.count_units`):
   events by default (mentions of one act count once), or mentions;
 - ``goodwill`` G and ``grievance`` R = sums of the unit weights, with weight
-  ``count`` (1 a unit), ``intensity`` (1-3) or ``score`` (absolute value of the
-  codebook's Goldstein-style score); ``agenda`` units never count toward G or
-  R, only toward ``salience``;
+  ``count`` (1 a unit), ``intensity`` (1-3), ``score`` (absolute intensity
+  score, the codebook's weight) or ``goldstein`` (absolute published Goldstein
+  value of the event type); ``agenda`` units count only toward ``salience``;
 - ``balance`` on the chosen ``scale`` (:mod:`toolkit.intervals`): ``relative``
-  (G - R)/(G + R), ``logit`` log((G + 0.5)/(R + 0.5)) or ``goldstein`` (mean
-  signed score); **NaN for an empty cell** (no evidence is not an even balance);
+  (G - R)/(G + R), ``logit`` log((G + 0.5)/(R + 0.5)), ``goldstein`` (mean
+  Goldstein value) or ``score`` (mean intensity score); **NaN for an empty cell** (no evidence is not an even balance);
 - ``ci_low``/``ci_high``: the Jeffreys interval (default; never zero width) or
   a cluster bootstrap (``interval="bootstrap"``, see :mod:`toolkit.units` for
   the clusters);
@@ -145,9 +145,9 @@ def balance_table(
         ``document_id``, ``annotator`` and ``evidence`` are used when present).
     by : {"summit", "issue"}
         One row per summit, or one per summit x issue.
-    weight : {"count", "intensity", "score"}
+    weight : {"count", "intensity", "score", "goldstein"}
         See :func:`row_weights`.
-    scale : {"relative", "logit", "goldstein"}
+    scale : {"relative", "logit", "goldstein", "score"}
         The balance scale (:data:`toolkit.intervals.SCALE_LABELS`).
     interval : {"jeffreys", "bootstrap"}
         ``jeffreys`` (default): Beta(G* + 0.5, R* + 0.5) quantiles, where G*
@@ -198,12 +198,14 @@ def balance_table(
     )
     needs = REQUIRED_COLUMNS + (("summit_label", "summit_date", "summit_format") if summits is None else ())
     needs += (("issue_label",) if by == "issue" else ()) + ((weight,) if weight != "count" else ())
+    needs += ("goldstein",) if scale == "goldstein" else ()
     check_ledger(ledger, needs)
     # every key column is read once, over the whole ledger; units are rows of it, found by position
     frame, summit_of = summit_axis(ledger, summits)
     stance_of = stance_codes(ledger["stance"])
     all_w = _finite(row_weights(ledger, weight), 1.0)
-    all_s = ledger["score"].astype("float64").to_numpy() if "score" in ledger else np.zeros(len(ledger))
+    score_column = "goldstein" if scale == "goldstein" else "score"  # the signed weight the mean-score scales average
+    all_s = ledger[score_column].astype("float64").to_numpy() if score_column in ledger else np.zeros(len(ledger))
     rows = filter_ledger(
         ledger.assign(_ledger_row=np.arange(len(ledger))),
         actor=actor,
@@ -285,7 +287,7 @@ def balance_table(
         ms_r = np.where(R > 0, by_score[GRIEVANCE] / R, overall[GRIEVANCE])
 
     if interval == "jeffreys":
-        if scale == "goldstein":
+        if scale in ("goldstein", "score"):
             lo_p, hi_p = jeffreys_interval(g_eff, r_eff, level, "relative")
             lo = ms_r + (ms_g - ms_r) * (lo_p + 1) / 2
             hi = ms_r + (ms_g - ms_r) * (hi_p + 1) / 2

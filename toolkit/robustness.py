@@ -52,7 +52,8 @@ SPECS: tuple[Spec, ...] = (
         needs=("modality",),
     ),
     Spec("intensity", "intensity weights", {"weight": "intensity"}),
-    Spec("score", "Goldstein-style score weights", {"weight": "score"}),
+    Spec("score", "intensity-score weights", {"weight": "score"}),
+    Spec("goldstein", "published Goldstein weights", {"weight": "goldstein"}, needs=("goldstein",)),
     Spec("article_only", "article spans only", {"evidence": "span"}),
     Spec("briefs_only", "briefs only", {"evidence": "brief"}),
 )
@@ -85,7 +86,15 @@ def _missing(ledger: pd.DataFrame, spec: Spec) -> str | None:
 def _collapse_joint(ledger: pd.DataFrame) -> pd.DataFrame:
     """Keep one row per joint act (rows flagged ``joint`` of one act differ only in direction)."""
     joint = ledger["joint"].fillna(False).astype(bool)
-    act = ledger["event_id"] if "event_id" in ledger else ledger["id"]
+    # a row's act is its event when it names one, else the row itself (briefs and spans without an
+    # event_id must not share one empty key)
+    own = ledger["id"].astype(str)
+    if "event_id" in ledger:
+        eid = ledger["event_id"]
+        named = eid.notna() & eid.astype(str).ne("")
+        act = eid.astype(str).where(named, "row:" + own)
+    else:
+        act = own
     keys = pd.DataFrame(
         {
             "act": act.astype(str),

@@ -2,7 +2,7 @@
 
 - :func:`filter_ledger`: keep the rows matching code, evidence, annotator,
   set and document filters (orphaned annotations dropped by default);
-- :func:`row_weights`: 1 a row, its intensity, or its absolute score.
+- :func:`row_weights`: 1 a row, its intensity, its absolute intensity score or Goldstein value.
 
 Both are re-exported by :mod:`toolkit.balance`, where they are documented
 for users.
@@ -20,7 +20,7 @@ from .grid import as_set
 
 __all__ = ["Weight", "WEIGHTS", "filter_ledger", "row_weights"]
 
-Weight = Literal["count", "intensity", "score"]
+Weight = Literal["count", "intensity", "score", "goldstein"]
 WEIGHTS: tuple[str, ...] = get_args(Weight)
 
 
@@ -93,11 +93,12 @@ def row_weights(ledger: pd.DataFrame, weight: Weight = "count") -> np.ndarray:
     Parameters
     ----------
     ledger : pandas.DataFrame
-        Needs ``intensity`` for ``weight="intensity"`` and ``score`` for
-        ``weight="score"``.
-    weight : {"count", "intensity", "score"}
+        Needs the column named by ``weight`` (except for ``count``).
+    weight : {"count", "intensity", "score", "goldstein"}
         ``count``: 1 a row; ``intensity``: the 1-3 level; ``score``: the
-        absolute Goldstein-style score.
+        absolute intensity score (the codebook's own weight, not a Goldstein
+        value); ``goldstein``: the absolute published Goldstein value of the
+        row's event type (GDELT's per-code CAMEO table).
 
     Returns
     -------
@@ -107,6 +108,6 @@ def row_weights(ledger: pd.DataFrame, weight: Weight = "count") -> np.ndarray:
         return np.ones(len(ledger))
     if weight == "intensity":
         return ledger["intensity"].astype("float64").to_numpy()
-    if weight == "score":
-        return np.abs(ledger["score"].astype("float64").to_numpy())
+    if weight in ("score", "goldstein"):
+        return np.abs(ledger[weight].astype("float64").to_numpy())
     raise ValueError(f"weight={weight!r} is not a weight; use one of {', '.join(WEIGHTS)}")

@@ -27,11 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--evidence", choices=["both", "span", "brief"], default="both", help="which evidence to chart (default: both)"
     )
     parser.add_argument(
-        "--weight", choices=["count", "intensity", "score"], default="count", help="row weight for the balance (default: count)"
+        "--weight",
+        choices=["count", "intensity", "score", "goldstein"],
+        default="count",
+        help="row weight for the balance: score is the intensity score, goldstein the published value (default: count)",
     )
     parser.add_argument(
         "--balance-scale",
-        choices=["relative", "logit", "goldstein"],
+        choices=["relative", "logit", "goldstein", "score"],
         default="relative",
         help="balance scale (default: relative)",
     )
