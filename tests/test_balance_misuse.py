@@ -48,11 +48,12 @@ BAD_VALUES = [
     ({"weight": "loudness"}, "weight='loudness' is not one of count, intensity, score"),
     ({"scale": "percent"}, "scale='percent' is not one of relative, logit, goldstein, score"),
     ({"interval": "wald"}, "interval='wald' is not one of jeffreys, bootstrap"),
-    ({"count": "words"}, "count='words' is not one of events, mentions"),
+    ({"count": "words"}, "count='words' is not one of events, directed, mentions"),
     ({"resample": "summits"}, "resample='summits' is not one of auto, events, documents, annotators, rows"),
     ({"level": 1.5}, "level=1.5 must lie strictly between 0 and 1"),
     ({"level": 0}, "level=0 must lie strictly between 0 and 1"),
     ({"n_boot": -1}, "n_boot=-1 must be 0 or more"),
+    ({"scope": "world"}, "scope='world' is not one of dyad, all"),
 ]
 BAD_TYPES = [
     ({"weight": 3}, "weight= takes a string"),

@@ -54,7 +54,7 @@ from .intervals import (
     percentiles,
     relative_balance,
 )
-from .selection import WEIGHTS, Weight, filter_ledger, row_weights
+from .selection import SCOPES, WEIGHTS, Scope, Weight, filter_ledger, in_scope, row_weights, summarize
 from .units import COUNTS, RESAMPLES, Count, Resample, clusters, count_units
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "summarize",
     "Resample",
     "Count",
+    "Scope",
 ]
 
 Interval = Literal["jeffreys", "bootstrap"]
@@ -95,6 +96,8 @@ _TAIL = [
     "interval",
     "count",
     "weight",
+    "scope",
+    "clusters",
 ]
 #: Columns of ``balance_table(..., by="summit")``.
 SUMMIT_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + _COUNTS + _VALUES + _TAIL)
@@ -135,6 +138,7 @@ def balance_table(
     level: float = 0.95,
     seed: int = 0,
     resample: Resample = "auto",
+    scope: Scope = "dyad",
 ) -> pd.DataFrame:
     """Goodwill, grievance, balance on a stated scale, its interval and shift, per summit or summit x issue.
 
@@ -155,8 +159,13 @@ def balance_table(
         divided by the number of span annotators, so several coders of one
         text are not counted as several times the evidence). ``bootstrap``:
         cluster bootstrap (see ``resample``).
-    count : {"events", "mentions"}
-        What one unit is (:func:`toolkit.units.count_units`).
+    count : {"events", "directed", "mentions"}
+        What one unit is (:func:`toolkit.units.count_units`): an act (a joint act once), an
+        event per direction, or a mention.
+    scope : {"dyad", "all"}
+        ``dyad`` (default): only rows inside the codebook's pair (the ledger's ``dyad`` column,
+        e.g. US<->Russia); ``all``: every target (narrow it with ``target=``). The ``scope``
+        column names the dyad, or "all targets".
     actor, target, issue, evidence, annotators, sets
         Filters, see :func:`filter_ledger`. Every summit (and issue) of the
         unfiltered ledger stays listed, an emptied cell as ``n == 0``.
@@ -191,6 +200,7 @@ def balance_table(
             "interval": (interval, INTERVALS),
             "count": (count, COUNTS),
             "resample": (resample, RESAMPLES),
+            "scope": (scope, SCOPES),
         },
         n_boot=n_boot,
         level=level,
@@ -206,8 +216,9 @@ def balance_table(
     all_w = _finite(row_weights(ledger, weight), 1.0)
     score_column = "goldstein" if scale == "goldstein" else "score"  # the signed weight the mean-score scales average
     all_s = ledger[score_column].astype("float64").to_numpy() if score_column in ledger else np.zeros(len(ledger))
+    scoped, scope_label = in_scope(ledger, scope)
     rows = filter_ledger(
-        ledger.assign(_ledger_row=np.arange(len(ledger))),
+        ledger.assign(_ledger_row=np.arange(len(ledger)))[scoped],
         actor=actor,
         target=target,
         issue=issue,
@@ -328,7 +339,10 @@ def balance_table(
     prev = np.vstack([np.full((1, n_issues), np.nan), grid[:-1]]) if n_summits else grid
     data["prev_summit_id"] = np.repeat(prev_ids, n_issues) if n_summits else []
     data["shift"] = (grid - prev).reshape(-1)
-    data.update(scale=scale, interval=interval, count=count, weight=weight)
+    unit_name = {"events": "acts", "directed": "directed events", "mentions": "mentions"}[count]
+    used = clusters(units, resample)[0] if interval == "bootstrap" and len(units) else "events"
+    data.update(scale=scale, interval=interval, count=count, weight=weight, scope=scope_label)
+    data["clusters"] = unit_name if used == "events" else used
     out = pd.DataFrame(data, columns=list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS))
     used_sets = sorted(str(v) for v in distinct(units["set"])) if "set" in units else []
     out.attrs.update(
@@ -373,25 +387,3 @@ def shift_table(table: pd.DataFrame, **kwargs) -> pd.DataFrame:
     from .shifts import shift_table as _shift_table
 
     return _shift_table(table, **kwargs)
-
-
-def summarize(annotations: Iterable[dict]) -> pd.DataFrame:
-    """Count annotation records by issue and stance (no weights, no summits: a first look at one set).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``issue, grievance, goodwill[, agenda], total``; one row per
-        issue with at least one record, most frequent first (ties by issue
-        id). ``agenda`` appears when any record has that stance.
-    """
-    df = pd.DataFrame(list(annotations), columns=["issue", "stance"])
-    stances = ["grievance", "goodwill"] + (["agenda"] if (df["stance"] == "agenda").any() else [])
-    cols = ["issue", *stances, "total"]
-    if df.empty:
-        return pd.DataFrame(columns=cols).astype({c: "int64" for c in cols[1:]})
-    table = pd.crosstab(df["issue"], df["stance"]).reindex(columns=stances, fill_value=0)
-    table["total"] = table.sum(axis=1)
-    table = table.reset_index().rename_axis(columns=None)
-    table = table.sort_values(["total", "issue"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    return table[cols]

@@ -65,6 +65,7 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "goldstein",
     "plover_score",
     "quad_class",
+    "dyad",
     "actor_detail",
     "target_detail",
     "speaker",
@@ -125,7 +126,9 @@ def build_ledger(
         ``attribution``, ``modality``, ``event_type`` (the event's, else the
         codebook's default for stance and intensity), ``goldstein`` (the
         published value of its CAMEO code), ``plover_score`` (the PLOVER manual's score of its type
-        and mode) and ``quad_class`` (1-4, the CAMEO quad class; NaN without a type), ``event_date`` and ``date_precision``
+        and mode) ``quad_class`` (1-4, the CAMEO quad class; NaN without a type), ``dyad`` (the
+        codebook's pair actor, e.g. ``US-Russia``, whose members are the row's actor and target;
+        None for any other target), ``event_date`` and ``date_precision``
         (the event's or brief's; None for an unlinked span), ``phase``
         (before/at/after), ``joint``, ``joint_actor`` and ``codebook_version``
         (None: coded under 1.x). An agenda row has a NaN ``score``.
@@ -158,6 +161,12 @@ def build_ledger(
         df = _expand(df, codebook)
     else:
         df = df.assign(joint=False, joint_actor=None)
+    # the dyad of a row: the pair actor whose members are its actor and target (or the pair itself)
+    pairs = {a.id: frozenset(a.members) for a in codebook.actors.values() if a.kind == "pair" and len(a.members) == 2}
+    dyads = {m: pid for pid, m in pairs.items()}
+    df["dyad"] = [
+        a if a in pairs else dyads.get(frozenset((a, t))) if a != t else None for a, t in zip(df["actor"], df["target"])
+    ]
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     # Dict lookups (hashed in C), not Python lambdas: this runs once per row of a million-row ledger.
     df["summit_date"] = pd.to_datetime(lookup(df["summit_id"], {k: pd.Timestamp(v.date) for k, v in summits.items()}))

@@ -43,9 +43,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--count",
-        choices=["events", "mentions"],
+        choices=["events", "directed", "mentions"],
         default="events",
-        help="count events (mentions of one act once) or mentions (default: events)",
+        help="count acts (a joint act and the mentions of one act once), events per direction, or mentions (default: events)",
+    )
+    parser.add_argument(
+        "--scope",
+        choices=["dyad", "all"],
+        default="dyad",
+        help="count only the codebook's pair (US<->Russia) or every target (default: dyad)",
     )
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: 1000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
@@ -93,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         scale=args.balance_scale,
         interval=args.interval,
         count=args.count,
+        scope=args.scope,
     )
     summit_table = balance_table(ledger, by="summit", **opts)
     issue_table = balance_table(ledger, by="issue", **opts)
