@@ -27,7 +27,7 @@ def _acts(ledger, dyad_only: bool):
     for r in ledger.itertuples():
         if r.stance not in ("goodwill", "grievance") or r.status == "orphaned":
             continue
-        if dyad_only and {r.actor, r.target} != {"US", "Russia"}:
+        if dyad_only and {r.actor, r.target} != {"US", "Russia"} and r.actor != "US-Russia-mutual":
             continue
         eid = r.event_id if isinstance(r.event_id, str) and r.event_id else None
         act = f"ev:{eid}" if eid else f"row:{r.evidence}/{r.set}/{r.id}"

@@ -88,8 +88,13 @@ def test_no_event_counted_twice(ledger):
 
 def test_every_joint_act_is_expanded_symmetrically(ledger, codebook):
     joint = ledger[ledger["joint"]]
+    mutual = joint[joint["joint_actor"] == "US-Russia-mutual"]
+    joint = joint[joint["joint_actor"] != "US-Russia-mutual"]
     assert len(joint) and (joint["joint_actor"] == "US-Russia").all()
     assert not ledger["actor"].map(lambda a: codebook.actors[a].kind == "pair").any()
+    # "both sides" stances whose holder the text does not give stay one row, never a grievance of each side
+    assert len(mutual) == 6 and (mutual["actor"] == "US-Russia-mutual").all() and (mutual["target"] == mutual["actor"]).all()
+    assert not mutual.duplicated(["set", "evidence", "id"]).any() and (mutual["dyad"] == "US-Russia").all()
     for _, grp in joint.groupby(["set", "evidence", "id"]):
         assert len(grp) == 2
         assert set(zip(grp["actor"], grp["target"])) == {("US", "Russia"), ("Russia", "US")}
@@ -101,7 +106,7 @@ def test_every_event_of_the_reference_and_briefs_is_dated_with_a_phase(ledger):
     rows = ledger[ledger["set"].isin(["reference", "briefs"])]
     assert rows["event_date"].notna().all() and rows["phase"].isin(PHASES).all()
     assert rows["attribution"].notna().all() and rows["modality"].notna().all()
-    assert (rows["codebook_version"] == "2.0.0").all()
+    assert rows["codebook_version"].isin(["2.0.0", "2.1.0"]).all()
     ns2 = rows[rows["issue"] == "energy-nord-stream"]
     assert ns2["summit_id"].tolist() == ["2021-06-16-geneva"] and ns2["phase"].tolist() == ["before"]
     assert ns2["event_date"].tolist() == ["2021-05-19"]
@@ -132,10 +137,12 @@ def test_briefs_follow_the_fact_list(data_root, codebook, summits):
 def test_seven_december_balance_is_on_events(ledger):
     ledger = ledger[ledger["set"].isin(["reference", "briefs"])]
     t = counting_comparison(ledger, "2021-12-07-video", evidence="span").set_index("variant")
+    # directed events (pairs expanded): the six "both sides" grievances are mutual acts (not expanded) and two of
+    # Peskov's agenda items are agenda, not grievances (codebook 2.1.0 re-coding)
     default = t.loc["events (default)"]
-    assert (default.n_goodwill, default.n_grievance) == (7, 21) and default.balance == pytest.approx(-0.5)
+    assert (default.n_goodwill, default.n_grievance, default.n_agenda) == (7, 13, 2) and default.balance == pytest.approx(-0.3)
     old = t.loc["mentions, pair as one unit"]
-    assert (old.n_goodwill, old.n_grievance) == (5, 16)  # 1.x counting (the Nord Stream waiver now in June)
+    assert (old.n_goodwill, old.n_grievance) == (5, 14)  # 1.x counting (the Nord Stream waiver now in June)
     assert t.loc["events, without ascribed", "n"] == 12
     briefs = counting_comparison(ledger, "2021-12-07-video", evidence="brief").set_index("variant")
     assert (briefs.loc["events (default)", "n_goodwill"], briefs.loc["events (default)", "n_grievance"]) == (2, 4)
@@ -149,14 +156,14 @@ def test_shipped_logs_were_migrated_by_appending_only(data_root, codebook):
         assert hashlib.sha256(data[:size]).hexdigest() == digest, rel
         for line in data[size:].splitlines():
             op = json.loads(line)
-            assert op["op"] == "upsert" and op["codebook_version"] == "2.0.0"
+            assert op["op"] == "upsert" and op["codebook_version"] in ("2.0.0", "2.1.0")
     for set_dir in (data_root / "annotations").iterdir():
         if set_dir.is_dir():
             store = Store(set_dir, codebook=codebook)
             for name in store.annotators():
                 state = store.read(name)
                 assert not state.problems
-                assert all(r.get("codebook_version") == "2.0.0" for r in state.annotations.values())
+                assert all(r.get("codebook_version") in ("2.0.0", "2.1.0") for r in state.annotations.values())
 
 
 def test_migrate_again_changes_nothing(data_copy):

@@ -143,7 +143,7 @@ def test_synthetic_class_of_30_end_to_end(synthetic_class, reference, seed, data
     comp = balance_comparison(files, reference, n_boot=200)
     # balance tables count acts of the US<->Russia dyad by default: a joint record once, the mentions of one event
     # once, and acts aimed at a third party (Ukraine, NATO, the West) not at all
-    dyad = {"US", "Russia", "US-Russia"}
+    dyad = {"US", "Russia", "US-Russia", "US-Russia-mutual"}
     ref_acts = {r.get("event_id") or r["id"] for r in reference if r["actor"] in dyad and r["target"] in dyad}
     assert comp.reference_n.sum() == len(ref_acts)
     in_dyad = sum(r["actor"] in dyad and r["target"] in dyad for v in files.records.values() for r in v)

@@ -176,15 +176,17 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             if aid in actors:
                 problems.append(Problem(where, line, "id", f"actor {aid!r} listed twice"))
             members = rec.get("members") or ()
-            if rec.get("kind") == "pair" and (not isinstance(members, list) or len(members) != 2):
-                problems.append(Problem(where, line, "members", "a pair actor lists its two members: members: [A, B]"))
+            if rec.get("kind") in ("pair", "mutual") and (not isinstance(members, list) or len(members) != 2):
+                problems.append(
+                    Problem(where, line, "members", f"a {rec.get('kind')} actor lists its two members: members: [A, B]")
+                )
                 members = ()
             actors[aid] = Actor(
                 aid, label or aid, str(rec.get("kind") or "state"), str(rec.get("definition") or ""), tuple(map(str, members))
             )
     for a in actors.values():
         for m in a.members:
-            if m not in actors or actors[m].kind == "pair":
+            if m not in actors or actors[m].kind in ("pair", "mutual"):
                 problems.append(Problem(where, None, f"actors.{a.id}.members", f"{m!r} is not a single actor of the codebook"))
 
     issues: dict[str, Issue] = {}

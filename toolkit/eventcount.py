@@ -37,11 +37,17 @@ def expand_pairs(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
     A row ``US-Russia -> US-Russia`` becomes ``US -> Russia`` and
     ``Russia -> US``; both keep the row's id and get ``joint`` True and
-    ``joint_actor`` the pair. Other rows get ``joint`` False.
+    ``joint_actor`` the pair. A row of a ``kind: mutual`` actor (both sides, the text not
+    saying which holds the stance) stays one row with ``joint`` True. Other rows get ``joint`` False.
     """
     pairs = {a.id: a.members for a in codebook.actors.values() if a.kind == "pair" and len(a.members) == 2}
+    mutual = [a.id for a in codebook.actors.values() if a.kind == "mutual"]
     is_pair = df["actor"].isin(list(pairs)).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)
     out = df.assign(joint=False, joint_actor=None)
+    if len(df) and mutual:  # both sides, direction not given: one row, never expanded
+        is_mutual = out["actor"].isin(mutual)
+        out.loc[is_mutual, "joint"] = True
+        out.loc[is_mutual, "joint_actor"] = out.loc[is_mutual, "actor"]
     if not len(df) or not is_pair.any():
         return out
     single, joint = out[~is_pair], out[is_pair]

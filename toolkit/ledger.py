@@ -162,10 +162,11 @@ def build_ledger(
     else:
         df = df.assign(joint=False, joint_actor=None)
     # the dyad of a row: the pair actor whose members are its actor and target (or the pair itself)
-    pairs = {a.id: frozenset(a.members) for a in codebook.actors.values() if a.kind == "pair" and len(a.members) == 2}
-    dyads = {m: pid for pid, m in pairs.items()}
+    pairs = {a.id: frozenset(a.members) for a in codebook.actors.values() if a.kind in ("pair", "mutual") and len(a.members) == 2}
+    dyads = {m: pid for pid, m in pairs.items() if codebook.actors[pid].kind == "pair"}
     df["dyad"] = [
-        a if a in pairs else dyads.get(frozenset((a, t))) if a != t else None for a, t in zip(df["actor"], df["target"])
+        dyads.get(pairs[a]) if a in pairs else dyads.get(frozenset((a, t))) if a != t else None
+        for a, t in zip(df["actor"], df["target"])
     ]
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     # Dict lookups (hashed in C), not Python lambdas: this runs once per row of a million-row ledger.
