@@ -223,3 +223,19 @@ def test_validate_warns_on_a_set_without_declaration_and_fails_on_a_bad_one(data
     (data_copy / "annotations" / "reference" / "set.yaml").write_text("coders: []\n")
     assert main(["validate", str(data_copy)]) == 1
     assert "reference/set.yaml" in capsys.readouterr().out
+
+
+def test_a_near_constant_variable_is_not_estimable_rather_than_given_a_probability():
+    from toolkit.agreement.bootstrap import MIN_MINORITY, bootstrap_alpha
+
+    # three coders, 21 units, all one value but a single deviating value: α = 0 means nothing here
+    codes = np.zeros((3, 21), dtype=np.int64)
+    codes[2, 5] = 1
+    r = bootstrap_alpha(codes, 2, "nominal", n_boot=200)
+    assert r.status == "not-estimable" and np.isnan(r.low) and np.isnan(r.probability_at_least(0.8))
+    assert r.decision().startswith("not estimable: only 1 of 63 pairable values")
+    assert "probability" not in r.decision()
+    # enough variation: an interval and a probability again
+    varied = np.tile(np.array([0, 1] * 10 + [0]), (3, 1))
+    varied[2, :MIN_MINORITY] = 1 - varied[2, :MIN_MINORITY]
+    assert bootstrap_alpha(varied, 2, "nominal", n_boot=200).status == "ok"
