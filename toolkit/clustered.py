@@ -267,10 +267,11 @@ def phase_comparison(ledger: pd.DataFrame, **options: Any) -> pd.DataFrame:
     """
     from .balance import balance_table
 
-    both = balance_table(ledger, **options)
-    at = balance_table(
-        ledger[ledger["phase"].eq("at").to_numpy(dtype=bool, na_value=False)], summits=_summit_frame(ledger), **options
-    )
+    summits = options.pop("summits", None)
+    summits = _summit_frame(ledger) if summits is None else summits  # a filtered ledger keeps every summit
+    both = balance_table(ledger, summits=summits, **options)
+    at_phase = ledger["phase"].eq("at").to_numpy(dtype=bool, na_value=False)
+    at = balance_table(ledger[at_phase], summits=summits, **options)
     keep = ["summit_id", "summit_label", "n", "balance", "ci_low", "ci_high"]
     out = both[keep].merge(at[keep[:1] + keep[2:]], on="summit_id", suffixes=("_all", "_at"))
     return out.assign(scope=both["scope"].to_numpy())
