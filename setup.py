@@ -23,7 +23,7 @@ NOTEBOOKS = (
     "04_bring_your_own_article.ipynb",
     "sanitize.cfg",
 )
-# Same rule as toolkit.scaffold.BUNDLE_SKIP: personal workspaces, locks, torn lines, caches never ship.
+# Same rule as toolkit.commands.scaffold.BUNDLE_SKIP: personal workspaces, locks, torn lines, caches never ship.
 SKIP = re.compile(r"(^|/)(workspace|__pycache__|\.[^/]*)(/|$)|\.(lock|torn|bak)$|\.jsonl\.[^/]*\.bak$")
 
 

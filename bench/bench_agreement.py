@@ -145,8 +145,8 @@ def run(repeat: int = 5) -> list[dict]:
     """
     import krippendorff
 
-    from toolkit import corpus
     from toolkit.agreement import STANCE_VALUES, build_units, pairwise_matrix, unit_alpha
+    from toolkit.corpus import documents as corpus
 
     doc, records = synthetic_corpus()
     docs = {doc.id: doc}

@@ -6,7 +6,7 @@ stances, intensities 1-3, three made-up annotators.
 
 Rows (``run()``), each the median of ``repeat`` timings:
 
-- ``balance table, summit x issue``: :func:`toolkit.balance.balance_table`
+- ``balance table, summit x issue``: :func:`toolkit.measures.balance.balance_table`
   (``by="issue"``, weight ``intensity``, no bootstrap) vs a bare pandas
   ``groupby(["summit_id", "issue", "stance"])["intensity"].sum()`` on the same
   frame, measured in this run. Goal: ratio <= 3.
@@ -101,7 +101,7 @@ def _row(metric, size, ours, baseline, goal, met, note=""):
 
 def run(quick: bool = False, repeat: int = 3) -> list[dict]:
     """Measure; return rows ``{metric, size, ours_s, baseline_s, ratio, goal, met, note}``."""
-    from toolkit.balance import balance_table
+    from toolkit.measures import balance_table
 
     n = 100_000 if quick else 1_000_000
     size = (
@@ -192,8 +192,8 @@ def _bare_multinomial(n_rows: int, n_boot: int = 1000) -> None:
 
 def _spec_size_row(n_big: int, quick: bool) -> dict:
     """Spec bytes of each chart for 1k and for ``n_big`` rows over 20 summits x 15 issues."""
-    from toolkit.balance import balance_table
-    from toolkit.charts import all_charts
+    from toolkit.charts.figures import all_charts
+    from toolkit.measures import balance_table
 
     sizes: dict[int, dict[str, int]] = {}
     build = {}

@@ -27,9 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.hub.harness import Hub, find_proxy  # noqa: E402
-from toolkit.classroom import instructor  # noqa: E402
+from toolkit.classroom import instructor, load_reference  # noqa: E402
 from toolkit.classroom.course import ClassFolder  # noqa: E402
-from toolkit.teaching import load_reference  # noqa: E402
 
 SEED = "2021-12-07-biden-putin-video-summit"
 SETUP = """

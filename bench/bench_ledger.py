@@ -61,10 +61,9 @@ def run(quick: bool = False, n: int | None = None, repeat: int = 3) -> list[dict
     """Rows for ``bench/run.py``: the load + validate ratio and its phases."""
     import pyarrow.json as pj
 
-    from toolkit import ledger as ledger_mod
-    from toolkit.logframe import live_frame, read_log_table
+    from toolkit.ledger import build as ledger_mod
     from toolkit.project import as_project
-    from toolkit.store import Store
+    from toolkit.store import Store, live_frame, read_log_table
 
     n = n or (100_000 if quick else 1_000_000)
     tmp = Path(tempfile.mkdtemp(prefix="summit-ledger-bench-ledger-"))

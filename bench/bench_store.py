@@ -82,9 +82,8 @@ def run(quick: bool = False, repeat: int = 200) -> list[dict]:
         Keys ``metric, size, ours_s, baseline_s, ratio, goal, met, note``.
     """
     from toolkit.codebook import load_codebook
-    from toolkit.corpus import load_documents
+    from toolkit.corpus import load_documents, load_summits
     from toolkit.store import Store
-    from toolkit.summits import load_summits
 
     data = REPO / "data"
     codebook = load_codebook(data / "codebook.yaml")

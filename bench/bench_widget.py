@@ -44,8 +44,8 @@ GOAL_S = 0.02  # issue 7's goal: <= 20 ms server side with 10k stored
 
 def _synthetic_log(store, document, codebook, n: int, annotator: str, rng: random.Random) -> None:
     """Write ``n`` synthetic upserts to ``annotator``'s log in the store's line format."""
-    from toolkit.annotation import make_annotation
-    from toolkit.storelog import op_id_for, op_line
+    from toolkit.records import make_annotation
+    from toolkit.store import op_id_for, op_line
 
     issues, actors = list(codebook.issues), list(codebook.actors)
     text = document.text
@@ -89,10 +89,9 @@ def _synthetic_log(store, document, codebook, n: int, annotator: str, rng: rando
 
 def _time_actions(root: Path, n_stored: int, repeat: int, seed: int) -> list[float]:
     from toolkit.codebook import load_codebook
-    from toolkit.corpus import load_documents
+    from toolkit.corpus import load_documents, load_summits
     from toolkit.paths import data_dir
     from toolkit.store import Store
-    from toolkit.summits import load_summits
     from toolkit.widgets.annotator import Annotator
 
     data = data_dir()

@@ -104,9 +104,8 @@ def bench_load(tmp: Path, n: int) -> list[dict]:
 
 def bench_append(tmp: Path, sizes: list[int], repeat: int) -> list[dict]:
     from toolkit.codebook import load_codebook
-    from toolkit.corpus import load_documents
+    from toolkit.corpus import load_documents, load_summits
     from toolkit.store import Store
-    from toolkit.summits import load_summits
 
     data = REPO / "data"
     codebook = load_codebook(data / "codebook.yaml")

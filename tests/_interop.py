@@ -35,7 +35,7 @@ CORE_FIELDS = ("id", "start", "end", "quote", "issue", "stance", "actor", "targe
 
 def add_synthetic(data: Path):
     """Add the synthetic fixture article to a scratch data folder; returns the Document."""
-    from toolkit.articles import add_article
+    from toolkit.corpus import add_article
 
     return add_article(
         FIXTURES / "synthetic.txt",

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.codebook import load_codebook
-from toolkit.corpus import load_documents
-from toolkit.summits import load_summits
+from toolkit.corpus import load_documents, load_summits
 
 REPO = Path(__file__).resolve().parents[1]
 

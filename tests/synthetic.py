@@ -54,8 +54,8 @@ def synthetic_record(annotator: str, i: int) -> dict:
 
 def seed_records(n: int, annotator: str, seed: int = 0) -> Iterator[dict]:
     """``n`` valid synthetic codings of random spans of the real seed article."""
-    from toolkit.annotation import annotation_id, selectors
     from toolkit.corpus import load_document
+    from toolkit.records import annotation_id, selectors
 
     doc = load_document(REPO / "data" / "documents" / f"{SEED_DOC}.yaml")
     text = doc.text
@@ -86,8 +86,7 @@ def seed_records(n: int, annotator: str, seed: int = 0) -> Iterator[dict]:
 
 def synthetic_ops(n: int, annotator: str, seed: int = 0) -> Iterator[bytes]:
     """Yield ``n`` valid upsert lines (bytes) in the store's own format (see :func:`seed_records`)."""
-    from toolkit.store import op_id_for
-    from toolkit.storelog import op_line
+    from toolkit.store import op_id_for, op_line
 
     pos = 0
     for rec in seed_records(n, annotator, seed):
@@ -116,7 +115,7 @@ def write_csv(path: Path, n: int, annotator: str, seed: int = 0) -> None:
     """A CSV in the toolkit's import shape holding ``n`` synthetic codings of the seed article."""
     import hashlib
 
-    from toolkit.annotation import FIELDS
+    from toolkit.records import FIELDS
 
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(FIELDS))

@@ -10,11 +10,11 @@ import io
 
 import pytest
 
-from toolkit.adjudication import AdjudicationSession, sources_from_note
-from toolkit.annotation import validate_record
-from toolkit.cli import main
+from toolkit.classroom import load_reference
+from toolkit.commands.main import main
+from toolkit.records import validate_record
+from toolkit.session import AdjudicationSession, sources_from_note
 from toolkit.store import Store
-from toolkit.teaching import load_reference
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_sources_field_is_checked(coders, codebook):
 
 def test_written_set_is_appended_validates_and_round_trips(session, data_copy, tmp_path):
     from toolkit.formats import export_annotations, import_file
-    from toolkit.validate import validate_data
+    from toolkit.store.validate import validate_data
 
     session.accept_agreed()
     session.prefer("reference")

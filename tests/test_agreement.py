@@ -496,7 +496,7 @@ def test_per_issue_scores(doc):
 
 # ----------------------------------------------------------------------------- the real seed article
 def test_reference_against_itself_on_the_seed(seed, codebook, data_root):
-    from toolkit.teaching import load_reference
+    from toolkit.classroom import load_reference
 
     ref = load_reference("reference", data=data_root)
     copy = [{**r, "annotator": "copy"} for r in ref]
@@ -508,8 +508,8 @@ def test_reference_against_itself_on_the_seed(seed, codebook, data_root):
 
 
 def test_units_from_a_ledger_equal_units_from_records(seed, codebook, data_root):
+    from toolkit.classroom import load_reference
     from toolkit.ledger import load_ledger
-    from toolkit.teaching import load_reference
 
     ledger = load_ledger(data_root, sets=["reference", "independent"])  # spans and briefs
     assert (ledger.evidence == "brief").any()

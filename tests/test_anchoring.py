@@ -1,4 +1,4 @@
-"""Re-anchoring after text edits (toolkit.anchoring).
+"""Re-anchoring after text edits (toolkit.store.reanchor).
 
 Every edit here is synthetic and made at run time with a seeded RNG: inserted
 filler words, deleted characters and changed letters, applied to a scratch
@@ -13,12 +13,11 @@ import random
 import pytest
 
 from toolkit._io import read_yaml
-from toolkit.anchoring import MIN_SCORE, anchor, anchor_records, reanchor_document
-from toolkit.corpus import load_document
+from toolkit.corpus import MIN_SCORE, anchor, anchor_records, load_document
 from toolkit.errors import DataError
 from toolkit.ledger import load_ledger
-from toolkit.store import Store
-from toolkit.validate import validate_data
+from toolkit.store import Store, reanchor_document
+from toolkit.store.validate import validate_data
 
 SEED_ID = "2021-12-07-biden-putin-video-summit"
 FILLER = ["synthetic", "filler", "words", "inserted", "by", "the", "test"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolkit.annotation import annotation_id, check_annotator, make_annotation, selectors, validate_record
+from toolkit.records import annotation_id, check_annotator, make_annotation, selectors, validate_record
 
 
 def test_selectors_carry_32_characters_of_context(seed):

@@ -1,4 +1,4 @@
-"""Adding articles and summits (toolkit.articles), always on a scratch copy of data/.
+"""Adding articles and summits (toolkit.corpus.articles), always on a scratch copy of data/.
 
 Article texts written here are synthetic test text, made at run time.
 """
@@ -11,11 +11,9 @@ import unicodedata
 import pytest
 
 from toolkit._io import read_yaml
-from toolkit.articles import add_article, add_summit, normalise_text
-from toolkit.corpus import load_document, load_documents
+from toolkit.corpus import add_article, add_summit, load_document, load_documents, load_summits, normalise_text
 from toolkit.errors import DataError
-from toolkit.summits import load_summits
-from toolkit.validate import validate_data
+from toolkit.store.validate import validate_data
 
 SYNTH = "Synthetic test article.\nThe fictional envoy Zoë said “talks are welcome” 🙂.\n"
 

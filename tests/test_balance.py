@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.balance import ISSUE_COLUMNS, SUMMIT_COLUMNS, balance_table, filter_ledger, shift_table
 from toolkit.errors import ValidationError
-from toolkit.shifts import SHIFT_COLUMNS
+from toolkit.measures import ISSUE_COLUMNS, SHIFT_COLUMNS, SUMMIT_COLUMNS, balance_table, filter_ledger, shift_table
 
 # Summit ids whose alphabetical order differs from their date order, on purpose.
 SUMMITS = {

@@ -11,11 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.balance import balance_table, filter_ledger, row_weights
 from toolkit.errors import SummitLedgerError
-from toolkit.intervals import jeffreys_interval
-from toolkit.robustness import robustness_table
-from toolkit.units import clusters, count_units
+from toolkit.measures import balance_table, clusters, count_units, filter_ledger, jeffreys_interval, robustness_table, row_weights
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from toolkit.briefs import BRIEF_FIELDS, brief_id, load_briefs
+from toolkit.corpus import BRIEF_FIELDS, brief_id, load_briefs
 from toolkit.errors import DataError, ValidationError
 from toolkit.ledger import load_ledger
-from toolkit.validate import validate_data
+from toolkit.store.validate import validate_data
 
 GOOD = """\
 - summit_id: 2021-06-16-geneva

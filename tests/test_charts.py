@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from toolkit import charts
-from toolkit.balance import balance_table, shift_table
 from toolkit.ledger import load_ledger
+from toolkit.measures import balance_table, shift_table
 
 ORDER = [
     "Helsinki 2018 (in person)",

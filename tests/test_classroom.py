@@ -15,15 +15,14 @@ import stat
 import pandas as pd
 import pytest
 
-from toolkit.annotation import make_annotation
-from toolkit.classroom import IdentityError, check_writer, grading, hub_annotator, hub_user, instructor
+from toolkit.classroom import Feedback, IdentityError, check_writer, grading, hub_annotator, hub_user, instructor, load_reference
 from toolkit.classroom.course import ClassFolder
 from toolkit.classroom.export import safe_cell, write_csv
 from toolkit.classroom.projection import projection_html, pseudonyms
 from toolkit.classroom.student import AssignmentClosed, Check, StudentWork
 from toolkit.errors import DataError
+from toolkit.records import make_annotation
 from toolkit.store import Store
-from toolkit.teaching import Feedback, load_reference
 
 SEED = "2021-12-07-biden-putin-video-summit"
 CODES = ("stance", "issue", "actor", "target", "intensity")

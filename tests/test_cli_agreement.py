@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from toolkit.cli import main
+from toolkit.classroom import load_reference
+from toolkit.commands.main import main
 from toolkit.store import Store
-from toolkit.teaching import load_reference
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_missing_folder_is_reported_not_a_crash(tmp_path, capsys):
 
 def test_console_script_runs(pair_folder):
     proc = subprocess.run(
-        [sys.executable, "-m", "toolkit.cli", "agreement", str(pair_folder), "--no-progress"],
+        [sys.executable, "-m", "toolkit.commands.main", "agreement", str(pair_folder), "--no-progress"],
         capture_output=True,
         text=True,
         timeout=120,

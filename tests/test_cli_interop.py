@@ -1,6 +1,6 @@
 """The interop commands of ``summit-ledger``: add-article, add-summit, import, export, reanchor.
 
-They run in-process through toolkit.cli.main on scratch copies of data/; texts are synthetic.
+They run in-process through toolkit.commands.main.main on scratch copies of data/; texts are synthetic.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 
 from _interop import FIXTURES, SYNTH_ID, live
 
-from toolkit.cli import main
+from toolkit.commands.main import main
 
 SEED_ID = "2021-12-07-biden-putin-video-summit"
 
@@ -151,7 +151,7 @@ def test_reanchor_lists_orphans(capsys, data_copy):
 
 
 def test_console_script_is_installed(data_copy, tmp_path):
-    exe = [sys.executable, "-m", "toolkit.cli"]
+    exe = [sys.executable, "-m", "toolkit.commands.main"]
     res = subprocess.run(
         exe + ["export", "csv", "--out", str(tmp_path / "r.csv"), "--set", "reference", "--data", str(data_copy)],
         capture_output=True,

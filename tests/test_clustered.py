@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from toolkit.clustered import clustered_intervals, clustered_shifts
 from toolkit.ledger import load_ledger
+from toolkit.measures.clustered import clustered_intervals, clustered_shifts
 
 N_BOOT, SEED = 3000, 11
 
@@ -87,8 +87,8 @@ def test_one_article_is_one_cluster_so_its_interval_is_wider(ledger):
 
 
 def test_source_contributions_add_up_and_name_the_sentence(ledger, data_root):
-    from toolkit.clustered import source_contributions
     from toolkit.corpus import load_documents
+    from toolkit.measures.clustered import source_contributions
 
     table = source_contributions(ledger, load_documents(data_root / "documents"))
     totals = clustered_intervals(ledger, n_boot=10).set_index("summit_id")["n_acts"]
@@ -101,8 +101,8 @@ def test_source_contributions_add_up_and_name_the_sentence(ledger, data_root):
 
 
 def test_phase_comparison_counts_only_dated_acts_at_the_summit(ledger):
-    from toolkit.balance import balance_table
-    from toolkit.clustered import phase_comparison
+    from toolkit.measures import balance_table
+    from toolkit.measures.clustered import phase_comparison
 
     both = phase_comparison(ledger).set_index("summit_id")
     at = balance_table(ledger[ledger["phase"] == "at"]).set_index("summit_id")

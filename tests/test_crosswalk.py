@@ -1,4 +1,4 @@
-"""Every event type of the shipped codebook against the kept published tables (toolkit/tables).
+"""Every event type of the shipped codebook against the kept published tables (toolkit/codebook/published).
 
 The expected values are read from the kept files themselves with the standard library (csv,
 json), not through the toolkit's loader, so a loader that mapped codes wrongly would fail here.
@@ -17,7 +17,7 @@ import yaml
 from toolkit.codebook import load_codebook
 from toolkit.errors import CodebookError
 
-TABLES = Path(__file__).resolve().parents[1] / "toolkit" / "tables"
+TABLES = Path(__file__).resolve().parents[1] / "toolkit" / "codebook" / "published"
 
 
 def _goldstein() -> dict[str, float]:
@@ -138,8 +138,8 @@ def test_weights_left_out_are_filled_from_the_tables_and_correct_ones_accepted(t
 
 
 def test_quad_class_split_covers_every_counted_event(data_root) -> None:
-    from toolkit.eventcount import event_table, quad_class_split
     from toolkit.ledger import load_ledger
+    from toolkit.ledger.eventcount import event_table, quad_class_split
 
     ledger = load_ledger(data_root)
     split = quad_class_split(ledger)
@@ -161,7 +161,7 @@ def test_quad_class_split_covers_every_counted_event(data_root) -> None:
 def test_joint_once_keeps_acts_without_an_event_id_apart(data_root) -> None:
     """Briefs carry no event_id: each is its own act, not one shared empty key (the Geneva 2021 cell)."""
     from toolkit.ledger import load_ledger
-    from toolkit.robustness import robustness_table
+    from toolkit.measures import robustness_table
 
     t = robustness_table(load_ledger(data_root))
     geneva = t[(t["spec"] == "joint_once") & (t["summit_id"] == "2021-06-16-geneva")].iloc[0]

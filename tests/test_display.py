@@ -9,7 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from toolkit import display
+from toolkit.charts import display
 
 NB02 = "02_balance_across_summits.ipynb"
 
@@ -135,7 +135,7 @@ def test_import_toolkit_installs_the_formatter_only_in_ipython():
     import subprocess
     import sys
 
-    outside = "import sys, toolkit; print('altair' in sys.modules, toolkit.display.install())"
+    outside = "import sys, toolkit; print('altair' in sys.modules, toolkit.charts.display.install())"
     out = subprocess.run([sys.executable, "-c", outside], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
     inside = (

@@ -12,11 +12,10 @@ import shutil
 
 import pytest
 
-from toolkit.events import PHASES, counting_comparison, derive_phase, event_table, make_event, validate_event
-from toolkit.ledger import load_ledger
-from toolkit.migrate import migrate_project
-from toolkit.store import Store
-from toolkit.summits import Summit
+from toolkit.corpus import Summit
+from toolkit.ledger import counting_comparison, event_table, load_ledger
+from toolkit.records import PHASES, derive_phase, make_event, validate_event
+from toolkit.store import Store, migrate_project
 
 #: The codebook-1.0 logs as shipped (bytes, newline count, SHA-256); migration may only append to them.
 V1_PREFIXES = {
@@ -113,7 +112,7 @@ def test_every_event_of_the_reference_and_briefs_is_dated_with_a_phase(ledger):
 
 
 def test_briefs_follow_the_fact_list(data_root, codebook, summits):
-    from toolkit.briefs import load_briefs
+    from toolkit.corpus import load_briefs
 
     briefs = load_briefs(data_root / "briefs.yaml", codebook, summits)
     assert not any("written" in b["description"] for b in briefs)
@@ -176,7 +175,7 @@ def test_migrate_again_changes_nothing(data_copy):
 # --------------------------------------------------- migration of a synthetic 1.x log
 def _synthetic_v1(data_copy, seed):
     """A synthetic 1.x log: three records on the seed text, one with an issue 2.0 dropped (labelled synthetic)."""
-    from toolkit.annotation import make_annotation
+    from toolkit.records import make_annotation
 
     recs = []
     for start, end, issue in ((0, 7, "cyber"), (0, 7, "cyber"), (8, 17, "china-factor")):
@@ -264,7 +263,7 @@ def test_event_records_live_in_the_log_beside_mentions(data_copy, codebook, summ
         description="synthetic test event",
     )
     store.upsert(ev)
-    from toolkit.annotation import make_annotation
+    from toolkit.records import make_annotation
 
     for start in (0, 9):
         m = make_annotation(
@@ -340,7 +339,7 @@ def test_v2_fields_round_trip_through_every_format(data_copy, tmp_path):
 
 
 def test_migrate_command_and_broken_links_are_reported(data_copy, capsys):
-    from toolkit.cli import main
+    from toolkit.commands.main import main
 
     assert main(["migrate", "--project", str(data_copy), "--dry-run"]) == 0
     out = capsys.readouterr().out
@@ -357,7 +356,7 @@ def test_migrate_command_and_broken_links_are_reported(data_copy, capsys):
 
 def test_an_exported_set_imported_again_links_to_the_project_events(data_copy):
     """Event records are not carried by the foreign formats; the copy's links still find the project's events."""
-    from toolkit.cli import main
+    from toolkit.commands.main import main
     from toolkit.ledger import load_ledger
 
     out = data_copy.parent / "ref.csv"

@@ -5,12 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.balance import ISSUE_COLUMNS, SUMMIT_COLUMNS
-from toolkit.cli import main
-from toolkit.intervals import events_needed
+from toolkit.commands.main import main
 from toolkit.ledger import load_ledger
-from toolkit.robustness import ROBUSTNESS_COLUMNS
-from toolkit.shifts import SHIFT_COLUMNS
+from toolkit.measures import ISSUE_COLUMNS, ROBUSTNESS_COLUMNS, SHIFT_COLUMNS, SUMMIT_COLUMNS, events_needed
 
 
 def _in_dyad(rows: pd.DataFrame) -> pd.DataFrame:

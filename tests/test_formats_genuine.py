@@ -102,7 +102,7 @@ def test_doccano_export_labels_fit_doccano(data_copy, tmp_path):
     import zipfile
 
     from toolkit.codebook import load_codebook
-    from toolkit.summits import load_summits
+    from toolkit.corpus import load_summits
 
     out = tmp_path / "d.jsonl"
     export_annotations("doccano", out, data=data_copy)

@@ -10,7 +10,7 @@ from _interop import FIXTURES, SYNTH_ID, add_synthetic, live
 
 from toolkit.errors import DataError
 from toolkit.formats import LabelMap, import_file
-from toolkit.validate import validate_data
+from toolkit.store.validate import validate_data
 
 S1 = "Zoë Ångström says “we reject the cyber accusations”"
 ROW = f"{SYNTH_ID},140,191,{S1},cyber,grievance,Russia,US,1,zoe,\n"

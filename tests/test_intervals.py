@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.balance import balance_table
-from toolkit.intervals import (
+from toolkit.measures import (
+    balance_table,
     cluster_bootstrap,
     detectable_shift,
     empirical_logit,
@@ -156,7 +156,7 @@ def test_goldstein_scale_averages_the_published_values_not_the_intensity_score()
 
 def test_cluster_bootstrap_one_row_per_cluster_matches_the_grouped_path():
     """Clusters given as one row each, or split over two rows of half the value, draw the same resamples."""
-    from toolkit.intervals import cluster_bootstrap
+    from toolkit.measures import cluster_bootstrap
 
     rng = np.random.default_rng(4)
     n = 300

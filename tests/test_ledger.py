@@ -68,7 +68,7 @@ def test_briefs_share_the_schema(codebook, summits, seed):
 def test_row_order_sorts_only_the_keys_and_matches_a_stable_pandas_sort():
     import numpy as np
 
-    from toolkit.ledgerframe import SORT_KEYS, no_text, sort_order, text_kind
+    from toolkit.ledger import SORT_KEYS, no_text, sort_order, text_kind
 
     rng = np.random.default_rng(7)
     n = 500

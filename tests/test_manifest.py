@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.balance import filter_ledger
-from toolkit.cli import main
+from toolkit.commands.main import main
+from toolkit.commands.scaffold import init_project
+from toolkit.corpus import MANIFEST_COLUMNS, add_articles
 from toolkit.errors import DataError
-from toolkit.manifest import MANIFEST_COLUMNS, add_articles
+from toolkit.measures import filter_ledger
 from toolkit.project import Project
-from toolkit.scaffold import init_project
 
 KINDS = ("official-us", "official-ru", "press")
 
@@ -79,7 +79,7 @@ def test_two_hundred_articles_import_with_progress_and_reach_the_ledger(project,
     assert len(docs) == 201 and docs["synthetic-008"].source_kind == "press"
     assert "\r" not in docs["synthetic-007"].text
     store = project.store("synthetic")
-    from toolkit.annotation import make_annotation
+    from toolkit.records import make_annotation
 
     for i in (0, 1, 2):
         doc = docs[f"synthetic-{i:03d}"]
@@ -163,7 +163,7 @@ def test_missing_and_unknown_columns(project, tmp_path):
 
 
 def test_a_failure_while_writing_takes_everything_back(project, tmp_path, monkeypatch):
-    import toolkit.manifest as m
+    import toolkit.corpus.manifest as m
 
     before = _docs(project)
     manifest = synthetic_manifest(tmp_path / "corpus", 10)

@@ -2,7 +2,7 @@
 
 Simulation: Machado, Oliveira and Fernandes (2009) matrices at severity 100, via ``colorspacious``.
 Distance: Euclidean distance in CAM02-UCS (Luo, Cui and Li 2006), with the thresholds stated in
-:mod:`toolkit.palette` (``MIN_ISSUE_DELTA_E`` between issues, ``MIN_STANCE_DELTA_E`` to stances and grey).
+:mod:`toolkit.charts.palette` (``MIN_ISSUE_DELTA_E`` between issues, ``MIN_STANCE_DELTA_E`` to stances and grey).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toolkit import palette
+from toolkit.charts import palette
 
 colorspacious = pytest.importorskip("colorspacious")
 
@@ -66,7 +66,7 @@ def test_every_view_uses_the_palette():
 
     assert charts.STANCE_COLORS is palette.STANCE_COLORS
     assert all(STANCE_COLOURS[k] == palette.STANCE_COLORS[k] for k in STANCE_COLOURS)
-    css = (Path(__file__).resolve().parents[1] / "toolkit" / "static" / "annotator.css").read_text()
+    css = (Path(__file__).resolve().parents[1] / "toolkit" / "widgets" / "static" / "annotator.css").read_text()
     for stance in ("grievance", "goodwill", "agenda"):
         m = re.search(rf"\.sl-{stance}\s*{{[^}}]*rgba\((\d+),\s*(\d+),\s*(\d+)", css)
         assert m, f"no .sl-{stance} colour in annotator.css"

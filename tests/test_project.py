@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.cli import main
+from toolkit.commands.main import main
+from toolkit.commands.scaffold import CURATED_NOTEBOOKS, init_project
 from toolkit.errors import DataError
 from toolkit.paths import CONFIG_NAME, ProjectNotFound, data_dir, find_project
 from toolkit.project import Project
-from toolkit.scaffold import CURATED_NOTEBOOKS, init_project
 
 SEED = "2021-12-07-biden-putin-video-summit"
 
@@ -192,7 +192,9 @@ def test_commands_run_elsewhere_never_write_into_the_repository(tmp_path, repo_r
         ["validate"],
     ]
     for cmd in commands:
-        proc = subprocess.run([sys.executable, "-m", "toolkit.cli", *cmd], cwd=outside, env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "toolkit.commands.main", *cmd], cwd=outside, env=env, capture_output=True, text=True
+        )
         assert proc.returncode == 1, (cmd, proc.stdout, proc.stderr)
         assert proc.stderr.count("error:") == 1 and "summit-ledger init" in proc.stderr, (cmd, proc.stderr)
         assert "Traceback" not in proc.stderr
@@ -200,7 +202,7 @@ def test_commands_run_elsewhere_never_write_into_the_repository(tmp_path, repo_r
     assert sorted(p.name for p in outside.iterdir()) == ["a.txt"]
     # ... and inside a project they write into that project only.
     proc = subprocess.run(
-        [sys.executable, "-m", "toolkit.cli", "import", "doccano", str(exported), "--set", "rt"],
+        [sys.executable, "-m", "toolkit.commands.main", "import", "doccano", str(exported), "--set", "rt"],
         cwd=demo / "notebooks",
         env=env,
         capture_output=True,

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from toolkit import published_tables as pt
+from toolkit.codebook import published as pt
 from toolkit.errors import CodebookError
 
 

@@ -1,6 +1,6 @@
 """The row-wise and the column-wise validation paths agree, case by case, on the bad-input suite.
 
-Both paths evaluate the one rule table, :data:`toolkit.record.RULES`: ``Store.read`` (through
+Both paths evaluate the one rule table, :data:`toolkit.records.record.RULES`: ``Store.read`` (through
 ``validate_record``) one record at a time, the ledger's fast path (``toolkit.ledger.column_problems``)
 on a whole log in columns. For every case of the bad-input suite that breaks an annotation log
 (the cases are imported from ``tests/reliability``, not copied), the log is checked both ways:
@@ -22,11 +22,9 @@ from pathlib import Path
 import pytest
 
 from toolkit.codebook import load_codebook
-from toolkit.corpus import load_documents
-from toolkit.logframe import column_problems, read_log_table
-from toolkit.record import Annotation, RuleContext, column_failures, row_failures
-from toolkit.store import Store
-from toolkit.summits import load_summits
+from toolkit.corpus import load_documents, load_summits
+from toolkit.records import Annotation, RuleContext, column_failures, row_failures
+from toolkit.store import Store, column_problems, read_log_table
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "reliability"))

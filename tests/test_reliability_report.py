@@ -24,9 +24,9 @@ from toolkit.agreement import (
     variable_codes,
     variable_reliability,
 )
-from toolkit.disclosure import check_declaration, declarations_frame, describe_coder, find_declarations, load_declaration
+from toolkit.classroom import load_reference
 from toolkit.errors import DataError
-from toolkit.teaching import load_reference
+from toolkit.records import check_declaration, declarations_frame, describe_coder, find_declarations, load_declaration
 
 
 def synthetic_class(reference, issues, n_students=6, seed=11):
@@ -214,7 +214,7 @@ def test_bad_declarations_name_file_line_and_field(tmp_path):
 
 
 def test_validate_warns_on_a_set_without_declaration_and_fails_on_a_bad_one(data_copy, capsys):
-    from toolkit.cli import main
+    from toolkit.commands.main import main
 
     (data_copy / "annotations" / "independent" / "set.yaml").unlink()
     assert main(["validate", str(data_copy)]) == 0

@@ -1,4 +1,4 @@
-"""The one implementation of offset conversion and highlight runs (toolkit.runs)."""
+"""The one implementation of offset conversion and highlight runs (toolkit.records.runs)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from toolkit.runs import RunIndex, Utf16Offsets, codepoint_to_utf16, split_runs, utf16_to_codepoint
+from toolkit.records import RunIndex, Utf16Offsets, codepoint_to_utf16, split_runs, utf16_to_codepoint
 
 TEXT = "ab😀c🇺🇦d"  # synthetic: three astral characters among BMP letters
 

@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from toolkit.annotation import CONTEXT, validate_record
-from toolkit.balance import summarize
 from toolkit.corpus import Document
 from toolkit.errors import StoreError, ValidationError
-from toolkit.runs import codepoint_to_utf16, utf16_to_codepoint
+from toolkit.measures import summarize
+from toolkit.records import CONTEXT, codepoint_to_utf16, utf16_to_codepoint, validate_record
 from toolkit.session import ALL_LAYERS, AnnotationSession
 from toolkit.store import Store
 

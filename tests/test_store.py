@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.annotation import make_annotation
 from toolkit.errors import DataError, StoreError, ValidationError
+from toolkit.records import make_annotation
 from toolkit.store import Store
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import storeindex, storelog
-from toolkit.annotation import validate_record
 from toolkit.errors import Problem, StoreError, ValidationError
-from toolkit.store import Store
-from toolkit.storelog import RecordKind, register_kind
+from toolkit.records import validate_record
+from toolkit.store import RecordKind, Store, register_kind
+from toolkit.store import index as storeindex
+from toolkit.store import log as storelog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import seed_records, synthetic_record
@@ -208,7 +208,7 @@ def test_load_ledger_reports_what_it_leaves_out(messy_data):
 
 @pytest.mark.parametrize("argv", [["export", "ledger-csv", "--set", "reference"], ["figures", "--sets", "reference"]])
 def test_strict_turns_skipped_records_into_exit_1(messy_data, tmp_path, capsys, argv):
-    from toolkit.cli import main
+    from toolkit.commands.main import main
 
     out = tmp_path / ("out.csv" if argv[0] == "export" else "figs")
     assert main([*argv, "--out", str(out), "--data", str(messy_data), "--strict"]) == 1
@@ -285,7 +285,7 @@ def test_annotator_session_never_replays_rereads_or_stats_the_log(tmp_path, fed,
 
 def test_a_write_by_another_process_just_before_the_sessions_own_is_not_missed(tmp_path, seed, codebook, summits):
     """Another writer appends between the session's look at the token and its own append: the session reads it."""
-    from toolkit.annotation import make_annotation
+    from toolkit.records import make_annotation
     from toolkit.session import AnnotationSession
 
     store, theirs = Store(tmp_path, codebook=codebook, summits=summits), Store(tmp_path)

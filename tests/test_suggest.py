@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from toolkit.suggest import KeywordIndex, suggest_issues
+from toolkit.codebook import KeywordIndex, suggest_issues
 
 
 def test_every_suggestion_is_backed_by_a_codebook_keyword(codebook, seed):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from toolkit.corpus import load_summits, summits_frame
 from toolkit.errors import DataError
-from toolkit.summits import load_summits, summits_frame
 
 
 def test_five_summits_in_date_order(summits):

@@ -1,4 +1,4 @@
-"""Tests for toolkit.teaching: tolerant collection, student feedback, the class view, hot spots.
+"""Tests for toolkit.classroom: tolerant collection, student feedback, the class view, hot spots.
 
 The class folders here are SYNTHETIC: students made by perturbing the reference
 annotation with a seeded RNG, written to a temporary folder by the test itself.
@@ -17,11 +17,7 @@ import pandas as pd
 import pytest
 
 from toolkit.agreement import AgreementError, span_scores
-from toolkit.annotation import make_annotation
-from toolkit.corpus import Document, segment
-from toolkit.errors import DataError
-from toolkit.store import Store
-from toolkit.teaching import (
+from toolkit.classroom import (
     PROGRESS_MIN_FILES,
     balance_comparison,
     class_ledger,
@@ -33,6 +29,10 @@ from toolkit.teaching import (
     hotspots_html,
     load_reference,
 )
+from toolkit.corpus import Document, segment
+from toolkit.errors import DataError
+from toolkit.records import make_annotation
+from toolkit.store import Store
 
 CREATED = "2026-01-01T00:00:00Z"
 
@@ -155,7 +155,7 @@ def test_synthetic_class_of_30_end_to_end(synthetic_class, reference, seed, data
     dec = nord.loc["Video call Dec 2021"]
     assert dec.class_ci_low <= dec.class_balance <= dec.class_ci_high
     from toolkit import charts
-    from toolkit.balance import balance_table
+    from toolkit.measures import balance_table
 
     ledger = class_ledger(files, reference)
     assert set(ledger["set"]) == {"class", "reference"}
@@ -310,7 +310,7 @@ def test_hotspot_spans_shade_by_score(seed):
 
 
 def test_check_my_work_uses_the_students_file(tmp_path, reference, data_root, codebook, documents, summits):
-    from toolkit.teaching import check_my_work
+    from toolkit.classroom import check_my_work
 
     store = Store(tmp_path, codebook=codebook, documents=documents, summits=summits)
     store.write_all([dict(r, annotator="maria", id="m" + r["id"][1:]) for r in reference[:10]])
@@ -321,7 +321,7 @@ def test_check_my_work_uses_the_students_file(tmp_path, reference, data_root, co
 
 
 def test_check_my_work_shows_a_labelled_example_while_nothing_is_saved(tmp_path, data_root):
-    from toolkit.teaching import check_my_work
+    from toolkit.classroom import check_my_work
 
     fb = check_my_work("newcomer", tmp_path, data=data_root, example="reference/reference.jsonl")
     assert fb.annotator == "example coding reference"

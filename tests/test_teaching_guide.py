@@ -14,9 +14,9 @@ import shlex
 
 import pytest
 
+from toolkit.classroom import load_reference
 from toolkit.classroom.student import StudentWork
-from toolkit.cli import main
-from toolkit.teaching import load_reference
+from toolkit.commands.main import main
 
 CLASS = "/srv/summit-class"
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.balance import balance_table
-from toolkit.robustness import SPECS, power_table, robustness_table, robustness_wide
-from toolkit.shifts import shift_table
-from toolkit.units import count_units
+from toolkit.measures import SPECS, balance_table, count_units, power_table, robustness_table, robustness_wide, shift_table
 
 
 def _ledger(rows):

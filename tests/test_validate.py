@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from toolkit.cli import main
+from toolkit.commands.main import main
 from toolkit.store import Store
-from toolkit.validate import validate_data
+from toolkit.store.validate import validate_data
 
 REF = "annotations/reference/reference.jsonl"
 
@@ -67,8 +67,7 @@ def test_one_corrupt_line_is_named_and_the_rest_loads(data_copy, capsys, fn, fie
     if field:
         assert f"field '{field}'" in msg
     from toolkit.codebook import load_codebook
-    from toolkit.corpus import load_documents
-    from toolkit.summits import load_summits
+    from toolkit.corpus import load_documents, load_summits
 
     cb = load_codebook(data_copy / "codebook.yaml")
     sm = load_summits(data_copy / "summits.yaml", cb)
@@ -82,7 +81,9 @@ def test_one_corrupt_line_is_named_and_the_rest_loads(data_copy, capsys, fn, fie
 
 def test_cli_runs_as_a_console_script_without_traceback(data_copy):
     (data_copy / "summits.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "validate", str(data_copy)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolkit.commands.main", "validate", str(data_copy)], capture_output=True, text=True
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "summits.yaml, line" in proc.stdout

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.scaffold import BUNDLE_SKIP, CURATED_NOTEBOOKS
+from toolkit.commands.scaffold import BUNDLE_SKIP, CURATED_NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.balance import balance_table
 from toolkit.ledger import load_ledger
+from toolkit.measures import balance_table
 from toolkit.widgets.explorer import EXPLORER_CLASS, Explorer
 
 
@@ -32,7 +32,7 @@ def test_initial_state_matches_balance_table(explorer, ledger, summits):
 
 
 def test_charts_are_all_charts_with_fixed_colours(explorer):
-    from toolkit.charts import all_charts
+    from toolkit.charts.figures import all_charts
 
     same = all_charts(explorer.summit_table, explorer.issue_table, groups=explorer.groups)
     assert {k: c.to_dict() for k, c in explorer.charts().items()} == {k: c.to_dict() for k, c in same.items()}

@@ -25,36 +25,36 @@ _EXPORTS: dict[str, str] = {
     "data_dir": "paths",
     "find_project": "paths",
     "Project": "project",
-    "init_project": "scaffold",
-    "add_articles": "manifest",
+    "init_project": "commands.scaffold",
+    "add_articles": "corpus.manifest",
     "load_codebook": "codebook",
     "Codebook": "codebook",
-    "load_summits": "summits",
-    "summits_frame": "summits",
+    "load_summits": "corpus.summits",
+    "summits_frame": "corpus.summits",
     "load_document": "corpus",
     "load_documents": "corpus",
     "Document": "corpus",
     "segment": "corpus",
     "segments_frame": "corpus",
-    "make_annotation": "annotation",
-    "validate_record": "annotation",
+    "make_annotation": "records.annotation",
+    "validate_record": "records.annotation",
     "Store": "store",
     "build_ledger": "ledger",
     "load_ledger": "ledger",
     "LEDGER_COLUMNS": "ledger",
-    "validate_data": "validate",
+    "validate_data": "store.validate",
     # --- annotator (issue 3) ---
     "Annotator": "widgets.annotator",
     "AnnotationSession": "session",
-    "suggest_issues": "suggest",
+    "suggest_issues": "codebook.suggest",
     # --- balance, briefs and charts (issue 4) ---
-    "load_briefs": "briefs",
-    "balance_table": "balance",
-    "shift_table": "balance",
-    "robustness_table": "robustness",
-    "events_needed": "intervals",
-    "jeffreys_interval": "intervals",
-    "show": "display",
+    "load_briefs": "corpus.briefs",
+    "balance_table": "measures.balance",
+    "shift_table": "measures.balance",
+    "robustness_table": "measures.robustness",
+    "events_needed": "measures.intervals",
+    "jeffreys_interval": "measures.intervals",
+    "show": "charts.display",
     "article_html": "charts",
     "Explorer": "widgets.explorer",
     # --- agreement and teaching (issue 5) ---
@@ -67,21 +67,21 @@ _EXPORTS: dict[str, str] = {
     "agreement_report": "agreement",
     "match_spans": "agreement",
     "span_scores": "agreement",
-    "collect_class": "teaching",
-    "load_reference": "teaching",
-    "feedback": "teaching",
-    "feedback_table": "teaching",
-    "class_view": "teaching",
-    "hotspots_html": "teaching",
+    "collect_class": "classroom",
+    "load_reference": "classroom",
+    "feedback": "classroom",
+    "feedback_table": "classroom",
+    "class_view": "classroom",
+    "hotspots_html": "classroom",
     # --- interop and re-anchoring (issue 6) ---
-    "add_article": "articles",
-    "add_summit": "articles",
+    "add_article": "corpus.articles",
+    "add_summit": "corpus.articles",
     "import_file": "formats",
     "export_annotations": "formats",
     "export_ledger": "formats",
     "load_label_map": "formats",
-    "anchor": "anchoring",
-    "reanchor_document": "anchoring",
+    "anchor": "corpus.passages",
+    "reanchor_document": "store.reanchor",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -100,6 +100,9 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
+# Old module paths (before the packages of 0.2) keep working for one release, with a DeprecationWarning.
+importlib.import_module("._moved", __name__).install()
+
 # Inside IPython or Jupyter, a plain Altair chart displays through the offline renderer
-# (toolkit.display.install; altair itself is not imported here).
-importlib.import_module(".display", __name__).install()
+# (toolkit.charts.display.install; altair itself is not imported here).
+importlib.import_module(".charts.display", __name__).install()

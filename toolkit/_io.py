@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DataError
+from toolkit.errors import DataError
 
 __all__ = [
     "LineDict",

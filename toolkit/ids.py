@@ -13,14 +13,25 @@ script (``Élise``), checked on the name's shape: each letter or digit becomes
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from pathlib import Path
 from typing import Literal
 
-from .errors import DataError
+from toolkit.errors import DataError
 
-__all__ = ["IdKind", "ID_PATTERNS", "ISO_DATE", "id_problem", "check_id", "parse_iso_date"]
+__all__ = [
+    "now_iso",
+    "normalize_annotator",
+    "check_annotator",
+    "IdKind",
+    "ID_PATTERNS",
+    "ISO_DATE",
+    "id_problem",
+    "check_id",
+    "parse_iso_date",
+]
 
 IdKind = Literal["document", "summit", "set", "annotator"]
 
@@ -139,3 +150,31 @@ def parse_iso_date(value: object) -> _dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def now_iso() -> str:
+    """The current UTC time as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalize_annotator(name: str) -> str:
+    """A typed name in the one form it is stored and checked in: trimmed, Unicode NFC."""
+    return unicodedata.normalize("NFC", name.strip())
+
+
+def check_annotator(name: object) -> str | None:
+    """Return an error message if ``name`` cannot be an annotator name (it becomes a file name).
+
+    Allowed: 1-64 characters, letters of any script (``Élise``, ``Анна``, ``李明``), their combining
+    marks, digits, ``-`` and ``_``, starting with a letter or digit, in Unicode NFC form (use
+    :func:`normalize_annotator` on typed input). No dot, slash, space or control character can
+    occur, so ``<name>.jsonl`` stays inside its folder; Windows device names are refused. The rule
+    lives in :mod:`toolkit.ids`, with the other ids that become paths.
+    """
+    return _checked_annotator(name) if type(name) is str else id_problem("annotator", name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked_annotator(name: str) -> str | None:
+    """The check of a name, kept: a log or an import repeats the same few names on every record."""
+    return id_problem("annotator", name)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import DataError
+from toolkit.errors import DataError
 
 __all__ = ["data_dir", "find_project", "in_checkout", "ProjectNotFound", "REPO_ROOT", "CONFIG_NAME", "ENV_PROJECT", "ENV_DATA"]
 

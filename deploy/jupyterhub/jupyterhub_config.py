@@ -84,8 +84,8 @@ def _open_assignments():
 
 def prepare_student(spawner):
     """Before a server starts: the student's folder in each open assignment, the exercise, the role."""
-    from toolkit.annotation import check_annotator
     from toolkit.classroom.course import ClassFolder, copy_notebook_without_outputs
+    from toolkit.records import check_annotator
 
     name = spawner.user.name
     if name in INSTRUCTORS:

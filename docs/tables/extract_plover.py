@@ -6,7 +6,7 @@ Reads the manual's own LaTeX tables (the general-contexts longtable, each event 
 "modes" table, its "Quad category" and "Requires recipient" headings, and the
 "PLOVER conflict--cooperation scores" table) so that nothing is typed by hand. LaTeX
 markup is unwrapped (\\txt{x} -> x, \\_ -> _, --- -> an em dash); commented-out lines
-are skipped. It was run once to write toolkit/tables/PLOVER-2.0.json.
+are skipped. It was run once to write toolkit/codebook/published/PLOVER-2.0.json.
 """
 
 from __future__ import annotations

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.annotation import make_annotation
 from toolkit.codebook import load_codebook
-from toolkit.corpus import load_documents
+from toolkit.corpus import load_documents, load_summits
+from toolkit.records import make_annotation
 from toolkit.store import Store
-from toolkit.summits import load_summits
 
 
 def mouse_select(page, start16: int, end16: int) -> None:

@@ -32,7 +32,7 @@ def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab
     first = page.wait_for_selector(f".jp-OutputArea-output {CHART.split(',')[0]}", timeout=60_000)
     labels = page.evaluate("""(svg) => [...svg.querySelectorAll('text')].map(t => t.textContent)""", first)
     summits = [t for t in labels if re.search(r"\((in person|video call|phone call|delegation talks)\) · n = \d+$", t)]
-    from toolkit.balance import balance_table
+    from toolkit.measures import balance_table
 
     n = balance_table(load_ledger(sets=["reference"]))["n"].tolist()
     assert summits[:5] == [

@@ -13,10 +13,9 @@ import io
 
 import pytest
 
-from toolkit.classroom import grading, instructor
+from toolkit.classroom import grading, instructor, load_reference
 from toolkit.classroom.course import ClassFolder
 from toolkit.classroom.student import StudentWork
-from toolkit.teaching import load_reference
 
 SEED = "2021-12-07-biden-putin-video-summit"
 STUDENTS = ["student1", "student2", "student3"]

@@ -65,9 +65,10 @@ def poisoned():
 
 
 def test_exported_html_and_svg_are_inert(page, page_log, poisoned):
-    from toolkit.balance import balance_table
-    from toolkit.charts import all_charts, article_html, ledger_spans
-    from toolkit.display import to_svg
+    from toolkit.charts.article import article_html, ledger_spans
+    from toolkit.charts.display import to_svg
+    from toolkit.charts.figures import all_charts
+    from toolkit.measures import balance_table
 
     doc, ledger = poisoned["document"], poisoned["ledger"]
     parts = [article_html(doc.text, ledger_spans(ledger, doc.id), title=doc.title)]
@@ -99,7 +100,7 @@ NOTEBOOK_CELLS = [
     "ann = Annotator(P['document'], P['codebook'], P['store'], annotator='student-1', summits=P['summits'])\n"
     "ann.session.edit(P['records'][0]['id'])\nann.redraw()\nann",
     "from toolkit.widgets.explorer import Explorer\nExplorer(P['ledger'], n_boot=50)",
-    "from toolkit.balance import balance_table\nfrom toolkit.charts import all_charts\nfrom toolkit.display import show\n"
+    "from toolkit.measures.balance import balance_table\nfrom toolkit.charts import all_charts\nfrom toolkit.charts.display import show\n"
     "s = balance_table(P['ledger'], by='summit', n_boot=50, summits=P['summits'])\n"
     "i = balance_table(P['ledger'], by='issue', n_boot=50, summits=P['summits'])\n"
     "for c in all_charts(s, i).values():\n    show(c)",

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from conftest import REPO, _copy_notebooks, _Servers
 
-from toolkit.display import VEGALITE_MIMETYPE
+from toolkit.charts.display import VEGALITE_MIMETYPE
 
 NOTEBOOKS = REPO / "notebooks"
 

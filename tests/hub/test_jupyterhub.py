@@ -18,9 +18,11 @@ import pytest
 pytest.importorskip("jupyterhub")
 pytest.importorskip("websocket")
 
-from toolkit.classroom import instructor  # noqa: E402
+from toolkit.classroom import (
+    instructor,  # noqa: E402
+    load_reference,  # noqa: E402
+)
 from toolkit.classroom.course import ClassFolder  # noqa: E402
-from toolkit.teaching import load_reference  # noqa: E402
 
 from .harness import Hub, find_proxy  # noqa: E402
 
@@ -33,8 +35,8 @@ STUDENTS = [f"student{k}" for k in range(1, 6)]
 KERNEL_CODE = """
 import json, os
 from toolkit.classroom.student import StudentWork
-from toolkit.classroom.identity import IdentityError
-from toolkit.annotation import make_annotation
+from toolkit.records.identity import IdentityError
+from toolkit.records.annotation import make_annotation
 from toolkit.store import Store
 
 work = StudentWork.from_environment()

@@ -1,6 +1,6 @@
 """Shared harness of the adversarial suite (``test_adv_*.py`` and ``test_bad_input.py``).
 
-Every case runs the ``summit-ledger`` command in-process (``toolkit.cli.main``)
+Every case runs the ``summit-ledger`` command in-process (``toolkit.commands.main.main``)
 on a scratch copy of the project's real ``data/`` folder and checks the
 project's promise for bad input:
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.cli import main
+from toolkit.commands.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

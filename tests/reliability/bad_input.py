@@ -17,7 +17,7 @@ from pathlib import Path
 
 from adversarial import CONSEQUENCE, DATA, SEED, VERDICT, reference_op, snapshot
 
-from toolkit.cli import main
+from toolkit.commands.main import main
 
 __all__ = [
     "CONSEQUENCE",

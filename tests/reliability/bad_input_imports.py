@@ -179,7 +179,7 @@ def _(d, w):
 
 # --- articles (add-article) -----------------------------------------------
 def article_argv(path: Path, d: Path, *extra: str, id: str = "2021-12-08-test-article") -> list[str]:
-    pytest.importorskip("toolkit.articles")
+    pytest.importorskip("toolkit.corpus.articles")
     return ["add-article", str(path), "--id", id, "--summit", "2021-12-07-video", "--data", str(d), *extra]
 
 

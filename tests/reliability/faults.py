@@ -46,7 +46,7 @@ def remount(where: Path, options: str) -> None:
 def cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run ``summit-ledger`` in a child process."""
     return subprocess.run(
-        [sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True, cwd=REPO, env=ENV, timeout=timeout
+        [sys.executable, "-m", "toolkit.commands.main", *args], capture_output=True, text=True, cwd=REPO, env=ENV, timeout=timeout
     )
 
 
@@ -79,8 +79,7 @@ def error_lines(stderr: str) -> list[str]:
 
 def write_ops(path: Path, name: str, n: int, *, edits: int = 0, deletes: int = 0) -> None:
     """A log of ``n`` synthetic upserts, then ``edits`` re-upserts and ``deletes`` deletes (history to compact)."""
-    from toolkit.store import op_id_for
-    from toolkit.storelog import op_line
+    from toolkit.store import op_id_for, op_line
 
     chunks, pos = [], 0
 

@@ -67,13 +67,11 @@ def build(tmp: Path) -> dict:
         ``store`` (set ``injection``), ``records`` (live annotations) and
         ``ledger`` (DataFrame of the set, no briefs).
     """
-    from toolkit.annotation import make_annotation
-    from toolkit.articles import add_article
     from toolkit.codebook import load_codebook
-    from toolkit.corpus import load_documents
+    from toolkit.corpus import add_article, load_documents, load_summits
     from toolkit.ledger import load_ledger
+    from toolkit.records import make_annotation
     from toolkit.store import Store
-    from toolkit.summits import load_summits
 
     data = tmp / "data"
     shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("*.lock", "*.torn", "*.bak", "briefs.yaml"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from adversarial import SEED, SEED_SUMMIT, copy_data, dirs, exported, refused, run, snapshot  # noqa: F401 (dirs is a fixture)
 
-from toolkit.cli import main
+from toolkit.commands.main import main
 from toolkit.errors import DataError
 
 #: Names no kind of id may take (each would escape, hide, or mangle a path).

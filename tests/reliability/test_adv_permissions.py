@@ -250,7 +250,7 @@ FIELD_INJECTIONS = {
 
 @pytest.mark.parametrize("field", sorted(FIELD_INJECTIONS))
 def test_add_summit_values_are_serialised_not_pasted(field, tmp_path, capsys):
-    from toolkit.summits import load_summits
+    from toolkit.corpus import load_summits
 
     data = copy_data(tmp_path / "data")
     value = FIELD_INJECTIONS[field]
@@ -275,7 +275,7 @@ def test_add_summit_date_injection_of_defect_11(tmp_path, capsys):
 
 
 def test_add_summit_good_date_round_trips(tmp_path, capsys):
-    from toolkit.summits import load_summits
+    from toolkit.corpus import load_summits
 
     data = copy_data(tmp_path / "data")
     assert run(summit_argv(data), capsys).rc == 0

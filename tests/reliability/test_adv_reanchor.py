@@ -14,9 +14,9 @@ import pytest
 from adversarial import DATA, SEED, copy_data, reference_records, refused, run, snapshot
 from rapidfuzz.distance import Levenshtein
 
-from toolkit.anchoring import anchor
+from toolkit.corpus import anchor
 
-SIDE_MIN = 0.35  # toolkit.anchoring.SIDE_MIN: least similarity of each side's context for a short quote
+SIDE_MIN = 0.35  # toolkit.store.reanchor.SIDE_MIN: least similarity of each side's context for a short quote
 
 SEED_TEXT = (DATA / "documents" / f"{SEED}.txt").read_text(encoding="utf-8")
 RECORDS = sorted(reference_records(), key=lambda r: (r["start"], r["id"]))

@@ -79,7 +79,7 @@ def test_real_entry_point(case_id, dirs):
     argv, file, line, field = c.setup(data, work)
     before = snapshot(data, work)
     exe = Path(sys.executable).with_name("summit-ledger")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "toolkit.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "toolkit.commands.main"]
     proc = subprocess.run(
         cmd + argv, capture_output=True, text=True, cwd=work, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"}
     )

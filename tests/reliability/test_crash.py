@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.annotation import FIELDS
+from toolkit.records import FIELDS
 from toolkit.store import Store
 
 HERE = Path(__file__).resolve().parent

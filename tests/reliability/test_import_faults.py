@@ -53,7 +53,7 @@ def live_count(data: Path) -> int:
 #: Once the command has returned, Ctrl-C is ignored: a signal landing in interpreter shutdown says nothing about
 #: the import, which is what the test judges.
 _RUNNER = (
-    "import signal, sys\nfrom toolkit.cli import main\nprint('ready', flush=True)\n"
+    "import signal, sys\nfrom toolkit.commands.main import main\nprint('ready', flush=True)\n"
     "rc = main(['import', 'csv', sys.argv[1], '--set', 'synth', '--data', sys.argv[2]])\n"
     "signal.signal(signal.SIGINT, signal.SIG_IGN)\nsys.exit(rc)\n"
 )

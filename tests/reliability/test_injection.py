@@ -94,7 +94,7 @@ def poisoned(tmp_path_factory):
 # ------------------------------------------------------------- annotators
 @pytest.mark.parametrize("name", poison.BAD_ANNOTATORS)
 def test_annotator_names_with_markup_are_refused(poisoned, name):
-    from toolkit.annotation import make_annotation
+    from toolkit.records import make_annotation
 
     store, doc = poisoned["store"], poisoned["document"]
     before = sorted(p.name for p in store.root.iterdir())
@@ -120,7 +120,7 @@ def test_annotator_names_with_markup_are_refused(poisoned, name):
 
 # ---------------------------------------------------------- article html
 def test_article_html_escapes_text_title_and_hover_labels(poisoned):
-    from toolkit.charts import article_html, ledger_spans
+    from toolkit.charts.article import article_html, ledger_spans
 
     doc = poisoned["document"]
     spans = ledger_spans(poisoned["ledger"], doc.id)
@@ -183,7 +183,7 @@ def test_explorer_escapes_labels_and_notes(poisoned):
 
 
 def test_feedback_html_escapes(poisoned):
-    teaching = pytest.importorskip("toolkit.teaching")
+    teaching = pytest.importorskip("toolkit.classroom")
     recs = poisoned["records"]
     student = [r for r in recs if r["annotator"] == "student-1"]
     reference = [{**r, "annotator": "reference"} for r in recs if r["annotator"] == "student-2"]
@@ -194,9 +194,9 @@ def test_feedback_html_escapes(poisoned):
 # ---------------------------------------------------------------- charts
 def test_chart_svg_exports_are_inert(poisoned):
     pytest.importorskip("vl_convert")
-    from toolkit.balance import balance_table
-    from toolkit.charts import all_charts
-    from toolkit.display import to_svg
+    from toolkit.charts.display import to_svg
+    from toolkit.charts.figures import all_charts
+    from toolkit.measures import balance_table
 
     ledger = poisoned["ledger"]
     summit_t = balance_table(ledger, by="summit", n_boot=0, summits=poisoned["summits"])

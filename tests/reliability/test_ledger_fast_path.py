@@ -25,11 +25,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit import ledger as ledger_mod
 from toolkit.codebook import load_codebook
-from toolkit.corpus import load_documents
+from toolkit.corpus import load_documents, load_summits
+from toolkit.ledger import build as ledger_mod
 from toolkit.store import Store
-from toolkit.summits import load_summits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from synthetic import synthetic_ops, write_log  # noqa: E402  (shared with bench/)

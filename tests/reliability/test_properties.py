@@ -28,8 +28,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from toolkit.annotation import CONTEXT, selectors
 from toolkit.errors import StoreError
+from toolkit.records import CONTEXT, selectors
 from toolkit.store import Store
 
 SETTINGS = settings(
@@ -203,7 +203,7 @@ def test_utf16_offsets_round_trip(args):
 @SETTINGS
 @given(text_and_span())
 def test_unchanged_text_reanchors_in_place(args):
-    anchoring = pytest.importorskip("toolkit.anchoring")
+    anchoring = pytest.importorskip("toolkit.store.reanchor")
     text, start, end = args
     rec = {"id": "x", **selectors(text, start, end)}
     result = anchoring.anchor(rec, text)
@@ -266,7 +266,7 @@ def swapped(ledger: pd.DataFrame) -> pd.DataFrame:
     by=st.sampled_from(("summit", "issue")),
 )
 def test_balance_bounds_and_stance_swap(rows, weight, by, codebook, summits):
-    balance = pytest.importorskip("toolkit.balance")
+    balance = pytest.importorskip("toolkit.measures.balance")
     ledger = ledger_of(rows, codebook, summits)
     table = balance.balance_table(ledger, by=by, weight=weight, n_boot=20, seed=1)
     b = table["balance"].to_numpy(dtype=float)

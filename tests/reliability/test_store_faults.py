@@ -171,7 +171,7 @@ def test_batch_over_several_logs_is_all_or_nothing_on_a_full_disk(tmp_path):
 
 def test_interrupted_multi_log_batch_is_rolled_forward(tmp_path):
     """A journal left by a batch killed after its commit point is finished by the next reader."""
-    from toolkit.storebatch import JOURNAL
+    from toolkit.store import JOURNAL
 
     root = tmp_path / "set"
     write_ops(root / "x.jsonl", "x", 3)
@@ -188,7 +188,7 @@ def test_interrupted_multi_log_batch_is_rolled_forward(tmp_path):
 
 
 def test_a_journal_naming_other_files_is_refused(tmp_path):
-    from toolkit.storebatch import JOURNAL
+    from toolkit.store import JOURNAL
 
     root = tmp_path / "set"
     write_ops(root / "x.jsonl", "x", 3)
@@ -236,7 +236,7 @@ def test_an_edit_saved_while_reanchor_runs_is_kept(tmp_path):
     store = Store(data / "annotations" / "synth")
     target = list(store.read("synth").annotations.values())[-1]  # re-anchored last
     p = subprocess.Popen(
-        [sys.executable, "-m", "toolkit.cli", "reanchor", SEED_DOC, "--data", str(data)],
+        [sys.executable, "-m", "toolkit.commands.main", "reanchor", SEED_DOC, "--data", str(data)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -25,8 +25,8 @@ from synthetic import synthetic_record  # noqa: E402,F401  (re-exported for the 
 
 
 def main(argv: list[str]) -> int:
-    from toolkit import store as store_mod
     from toolkit.store import Store
+    from toolkit.store import core as store_mod
 
     root, spec = argv[0], argv[1]
     tear_at = int(argv[argv.index("--tear-at") + 1]) if "--tear-at" in argv else -1

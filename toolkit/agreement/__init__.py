@@ -19,8 +19,8 @@ import X`` works for all of them:
 
 from __future__ import annotations
 
-from .bootstrap import MINIMA, AlphaInterval, bootstrap_alpha, pair_differences
-from .coefficients import (
+from toolkit.agreement.bootstrap import MINIMA, AlphaInterval, bootstrap_alpha, pair_differences
+from toolkit.agreement.coefficients import (
     ALPHA_RELIABLE,
     ALPHA_TENTATIVE,
     INVALID_INPUT,
@@ -39,12 +39,12 @@ from .coefficients import (
     krippendorff_alpha,
     percent_agreement,
 )
-from .hotspots import sentence_disagreement, unit_disagreement
-from .reliability import ALL_VS_CODED_NOTE, ReliabilityReport, reliability_report
-from .report import AgreementReport, agreement_report
-from .spans import MatchMode, SpanMatch, match_spans, precision_recall_f1, span_scores, span_scores_by_issue
-from .unitizing import UnitizingResult, unitizing_alpha, unitizing_category
-from .units import (
+from toolkit.agreement.hotspots import sentence_disagreement, unit_disagreement
+from toolkit.agreement.reliability import ALL_VS_CODED_NOTE, ReliabilityReport, reliability_report
+from toolkit.agreement.report import AgreementReport, agreement_report
+from toolkit.agreement.spans import MatchMode, SpanMatch, match_spans, precision_recall_f1, span_scores, span_scores_by_issue
+from toolkit.agreement.unitizing import UnitizingResult, unitizing_alpha, unitizing_category
+from toolkit.agreement.units import (
     BOTH,
     NONE,
     STANCE_VALUES,
@@ -59,7 +59,7 @@ from .units import (
     stance_codes,
     unit_alpha,
 )
-from .variables import (
+from toolkit.agreement.variables import (
     EVENT_LINKING,
     VARIABLES,
     MatchedUnits,

@@ -40,7 +40,7 @@ from typing import Literal
 
 import numpy as np
 
-from .coefficients import ALPHA_RELIABLE, ALPHA_TENTATIVE, AgreementError, Level, alpha_from_codes
+from toolkit.agreement.coefficients import ALPHA_RELIABLE, ALPHA_TENTATIVE, AgreementError, Level, alpha_from_codes
 
 __all__ = ["AlphaInterval", "bootstrap_alpha", "pair_differences", "MINIMA", "MIN_MINORITY"]
 

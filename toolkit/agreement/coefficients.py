@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, Problem
+from toolkit.errors import DataError, Problem
 
 __all__ = [
     "AgreementError",

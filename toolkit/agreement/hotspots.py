@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .units import STANCE_VALUES, UnitTable
+from toolkit.agreement.units import STANCE_VALUES, UnitTable
 
 __all__ = ["unit_disagreement", "sentence_disagreement"]
 

@@ -23,10 +23,10 @@ from typing import Any
 
 import pandas as pd
 
-from .bootstrap import AlphaInterval, bootstrap_alpha
-from .unitizing import unitizing_alpha
-from .units import STANCE_VALUES, coded_units, group_units, intensity_codes
-from .variables import MatchedUnits, category_alpha, coincidence_table, match_across_coders, variable_reliability
+from toolkit.agreement.bootstrap import AlphaInterval, bootstrap_alpha
+from toolkit.agreement.unitizing import unitizing_alpha
+from toolkit.agreement.units import STANCE_VALUES, coded_units, group_units, intensity_codes
+from toolkit.agreement.variables import MatchedUnits, category_alpha, coincidence_table, match_across_coders, variable_reliability
 
 __all__ = ["ReliabilityReport", "reliability_report", "ALL_VS_CODED_NOTE"]
 
@@ -78,7 +78,7 @@ class ReliabilityReport:
 
     def disclosure_lines(self) -> list[str]:
         """One line per coder saying how the coding was made."""
-        from ..disclosure import describe_coder
+        from toolkit.records.disclosure import describe_coder
 
         return [f"{c}: {describe_coder(self.declarations.get(c))}" for c in self.coders]
 
@@ -205,7 +205,7 @@ def reliability_report(
     issues : sequence of str
         The codebook's issues (they make the sentence x issue units).
     declarations : mapping of annotator to CoderDeclaration, optional
-        From :func:`toolkit.disclosure.load_declaration`; missing coders are
+        From :func:`toolkit.records.disclosure.load_declaration`; missing coders are
         shown as "not declared".
     n_boot, seed :
         For the bootstrap intervals (:func:`toolkit.agreement.bootstrap_alpha`).

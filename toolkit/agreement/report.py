@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .coefficients import AgreementError, fleiss_kappa
-from .hotspots import sentence_disagreement
-from .units import STANCE_VALUES, UnitTable, alpha_breakdown, group_units, pairwise_matrix, unit_alpha
+from toolkit.agreement.coefficients import AgreementError, fleiss_kappa
+from toolkit.agreement.hotspots import sentence_disagreement
+from toolkit.agreement.units import STANCE_VALUES, UnitTable, alpha_breakdown, group_units, pairwise_matrix, unit_alpha
 
 __all__ = ["AgreementReport", "agreement_report"]
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .coefficients import NO_PAIRABLE_UNIT, TOO_FEW_CODERS, AgreementError
+from toolkit.agreement.coefficients import NO_PAIRABLE_UNIT, TOO_FEW_CODERS, AgreementError
 
 __all__ = ["UnitizingResult", "unitizing_alpha", "unitizing_category"]
 

@@ -16,8 +16,17 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .coefficients import AgreementError, alpha_from_codes, cohen_kappa_table
-from .unittable import BOTH, NONE, STANCE_VALUES, UnitTable, build_units, coded_units, intensity_codes, stance_codes
+from toolkit.agreement.coefficients import AgreementError, alpha_from_codes, cohen_kappa_table
+from toolkit.agreement.unittable import (
+    BOTH,
+    NONE,
+    STANCE_VALUES,
+    UnitTable,
+    build_units,
+    coded_units,
+    intensity_codes,
+    stance_codes,
+)
 
 __all__ = [
     "NONE",
@@ -75,7 +84,7 @@ def group_units(
     AgreementError
         Fewer than two annotators (``reason`` = too-few-coders).
     """
-    from .coefficients import TOO_FEW_CODERS
+    from toolkit.agreement.coefficients import TOO_FEW_CODERS
 
     units = build_units(records, documents, issues, annotators=annotators)
     names = units.annotators

@@ -160,7 +160,7 @@ def build_units(
         ``len(segments) * len(issues)`` units per covered document, in
         document, sentence, issue order.
     """
-    from ..corpus import segment
+    from toolkit.corpus.documents import segment
 
     recs_in: Iterable[Mapping[str, Any]]
     if isinstance(records, pd.DataFrame):

@@ -53,8 +53,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .bootstrap import AlphaInterval, bootstrap_alpha
-from .coefficients import AgreementError, Level, alpha_from_codes
+from toolkit.agreement.bootstrap import AlphaInterval, bootstrap_alpha
+from toolkit.agreement.coefficients import AgreementError, Level, alpha_from_codes
 
 __all__ = [
     "Variable",

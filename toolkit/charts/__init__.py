@@ -1,11 +1,11 @@
 """Charts of the balance tables: table in, ``alt.Chart`` out.
 
-Every chart takes a pre-aggregated table from :mod:`toolkit.balance`, so its
+Every chart takes a pre-aggregated table from :mod:`toolkit.measures.balance`, so its
 Vega-Lite spec grows with summits x issues, never with the number of
-annotations. Colours come from :mod:`toolkit.palette` only. Every chart says
+annotations. Colours come from :mod:`toolkit.charts.palette` only. Every chart says
 which balance scale, interval, count and weight it shows, writes n on every
 bar, cell and point, marks a zero balance visibly, and draws thin evidence
-(95% interval wider than :data:`toolkit.balance.THIN_WIDTH`) as such, with a
+(95% interval wider than :data:`toolkit.measures.balance.THIN_WIDTH`) as such, with a
 legend entry. Charts carry no interaction hints in their text, so static
 exports read correctly; :func:`toolkit.charts.common.with_caption` adds the
 source/evidence/n caption that ``summit-ledger figures`` puts under each file.
@@ -20,61 +20,43 @@ source/evidence/n caption that ``summit-ledger figures`` puts under each file.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-import pandas as pd
+# name -> module of this package that defines it; loaded on first use, so that
+# ``import toolkit`` (which installs the display hook from .display) stays free of altair and pandas.
+_EXPORTS: dict[str, str] = {
+    "STANCE_COLORS": "palette",
+    "ISSUE_COLORS": "palette",
+    "OTHER_COLOR": "palette",
+    "MAX_ISSUE_COLORS": "palette",
+    "FORMAT_LABELS": "common",
+    "summit_axis_labels": "common",
+    "issue_groups": "common",
+    "caption_lines": "common",
+    "with_caption": "common",
+    "balance_chart": "summits",
+    "heatmap_chart": "summits",
+    "shift_chart": "issues",
+    "agenda_chart": "issues",
+    "robustness_chart": "robustness",
+    "article_html": "article",
+    "ledger_spans": "article",
+    "all_charts": "figures",
+    "show": "display",
+}
 
-from ..palette import ISSUE_COLORS, MAX_ISSUE_COLORS, OTHER_COLOR, STANCE_COLORS
-from .article import article_html, ledger_spans
-from .common import FORMAT_LABELS, caption_lines, issue_groups, summit_axis_labels, with_caption
-from .issues import agenda_chart, shift_chart
-from .robustness import robustness_chart
-from .summits import balance_chart, heatmap_chart
-
-__all__ = [
-    "STANCE_COLORS",
-    "ISSUE_COLORS",
-    "OTHER_COLOR",
-    "FORMAT_LABELS",
-    "MAX_ISSUE_COLORS",
-    "summit_axis_labels",
-    "issue_groups",
-    "balance_chart",
-    "heatmap_chart",
-    "shift_chart",
-    "agenda_chart",
-    "robustness_chart",
-    "article_html",
-    "ledger_spans",
-    "all_charts",
-    "caption_lines",
-    "with_caption",
-]
+__all__ = sorted(_EXPORTS)
 
 
-def all_charts(
-    summit_table: pd.DataFrame,
-    issue_table: pd.DataFrame,
-    *,
-    robustness: pd.DataFrame | None = None,
-    groups: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """The balance charts, keyed by the file stem ``summit-ledger figures`` uses.
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
-    Returns
-    -------
-    dict of str to altair chart
-        ``balance_per_summit``, ``issue_heatmap``, ``issue_shift``,
-        ``agenda_share``, and ``robustness`` when a robustness table is given.
-        ``groups`` fixes the issue colours (default: :func:`issue_groups` of ``issue_table``).
-    """
-    groups = issue_groups(issue_table) if groups is None else groups
-    out = {
-        "balance_per_summit": balance_chart(summit_table),
-        "issue_heatmap": heatmap_chart(issue_table),
-        "issue_shift": shift_chart(issue_table, groups=groups),
-        "agenda_share": agenda_chart(issue_table, groups=groups),
-    }
-    if robustness is not None:
-        out["robustness"] = robustness_chart(robustness)
-    return out
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

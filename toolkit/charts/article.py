@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..palette import STANCE_COLORS, rgba
+from toolkit.charts.palette import STANCE_COLORS, rgba
 
 __all__ = ["ledger_spans", "article_html"]
 

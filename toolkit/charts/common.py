@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..intervals import SCALE_LABELS
-from ..palette import issue_groups as _palette_groups
+from toolkit.charts.palette import issue_groups as _palette_groups
+from toolkit.measures.intervals import SCALE_LABELS
 
 __all__ = [
     "FORMAT_LABELS",
@@ -39,7 +39,7 @@ _RENDERER_SET = False
 def alt():
     """altair, imported on first use; the first call also enables the ``summit_ledger`` renderer.
 
-    (:func:`toolkit.display.enable_renderer`: a chart left as a cell's value is
+    (:func:`toolkit.charts.display.enable_renderer`: a chart left as a cell's value is
     then stored with its spec and a static SVG, unless the user already chose
     another renderer.)
     """
@@ -47,7 +47,7 @@ def alt():
     import altair
 
     if not _RENDERER_SET:
-        from ..display import enable_renderer
+        from toolkit.charts.display import enable_renderer
 
         enable_renderer()
         _RENDERER_SET = True
@@ -67,7 +67,7 @@ def summit_order(table: pd.DataFrame) -> list[str]:
 
 
 def issue_groups(issue_table: pd.DataFrame, max_colors: int | None = None) -> dict[str, str]:
-    """Issue id to its label or "Other issues", heaviest first (see :func:`toolkit.palette.issue_groups`)."""
+    """Issue id to its label or "Other issues", heaviest first (see :func:`toolkit.charts.palette.issue_groups`)."""
     tot = issue_table.groupby("issue", sort=True)["total"].sum()
     if "n_agenda" in issue_table:  # agenda mentions count toward what a summit was about
         tot = tot + issue_table.groupby("issue", sort=True)["n_agenda"].sum()

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..balance import THIN_WIDTH
-from ..palette import OTHER_LABEL, THIN_COLOR, group_scale
-from ..shifts import shift_table
-from .common import alt, describe, issue_groups, records, summit_axis_labels, summit_order
-from .summits import EVIDENCE_LEGEND
+from toolkit.charts.common import alt, describe, issue_groups, records, summit_axis_labels, summit_order
+from toolkit.charts.palette import OTHER_LABEL, THIN_COLOR, group_scale
+from toolkit.charts.summits import EVIDENCE_LEGEND
+from toolkit.measures.balance import THIN_WIDTH
+from toolkit.measures.shifts import shift_table
 
 __all__ = ["shift_chart", "agenda_chart"]
 
@@ -22,7 +22,7 @@ def shift_chart(
     """(c) One small panel per coded issue: balance at each summit with its interval and n.
 
     A line joins two consecutive summits only when **neither** end is thin,
-    i.e. both 95% intervals are at most :data:`toolkit.balance.THIN_WIDTH`
+    i.e. both 95% intervals are at most :data:`toolkit.measures.balance.THIN_WIDTH`
     wide; thin points are drawn grey (legend "thin ...") with their interval,
     so an issue without enough evidence at both ends shows no line at all.
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..balance import THIN_WIDTH
-from ..palette import BALANCE_RANGE
-from .summits import EVIDENCE_LEGEND, evidence_label
+from toolkit.charts.palette import BALANCE_RANGE
+from toolkit.charts.summits import EVIDENCE_LEGEND, evidence_label
+from toolkit.measures.balance import THIN_WIDTH
 
 __all__ = ["robustness_chart"]
 
@@ -18,9 +18,9 @@ def robustness_chart(long: pd.DataFrame, *, title: str | None = None):
     Parameters
     ----------
     long : pandas.DataFrame
-        :func:`toolkit.robustness.robustness_table`.
+        :func:`toolkit.measures.robustness.robustness_table`.
     """
-    from .common import alt, records
+    from toolkit.charts.common import alt, records
 
     a = alt()
     ok = long[long["available"] & long["n"].fillna(0).gt(0)].copy()

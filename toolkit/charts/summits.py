@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..balance import THIN_WIDTH
-from ..palette import BALANCE_RANGE
-from .common import alt, describe, records, summit_axis_labels, summit_order
+from toolkit.charts.common import alt, describe, records, summit_axis_labels, summit_order
+from toolkit.charts.palette import BALANCE_RANGE
+from toolkit.measures.balance import THIN_WIDTH
 
 __all__ = ["EVIDENCE_LEGEND", "LEAN_LABELS", "balance_chart", "heatmap_chart", "evidence_label", "lean_label"]
 

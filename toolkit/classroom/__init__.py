@@ -1,15 +1,55 @@
-"""A class on one server: assignments, the withheld answer key, hub identities, grades.
+"""A class: assignments, the withheld key, collecting students' files, feedback, the class view and grades.
 
-Modules: :mod:`.identity` (the JupyterHub user and the write guard),
-:mod:`.course` (the class folder, assignments, groups, open/close/release),
-:mod:`.student` (what a student's notebook uses: their articles, their folder,
-"Check my work" that respects the release), :mod:`.grading` (rubric, confusion
-tables, the LMS CSV) and :mod:`.projection` (the class view with pseudonyms).
-Only :mod:`.identity` is imported here, so the store can use it cheaply.
+Modules: :mod:`.course` (the class folder, assignments, groups, open/close/release),
+:mod:`.student` (what a student's notebook uses: their articles, their folder, "Check my work"
+that respects the release), :mod:`.collection` (reading hand-ins, tolerating bad ones),
+:mod:`.student_feedback` (one student against the reference), :mod:`.scoring` (the class table and
+view), :mod:`.presentation` (text, escaped HTML, hot spots), :mod:`.grading` (rubric,
+confusion tables, the LMS CSV), :mod:`.projection` (the class view with pseudonyms),
+:mod:`.instructor` and :mod:`.export`. The writer guard lives in :mod:`toolkit.records.identity`.
 """
 
 from __future__ import annotations
 
-from .identity import IdentityError, check_writer, hub_annotator, hub_user, is_instructor
+from toolkit.classroom.collection import (
+    PROGRESS_MIN_FILES,
+    ClassFiles,
+    FileStatus,
+    StudentFile,
+    collect_class,
+    is_reference,
+    load_reference,
+    record_signature,
+)
+from toolkit.classroom.presentation import HOTSPOT_COLOR, hotspot_spans, hotspots_html
+from toolkit.classroom.scoring import ClassView, balance_comparison, class_ledger, class_view, feedback_table
+from toolkit.classroom.student_feedback import Feedback, check_my_work, describe, feedback
+from toolkit.records.identity import IdentityError, check_writer, hub_annotator, hub_user, is_instructor
 
-__all__ = ["IdentityError", "check_writer", "hub_annotator", "hub_user", "is_instructor"]
+__all__ = [
+    "IdentityError",
+    "check_writer",
+    "hub_annotator",
+    "hub_user",
+    "is_instructor",
+    "FileStatus",
+    "StudentFile",
+    "ClassFiles",
+    "collect_class",
+    "load_reference",
+    "Feedback",
+    "feedback",
+    "check_my_work",
+    "feedback_table",
+    "ClassView",
+    "class_view",
+    "hotspot_spans",
+    "hotspots_html",
+    "class_ledger",
+    "balance_comparison",
+    "HOTSPOT_COLOR",
+    "PROGRESS_MIN_FILES",
+    "is_reference",
+    "record_signature",
+    "describe",
+]

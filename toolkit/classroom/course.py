@@ -27,9 +27,9 @@ from typing import Any, Literal
 
 import yaml
 
-from .._io import atomic_write_text, read_yaml
-from ..annotation import check_annotator
-from ..errors import DataError
+from toolkit._io import atomic_write_text, read_yaml
+from toolkit.errors import DataError
+from toolkit.records.annotation import check_annotator
 
 __all__ = [
     "ASSIGNMENT_PATTERN",

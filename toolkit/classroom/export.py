@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._io import atomic_write_text
-from ..formats.csv import FORMULA_STARTS, neutralise_cell
+from toolkit._io import atomic_write_text
+from toolkit.formats.csv import FORMULA_STARTS, neutralise_cell
 
 __all__ = ["FORMULA_START", "safe_cell", "safe_frame", "write_csv", "csv_download_link"]
 

@@ -25,10 +25,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..agreement import match_spans, span_scores
-from ..record import CODES
-from ..teaching import ClassFiles, is_reference
-from .course import DEFAULT_WEIGHTS, Assignment
+from toolkit.agreement import match_spans, span_scores
+from toolkit.classroom.collection import ClassFiles, is_reference
+from toolkit.classroom.course import DEFAULT_WEIGHTS, Assignment
+from toolkit.records.record import CODES
 
 __all__ = [
     "VARIABLES",

@@ -13,14 +13,15 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .._io import atomic_write_text
-from ..annotation import check_annotator, make_annotation
-from ..corpus import Document, segment
-from ..errors import DataError
-from ..project import Project, as_project
-from ..teaching import ClassFiles, collect_class, load_reference
-from .course import DEFAULT_WEIGHTS, Assignment, ClassFolder, Group, Practice, parse_time
-from .export import write_csv
+from toolkit._io import atomic_write_text
+from toolkit.classroom.collection import ClassFiles, collect_class, load_reference
+from toolkit.classroom.course import DEFAULT_WEIGHTS, Assignment, ClassFolder, Group, Practice, parse_time
+from toolkit.classroom.export import write_csv
+from toolkit.corpus.documents import Document, segment
+from toolkit.corpus.folder import ProjectFolder, as_folder
+from toolkit.errors import DataError
+from toolkit.records.annotation import check_annotator, make_annotation
+from toolkit.store.open import store_at
 
 __all__ = [
     "create_assignment",
@@ -52,14 +53,14 @@ def _check_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return out
 
 
-def _write_records(folder: Path, records: Iterable[dict], *, private: bool, project: Project) -> Path:
+def _write_records(folder: Path, records: Iterable[dict], *, private: bool, project: ProjectFolder) -> Path:
     """Write ``records`` as ``folder/reference.jsonl`` (a fresh file, atomically), checked against ``project``."""
     tmp = folder.with_name(folder.name + ".new")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     os.chmod(tmp, 0o700 if private else 0o755)
-    project.store_at(tmp).write_all({**r, "annotator": KEY_NAME} for r in records)
+    store_at(project, tmp).write_all({**r, "annotator": KEY_NAME} for r in records)
     for p in tmp.glob("*.lock"):
         p.unlink()
     for p in tmp.iterdir():
@@ -89,7 +90,7 @@ def create_assignment(
     DataError
         Unknown article, an article the reference does not code, or an assignment that exists already.
     """
-    project = as_project(data)
+    project = as_folder(data)
     source = project.root
     if (course.assignment_dir(assignment) / "assignment.yaml").exists():
         raise DataError.at(
@@ -152,7 +153,7 @@ def assign(
     for s in students:
         if msg := check_annotator(s):
             raise DataError.at("--students", None, "students", msg)
-    documents = as_project(course.project).documents
+    documents = as_folder(course.project).documents
     chosen = list(articles)
     for outlet in outlets:
         hits = [d.id for d in documents.values() if outlet.lower() in d.source.lower()]
@@ -181,7 +182,7 @@ def practice_document(course: ClassFolder, a: Assignment) -> Document | None:
     """The practice passage as a document of its own (id ``<article>--practice``), or None."""
     if a.practice is None:
         return None
-    doc = as_project(course.project).documents[a.practice.document]
+    doc = as_folder(course.project).documents[a.practice.document]
     p = a.practice
     return Document(
         id=f"{doc.id}--practice",
@@ -203,7 +204,7 @@ def set_practice(course: ClassFolder, assignment: str, document: str, first: int
     readable by students from the start: practice feedback is immediate.
     """
     a = course.load(assignment)
-    project = as_project(course.project)
+    project = as_folder(course.project)
     documents = project.documents
     if document not in documents:
         raise DataError.at("--document", None, "document", f"no article {document!r} in the class project")
@@ -250,7 +251,7 @@ def practice_key(course: ClassFolder, a: Assignment) -> list[dict]:
     doc = practice_document(course, a)
     if doc is None:
         return []
-    return load_reference(course.practice_dir(a.id), data=as_project(course.project).with_documents({doc.id: doc}))
+    return load_reference(course.practice_dir(a.id), data=as_folder(course.project).with_documents({doc.id: doc}))
 
 
 def reference_for(course: ClassFolder, assignment: str, *, released: bool) -> list[dict]:
@@ -291,10 +292,10 @@ def release(course: ClassFolder, assignment: str, what: str = "key", *, now: boo
             course.released_dir(assignment),
             reference_for(course, assignment, released=False),
             private=False,
-            project=as_project(course.project),
+            project=as_folder(course.project),
         )
     else:
-        from ..teaching import feedback
+        from toolkit.classroom.student_feedback import feedback
 
         files = collect(course, assignment, snapshot=False)
         key = reference_for(course, assignment, released=False)
@@ -322,10 +323,10 @@ def collect(course: ClassFolder, assignment: str, *, snapshot: bool = True) -> C
         if work.exists()
         else []
     )
-    project = as_project(course.project)
+    project = as_folder(course.project)
     files = collect_class(logs, data=project, progress=False) if logs else ClassFiles({}, [], project)
     if stray:
-        from ..teaching import StudentFile
+        from toolkit.classroom.collection import StudentFile
 
         files.files.extend(
             StudentFile(

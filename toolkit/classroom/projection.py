@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._io import content_hash
+from toolkit._io import content_hash
 
 __all__ = ["pseudonyms", "projection_table", "projection_html"]
 
@@ -44,7 +44,7 @@ def projection_html(
     title: str = "Our class",
 ) -> str:
     """An HTML page fragment for the projector: the pseudonymous table and, if given, the hot spots."""
-    from ..teaching import hotspots_html
+    from toolkit.classroom.presentation import hotspots_html
 
     table = projection_table(grades, mapping)
     parts = [

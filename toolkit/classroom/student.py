@@ -20,20 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..annotation import now_iso
-from ..corpus import segment
-from ..errors import DataError
-from ..project import Project, as_project
-from ..store import Store
-from ..teaching import feedback
-from ..teaching.presentation import Section, sections_html, sections_text
-from .course import Assignment, ClassFolder
-from .identity import hub_annotator
+from toolkit.classroom.course import Assignment, ClassFolder
+from toolkit.classroom.presentation import Section, sections_html, sections_text
+from toolkit.classroom.student_feedback import feedback
+from toolkit.corpus.documents import segment
+from toolkit.corpus.folder import ProjectFolder, as_folder
+from toolkit.errors import DataError
+from toolkit.records.annotation import now_iso
+from toolkit.records.identity import hub_annotator
+from toolkit.store.core import Store
+from toolkit.store.open import store_at
 
 if TYPE_CHECKING:
-    from ..codebook import Codebook
-    from ..summits import Summit
-from .instructor import practice_document, practice_key, reference_for
+    from toolkit.codebook.load import Codebook
+    from toolkit.corpus.summits import Summit
+from toolkit.classroom.instructor import practice_document, practice_key, reference_for
 
 __all__ = ["AssignmentClosed", "AssignmentStore", "Check", "StudentWork", "CHECK_LOG", "set_suggestions"]
 
@@ -47,7 +48,7 @@ class AssignmentClosed(DataError):
 class AssignmentStore(Store):
     """A student's store that saves only while the assignment is open."""
 
-    def __init__(self, root: str | Path, course: ClassFolder, assignment: str, *, project: Project) -> None:
+    def __init__(self, root: str | Path, course: ClassFolder, assignment: str, *, project: ProjectFolder) -> None:
         super().__init__(Path(root), codebook=project.codebook, documents=project.documents, summits=project.summits)
         self.course, self.assignment = course, assignment
 
@@ -111,7 +112,7 @@ class StudentWork:
     course : ClassFolder or path
     assignment : str
     student : str, optional
-        Default: the JupyterHub user (:func:`toolkit.classroom.identity.hub_annotator`).
+        Default: the JupyterHub user (:func:`toolkit.records.identity.hub_annotator`).
     """
 
     def __init__(self, course: ClassFolder | str | Path, assignment: str, student: str | None = None) -> None:
@@ -124,7 +125,7 @@ class StudentWork:
         self.student: str = name
         self.assignment_id = assignment
         self.folder = self.course.student_dir(assignment, self.student)
-        self.project = as_project(self.course.project)
+        self.project = as_folder(self.course.project)
 
     @classmethod
     def from_environment(cls) -> StudentWork:
@@ -173,14 +174,14 @@ class StudentWork:
 
     def annotator(self, **kw: Any):
         """The annotator widget on this student's articles, named after the student; suggestions as the instructor set."""
-        from ..widgets.annotator import Annotator
+        from toolkit.widgets.annotator import Annotator
 
         widget = Annotator(self.project, self.store(), documents=self.documents, annotator=self.student, **kw)
         set_suggestions(widget, self.assignment.suggestions)
         return widget
 
     # -------------------------------------------------------------- practice
-    def practice_project(self) -> Project:
+    def practice_project(self) -> ProjectFolder:
         """The project seen with the practice passage as its only document."""
         doc = practice_document(self.course, self.assignment)
         if doc is None:
@@ -189,14 +190,14 @@ class StudentWork:
             )
         return self.project.with_documents({doc.id: doc})
 
-    def practice_store(self, project: Project | None = None) -> Store:
+    def practice_store(self, project: ProjectFolder | None = None) -> Store:
         folder = self._ensure_folder() / ".practice"
         folder.mkdir(exist_ok=True)
-        return (project or self.practice_project()).store_at(folder)
+        return store_at(project or self.practice_project(), folder)
 
     def practice_annotator(self, **kw: Any):
         """The annotator on the practice passage (feedback is immediate: see :meth:`check_practice`)."""
-        from ..widgets.annotator import Annotator
+        from toolkit.widgets.annotator import Annotator
 
         practice = self.practice_project()
         widget = Annotator(practice, self.practice_store(practice), annotator=self.student, **kw)

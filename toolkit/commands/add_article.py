@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..articles import add_article
-from ..corpus import Document
+from toolkit.corpus.articles import add_article
+from toolkit.corpus.documents import Document
 
 HELP = "add an article (UTF-8 text file) to data/documents: normalised to LF and NFC, sha256 recorded"
 

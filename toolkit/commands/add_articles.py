@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..manifest import add_articles
+    from toolkit.corpus.manifest import add_articles
 
     rep = add_articles(args.manifest, project=args.project, progress=False if args.no_progress else None, dry_run=args.dry_run)
     for doc_id, changes in rep.changes.items():

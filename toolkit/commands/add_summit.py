@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..articles import add_summit
-from ..summits import FORMATS, Summit
+from toolkit.corpus.articles import add_summit
+from toolkit.corpus.summits import FORMATS, Summit
 
 HELP = "add a summit (leader meeting, call or delegation talks) to summits.yaml"
 

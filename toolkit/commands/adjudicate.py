@@ -59,8 +59,8 @@ def _write_declaration(set_dir: Path, args: argparse.Namespace, codebook_version
 
     import yaml
 
-    from .._io import atomic_write_text
-    from ..disclosure import FILE_NAME
+    from toolkit._io import atomic_write_text
+    from toolkit.records.disclosure import FILE_NAME
 
     path = set_dir / FILE_NAME
     if path.exists():
@@ -86,11 +86,12 @@ def _write_declaration(set_dir: Path, args: argparse.Namespace, codebook_version
 def run(args: argparse.Namespace) -> int:
     import re
 
-    from ..adjudication import AdjudicationSession
-    from ..annotation import ANNOTATOR_PATTERN
-    from ..disclosure import FILE_NAME
-    from ..paths import data_dir
-    from ..teaching import collect_class
+    from toolkit.classroom import collect_class
+    from toolkit.paths import data_dir
+    from toolkit.records.annotation import ANNOTATOR_PATTERN
+    from toolkit.records.disclosure import FILE_NAME
+    from toolkit.session.adjudication import AdjudicationSession
+    from toolkit.store.open import store_at
 
     if not re.fullmatch(ANNOTATOR_PATTERN, args.out):
         print(f"error: --out {args.out!r} is not a set name: use letters, digits, '-' or '_'", file=sys.stderr)
@@ -144,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
             if answer == "q":
                 break
     set_dir = root / "annotations" / args.out
-    store = files.project.store_at(set_dir)
+    store = store_at(files.project, set_dir)
     written = session.write(store)
     _write_declaration(set_dir, args, str(files.codebook.version), session.coders)
     print(session.summary())

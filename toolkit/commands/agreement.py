@@ -52,10 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..agreement import agreement_report, reliability_report
-    from ..disclosure import FILE_NAME, find_declarations
-    from ..paths import data_dir
-    from ..teaching import class_view, collect_class, load_reference
+    from toolkit.agreement import agreement_report, reliability_report
+    from toolkit.classroom import class_view, collect_class, load_reference
+    from toolkit.paths import data_dir
+    from toolkit.records.disclosure import FILE_NAME, find_declarations
 
     if args.bootstrap < 100:
         print("error: --bootstrap must be at least 100", file=sys.stderr)

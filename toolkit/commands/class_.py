@@ -90,10 +90,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..classroom import grading, instructor
-    from ..classroom.course import ClassFolder
-    from ..classroom.export import write_csv
-    from ..classroom.student import CHECK_LOG
+    from toolkit.classroom import grading, instructor
+    from toolkit.classroom.course import ClassFolder
+    from toolkit.classroom.export import write_csv
+    from toolkit.classroom.student import CHECK_LOG
 
     course = ClassFolder(Path(args.class_dir))
     aid = args.assignment

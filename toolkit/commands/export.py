@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..formats.exporter import EXPORT_FORMATS, LEDGER_FORMATS, export_annotations, export_ledger
+from toolkit.formats.exporter import EXPORT_FORMATS, LEDGER_FORMATS, export_annotations, export_ledger
 
 HELP = "export annotation sets to doccano, Label Studio, W3C, CSV, or the ledger to Parquet / flat CSV"
 
@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from ..errors import DataError, skipped_report
+    from toolkit.errors import DataError, skipped_report
 
     if Path(args.out).is_dir():
         raise DataError.at(args.out, None, "out", "is a folder; give the name of the file to write")
     if args.format in LEDGER_FORMATS:
-        from ..ledger import load_ledger
+        from toolkit.ledger.build import load_ledger
 
         ledger = load_ledger(args.data, sets=args.sets)
         skipped = ledger.attrs.get("problems", [])

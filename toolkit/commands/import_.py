@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..formats.importer import IMPORT_FORMATS, import_file
+from toolkit.formats.importer import IMPORT_FORMATS, import_file
 
 HELP = "import annotations from doccano, Label Studio, W3C Web Annotation, CSV or Parquet (all or nothing)"
 

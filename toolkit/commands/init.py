@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..scaffold import init_project
+    from toolkit.commands.scaffold import init_project
 
     root = init_project(args.folder, demo=args.demo, name=args.name)
     kind = "demo project" if args.demo else "project"

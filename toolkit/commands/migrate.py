@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..migrate import migrate_project
-from ..paths import data_dir
+from toolkit.paths import data_dir
+from toolkit.store.migrate import migrate_project
 
 HELP = (
     "upgrade annotation logs coded under an older codebook by appending operations (nothing is rewritten); "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..anchoring import MARGIN, MIN_SCORE, reanchor_document
+from toolkit.store.reanchor import MARGIN, MIN_SCORE, reanchor_document
 
 HELP = "re-anchor every annotation of a document whose text changed; list the orphaned ones for review"
 
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import math
 
-    from ..errors import DataError
+    from toolkit.errors import DataError
 
     for name in ("min_score", "margin"):
         value = getattr(args, name)

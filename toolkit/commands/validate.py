@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..validate import validate_data
+from toolkit.store.validate import validate_data
 
 HELP = "check codebook, summits, documents, briefs and annotations; exit 1 on any problem"
 #: The positional DIR may name the project, so this command resolves it itself.
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..project import Project
+    from toolkit.project import Project
 
     project = Project.discover(args.data_dir or args.data)
     reports = validate_data(project.root)

@@ -6,9 +6,9 @@ the ledger as Parquet or flat CSV. See ``docs/interop.md``.
 
 from __future__ import annotations
 
-from .exporter import EXPORT_FORMATS, ExportReport, export_annotations, export_ledger
-from .importer import IMPORT_FORMATS, ImportReport, import_file
-from .labelmap import LabelMap, load_label_map
+from toolkit.formats.exporter import EXPORT_FORMATS, ExportReport, export_annotations, export_ledger
+from toolkit.formats.importer import IMPORT_FORMATS, ImportReport, import_file
+from toolkit.formats.labelmap import LabelMap, load_label_map
 
 __all__ = [
     "IMPORT_FORMATS",

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .._io import read_yaml, shown_text
-from ..errors import DataError, Problem
-from ..ids import id_problem
-from .common import Candidate
+from toolkit._io import read_yaml, shown_text
+from toolkit.errors import DataError, Problem
+from toolkit.formats.common import Candidate
+from toolkit.ids import id_problem
 
 __all__ = ["parse_annotator_map", "apply_annotator_map"]
 

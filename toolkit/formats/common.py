@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .._io import loads_json
-from ..annotation import OPTIONAL_FIELDS, SOURCES_FIELD
-from ..errors import DataError, Problem
-from ..runs import Utf16Offsets, utf16_to_codepoint  # the one implementation, re-exported for the importers
+from toolkit._io import loads_json
+from toolkit.errors import DataError, Problem
+from toolkit.records.annotation import OPTIONAL_FIELDS, SOURCES_FIELD
+from toolkit.records.runs import Utf16Offsets, utf16_to_codepoint  # the one implementation, re-exported for the importers
 
 __all__ = [
     "V2_FIELDS",

@@ -34,10 +34,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .._io import atomic_write_text
-from ..errors import DataError, Problem
-from ..record import CODE_FIELDS, CODES, FIELDS
-from .common import V2_FIELDS, Candidate, clean_annotator, read_utf8, read_v2
+from toolkit._io import atomic_write_text
+from toolkit.errors import DataError, Problem
+from toolkit.formats.common import V2_FIELDS, Candidate, clean_annotator, read_utf8, read_v2
+from toolkit.records.record import CODE_FIELDS, CODES, FIELDS
 
 __all__ = [
     "read",

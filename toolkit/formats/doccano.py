@@ -31,10 +31,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from .._io import atomic_write_text, loads_json
-from ..errors import DataError, Problem
-from .common import Candidate, clean_annotator, decode_utf8, read_utf8, read_v2, v2_fields
-from .labelmap import compact_label
+from toolkit._io import atomic_write_text, loads_json
+from toolkit.errors import DataError, Problem
+from toolkit.formats.common import Candidate, clean_annotator, decode_utf8, read_utf8, read_v2, v2_fields
+from toolkit.formats.labelmap import compact_label
 
 #: Bounds on a doccano zip: members read, and bytes once unpacked (a zip bomb is refused).
 ZIP_MEMBERS = 1000

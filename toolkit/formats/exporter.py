@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
-from ..errors import DataError, Problem
-from ..ids import check_id
+from toolkit.errors import DataError, Problem
+from toolkit.ids import check_id
+from toolkit.store.open import store_at
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from toolkit.corpus.folder import ProjectFolder
 
 __all__ = [
     "ExportFormat",
@@ -70,7 +71,7 @@ class ExportReport:
 
 
 def collect_records(
-    project: Project, sets: list[str] | None, *, document_ids: list[str] | None = None
+    project: ProjectFolder, sets: list[str] | None, *, document_ids: list[str] | None = None
 ) -> tuple[list[dict], list[Problem]]:
     """Live records of the chosen sets (each with a ``set`` key), and the stores' problems."""
     ann_root = project.root / "annotations"
@@ -82,7 +83,7 @@ def collect_records(
             check_id("set", name, file=ann_root, field="set")
         if not (ann_root / name).is_dir():
             raise DataError.at(ann_root / name, None, "set", f"no annotation set {name!r}")
-        store = project.store_at(ann_root / name)
+        store = store_at(project, ann_root / name)
         problems.extend(store.problems())
         for rec in store.annotations():
             if document_ids is None or rec["document_id"] in document_ids:
@@ -128,9 +129,9 @@ def export_annotations(
     -------
     ExportReport
     """
-    from ..project import as_project
-    from . import csv as csv_
-    from . import doccano, labelstudio, w3c
+    from toolkit.corpus.folder import as_folder
+    from toolkit.formats import csv as csv_
+    from toolkit.formats import doccano, labelstudio, w3c
 
     if fmt not in SPAN_FORMATS:
         raise DataError.at(
@@ -139,7 +140,7 @@ def export_annotations(
             "format",
             f"{fmt!r} is not a span format; use one of {', '.join(SPAN_FORMATS)} (ledger formats go through export_ledger)",
         )
-    project = as_project(data)
+    project = as_folder(data)
     documents = project.documents
     records, problems = collect_records(project, sets, document_ids=document_ids)
     if strict and problems:
@@ -165,8 +166,8 @@ def export_ledger(fmt: Literal["parquet", "ledger-csv"], ledger, out: str | Path
 
     ``raw`` (ledger CSV only) writes text cells without formula neutralising.
     """
-    from . import csv as csv_
-    from . import parquet
+    from toolkit.formats import csv as csv_
+    from toolkit.formats import parquet
 
     if fmt == "parquet":
         n = parquet.write(ledger, out)

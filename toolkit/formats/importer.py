@@ -2,7 +2,7 @@
 
 Every span read from the file is resolved to a document, checked against the
 stored text (:func:`toolkit.formats.common.check_span`), coded through the
-label map, built with :func:`toolkit.annotation.make_annotation` (origin
+label map, built with :func:`toolkit.records.annotation.make_annotation` (origin
 ``imported``) and validated against the codebook, documents and summits.
 Only when **every** record passes is anything written, as one batch through
 :meth:`toolkit.store.Store.append_many` (all or nothing, also under a crash,
@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from ..annotation import FIELDS, check_annotator, make_annotation, now_iso
-from ..errors import DataError, Problem, ValidationError
-from ..ids import check_id
-from ..record import CODES
-from .annotators import apply_annotator_map, parse_annotator_map
-from .common import ANNOTATION_ID, Candidate, candidate_type_problems, check_span, normalise_fragment
-from .labelmap import LabelMap, load_label_map
+from toolkit.errors import DataError, Problem, ValidationError
+from toolkit.formats.annotators import apply_annotator_map, parse_annotator_map
+from toolkit.formats.common import ANNOTATION_ID, Candidate, candidate_type_problems, check_span, normalise_fragment
+from toolkit.formats.labelmap import LabelMap, load_label_map
+from toolkit.ids import check_id
+from toolkit.records.annotation import FIELDS, check_annotator, make_annotation, now_iso
+from toolkit.records.record import CODES
 
 if TYPE_CHECKING:  # pragma: no cover - types only
-    from ..store import Store
+    from toolkit.store.core import Store
 
 __all__ = ["ImportFormat", "IMPORT_FORMATS", "ImportReport", "import_file", "read_candidates"]
 
@@ -90,8 +90,8 @@ def read_candidates(
 
     ``defaults`` names code fields the label map fills in (tables need no column for them).
     """
-    from . import csv as csv_
-    from . import doccano, labelstudio, parquet, w3c
+    from toolkit.formats import csv as csv_
+    from toolkit.formats import doccano, labelstudio, parquet, w3c
 
     readers = {
         "doccano": doccano.read,
@@ -275,14 +275,16 @@ def import_file(
         problem names the file, the line or record path, and the field.
         Nothing has been written then.
     """
-    from ..project import as_project
+    from toolkit.corpus.folder import as_folder
 
-    project = as_project(data)
+    project = as_folder(data)
     root = project.root
     where = str(path)
     check_id("set", set_name, file=where, field="set")
     codebook, summits, documents = project.codebook, project.summits, project.documents
-    store = project.store_at(root / "annotations" / set_name)  # the set name was checked above
+    from toolkit.store.open import store_at
+
+    store = store_at(project, root / "annotations" / set_name)  # the set name was checked above
     if document is not None and document not in documents:
         raise DataError.at(
             where, None, "document", f"{document!r} is not a stored document; known: {', '.join(sorted(documents))}"
@@ -352,7 +354,7 @@ def import_file(
         report.written.append(rec)
     if not dry_run and report.written:
         # One all-or-nothing batch under the logs' locks: a crash, Ctrl-C or a full disk leaves
-        # either every record or none (toolkit.storebatch). "Unchanged" is decided again under
+        # either every record or none (toolkit.store.batch). "Unchanged" is decided again under
         # the locks, so an edit saved since the check above is compared, not overwritten blindly.
         def same(rec: dict, live: dict | None) -> bool:
             return live is not None and all(live.get(k) == rec.get(k) for k in _COMPARE)

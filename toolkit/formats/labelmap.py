@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._io import read_yaml
-from ..errors import DataError, Problem
-from ..record import CODE_FIELDS, CODES  # CODE_FIELDS: the record fields a label may set
+from toolkit._io import read_yaml
+from toolkit.errors import DataError, Problem
+from toolkit.records.record import CODE_FIELDS, CODES  # CODE_FIELDS: the record fields a label may set
 
 __all__ = [
     "CODE_FIELDS",

@@ -41,10 +41,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .._io import atomic_write_text
-from ..errors import Problem
-from .common import Candidate, clean_annotator, read_json, read_v2, v2_fields
-from .labelmap import native_tags
+from toolkit._io import atomic_write_text
+from toolkit.errors import Problem
+from toolkit.formats.common import Candidate, clean_annotator, read_json, read_v2, v2_fields
+from toolkit.formats.labelmap import native_tags
 
 __all__ = ["read", "write"]
 

@@ -12,9 +12,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import Problem
-from .common import Candidate
-from .csv import header_problems, rows_to_candidates
+from toolkit.errors import Problem
+from toolkit.formats.common import Candidate
+from toolkit.formats.csv import header_problems, rows_to_candidates
 
 __all__ = ["read", "write"]
 

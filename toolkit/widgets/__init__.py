@@ -1,7 +1,7 @@
 """Jupyter widgets: views over the toolkit's plain-Python core (no logic of their own)."""
 
-from .adjudicator import Adjudicator, AdjudicatorView
-from .annotator import Annotator
-from .explorer import Explorer
+from toolkit.widgets.adjudicator import Adjudicator, AdjudicatorView
+from toolkit.widgets.annotator import Annotator
+from toolkit.widgets.explorer import Explorer
 
 __all__ = ["Adjudicator", "AdjudicatorView", "Annotator", "Explorer"]

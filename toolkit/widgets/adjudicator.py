@@ -1,4 +1,4 @@
-"""Notebook view over :class:`toolkit.adjudication.AdjudicationSession` (no logic of its own).
+"""Notebook view over :class:`toolkit.session.adjudication.AdjudicationSession` (no logic of its own).
 
 One undecided item at a time: the passage highlighted in its article, the
 coders' versions to choose from, "no passage", an edit row (codes taken
@@ -12,8 +12,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..project import Project
-from ..record import CODES
+from toolkit.corpus.folder import ProjectFolder
+from toolkit.records.record import CODES
+from toolkit.store.open import set_store
 
 __all__ = ["Adjudicator", "AdjudicatorView"]
 
@@ -156,7 +157,7 @@ class AdjudicatorView:
         self._show()
 
     def _write(self) -> None:
-        from ..errors import SummitLedgerError
+        from toolkit.errors import SummitLedgerError
 
         try:
             n = self.session.write(self.store)
@@ -176,7 +177,7 @@ class Adjudicator(AdjudicatorView):
 
     Parameters
     ----------
-    project : Project
+    project : ProjectFolder
     session : AdjudicationSession
     store : str or Store, optional
         The set the decided records are written to (a set name of the project, or a store);
@@ -185,10 +186,10 @@ class Adjudicator(AdjudicatorView):
         Characters of article shown around a passage.
     """
 
-    def __init__(self, project: Project, session: Any, store: Any = None, *, context: int = 200) -> None:
-        if not isinstance(project, Project):
-            raise TypeError(f"Adjudicator(project, session, store): expected a Project, got {type(project).__name__}")
+    def __init__(self, project: ProjectFolder, session: Any, store: Any = None, *, context: int = 200) -> None:
+        if not isinstance(project, ProjectFolder):
+            raise TypeError(f"Adjudicator(project, session, store): expected a ProjectFolder, got {type(project).__name__}")
         self.project = project
         super().__init__(
-            session, project.store(store) if isinstance(store, str) else store, codebook=project.codebook, context=context
+            session, set_store(project, store) if isinstance(store, str) else store, codebook=project.codebook, context=context
         )

@@ -18,17 +18,26 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..corpus import Document
-from ..draft import FIELD_LABELS
-from ..errors import DataError, SummitLedgerError
-from ..project import Project
-from ..session import ALL_LAYERS, AnnotationSession, SuggestMode
-from .annotator_controls import ISSUE_KEYS, MINE, PLACE_OF, STANCE_KEYS, AnnotatorControls, quietly, show_pressed
-from .article_view import FIRST_RUN_NOTE, STANCE_COLOURS, ArticleView, esc, message_html, problems_html, skipped_html
+from toolkit.corpus.documents import Document
+from toolkit.corpus.folder import ProjectFolder
+from toolkit.errors import DataError, SummitLedgerError
+from toolkit.session.core import ALL_LAYERS, AnnotationSession, SuggestMode
+from toolkit.session.draft import FIELD_LABELS
+from toolkit.store.open import set_store
+from toolkit.widgets.annotator_controls import ISSUE_KEYS, MINE, PLACE_OF, STANCE_KEYS, AnnotatorControls, quietly, show_pressed
+from toolkit.widgets.article_view import (
+    FIRST_RUN_NOTE,
+    STANCE_COLOURS,
+    ArticleView,
+    esc,
+    message_html,
+    problems_html,
+    skipped_html,
+)
 
 if TYPE_CHECKING:
-    from ..store import Store
-    from ..summits import Summit
+    from toolkit.corpus.summits import Summit
+    from toolkit.store.core import Store
 
 __all__ = ["Annotator", "ArticleView", "STANCE_COLOURS", "STANCE_KEYS", "ISSUE_KEYS"]
 
@@ -38,7 +47,7 @@ class Annotator(AnnotatorControls):
 
     Parameters
     ----------
-    project : Project
+    project : ProjectFolder
         Gives the codebook, the summits (offered in the summit menu) and the articles.
     store : str or Store
         The annotation set written to: a set name of the project (default ``"workspace"``) or a store.
@@ -59,7 +68,7 @@ class Annotator(AnnotatorControls):
 
     def __init__(
         self,
-        project: Project | Document | Mapping[str, Document],
+        project: ProjectFolder | Document | Mapping[str, Document],
         store: Store | str | Any = "workspace",
         *args: Any,
         documents: Iterable[str] | None = None,
@@ -67,7 +76,7 @@ class Annotator(AnnotatorControls):
         suggestions: SuggestMode = "preselect",
         summits: Mapping[str, Summit] | None = None,
     ) -> None:
-        if isinstance(project, Project):
+        if isinstance(project, ProjectFolder):
             if args:
                 raise TypeError(
                     "Annotator(project, store, *, documents=, annotator=, suggestions=): too many positional arguments"
@@ -79,7 +88,7 @@ class Annotator(AnnotatorControls):
                 raise ValueError(f"no article {unknown[0]!r} in {project!r}")
             self.documents = {d: docs[d] for d in chosen}
             self.codebook, self.summits = project.codebook, project.summits
-            self.store = project.store(store) if isinstance(store, str) else store
+            self.store = set_store(project, store) if isinstance(store, str) else store
         else:  # the older call: (document(s), codebook, store, annotator, summits)
             self.documents = {project.id: project} if isinstance(project, Document) else dict(project)
             codebook: Any = store  # the older call's second argument

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 import traitlets
 
-from ..draft import provenance_choices
-from ..session import ALL_LAYERS, AnnotationSession
-from .article_view import STANCE_COLOURS, ArticleView, esc
+from toolkit.session.core import ALL_LAYERS, AnnotationSession
+from toolkit.session.draft import provenance_choices
+from toolkit.widgets.article_view import STANCE_COLOURS, ArticleView, esc
 
 if TYPE_CHECKING:
-    from ..codebook import Codebook
-    from ..corpus import Document
-    from ..summits import Summit
+    from toolkit.codebook.load import Codebook
+    from toolkit.corpus.documents import Document
+    from toolkit.corpus.summits import Summit
 
 __all__ = ["AnnotatorControls", "Choice", "show_pressed", "STANCE_KEYS", "ISSUE_KEYS", "MINE", "PLACES", "PLACE_OF", "quietly"]
 

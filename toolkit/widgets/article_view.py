@@ -18,17 +18,17 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..draft import FIELD_LABELS
-from ..errors import Problem
-from ..layers import RunPatch
-from ..palette import STANCE_COLORS
+from toolkit.charts.palette import STANCE_COLORS
+from toolkit.errors import Problem
+from toolkit.session.draft import FIELD_LABELS
+from toolkit.session.layers import RunPatch
 
 __all__ = ["ArticleView", "STANCE_COLOURS", "esc", "problems_html", "message_html", "skipped_html", "FIRST_RUN_NOTE"]
 
-_STATIC = Path(__file__).resolve().parents[1] / "static"
+_STATIC = Path(__file__).resolve().parent / "static"
 
 STANCE_COLOURS: dict[str, str] = {k: STANCE_COLORS[k] for k in ("grievance", "goodwill", "agenda", "both")}
-"""The stance colours of :mod:`toolkit.palette` (Okabe-Ito)."""
+"""The stance colours of :mod:`toolkit.charts.palette` (Okabe-Ito)."""
 FIRST_RUN_NOTE = "Run this cell to start the annotator (menu Run > Run All Cells, or Shift+Enter in each cell)."
 
 

@@ -1,10 +1,10 @@
 """The balance explorer: controls for actor, target, evidence, weight, annotator set and
 the articles' outlet, country, language and source kind that redraw the balance tables and charts live.
 
-A view only: every number comes from :func:`toolkit.balance.balance_table`, and
+A view only: every number comes from :func:`toolkit.measures.balance.balance_table`, and
 every chart from :mod:`toolkit.charts`; the callbacks just read the controls
 and call :meth:`Explorer.update`. Charts are offline ``alt.JupyterChart``
-widgets (see :mod:`toolkit.display`), so the explorer works in JupyterLab and
+widgets (see :mod:`toolkit.charts.display`), so the explorer works in JupyterLab and
 Voila with no network. Table cells are HTML-escaped by pandas.
 
 >>> from toolkit.widgets.explorer import Explorer          # doctest: +SKIP
@@ -17,10 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..balance import WEIGHTS, balance_table, filter_ledger
-from ..charts import all_charts, issue_groups
-from ..ledger import DOCUMENT_COLUMNS
-from ..project import Project
+from toolkit.charts import issue_groups
+from toolkit.charts.figures import all_charts
+from toolkit.corpus.folder import ProjectFolder
+from toolkit.ledger.build import DOCUMENT_COLUMNS, load_ledger
+from toolkit.measures.balance import WEIGHTS, balance_table, filter_ledger
 
 __all__ = ["Explorer", "EXPLORER_CLASS"]
 
@@ -37,14 +38,14 @@ class Explorer:
 
     Parameters
     ----------
-    project : Project or pandas.DataFrame
+    project : ProjectFolder or pandas.DataFrame
         The project: its ledger (``sets``, with the briefs) is explored and its
         summits listed. A ledger (:func:`toolkit.ledger.load_ledger`) may be given
         instead, with ``summits=``.
     sets : list of str, optional
         Annotation sets to load from the project (default: every set).
     summits : dict or DataFrame, optional
-        With a ledger: the summits to list (see :func:`toolkit.balance.balance_table`).
+        With a ledger: the summits to list (see :func:`toolkit.measures.balance.balance_table`).
     n_boot : int, default 1000
         Bootstrap resamples (only when an interval method needs them).
     groups : dict of str to str, optional
@@ -62,7 +63,7 @@ class Explorer:
 
     def __init__(
         self,
-        project: Project | pd.DataFrame,
+        project: ProjectFolder | pd.DataFrame,
         *,
         sets: list[str] | None = None,
         summits: Any = None,
@@ -72,16 +73,16 @@ class Explorer:
     ) -> None:
         import ipywidgets as W
 
-        from ..display import enable_offline
+        from toolkit.charts.display import enable_offline
 
         enable_offline()
-        if isinstance(project, Project):
-            ledger = project.ledger(sets=sets)
+        if isinstance(project, ProjectFolder):
+            ledger = load_ledger(project, sets=sets)
             summits = project.summits if summits is None else summits
         elif isinstance(project, pd.DataFrame):
             ledger = project
         else:
-            raise TypeError(f"Explorer(project): expected a Project or a ledger DataFrame, got {type(project).__name__}")
+            raise TypeError(f"Explorer(project): expected a ProjectFolder or a ledger DataFrame, got {type(project).__name__}")
         self.ledger = ledger
         self.summits = summits
         self.n_boot = n_boot
@@ -142,11 +143,11 @@ class Explorer:
         }
 
     def corpus_filters(self) -> dict[str, Any]:
-        """The document filters passed to :func:`toolkit.balance.filter_ledger` (empty = all)."""
+        """The document filters passed to :func:`toolkit.measures.balance.filter_ledger` (empty = all)."""
         return {col: list(w.value) or None for col, w in getattr(self, "corpus", {}).items()}
 
     def filters(self) -> dict[str, Any]:
-        """The keyword arguments passed to :func:`toolkit.balance.balance_table`."""
+        """The keyword arguments passed to :func:`toolkit.measures.balance.balance_table`."""
         s = self.state()
         return {
             "actor": s["actor"] or None,
