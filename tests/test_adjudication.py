@@ -34,7 +34,7 @@ def session(coders, documents):
 
 def test_items_show_each_disagreement_on_the_article(session, documents):
     assert session.coders == ["coder-a", "coder-b", "reference"]
-    assert [sum(i.status == s for i in session.items) for s in ("agreed", "disagreement", "unmatched")] == [7, 14, 1]
+    assert [sum(i.status == s for i in session.items) for s in ("agreed", "disagreement", "unmatched")] == [6, 15, 1]
     lone = next(i for i in session.items if i.status == "unmatched")
     before, passage, after = session.context(lone.index, 20)
     assert passage == "President Putin’s initiative on ensuring security"
@@ -44,7 +44,7 @@ def test_items_show_each_disagreement_on_the_article(session, documents):
 
 
 def test_choose_edit_reject_and_cited_records(session, codebook, documents, summits):
-    assert session.accept_agreed() == 7
+    assert session.accept_agreed() == 6
     lone = next(i for i in session.items if i.status == "unmatched")
     session.choose(lone.index, 0)
     first = session.disagreements[0]
@@ -53,7 +53,7 @@ def test_choose_edit_reject_and_cited_records(session, codebook, documents, summ
     session.reject(second.index)
     assert session.decision(second.index) is None
     recs = session.adjudicated_records()
-    assert len(recs) == 9
+    assert len(recs) == 8
     for rec in recs:
         assert validate_record(rec, codebook=codebook, documents=documents, summits=summits) == []
         assert rec["annotator"] == "judge" and rec["sources"]
@@ -133,7 +133,7 @@ def test_cli_lists_decides_and_writes(data_copy, capsys, monkeypatch):
         ]
     )
     out = capsys.readouterr().out
-    assert rc == 0 and "7 agreed, 14 disagreements, 1 unmatched" in out
+    assert rc == 0 and "6 agreed, 15 disagreements, 1 unmatched" in out
     assert "[[President Putin’s initiative on ensuring security]]" in out
     assert not (data_copy / "annotations" / "adjudicated").exists()
     monkeypatch.setattr("sys.stdin", io.StringIO("x\n0\nr\ns\nq\n"))
@@ -142,7 +142,7 @@ def test_cli_lists_decides_and_writes(data_copy, capsys, monkeypatch):
     )
     out = capsys.readouterr().out
     assert rc == 0 and "type 0-1, r, s or q" in out
-    assert "9 decided" in out and "8 record(s) appended" in out
+    assert "8 decided" in out and "7 record(s) appended" in out
     assert main(["validate", str(data_copy)]) == 0
     assert "adjudicated/set.yaml: declares 1 coder(s): person" in capsys.readouterr().out
 
@@ -177,7 +177,7 @@ def test_widget_view_drives_the_session(session):
     from toolkit.widgets.adjudicator import AdjudicatorView
 
     view = AdjudicatorView(session, store=None)
-    assert "7 agreed" in view.status.value
+    assert "6 agreed" in view.status.value
     first = view.current
     assert "<mark>" in view.passage.value and "&lt;" not in session.context(first.index)[1]
     view.versions.value = 1
@@ -210,7 +210,7 @@ def test_a_field_only_one_coder_could_code_is_not_a_disagreement(coders, documen
     """A set re-coded under codebook 2.0 (attribution) against sets coded before: same passage, same codes -> agreed."""
     recoded = [dict(r, attribution="quote") if r["annotator"] == "reference" else r for r in coders]
     session = AdjudicationSession(recoded, documents, adjudicator="judge")
-    assert sum(i.status == "agreed" for i in session.items) == 7
+    assert sum(i.status == "agreed" for i in session.items) == 6
     session.accept_agreed()
     assert all(r["attribution"] == "quote" for r in session.adjudicated_records())  # the fuller record is kept
     split = [dict(r, attribution="alleged" if r["annotator"] == "coder-a" else "quote") for r in coders]

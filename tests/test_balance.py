@@ -272,13 +272,19 @@ def test_real_ledger(data_root, summits):
     from toolkit.ledger import load_ledger
 
     led = load_ledger(data_root, sets=["reference"])
-    t = balance_table(led, summits=summits)
+    t = balance_table(led, summits=summits, scope="all", count="directed")
     assert t["summit_id"].tolist() == list(summits)
     assert int(t["n_mentions"].sum()) == len(led)
     keyed = led[led.event_id.notna()]
     events = len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + int(led.event_id.isna().sum())
-    assert int(t["n"].sum()) == events  # events, counted by hand
-    mentions = balance_table(led, summits=summits, count="mentions")
+    assert int(t["n"].sum()) == events  # directed events, counted by hand
+    # acts (the default unit): an event_id once, a joint record without one once, by hand
+    acts = balance_table(led, summits=summits, scope="all")
+    unnamed = led[led.event_id.isna()].drop_duplicates(["evidence", "set", "id", "summit_id", "issue"])
+    assert int(acts["n"].sum()) == len(keyed.drop_duplicates(["event_id", "summit_id", "issue"])) + len(unnamed)
+    in_dyad = balance_table(led, summits=summits)
+    assert (in_dyad["scope"] == "US<->Russia dyad").all() and (in_dyad["n"] <= acts["n"]).all()
+    mentions = balance_table(led, summits=summits, count="mentions", scope="all")
     assert int(mentions["n"].sum()) == len(led)
     video = mentions.set_index("summit_id").loc["2021-12-07-video"]
     spans = led[led.summit_id == "2021-12-07-video"]

@@ -32,6 +32,7 @@ def ledger() -> pd.DataFrame:
             "target": "Russia",
             "intensity": [1, 2, 3, 1],
             "score": [3.5, -6.0, -7.0, 0.0],
+            "goldstein": [8.0, -4.4, -8.0, 1.0],
             "annotator": "synthetic",
             "set": "synthetic",
             "status": "anchored",
@@ -42,13 +43,14 @@ def ledger() -> pd.DataFrame:
 BAD_VALUES = [
     ({"by": "actor"}, "by='actor' is not one of summit, issue"),
     ({"weight": "loudness"}, "weight='loudness' is not one of count, intensity, score"),
-    ({"scale": "percent"}, "scale='percent' is not one of relative, logit, goldstein"),
+    ({"scale": "percent"}, "scale='percent' is not one of relative, logit, goldstein, score"),
     ({"interval": "wald"}, "interval='wald' is not one of jeffreys, bootstrap"),
-    ({"count": "words"}, "count='words' is not one of events, mentions"),
+    ({"count": "words"}, "count='words' is not one of events, directed, mentions"),
     ({"resample": "summits"}, "resample='summits' is not one of auto, events, documents, annotators, rows"),
     ({"level": 1.5}, "level=1.5 must lie strictly between 0 and 1"),
     ({"level": 0}, "level=0 must lie strictly between 0 and 1"),
     ({"n_boot": -1}, "n_boot=-1 must be 0 or more"),
+    ({"scope": "world"}, "scope='world' is not one of dyad, all"),
 ]
 BAD_TYPES = [
     ({"weight": 3}, "weight= takes a string"),
@@ -95,8 +97,8 @@ def test_not_a_ledger(ledger):
 
 def test_valid_calls_still_work(ledger):
     """The checks accept every documented value, numpy integers and floats included."""
-    for weight in ("count", "intensity", "score"):
-        for scale in ("relative", "logit", "goldstein"):
+    for weight in ("count", "intensity", "score", "goldstein"):
+        for scale in ("relative", "logit", "goldstein", "score"):
             t = balance_table(ledger, by="issue", weight=weight, scale=scale, n_boot=np.int64(20), level=np.float64(0.9))
             assert len(t) == 4
     t = balance_table(ledger, interval="bootstrap", n_boot=0, seed=np.int32(3))

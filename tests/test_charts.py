@@ -161,8 +161,9 @@ def test_caption_names_source_evidence_and_n(tables):
     n, mentions = int(summit_table["n"].sum()), int(summit_table["n_mentions"].sum())
     assert (
         lines[0] == "Source: ledger sets: briefs + reference. Evidence: article spans + briefs. "
-        f"n = {n} events ({mentions} mentions)."
+        f"n = {n} acts ({mentions} mentions); scope: US<->Russia dyad."
     )
+    assert lines[1].endswith("independent units: acts; weight: count (1 a unit).")
     spec = charts.with_caption(charts.balance_chart(summit_table), lines).to_dict()
     assert spec["title"]["orient"] == "bottom" and spec["title"]["text"] == lines
 

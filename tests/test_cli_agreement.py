@@ -84,15 +84,15 @@ def test_shipped_sets_give_the_values_documented_in_the_annotations_readme(data_
         assert re.search(rf"^  {name}: model: a language model", out, re.M)
     assert "Every coder is a model, not a person" in out
     n_units = 24 * len(codebook.issues)  # 24 sentences x the codebook's issues
-    assert f"all units   ({n_units:>5}): 1.000 (no disagreement observed; no interval)" in out
-    assert "coded units (   19): 1.000 (no disagreement observed; no interval)" in out
-    assert re.search(r"Intensity on sentence x issue units \(ordinal α, where coded\): 0\.91\d \[", out)
+    assert f"all units   ({n_units:>5}): 0.982 [0.954, 1.000]" in out
+    assert "coded units (   19): 0.917 [0.791, 1.000]" in out
+    assert "Intensity on sentence x issue units (ordinal α, where coded): 1.000 (no disagreement observed" in out
     assert "21 matched units; 1 span(s) unmatched" in out
-    assert "reference: 2021-12-07-biden-putin-video-summit [1500:1549]" in out
-    assert re.search(r"grievance uα = 0\.569", out)
+    assert "reference: 2021-12-07-biden-putin-video-summit [1500:1549] nato-expansion/agenda" in out
+    assert re.search(r"grievance uα = 0\.571", out)
     assert re.search(r"1\. sentence 13 \(score 0\.67\)", out)
-    assert re.search(r"coder-a\s+21\s+21\s+1\s+0\s+1\.0\s+0\.955\s+0\.977\s+0\.372", out)
-    assert re.search(r"coder-b\s+21\s+21\s+1\s+0\s+1\.0\s+0\.955\s+0\.977\s+0\.512", out)
+    assert re.search(r"coder-a\s+21\s+20\s+2\s+1\s+0\.952\s+0\.909\s+0\.93\s+0\.326", out)
+    assert re.search(r"coder-b\s+21\s+20\s+2\s+1\s+0\.952\s+0\.909\s+0\.93\s+0\.465", out)
 
 
 def test_span_scores_compare_only_documents_both_coded(data_copy, tmp_path, capsys):

@@ -10,15 +10,22 @@ from toolkit.ledger import load_ledger
 from toolkit.measures import ISSUE_COLUMNS, ROBUSTNESS_COLUMNS, SHIFT_COLUMNS, SUMMIT_COLUMNS, events_needed
 
 
-def _events(rows: pd.DataFrame) -> int:
-    """Events counted by hand: distinct (event_id, actor, target, summit, issue); a row without event_id is one."""
+def _in_dyad(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[[{a, t} == {"US", "Russia"} or a == "US-Russia-mutual" for a, t in zip(rows["actor"], rows["target"])]]
+
+
+def _acts(rows: pd.DataFrame) -> int:
+    """Acts of the US<->Russia dyad counted by hand: an event_id once per summit and issue; else one record once."""
+    rows = _in_dyad(rows)
     keyed = rows[rows["event_id"].notna()]
-    return len(keyed.drop_duplicates(["event_id", "actor", "target", "summit_id", "issue"])) + int(rows["event_id"].isna().sum())
+    plain = rows[rows["event_id"].isna()]
+    return len(keyed.drop_duplicates(["event_id", "summit_id", "issue"])) + len(plain.drop_duplicates(["evidence", "set", "id"]))
 
 
 LEDGER = load_ledger(sets=["reference"])
-N_EVENTS = _events(LEDGER)
-N_BRIEF_EVENTS = _events(LEDGER[LEDGER["evidence"] == "brief"])
+N_EVENTS = _acts(LEDGER)
+N_MENTIONS = len(_in_dyad(LEDGER).drop_duplicates(["evidence", "set", "id", "summit_id", "issue"]))
+N_BRIEF_EVENTS = _acts(LEDGER[LEDGER["evidence"] == "brief"])
 
 CHARTS = ("balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share", "robustness")
 TABLES = {
@@ -57,7 +64,8 @@ def test_figures_twice_byte_identical(tmp_path, capsys):
     for c in CHARTS:  # static exports: a caption with source, evidence and n; no interaction hints
         svg = (outs[0] / f"{c}.svg").read_text(encoding="utf-8")
         assert "Source: sets reference + briefs" in svg and "Evidence: article spans + briefs" in svg
-        assert f"n = {N_EVENTS} events ({len(LEDGER)} mentions)" in svg
+        assert f"n = {N_EVENTS} acts ({N_MENTIONS} mentions); scope: US&lt;-&gt;Russia dyad" in svg
+        assert "independent units: acts; weight: count (1 a unit)" in svg
         assert "click" not in svg.lower()
     power = pd.read_csv(outs[0] / "power.csv")
     geneva = power[(power.from_label == "Geneva 2021") & (power.to_label == "Video call Dec 2021")]

@@ -134,13 +134,24 @@ def test_bootstrap_percentile_collapses_where_jeffreys_does_not():
     assert jef.ci_low == -1.0 and jef.ci_high == pytest.approx(0.0712, abs=1e-4)
 
 
-def test_goldstein_scale_and_interval():
+def test_score_scale_and_interval():
     df = _rows(["goodwill", "grievance", "grievance", "grievance"])
-    t = balance_table(df, scale="goldstein").iloc[0]
-    assert t.balance == pytest.approx((3.5 - 2 * 3) / 4)  # mean signed score
+    t = balance_table(df, scale="score").iloc[0]
+    assert t.balance == pytest.approx((3.5 - 2 * 3) / 4)  # mean signed intensity score
     assert t.ci_low < t.balance < t.ci_high
     assert -2.0 <= t.ci_low and t.ci_high <= 3.5  # a mix of the two stances' mean scores
+    assert t.scale == "score"
+
+
+def test_goldstein_scale_averages_the_published_values_not_the_intensity_score():
+    df = _rows(["goodwill", "grievance", "grievance", "grievance"], goldstein=[8.0, -4.4, -4.4, -8.0])
+    t = balance_table(df, scale="goldstein").iloc[0]
+    assert t.balance == pytest.approx((8.0 - 4.4 - 4.4 - 8.0) / 4)
     assert t.scale == "goldstein"
+    w = balance_table(df, weight="goldstein").iloc[0]
+    assert (w.goodwill, w.grievance) == pytest.approx((8.0, 16.8))
+    with pytest.raises(ValueError, match="lacks column\\(s\\) goldstein"):
+        balance_table(df.drop(columns=["goldstein"]), scale="goldstein")
 
 
 def test_cluster_bootstrap_one_row_per_cluster_matches_the_grouped_path():

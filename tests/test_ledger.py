@@ -16,7 +16,8 @@ def test_reference_ledger_columns_and_joins(data_root, codebook):
     raw = Store(data_root / "annotations" / "reference").read("reference").annotations
     pairs = sum(codebook.actors[r["actor"]].kind == "pair" for r in raw.values())
     assert len(df) == len(raw) + pairs and set(df["id"]) == set(raw)  # a joint record gives one row per direction
-    assert df["joint"].sum() == 2 * pairs
+    mutual = sum(codebook.actors[r["actor"]].kind == "mutual" for r in raw.values())
+    assert df["joint"].sum() == 2 * pairs + mutual  # a "both sides" (mutual) record stays one row
     assert (df["evidence"] == "span").all() and (df["set"] == "reference").all()
     assert df["summit_date"].dtype.kind == "M"
     row = df.iloc[0]

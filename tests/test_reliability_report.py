@@ -96,7 +96,8 @@ def test_unmatched_spans_and_all_vs_coded_units(report):
 
 
 def test_per_category_alpha_and_coincidence_table(klass):
-    matched = match_across_coders(klass)
+    # two categories (the reference's agenda items left out), so that "one against the other" is the variable
+    matched = match_across_coders([r for r in klass if r["stance"] != "agenda"])
     table = coincidence_table(matched, "stance")
     codes, domain, _ = variable_codes(matched, "stance")
     assert list(table.index) == domain == ["goodwill", "grievance"]
@@ -169,7 +170,8 @@ def test_shipped_sets_report(data_root, documents, codebook):
     decl = find_declarations([ann / "reference", ann / "independent"])
     rep = reliability_report(recs, documents, list(codebook.issues), declarations=decl, n_boot=1000)
     assert rep.n_units_all == 24 * len(codebook.issues) and rep.n_units_coded == 19  # 24 sentences
-    assert rep.stance_all.status == rep.stance_coded.status == "no-disagreement"
+    # the reference's 2.1.0 re-coding (Peskov's agenda items) disagrees with the two 1.0 codings on one unit
+    assert rep.stance_all.status == rep.stance_coded.status == "ok"
     assert [r["quote"] for r in rep.matched.unmatched] == ["President Putin’s initiative on ensuring security"]
     assert all(describe_coder(decl[c]).startswith("model:") for c in rep.coders)
     frame = declarations_frame(decl, rep.coders + ["student-x"])
@@ -177,8 +179,8 @@ def test_shipped_sets_report(data_root, documents, codebook):
 
 
 def test_shipped_declarations_say_no_person_coded(data_root):
-    # the reference was re-coded under codebook 2.0.0; the independent sets were only migrated mechanically
-    for name, version, date in (("reference", "2.0.0", "2026-11-30"), ("independent", "1.0.0", "2026-11-28")):
+    # the reference was re-coded under codebook 2.0.0 and 2.1.0; the independent sets were only migrated mechanically
+    for name, version, date in (("reference", "2.1.0", "2026-12-06"), ("independent", "1.0.0", "2026-11-28")):
         decl = load_declaration(data_root / "annotations" / name)
         assert decl is not None
         assert {c.kind for c in decl.coders.values()} == {"model"}
@@ -221,3 +223,19 @@ def test_validate_warns_on_a_set_without_declaration_and_fails_on_a_bad_one(data
     (data_copy / "annotations" / "reference" / "set.yaml").write_text("coders: []\n")
     assert main(["validate", str(data_copy)]) == 1
     assert "reference/set.yaml" in capsys.readouterr().out
+
+
+def test_a_near_constant_variable_is_not_estimable_rather_than_given_a_probability():
+    from toolkit.agreement.bootstrap import MIN_MINORITY, bootstrap_alpha
+
+    # three coders, 21 units, all one value but a single deviating value: α = 0 means nothing here
+    codes = np.zeros((3, 21), dtype=np.int64)
+    codes[2, 5] = 1
+    r = bootstrap_alpha(codes, 2, "nominal", n_boot=200)
+    assert r.status == "not-estimable" and np.isnan(r.low) and np.isnan(r.probability_at_least(0.8))
+    assert r.decision().startswith("not estimable: only 1 of 63 pairable values")
+    assert "probability" not in r.decision()
+    # enough variation: an interval and a probability again
+    varied = np.tile(np.array([0, 1] * 10 + [0]), (3, 1))
+    varied[2, :MIN_MINORITY] = 1 - varied[2, :MIN_MINORITY]
+    assert bootstrap_alpha(varied, 2, "nominal", n_boot=200).status == "ok"

@@ -141,11 +141,13 @@ def test_synthetic_class_of_30_end_to_end(synthetic_class, reference, seed, data
     assert "30 annotators" in text and "Pairwise Cohen's kappa" in text
     # balance of the class beside the reference, and the charts the notebook draws from it
     comp = balance_comparison(files, reference, n_boot=200)
-    # 30 ledger rows (the 8 joint reference records give one row per direction); balance tables count events by
-    # default, and two of those rows are mentions of one event
-    assert comp.reference_n.sum() == 29
-    # a joint (pair-actor) record is one ledger row per direction
-    assert comp.class_n.sum() == sum(len(v) + sum(r["actor"] == "US-Russia" for r in v) for v in files.records.values())
+    # balance tables count acts of the US<->Russia dyad by default: a joint record once, the mentions of one event
+    # once, and acts aimed at a third party (Ukraine, NATO, the West) not at all
+    dyad = {"US", "Russia", "US-Russia", "US-Russia-mutual"}
+    ref_acts = {r.get("event_id") or r["id"] for r in reference if r["actor"] in dyad and r["target"] in dyad}
+    assert comp.reference_n.sum() == len(ref_acts)
+    in_dyad = sum(r["actor"] in dyad and r["target"] in dyad for v in files.records.values() for r in v)
+    assert comp.class_n.sum() == in_dyad
     assert (comp.class_students <= 30).all() and comp.class_students.max() > 20
     # the reference dates the Nord Stream 2 waiver before Geneva (codebook 2.0); the synthetic class keeps December
     nord = comp[comp["issue"] == "energy-nord-stream"].set_index("summit_label")

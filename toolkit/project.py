@@ -130,6 +130,7 @@ class Project(ProjectFolder):
         seed: int = 0,
         scale: float = 2.0,
         strict: bool = False,
+        scope: str = "dyad",
     ) -> list[Path]:
         """Write every chart (SVG, PNG) and the tables (CSV) into ``out``; return the files there.
 
@@ -173,6 +174,7 @@ class Project(ProjectFolder):
             n_boot=n_boot,
             seed=seed,
             scale=scale,
+            scope=scope,
         )
         return sorted(Path(out).iterdir())
 

@@ -61,7 +61,7 @@ def _(d, w):
     return validate(d), cb(d), line, "id"
 
 
-@case("codebook-unknown-plover-context", r"'weather' is not a PLOVER context")
+@case("codebook-unknown-plover-context", r"'weather' is not a general context of PLOVER 2.0")
 def _(d, w):
     line = append(cb(d), "  - id: new-issue\n    label: New\n    definition: A test issue.\n    plover_context: weather\n")
     return validate(d), cb(d), line, "plover_context"

@@ -19,7 +19,13 @@ bootstrap for its distribution, which :func:`bootstrap_alpha` follows:
 the coders never disagree (``D_o = 0``) every replicate is 1; that is no
 evidence about uncertainty, so :class:`AlphaInterval` then has no interval
 (NaN bounds), ``status = "no-disagreement"`` and a sentence saying so. When
-α itself is undefined (one value only) the status is ``"undefined"``.
+α itself is undefined (one value only) the status is ``"undefined"``. When a
+variable barely varies (fewer than :data:`MIN_MINORITY` pairable values differ
+from its most common value) α rests on a handful of values and swings from 0 to
+1 on one coding; the status is then ``"not-estimable"``, with no interval or
+probability and the reason. The threshold is this toolkit's rule, after
+Krippendorff's advice that a reliability sample must hold enough values of its
+rarest category for α to mean anything.
 
 This bootstrap is known to be narrow for small samples (Hughes 2022 proposes a
 jackknife); the interval is what the content-analysis literature reports,
@@ -36,12 +42,14 @@ import numpy as np
 
 from toolkit.agreement.coefficients import ALPHA_RELIABLE, ALPHA_TENTATIVE, AgreementError, Level, alpha_from_codes
 
-__all__ = ["AlphaInterval", "bootstrap_alpha", "pair_differences", "MINIMA"]
+__all__ = ["AlphaInterval", "bootstrap_alpha", "pair_differences", "MINIMA", "MIN_MINORITY"]
 
 #: The minima whose failure probabilities are always reported.
 MINIMA: tuple[float, ...] = (ALPHA_TENTATIVE, ALPHA_RELIABLE)
 
-Status = Literal["ok", "no-disagreement", "undefined"]
+Status = Literal["ok", "no-disagreement", "not-estimable", "undefined"]
+#: Fewest pairable values outside a variable's most common value for α to be estimated.
+MIN_MINORITY = 5
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,8 @@ class AlphaInterval:
         """One sentence a reader can act on, e.g. "reliable at α ≥ 0.8 with probability 0.87"."""
         if self.status == "undefined":
             return f"α undefined: {self.note}"
+        if self.status == "not-estimable":
+            return f"not estimable: {self.note}"
         if self.status == "no-disagreement":
             return (
                 f"no disagreement observed among {self.n_pairable} pairable values (α = 1); the bootstrap cannot "
@@ -102,6 +112,8 @@ class AlphaInterval:
         """``"0.74 [0.57, 0.85]"``, or the point value and why there is no interval."""
         if self.status == "undefined":
             return "undefined"
+        if self.status == "not-estimable":
+            return f"{self.alpha:.3f} (not estimable: too little variation; no interval)"
         if self.status == "no-disagreement":
             return f"{self.alpha:.3f} (no disagreement observed; no interval)"
         return f"{self.alpha:.3f} [{self.low:.3f}, {self.high:.3f}]"
@@ -238,7 +250,16 @@ def bootstrap_alpha(
             n,
             "no pair of coders disagreed on any unit",
         )
-    m_u = (codes[:, (codes >= 0).sum(axis=0) >= 2] >= 0).sum(axis=0)
+    pairable = codes[:, (codes >= 0).sum(axis=0) >= 2]
+    values = np.bincount(pairable[pairable >= 0], minlength=n_values)
+    minority = int(values.sum() - values.max())
+    if minority < MIN_MINORITY:
+        note = (
+            f"only {minority} of {int(values.sum())} pairable values differ from the most common one; α cannot "
+            f"be estimated from so little variation (it needs at least {MIN_MINORITY})"
+        )
+        return AlphaInterval(alpha, float("nan"), float("nan"), confidence, nan_q, "not-estimable", 0, n, note)
+    m_u = (pairable >= 0).sum(axis=0)
     weight = (2.0 / (n * d_e * (m_u - 1)))[unit_of_pair]  # the weight of each draw slot (slots = pairs, by unit)
     rng = np.random.default_rng(seed)
     n_pairs = delta2.size

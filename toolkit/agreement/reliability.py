@@ -111,6 +111,8 @@ class ReliabilityReport:
                 val = f"α = {r.alpha:.3f} [{r.low:.3f}, {r.high:.3f}]"
             elif r.status == "no-disagreement":
                 val = f"α = {r.alpha:.3f}, no disagreement observed, no interval"
+            elif r.status == "not-estimable":
+                val = f"α = {r.alpha:.3f}, not estimable (too little variation), no interval"
             else:
                 val = "α undefined"
             out.append(f"  {r.variable:<17} {r.level:<8} units {r.units:>4}  {val}")

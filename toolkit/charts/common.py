@@ -92,13 +92,26 @@ def _first(table: pd.DataFrame, column: str, default: str) -> str:
     return str(table[column].iloc[0]) if column in table and len(table) else default
 
 
+_UNITS = {"events": "acts", "directed": "directed events", "mentions": "mentions"}
+_WEIGHTS = {
+    "count": "count (1 a unit)",
+    "intensity": "intensity level (1-3)",
+    "score": "intensity score (codebook weights)",
+    "goldstein": "published Goldstein value",
+}
+
+
 def describe(table: pd.DataFrame) -> dict[str, str]:
-    """What a balance table measures, in words: scale, interval, count, weight."""
+    """What a balance table measures, in words: scale, interval, counting unit, clusters, scope, weight."""
+    count = _first(table, "count", "events")
+    weight = _first(table, "weight", "count")
     return {
         "scale": SCALE_LABELS.get(_first(table, "scale", "relative"), "balance"),
         "interval": _INTERVALS.get(_first(table, "interval", "jeffreys"), "bootstrap") + " 95% interval",
-        "count": _first(table, "count", "events"),
-        "weight": _first(table, "weight", "count"),
+        "count": _UNITS.get(count, count),
+        "clusters": _first(table, "clusters", _UNITS.get(count, count)),
+        "scope": _first(table, "scope", "all targets"),
+        "weight": _WEIGHTS.get(weight, weight),
     }
 
 
@@ -111,8 +124,8 @@ def caption_lines(table: pd.DataFrame, source: str | None = None) -> list[str]:
     units = int(table["n"].sum()) if "n" in table else 0
     mentions = int(table["n_mentions"].sum()) if "n_mentions" in table else units
     return [
-        f"Source: {src}. Evidence: {evidence}. n = {units} {d['count']} ({mentions} mentions).",
-        f"Scale: {d['scale']}; {d['interval']}; weight: {d['weight']}.",
+        f"Source: {src}. Evidence: {evidence}. n = {units} {d['count']} ({mentions} mentions); scope: {d['scope']}.",
+        f"Scale: {d['scale']}; {d['interval']}, independent units: {d['clusters']}; weight: {d['weight']}.",
     ]
 
 

@@ -70,6 +70,7 @@ def write_figures(
     n_boot: int = 1000,
     seed: int = 0,
     scale: float = 2.0,
+    scope: str = "dyad",
 ) -> list[Path]:
     """Write every chart of a ledger (captioned SVG and PNG) and its tables (CSV) into ``out``.
 
@@ -99,6 +100,7 @@ def write_figures(
         scale=balance_scale,
         interval=interval,
         count=count,
+        scope=scope,
     )
     summit_table = balance_table(ledger, by="summit", **opts)
     issue_table = balance_table(ledger, by="issue", **opts)

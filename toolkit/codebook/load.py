@@ -28,6 +28,7 @@ from toolkit.codebook.model import (
     Modality,
     Stance,
 )
+from toolkit.codebook.published import PLOVER_VERSION, goldstein_table, plover_modes, plover_score
 from toolkit.errors import CodebookError, Problem
 
 __all__ = [
@@ -175,15 +176,17 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             if aid in actors:
                 problems.append(Problem(where, line, "id", f"actor {aid!r} listed twice"))
             members = rec.get("members") or ()
-            if rec.get("kind") == "pair" and (not isinstance(members, list) or len(members) != 2):
-                problems.append(Problem(where, line, "members", "a pair actor lists its two members: members: [A, B]"))
+            if rec.get("kind") in ("pair", "mutual") and (not isinstance(members, list) or len(members) != 2):
+                problems.append(
+                    Problem(where, line, "members", f"a {rec.get('kind')} actor lists its two members: members: [A, B]")
+                )
                 members = ()
             actors[aid] = Actor(
                 aid, label or aid, str(rec.get("kind") or "state"), str(rec.get("definition") or ""), tuple(map(str, members))
             )
     for a in actors.values():
         for m in a.members:
-            if m not in actors or actors[m].kind == "pair":
+            if m not in actors or actors[m].kind in ("pair", "mutual"):
                 problems.append(Problem(where, None, f"actors.{a.id}.members", f"{m!r} is not a single actor of the codebook"))
 
     issues: dict[str, Issue] = {}
@@ -203,7 +206,12 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         ctx = rec.get("plover_context")
         if ctx is not None and ctx not in PLOVER_CONTEXTS:
             problems.append(
-                Problem(where, line, "plover_context", f"{ctx!r} is not a PLOVER context; use one of {sorted(PLOVER_CONTEXTS)}")
+                Problem(
+                    where,
+                    line,
+                    "plover_context",
+                    f"{ctx!r} is not a general context of PLOVER {PLOVER_VERSION}; use one of {sorted(PLOVER_CONTEXTS)}",
+                )
             )
         if iid is not None:
             if iid in issues:
@@ -240,8 +248,6 @@ _EVENT_TYPE_FIELDS = (
     "plover_mode",
     "cameo",
     "cameo_label",
-    "goldstein",
-    "plover_score",
 )
 
 
@@ -268,27 +274,20 @@ def _load_v2(raw: dict, where: str, problems: list[Problem], stances, intensity,
         if not isinstance(rec, dict) or any(rec.get(k) is None for k in _EVENT_TYPE_FIELDS):
             P("event_types", f"each event type needs {', '.join(_EVENT_TYPE_FIELDS)}", line)
             continue
-        et = EventType(
-            str(rec["id"]),
-            str(rec["stance"]),
-            int(rec["intensity"]),
-            str(rec["plover_type"]),
-            str(rec["plover_mode"]),
-            str(rec["cameo"]),
-            str(rec["cameo_label"]),
-            float(rec["goldstein"]),
-            float(rec["plover_score"]),
-            str(rec.get("note") or ""),
-        )
+        et = _event_type(rec, line, P)
+        if et is None:
+            continue
         if et.stance not in STANCES or (stances and et.stance not in stances):
             P(f"event_types.{et.id}.stance", f"{et.stance!r} is not a stance of this codebook", line)
-        if et.plover_type not in PLOVER_TYPES:
-            P(f"event_types.{et.id}.plover_type", f"{et.plover_type!r} is not a PLOVER event type", line)
-        if not (et.cameo.isdigit() and 2 <= len(et.cameo) <= 4 and 1 <= int(et.cameo[:2]) <= 20):
-            P(f"event_types.{et.id}.cameo", f"{et.cameo!r} is not a CAMEO code (2-4 digits, root 01-20)", line)
         sign = {"grievance": -1, "goodwill": 1}.get(et.stance)
         if sign is not None and et.goldstein * sign < 0:
             P(f"event_types.{et.id}.goldstein", f"{et.goldstein} has the wrong sign for a {et.stance}", line)
+        if sign is not None and et.plover_score * sign < 0:
+            P(
+                f"event_types.{et.id}.plover_mode",
+                f"PLOVER's score {et.plover_score} has the wrong sign for a {et.stance}; choose a mode",
+                line,
+            )
         event_types[et.id] = et
     for lv in intensity.values():
         for tid in lv.default_event_type.values():
@@ -321,3 +320,64 @@ def _load_v2(raw: dict, where: str, problems: list[Problem], stances, intensity,
         "actor_details": table("actor_details", None),
         "changelog": changelog,
     }
+
+
+def _event_type(rec: dict, line: int | None, P) -> EventType | None:
+    """One event type, its codes checked against the published tables (toolkit/codebook/tables).
+
+    ``goldstein`` and ``plover_score`` may be left out: they are then taken from GDELT's per-code
+    Goldstein table and the PLOVER manual's scores. Given, they must equal the published values.
+    """
+    tid, cameo, ptype, pmode = (str(rec[k]) for k in ("id", "cameo", "plover_type", "plover_mode"))
+    at = f"event_types.{tid}"
+    table = goldstein_table()
+    ok = True
+    if cameo not in table:
+        P(f"{at}.cameo", f"{cameo!r} is not a CAMEO code of the published Goldstein table (2-4 digits, root 01-20)", line)
+        ok = False
+    if ptype not in PLOVER_TYPES:
+        hint = " (PLOVER 0.8 called it DEMAND; the manual now says REQUEST)" if ptype == "DEMAND" else ""
+        P(
+            f"{at}.plover_type",
+            f"{ptype!r} is not an event type of PLOVER {PLOVER_VERSION}{hint}; use one of {', '.join(sorted(PLOVER_TYPES))}",
+            line,
+        )
+        ok = False
+    elif pmode and pmode not in plover_modes(ptype):
+        modes = ", ".join(plover_modes(ptype)) or "none (leave plover_mode empty)"
+        P(f"{at}.plover_mode", f"{pmode!r} is not a mode of {ptype} in PLOVER {PLOVER_VERSION}; its modes: {modes}", line)
+        ok = False
+    if not ok:
+        return None
+    published = table[cameo]
+    manual = plover_score(ptype, pmode or None)
+    manual_score = float("nan") if manual is None else manual
+    for field, given, want in (("goldstein", rec.get("goldstein"), published), ("plover_score", rec.get("plover_score"), manual)):
+        if given is None:
+            continue
+        try:
+            value = float(given)
+        except (TypeError, ValueError):
+            value = float("nan")
+        if want is None or value != want:
+            source = (
+                f"GDELT's Goldstein table gives CAMEO {cameo}"
+                if field == "goldstein"
+                else f"PLOVER {PLOVER_VERSION} gives {ptype}{'/' + pmode if pmode else ''}"
+            )
+            P(f"{at}.{field}", f"{given!r} is not the published value ({source} {want}); write that or leave the field out", line)
+            ok = False
+    if not ok:
+        return None
+    return EventType(
+        tid,
+        str(rec["stance"]),
+        int(rec["intensity"]),
+        ptype,
+        pmode,
+        cameo,
+        str(rec["cameo_label"]),
+        published,
+        manual_score,
+        str(rec.get("note") or ""),
+    )

@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from toolkit.codebook.published import goldstein as published_goldstein
+from toolkit.codebook.published import plover_contexts, plover_types, quad_class
+
 __all__ = [
     "Stance",
     "STANCES",
@@ -37,68 +40,13 @@ Attribution = Literal["quote", "reported-speech", "reported-deed", "ascribed", "
 ATTRIBUTIONS: tuple[str, ...] = get_args(Attribution)
 Modality = Literal["actual", "conditional", "intended", "hypothetical", "negated", "historical"]
 MODALITIES: tuple[str, ...] = get_args(Modality)
-#: The general contexts of the PLOVER manual (draft 0.8, "Context codes that can be used with any
-#: category"). Its temporal contexts (future, historical, hypothetical) are left out: the codebook
-#: records them as ``modality``.
-PLOVER_CONTEXTS = frozenset(
-    {
-        "political",
-        "military",
-        "intelligence",
-        "peacekeeping",
-        "economic",
-        "diplomatic",
-        "resource",
-        "culture",
-        "disease",
-        "enviro_disaster",
-        "migration",
-        "humanitarian",
-        "legal",
-        "human_rights",
-        "rights_freedoms",
-        "gender",
-        "lgbt",
-        "terrorism",
-        "human_security",
-        "religion_ethnicity",
-        "government",
-        "election",
-        "legislative",
-        "cbrn",
-        "cyber",
-        "political_institutions",
-        "corruption",
-        "crime",
-        "crime_murder",
-        "crime_theft",
-        "crime_drugs",
-        "crime_sexual",
-    }
-)
+#: The general contexts of the PLOVER manual followed (toolkit/codebook/tables/PLOVER-2.0.json, "Context codes
+#: that can be used with any category"). Its auxiliary modes (future, historical, hypothetical,
+#: negation) are not contexts: the codebook records them as ``modality``.
+PLOVER_CONTEXTS = frozenset(plover_contexts())
 
-#: PLOVER event types (current manual, with DEMAND, its 0.8 name, accepted).
-PLOVER_TYPES = frozenset(
-    {
-        "AGREE",
-        "CONSULT",
-        "SUPPORT",
-        "CONCEDE",
-        "COOPERATE",
-        "AID",
-        "RETREAT",
-        "REQUEST",
-        "DEMAND",
-        "ACCUSE",
-        "REJECT",
-        "THREATEN",
-        "PROTEST",
-        "SANCTION",
-        "MOBILIZE",
-        "COERCE",
-        "ASSAULT",
-    }
-)
+#: The event types of the PLOVER manual followed (REQUEST, not the 0.8 name DEMAND).
+PLOVER_TYPES = frozenset(plover_types())
 
 
 @dataclass(frozen=True)
@@ -131,7 +79,12 @@ class Actor:
 
 @dataclass(frozen=True)
 class EventType:
-    """One row of the event-type crosswalk: PLOVER type and mode, CAMEO code, Goldstein and PLOVER scores."""
+    """One row of the event-type crosswalk: PLOVER type and mode, CAMEO code, Goldstein and PLOVER scores.
+
+    ``goldstein`` is the published value of ``cameo`` (GDELT's per-code table) and ``plover_score``
+    the PLOVER manual's score of the type and mode; the codebook loader checks both against the kept
+    tables (``toolkit/codebook/tables``).
+    """
 
     id: str
     stance: str
@@ -144,10 +97,20 @@ class EventType:
     plover_score: float
     note: str = ""
 
+    @property
+    def quad_class(self) -> int:
+        """The CAMEO quad class of the type's code (1-4, GDELT's QuadClass; see toolkit.codebook.published)."""
+        return quad_class(self.cameo)
+
+    @property
+    def published_goldstein(self) -> float:
+        """The Goldstein value GDELT's per-code table gives the type's CAMEO code."""
+        return published_goldstein(self.cameo)
+
 
 @dataclass(frozen=True)
 class IntensityLevel:
-    """One step of the 1-3 intensity scale, with its Goldstein-style scores."""
+    """One step of the 1-3 intensity scale, with its intensity scores (the codebook's own weights, not Goldstein values)."""
 
     level: int
     label: str
@@ -187,7 +150,11 @@ class Codebook:
     changelog: tuple[dict, ...] = ()
 
     def score(self, stance: str, intensity: int) -> float:
-        """Goldstein-style score of a stance at an intensity (negative for grievances; NaN for agenda)."""
+        """Intensity score of a stance at an intensity (negative for grievances; NaN for agenda).
+
+        The codebook's own weight per intensity level; the published Goldstein value of an event
+        type is :attr:`EventType.goldstein`.
+        """
         return float(self.intensity[int(intensity)].score.get(stance, float("nan")))
 
     def default_event_type(self, stance: str, intensity: int) -> str | None:

@@ -20,11 +20,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--evidence", choices=["both", "span", "brief"], default="both", help="which evidence to chart (default: both)"
     )
     parser.add_argument(
-        "--weight", choices=["count", "intensity", "score"], default="count", help="row weight for the balance (default: count)"
+        "--weight",
+        choices=["count", "intensity", "score", "goldstein"],
+        default="count",
+        help="row weight for the balance: score is the intensity score, goldstein the published value (default: count)",
     )
     parser.add_argument(
         "--balance-scale",
-        choices=["relative", "logit", "goldstein"],
+        choices=["relative", "logit", "goldstein", "score"],
         default="relative",
         help="balance scale (default: relative)",
     )
@@ -33,9 +36,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--count",
-        choices=["events", "mentions"],
+        choices=["events", "directed", "mentions"],
         default="events",
-        help="count events (mentions of one act once) or mentions (default: events)",
+        help="count acts (a joint act and the mentions of one act once), events per direction, or mentions (default: events)",
+    )
+    parser.add_argument(
+        "--scope",
+        choices=["dyad", "all"],
+        default="dyad",
+        help="count only the codebook's pair (US<->Russia) or every target (default: dyad)",
     )
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: 1000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
@@ -61,5 +70,6 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         scale=args.scale,
         strict=args.strict,
+        scope=args.scope,
     )
     return 0

@@ -91,9 +91,9 @@ def _check(rec: dict, where: str, line: int | None, codebook: Codebook, summits:
     actor = codebook.actors.get(rec["actor"])
     target = codebook.actors.get(rec["target"])
     if actor is not None and target is not None:
-        if actor.kind == "pair" and rec["target"] != rec["actor"]:
+        if actor.kind in ("pair", "mutual") and rec["target"] != rec["actor"]:
             P("target", f"a pair actor ({rec['actor']!r}) addresses itself: set target to {rec['actor']!r}")
-        elif rec["actor"] == rec["target"] and actor.kind != "pair":
+        elif rec["actor"] == rec["target"] and actor.kind not in ("pair", "mutual"):
             P("target", f"actor and target are both {rec['actor']!r}; only a pair actor (kind: pair) may address itself")
     if rec["summit_id"] not in summits:
         P("summit_id", f"{rec['summit_id']!r} is not in summits.yaml; add the summit first or fix the id")

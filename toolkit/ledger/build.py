@@ -64,6 +64,8 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "codebook_version",
     "goldstein",
     "plover_score",
+    "quad_class",
+    "dyad",
     "actor_detail",
     "target_detail",
     "speaker",
@@ -117,13 +119,16 @@ def build_ledger(
     pandas.DataFrame
         One row per annotation or brief, columns :data:`LEDGER_COLUMNS`;
         ``summit_date`` is a datetime, ``intensity`` and ``summit_order`` are
-        integers, ``score`` is the codebook's Goldstein-style score (negative
-        for grievances). Rows whose ``status`` is ``orphaned`` are kept; filter
+        integers, ``score`` is the codebook's intensity score (its own weight per
+        stance and intensity, negative for grievances; not a Goldstein value). Rows whose ``status`` is ``orphaned`` are kept; filter
         them out with ``ledger[ledger.status == "anchored"]`` if needed.
         Codebook-2.0 columns: ``event_id`` (None: its own event),
         ``attribution``, ``modality``, ``event_type`` (the event's, else the
-        codebook's default for stance and intensity), ``goldstein`` and
-        ``plover_score`` of that type, ``event_date`` and ``date_precision``
+        codebook's default for stance and intensity), ``goldstein`` (the
+        published value of its CAMEO code), ``plover_score`` (the PLOVER manual's score of its type
+        and mode) ``quad_class`` (1-4, the CAMEO quad class; NaN without a type), ``dyad`` (the
+        codebook's pair actor, e.g. ``US-Russia``, whose members are the row's actor and target;
+        None for any other target), ``event_date`` and ``date_precision``
         (the event's or brief's; None for an unlinked span), ``phase``
         (before/at/after), ``joint``, ``joint_actor`` and ``codebook_version``
         (None: coded under 1.x). An agenda row has a NaN ``score``.
@@ -162,6 +167,13 @@ def build_ledger(
         df = _expand(df, codebook)
     else:
         df = df.assign(joint=False, joint_actor=None)
+    # the dyad of a row: the pair actor whose members are its actor and target (or the pair itself)
+    pairs = {a.id: frozenset(a.members) for a in codebook.actors.values() if a.kind in ("pair", "mutual") and len(a.members) == 2}
+    dyads = {m: pid for pid, m in pairs.items() if codebook.actors[pid].kind == "pair"}
+    df["dyad"] = [
+        dyads.get(pairs[a]) if a in pairs else dyads.get(frozenset((a, t))) if a != t else None
+        for a, t in zip(df["actor"], df["target"])
+    ]
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     # Dict lookups (hashed in C), not Python lambdas: this runs once per row of a million-row ledger.
     df["summit_date"] = pd.to_datetime(lookup(df["summit_id"], {k: pd.Timestamp(v.date) for k, v in summits.items()}))
@@ -328,6 +340,7 @@ def _link_events(df: pd.DataFrame, codebook: Codebook, summits: dict, events: It
     types = codebook.event_types
     df["goldstein"] = lookup(df["event_type"], {k: t.goldstein for k, t in types.items()}).astype(float)
     df["plover_score"] = lookup(df["event_type"], {k: t.plover_score for k, t in types.items()}).astype(float)
+    df["quad_class"] = lookup(df["event_type"], {k: float(t.quad_class) for k, t in types.items()}).astype(float)
     sec = df["secondary_issues"]
     if sec.isna().all():
         df["secondary_issues"] = [[] for _ in range(len(df))]

@@ -19,7 +19,15 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover - types only
     from toolkit.codebook.load import Codebook
 
-__all__ = ["COMPARISON_COLUMNS", "Count", "counting_comparison", "event_table", "expand_pairs"]
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "QUAD_COLUMNS",
+    "Count",
+    "counting_comparison",
+    "event_table",
+    "expand_pairs",
+    "quad_class_split",
+]
 
 Count = Literal["events", "mentions"]
 
@@ -29,11 +37,17 @@ def expand_pairs(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
     A row ``US-Russia -> US-Russia`` becomes ``US -> Russia`` and
     ``Russia -> US``; both keep the row's id and get ``joint`` True and
-    ``joint_actor`` the pair. Other rows get ``joint`` False.
+    ``joint_actor`` the pair. A row of a ``kind: mutual`` actor (both sides, the text not
+    saying which holds the stance) stays one row with ``joint`` True. Other rows get ``joint`` False.
     """
     pairs = {a.id: a.members for a in codebook.actors.values() if a.kind == "pair" and len(a.members) == 2}
+    mutual = [a.id for a in codebook.actors.values() if a.kind == "mutual"]
     is_pair = df["actor"].isin(list(pairs)).to_numpy(dtype=bool) if len(df) else np.zeros(0, dtype=bool)
     out = df.assign(joint=False, joint_actor=None)
+    if len(df) and mutual:  # both sides, direction not given: one row, never expanded
+        is_mutual = out["actor"].isin(mutual)
+        out.loc[is_mutual, "joint"] = True
+        out.loc[is_mutual, "joint_actor"] = out.loc[is_mutual, "actor"]
     if not len(df) or not is_pair.any():
         return out
     single, joint = out[~is_pair], out[is_pair]
@@ -162,3 +176,29 @@ def counting_comparison(ledger: pd.DataFrame, summit_id: str | None = None, *, e
             {"variant": name, "count": count, "pairs_expanded": expand, "excluded": ", ".join((*attr, *mod)) or "", **_tally(t)}
         )
     return pd.DataFrame(out, columns=list(COMPARISON_COLUMNS))
+
+
+QUAD_COLUMNS = ("summit_id", "quad_class", "quad_label", "n", "n_goodwill", "n_grievance", "n_agenda")
+
+
+def quad_class_split(ledger: pd.DataFrame, count: Count = "events") -> pd.DataFrame:
+    """Units per summit and CAMEO quad class (verbal/material x cooperation/conflict).
+
+    The quad class is that of each row's event type (the ledger's ``quad_class`` column, GDELT's
+    QuadClass of its CAMEO code; see :mod:`toolkit.codebook.published`). Units are counted as in
+    :func:`event_table` (``count="events"``: one per event and direction). Rows without an event
+    type are counted under quad class 0, "no event type", so that none is dropped unsaid.
+    """
+    from toolkit.codebook.published import QUAD_CLASSES
+
+    rows = event_table(ledger, count)
+    quad = rows["quad_class"].fillna(0).astype(int) if "quad_class" in rows else pd.Series(0, index=rows.index)
+    rows = rows.assign(quad_class=quad.to_numpy())
+    out = []
+    for (summit, q), t in rows.groupby(["summit_id", "quad_class"], sort=True):
+        tally = _tally(t)
+        tally.pop("balance")
+        quad_class = int(str(q))
+        label = QUAD_CLASSES.get(quad_class, "no event type")
+        out.append({"summit_id": summit, "quad_class": quad_class, "quad_label": label, **tally})
+    return pd.DataFrame(out, columns=list(QUAD_COLUMNS))

@@ -2,7 +2,7 @@
 
 - :func:`filter_ledger`: keep the rows matching code, evidence, annotator,
   set and document filters (orphaned annotations dropped by default);
-- :func:`row_weights`: 1 a row, its intensity, or its absolute score.
+- :func:`row_weights`: 1 a row, its intensity, its absolute intensity score or Goldstein value.
 
 Both are re-exported by :mod:`toolkit.measures.balance`, where they are documented
 for users.
@@ -16,7 +16,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_set", "Weight", "WEIGHTS", "filter_ledger", "row_weights"]
+__all__ = ["as_set", "Weight", "WEIGHTS", "Scope", "SCOPES", "filter_ledger", "in_scope", "row_weights", "summarize"]
 
 
 def as_set(value: str | Iterable[str] | None) -> set[str] | None:
@@ -28,8 +28,27 @@ def as_set(value: str | Iterable[str] | None) -> set[str] | None:
     return set(value)
 
 
-Weight = Literal["count", "intensity", "score"]
+Weight = Literal["count", "intensity", "score", "goldstein"]
 WEIGHTS: tuple[str, ...] = get_args(Weight)
+Scope = Literal["dyad", "all"]
+SCOPES: tuple[str, ...] = get_args(Scope)
+
+
+def in_scope(ledger: pd.DataFrame, scope: Scope = "dyad") -> tuple[np.ndarray, str]:
+    """Which rows a table in ``scope`` counts, and how to name the scope on a table or chart.
+
+    ``dyad``: rows whose actor and target are the two members of one of the codebook's pair actors
+    (the ledger's ``dyad`` column, e.g. ``US-Russia``); a ledger without that column, or with no
+    row in a dyad, keeps every row and says "all targets". ``all``: every row.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"scope={scope!r} is not one of {', '.join(SCOPES)}")
+    keep = np.ones(len(ledger), dtype=bool)
+    if scope == "all" or "dyad" not in ledger.columns or not ledger["dyad"].notna().any():
+        return keep, "all targets"
+    dyad = ledger["dyad"]
+    names = sorted(str(d) for d in dyad.dropna().unique())
+    return dyad.notna().to_numpy(dtype=bool), " + ".join(n.replace("-", "<->", 1) for n in names) + " dyad"
 
 
 def filter_ledger(
@@ -101,11 +120,12 @@ def row_weights(ledger: pd.DataFrame, weight: Weight = "count") -> np.ndarray:
     Parameters
     ----------
     ledger : pandas.DataFrame
-        Needs ``intensity`` for ``weight="intensity"`` and ``score`` for
-        ``weight="score"``.
-    weight : {"count", "intensity", "score"}
+        Needs the column named by ``weight`` (except for ``count``).
+    weight : {"count", "intensity", "score", "goldstein"}
         ``count``: 1 a row; ``intensity``: the 1-3 level; ``score``: the
-        absolute Goldstein-style score.
+        absolute intensity score (the codebook's own weight, not a Goldstein
+        value); ``goldstein``: the absolute published Goldstein value of the
+        row's event type (GDELT's per-code CAMEO table).
 
     Returns
     -------
@@ -115,6 +135,28 @@ def row_weights(ledger: pd.DataFrame, weight: Weight = "count") -> np.ndarray:
         return np.ones(len(ledger))
     if weight == "intensity":
         return ledger["intensity"].astype("float64").to_numpy()
-    if weight == "score":
-        return np.abs(ledger["score"].astype("float64").to_numpy())
+    if weight in ("score", "goldstein"):
+        return np.abs(ledger[weight].astype("float64").to_numpy())
     raise ValueError(f"weight={weight!r} is not a weight; use one of {', '.join(WEIGHTS)}")
+
+
+def summarize(annotations: Iterable[dict]) -> pd.DataFrame:
+    """Count annotation records by issue and stance (no weights, no summits: a first look at one set).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``issue, grievance, goodwill[, agenda], total``; one row per
+        issue with at least one record, most frequent first (ties by issue
+        id). ``agenda`` appears when any record has that stance.
+    """
+    df = pd.DataFrame(list(annotations), columns=["issue", "stance"])
+    stances = ["grievance", "goodwill"] + (["agenda"] if (df["stance"] == "agenda").any() else [])
+    cols = ["issue", *stances, "total"]
+    if df.empty:
+        return pd.DataFrame(columns=cols).astype({c: "int64" for c in cols[1:]})
+    table = pd.crosstab(df["issue"], df["stance"]).reindex(columns=stances, fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table = table.reset_index().rename_axis(columns=None)
+    table = table.sort_values(["total", "issue"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return table[cols]

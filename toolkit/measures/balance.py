@@ -6,12 +6,12 @@ here draws or imports altair. Definitions (docs/balance.md):
 - rows are first turned into **units** (:func:`toolkit.measures.units.count_units`):
   events by default (mentions of one act count once), or mentions;
 - ``goodwill`` G and ``grievance`` R = sums of the unit weights, with weight
-  ``count`` (1 a unit), ``intensity`` (1-3) or ``score`` (absolute value of the
-  codebook's Goldstein-style score); ``agenda`` units never count toward G or
-  R, only toward ``salience``;
+  ``count`` (1 a unit), ``intensity`` (1-3), ``score`` (absolute intensity
+  score, the codebook's weight) or ``goldstein`` (absolute published Goldstein
+  value of the event type); ``agenda`` units count only toward ``salience``;
 - ``balance`` on the chosen ``scale`` (:mod:`toolkit.measures.intervals`): ``relative``
-  (G - R)/(G + R), ``logit`` log((G + 0.5)/(R + 0.5)) or ``goldstein`` (mean
-  signed score); **NaN for an empty cell** (no evidence is not an even balance);
+  (G - R)/(G + R), ``logit`` log((G + 0.5)/(R + 0.5)), ``goldstein`` (mean
+  Goldstein value) or ``score`` (mean intensity score); **NaN for an empty cell** (no evidence is not an even balance);
 - ``ci_low``/``ci_high``: the Jeffreys interval (default; never zero width) or
   a cluster bootstrap (``interval="bootstrap"``, see :mod:`toolkit.measures.units` for
   the clusters);
@@ -32,7 +32,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from toolkit.ledger.selection import WEIGHTS, Weight, as_set, filter_ledger, row_weights
+from toolkit.ledger.selection import SCOPES, WEIGHTS, Scope, Weight, as_set, filter_ledger, in_scope, row_weights, summarize
 from toolkit.measures.grid import (
     GOODWILL,
     GRIEVANCE,
@@ -71,6 +71,7 @@ __all__ = [
     "summarize",
     "Resample",
     "Count",
+    "Scope",
 ]
 
 Interval = Literal["jeffreys", "bootstrap"]
@@ -94,6 +95,8 @@ _TAIL = [
     "interval",
     "count",
     "weight",
+    "scope",
+    "clusters",
 ]
 #: Columns of ``balance_table(..., by="summit")``.
 SUMMIT_COLUMNS: tuple[str, ...] = tuple(_SUMMIT_KEYS + _COUNTS + _VALUES + _TAIL)
@@ -134,6 +137,7 @@ def balance_table(
     level: float = 0.95,
     seed: int = 0,
     resample: Resample = "auto",
+    scope: Scope = "dyad",
 ) -> pd.DataFrame:
     """Goodwill, grievance, balance on a stated scale, its interval and shift, per summit or summit x issue.
 
@@ -144,9 +148,9 @@ def balance_table(
         ``document_id``, ``annotator`` and ``evidence`` are used when present).
     by : {"summit", "issue"}
         One row per summit, or one per summit x issue.
-    weight : {"count", "intensity", "score"}
+    weight : {"count", "intensity", "score", "goldstein"}
         See :func:`row_weights`.
-    scale : {"relative", "logit", "goldstein"}
+    scale : {"relative", "logit", "goldstein", "score"}
         The balance scale (:data:`toolkit.measures.intervals.SCALE_LABELS`).
     interval : {"jeffreys", "bootstrap"}
         ``jeffreys`` (default): Beta(G* + 0.5, R* + 0.5) quantiles, where G*
@@ -154,8 +158,13 @@ def balance_table(
         divided by the number of span annotators, so several coders of one
         text are not counted as several times the evidence). ``bootstrap``:
         cluster bootstrap (see ``resample``).
-    count : {"events", "mentions"}
-        What one unit is (:func:`toolkit.measures.units.count_units`).
+    count : {"events", "directed", "mentions"}
+        What one unit is (:func:`toolkit.measures.units.count_units`): an act (a joint act once), an
+        event per direction, or a mention.
+    scope : {"dyad", "all"}
+        ``dyad`` (default): only rows inside the codebook's pair (the ledger's ``dyad`` column,
+        e.g. US<->Russia); ``all``: every target (narrow it with ``target=``). The ``scope``
+        column names the dyad, or "all targets".
     actor, target, issue, evidence, annotators, sets
         Filters, see :func:`filter_ledger`. Every summit (and issue) of the
         unfiltered ledger stays listed, an emptied cell as ``n == 0``.
@@ -190,6 +199,7 @@ def balance_table(
             "interval": (interval, INTERVALS),
             "count": (count, COUNTS),
             "resample": (resample, RESAMPLES),
+            "scope": (scope, SCOPES),
         },
         n_boot=n_boot,
         level=level,
@@ -197,14 +207,17 @@ def balance_table(
     )
     needs = REQUIRED_COLUMNS + (("summit_label", "summit_date", "summit_format") if summits is None else ())
     needs += (("issue_label",) if by == "issue" else ()) + ((weight,) if weight != "count" else ())
+    needs += ("goldstein",) if scale == "goldstein" else ()
     check_ledger(ledger, needs)
     # every key column is read once, over the whole ledger; units are rows of it, found by position
     frame, summit_of = summit_axis(ledger, summits)
     stance_of = stance_codes(ledger["stance"])
     all_w = _finite(row_weights(ledger, weight), 1.0)
-    all_s = ledger["score"].astype("float64").to_numpy() if "score" in ledger else np.zeros(len(ledger))
+    score_column = "goldstein" if scale == "goldstein" else "score"  # the signed weight the mean-score scales average
+    all_s = ledger[score_column].astype("float64").to_numpy() if score_column in ledger else np.zeros(len(ledger))
+    scoped, scope_label = in_scope(ledger, scope)
     rows = filter_ledger(
-        ledger.assign(_ledger_row=np.arange(len(ledger))),
+        ledger.assign(_ledger_row=np.arange(len(ledger)))[scoped],
         actor=actor,
         target=target,
         issue=issue,
@@ -284,7 +297,7 @@ def balance_table(
         ms_r = np.where(R > 0, by_score[GRIEVANCE] / R, overall[GRIEVANCE])
 
     if interval == "jeffreys":
-        if scale == "goldstein":
+        if scale in ("goldstein", "score"):
             lo_p, hi_p = jeffreys_interval(g_eff, r_eff, level, "relative")
             lo = ms_r + (ms_g - ms_r) * (lo_p + 1) / 2
             hi = ms_r + (ms_g - ms_r) * (hi_p + 1) / 2
@@ -325,7 +338,10 @@ def balance_table(
     prev = np.vstack([np.full((1, n_issues), np.nan), grid[:-1]]) if n_summits else grid
     data["prev_summit_id"] = np.repeat(prev_ids, n_issues) if n_summits else []
     data["shift"] = (grid - prev).reshape(-1)
-    data.update(scale=scale, interval=interval, count=count, weight=weight)
+    unit_name = {"events": "acts", "directed": "directed events", "mentions": "mentions"}[count]
+    used = clusters(units, resample)[0] if interval == "bootstrap" and len(units) else "events"
+    data.update(scale=scale, interval=interval, count=count, weight=weight, scope=scope_label)
+    data["clusters"] = unit_name if used == "events" else used
     out = pd.DataFrame(data, columns=list(ISSUE_COLUMNS if by == "issue" else SUMMIT_COLUMNS))
     used_sets = sorted(str(v) for v in distinct(units["set"])) if "set" in units else []
     out.attrs.update(
@@ -370,25 +386,3 @@ def shift_table(table: pd.DataFrame, **kwargs) -> pd.DataFrame:
     from toolkit.measures.shifts import shift_table as _shift_table
 
     return _shift_table(table, **kwargs)
-
-
-def summarize(annotations: Iterable[dict]) -> pd.DataFrame:
-    """Count annotation records by issue and stance (no weights, no summits: a first look at one set).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``issue, grievance, goodwill[, agenda], total``; one row per
-        issue with at least one record, most frequent first (ties by issue
-        id). ``agenda`` appears when any record has that stance.
-    """
-    df = pd.DataFrame(list(annotations), columns=["issue", "stance"])
-    stances = ["grievance", "goodwill"] + (["agenda"] if (df["stance"] == "agenda").any() else [])
-    cols = ["issue", *stances, "total"]
-    if df.empty:
-        return pd.DataFrame(columns=cols).astype({c: "int64" for c in cols[1:]})
-    table = pd.crosstab(df["issue"], df["stance"]).reindex(columns=stances, fill_value=0)
-    table["total"] = table.sum(axis=1)
-    table = table.reset_index().rename_axis(columns=None)
-    table = table.sort_values(["total", "issue"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    return table[cols]

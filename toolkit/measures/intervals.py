@@ -9,9 +9,12 @@ Scales (``research/methods.md``)
 - ``logit``: the empirical logit log((G + 0.5) / (R + 0.5)) of Lowe, Benoit,
   Mikhaylov and Laver (2011, *Legislative Studies Quarterly* 36(1)); it does
   not saturate, and 0 still means an even mix.
-- ``goldstein``: the mean signed Goldstein/PLOVER-style score of the counted
-  units (codebook scores, negative for grievances), i.e. how intense rather
-  than how lopsided.
+- ``goldstein``: the mean published Goldstein value of the counted units' event
+  types (GDELT's per-code CAMEO table; the ledger's ``goldstein`` column), i.e.
+  how intense rather than how lopsided.
+- ``score``: the mean signed intensity score of the counted units (the
+  codebook's own weight per stance and intensity, negative for grievances; not
+  a Goldstein value).
 
 Intervals
 ---------
@@ -47,13 +50,14 @@ __all__ = [
     "detectable_shift",
 ]
 
-Scale = Literal["relative", "logit", "goldstein"]
+Scale = Literal["relative", "logit", "goldstein", "score"]
 SCALES: tuple[str, ...] = get_args(Scale)
 #: How each scale is named on tables and chart axes.
 SCALE_LABELS: dict[str, str] = {
     "relative": "relative balance (G − R)/(G + R)",
     "logit": "empirical logit log((G + 0.5)/(R + 0.5))",
-    "goldstein": "mean Goldstein/PLOVER-style score",
+    "goldstein": "mean published Goldstein value",
+    "score": "mean intensity score (codebook weights)",
 }
 
 

@@ -1,9 +1,11 @@
 """Does a summit's balance survive other counting choices? The robustness table and the power calculator.
 
 :func:`robustness_table` recomputes the balance per summit under each
-specification in :data:`SPECS` (events or mentions, joint acts expanded or
-not, with or without ascribed/alleged or conditional records, count /
-intensity / score weights, article-only / briefs-only / both) and puts them
+specification in :data:`SPECS` (acts, directed rows or mentions; the
+US<->Russia dyad or every target; all phases or the summit day only; Jeffreys
+intervals over acts or a bootstrap over source documents; with or without
+ascribed/alleged or conditional records; count / intensity / intensity-score /
+published-Goldstein weights; article-only / briefs-only / both) and puts them
 side by side. A specification that needs a ledger column the ledger does not
 have (``event_id``, ``joint``, ``attribution``, ``modality``) is listed as
 **unavailable**, with the reason, never silently dropped.
@@ -35,15 +37,25 @@ class Spec:
     label: str
     options: dict = field(default_factory=dict)
     drop: tuple = ()  # (column, values): rows whose column is in values are left out
+    keep: tuple = ()  # (column, values): only rows whose column is in values are kept
     needs: tuple = ()  # ledger columns this specification needs
     collapse_joint: bool = False
 
 
 #: The specifications, default first.
 SPECS: tuple[Spec, ...] = (
-    Spec("default", "events, count, both evidence"),
-    Spec("mentions", "mentions instead of events", {"count": "mentions"}, needs=("event_id",)),
-    Spec("joint_once", "joint acts once (not expanded)", collapse_joint=True, needs=("joint",)),
+    Spec("default", "acts, count, US<->Russia dyad, all phases, both evidence, Jeffreys over acts"),
+    Spec("directed", "directed rows (a joint act twice)", {"count": "directed"}, needs=("joint",)),
+    Spec("mentions", "mentions instead of acts", {"count": "mentions"}, needs=("event_id",)),
+    Spec("joint_once", "directed rows, joint acts once", {"count": "directed"}, collapse_joint=True, needs=("joint",)),
+    Spec("all_targets", "every target, not only the dyad", {"scope": "all"}, needs=("dyad",)),
+    Spec("at_summit", "acts at the summit only (phase at)", keep=("phase", ("at",)), needs=("phase",)),
+    Spec(
+        "documents",
+        "bootstrap clustered by source document",
+        {"interval": "bootstrap", "resample": "documents", "n_boot": 2000},
+        needs=("document_id",),
+    ),
     Spec("no_ascribed", "without ascribed or alleged", drop=("attribution", ("ascribed", "alleged")), needs=("attribution",)),
     Spec(
         "no_conditional",
@@ -52,7 +64,8 @@ SPECS: tuple[Spec, ...] = (
         needs=("modality",),
     ),
     Spec("intensity", "intensity weights", {"weight": "intensity"}),
-    Spec("score", "Goldstein-style score weights", {"weight": "score"}),
+    Spec("score", "intensity-score weights", {"weight": "score"}),
+    Spec("goldstein", "published Goldstein weights", {"weight": "goldstein"}, needs=("goldstein",)),
     Spec("article_only", "article spans only", {"evidence": "span"}),
     Spec("briefs_only", "briefs only", {"evidence": "brief"}),
 )
@@ -85,7 +98,15 @@ def _missing(ledger: pd.DataFrame, spec: Spec) -> str | None:
 def _collapse_joint(ledger: pd.DataFrame) -> pd.DataFrame:
     """Keep one row per joint act (rows flagged ``joint`` of one act differ only in direction)."""
     joint = ledger["joint"].fillna(False).astype(bool)
-    act = ledger["event_id"] if "event_id" in ledger else ledger["id"]
+    # a row's act is its event when it names one, else the row itself (briefs and spans without an
+    # event_id must not share one empty key)
+    own = ledger["id"].astype(str)
+    if "event_id" in ledger:
+        eid = ledger["event_id"]
+        named = eid.notna() & eid.astype(str).ne("")
+        act = eid.astype(str).where(named, "row:" + own)
+    else:
+        act = own
     keys = pd.DataFrame(
         {
             "act": act.astype(str),
@@ -131,6 +152,9 @@ def robustness_table(ledger: pd.DataFrame, *, summits=None, specs: tuple[Spec, .
         if spec.drop:
             col, values = spec.drop
             led = led[~led[col].isin(values).to_numpy()]
+        if spec.keep:
+            col, values = spec.keep
+            led = led[led[col].isin(values).to_numpy()]
         if spec.collapse_joint:
             led = _collapse_joint(led)
         t = balance_table(led, by="summit", summits=summits, **{**options, **spec.options})

@@ -4,7 +4,9 @@ Codebook 2.0 links mentions (spans, briefs) to events through an optional
 ``event_id`` column. Rows sharing ``event_id``, actor and target (and the
 summit and issue, so an inconsistently coded event counts in each cell it was
 coded in) are one **event**; rows without ``event_id`` are each their own
-event. Every column used here is optional except ``summit_id``, ``issue`` and
+event. The unit is the **act**: the two directed rows of a joint act (``joint``
+True, from one pair-actor record) are one unit under ``count="events"``; the
+per-direction count is ``count="directed"``. Every column used here is optional except ``summit_id``, ``issue`` and
 ``stance``: a ledger without ``event_id`` counts each row once whatever
 ``count`` says.
 """
@@ -18,24 +20,44 @@ import pandas as pd
 
 __all__ = ["Count", "COUNTS", "Resample", "RESAMPLES", "event_keys", "count_units", "clusters"]
 
-Count = Literal["events", "mentions"]
+Count = Literal["events", "directed", "mentions"]
 COUNTS: tuple[str, ...] = get_args(Count)
 Resample = Literal["auto", "events", "documents", "annotators", "rows"]
 RESAMPLES: tuple[str, ...] = get_args(Resample)
 _STANCE_RANK = {"grievance": 0, "goodwill": 1, "agenda": 2}
 
 
-def event_keys(rows: pd.DataFrame) -> np.ndarray:
-    """An integer event key per row: shared by rows of one event, unique for rows without ``event_id``."""
+def event_keys(rows: pd.DataFrame, *, joint_once: bool = True) -> np.ndarray:
+    """An integer event key per row: shared by rows of one event, unique for rows without ``event_id``.
+
+    ``joint_once`` (the default) keys by the **act**: rows naming one ``event_id`` are one act
+    whatever their direction or target (the two directions of a joint act, one demand addressed to
+    two targets), and the two directed rows of a joint record without ``event_id`` are one act.
+    Without it, rows are one event only when they also share actor and target.
+    """
     n = len(rows)
-    if "event_id" not in rows.columns or n == 0:
+    if n == 0:
         return np.arange(n, dtype=np.int64)
-    eid = rows["event_id"]
-    has = eid.notna().to_numpy() & eid.astype(str).ne("").to_numpy()
+    if "event_id" in rows.columns:
+        eid = rows["event_id"]
+        named = eid.notna().to_numpy() & eid.astype(str).ne("").to_numpy()
+    else:
+        named = np.zeros(n, dtype=bool)
+    joint = np.zeros(n, dtype=bool)
+    if joint_once and "joint" in rows.columns:
+        joint = rows["joint"].fillna(False).astype(bool).to_numpy()
+    has = named | joint
     if not has.any():
         return np.arange(n, dtype=np.int64)
-    cols = [c for c in ("event_id", "actor", "target", "summit_id", "issue") if c in rows.columns]
-    keyed = rows.loc[has, cols].astype(str)
+    where = [c for c in ("summit_id", "issue") if c in rows.columns]
+    if joint_once:
+        origin = rows.loc[has, [c for c in ("evidence", "set", "id") if c in rows.columns]].astype(str).agg("/".join, axis=1)
+        act = rows.loc[has, "event_id"].astype(str) if "event_id" in rows.columns else origin
+        keyed = rows.loc[has, where].astype(str).assign(_act=act.where(named[has], "row:" + origin))
+        cols = ["_act", *where]
+    else:
+        cols = [c for c in ("event_id", "actor", "target") if c in rows.columns] + where
+        keyed = rows.loc[has, cols].astype(str)
     codes = keyed.groupby(cols, sort=False).ngroup().to_numpy(dtype=np.int64)
     out = np.empty(n, dtype=np.int64)
     out[has] = codes
@@ -44,7 +66,7 @@ def event_keys(rows: pd.DataFrame) -> np.ndarray:
 
 
 def count_units(rows: pd.DataFrame, count: Count = "events") -> pd.DataFrame:
-    """The units to count: one row per event (``count="events"``) or the rows as given (``"mentions"``).
+    """The units to count: one row per act (``count="events"``), per event and direction (``"directed"``) or the rows as given (``"mentions"``).
 
     Returns
     -------
@@ -58,7 +80,7 @@ def count_units(rows: pd.DataFrame, count: Count = "events") -> pd.DataFrame:
     """
     if count not in COUNTS:
         raise ValueError(f"count={count!r} is not one of {', '.join(COUNTS)}")
-    keys = event_keys(rows)
+    keys = event_keys(rows, joint_once=count == "events")
     out = rows.assign(_event=keys, _mentions=1)
     if count == "mentions" or int(keys.max(initial=-1)) + 1 == len(keys):  # keys are 0..k-1: k == n means unique
         return out
@@ -69,7 +91,8 @@ def count_units(rows: pd.DataFrame, count: Count = "events") -> pd.DataFrame:
     out["_strength"] = strength
     pick = out.sort_values(["_event", "_votes", "_rank", "_strength"], ascending=[True, False, True, False], kind="stable")
     first = pick.drop_duplicates("_event", keep="first")
-    mentions = out.groupby("_event").size()
+    # a joint act's two directed rows are one mention each time it is reported, not two
+    mentions = (out.drop_duplicates(["_event", "id"]) if "id" in out else out).groupby("_event").size()
     first = first.assign(_mentions=first["_event"].map(mentions).to_numpy())
     return first.drop(columns=["_votes", "_rank", "_strength"]).sort_index(kind="stable")
 
@@ -78,7 +101,8 @@ def clusters(units: pd.DataFrame, resample: Resample) -> tuple[str, np.ndarray]:
     """The bootstrap cluster of each unit, and the scheme actually used.
 
     ``events``: mentions of one event move together (each event is a cluster);
-    ``documents``: the spans of one article move together, each brief alone;
+    ``documents``: the spans of one article move together, and so do the briefs citing one source
+    (``source_url``; a brief without one moves alone);
     ``annotators``: the spans of one annotator move together (briefs: by event);
     ``rows``: every row alone (the pre-2.0 behaviour, mentions independent);
     ``auto``: annotators when the spans come from more than one annotator, else events.
@@ -99,6 +123,9 @@ def clusters(units: pd.DataFrame, resample: Resample) -> tuple[str, np.ndarray]:
     if column not in units:
         return resample, event
     values = units[column].where(pd.Series(is_span, index=units.index))
+    if resample == "documents" and "source_url" in units:  # briefs citing one source move together
+        url = units["source_url"].where(~pd.Series(is_span, index=units.index))
+        values = values.where(values.notna(), "url:" + url.astype(str)).where(values.notna() | url.notna())
     codes, _ = pd.factorize(values)
     codes = codes.astype(np.int64)
     base = codes.max(initial=-1) + 1

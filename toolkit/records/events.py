@@ -27,9 +27,12 @@ Session-level API for an annotator (what a UI calls):
 * list events to link to: ``store.read(annotator).events`` (live events by id);
 * code provenance on the mention: ``attribution`` and ``modality`` (codebook values).
 
-Counting rule for joint and multi-target acts: one event per directed dyad.
-A record whose actor is a pair (``kind: pair``, e.g. ``US-Russia``) is expanded
-by the ledger into one row per direction (``joint`` true). Rows that share an
+Counting rule for joint and multi-target acts: the act is the unit.
+A record whose actor is a pair (``kind: pair``, e.g. ``US-Russia``: a joint act
+of both sides) is expanded by the ledger into one row per direction (``joint``
+true), counted once as an act. A ``kind: mutual`` actor (``US-Russia-mutual``: a
+stance the text gives to "both sides" without saying which side holds it) is
+never expanded: one row, no direction, counted once for the dyad. Rows that share an
 event key (``event_id``, else the row's own id) and the same actor and target
 are one event. The counting itself is :mod:`toolkit.ledger.eventcount`.
 """
@@ -188,7 +191,7 @@ def validate_event(
         if et is not None and et.stance != rec["stance"]:
             P("event_type", f"{et.id!r} is a {et.stance} type; the event's stance is {rec['stance']!r}")
         actor = codebook.actors.get(rec["actor"])
-        if actor is not None and (rec["actor"] == rec["target"]) != (actor.kind == "pair"):
+        if actor is not None and (rec["actor"] == rec["target"]) != (actor.kind in ("pair", "mutual")):
             P("target", "only a pair actor addresses itself, and a pair actor's target is itself")
     if summits is not None:
         summit = summits.get(rec["summit_id"])

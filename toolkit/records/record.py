@@ -149,7 +149,7 @@ def _code_rule(name: str) -> Rule:
 
 def _not_self(actor: str, codebook: Any) -> bool:
     a = codebook.actors.get(actor)
-    return a is None or a.kind == "pair"
+    return a is None or a.kind in ("pair", "mutual")
 
 
 def _anchored_in_text(c: Any, x: RuleContext) -> Any:
