@@ -17,7 +17,7 @@ import yaml
 from toolkit.codebook import load_codebook
 from toolkit.errors import CodebookError
 
-TABLES = Path(__file__).resolve().parents[1] / "toolkit" / "codebook" / "published"
+TABLES = Path(__file__).resolve().parents[1] / "toolkit" / "codebook" / "tables"
 
 
 def _goldstein() -> dict[str, float]:

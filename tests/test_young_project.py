@@ -174,6 +174,7 @@ def test_a_project_folder_writable_by_every_user_is_refused(empty, capsys):
         "03_agreement.ipynb",
         "04_bring_your_own_article.ipynb",
         "05_adjudicate.ipynb",
+        "06_event_data.ipynb",
         "teaching/instructor.ipynb",
     ],
 )

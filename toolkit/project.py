@@ -59,7 +59,8 @@ class Project(ProjectFolder):
         """What of ``needs`` this project lacks, one line each with what to do.
 
         ``needs`` are ``"documents"`` (any article), ``"document:<id>"``, ``"set:<name>"`` (an
-        annotation set with annotations) and ``"briefs"`` (``briefs.yaml``).
+        annotation set with annotations), ``"briefs"`` (``briefs.yaml``) and ``"extra:events"``
+        (DuckDB and Ibis installed, for machine-coded event data).
         """
         demo = "a demo project has it: `summit-ledger init DIR --demo`"
         out = []
@@ -79,8 +80,10 @@ class Project(ProjectFolder):
                 )
             elif kind == "briefs" and not (self.root / "briefs.yaml").is_file():
                 out.append(f"briefs.yaml, the facts coded from the public record; {demo}")
-            elif kind not in ("documents", "document", "set", "briefs"):
-                raise ValueError(f"unknown need {need!r}: use documents, document:<id>, set:<name> or briefs")
+            elif kind == "extra" and name == "events" and not _installed("duckdb", "ibis"):
+                out.append("DuckDB and Ibis, for event data: `pip install 'summit-ledger[events]'`, then restart the kernel")
+            elif kind not in ("documents", "document", "set", "briefs") and need != "extra:events":
+                raise ValueError(f"unknown need {need!r}: use documents, document:<id>, set:<name>, briefs or extra:events")
         return out
 
     def require(self, *needs: str) -> None:
@@ -232,3 +235,10 @@ def as_project(data: str | os.PathLike | ProjectFolder | None = None) -> Project
     if isinstance(data, ProjectFolder) and not isinstance(data, Project):
         data = data.root
     return Project.discover(data)
+
+
+def _installed(*modules: str) -> bool:
+    """Whether every one of ``modules`` can be imported (found, not imported)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in modules)

@@ -63,13 +63,14 @@ def robustness_chart(long: pd.DataFrame, *, title: str | None = None, columns: i
     n_text = base.mark_text(align="left", dx=6, dy=-7, fontSize=9).encode(y=y, x=x, text="n_text:N")
     sub = [
         "Dots: balance; whiskers: 95% interval; diamonds: thin evidence (interval wider than "
-        f"{THIN_WIDTH:g}). Summits without evidence under a specification are left empty."
+        f"{THIN_WIDTH:g}). Summits without evidence under a specification are left empty.",
+        "Default: each act once (weight 1), US<->Russia dyad, all phases, spans and briefs, Jeffreys over acts.",
     ]
     if len(missing):
         sub.append("Unavailable (the ledger lacks the column): " + "; ".join(missing["label"]) + ".")
     return (
         a.layer(zero, whisk, dots, n_text)
-        .properties(width=190, height=a.Step(18))
+        .properties(width=180, height=a.Step(18))
         .facet(
             facet=a.Facet("summit_label:N", sort=summits, title=None, header=a.Header(labelFontWeight="bold")),
             columns=columns,

@@ -39,7 +39,6 @@ from toolkit.classroom.instructor import practice_document, practice_key, refere
 __all__ = ["AssignmentClosed", "AssignmentStore", "Check", "StudentWork", "CHECK_LOG", "set_suggestions"]
 
 
-
 class AssignmentClosed(DataError):
     """A save while the assignment is not open."""
 

@@ -41,7 +41,7 @@ __all__ = [
     "plover_quad_category",
 ]
 
-TABLES_DIR = Path(__file__).resolve().parent / "published"
+TABLES_DIR = Path(__file__).resolve().parent / "tables"
 GOLDSTEIN_FILE = TABLES_DIR / "CAMEO.goldsteinscale.txt"
 PLOVER_FILE = TABLES_DIR / "PLOVER-2.0.json"
 

@@ -184,9 +184,17 @@ def _refuse_unknown_options(parser: argparse.ArgumentParser, command: str, argv:
     """Report a mistyped option as such (``--outt``), before argparse complains about a missing ``--out``."""
     import difflib
 
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    def choices(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        return next((dict(a.choices) for a in p._actions if isinstance(a, argparse._SubParsersAction)), {})
+
+    sub = choices(parser)[command]
+    tokens = argv[: argv.index("--")] if "--" in argv else argv
+    # an action of the command (`class grade`) has options of its own: follow the path the tokens name
+    for token in tokens:
+        if not token.startswith("-") and token in choices(sub):
+            sub = choices(sub)[token]
     known = [s for a in sub._actions for s in a.option_strings] + ["--debug"]
-    for token in argv[: argv.index("--")] if "--" in argv else argv:
+    for token in tokens:
         if not token.startswith("--") or token == "--":
             continue
         name = token.split("=", 1)[0]

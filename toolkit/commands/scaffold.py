@@ -34,6 +34,7 @@ CURATED_NOTEBOOKS: tuple[str, ...] = (
     "03_agreement.ipynb",
     "04_bring_your_own_article.ipynb",
     "05_adjudicate.ipynb",
+    "06_event_data.ipynb",
     "teaching/instructor.ipynb",
     "teaching/student_exercise.ipynb",
     "sanitize.cfg",

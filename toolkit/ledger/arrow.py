@@ -88,9 +88,13 @@ def arrow_ledger(
     text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
     for col, values in coded.items():
         small[col] = values, "coded"
-    keys = {"coded": pair, **{k: v[0][positions] for k, v in codes.items()}}
+    dyad, dyad_key = _dyad_column(table, codebook)
+    small["dyad"] = dyad, "dyad"
+    keys = {"coded": pair, "dyad": dyad_key, **{k: v[0][positions] for k, v in codes.items()}}
     for col, (values, key) in small.items():
         kind = text_kind(values) if col in TEXT_COLUMNS else "other"  # the same verdict as on the whole column
+        if col == "dyad":  # build_ledger makes it from a list: text when one row has a dyad
+            kind = "text" if values.notna().any() else "other"
         if kind == "empty":
             out[col] = no_text(n, text_dtype)
         else:
@@ -163,4 +167,20 @@ def _coded_columns(table: Any, codebook: Codebook) -> tuple[dict[str, pd.Series]
         "event_type": types,
         "goldstein": lookup(types, {k: t.goldstein for k, t in known.items()}).astype(float),
         "plover_score": lookup(types, {k: t.plover_score for k, t in known.items()}).astype(float),
+        "quad_class": lookup(types, {k: float(t.quad_class) for k, t in known.items()}).astype(float),
     }, pair
+
+
+def _dyad_column(table: Any, codebook: Codebook) -> tuple[pd.Series, np.ndarray]:
+    """The dyad (see :func:`toolkit.ledger.build.build_ledger`) per distinct (actor, target), and each row's pair."""
+    actor_codes, actors = _codes(table["actor"])
+    target_codes, targets = _codes(table["target"])
+    key = actor_codes.astype(np.int64) * len(targets) + target_codes
+    pairs = {a.id: frozenset(a.members) for a in codebook.actors.values() if a.kind in ("pair", "mutual") and len(a.members) == 2}
+    dyads = {m: pid for pid, m in pairs.items() if codebook.actors[pid].kind == "pair"}
+    small = [
+        dyads.get(pairs[a]) if a in pairs else dyads.get(frozenset((a, t))) if a != t else None
+        for a in actors.tolist()
+        for t in targets.tolist()
+    ]
+    return pd.Series(small, dtype=object), key

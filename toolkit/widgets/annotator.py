@@ -1,12 +1,9 @@
 """The annotator widget: ipywidgets controls around the article view.
 
-This module is only a view. Every callback forwards to
-:class:`toolkit.session.AnnotationSession`, which decides and writes through
-the store; the widget then shows what the session says. Each message appears
-next to the control that caused it (a bad name beside the name field, a
-missing code beside Save) and is cleared by the next action. Text from data
-(article, notes, codebook labels, titles) is shown as text: the article view
-inserts text nodes only, and whatever goes into an ``HTML`` widget passes
+This module is only a view. Every callback forwards to :class:`toolkit.session.AnnotationSession`,
+which decides and writes through the store; the widget then shows what the session says. Each message
+appears next to the control that caused it and is cleared by the next action. Text from data is shown
+as text: the article view inserts text nodes only, and whatever goes into an ``HTML`` widget passes
 through :func:`html.escape` first.
 """
 
