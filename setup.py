@@ -15,17 +15,11 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOKS = (
-    "00_tour.ipynb",
-    "01_annotate.ipynb",
-    "02_balance_across_summits.ipynb",
-    "03_agreement.ipynb",
-    "04_bring_your_own_article.ipynb",
-    "05_adjudicate.ipynb",
-    "teaching/instructor.ipynb",
-    "teaching/student_exercise.ipynb",
-    "sanitize.cfg",
-)
+# Every stored notebook (teaching/ included) and nbval's sanitize file; a test checks that this is
+# the list ``summit-ledger init`` copies (toolkit.commands.scaffold.CURATED_NOTEBOOKS).
+NOTEBOOKS = tuple(
+    sorted(p.relative_to(HERE / "notebooks").as_posix() for p in (HERE / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+) + ("sanitize.cfg",)
 # Same rule as toolkit.commands.scaffold.BUNDLE_SKIP: personal workspaces, locks, torn lines, caches never ship.
 SKIP = re.compile(r"(^|/)(workspace|__pycache__|\.[^/]*)(/|$)|\.(lock|torn|bak)$|\.jsonl\.[^/]*\.bak$")
 

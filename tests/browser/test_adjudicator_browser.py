@@ -17,18 +17,18 @@ def test_voila_choose_reject_and_write(page, page_log, start_voila, notebook_wor
     server = start_voila(notebook_workspace / NOTEBOOK, {"SUMMIT_LEDGER_DATA": str(scratch_data)})
     page.goto(server.url)
     page.wait_for_selector(".sl-adjudicator mark", timeout=120_000)
-    assert "7 decided, 15 to go" in _status(page)
+    assert "6 decided, 16 to go" in _status(page)
     assert "Both sides have long lists of grievances" in page.inner_text(".sl-adjudicator mark")
     page.click(".sl-adjudicator .widget-radio-box label >> nth=1")  # the reference's version
     page.click(".sl-adjudicator button:has-text('Choose version')")
-    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('8 decided')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('7 decided')", timeout=60_000)
     page.click(".sl-adjudicator button:has-text('No passage')")
-    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('9 decided')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('8 decided')", timeout=60_000)
     page.click(".sl-adjudicator button:has-text('Write set')")
     page.wait_for_function("() => document.querySelector('.sl-adjudicator').innerText.includes('appended')", timeout=60_000)
     log = scratch_data / "annotations" / "adjudicated" / "adjudicator.jsonl"
     ops = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert len(ops) == 8 and all(op["sources"] for op in ops)
+    assert len(ops) == 7 and all(op["sources"] for op in ops)
     chosen = [op for op in ops if "chose the version of reference" in op["note"]]
     assert [op["quote"] for op in chosen] == ["cyber security"]
     assert page.query_selector(".jp-InputArea-editor, .CodeMirror, .cm-editor") is None

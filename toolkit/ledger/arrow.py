@@ -68,7 +68,8 @@ def arrow_ledger(
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     codes = {key: _codes(table[key]) for key in ("summit_id", "document_id", "issue")}
     positions = _row_order(table, codes, order)
-    table = pa.table({name: table[name].take(positions) for name in table.column_names if name not in ("prefix", "suffix")})
+    # one take of the whole table (its chunks joined once): about half the time of a take per column
+    table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")]).take(positions)
     out: dict[str, Any] = {}
     for name in table.column_names:
         out[name] = pd.array(table[name].to_numpy(), dtype="Int64") if name in _INTS else table[name].to_pandas()

@@ -64,6 +64,7 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
     document, offsets and quote for the live records only.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from toolkit.records.annotation import OPTIONAL_FIELDS
     from toolkit.records.record import FIELD_TYPES, FIELDS, column_failures
@@ -92,7 +93,10 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
         note(field, rows & ~bad)
     note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
     valid = df[~bad]
-    live = valid.drop_duplicates("id", keep="last")
+    # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
+    ids = pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id")
+    unique = pc.count_distinct(ids).as_py() == len(valid)
+    live = valid if unique else valid.drop_duplicates("id", keep="last")
     if ctx.documents is not None:
         for field, rows in column_failures(live, ctx, text_rules=True):
             found.extend((int(i) + 1, field) for i in live.index[rows])
