@@ -57,9 +57,13 @@ lab: $(VENV)/.installed
 	@echo "JupyterLab is starting on notebooks/. Stop it with Ctrl-C (twice), or File > Shut Down in the Lab menu."
 	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
 
+# Spread over TEST_WORKERS processes (pytest-xdist): whole files per worker, started in the order
+# tests/conftest.py gives (longest first), so servers, ports and temporary folders stay per file.
+# TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
-		-p no:cacheprovider tests notebooks $(PYTEST_ARGS)
+		-p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests notebooks $(PYTEST_ARGS)
 
 # The edit loop: no notebooks (nbval runs them in `make test`), no browser, nothing marked slow
 # (tests/conftest.py marks single slow tests and all but a sample of each large parametrized family),

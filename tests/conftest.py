@@ -107,6 +107,24 @@ SAMPLE_SIZES = {
 }
 
 
+#: Files that take the longest (or must run early in their process), in the order they should start.
+RUN_FIRST = (
+    "tests/hub/test_class_journey.py",
+    "tests/hub/test_jupyterhub.py",
+    "tests/test_wheel.py",
+    "tests/browser/test_researcher_journey.py",
+    "tests/browser/test_injection_browser.py",
+    "tests/browser/test_charts_browser.py",
+    "tests/browser/test_classroom_browser.py",
+    "tests/browser/test_annotator_browser.py",
+)
+
+
+def _run_order(file: str) -> int:
+    """0, 1, ... for the files of RUN_FIRST; every other file keeps its place after them (the sort is stable)."""
+    return RUN_FIRST.index(file) if file in RUN_FIRST else len(RUN_FIRST)
+
+
 def fast_sample(n: int, k: int = SAMPLE_SIZE) -> set[int]:
     """Indices of an evenly spread sample of ``k`` out of ``n`` cases (first and last included)."""
     if n <= k:
@@ -132,6 +150,11 @@ def pytest_collection_modifyitems(config, items):
             for i, item in enumerate(members):
                 if i not in keep:
                     item.add_marker(pytest.mark.slow)
+    # Longest files first, so that `make test` (pytest-xdist, whole files per worker, in this order)
+    # does not end with one worker alone on a long file. The hub tests go before the browser tests:
+    # the class journey starts its own Playwright, which cannot start in a process where the session's
+    # browser fixture (tests/browser/conftest.py) is already running.
+    items.sort(key=lambda item: _run_order(item.nodeid.split("::", 1)[0]))
     if not any("::" in str(arg) for arg in config.args):  # whole files collected: check the list
         files = {item.nodeid.split("::", 1)[0] for item in items}
         stale = sorted(n for n in SLOW_TESTS - matched if n.split("::", 1)[0] in files)

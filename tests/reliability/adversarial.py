@@ -190,6 +190,31 @@ def _import_the_toolkit() -> None:
         for info in pkgutil.walk_packages(toolkit.__path__, "toolkit."):
             if "._bundled" not in info.name:
                 importlib.import_module(info.name)
+        # and the libraries its functions import inside their bodies (tqdm, scipy.stats, ...): the
+        # virtual environment usually lies inside the checkout, under the same closed folder
+        for name in sorted(_lazy_imports(Path(toolkit.__file__).parent) | LIBRARY_LAZY_IMPORTS):
+            with contextlib.suppress(Exception):  # an optional extra that is not installed
+                importlib.import_module(name)
+
+
+#: Modules that the libraries themselves import on first use (DataFrame.to_csv, ...).
+LIBRARY_LAZY_IMPORTS = {"pandas.io.formats.csvs", "pandas.io.formats.format", "pandas.io.json", "pyarrow.csv", "pyarrow.parquet"}
+
+
+def _lazy_imports(package: Path) -> set[str]:
+    """Every module outside the toolkit that a toolkit file imports (at any depth of the file)."""
+    import ast
+
+    names: set[str] = set()
+    for path in package.rglob("*.py"):
+        if "_bundled" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+    return {n for n in names if n.split(".")[0] != "toolkit"}
 
 
 @contextlib.contextmanager
