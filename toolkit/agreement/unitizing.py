@@ -6,7 +6,7 @@ needs its own coefficient. This module computes Krippendorff's unitizing α,
 ``uα`` (introduced in Krippendorff 1995), for one category at a time on a
 continuum of ``L`` discrete positions (here: the characters of a document),
 in the discrete form of Krippendorff (2004, *Content Analysis*, 2nd ed.,
-whose worked example on p. 254 it reproduces).
+whose worked example on p. 254 it reproduces as DKPro's tests quote it).
 
 Each coder's marking of a category cuts the continuum into **segments**:
 the coder's units (passages of the category) and the gaps between them. For
