@@ -90,6 +90,10 @@ def test_shipped_sets_give_the_values_documented_in_the_annotations_readme(data_
     assert "21 matched units; 1 span(s) unmatched" in out
     assert "reference: 2021-12-07-biden-putin-video-summit [1500:1549] nato-expansion/agenda" in out
     assert re.search(r"grievance uα = 0\.571", out)
+    by_issue = out.split("Unitizing by issue (uα per document and issue, passages of every stance):\n")[1].split("\n\n")[0]
+    assert len(by_issue.splitlines()) == 11  # ten issues marked on the seed article, then the pooled row
+    assert re.search(r"nato-expansion\s+uα = 0\.523 ", by_issue) and re.search(r"syria\s+uα = 0\.612 ", by_issue)
+    assert re.search(r"all\s+uα = 0\.804  \(D_o 0\.01091, D_e 0\.05561, 58 units\)", by_issue)
     assert re.search(r"1\. sentence 13 \(score 0\.67\)", out)
     assert re.search(r"coder-a\s+21\s+20\s+2\s+1\s+0\.952\s+0\.909\s+0\.93\s+0\.326", out)
     assert re.search(r"coder-b\s+21\s+20\s+2\s+1\s+0\.952\s+0\.909\s+0\.93\s+0\.465", out)

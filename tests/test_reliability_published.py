@@ -10,10 +10,13 @@
   α = 0.7598, nominal α = 0.4765.
 - Unitizing α: Krippendorff (1995, p. 57), four pairs of coders on a
   continuum of 24 (categories A-D). Observed disagreements 0.03125, 2.26736,
-  0.02777, 0.38715 exactly; α 0.553, -0.926, 0.679, 0.066 within 0.02 on a
-  continuum fine enough to be continuous (the original's expected
-  disagreements carry a small computational slip, so other
-  implementations also match them to about 0.02).
+  0.02777, 0.38715 exactly. The published α 0.553, -0.926, 0.679, 0.066 are
+  values on a continuous line; the toolkit uses the discrete form of
+  Krippendorff (2004), which reaches them only when every position is
+  stretched (here 50,000-fold), within 0.02 because the published expected
+  disagreements of B and C carry a slip. At the example's own length the
+  discrete values are 0.515, -1.081, 0.603, -0.207, the same as DKPro
+  Agreement's to 8 decimals: see tests/test_unitizing_dkpro.py.
 """
 
 from __future__ import annotations
@@ -150,6 +153,7 @@ def test_unitizing_observed_disagreement_krippendorff_1995(category, d_o):
 
 @pytest.mark.parametrize("category, alpha", [("A", 0.553), ("B", -0.926), ("C", 0.679), ("D", 0.066)])
 def test_unitizing_alpha_krippendorff_1995(category, alpha):
+    # the published values are the continuous limit; 50,000 positions per unit of the example come close to it
     stretch = 50_000
     res = unitizing_category(krippendorff_1995(stretch)[category], 24 * stretch, category=category)
     assert res.alpha == pytest.approx(alpha, abs=0.02)

@@ -21,6 +21,7 @@ from toolkit.agreement import (
     coincidence_table,
     match_across_coders,
     reliability_report,
+    unitizing_category,
     variable_codes,
     variable_reliability,
 )
@@ -93,6 +94,50 @@ def test_unmatched_spans_and_all_vs_coded_units(report):
     assert report.stance_coded.alpha < report.stance_all.alpha  # empty units inflate the all-unit α
     assert report.stance_all.status == "ok" and report.stance_all.low <= report.stance_all.alpha
     assert set(report.unitizing.stance) == {"grievance", "goodwill", "all"}
+    by_issue = report.unitizing_issue
+    assert by_issue.issue.iloc[-1] == "all" and len(by_issue) > 3 and (by_issue.units > 0).all()
+    assert (by_issue.alpha < 1.0).any()  # the students moved boundaries and changed issues
+
+
+def test_unitizing_by_issue_separates_where_from_which_stance(data_root, documents, codebook):
+    """A SYNTHETIC second coder: the reference with the sanctions passage's stance flipped and Syria's start moved."""
+    ref = [dict(r) for r in load_reference("reference", data=data_root)]
+    other = []
+    for r in ref:
+        rec = dict(r, annotator="synthetic-b", id="b" + r["id"][1:])
+        if rec["issue"] == "sanctions":
+            rec["stance"] = "goodwill"  # same passage, other stance
+        if rec["issue"] == "syria":
+            rec["start"] += 3  # same stance, other boundary
+        other.append(rec)
+    issues = list(codebook.issues)
+    rep = reliability_report(ref + other, documents, issues, n_boot=200, seed=1)
+    by_issue = rep.unitizing_issue.set_index("issue")
+    marked = {r["issue"] for r in ref}
+    # one row per issue marked on the document, in codebook order, then the pooled row
+    assert list(by_issue.index) == [i for i in issues if i in marked] + ["all"]
+    assert by_issue.loc["sanctions", "alpha"] == 1.0 and by_issue.loc["sanctions", "d_o"] == 0.0
+    assert by_issue.loc["syria", "alpha"] < 0.9
+    assert all(by_issue.loc[i, "alpha"] == 1.0 for i in marked - {"syria"})
+    # the Syria row is uα of exactly the two coders' Syria passages on this document
+    doc_id = ref[0]["document_id"]
+    spans = {c: [(r["start"], r["end"]) for r in recs if r["issue"] == "syria"] for c, recs in (("a", ref), ("b", other))}
+    direct = unitizing_category(spans, len(documents[doc_id].text))
+    assert by_issue.loc["syria", "alpha"] == pytest.approx(direct.alpha) and by_issue.loc["syria", "d_e"] == pytest.approx(
+        direct.d_e
+    )
+    rows = by_issue.drop(index="all")
+    assert by_issue.loc["all", "alpha"] == pytest.approx(1 - rows.d_o.sum() / rows.d_e.sum())
+    assert by_issue.loc["all", "units"] == rows.units.sum()
+    # by stance, the flipped passage is a grievance one coder did not mark and a goodwill the other did not
+    by_stance = rep.unitizing.set_index("stance")
+    assert by_stance.loc["goodwill", "alpha"] < 0.9 and by_stance.loc["all", "alpha"] < by_issue.loc["all", "alpha"]
+    # agenda passages count by issue (every stance), not by stance
+    assert by_issue.loc["nato-expansion", "units"] == 2 * sum(r["issue"] == "nato-expansion" for r in ref)
+    text = rep.to_text()
+    assert "Unitizing by issue (uα per document and issue, passages of every stance):" in text
+    assert re.search(rf"{doc_id} syria\s+uα = {by_issue.loc['syria', 'alpha']:.3f}", text)
+    assert re.search(rf"{doc_id} sanctions\s+uα = 1\.000", text)
 
 
 def test_per_category_alpha_and_coincidence_table(klass):

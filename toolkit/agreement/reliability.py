@@ -10,8 +10,9 @@
   anything about the passages that were coded;
 - **each variable on matched spans** (:mod:`.variables`), with its interval
   and the decision "reliable at α ≥ 0.8 with probability p";
-- **unitizing** — Krippendorff's uα per document and stance
-  (:mod:`.unitizing`), and the spans no other coder matched;
+- **unitizing** — Krippendorff's uα per document and stance, and per
+  document and issue (:mod:`.unitizing`), and the spans no other coder
+  matched;
 - per-category α and a coincidence table for each variable.
 """
 
@@ -36,6 +37,9 @@ ALL_VS_CODED_NOTE = (
     "there; the coded-unit figure asks only whether coders agree where somebody saw something."
 )
 
+#: The stances that count toward balance: the categories of the per-stance unitizing table.
+_COUNTED = ("grievance", "goodwill")
+
 
 @dataclass
 class ReliabilityReport:
@@ -55,8 +59,16 @@ class ReliabilityReport:
         See :func:`toolkit.agreement.variable_reliability`.
     matched : MatchedUnits
     unitizing : pandas.DataFrame
-        ``document_id, stance, alpha, d_o, d_e, units`` (stance ``"all"``
-        pools the two stances).
+        ``document_id, stance, alpha, d_o, d_e, units, merged`` (stance
+        ``"all"`` pools the two stances that count toward balance).
+    unitizing_issue : pandas.DataFrame
+        ``document_id, issue, alpha, d_o, d_e, units, merged``: uα with the
+        issue as the category, over the passages of every stance (agenda
+        included), so that coders who mark the same stretch for an issue but
+        give it different stances agree here. Only the issues some coder
+        marked on the document get a row; issue ``"all"`` pools them.
+        ``merged`` counts a coder's overlapping passages of one category
+        merged into one (two actors on one clause, say).
     categories, confusion : dict of str to DataFrame
         Per-category α and coincidence table of each variable.
     notes : list of str
@@ -72,6 +84,7 @@ class ReliabilityReport:
     variables: pd.DataFrame
     matched: MatchedUnits
     unitizing: pd.DataFrame
+    unitizing_issue: pd.DataFrame
     categories: dict[str, pd.DataFrame]
     confusion: dict[str, pd.DataFrame]
     notes: list[str] = field(default_factory=list)
@@ -126,13 +139,9 @@ class ReliabilityReport:
                 )
         out.append("")
         out.append("Unitizing (Krippendorff's uα on where passages begin and end, per document and stance):")
-        if self.unitizing.empty:
-            out.append("  (no document coded by two coders)")
-        for u in self.unitizing.to_dict("records"):
-            alpha = "undefined" if pd.isna(u["alpha"]) else f"{u['alpha']:.3f}"
-            out.append(
-                f"  {u['document_id']} {u['stance']:<9} uα = {alpha}  (D_o {u['d_o']:.5f}, D_e {u['d_e']:.5f}, {u['units']} units)"
-            )
+        out += _unitizing_lines(self.unitizing, "stance")
+        out.append("Unitizing by issue (uα per document and issue, passages of every stance):")
+        out += _unitizing_lines(self.unitizing_issue, "issue")
         if categories:
             for name, table in self.categories.items():
                 out.append("")
@@ -146,41 +155,59 @@ class ReliabilityReport:
         return "\n".join(out)
 
 
+def _unitizing_lines(table: pd.DataFrame, key: str) -> list[str]:
+    if table.empty:
+        return ["  (no document coded by two coders)"]
+    width = max(9, *(len(str(v)) for v in table[key]))
+    out = []
+    for u in table.to_dict("records"):
+        alpha = "undefined" if pd.isna(u["alpha"]) else f"{u['alpha']:.3f}"
+        out.append(
+            f"  {u['document_id']} {u[key]:<{width}} uα = {alpha}  (D_o {u['d_o']:.5f}, D_e {u['d_e']:.5f}, {u['units']} units)"
+        )
+    return out
+
+
 def _stance_interval(codes: Any, n_boot: int, seed: int | None, source: str) -> AlphaInterval:
     return bootstrap_alpha(codes, len(STANCE_VALUES), "nominal", n_boot=n_boot, seed=seed, source=source)
 
 
-def _unitizing_rows(records: Sequence[Mapping[str, Any]], documents: Mapping[str, Any], coders: Sequence[str]) -> pd.DataFrame:
+def _unitizing_rows(
+    records: Sequence[Mapping[str, Any]], documents: Mapping[str, Any], coders: Sequence[str], by: str, issues: Sequence[str] = ()
+) -> pd.DataFrame:
+    """uα per document, with the stance (``by="stance"``) or the issue (``by="issue"``) as the category."""
     rows = []
     for doc_id in sorted({str(r["document_id"]) for r in records}):
         doc = documents.get(doc_id)
         if doc is None:
             continue
-        on_doc = [
-            r
-            for r in records
-            if r["document_id"] == doc_id
-            and r.get("status", "anchored") == "anchored"
-            and r.get("stance") in ("grievance", "goodwill")
-        ]
+        on_doc = [r for r in records if r["document_id"] == doc_id and r.get("status", "anchored") == "anchored"]
+        if by == "stance":
+            on_doc = [r for r in on_doc if r.get("stance") in _COUNTED]
+        else:
+            on_doc = [r for r in on_doc if r.get("issue")]
         here = sorted({str(r["annotator"]) for r in on_doc} & set(coders))
         if len(here) < 2:
             continue
-        spans = [
-            (str(r["annotator"]), int(r["start"]), int(r["end"]), str(r["stance"])) for r in on_doc if str(r["annotator"]) in here
-        ]
-        for res in unitizing_alpha(spans, len(doc.text), coders=here, categories=["grievance", "goodwill"], source=doc_id):
+        spans = [(str(r["annotator"]), int(r["start"]), int(r["end"]), str(r[by])) for r in on_doc if str(r["annotator"]) in here]
+        if by == "stance":
+            cats = list(_COUNTED)
+        else:
+            present = {s[3] for s in spans}
+            cats = [i for i in issues if i in present] + sorted(present - set(issues))
+        for res in unitizing_alpha(spans, len(doc.text), coders=here, categories=cats, source=doc_id):
             rows.append(
                 {
                     "document_id": doc_id,
-                    "stance": res.category or "all",
+                    by: res.category or "all",
                     "alpha": res.alpha,
                     "d_o": res.d_o,
                     "d_e": res.d_e,
                     "units": res.units,
+                    "merged": res.merged,
                 }
             )
-    return pd.DataFrame(rows, columns=["document_id", "stance", "alpha", "d_o", "d_e", "units"])
+    return pd.DataFrame(rows, columns=["document_id", by, "alpha", "d_o", "d_e", "units", "merged"])
 
 
 def reliability_report(
@@ -237,7 +264,8 @@ def reliability_report(
         n_units_coded=int(((coded.codes() >= 0).sum(axis=0) >= 2).sum()),
         variables=table,
         matched=matched,
-        unitizing=_unitizing_rows(recs, documents, coders),
+        unitizing=_unitizing_rows(recs, documents, coders, "stance"),
+        unitizing_issue=_unitizing_rows(recs, documents, coders, "issue", issues),
         categories=cats,
         confusion=conf,
         notes=notes,

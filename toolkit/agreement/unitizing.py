@@ -2,9 +2,11 @@
 
 Coding α compares values given to units fixed in advance. When coders mark
 passages of a text themselves, their disagreement on *where* a passage lies
-needs its own coefficient. This module computes Krippendorff's (1995)
-unitizing α, ``uα``, for one category at a time on a continuum of length
-``L`` (here: the characters of a document).
+needs its own coefficient. This module computes Krippendorff's unitizing α,
+``uα`` (introduced in Krippendorff 1995), for one category at a time on a
+continuum of ``L`` discrete positions (here: the characters of a document),
+in the discrete form of Krippendorff (2004, *Content Analysis*, 2nd ed.,
+whose worked example on p. 254 it reproduces as DKPro's tests quote it).
 
 Each coder's marking of a category cuts the continuum into **segments**:
 the coder's units (passages of the category) and the gaps between them. For
@@ -32,6 +34,25 @@ they are merged into their union first (:attr:`UnitizingResult.merged`
 counts the merges).
 
 Across categories, :func:`unitizing_alpha` also gives ``1 - ΣD_o / ΣD_e``.
+
+**Which form, and why.** A document is a sequence of characters, so a
+passage has an integer length and there are finitely many places to put it;
+the discrete form counts exactly those placements (hence ``2l³ - 3l² + l``,
+``l_h - l + 1`` and ``mL(mL - 1) - Σ l(l - 1)``). Krippendorff's 1995 worked
+example was computed on a continuous line: its published values are the
+limit of this form as positions become infinitely fine (divide every term by
+the highest power of the lengths: ``(N - 1) 2l³ / 3 + l² Σ (l_h - l)`` over
+``m²L² - Σ l²``). At the example's own length of 24 the two differ
+(category A: 0.515 here, 0.553 published); stretched 50,000-fold the discrete
+values come within 0.0001 of the limit, which equals the published expected
+disagreement of categories A and D (0.06990, 0.41445) to five decimals. For B
+and C the published expected disagreements (1.17731, 0.08642) differ from
+that limit (1.17578, 0.09050), apparently a slip in the original
+arithmetic, so their published α is matched only to about 0.02. On
+characters the discrete values are the right ones. The implementation gives the same D_o, D_e and α as DKPro Agreement's
+``KrippendorffAlphaUnitizingAgreement`` (an independent Java
+implementation) to 8 decimals on both Krippendorff examples and on random
+cases; ``tests/test_unitizing_dkpro.py`` keeps that comparison.
 Krippendorff, Mathet, Bouvry and Widlöcher (2016) refine this family (``cuα``
 and ``|cuα``) for overlapping categories; the plain per-category ``uα``
 here is the coefficient their refinements reduce to for one category.
