@@ -4,6 +4,8 @@ refuses a project other users could have changed or whose data leads outside it.
 
 from __future__ import annotations
 
+import re
+
 import os
 import shutil
 import subprocess
@@ -197,3 +199,24 @@ def test_require_shows_nothing_where_the_data_is(data_root, capsys):
     assert capsys.readouterr().out == ""
     with pytest.raises(ValueError, match="unknown need"):
         Project.discover(data_root).require("everything")
+
+
+def test_help_texts_speak_of_the_projects_folders():
+    import argparse
+
+    from toolkit.commands.main import build_parser
+
+    texts = []
+
+    def walk(parser: argparse.ArgumentParser) -> None:
+        texts.append(parser.format_help())
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    walk(sub)
+
+    walk(build_parser())
+    assert len(texts) > 15
+    for text in texts:
+        flat = " ".join(text.split())
+        assert not re.search(r"(?<![A-Za-z])data/", flat) and "repository" not in flat, flat[:300]
