@@ -18,7 +18,11 @@ HERE = Path(__file__).resolve().parent
 # Every stored notebook (teaching/ included) and nbval's sanitize file; a test checks that this is
 # the list ``summit-ledger init`` copies (toolkit.commands.scaffold.CURATED_NOTEBOOKS).
 NOTEBOOKS = tuple(
-    sorted(p.relative_to(HERE / "notebooks").as_posix() for p in (HERE / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    sorted(
+        p.relative_to(HERE / "notebooks").as_posix()
+        for p in (HERE / "notebooks").rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    )
 ) + ("sanitize.cfg",)
 # Same rule as toolkit.commands.scaffold.BUNDLE_SKIP: personal workspaces, locks, torn lines, caches never ship.
 SKIP = re.compile(r"(^|/)(workspace|__pycache__|\.[^/]*)(/|$)|\.(lock|torn|bak)$|\.jsonl\.[^/]*\.bak$")

@@ -48,7 +48,15 @@ def test_executing_a_notebook_the_repos_way_stores_no_widget_state(tmp_path):
     nb.metadata["widgets"] = {check_notebooks.WIDGET_STATE: {"state": {"x": {}}, "version_major": 2}}  # state of an earlier save
     nbformat.write(nb, path)
     jupyter = Path(sys.executable).with_name("jupyter")
-    cmd = [str(jupyter), "nbconvert", "--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.store_widget_state=False"]
+    cmd = [
+        str(jupyter),
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--inplace",
+        "--ExecutePreprocessor.store_widget_state=False",
+    ]
     subprocess.run([*cmd, str(path)], check=True, capture_output=True)
     # nbconvert stores no new state but keeps what the file held: the make rule strips it
     check_notebooks.strip_widget_state(path)

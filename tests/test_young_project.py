@@ -4,7 +4,6 @@ refuses a project other users could have changed or whose data leads outside it.
 
 from __future__ import annotations
 
-
 import os
 import re
 import shutil

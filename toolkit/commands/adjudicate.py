@@ -21,7 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--adjudicator", required=True, help="your annotator name (the decided records get it)")
     parser.add_argument(
-        "--out", default="adjudicated", metavar="SET", help="the set to write to, under the project's annotations/ folder (default: adjudicated)"
+        "--out",
+        default="adjudicated",
+        metavar="SET",
+        help="the set to write to, under the project's annotations/ folder (default: adjudicated)",
     )
     parser.add_argument("--list", action="store_true", help="only list the items to decide; write nothing")
     parser.add_argument("--prefer", metavar="CODER", help="decide every disagreement by this coder's version, without asking")

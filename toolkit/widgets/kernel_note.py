@@ -100,7 +100,7 @@ class CheckMyWork(w.VBox):
         logs a check only then).
     """
 
-    def __init__(self, check: Callable[[], Any], *, description: str = "Check my work") -> None:
+    def __init__(self, check: Callable[..., Any], *, description: str = "Check my work") -> None:
         self.check = check
         self.button = w.Button(description=description, button_style="primary")
         self.button.add_class("sl-check-my-work")
