@@ -7,6 +7,7 @@
 #   make lock     refresh requirements.lock (exact versions + hashes, Python 3.11) from pyproject.toml
 #   make annotate serve the annotator as a Voila page (no code shown)
 #   make exercise serve the students' exercise notebook with Voila
+#   make notebooks re-execute the stored notebooks in place (NB=...), with no widget state stored
 #   make bench    print the performance table (synthetic data, not committed)
 #   make browser  install Debian's Chromium for the real-browser tests (root)
 
@@ -27,7 +28,7 @@ PORT_FREE = $(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", 
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: test-interop lab test test-fast test-latest lint lock annotate exercise bench browser validate figures clean-venv
+.PHONY: test-interop lab notebooks test test-fast test-latest lint lock annotate exercise bench browser validate figures clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -104,6 +105,12 @@ exercise: $(VENV)/.installed
 	@$(PORT_FREE)
 	@echo "Voila serves the student exercise on http://localhost:$(PORT). Stop it with Ctrl-C."
 	$(BIN)/voila notebooks/teaching/student_exercise.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1
+
+# Re-execute stored notebooks in place, never storing widget state: make notebooks NB="notebooks/01_annotate.ipynb ..."
+NB ?= $(wildcard notebooks/*.ipynb notebooks/teaching/*.ipynb)
+notebooks: $(VENV)/.installed
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False $(NB)
+	$(BIN)/python .ci/check_notebooks.py --strip-widget-state $(NB)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

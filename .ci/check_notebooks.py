@@ -14,6 +14,24 @@ ROOT = Path(__file__).resolve().parents[1]
 MAX_BYTES = 1_000_000
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def widget_state(doc: dict) -> bool:
+    """True if a notebook stores the state of its widgets (megabytes once a kernel has drawn them)."""
+    return WIDGET_STATE in (doc.get("metadata", {}).get("widgets") or {})
+
+
+def strip_widget_state(path: Path) -> bool:
+    """Remove stored widget state from a notebook file (nbconvert's store_widget_state=False keeps old state)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if "widgets" not in doc.get("metadata", {}):
+        return False
+    del doc["metadata"]["widgets"]
+    path.write_text(json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    return True
+
+
 def main() -> int:
     problems: list[str] = []
     notebooks = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -22,11 +40,16 @@ def main() -> int:
     for nb in notebooks:
         rel = nb.relative_to(ROOT)
         try:
-            cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+            doc = json.loads(nb.read_text(encoding="utf-8"))
+            cells = doc["cells"]
         except (ValueError, KeyError) as exc:
             problems.append(f"{rel}: not a valid notebook ({exc})")
             continue
         code = [c for c in cells if c.get("cell_type") == "code" and "".join(c.get("source", "")).strip()]
+        if widget_state(doc):
+            problems.append(
+                f"{rel}: stores widget state; re-execute with --ExecutePreprocessor.store_widget_state=False (make notebooks)"
+            )
         for i, c in enumerate(code, start=1):
             if c.get("execution_count") is None:
                 problems.append(f"{rel}: code cell {i} of {len(code)} is stored unexecuted; re-execute and save the notebook")
@@ -44,4 +67,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--strip-widget-state"]:
+        for name in sys.argv[2:]:
+            if strip_widget_state(Path(name)):
+                print(f"{name}: stored widget state removed")
     sys.exit(main())

@@ -267,3 +267,9 @@ def test_ledger_spans_on_the_seed(tables, seed):
         marked |= set(range(a, b))
     assert marked == {c for r in spans.itertuples() for c in range(r.start, r.end)}
     assert "\u201csubstantial economic countermeasures\u201d" in out  # text kept, quotes intact
+
+
+def test_caption_names_briefs_only_when_there_are_any(data_root, summits):
+    ledger = load_ledger(data_root, sets=["reference"], include_briefs=False)
+    lines = charts.caption_lines(balance_table(ledger, summits=summits, n_boot=200))
+    assert "Evidence: article spans." in lines[0] and "brief" not in " ".join(lines)

@@ -241,11 +241,23 @@ def test_every_roster_student_has_a_row(course, tmp_path):
 
 
 def test_checks_count_real_presses_only(course, tmp_path, monkeypatch):
+    from toolkit.widgets import CheckMyWork
+
     instructor.set_practice(course, "week1", SEED, 2, 4)
     work = StudentWork(course, "week1", "alice")
-    work.check(pressed=False)  # what the page shows on load: not a press
-    work.check_practice()  # practice checks are not counted
-    work.check()  # one real press
+    work.check()  # a scripted call (or Run All): not a press
+    work.check(pressed=False)
+    work.check_practice()  # a scripted practice check: not logged at all
+    assert work.checks() == []
+
+    def page_check(pressed=False):  # what the exercise's "Check my work" cell passes to the button
+        return work.check(pressed=pressed)
+
+    button = CheckMyWork(page_check)
+    assert work.checks() == []  # showing the button is no press
+    button.button.click()  # one real press, as the browser's click reaches the kernel
+    assert [c["kind"] for c in work.checks()] == ["check"]
+    work.check_practice(pressed=True)  # the practice button: logged, never counted
     assert main(["class", "grade", str(course.root), "week1", "--out", str(tmp_path / "g.csv")]) == 0
     rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
     assert rows[0]["student"] == "alice" and rows[0]["checks"] == "1"
@@ -259,3 +271,15 @@ def test_the_student_sees_feedback_after_close_and_release(course, monkeypatch):
     work = StudentWork.from_environment()
     assert work.assignment_id == "week1"
     assert "compared with the reference" in work.check().to_text()
+
+
+def test_the_exercise_logs_a_check_only_from_its_buttons(repo_root):
+    import json
+
+    nb = json.loads((repo_root / "notebooks" / "teaching" / "student_exercise.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    # the "Check my work" cell hands the button a function taking pressed (False unless the button calls it)
+    assert "def check(pressed=False)" in code and "work.check(pressed=pressed)" in code
+    # the practice button says it was pressed; no other call of either check is logged
+    assert code.count("check_practice(") == code.count("check_practice(pressed=True)") == 1
+    assert "work.check()" not in code

@@ -81,7 +81,7 @@ def test_part_a_runs_as_written(repo_root, data_root, tmp_path, monkeypatch, cap
             for f in ("stance", "issue", "actor", "target", "intensity"):
                 session.set_code(f, r[f])
             session.save()
-        assert "not released" in work.check().to_text()
+        assert "not released" in work.check(pressed=True).to_text()  # a press of "Check my work"
     for step in (8, 9, 10):  # close and collect, grade, release
         for command in steps[step]:
             assert run(command, class_dir) == 0, (step, command, capsys.readouterr().err)

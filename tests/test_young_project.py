@@ -5,6 +5,7 @@ refuses a project other users could have changed or whose data leads outside it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -197,3 +198,49 @@ def test_require_shows_nothing_where_the_data_is(data_root, capsys):
     assert capsys.readouterr().out == ""
     with pytest.raises(ValueError, match="unknown need"):
         Project.discover(data_root).require("everything")
+
+
+def test_help_texts_speak_of_the_projects_folders():
+    import argparse
+
+    from toolkit.commands.main import build_parser
+
+    texts = []
+
+    def walk(parser: argparse.ArgumentParser) -> None:
+        texts.append(parser.format_help())
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    walk(sub)
+
+    walk(build_parser())
+    assert len(texts) > 15
+    for text in texts:
+        flat = " ".join(text.split())
+        assert not re.search(r"(?<![A-Za-z])data/", flat) and "repository" not in flat, flat[:300]
+
+
+def test_copied_notebooks_speak_of_this_projects_folder(empty):
+    import nbformat
+
+    for name in [n for n in CURATED_NOTEBOOKS if n.endswith(".ipynb")]:
+        nb = nbformat.read(empty / "notebooks" / name, as_version=4)
+        for cell in nb.cells:
+            assert "the repository's data" not in cell.source, name
+            assert not re.search(r"(?<![\w<>])data/\w", cell.source), (name, cell.source[:200])
+
+
+@pytest.mark.slow
+def test_notebook_04_leaves_no_temporary_folder_even_when_stopped_halfway(repo_root, tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = repo_root / "notebooks" / "04_bring_your_own_article.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = nb.cells[:5]  # the scratch copy is made; the cell that removes it never runs
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setenv("SUMMIT_LEDGER_PROJECT", str(repo_root / "data"))
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(path.parent)}}).execute()
+    assert "scratch copy of the project holds" in "".join(o.get("text", "") for o in nb.cells[2].outputs)
+    assert not list(tmp_path.glob("summit-ledger-04-*"))

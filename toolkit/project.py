@@ -91,16 +91,22 @@ class Project(ProjectFolder):
         what to do, and let every later cell say it was skipped instead of failing. Shows nothing
         when the project has them all."""
         from toolkit.widgets.guard import skip_later_cells, stop_skipping
+        from toolkit.widgets.kernel_note import on_voila_page
 
         lacking = self.missing(*needs)
         if not lacking:
             stop_skipping()
             return
-        print(f"This notebook needs what the project {self.root} does not have yet:")
+        page = on_voila_page()
+        print(f"This {'page' if page else 'notebook'} needs what the project {self.root} does not have yet:")
         for line in lacking:
             print(f"  - {line}")
-        print("The cells below are skipped. Add what is missing, then run this notebook again from the top.")
-        skip_later_cells("this notebook needs data the project does not have yet (see the first code cell)")
+        if page:  # a Voila page shows no code: speak of the page, not of cells
+            print("Add what is missing, then reload this page.")
+            skip_later_cells("this page needs data the project does not have yet (see the top of the page)")
+        else:
+            print("The cells below are skipped. Add what is missing, then run this notebook again from the top.")
+            skip_later_cells("this notebook needs data the project does not have yet (see the first code cell)")
 
     def ledger(self, sets: Iterable[str] | None | str = "charts", *, include_briefs: bool = True) -> pd.DataFrame:
         """The ledger of the given annotation sets (None for all; by default the :meth:`chart_sets` that exist),

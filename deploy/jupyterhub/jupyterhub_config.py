@@ -83,9 +83,11 @@ c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
 # lab: the exercise in JupyterLab (code visible); voila: the same notebook as a page with no code
 VIEW = os.environ.get("SUMMIT_LEDGER_HUB_VIEW", "lab")
 c.Spawner.default_url = "/voila/render/student_exercise.ipynb" if VIEW == "voila" else "/lab/tree/student_exercise.ipynb"
+# no Jupyter news fetched, so Lab's news toast has nothing to show (the user setting below switches its prompt off)
+c.Spawner.args = ["--LabApp.news_url=None"]
 if AUTH != "pam" and os.getuid() == 0:
     # dummy and native run every server as the hub's account; Jupyter refuses root unless told
-    c.Spawner.args = ["--allow-root"]
+    c.Spawner.args = [*c.Spawner.args, "--allow-root"]
 c.Spawner.environment = {"SUMMIT_LEDGER_CLASS": str(CLASS), "SUMMIT_LEDGER_DATA": str(CLASS / "project")}
 
 

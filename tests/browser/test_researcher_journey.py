@@ -237,7 +237,7 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(wheel_ve
         with step("open and run 01_annotate.ipynb"):
             open_notebook(page, lab, "notebooks/01_annotate.ipynb", timeout=120_000)
             run_all_cells(page, timeout=180_000)
-            assert "Ready: 4 article(s) to code" in page.inner_text(".jp-Notebook")
+            assert "4 articles to code" in page.inner_text(".jp-Notebook")
         with step("annotate a span and link it to a new event"):
             _start(page, "Researcher")
             page.select_option(".sl-document select", label=PAGE_TITLE)

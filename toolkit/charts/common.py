@@ -121,6 +121,9 @@ def caption_lines(table: pd.DataFrame, source: str | None = None) -> list[str]:
     attrs: Mapping[Any, Any] = table.attrs
     src = source or attrs.get("source") or "Summit Ledger ledger"
     evidence = _EVIDENCE.get(attrs.get("evidence"), str(attrs.get("evidence")))
+    present = attrs.get("evidence_present")
+    if attrs.get("evidence") is None and present is not None and "brief" not in present:
+        evidence = "article spans"  # a project without briefs: name none
     units = int(table["n"].sum()) if "n" in table else 0
     mentions = int(table["n_mentions"].sum()) if "n_mentions" in table else units
     return [

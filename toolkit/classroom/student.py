@@ -223,11 +223,15 @@ class StudentWork:
         set_suggestions(widget, self.assignment.suggestions)
         return widget
 
-    def check_practice(self):
-        """Feedback on the practice passage against its reference (shown at once; it is not graded)."""
+    def check_practice(self, *, pressed: bool = False):
+        """Feedback on the practice passage against its reference (shown at once; it is not graded).
+
+        Only a press of the "Check my practice" button (``pressed=True``) writes a log line.
+        """
         practice = self.practice_project()
         mine = self.practice_store(practice).annotations(self.student)
-        self._log("practice", len(mine), released=True)
+        if pressed:
+            self._log("practice", len(mine), released=True)
         return feedback(mine, practice_key(self.course, self.assignment), practice, annotator=self.student)
 
     # ----------------------------------------------------------------- check
@@ -261,11 +265,12 @@ class StudentWork:
             return []
         return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
-    def check(self, *, pressed: bool = True):
+    def check(self, *, pressed: bool = False):
         """ "Check my work": full feedback once the key is released, otherwise what can be said without it.
 
-        A call with ``pressed`` (the button) is logged in ``.checks.jsonl`` and
-        counted in the grade table; ``pressed=False`` shows the same without a log line.
+        Only a real press of the button (:class:`toolkit.widgets.CheckMyWork` passes ``pressed=True``) is
+        logged in ``.checks.jsonl`` and counted in the grade table; any other call (a script, Run All)
+        shows the same and logs nothing.
         """
         a = self.assignment
         state = self.store().read(self.student)

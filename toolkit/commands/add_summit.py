@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--leader", action="append", dest="leaders", default=None, metavar="NAME")
     parser.add_argument("--summary", default="", help="one or two sentences in your own words")
-    parser.add_argument("--data", help="the data folder (default: the repository's data/)")
+    parser.add_argument("--data", help="the project folder")
 
 
 def run(args: argparse.Namespace) -> int:

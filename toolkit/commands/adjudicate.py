@@ -17,11 +17,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "folders",
         nargs="+",
         metavar="SET_OR_DIR",
-        help="the coders' sets: set names under data/annotations/, folders or .jsonl files",
+        help="the coders' sets: set names under the project's annotations/ folder, folders or .jsonl files",
     )
     parser.add_argument("--adjudicator", required=True, help="your annotator name (the decided records get it)")
     parser.add_argument(
-        "--out", default="adjudicated", metavar="SET", help="the set to write to, under data/annotations/ (default: adjudicated)"
+        "--out",
+        default="adjudicated",
+        metavar="SET",
+        help="the set to write to, under the project's annotations/ folder (default: adjudicated)",
     )
     parser.add_argument("--list", action="store_true", help="only list the items to decide; write nothing")
     parser.add_argument("--prefer", metavar="CODER", help="decide every disagreement by this coder's version, without asking")
@@ -42,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="data",
         metavar="DATA_DIR",
         default=None,
-        help="data folder with codebook, summits and documents (default: the repository's data/)",
+        help="the project folder (default: the nearest folder upward holding summit-ledger.toml)",
     )
 
 

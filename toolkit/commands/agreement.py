@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "folders",
         nargs="+",
         metavar="DIR",
-        help="folder(s) of <annotator>.jsonl files (searched recursively), single files, or set names under data/annotations/",
+        help="folder(s) of <annotator>.jsonl files (searched recursively), single files, or set names under the project's annotations/ folder",
     )
     parser.add_argument(
         "--reference",
@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="data",
         metavar="DATA_DIR",
         default=None,
-        help="data folder with codebook, summits and documents (default: the repository's data/)",
+        help="the project folder (default: the nearest folder upward holding summit-ledger.toml)",
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 

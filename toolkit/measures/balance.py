@@ -346,6 +346,7 @@ def balance_table(
     used_sets = sorted(str(v) for v in distinct(units["set"])) if "set" in units else []
     out.attrs.update(
         evidence=evidence if isinstance(evidence, str) or evidence is None else ",".join(evidence),
+        evidence_present=tuple(sorted(str(v) for v in distinct(units["evidence"]))) if "evidence" in units else ("span",),
         source="ledger sets: " + (" + ".join(used_sets) or "none"),
     )
     return out

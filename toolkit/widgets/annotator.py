@@ -31,7 +31,7 @@ from toolkit.widgets.article_view import (
     problems_html,
     skipped_html,
 )
-from toolkit.widgets.kernel_note import noted_bundle
+from toolkit.widgets.kernel_note import again_hint, noted_bundle
 
 if TYPE_CHECKING:
     from toolkit.corpus.summits import Summit
@@ -96,7 +96,7 @@ class Annotator(AnnotatorControls):
         if not self.documents:
             raise ValueError(
                 "no documents to annotate: add an article first (summit-ledger add-article PAGE.html --summit SUMMIT_ID, "
-                "or --url URL), then run this cell again"
+                f"or --url URL), {again_hint()}"
             )
         self._mode = suggestions
         first = next(iter(self.documents.values()))

@@ -25,6 +25,8 @@ __all__ = [
     "NOTE_CLASS",
     "noted_bundle",
     "CheckMyWork",
+    "on_voila_page",
+    "again_hint",
 ]
 
 #: How to start any widget of a stored notebook.
@@ -44,6 +46,23 @@ CHECK_NOTE = (
     'The "Check my work" button: it compares what you have saved with the answer key, or, before the key is '
     f"released, says how much you have coded. It needs a running kernel: run this cell to start it ({HOW_TO_START})."
 )
+
+
+def on_voila_page() -> bool:
+    """True in a kernel started by Voila (a page that shows no code): its words must not speak of cells or menus.
+
+    Voila gives each kernel it starts ``SERVER_SOFTWARE=voila/<version>`` and, once it runs, ``VOILA_KERNEL_ID``.
+    """
+    import os
+
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/") or "VOILA_KERNEL_ID" in os.environ
+
+
+def again_hint() -> str:
+    """What to do once a missing thing is added: reload the page (Voila) or run the cell again (JupyterLab)."""
+    return "then reload this page" if on_voila_page() else "then run this cell again"
+
+
 #: CSS class of the sentence shown in place of a widget.
 NOTE_CLASS = "sl-first-run"
 
@@ -58,17 +77,30 @@ def noted_bundle(bundle: Any, note: str) -> dict[str, Any]:
     return out
 
 
+def _takes_pressed(func: Callable[..., Any]) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+    return "pressed" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
 class CheckMyWork(w.VBox):
     """A "Check my work" button and the place its result is shown.
 
     Parameters
     ----------
     check : callable
-        Called with no argument on each press; whatever it returns is displayed
-        (a feedback object with an HTML view, for instance).
+        Called on each press of the button; whatever it returns is displayed
+        (a feedback object with an HTML view, for instance). If it takes a
+        ``pressed`` keyword, it gets ``pressed=True``: only these calls come
+        from a real press (:meth:`toolkit.classroom.student.StudentWork.check`
+        logs a check only then).
     """
 
-    def __init__(self, check: Callable[[], Any], *, description: str = "Check my work") -> None:
+    def __init__(self, check: Callable[..., Any], *, description: str = "Check my work") -> None:
         self.check = check
         self.button = w.Button(description=description, button_style="primary")
         self.button.add_class("sl-check-my-work")
@@ -82,7 +114,7 @@ class CheckMyWork(w.VBox):
 
         self.result.clear_output()
         with self.result:
-            display(self.check())
+            display(self.check(pressed=True) if _takes_pressed(self.check) else self.check())
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return noted_bundle(super()._repr_mimebundle_(**kwargs), CHECK_NOTE)
