@@ -64,7 +64,7 @@ def data_copy(tmp_path) -> Path:
 # `make test-fast` runs `-m "not slow and not browser"`; `make test` runs everything. Two things
 # put a test under `slow` besides its own mark:
 #
-# * SLOW_TESTS: single tests that take about a second or more on 2 cores (their `--durations`
+# * SLOW_TESTS: single tests that take about 0.65 s or more on 2 cores (their `--durations`
 #   figure, on a loaded machine, in the comment). An entry that no longer names a test of a
 #   collected file is an error, so the list cannot go stale silently.
 # * the fast sample: a parametrized family with more than SAMPLE_ABOVE cases keeps an evenly spread
@@ -98,6 +98,56 @@ SLOW_TESTS = {
     # 2-5 s each: a fresh interpreter per case (test_cli_interop keeps one console-script run fast)
     "tests/reliability/test_bad_input.py::test_real_entry_point",
     "tests/test_display.py::test_bundle_with_widget_and_svg",  # 4 s
+    # 0.65 s or more each on a quiet 2-core machine (`make test-fast --durations=0`, 2026-12-06):
+    "tests/test_young_project.py::test_a_young_project_charts_the_sets_that_exist",  # 4.8 s
+    "tests/test_widgets_explorer.py::test_initial_state_matches_balance_table",  # 2.8 s
+    "tests/reliability/test_adv_permissions.py::test_import_into_read_only_annotations",  # 2.1 s
+    "tests/test_widgets_explorer.py::test_charts_are_all_charts_with_fixed_colours",  # 1.9 s
+    "tests/test_chart_layout.py::test_no_label_is_cut[balance]",  # 1.9 s
+    "tests/reliability/test_adv_permissions.py::test_figures_into_read_only_folder",  # 1.7 s
+    "tests/test_balance_misuse.py::test_valid_calls_still_work",  # 1.2 s
+    "tests/test_class_attacks.py::test_a_bad_folder_name_and_bad_bytes_are_one_line_each",  # 1.1 s
+    "tests/reliability/test_adv_permissions.py::test_export_into_read_only_folder[ledger-csv]",  # 1.1 s
+    "tests/test_eventdata_fetch.py::test_journey_fetch_add_and_balance_from_the_command_line",  # 1.1 s
+    "tests/reliability/test_store_faults.py::test_two_processes_deleting_the_same_records",  # 1.1 s
+    "tests/test_class_attacks.py::test_dev_zero_as_check_log_is_not_read",  # 1.1 s
+    "tests/reliability/test_adv_permissions.py::test_unreadable_import_file",  # 1.0 s
+    "tests/reliability/test_adv_permissions.py::test_export_into_read_only_folder[parquet]",  # 1.0 s
+    "tests/test_cli_interop.py::test_console_script_is_installed",  # 1.0 s
+    "tests/test_class_attacks.py::test_a_fifo_as_log_does_not_hang_collect",  # 0.9 s
+    "tests/test_crosswalk.py::test_joint_once_keeps_acts_without_an_event_id_apart",  # 0.9 s
+    "tests/test_class_attacks.py::test_a_fifo_as_check_log_does_not_hang_grade",  # 0.9 s
+    "tests/test_eventdata_readers.py::test_gdelt_reader_keeps_every_readable_row_and_reports_the_torn_line",  # 0.9 s
+    "tests/reliability/test_ledger_fast_path.py::test_irregular_log_declines_the_fast_path_and_matches[bad-json]",  # 0.9 s
+    "tests/reliability/test_adv_permissions.py::test_unreadable_yaml[codebook.yaml]",  # 0.9 s
+    "tests/reliability/test_adv_permissions.py::test_import_into_read_only_set",  # 0.9 s
+    "tests/reliability/test_adv_permissions.py::test_unreadable_log[export]",  # 0.9 s
+    "tests/test_widgets_explorer.py::test_explorer_of_a_project",  # 0.9 s
+    "tests/test_module_layout.py::test_every_package_and_base_file_has_a_layer",  # 0.8 s
+    "tests/test_module_layout.py::test_an_old_module_path_still_works_with_a_warning[toolkit.teaching.scoring-toolkit.classroom.scoring-class_view]",  # 0.8 s
+    "tests/reliability/test_ledger_fast_path.py::test_clean_log_takes_the_fast_path_and_matches",  # 0.8 s
+    "tests/reliability/test_crash.py::test_write_torn_by_a_crash_is_reported_and_set_aside[250]",  # 0.8 s
+    "tests/test_module_layout.py::test_an_old_module_path_still_works_with_a_warning[toolkit.validate-toolkit.store.validate-validate_data]",  # 0.8 s
+    "tests/reliability/test_crash.py::test_sigkill_at_random_moment_loses_no_acknowledged_record[0]",  # 0.8 s
+    "tests/test_cli_interop.py::test_add_summit_then_add_article_then_import_and_export",  # 0.7 s
+    "tests/reliability/test_adv_permissions.py::test_unreadable_log[agreement]",  # 0.7 s
+    "tests/reliability/test_adv_permissions.py::test_unreadable_label_map",  # 0.7 s
+    "tests/reliability/test_adv_permissions.py::test_reanchor_read_only_annotations",  # 0.7 s
+    "tests/reliability/test_ledger_fast_path.py::test_irregular_log_declines_the_fast_path_and_matches[wrong-type]",  # 0.7 s
+    "tests/reliability/test_crash.py::test_write_torn_by_a_crash_is_reported_and_set_aside[37]",  # 0.7 s
+    "tests/reliability/test_crash.py::test_write_torn_by_a_crash_is_reported_and_set_aside[1]",  # 0.7 s
+    "tests/reliability/test_adv_permissions.py::test_unreadable_yaml[summits.yaml]",  # 0.7 s
+    "tests/reliability/test_adv_permissions.py::test_export_into_read_only_folder[doccano]",  # 0.7 s
+    "tests/reliability/test_crash.py::test_write_torn_by_a_crash_is_reported_and_set_aside[0]",  # 0.7 s
+    "tests/test_module_layout.py::test_an_old_module_path_still_works_with_a_warning[toolkit.session_reads-toolkit.session.reads-__all__]",  # 0.7 s
+    "tests/reliability/test_crash.py::test_sigkill_at_random_moment_loses_no_acknowledged_record[1]",  # 0.7 s
+    "tests/test_eventdata_cli.py::test_journey_add_icews_and_polecat_then_balance",  # 0.7 s
+    "tests/test_cli_agreement.py::test_shipped_sets_give_the_values_documented_in_the_annotations_readme",  # 0.7 s
+    "tests/test_briefs.py::test_validate_and_ledger_use_briefs",  # 0.7 s
+    "tests/reliability/test_adv_permissions.py::test_add_summit_read_only_data",  # 0.7 s
+    "tests/reliability/test_adv_permissions.py::test_add_article_read_only_documents",  # 0.7 s
+    "tests/test_cli_interop.py::test_reanchor_lists_orphans",  # 0.7 s
+    "tests/reliability/test_ledger_fast_path.py::test_torn_tail_declines_the_fast_path",  # 0.7 s
 }
 SAMPLE_ABOVE, SAMPLE_SIZE = 8, 5
 #: Families whose cases each take seconds keep a smaller sample.
