@@ -273,3 +273,11 @@ def test_caption_names_briefs_only_when_there_are_any(data_root, summits):
     ledger = load_ledger(data_root, sets=["reference"], include_briefs=False)
     lines = charts.caption_lines(balance_table(ledger, summits=summits, n_boot=200))
     assert "Evidence: article spans." in lines[0] and "brief" not in " ".join(lines)
+
+
+def test_caption_names_what_the_table_holds(data_root, summits):
+    ledger = load_ledger(data_root, sets=["reference"])
+    both = charts.caption_lines(balance_table(ledger, summits=summits, n_boot=200))
+    briefs = charts.caption_lines(balance_table(ledger[ledger["evidence"] == "brief"], summits=summits, n_boot=200))
+    assert "Evidence: article spans + briefs." in both[0]
+    assert "Evidence: briefs." in briefs[0] and "article" not in briefs[0]

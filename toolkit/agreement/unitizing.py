@@ -49,7 +49,8 @@ disagreement of categories A and D (0.06990, 0.41445) to five decimals. For B
 and C the published expected disagreements (1.17731, 0.08642) differ from
 that limit (1.17578, 0.09050), apparently a slip in the original
 arithmetic, so their published α is matched only to about 0.02. On
-characters the discrete values are the right ones. The implementation gives the same D_o, D_e and α as DKPro Agreement's
+characters the discrete values are the right ones. The implementation gives
+the same D_o, D_e and α as DKPro Agreement's
 ``KrippendorffAlphaUnitizingAgreement`` (an independent Java
 implementation) to 8 decimals on both Krippendorff examples and on random
 cases; ``tests/test_unitizing_dkpro.py`` keeps that comparison.

@@ -31,6 +31,8 @@ FORMAT_LABELS: dict[str, str] = {
 }
 _INTERVALS = {"jeffreys": "Jeffreys", "bootstrap": "cluster-bootstrap"}
 _EVIDENCE = {None: "article spans + briefs", "span": "article spans only", "brief": "briefs only"}
+#: Each kind of evidence as a caption names it when no filter was chosen.
+_PRESENT = {"span": "article spans", "brief": "briefs"}
 
 
 _RENDERER_SET = False
@@ -120,10 +122,11 @@ def caption_lines(table: pd.DataFrame, source: str | None = None) -> list[str]:
     d = describe(table)
     attrs: Mapping[Any, Any] = table.attrs
     src = source or attrs.get("source") or "Summit Ledger ledger"
-    evidence = _EVIDENCE.get(attrs.get("evidence"), str(attrs.get("evidence")))
-    present = attrs.get("evidence_present")
-    if attrs.get("evidence") is None and present is not None and "brief" not in present:
-        evidence = "article spans"  # a project without briefs: name none
+    chosen, present = attrs.get("evidence"), attrs.get("evidence_present")
+    if chosen is None and present:  # no filter: name the kinds of evidence the table holds, not both by default
+        evidence = " + ".join(_PRESENT[k] for k in ("span", "brief") if k in present) or _EVIDENCE[None]
+    else:
+        evidence = _EVIDENCE.get(chosen, str(chosen))
     units = int(table["n"].sum()) if "n" in table else 0
     mentions = int(table["n_mentions"].sum()) if "n_mentions" in table else units
     return [
