@@ -507,8 +507,10 @@ def test_a_class_on_a_hub_with_real_accounts(machine, proxy):
         with steps("the teacher logs in: the instructor notebook is the first page"):
             hub_login(pages[teacher], hub.url, teacher, accounts.passwords[teacher])
             open_lab(pages[teacher], hub.url, teacher, "instructor.ipynb")
+            # the notebook's markdown renders after the kernel reports idle: wait for the heading, then look
+            heading = pages[teacher].locator(".jp-Notebook .jp-RenderedMarkdown", has_text="Instructor: compare the class")
+            heading.first.wait_for(timeout=60_000)
             assert "Could not find path" not in pages[teacher].content()
-            assert pages[teacher].locator(".jp-Notebook :text('Instructor: compare the class')").count() >= 1
         for n, errs in errors.items():
             assert errs == [], (n, errs)
     finally:
