@@ -131,6 +131,21 @@ def test_shift_chart_draws_lines_only_between_narrow_intervals():
     assert segs == {("issue-0", "S0"), ("issue-0", "S1"), ("issue-1", "S0")}
 
 
+def _no_constant(name: str):
+    raise AssertionError(f"{name} in a chart spec: not JSON, the browser refuses the whole chart")
+
+
+def test_every_spec_is_strict_json_when_lines_join_summits():
+    # a shift chart with segments mixes rows that have a 'to' summit and rows that do not
+    led = synthetic_ledger(3_000, n_summits=3, n_issues=2)
+    built = charts.all_charts(balance_table(led), balance_table(led, by="issue"))
+    assert any(r["kind"] == "segment" for r in rows_of(built["issue_shift"].to_dict()))
+    for name, chart in built.items():
+        spec = json.loads(chart.to_json(), parse_constant=_no_constant)
+        rows = [r for v in spec["datasets"].values() for r in v]
+        assert all(v is None or isinstance(v, (str, int, float, bool)) for r in rows for v in r.values()), name
+
+
 def test_agenda_chart_and_issue_groups(tables):
     _, _, issue_table = tables
     groups = charts.issue_groups(issue_table)

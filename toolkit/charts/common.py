@@ -80,13 +80,21 @@ def issue_groups(issue_table: pd.DataFrame, max_colors: int | None = None) -> di
 
 
 def records(df: pd.DataFrame) -> pd.DataFrame:
-    """Copy with datetimes as ISO dates and floats rounded to 4 decimals (NaN stays null)."""
+    """Copy with datetimes as ISO dates and floats rounded to 4 decimals; every missing value becomes null.
+
+    A text column with gaps is handed to Altair as a categorical: Altair's clean-up of a plain text column
+    lets pandas 3 turn its gaps back into NaN, which is not JSON and stops the chart from rendering.
+    """
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].round(4)
+        elif (pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object) and out[col].isna().any():
+            present = out[col].dropna()
+            if present.map(lambda v: isinstance(v, str)).all():
+                out[col] = out[col].astype("category")
     return out
 
 

@@ -75,10 +75,9 @@ def shift_chart(
             "kind": "segment",
         }
     )
-    seg["issue_group"] = seg["issue_label"].map(
+    seg["colour"] = seg["issue_label"].map(
         {lab: groups.get(i, OTHER_LABEL) for i, lab in zip(issue_table["issue"], issue_table["issue_label"])}
     )
-    seg["colour"] = seg["issue_group"]
     cols = ["issue_label", "summit", "n", "balance", "ci_low", "ci_high", "colour", "n_text", "kind"]
     both = pd.concat([t[cols], seg], ignore_index=True)
     both["panel"] = both["issue_label"].astype(str).map(panel_title)
