@@ -93,6 +93,23 @@ def test_project_hands_out_stores_ledgers_and_checks_set_names(demo):
             p.store(bad)
 
 
+def test_every_set_warns_when_a_document_is_coded_twice(demo, recwarn):
+    p = Project.discover(demo)
+    p.ledger()  # the chart sets: one coder per document, no warning
+    p.ledger(sets=["reference"])
+    assert not [w for w in recwarn if "more than one annotation set" in str(w.message)]
+    with pytest.warns(UserWarning, match=r"1 document\(s\) are coded in more than one annotation set: " + SEED):
+        everything = p.ledger(None)
+    assert set(everything["set"]) >= {"reference", "independent"}
+
+
+def test_the_command_line_shows_a_warning_as_a_plain_note(demo, tmp_path, capsys):
+    assert main(["figures", "--project", str(demo), "--out", str(tmp_path / "f"), "--sets", "all"]) == 0
+    err = capsys.readouterr().err
+    assert "note: 1 document(s) are coded in more than one annotation set" in err and "--sets" in err
+    assert "UserWarning" not in err and "project.py" not in err
+
+
 def test_project_import_export_and_agreement(demo, tmp_path):
     p = Project.discover(demo)
     out = tmp_path / "ref.jsonl"

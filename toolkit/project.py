@@ -117,7 +117,10 @@ class Project(ProjectFolder):
             if sets != "charts":
                 raise ValueError(f"sets must be a list of set names, None or 'charts', not {sets!r}")
             sets = self.chart_sets()
-        return load_ledger(self, sets=sets, include_briefs=include_briefs)
+        ledger = load_ledger(self, sets=sets, include_briefs=include_briefs)
+        if sets is None:
+            _warn_if_coded_twice(ledger)
+        return ledger
 
     def validate(self):
         """Check every file of the project (see :func:`toolkit.store.validate.validate_data`)."""
@@ -248,3 +251,22 @@ def _installed(*modules: str) -> bool:
     import importlib.util
 
     return all(importlib.util.find_spec(m) is not None for m in modules)
+
+
+def _warn_if_coded_twice(ledger: pd.DataFrame) -> None:
+    """Warn when one document is coded in several annotation sets: every set's acts count, once per coder."""
+    import warnings
+
+    spans = ledger[ledger["evidence"] == "span"] if "evidence" in ledger else ledger
+    sets_per_doc = spans.groupby("document_id")["set"].nunique() if len(spans) else None
+    if sets_per_doc is None or not (sets_per_doc > 1).any():
+        return
+    docs = sets_per_doc[sets_per_doc > 1]
+    named = ", ".join(f"{d} ({n} sets)" for d, n in docs.head(3).items()) + (" …" if len(docs) > 3 else "")
+    warnings.warn(
+        f"{len(docs)} document(s) are coded in more than one annotation set: {named}. A table or chart of this "
+        "ledger counts each such act once per set. For balances, choose the sets (sets=[...] in Python, --sets on "
+        "the command line) or keep the default, the project's chart sets.",
+        UserWarning,
+        stacklevel=3,
+    )

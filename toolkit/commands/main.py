@@ -99,6 +99,10 @@ def _os_message(exc: OSError) -> str:
     return f"{where}: {reason}" if where is not None else reason
 
 
+def _note(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"note: {_bounded(str(message))}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
@@ -133,7 +137,11 @@ def main(argv: list[str] | None = None) -> int:
             args.project = project
             if args.command in WRITING:  # say where the command writes, before it does
                 print(f"project: {project.root}", file=sys.stderr)
-        return int(args._run(args) or 0)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.showwarning = _note  # a warning on the command line is a plain note, not a source line
+            return int(args._run(args) or 0)
     except SummitLedgerError as exc:
         problems = getattr(exc, "problems", None)
         if problems:
