@@ -262,14 +262,19 @@ def save(page, widget: int, redo=None) -> None:
 
     On a busy machine a late selection message can reach the kernel after the
     codes and clear them (the draft then says what is still to choose); the
-    passage is then coded again by ``redo``, at most twice.
+    passage is then coded again by ``redo``, at most twice. If the first press
+    was stored after all (its "Saved" came late), the annotator says the coded
+    passage is already there; the journey checks the student's log afterwards.
     """
     root = page.locator(".sl-annotator").nth(widget)
+    stored = ".sl-message:has-text('already coded with these codes')"
     for attempt in range(3):
         try:
             root.locator(".sl-ready .sl-ready-yes").wait_for(timeout=20_000)
+            if attempt and root.locator(stored).count():
+                return  # the earlier press was stored after all (its "Saved" came late); the log is checked below
             root.locator("button.sl-save").click()
-            root.locator(".sl-message-save:has-text('Saved')").wait_for(timeout=20_000)
+            root.locator(".sl-message-save:has-text('Saved')" + (f", {stored}" if attempt else "")).first.wait_for(timeout=60_000)
             return
         except Exception as exc:
             if redo is None or attempt == 2:
