@@ -172,8 +172,9 @@ RUN_FIRST = (
     "tests/hub/test_class_journey.py",
     "tests/hub/test_jupyterhub.py",
     "tests/test_wheel.py",
-    "tests/browser/test_researcher_journey.py",
+    # after a long file, so that the wheel test (its worker builds the run's wheel first) is not waited for
     "tests/browser/test_injection_browser.py",
+    "tests/browser/test_researcher_journey.py",
     "tests/browser/test_charts_browser.py",
     "tests/browser/test_classroom_browser.py",
     "tests/browser/test_annotator_browser.py",
