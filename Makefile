@@ -37,9 +37,19 @@ $(BIN)/python:
 
 ifeq ($(LOCKED),yes)
 # The lock holds the runtime and the test dependencies, so one install serves `make lab` and `make test`.
+# uv (the pinned version `make lock` uses, installed from PyPI into $(TOOLS)) installs the same hashed pins
+# about four times faster than pip; bytecode is compiled as pip does. USE_UV=no, or uv that cannot be
+# installed or fails, means pip does it.
+USE_UV ?= yes
 $(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@if [ "$(USE_UV)" = yes ] && { test -x $(TOOLS)/bin/uv || $(MAKE) --no-print-directory $(TOOLS)/bin/uv; } \
+		&& $(TOOLS)/bin/uv pip install --quiet --python $(BIN)/python --require-hashes --compile-bytecode -r $(LOCK) \
+		&& $(TOOLS)/bin/uv pip install --quiet --python $(BIN)/python --no-deps -e .; then \
+		echo "installed $(LOCK) and the project with uv"; \
+	else \
+		echo "installing $(LOCK) and the project with pip"; \
+		$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK) && $(BIN)/python -m pip install --quiet --no-deps -e .; \
+	fi
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

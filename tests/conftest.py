@@ -52,6 +52,16 @@ def seed(documents):
     return documents[SEED_ID]
 
 
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory) -> dict[str, Path]:
+    """The project's sdist and wheel, built once per test run, and a venv outside the repository with the wheel
+    installed (``tests/_wheel.py``): ``{"sdist", "wheel", "venv"}``. Shared by every pytest-xdist worker; read-only."""
+    from _wheel import shared_wheel_venv
+
+    base = tmp_path_factory.getbasetemp()
+    return shared_wheel_venv(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A scratch copy of the whole data folder, safe to corrupt."""
@@ -162,8 +172,9 @@ RUN_FIRST = (
     "tests/hub/test_class_journey.py",
     "tests/hub/test_jupyterhub.py",
     "tests/test_wheel.py",
-    "tests/browser/test_researcher_journey.py",
+    # after a long file, so that the wheel test (its worker builds the run's wheel first) is not waited for
     "tests/browser/test_injection_browser.py",
+    "tests/browser/test_researcher_journey.py",
     "tests/browser/test_charts_browser.py",
     "tests/browser/test_classroom_browser.py",
     "tests/browser/test_annotator_browser.py",

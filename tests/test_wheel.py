@@ -1,36 +1,29 @@
 """The real wheel, used far from the checkout: build, install (not editable) into a fresh venv, and work.
 
-Builds with ``python -m build`` (sdist, then the wheel from the sdist), checks
-that the wheel's bundled defaults are byte-identical to the repository's
-``data/`` and curated notebooks, installs the wheel (no dependencies) into a new
-virtual environment in a temporary folder that borrows the locked dependencies
-of the running environment (see ``_borrow_dependencies``), and there runs
+The ``wheel_venv`` fixture (``tests/_wheel.py``, once per test run) builds with ``python -m build``
+(sdist, then the wheel from the sdist) and installs the wheel (no dependencies) into a new virtual
+environment in a temporary folder that borrows the locked dependencies of the running environment
+(see ``borrow_dependencies``). This test checks that the wheel's bundled defaults are byte-identical
+to the repository's ``data/`` and curated notebooks, that the venv imports the wheel, and there runs
 ``init --demo``, ``validate``, the copied notebooks under nbval, ``add-article``,
 ``import``, ``export``, ``figures`` and ``agreement`` against the new project.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
-import sysconfig
 import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from _wheel import clean_env
+from _wheel import run as _run
 
 from toolkit.commands.scaffold import BUNDLE_SKIP, CURATED_NOTEBOOKS
 
 pytestmark = pytest.mark.slow
-
-
-def _run(cmd, cwd, env, timeout=1200):
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, f"{cmd}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    return proc.stdout
 
 
 def _shipped_data(repo: Path) -> dict[str, bytes]:
@@ -44,33 +37,13 @@ def _shipped_data(repo: Path) -> dict[str, bytes]:
     return {rel: (data / rel).read_bytes() for rel in sorted(rels) if not BUNDLE_SKIP.search(rel)}
 
 
-def _borrow_dependencies(py: Path) -> None:
-    """Let the new venv import the locked dependencies already installed in the running environment.
-
-    The running environment was installed from ``requirements.lock`` (``make``, and CI on a fresh
-    clone, do exactly that), so installing the lock a second time here proved nothing new and took
-    3-9 minutes. A ``.pth`` line puts the running environment's site-packages *after* the new venv's
-    own: the wheel installed next shadows the checkout's editable install (whose import hook lives
-    in a ``.pth`` file of that folder, which Python does not run from a ``.pth`` path entry), and
-    the test asserts below that ``toolkit`` comes from the venv. Set
-    ``SUMMIT_LEDGER_WHEEL_FULL_INSTALL=1`` to install the lock into the venv instead.
-    """
-    paths = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
-    site = subprocess.run(
-        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    (Path(site) / "summit-ledger-test-borrowed.pth").write_text("".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
-
-
-def test_wheel_outside_the_repository(repo_root):
+def test_wheel_outside_the_repository(repo_root, wheel_venv):
     work = Path(tempfile.mkdtemp(prefix="summit-ledger-wheel-"))
     assert not work.resolve().is_relative_to(repo_root)
     try:
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith("SUMMIT_LEDGER_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")
-        }
-        _run([sys.executable, "-m", "build", "--outdir", work / "dist", repo_root], work, env)
-        (wheel,) = (work / "dist").glob("summit_ledger-*.whl")
+        env = clean_env()
+        wheel, venv = wheel_venv["wheel"], wheel_venv["venv"]
+        assert not venv.resolve().is_relative_to(repo_root)
 
         # The bundled defaults are the repository's data/ and notebooks, byte for byte.
         prefix = "toolkit/_bundled/"
@@ -81,14 +54,7 @@ def test_wheel_outside_the_repository(repo_root):
         nbs = {k[len("notebooks/") :]: v for k, v in bundled.items() if k.startswith("notebooks/")}
         assert nbs == {n: (repo_root / "notebooks" / n).read_bytes() for n in CURATED_NOTEBOOKS}
 
-        venv = work / "venv"
-        _run([sys.executable, "-m", "venv", venv], work, env)
         py, sl = venv / "bin" / "python", venv / "bin" / "summit-ledger"
-        if os.environ.get("SUMMIT_LEDGER_WHEEL_FULL_INSTALL") == "1":
-            _run([py, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", repo_root / "requirements.lock"], work, env)
-        else:
-            _borrow_dependencies(py)
-        _run([py, "-m", "pip", "install", "--quiet", "--no-deps", wheel], work, env)
         where = _run([py, "-c", "import toolkit; print(toolkit.__file__)"], work, env)
         assert str(venv) in where and str(repo_root) not in where
 

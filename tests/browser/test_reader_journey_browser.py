@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import base64
 import io
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -135,16 +132,9 @@ def test_every_notebook_is_part_of_the_journey():
 
 
 @pytest.mark.parametrize("notebook", sorted(STORED))
-def test_reader_sees_every_chart_whole_in_true_colour_and_every_widget_as_a_sentence(page, tmp_path, notebook):
+def test_reader_sees_every_chart_whole_in_true_colour_and_every_widget_as_a_sentence(page, tmp_path, notebooks_html, notebook):
     stored = STORED[notebook]
-    out = tmp_path / "html"
-    subprocess.run(
-        [sys.executable, "-m", "nbconvert", "--to", "html", str(NOTEBOOKS / notebook), "--output-dir", str(out)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    page.goto((out / (Path(notebook).stem + ".html")).as_uri())
+    page.goto(notebooks_html(notebook).as_uri())
     page.wait_for_selector(".jp-Notebook", timeout=30_000)
     body = page.inner_text(".jp-Notebook")
     assert "<Chart:" not in body and "children=(" not in body

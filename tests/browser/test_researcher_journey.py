@@ -10,7 +10,6 @@ data/. Each step's time is printed (``pytest -s``) as ``journey: <step> <seconds
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _wheel import clean_env
 from conftest import REPO, _Servers, free_port, open_notebook, run_all_cells
 from test_annotator_browser import _start, _toggle, _wait_message, _wait_ready, mouse_select
 
@@ -53,13 +53,6 @@ def page_html(title: str, paragraphs: list[str], site: str, date: str) -> str:
     )
 
 
-def _load_test_wheel():
-    spec = importlib.util.spec_from_file_location("_sl_test_wheel", REPO / "tests" / "test_wheel.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 class Steps:
     """Each step's wall time, printed as it ends."""
 
@@ -81,28 +74,13 @@ class Steps:
 
 
 @pytest.fixture(scope="module")
-def wheel_venv():
-    """The wheel built once from this checkout and installed (no dependencies) in a fresh venv outside the repository."""
-    tw = _load_test_wheel()
+def journey_venv(wheel_venv):
+    """The wheel of this checkout, built once per test run (``tests/_wheel.py``), installed (no dependencies) in a
+    fresh venv outside the repository, and a work folder of the journey's own."""
     work = Path(tempfile.mkdtemp(prefix="summit-ledger-journey-"))
-    assert not work.resolve().is_relative_to(REPO)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SUMMIT_LEDGER_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    assert not work.resolve().is_relative_to(REPO) and not wheel_venv["venv"].resolve().is_relative_to(REPO)
     try:
-        t = time.perf_counter()
-        tw._run([sys.executable, "-m", "build", "--wheel", "--outdir", work / "dist", REPO], work, env)
-        (wheel,) = (work / "dist").glob("summit_ledger-*-py3-none-any.whl")
-        venv = work / "venv"
-        tw._run([sys.executable, "-m", "venv", venv], work, env)
-        py = venv / "bin" / "python"
-        tw._borrow_dependencies(py)
-        tw._run([py, "-m", "pip", "install", "--quiet", "--no-deps", wheel], work, env)
-        # Jupyter's own commands, for the venv (its dependencies are borrowed, their scripts are not)
-        for name, target in (("jupyter", "jupyter_core.command"), ("jupyter-lab", "jupyterlab.labapp")):
-            script = venv / "bin" / name
-            script.write_text(f"#!{py}\nimport sys\nfrom {target} import main\nsys.exit(main())\n", encoding="utf-8")
-            script.chmod(0o755)
-        print(f"journey: build wheel and venv {time.perf_counter() - t:.1f} s", flush=True)
-        yield work, venv, env
+        yield work, wheel_venv["venv"], clean_env()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -141,8 +119,8 @@ def _live(log: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(wheel_venv, page, page_log, tmp_path, monkeypatch):
-    work, venv, env = wheel_venv
+def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(journey_venv, page, page_log, tmp_path, monkeypatch):
+    work, venv, env = journey_venv
     step = Steps()
     home = Path(tempfile.mkdtemp(prefix="journey-", dir=work))
     study = home / "study"
@@ -160,30 +138,22 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(wheel_ve
         assert _sl(venv, ["--version"], study, env).stdout.startswith("summit-ledger ")
 
     with step("every notebook of the empty project runs and says what is missing"):
-        for nb in sorted((study / "notebooks").rglob("*.ipynb")):
-            if nb.name == "student_exercise.ipynb":  # the class's own notebook: it runs on the class server
-                continue
-            executed = home / f"run-{nb.name}"
-            proc = subprocess.run(
-                [
-                    str(venv / "bin" / "python"),
-                    "-m",
-                    "nbconvert",
-                    "--to",
-                    "notebook",
-                    "--execute",
-                    "--output",
-                    str(executed),
-                    str(nb),
-                ],
-                cwd=nb.parent,
-                env={**env, "SUMMIT_LEDGER_PROJECT": str(study)},
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            assert proc.returncode == 0, f"{nb.name}\n{proc.stderr[-3000:]}"
-            shown = executed.read_text(encoding="utf-8")
+        # the class's own notebook is left out: it runs on the class server
+        nbs = [nb for nb in sorted((study / "notebooks").rglob("*.ipynb")) if nb.name != "student_exercise.ipynb"]
+        # one nbconvert for all of them (each notebook still gets a kernel of its own, started in its folder)
+        proc = subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "nbconvert", "--to", "notebook", "--execute", "--output-dir", str(home / "run")]
+            + [str(nb) for nb in nbs],
+            cwd=study / "notebooks",
+            env={**env, "SUMMIT_LEDGER_PROJECT": str(study)},
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert len({nb.name for nb in nbs}) == len(nbs) == 8
+        for nb in nbs:
+            shown = (home / "run" / nb.name).read_text(encoding="utf-8")
             assert "does not have yet" in shown and "summit-ledger" in shown, nb.name
 
     # 2. an article from a saved web page, one from a URL served on 127.0.0.1, two from a manifest

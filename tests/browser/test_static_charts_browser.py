@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -112,16 +109,8 @@ def test_lab_without_kernel_shows_every_stored_chart(page, lab_without_kernel, n
 
 
 @pytest.mark.parametrize("notebook", sorted(CHARTS))
-def test_nbconvert_html_shows_every_stored_chart(page, tmp_path, notebook):
-    out = tmp_path / "html"
-    subprocess.run(
-        [sys.executable, "-m", "nbconvert", "--to", "html", str(NOTEBOOKS / notebook), "--output-dir", str(out)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    html = out / (Path(notebook).stem + ".html")
-    page.goto(html.as_uri())
+def test_nbconvert_html_shows_every_stored_chart(page, notebooks_html, notebook):
+    page.goto(notebooks_html(notebook).as_uri())
     page.wait_for_selector(".jp-Notebook", timeout=30_000)
     assert page.locator(".jp-OutputArea-output", has_text="<Chart:").count() == 0
     _check_pictures(

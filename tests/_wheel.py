@@ -1,0 +1,100 @@
+"""The project's wheel, built once per test run and installed in a venv outside the repository.
+
+``tests/test_wheel.py`` and the researcher's journey (``tests/browser/test_researcher_journey.py``)
+both need it. ``shared_wheel_venv`` builds it the first time it is asked for in a test run and hands
+the same folder to every later caller, in this process or in another pytest-xdist worker (a file
+lock in the run's shared temporary folder makes the others wait for the first build).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+from filelock import FileLock
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def clean_env() -> dict[str, str]:
+    """This process's environment without the project's own variables, PYTHONPATH or VIRTUAL_ENV."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SUMMIT_LEDGER_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
+def run(cmd, cwd, env, timeout=1200) -> str:
+    """Run ``cmd``; fail with the tail of its output unless it exits 0. Returns its stdout."""
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{cmd}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return proc.stdout
+
+
+def borrow_dependencies(py: Path) -> None:
+    """Let the new venv import the locked dependencies already installed in the running environment.
+
+    The running environment was installed from ``requirements.lock`` (``make``, and CI on a fresh
+    clone, do exactly that), so installing the lock a second time here proved nothing new and took
+    3-9 minutes. A ``.pth`` line puts the running environment's site-packages *after* the new venv's
+    own: the wheel installed next shadows the checkout's editable install (whose import hook lives
+    in a ``.pth`` file of that folder, which Python does not run from a ``.pth`` path entry), and
+    ``tests/test_wheel.py`` asserts that ``toolkit`` comes from the venv. Set
+    ``SUMMIT_LEDGER_WHEEL_FULL_INSTALL=1`` to install the lock into the venv instead.
+    """
+    paths = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    (Path(site) / "summit-ledger-test-borrowed.pth").write_text("".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
+
+
+def _build(work: Path) -> dict[str, str]:
+    env = clean_env()
+    t = time.perf_counter()
+    # sdist, then the wheel from the sdist. --no-isolation: with the locked setuptools of the running environment
+    # (build checks it meets [build-system] requires) instead of a fresh build venv per step from the package
+    # index; the wheel has the same files, byte for byte, and the run saves 15-20 s.
+    run([sys.executable, "-m", "build", "--no-isolation", "--outdir", work / "dist", REPO], work, env)
+    (sdist,) = (work / "dist").glob("summit_ledger-*.tar.gz")
+    (wheel,) = (work / "dist").glob("summit_ledger-*-py3-none-any.whl")
+    venv = work / "venv"
+    run([sys.executable, "-m", "venv", venv], work, env)
+    py = venv / "bin" / "python"
+    if os.environ.get("SUMMIT_LEDGER_WHEEL_FULL_INSTALL") == "1":
+        run([py, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", REPO / "requirements.lock"], work, env)
+    else:
+        borrow_dependencies(py)
+    run([py, "-m", "pip", "install", "--quiet", "--no-deps", wheel], work, env)
+    # Jupyter's own commands, for the venv (its dependencies are borrowed, their scripts are not)
+    for name, target in (("jupyter", "jupyter_core.command"), ("jupyter-lab", "jupyterlab.labapp")):
+        script = venv / "bin" / name
+        if not script.exists():
+            script.write_text(f"#!{py}\nimport sys\nfrom {target} import main\nsys.exit(main())\n", encoding="utf-8")
+            script.chmod(0o755)
+    return {"sdist": str(sdist), "wheel": str(wheel), "venv": str(venv), "seconds": f"{time.perf_counter() - t:.1f}"}
+
+
+def shared_wheel_venv(shared: Path) -> dict[str, Path]:
+    """The run's built sdist and wheel and the venv the wheel is installed in (built on first call).
+
+    ``shared`` is a folder every worker of the run sees (pytest-xdist's shared temporary folder).
+    Returns ``{"sdist", "wheel", "venv"}``. Callers must not change the venv; they make their
+    projects in folders of their own.
+    """
+    work = shared / "summit-ledger-wheel"
+    done = work / "built.json"
+    with FileLock(str(shared / "summit-ledger-wheel.lock")):
+        if not done.is_file():
+            if work.exists():  # an earlier attempt of this run failed half-way
+                import shutil
+
+                shutil.rmtree(work)
+            work.mkdir(parents=True)
+            built = _build(work)
+            print(f"wheel: built and installed in {built['seconds']} s", flush=True)
+            done.write_text(json.dumps(built), encoding="utf-8")
+        built = json.loads(done.read_text(encoding="utf-8"))
+    return {k: Path(built[k]) for k in ("sdist", "wheel", "venv")}
