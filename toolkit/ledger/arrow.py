@@ -68,11 +68,11 @@ def arrow_ledger(
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     codes = {key: _codes(table[key]) for key in ("summit_id", "document_id", "issue")}
     positions = _row_order(table, codes, order)
-    # one take of the whole table (its chunks joined once): about half the time of a take per column
-    table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")]).take(positions)
+    table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")])
     out: dict[str, Any] = {}
     for name in table.column_names:
-        out[name] = pd.array(table[name].to_numpy(), dtype="Int64") if name in _INTS else table[name].to_pandas()
+        column = _reordered(table[name], positions)
+        out[name] = pd.array(column.to_numpy(), dtype="Int64") if name in _INTS else column.to_pandas()
     # Each looked-up column: worked out per distinct key (a few values), then spread over the rows.
     small: dict[str, tuple[pd.Series, str]] = {}
     sids = codes["summit_id"][1]
@@ -91,7 +91,10 @@ def arrow_ledger(
         small[col] = values, "coded"
     dyad, dyad_key = _dyad_column(table, codebook)
     small["dyad"] = dyad, "dyad"
-    keys = {"coded": pair, "dyad": dyad_key, **{k: v[0][positions] for k, v in codes.items()}}
+    # each row's key (in the log's order), put in the ledger's
+    keys = {"coded": pair, "dyad": dyad_key, **{k: v[0] for k, v in codes.items()}}
+    if positions is not None:
+        keys = {k: v[positions] for k, v in keys.items()}
     for col, (values, key) in small.items():
         kind = text_kind(values) if col in TEXT_COLUMNS else "other"  # the same verdict as on the whole column
         if col == "dyad":  # build_ledger makes it from a list: text when one row has a dyad
@@ -110,22 +113,59 @@ def arrow_ledger(
     return pd.DataFrame({c: out[c] for c in columns})
 
 
-def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int]) -> np.ndarray:
-    """The positions in the ledger's row order (:func:`toolkit.ledger.frame.sort_order`'s, on the key columns).
+def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int]) -> np.ndarray | None:
+    """The positions in the ledger's row order (:func:`toolkit.ledger.frame.sort_order`'s, on the key columns), or None if in it already.
 
-    Summit (in time), document, start, id; missing values last and ties in log order. The ids are
-    sorted first by pyarrow (strings by UTF-8 bytes: code point order, as Python's), then the other
-    keys by a stable ``numpy.lexsort`` of their ranks, which keeps the id order within ties.
+    Summit (in time), document, start, id. Summit, document and start are ranked into one integer
+    key; a log already in that order (ids rising within a key) is left as it is. Else each row gets
+    one 64-bit number, the key in the high bits and the id's first bytes (:func:`id_keys`) in the
+    rest, sorted by numpy; rows whose numbers are equal are put in order by pyarrow, which compares
+    the whole ids (UTF-8 bytes: code point order, as Python's). The fast path's rows have no
+    missing key and distinct ids, so no tie is left.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    by_id = pc.sort_indices(table["id"].combine_chunks()).to_numpy()
+    from toolkit.store.frame import id_keys
+
     sid_codes, sid_uniques = codes["summit_id"]
     summit_rank = np.array([order.get(s, len(order)) for s in sid_uniques], dtype=np.int64)[sid_codes]
     doc_codes, doc_uniques = codes["document_id"]
     doc_rank = np.argsort(np.argsort(doc_uniques.to_numpy(dtype=object), kind="stable"))[doc_codes]
-    start = table["start"].to_numpy()
-    return by_id[np.lexsort((start[by_id], doc_rank[by_id], summit_rank[by_id]))]
+    start = table["start"].to_numpy().astype(np.int64)
+    ids = table["id"].combine_chunks()
+    span = int(start.max()) + 1 if len(start) else 1
+    bits = ((len(order) + 1) * (len(doc_uniques) + 1) * span).bit_length()
+    if not len(start) or int(start.min()) < 0 or bits > 48:
+        by_id = pc.sort_indices(ids).to_numpy()
+        return by_id[np.lexsort((start[by_id], doc_rank[by_id], summit_rank[by_id]))]
+    key = (summit_rank * len(doc_uniques) + doc_rank) * span + start
+    step = np.diff(key)
+    if (step >= 0).all():
+        tied = np.flatnonzero(step == 0)
+        if not len(tied) or pc.all(pc.less(ids.take(tied), ids.take(tied + 1))).as_py():
+            return None
+    number = (key.astype(np.uint64) << np.uint64(64 - bits)) | (id_keys(ids) >> np.uint64(bits))
+    positions = np.argsort(number)
+    ranked = number[positions]
+    same = np.flatnonzero(ranked[1:] == ranked[:-1])
+    if len(same):  # equal numbers: the same key and ids that begin alike; pyarrow orders these rows
+        slots = np.unique(np.concatenate([same, same + 1]))
+        rows = positions[slots]
+        part = pa.table({"key": key[rows], "id": ids.take(pa.array(rows))})
+        positions[slots] = rows[pc.sort_indices(part, sort_keys=[("key", "ascending"), ("id", "ascending")]).to_numpy()]
+    return positions
+
+
+def _reordered(column: Any, positions: np.ndarray | None) -> Any:
+    """``column.take(positions)``; the column itself when nothing moves or all its values are the same (annotator, set, ...)."""
+    import pyarrow.compute as pc
+
+    if positions is None or len(column) == 0:
+        return column
+    if pc.all(pc.equal(column, column[0])).as_py():
+        return column
+    return column.take(positions)
 
 
 def _empty_lists(n: int) -> list[list[Any]]:
