@@ -14,6 +14,7 @@ spread over the rows by its key's dictionary codes. Anything else returns None, 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -69,10 +70,40 @@ def arrow_ledger(
     codes = {key: _codes(table[key]) for key in ("summit_id", "document_id", "issue")}
     positions = _row_order(table, codes, order)
     table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")])
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the stored columns reordered (pyarrow, off the GIL) meanwhile
+        moved = {name: pool.submit(_stored_column, table[name], positions, name in _INTS) for name in table.column_names}
+        out = _looked_up(table, codes, positions, codebook, summits, documents, order)
+        out.update({name: job.result() for name, job in moved.items()})
+    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
+    for col in ("description", "source_url"):
+        out[col] = np.full(n, None, dtype=object)
+    out["secondary_issues"] = pd.Series(_empty_lists(n), dtype=object)
+    out["joint"] = np.zeros(n, dtype=bool)
+    for col in TEXT_COLUMNS:
+        if col not in out:
+            out[col] = no_text(n, text_dtype)
+    return pd.DataFrame({c: out[c] for c in columns})
+
+
+def _stored_column(column: Any, positions: np.ndarray | None, ints: bool) -> Any:
+    """A stored column in the ledger's order, as pandas holds it."""
+    column = _reordered(column, positions)
+    return pd.array(column.to_numpy(), dtype="Int64") if ints else column.to_pandas()
+
+
+def _looked_up(
+    table: Any,
+    codes: Mapping[str, tuple[np.ndarray, pd.Series]],
+    positions: np.ndarray | None,
+    codebook: Codebook,
+    summits: Mapping[str, Any],
+    documents: Mapping[str, Any] | None,
+    order: Mapping[str, int],
+) -> dict[str, Any]:
+    """The columns looked up from the summits, codebook and documents, in the ledger's row order."""
+    n = len(table)
+    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
     out: dict[str, Any] = {}
-    for name in table.column_names:
-        column = _reordered(table[name], positions)
-        out[name] = pd.array(column.to_numpy(), dtype="Int64") if name in _INTS else column.to_pandas()
     # Each looked-up column: worked out per distinct key (a few values), then spread over the rows.
     small: dict[str, tuple[pd.Series, str]] = {}
     sids = codes["summit_id"][1]
@@ -86,7 +117,6 @@ def arrow_ledger(
         docs = codes["document_id"][1]
         small[col] = (lookup(docs, by_doc) if by_doc else pd.Series([None] * len(docs), dtype=object)), "document_id"
     coded, pair = _coded_columns(table, codebook)
-    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
     for col, values in coded.items():
         small[col] = values, "coded"
     dyad, dyad_key = _dyad_column(table, codebook)
@@ -103,14 +133,7 @@ def arrow_ledger(
             out[col] = no_text(n, text_dtype)
         else:
             out[col] = (values.astype(text_dtype) if kind == "text" else values).take(keys[key]).reset_index(drop=True)
-    for col in ("description", "source_url"):
-        out[col] = np.full(n, None, dtype=object)
-    out["secondary_issues"] = pd.Series(_empty_lists(n), dtype=object)
-    out["joint"] = np.zeros(n, dtype=bool)
-    for col in TEXT_COLUMNS:
-        if col not in out:
-            out[col] = no_text(n, text_dtype)
-    return pd.DataFrame({c: out[c] for c in columns})
+    return out
 
 
 def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int]) -> np.ndarray | None:

@@ -9,6 +9,7 @@ a wrong type, bytes that are not UTF-8) makes it decline, and the careful path r
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -87,18 +88,24 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
         found.extend((int(i) + 1, field) for i in np.flatnonzero(rows))
         bad[rows] = True
 
-    note("id", (df["id"] == "").to_numpy())
-    for field, rows in column_failures(df, ctx, text_rules=False):
-        note(field, rows & ~bad)
-    note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
-    valid = df[~bad]
-    # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
-    ids = pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id")
-    unique = all_distinct(ids)
-    live = valid if unique else valid.drop_duplicates("id", keep="last")
-    if ctx.documents is not None:
-        for field, rows in column_failures(live, ctx, text_rules=True):
-            found.extend((int(i) + 1, field) for i in live.index[rows])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The text rules apply to the live records only; as every record is live in the usual case
+        # (all pass, ids distinct), they run on all of them meanwhile, on the other core, and the
+        # result is used only if so.
+        ahead = pool.submit(column_failures, df, ctx, text_rules=True) if ctx.documents is not None else None
+        note("id", (df["id"] == "").to_numpy())
+        for field, rows in column_failures(df, ctx, text_rules=False):
+            note(field, rows & ~bad)
+        note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
+        valid = df[~bad] if bad.any() else df
+        # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
+        ids = pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id")
+        unique = all_distinct(ids)
+        live = valid if unique else valid.drop_duplicates("id", keep="last")
+        if ahead is not None:
+            text_failures = ahead.result() if live is df else column_failures(live, ctx, text_rules=True)
+            for field, rows in text_failures:
+                found.extend((int(i) + 1, field) for i in live.index[rows])
     found.sort()
     return live, found
 
