@@ -98,7 +98,7 @@ def _looked_up(
     codebook: Codebook,
     summits: Mapping[str, Any],
     documents: Mapping[str, Any] | None,
-    order: Mapping[str, int],
+    order: dict[str, int],
 ) -> dict[str, Any]:
     """The columns looked up from the summits, codebook and documents, in the ledger's row order."""
     n = len(table)
