@@ -67,10 +67,12 @@ def arrow_ledger(
         return None
     n = len(table)
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
-    codes = {key: _codes(table[key]) for key in ("summit_id", "document_id", "issue")}
-    positions = _row_order(table, codes, order)
-    table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")])
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the stored columns reordered (pyarrow, off the GIL) meanwhile
+    with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's work (off the GIL) on both cores
+        keyed = ("summit_id", "document_id", "issue", "stance", "intensity", "actor", "target")
+        codes = dict(zip(keyed, pool.map(lambda key: _codes(table[key]), keyed)))
+        positions = _row_order(table, codes, order)
+        table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")])
+        # the stored columns reordered while the looked-up ones are built
         moved = {name: pool.submit(_stored_column, table[name], positions, name in _INTS) for name in table.column_names}
         out = _looked_up(table, codes, positions, codebook, summits, documents, order)
         out.update({name: job.result() for name, job in moved.items()})
@@ -116,13 +118,13 @@ def _looked_up(
         by_doc = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
         docs = codes["document_id"][1]
         small[col] = (lookup(docs, by_doc) if by_doc else pd.Series([None] * len(docs), dtype=object)), "document_id"
-    coded, pair = _coded_columns(table, codebook)
+    coded, pair = _coded_columns(codes, codebook)
     for col, values in coded.items():
         small[col] = values, "coded"
-    dyad, dyad_key = _dyad_column(table, codebook)
+    dyad, dyad_key = _dyad_column(codes, codebook)
     small["dyad"] = dyad, "dyad"
     # each row's key (in the log's order), put in the ledger's
-    keys = {"coded": pair, "dyad": dyad_key, **{k: v[0] for k, v in codes.items()}}
+    keys = {"coded": pair, "dyad": dyad_key, **{k: codes[k][0] for k in ("summit_id", "document_id", "issue")}}
     if positions is not None:
         keys = {k: v[positions] for k, v in keys.items()}
     for col, (values, key) in small.items():
@@ -210,10 +212,12 @@ def _codes(column: Any) -> tuple[np.ndarray, pd.Series]:
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pandas()
 
 
-def _coded_columns(table: Any, codebook: Codebook) -> tuple[dict[str, pd.Series], np.ndarray]:
+def _coded_columns(
+    codes: Mapping[str, tuple[np.ndarray, pd.Series]], codebook: Codebook
+) -> tuple[dict[str, pd.Series], np.ndarray]:
     """Score, default event type, Goldstein and PLOVER scores per distinct (stance, intensity), and each row's pair."""
-    stance_codes, stances = _codes(table["stance"])
-    level_codes, levels = _codes(table["intensity"])
+    stance_codes, stances = codes["stance"]
+    level_codes, levels = codes["intensity"]
     pair = stance_codes.astype(np.int64) * len(levels) + level_codes
     small_s = np.repeat(stances.to_numpy(dtype=object), len(levels))
     small_i = np.tile(levels.to_numpy(), len(stances))
@@ -235,10 +239,10 @@ def _coded_columns(table: Any, codebook: Codebook) -> tuple[dict[str, pd.Series]
     }, pair
 
 
-def _dyad_column(table: Any, codebook: Codebook) -> tuple[pd.Series, np.ndarray]:
+def _dyad_column(codes: Mapping[str, tuple[np.ndarray, pd.Series]], codebook: Codebook) -> tuple[pd.Series, np.ndarray]:
     """The dyad (see :func:`toolkit.ledger.build.build_ledger`) per distinct (actor, target), and each row's pair."""
-    actor_codes, actors = _codes(table["actor"])
-    target_codes, targets = _codes(table["target"])
+    actor_codes, actors = codes["actor"]
+    target_codes, targets = codes["target"]
     key = actor_codes.astype(np.int64) * len(targets) + target_codes
     pairs = {a.id: frozenset(a.members) for a in codebook.actors.values() if a.kind in ("pair", "mutual") and len(a.members) == 2}
     dyads = {m: pid for pid, m in pairs.items() if codebook.actors[pid].kind == "pair"}

@@ -93,16 +93,16 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The text rules apply to the live records only; as every record is live in the usual case
         # (all pass, ids distinct), they run on all of them meanwhile, on the other core, and the
-        # result is used only if so.
+        # result is used only if so. The same for the ids' duplicate check.
         ahead = pool.submit(column_failures, df, ctx, text_rules=True) if ctx.documents is not None else None
+        distinct = pool.submit(all_distinct, table.column("id"))
         note("id", (df["id"] == "").to_numpy())
         for field, rows in column_failures(df, ctx, text_rules=False):
             note(field, rows & ~bad)
         note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
         valid = df[~bad] if bad.any() else df
         # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
-        ids = pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id")
-        unique = all_distinct(ids)
+        unique = all_distinct(pa.array(valid["id"].array)) if len(valid) < len(df) else distinct.result()
         live = valid if unique else valid.drop_duplicates("id", keep="last")
         if ahead is not None:
             text_failures = ahead.result() if live is df else column_failures(live, ctx, text_rules=True)
@@ -156,10 +156,10 @@ def all_distinct(ids: Any) -> bool:
     import pyarrow.compute as pc
 
     keys = id_keys(ids)
-    order = np.argsort(keys)
-    same = np.flatnonzero(keys[order[1:]] == keys[order[:-1]])
-    if not len(same):
+    ranked = np.sort(keys)
+    shared = ranked[1:][ranked[1:] == ranked[:-1]]
+    if not len(shared):
         return True
-    rows = np.unique(np.concatenate([order[same], order[same + 1]]))
+    rows = np.flatnonzero(np.isin(keys, shared))
     arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
     return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))
