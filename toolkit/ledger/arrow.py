@@ -84,7 +84,8 @@ def arrow_ledger(
     for col in TEXT_COLUMNS:
         if col not in out:
             out[col] = no_text(n, text_dtype)
-    return pd.DataFrame({c: out[c] for c in columns})
+    # every column above is a fresh array of its own: the frame takes them as they are (no copy)
+    return pd.DataFrame({c: out[c] for c in columns}, copy=False)
 
 
 def _stored_column(column: Any, positions: np.ndarray | None, ints: bool) -> Any:
