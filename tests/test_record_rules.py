@@ -125,3 +125,25 @@ def test_each_rule_is_one_expression_for_both_shapes(dirs):
     by_row = {(i, f) for i, rec in enumerate([base, *broken]) for f, _ in row_failures(rec, ctx)}
     assert by_row == by_column
     assert {i for i, _ in by_row} == set(range(1, len(broken) + 1))
+
+
+def test_bytes_compared_a_word_at_a_time_agree_with_slices():
+    """The quote rule's column form compares byte runs 8 at a time; any run length, any offset."""
+    import random
+
+    import numpy as np
+
+    from toolkit.records.record import _bytes_differ
+
+    rng = random.Random(1)
+    for _ in range(200):
+        a = bytes(rng.randrange(3) for _ in range(rng.randrange(1, 60)))
+        b = bytes(rng.randrange(3) for _ in range(rng.randrange(1, 60)))
+        runs = []
+        for _ in range(20):
+            w = rng.randrange(1, min(len(a), len(b)) + 1)
+            runs.append((rng.randrange(0, len(a) - w + 1), rng.randrange(0, len(b) - w + 1), w))
+        at_a, at_b, widths = (np.array(c) for c in zip(*runs))
+        pad = bytes(int(widths.max()) + 8)
+        got = _bytes_differ(np.frombuffer(a + pad, np.uint8), at_a, np.frombuffer(b + pad, np.uint8), at_b, widths)
+        assert got.tolist() == [a[i : i + w] != b[j : j + w] for i, j, w in runs]

@@ -144,3 +144,80 @@ def test_big_log_alone_built_in_arrow_matches_the_careful_path(data, monkeypatch
         m.setattr(ledger_mod, "FAST_PATH_MIN_BYTES", 1 << 62)
         slow = ledger_mod.load_ledger(data, sets=["synthetic"], include_briefs=False)
     pd.testing.assert_frame_equal(fast, slow)
+
+
+def _arrow_matches_careful(data: Path, monkeypatch, lines: list[bytes]) -> pd.DataFrame:
+    """Write ``lines`` as the only synthetic log and check the Arrow-built ledger against the careful one."""
+    from toolkit.ledger import arrow
+
+    (data / "annotations" / "synthetic" / "small.jsonl").unlink(missing_ok=True)
+    (data / "annotations" / "synthetic" / "big.jsonl").write_bytes(b"".join(lines))
+    built = []
+    real = arrow.arrow_ledger
+    with monkeypatch.context() as m:
+        m.setattr(arrow, "arrow_ledger", lambda *a, **k: built.append(real(*a, **k)) or built[-1])
+        fast = ledger_mod.load_ledger(data, sets=["synthetic"], include_briefs=False)
+    assert len(built) == 1 and built[0] is not None, "the Arrow path should build this ledger"
+    with monkeypatch.context() as m:
+        m.setattr(ledger_mod, "FAST_PATH_MIN_BYTES", 1 << 62)
+        slow = ledger_mod.load_ledger(data, sets=["synthetic"], include_briefs=False)
+    pd.testing.assert_frame_equal(fast, slow)
+    return fast
+
+
+def test_ids_that_begin_alike_are_ordered_by_their_whole_text(data, monkeypatch):
+    """Every id starts with the same 10 characters, and some share a start: the row order compares ids in full."""
+    ops = [json.loads(line) for line in synthetic_ops(N, "big", seed=7)]
+    for i, op in enumerate(ops):
+        op["id"] = f"{'synthetic-' if i % 3 else 'synthetic-é'}{op['id']}"
+        if i % 5 == 0:
+            op["start"], op["end"] = 100, 120  # many rows on one key: ties broken by the id
+            op["quote"] = None
+    from toolkit.corpus import load_documents, load_summits
+
+    cb = load_codebook(data / "codebook.yaml")
+    text = load_documents(data / "documents", load_summits(data / "summits.yaml", cb))[ops[0]["document_id"]].text
+    for op in ops:
+        if op["quote"] is None:
+            op["quote"] = text[100:120]
+            op["prefix"], op["suffix"] = text[68:100], text[120:152]
+    fast = _arrow_matches_careful(data, monkeypatch, [(json.dumps(op, ensure_ascii=False) + "\n").encode() for op in ops])
+    tied = fast.loc[fast["start"] == 100, "id"].tolist()
+    assert len(tied) >= N // 5 and tied == sorted(tied)  # Python compares code points, as UTF-8 bytes do
+
+
+def test_log_already_in_ledger_order_is_not_reordered(data, monkeypatch):
+    """A log written in the ledger's order (start, then id) keeps its order, and the frame is the careful path's."""
+    from toolkit.ledger import arrow
+
+    ops = sorted((json.loads(line) for line in synthetic_ops(N, "big", seed=7)), key=lambda op: (op["start"], op["id"]))
+    orders = []
+    real = arrow._row_order
+    monkeypatch.setattr(arrow, "_row_order", lambda *a: orders.append(real(*a)) or orders[-1])
+    _arrow_matches_careful(data, monkeypatch, [(json.dumps(op, ensure_ascii=False) + "\n").encode() for op in ops])
+    assert orders == [None]
+    ops[3], ops[4] = ops[4], ops[3]  # one pair out of order: sorted again
+    orders.clear()
+    _arrow_matches_careful(data, monkeypatch, [(json.dumps(op, ensure_ascii=False) + "\n").encode() for op in ops])
+    assert orders and orders[0] is not None
+
+
+@pytest.mark.parametrize("text_type", ["string", "large_string"])
+def test_id_keys_order_ids_as_their_bytes_and_all_distinct_finds_a_repeat(text_type):
+    import pyarrow as pa
+
+    from toolkit.store.frame import all_distinct, id_keys
+
+    values = ["", "a", "a\x00", "ab", "abcdefgh", "abcdefghi", "abcdefgg", "é", "zz", "\U0001f30d", "abcdefghz", "b"]
+    arr = pa.array(values, getattr(pa, text_type)())
+    keys = id_keys(arr)
+    for i, a in enumerate(values):
+        for j, b in enumerate(values):
+            if keys[i] < keys[j]:
+                assert a.encode() < b.encode(), (a, b)
+            elif keys[i] == keys[j]:
+                assert a.encode()[:8].ljust(8, b"\0") == b.encode()[:8].ljust(8, b"\0"), (a, b)
+    assert list(id_keys(arr.slice(3, 5))) == list(keys[3:8])
+    assert all_distinct(arr)
+    assert not all_distinct(pa.array([*values, "abcdefghi"], arr.type))  # a repeat behind a shared 8-byte key
+    assert not all_distinct(pa.chunked_array([arr, pa.array(["zz"], arr.type)]))

@@ -14,6 +14,7 @@ spread over the rows by its key's dictionary codes. Anything else returns None, 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -66,13 +67,46 @@ def arrow_ledger(
         return None
     n = len(table)
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
-    codes = {key: _codes(table[key]) for key in ("summit_id", "document_id", "issue")}
-    positions = _row_order(table, codes, order)
-    # one take of the whole table (its chunks joined once): about half the time of a take per column
-    table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")]).take(positions)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's work (off the GIL) on both cores
+        keyed = ("summit_id", "document_id", "issue", "stance", "intensity", "actor", "target")
+        codes = dict(zip(keyed, pool.map(lambda key: _codes(table[key]), keyed)))
+        positions = _row_order(table, codes, order)
+        table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")])
+        # the stored columns reordered while the looked-up ones are built
+        moved = {name: pool.submit(_stored_column, table[name], positions, name in _INTS) for name in table.column_names}
+        out = _looked_up(table, codes, positions, codebook, summits, documents, order)
+        out.update({name: job.result() for name, job in moved.items()})
+    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
+    for col in ("description", "source_url"):
+        out[col] = np.full(n, None, dtype=object)
+    out["secondary_issues"] = pd.Series(_empty_lists(n), dtype=object)
+    out["joint"] = np.zeros(n, dtype=bool)
+    for col in TEXT_COLUMNS:
+        if col not in out:
+            out[col] = no_text(n, text_dtype)
+    # every column above is a fresh array of its own: the frame takes them as they are (no copy)
+    return pd.DataFrame({c: out[c] for c in columns}, copy=False)
+
+
+def _stored_column(column: Any, positions: np.ndarray | None, ints: bool) -> Any:
+    """A stored column in the ledger's order, as pandas holds it."""
+    column = _reordered(column, positions)
+    return pd.array(column.to_numpy(), dtype="Int64") if ints else column.to_pandas()
+
+
+def _looked_up(
+    table: Any,
+    codes: Mapping[str, tuple[np.ndarray, pd.Series]],
+    positions: np.ndarray | None,
+    codebook: Codebook,
+    summits: Mapping[str, Any],
+    documents: Mapping[str, Any] | None,
+    order: dict[str, int],
+) -> dict[str, Any]:
+    """The columns looked up from the summits, codebook and documents, in the ledger's row order."""
+    n = len(table)
+    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
     out: dict[str, Any] = {}
-    for name in table.column_names:
-        out[name] = pd.array(table[name].to_numpy(), dtype="Int64") if name in _INTS else table[name].to_pandas()
     # Each looked-up column: worked out per distinct key (a few values), then spread over the rows.
     small: dict[str, tuple[pd.Series, str]] = {}
     sids = codes["summit_id"][1]
@@ -85,13 +119,15 @@ def arrow_ledger(
         by_doc = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
         docs = codes["document_id"][1]
         small[col] = (lookup(docs, by_doc) if by_doc else pd.Series([None] * len(docs), dtype=object)), "document_id"
-    coded, pair = _coded_columns(table, codebook)
-    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
+    coded, pair = _coded_columns(codes, codebook)
     for col, values in coded.items():
         small[col] = values, "coded"
-    dyad, dyad_key = _dyad_column(table, codebook)
+    dyad, dyad_key = _dyad_column(codes, codebook)
     small["dyad"] = dyad, "dyad"
-    keys = {"coded": pair, "dyad": dyad_key, **{k: v[0][positions] for k, v in codes.items()}}
+    # each row's key (in the log's order), put in the ledger's
+    keys = {"coded": pair, "dyad": dyad_key, **{k: codes[k][0] for k in ("summit_id", "document_id", "issue")}}
+    if positions is not None:
+        keys = {k: v[positions] for k, v in keys.items()}
     for col, (values, key) in small.items():
         kind = text_kind(values) if col in TEXT_COLUMNS else "other"  # the same verdict as on the whole column
         if col == "dyad":  # build_ledger makes it from a list: text when one row has a dyad
@@ -100,32 +136,62 @@ def arrow_ledger(
             out[col] = no_text(n, text_dtype)
         else:
             out[col] = (values.astype(text_dtype) if kind == "text" else values).take(keys[key]).reset_index(drop=True)
-    for col in ("description", "source_url"):
-        out[col] = np.full(n, None, dtype=object)
-    out["secondary_issues"] = pd.Series(_empty_lists(n), dtype=object)
-    out["joint"] = np.zeros(n, dtype=bool)
-    for col in TEXT_COLUMNS:
-        if col not in out:
-            out[col] = no_text(n, text_dtype)
-    return pd.DataFrame({c: out[c] for c in columns})
+    return out
 
 
-def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int]) -> np.ndarray:
-    """The positions in the ledger's row order (:func:`toolkit.ledger.frame.sort_order`'s, on the key columns).
+def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int]) -> np.ndarray | None:
+    """The positions in the ledger's row order (:func:`toolkit.ledger.frame.sort_order`'s, on the key columns), or None if in it already.
 
-    Summit (in time), document, start, id; missing values last and ties in log order. The ids are
-    sorted first by pyarrow (strings by UTF-8 bytes: code point order, as Python's), then the other
-    keys by a stable ``numpy.lexsort`` of their ranks, which keeps the id order within ties.
+    Summit (in time), document, start, id. Summit, document and start are ranked into one integer
+    key; a log already in that order (ids rising within a key) is left as it is. Else each row gets
+    one 64-bit number, the key in the high bits and the id's first bytes (:func:`id_keys`) in the
+    rest, sorted by numpy; rows whose numbers are equal are put in order by pyarrow, which compares
+    the whole ids (UTF-8 bytes: code point order, as Python's). The fast path's rows have no
+    missing key and distinct ids, so no tie is left.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    by_id = pc.sort_indices(table["id"].combine_chunks()).to_numpy()
+    from toolkit.store.frame import id_keys
+
     sid_codes, sid_uniques = codes["summit_id"]
     summit_rank = np.array([order.get(s, len(order)) for s in sid_uniques], dtype=np.int64)[sid_codes]
     doc_codes, doc_uniques = codes["document_id"]
     doc_rank = np.argsort(np.argsort(doc_uniques.to_numpy(dtype=object), kind="stable"))[doc_codes]
-    start = table["start"].to_numpy()
-    return by_id[np.lexsort((start[by_id], doc_rank[by_id], summit_rank[by_id]))]
+    start = table["start"].to_numpy().astype(np.int64)
+    ids = table["id"].combine_chunks()
+    span = int(start.max()) + 1 if len(start) else 1
+    bits = ((len(order) + 1) * (len(doc_uniques) + 1) * span).bit_length()
+    if not len(start) or int(start.min()) < 0 or bits > 48:
+        by_id = pc.sort_indices(ids).to_numpy()
+        return by_id[np.lexsort((start[by_id], doc_rank[by_id], summit_rank[by_id]))]
+    key = (summit_rank * len(doc_uniques) + doc_rank) * span + start
+    step = np.diff(key)
+    if (step >= 0).all():
+        tied = np.flatnonzero(step == 0)
+        if not len(tied) or pc.all(pc.less(ids.take(tied), ids.take(tied + 1))).as_py():
+            return None
+    number = (key.astype(np.uint64) << np.uint64(64 - bits)) | (id_keys(ids) >> np.uint64(bits))
+    positions = np.argsort(number)
+    ranked = number[positions]
+    same = np.flatnonzero(ranked[1:] == ranked[:-1])
+    if len(same):  # equal numbers: the same key and ids that begin alike; pyarrow orders these rows
+        slots = np.unique(np.concatenate([same, same + 1]))
+        rows = positions[slots]
+        part = pa.table({"key": key[rows], "id": ids.take(pa.array(rows))})
+        positions[slots] = rows[pc.sort_indices(part, sort_keys=[("key", "ascending"), ("id", "ascending")]).to_numpy()]
+    return positions
+
+
+def _reordered(column: Any, positions: np.ndarray | None) -> Any:
+    """``column.take(positions)``; the column itself when nothing moves or all its values are the same (annotator, set, ...)."""
+    import pyarrow.compute as pc
+
+    if positions is None or len(column) == 0:
+        return column
+    if pc.all(pc.equal(column, column[0])).as_py():
+        return column
+    return column.take(positions)
 
 
 def _empty_lists(n: int) -> list[list[Any]]:
@@ -147,10 +213,12 @@ def _codes(column: Any) -> tuple[np.ndarray, pd.Series]:
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pandas()
 
 
-def _coded_columns(table: Any, codebook: Codebook) -> tuple[dict[str, pd.Series], np.ndarray]:
+def _coded_columns(
+    codes: Mapping[str, tuple[np.ndarray, pd.Series]], codebook: Codebook
+) -> tuple[dict[str, pd.Series], np.ndarray]:
     """Score, default event type, Goldstein and PLOVER scores per distinct (stance, intensity), and each row's pair."""
-    stance_codes, stances = _codes(table["stance"])
-    level_codes, levels = _codes(table["intensity"])
+    stance_codes, stances = codes["stance"]
+    level_codes, levels = codes["intensity"]
     pair = stance_codes.astype(np.int64) * len(levels) + level_codes
     small_s = np.repeat(stances.to_numpy(dtype=object), len(levels))
     small_i = np.tile(levels.to_numpy(), len(stances))
@@ -172,10 +240,10 @@ def _coded_columns(table: Any, codebook: Codebook) -> tuple[dict[str, pd.Series]
     }, pair
 
 
-def _dyad_column(table: Any, codebook: Codebook) -> tuple[pd.Series, np.ndarray]:
+def _dyad_column(codes: Mapping[str, tuple[np.ndarray, pd.Series]], codebook: Codebook) -> tuple[pd.Series, np.ndarray]:
     """The dyad (see :func:`toolkit.ledger.build.build_ledger`) per distinct (actor, target), and each row's pair."""
-    actor_codes, actors = _codes(table["actor"])
-    target_codes, targets = _codes(table["target"])
+    actor_codes, actors = codes["actor"]
+    target_codes, targets = codes["target"]
     key = actor_codes.astype(np.int64) * len(targets) + target_codes
     pairs = {a.id: frozenset(a.members) for a in codebook.actors.values() if a.kind in ("pair", "mutual") and len(a.members) == 2}
     dyads = {m: pid for pid, m in pairs.items() if codebook.actors[pid].kind == "pair"}

@@ -183,11 +183,10 @@ def _quotes_ok(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: Any, 
 
 
 def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: Any, x: RuleContext) -> Any:
-    """Each row's ``text[start:end] == quote`` as UTF-8 bytes (equal bytes, equal text), in bounded chunks."""
+    """Each row's ``text[start:end] == quote`` as UTF-8 bytes (equal bytes, equal text), rows of one byte length at a time."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     assert x.documents is not None
     ok = np.ones(len(doc_ids), dtype=bool)
@@ -199,7 +198,6 @@ def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: A
         cuts.append(np.append(np.flatnonzero((raw & 0xC0) != 0x80), len(raw)) + base)
         texts.append(raw)
         base += len(raw)
-    text = np.concatenate([*texts, np.zeros(1, np.uint8)])
     start, end = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
     rows = np.flatnonzero(check)
     n_cp = np.array([len(c) - 1 for c in cuts], dtype=np.int64)[codes[rows]]
@@ -207,24 +205,50 @@ def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: A
     flat = np.concatenate(cuts) if cuts else np.zeros(0, np.int64)
     first = np.cumsum([0] + [len(c) for c in cuts])[:-1]  # where each document's offsets begin in ``flat``
     lo = flat[first[codes[rows]] + start[rows]]
-    hi = flat[first[codes[rows]] + end[rows]]
-    arr = pa.array(quotes.iloc[rows] if hasattr(quotes, "iloc") else np.asarray(quotes, dtype=object)[rows])
+    width = flat[first[codes[rows]] + end[rows]] - lo
+    arr = pa.array(getattr(quotes, "array", quotes), from_pandas=True)  # the quotes' bytes, as pyarrow holds them
     arr = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).cast(pa.large_string())
-    same_len = pc.binary_length(arr).to_numpy(zero_copy_only=False) == hi - lo
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    q_lo = offsets[rows]
+    same_len = offsets[rows + 1] - q_lo == width
     ok[rows[~same_len]] = False
-    keep = np.flatnonzero(same_len)
-    step = 1 << 16
-    for k in range(0, len(keep), step):
-        part = keep[k : k + step]
-        q = arr.take(pa.array(part))
-        offsets = np.frombuffer(q.buffers()[1], np.int64)[: len(q) + 1]
-        data = np.frombuffer(q.buffers()[2], np.uint8) if q.buffers()[2] is not None else np.zeros(0, np.uint8)
-        pos = np.arange(offsets[0], offsets[-1])
-        shift = np.repeat(lo[part] - offsets[:-1], np.diff(offsets))
-        wrong = np.flatnonzero(text[pos + shift] != data[offsets[0] : offsets[-1]])
-        if len(wrong):
-            ok[rows[part[np.unique(np.searchsorted(offsets, wrong + offsets[0], "right") - 1)]]] = False
+    rows, lo, q_lo, width = rows[same_len], lo[same_len], q_lo[same_len], width[same_len]
+    pad = int(width.max()) + 8 if len(width) else 8
+    text = np.concatenate([*texts, np.zeros(pad, np.uint8)])
+    quoted = np.zeros((data_buf.size if data_buf is not None else 0) + pad, np.uint8)
+    if data_buf is not None:
+        quoted[: data_buf.size] = np.frombuffer(data_buf, np.uint8)
+    wrong = _bytes_differ(text, lo, quoted, q_lo, width)
+    ok[rows[wrong]] = False
     return pd.Series(ok, index=doc_ids.index) if hasattr(doc_ids, "index") else ok
+
+
+def _bytes_differ(a: Any, a_at: Any, b: Any, b_at: Any, width: Any) -> Any:
+    """For each row, whether ``a[a_at:a_at + width]`` and ``b[b_at:b_at + width]`` differ (uint8 arrays, padded by 8 bytes past the longest).
+
+    Compared 8 bytes at a time: each buffer is seen as overlapping 64-bit words (one at every byte),
+    so the k-th word of every row still that long is one gather, in row order (the buffers are read
+    forward). The last word of a row keeps only its own bytes.
+    """
+    import numpy as np
+
+    differ = np.zeros(len(width), dtype=bool)
+    if not len(width):
+        return differ
+    a_words = np.ndarray(shape=(len(a) - 7,), dtype="<u8", buffer=a, strides=(1,))
+    b_words = np.ndarray(shape=(len(b) - 7,), dtype="<u8", buffer=b, strides=(1,))
+    keep = np.array(
+        [(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64
+    )  # k bytes kept (little-endian: the low ones)
+    a_at, b_at, width = a_at.astype(np.int64), b_at.astype(np.int64), width.astype(np.int64)
+    rows = np.arange(len(width))
+    for j in range(0, int(width.max()), 8):
+        if j:
+            rows = rows[width[rows] > j]
+        diff = (a_words[a_at[rows] + j] ^ b_words[b_at[rows] + j]) & keep[np.minimum(width[rows] - j, 8)]
+        differ[rows[diff != 0]] = True
+    return differ
 
 
 def _quote_message(r: Mapping[str, Any], x: RuleContext) -> str:

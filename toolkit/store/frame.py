@@ -9,13 +9,14 @@ a wrong type, bytes that are not UTF-8) makes it decline, and the careful path r
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["read_log_table", "column_problems", "live_frame"]
+__all__ = ["read_log_table", "column_problems", "live_frame", "id_keys", "all_distinct"]
 
 
 def read_log_table(path: Path) -> Any:
@@ -48,7 +49,9 @@ def read_log_table(path: Path) -> Any:
             read_options=pj.ReadOptions(block_size=1 << 24),
             parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
         )
-        table.validate(full=True)  # pyarrow.json passes bytes that are not UTF-8 through; this refuses them
+        # pyarrow.json passes bytes that are not UTF-8 through; this refuses them (a column per core)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda column: column.validate(full=True), table.columns))
         return table
     except (OSError, pa.ArrowException):
         return None
@@ -64,7 +67,6 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
     document, offsets and quote for the live records only.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     from toolkit.records.annotation import OPTIONAL_FIELDS
     from toolkit.records.record import FIELD_TYPES, FIELDS, column_failures
@@ -88,18 +90,24 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
         found.extend((int(i) + 1, field) for i in np.flatnonzero(rows))
         bad[rows] = True
 
-    note("id", (df["id"] == "").to_numpy())
-    for field, rows in column_failures(df, ctx, text_rules=False):
-        note(field, rows & ~bad)
-    note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
-    valid = df[~bad]
-    # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
-    ids = pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id")
-    unique = pc.count_distinct(ids).as_py() == len(valid)
-    live = valid if unique else valid.drop_duplicates("id", keep="last")
-    if ctx.documents is not None:
-        for field, rows in column_failures(live, ctx, text_rules=True):
-            found.extend((int(i) + 1, field) for i in live.index[rows])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The text rules apply to the live records only; as every record is live in the usual case
+        # (all pass, ids distinct), they run on all of them meanwhile, on the other core, and the
+        # result is used only if so. The same for the ids' duplicate check.
+        ahead = pool.submit(column_failures, df, ctx, text_rules=True) if ctx.documents is not None else None
+        distinct = pool.submit(all_distinct, table.column("id"))
+        note("id", (df["id"] == "").to_numpy())
+        for field, rows in column_failures(df, ctx, text_rules=False):
+            note(field, rows & ~bad)
+        note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
+        valid = df[~bad] if bad.any() else df
+        # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
+        unique = all_distinct(pa.array(valid["id"].array)) if len(valid) < len(df) else distinct.result()
+        live = valid if unique else valid.drop_duplicates("id", keep="last")
+        if ahead is not None:
+            text_failures = ahead.result() if live is df else column_failures(live, ctx, text_rules=True)
+            for field, rows in text_failures:
+                found.extend((int(i) + 1, field) for i in live.index[rows])
     found.sort()
     return live, found
 
@@ -113,3 +121,45 @@ def live_frame(table: Any, store: Any, annotator: str) -> pd.DataFrame | None:
         return None
     live, _ = checked
     return live.drop(columns="op").assign(evidence="span").reset_index(drop=True)
+
+
+def id_keys(ids: Any) -> np.ndarray:
+    """Each text's first 8 UTF-8 bytes (zeros after a shorter one) read as one big-endian integer.
+
+    Where two keys differ they order their texts as a byte-wise (code point) comparison does;
+    equal keys say nothing (a shared beginning), and the texts must be compared in full.
+    """
+    import pyarrow as pa
+
+    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        raise TypeError(f"id_keys takes text, not {arr.type}")
+    width = np.dtype(np.int64 if pa.types.is_large_string(arr.type) else np.int32)
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, width, count=len(arr) + 1, offset=arr.offset * width.itemsize).astype(np.int64)
+    data = np.zeros((data_buf.size if data_buf is not None else 0) + 8, np.uint8)
+    if data_buf is not None:
+        data[: data_buf.size] = np.frombuffer(data_buf, np.uint8)
+    # 8 bytes read at any byte position (the buffer seen as overlapping big-endian words), one gather
+    words = np.ndarray(shape=(len(data) - 7,), dtype=">u8", buffer=data, strides=(1,))
+    keys = words[offsets[:-1]].astype(np.uint64)
+    lengths = np.diff(offsets)
+    short = np.flatnonzero(lengths < 8)
+    if len(short):  # keep only a short text's own bytes
+        keys[short] &= ~(np.uint64(0xFFFFFFFFFFFFFFFF) >> (lengths[short] * 8).astype(np.uint64))
+    return keys
+
+
+def all_distinct(ids: Any) -> bool:
+    """Whether no text appears twice: sorted 8-byte keys first, the full texts only where two keys are equal."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = id_keys(ids)
+    ranked = np.sort(keys)
+    shared = ranked[1:][ranked[1:] == ranked[:-1]]
+    if not len(shared):
+        return True
+    rows = np.flatnonzero(np.isin(keys, shared))
+    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))
