@@ -339,6 +339,27 @@ def _name_checks(page) -> None:
     assert page.inner_text(".sl-message-name").count("not allowed") == 0
 
 
+def start_event(page, label: str, event_type: str, date: str) -> None:
+    """Fill in a new event for the coded passage and press the event button; wait for "New event".
+
+    On a busy machine a redraw from an earlier message can reset the fields before the kernel reads
+    them; the kernel then refuses the event (nothing is written) and says what is missing, and the
+    fields are filled in again, at most twice.
+    """
+    for attempt in range(3):
+        page.fill(".sl-event-label input", label)
+        page.select_option(".sl-event-type select", label=event_type)
+        page.fill(".sl-event-date input", date)
+        _wait_ready(page)
+        page.click("button.sl-event-button")
+        try:
+            _wait_message(page, "New event", where="event")
+            return
+        except AssertionError:
+            if attempt == 2 or "to start an event" not in page.evaluate(f"() => {_MESSAGES}"):
+                raise
+
+
 def _code_events_attribution_modality(page, data: Path) -> None:
     """Code a span with attribution and modality, start an event for it, link a second span to that event."""
     mouse_select(page, 126, 188)
@@ -349,12 +370,7 @@ def _code_events_attribution_modality(page, data: Path) -> None:
     _toggle(page, "sl-intensity", "2 ")
     _toggle(page, "sl-attribution", "reported speech")
     _toggle(page, "sl-modality", "conditional")
-    page.fill(".sl-event-label input", "Both sides confirm the call")
-    page.select_option(".sl-event-type select", label="agree-meet")  # codebook 2.0's event types
-    page.fill(".sl-event-date input", "2021-12-03")
-    _wait_ready(page)
-    page.click("button.sl-event-button")
-    _wait_message(page, "New event", where="event")
+    start_event(page, "Both sides confirm the call", "agree-meet", "2021-12-03")  # codebook 2.0's event types
     page.click("button.sl-save")
     _wait_message(page, "Saved", where="save")
     log = _log(data, "Élise")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from _wheel import clean_env
 from conftest import REPO, _Servers, free_port, open_notebook, run_all_cells
-from test_annotator_browser import _start, _toggle, _wait_message, _wait_ready, mouse_select
+from test_annotator_browser import _start, _toggle, _wait_message, mouse_select, start_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -220,12 +220,7 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(journey_
             page.select_option(".sl-actor select", label="United States (US)")
             page.select_option(".sl-target select", label="Russia (Russia)")
             _toggle(page, "sl-intensity", "2 ")
-            page.fill(".sl-event-label input", "Ambassadors to return")
-            page.select_option(".sl-event-type select", label="agree-meet")
-            page.fill(".sl-event-date input", "2021-06-16")
-            _wait_ready(page)
-            page.click("button.sl-event-button")
-            _wait_message(page, "New event", where="event")
+            start_event(page, "Ambassadors to return", "agree-meet", "2021-06-16")
             page.click("button.sl-save")
             _wait_message(page, "Saved", where="save")
         assert page_log.page_errors == [] and page_log.external_requests == []
