@@ -81,6 +81,9 @@ def data_copy(tmp_path) -> Path:
 #   sample of SAMPLE_SIZE cases (first and last included) in the fast run; the rest are `slow`.
 #   Every case still runs in `make test`, and every family keeps a sample in the edit loop.
 SLOW_TESTS = {
+    "tests/test_project.py::test_the_command_line_shows_a_warning_as_a_plain_note",  # 9 s
+    "tests/test_charts.py::test_every_spec_is_strict_json_when_lines_join_summits",  # 2 s
+    "tests/test_offline_bundle.py::test_the_first_kernel_keeps_the_bundle_and_the_next_reads_it",  # 2 s
     "tests/test_widgets_explorer.py::test_controls_redraw",  # 19 s
     "tests/test_widgets_explorer.py::test_issue_colours_fixed_across_filters",  # 7 s
     "tests/test_figures.py::test_figures_options",  # 14 s
