@@ -342,8 +342,8 @@ def _name_checks(page) -> None:
 def start_event(page, label: str, event_type: str, date: str) -> None:
     """Fill in a new event for the coded passage and press the event button; wait for "New event".
 
-    On a busy machine a redraw from an earlier message can reset the fields before the kernel reads
-    them; the kernel then refuses the event (nothing is written) and says what is missing, and the
+    On a busy machine the press can reach the kernel before the values just entered in the fields;
+    the kernel then refuses the event (nothing is written) and says what is missing, and the
     fields are filled in again, at most twice.
     """
     for attempt in range(3):

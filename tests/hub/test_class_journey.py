@@ -439,8 +439,8 @@ def test_a_class_on_a_hub_with_real_accounts(machine, proxy):
                     break
                 except Exception as exc:
                     shown = [m.text_content() or "" for m in root.locator(".sl-message").all()]
-                    # a redraw from an earlier message can reset the fields on a busy machine: the kernel refuses
-                    # the event (nothing written) and names what is missing; they are filled in again
+                    # on a busy machine the press can reach the kernel before the fields' values: the kernel
+                    # refuses the event (nothing written) and names what is missing; they are filled in again
                     if attempt == 2 or not any("to start an event" in m for m in shown):
                         raise AssertionError(f"no new event; the annotator shows {shown!r}") from exc
             save(page, 1, lambda: code(page, 1, first, codebook))
