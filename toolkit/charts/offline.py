@@ -41,45 +41,24 @@ def bundle_cache_file() -> Path | None:
 
 
 def _read(path: Path) -> str | None:
-    """The cached bundle, or None (missing, not a regular file, a link, too big, not UTF-8)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        import stat
+    """The kept bundle, or None (missing, a link, not a regular file, too big, empty, not UTF-8)."""
+    from toolkit.corpus.articlesource import read_user_file
+    from toolkit.errors import DataError
 
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BUNDLE_BYTES or info.st_size == 0:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read(MAX_BUNDLE_BYTES + 1).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    try:
+        return read_user_file(path, limit=MAX_BUNDLE_BYTES).decode("utf-8") or None
+    except (DataError, OSError, UnicodeDecodeError):
         return None
-    finally:
-        os.close(fd)
 
 
 def _write(path: Path, text: str) -> None:
-    """Keep ``text`` at ``path`` (temporary file, fsync, rename); any failure leaves no file behind."""
-    import tempfile
+    """Keep ``text`` at ``path`` (temporary file, fsync, rename); a cache that cannot be written is skipped."""
+    from toolkit._io import atomic_write_text
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".bundle-", suffix=".tmp")
+        atomic_write_text(path, text)
     except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        pass
 
 
 def enable_offline() -> None:
