@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -250,8 +251,8 @@ def test_checks_count_real_presses_only(course, tmp_path, monkeypatch):
     work.check_practice()  # a scripted practice check: not logged at all
     assert work.checks() == []
 
-    def page_check(pressed=False):  # what the exercise's "Check my work" cell passes to the button
-        return work.check(pressed=pressed)
+    def page_check():  # what the exercise's "Check my work" cell passes to the button (called on a press only)
+        return work.check(pressed=True)
 
     button = CheckMyWork(page_check)
     assert work.checks() == []  # showing the button is no press
@@ -278,8 +279,9 @@ def test_the_exercise_logs_a_check_only_from_its_buttons(repo_root):
 
     nb = json.loads((repo_root / "notebooks" / "teaching" / "student_exercise.ipynb").read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    # the "Check my work" cell hands the button a function taking pressed (False unless the button calls it)
-    assert "def check(pressed=False)" in code and "work.check(pressed=pressed)" in code
+    # the "Check my work" cell hands the button a function the button calls on a press; nothing else calls it
+    assert "def check():" in code and "work.check(pressed=True)" in code and "CheckMyWork(check)" in code
+    assert re.findall(r"(?<![\w.])check\(", code) == ["check("]  # its definition, never a call
     # the practice button says it was pressed; no other call of either check is logged
     assert code.count("check_practice(") == code.count("check_practice(pressed=True)") == 1
     assert "work.check()" not in code

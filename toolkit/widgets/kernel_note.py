@@ -77,30 +77,20 @@ def noted_bundle(bundle: Any, note: str) -> dict[str, Any]:
     return out
 
 
-def _takes_pressed(func: Callable[..., Any]) -> bool:
-    import inspect
-
-    try:
-        params = inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
-    return "pressed" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-
-
 class CheckMyWork(w.VBox):
     """A "Check my work" button and the place its result is shown.
 
     Parameters
     ----------
     check : callable
-        Called on each press of the button; whatever it returns is displayed
-        (a feedback object with an HTML view, for instance). If it takes a
-        ``pressed`` keyword, it gets ``pressed=True``: only these calls come
-        from a real press (:meth:`toolkit.classroom.student.StudentWork.check`
-        logs a check only then).
+        Called with no argument on each press of the button, and only then, so
+        each call is a real press (the exercise passes a function that calls
+        :meth:`toolkit.classroom.student.StudentWork.check` with ``pressed=True``,
+        which logs it); whatever it returns is displayed (a feedback object
+        with an HTML view, for instance).
     """
 
-    def __init__(self, check: Callable[..., Any], *, description: str = "Check my work") -> None:
+    def __init__(self, check: Callable[[], Any], *, description: str = "Check my work") -> None:
         self.check = check
         self.button = w.Button(description=description, button_style="primary")
         self.button.add_class("sl-check-my-work")
@@ -114,7 +104,7 @@ class CheckMyWork(w.VBox):
 
         self.result.clear_output()
         with self.result:
-            display(self.check(pressed=True) if _takes_pressed(self.check) else self.check())
+            display(self.check())
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return noted_bundle(super()._repr_mimebundle_(**kwargs), CHECK_NOTE)
