@@ -133,7 +133,7 @@ def test_bytes_compared_a_word_at_a_time_agree_with_slices():
 
     import numpy as np
 
-    from toolkit.records.record import _bytes_differ
+    from toolkit.records.textbytes import bytes_differ
 
     rng = random.Random(1)
     for _ in range(200):
@@ -145,5 +145,5 @@ def test_bytes_compared_a_word_at_a_time_agree_with_slices():
             runs.append((rng.randrange(0, len(a) - w + 1), rng.randrange(0, len(b) - w + 1), w))
         at_a, at_b, widths = (np.array(c) for c in zip(*runs))
         pad = bytes(int(widths.max()) + 8)
-        got = _bytes_differ(np.frombuffer(a + pad, np.uint8), at_a, np.frombuffer(b + pad, np.uint8), at_b, widths)
+        got = bytes_differ(np.frombuffer(a + pad, np.uint8), at_a, np.frombuffer(b + pad, np.uint8), at_b, widths)
         assert got.tolist() == [a[i : i + w] != b[j : j + w] for i, j, w in runs]

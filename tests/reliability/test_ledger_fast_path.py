@@ -206,7 +206,7 @@ def test_log_already_in_ledger_order_is_not_reordered(data, monkeypatch):
 def test_id_keys_order_ids_as_their_bytes_and_all_distinct_finds_a_repeat(text_type):
     import pyarrow as pa
 
-    from toolkit.store.frame import all_distinct, id_keys
+    from toolkit.records.textbytes import all_distinct, id_keys
 
     values = ["", "a", "a\x00", "ab", "abcdefgh", "abcdefghi", "abcdefgg", "é", "zz", "\U0001f30d", "abcdefghz", "b"]
     arr = pa.array(values, getattr(pa, text_type)())

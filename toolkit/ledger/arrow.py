@@ -152,7 +152,7 @@ def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], or
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from toolkit.store.frame import id_keys
+    from toolkit.records.textbytes import id_keys
 
     sid_codes, sid_uniques = codes["summit_id"]
     summit_rank = np.array([order.get(s, len(order)) for s in sid_uniques], dtype=np.int64)[sid_codes]

@@ -188,6 +188,8 @@ def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: A
     import pandas as pd
     import pyarrow as pa
 
+    from toolkit.records.textbytes import bytes_differ, utf8_buffers
+
     assert x.documents is not None
     ok = np.ones(len(doc_ids), dtype=bool)
     check = np.asarray(applies, dtype=bool)
@@ -206,49 +208,14 @@ def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: A
     first = np.cumsum([0] + [len(c) for c in cuts])[:-1]  # where each document's offsets begin in ``flat``
     lo = flat[first[codes[rows]] + start[rows]]
     width = flat[first[codes[rows]] + end[rows]] - lo
-    arr = pa.array(getattr(quotes, "array", quotes), from_pandas=True)  # the quotes' bytes, as pyarrow holds them
-    arr = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).cast(pa.large_string())
-    _, offsets_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(offsets_buf, np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    offsets, quoted = utf8_buffers(pa.array(getattr(quotes, "array", quotes), from_pandas=True))  # the quotes' bytes
     q_lo = offsets[rows]
     same_len = offsets[rows + 1] - q_lo == width
     ok[rows[~same_len]] = False
     rows, lo, q_lo, width = rows[same_len], lo[same_len], q_lo[same_len], width[same_len]
-    pad = int(width.max()) + 8 if len(width) else 8
-    text = np.concatenate([*texts, np.zeros(pad, np.uint8)])
-    quoted = np.zeros((data_buf.size if data_buf is not None else 0) + pad, np.uint8)
-    if data_buf is not None:
-        quoted[: data_buf.size] = np.frombuffer(data_buf, np.uint8)
-    wrong = _bytes_differ(text, lo, quoted, q_lo, width)
-    ok[rows[wrong]] = False
+    text = np.concatenate([*texts, np.zeros(8, np.uint8)])
+    ok[rows[bytes_differ(text, lo, quoted, q_lo, width)]] = False
     return pd.Series(ok, index=doc_ids.index) if hasattr(doc_ids, "index") else ok
-
-
-def _bytes_differ(a: Any, a_at: Any, b: Any, b_at: Any, width: Any) -> Any:
-    """For each row, whether ``a[a_at:a_at + width]`` and ``b[b_at:b_at + width]`` differ (uint8 arrays, padded by 8 bytes past the longest).
-
-    Compared 8 bytes at a time: each buffer is seen as overlapping 64-bit words (one at every byte),
-    so the k-th word of every row still that long is one gather, in row order (the buffers are read
-    forward). The last word of a row keeps only its own bytes.
-    """
-    import numpy as np
-
-    differ = np.zeros(len(width), dtype=bool)
-    if not len(width):
-        return differ
-    a_words = np.ndarray(shape=(len(a) - 7,), dtype="<u8", buffer=a, strides=(1,))
-    b_words = np.ndarray(shape=(len(b) - 7,), dtype="<u8", buffer=b, strides=(1,))
-    keep = np.array(
-        [(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64
-    )  # k bytes kept (little-endian: the low ones)
-    a_at, b_at, width = a_at.astype(np.int64), b_at.astype(np.int64), width.astype(np.int64)
-    rows = np.arange(len(width))
-    for j in range(0, int(width.max()), 8):
-        if j:
-            rows = rows[width[rows] > j]
-        diff = (a_words[a_at[rows] + j] ^ b_words[b_at[rows] + j]) & keep[np.minimum(width[rows] - j, 8)]
-        differ[rows[diff != 0]] = True
-    return differ
 
 
 def _quote_message(r: Mapping[str, Any], x: RuleContext) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["read_log_table", "column_problems", "live_frame", "id_keys", "all_distinct"]
+__all__ = ["read_log_table", "column_problems", "live_frame"]
 
 
 def read_log_table(path: Path) -> Any:
@@ -70,6 +70,7 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
 
     from toolkit.records.annotation import OPTIONAL_FIELDS
     from toolkit.records.record import FIELD_TYPES, FIELDS, column_failures
+    from toolkit.records.textbytes import all_distinct
 
     names = set(table.column_names)
     if "op" not in names or "undoes" in names or not set(FIELDS) <= names or names & set(OPTIONAL_FIELDS):
@@ -121,45 +122,3 @@ def live_frame(table: Any, store: Any, annotator: str) -> pd.DataFrame | None:
         return None
     live, _ = checked
     return live.drop(columns="op").assign(evidence="span").reset_index(drop=True)
-
-
-def id_keys(ids: Any) -> np.ndarray:
-    """Each text's first 8 UTF-8 bytes (zeros after a shorter one) read as one big-endian integer.
-
-    Where two keys differ they order their texts as a byte-wise (code point) comparison does;
-    equal keys say nothing (a shared beginning), and the texts must be compared in full.
-    """
-    import pyarrow as pa
-
-    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        raise TypeError(f"id_keys takes text, not {arr.type}")
-    width = np.dtype(np.int64 if pa.types.is_large_string(arr.type) else np.int32)
-    _, offsets_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(offsets_buf, width, count=len(arr) + 1, offset=arr.offset * width.itemsize).astype(np.int64)
-    data = np.zeros((data_buf.size if data_buf is not None else 0) + 8, np.uint8)
-    if data_buf is not None:
-        data[: data_buf.size] = np.frombuffer(data_buf, np.uint8)
-    # 8 bytes read at any byte position (the buffer seen as overlapping big-endian words), one gather
-    words = np.ndarray(shape=(len(data) - 7,), dtype=">u8", buffer=data, strides=(1,))
-    keys = words[offsets[:-1]].astype(np.uint64)
-    lengths = np.diff(offsets)
-    short = np.flatnonzero(lengths < 8)
-    if len(short):  # keep only a short text's own bytes
-        keys[short] &= ~(np.uint64(0xFFFFFFFFFFFFFFFF) >> (lengths[short] * 8).astype(np.uint64))
-    return keys
-
-
-def all_distinct(ids: Any) -> bool:
-    """Whether no text appears twice: sorted 8-byte keys first, the full texts only where two keys are equal."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    keys = id_keys(ids)
-    ranked = np.sort(keys)
-    shared = ranked[1:][ranked[1:] == ranked[:-1]]
-    if not len(shared):
-        return True
-    rows = np.flatnonzero(np.isin(keys, shared))
-    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-    return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))

@@ -1,0 +1,93 @@
+"""The UTF-8 bytes of Arrow text columns, compared and ranked 8 bytes at a time.
+
+The column checks of a log (the quote rule, the duplicate-id check) and the ledger's row order
+read text as bytes: equal UTF-8 bytes are equal text, and comparing bytes orders text by code
+point, as Python does. One trick serves them all: a padded byte buffer seen as overlapping 64-bit
+words, one starting at every byte, so the k-th 8 bytes of every row are a single gather.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["utf8_buffers", "bytes_differ", "id_keys", "all_distinct"]
+
+
+def utf8_buffers(column: Any, pad: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """``(offsets, data)`` of an Arrow text column: row ``i``'s bytes are ``data[offsets[i]:offsets[i + 1]]``.
+
+    ``offsets`` are int64 whatever the column's type; ``data`` is a copy of the bytes followed by
+    ``pad`` zero bytes, so a word read at any row's start stays inside it.
+    """
+    import pyarrow as pa
+
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        raise TypeError(f"expected text, not {arr.type}")
+    width = np.dtype(np.int64 if pa.types.is_large_string(arr.type) else np.int32)
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, width, count=len(arr) + 1, offset=arr.offset * width.itemsize).astype(np.int64)
+    data = np.zeros((data_buf.size if data_buf is not None else 0) + pad, np.uint8)
+    if data_buf is not None:
+        data[: data_buf.size] = np.frombuffer(data_buf, np.uint8)
+    return offsets, data
+
+
+def _words(data: np.ndarray, order: str) -> np.ndarray:
+    """``data`` (uint8) as overlapping 64-bit words, one at every byte (``order``: "<" or ">")."""
+    return np.ndarray(shape=(len(data) - 7,), dtype=f"{order}u8", buffer=data, strides=(1,))
+
+
+def bytes_differ(a: Any, a_at: Any, b: Any, b_at: Any, width: Any) -> Any:
+    """For each row, whether ``a[a_at:a_at + width]`` and ``b[b_at:b_at + width]`` differ (uint8 arrays, padded by 8 bytes past the longest).
+
+    The k-th word of every row still that long is one gather, in row order (the buffers are read
+    forward). The last word of a row keeps only its own bytes.
+    """
+    differ = np.zeros(len(width), dtype=bool)
+    if not len(width):
+        return differ
+    a_words, b_words = _words(a, "<"), _words(b, "<")
+    keep = np.array(
+        [(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64
+    )  # k bytes kept (little-endian: the low ones)
+    a_at, b_at, width = a_at.astype(np.int64), b_at.astype(np.int64), width.astype(np.int64)
+    rows = np.arange(len(width))
+    for j in range(0, int(width.max()), 8):
+        if j:
+            rows = rows[width[rows] > j]
+        diff = (a_words[a_at[rows] + j] ^ b_words[b_at[rows] + j]) & keep[np.minimum(width[rows] - j, 8)]
+        differ[rows[diff != 0]] = True
+    return differ
+
+
+def id_keys(ids: Any) -> np.ndarray:
+    """Each text's first 8 UTF-8 bytes (zeros after a shorter one) read as one big-endian integer.
+
+    Where two keys differ they order their texts as a byte-wise (code point) comparison does;
+    equal keys say nothing (a shared beginning), and the texts must be compared in full.
+    """
+    offsets, data = utf8_buffers(ids)
+    keys = _words(data, ">")[offsets[:-1]].astype(np.uint64)
+    lengths = np.diff(offsets)
+    short = np.flatnonzero(lengths < 8)
+    if len(short):  # keep only a short text's own bytes
+        keys[short] &= ~(np.uint64(0xFFFFFFFFFFFFFFFF) >> (lengths[short] * 8).astype(np.uint64))
+    return keys
+
+
+def all_distinct(ids: Any) -> bool:
+    """Whether no text appears twice: sorted 8-byte keys first, the full texts only where two keys are equal."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = id_keys(ids)
+    ranked = np.sort(keys)
+    shared = ranked[1:][ranked[1:] == ranked[:-1]]
+    if not len(shared):
+        return True
+    rows = np.flatnonzero(np.isin(keys, shared))
+    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))
