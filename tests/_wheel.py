@@ -1,9 +1,8 @@
 """The project's wheel, built once per test run and installed in a venv outside the repository.
 
 ``tests/test_wheel.py`` and the researcher's journey (``tests/browser/test_researcher_journey.py``)
-both need it. ``shared_wheel_venv`` builds it the first time it is asked for in a test run and hands
-the same folder to every later caller, in this process or in another pytest-xdist worker (a file
-lock in the run's shared temporary folder makes the others wait for the first build).
+both need it. The ``wheel_venv`` fixture (``tests/conftest.py``) has :func:`build` make it once per
+test run through :func:`_once.once_per_run`, which every pytest-xdist worker shares.
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ import sys
 import sysconfig
 import time
 from pathlib import Path
-
-from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -77,24 +74,17 @@ def _build(work: Path) -> dict[str, str]:
     return {"sdist": str(sdist), "wheel": str(wheel), "venv": str(venv), "seconds": f"{time.perf_counter() - t:.1f}"}
 
 
-def shared_wheel_venv(shared: Path) -> dict[str, Path]:
-    """The run's built sdist and wheel and the venv the wheel is installed in (built on first call).
+def build(work: Path) -> None:
+    """Build the sdist and wheel into ``work`` and install the wheel in a venv there; ``work/built.json`` lists them.
 
-    ``shared`` is a folder every worker of the run sees (pytest-xdist's shared temporary folder).
-    Returns ``{"sdist", "wheel", "venv"}``. Callers must not change the venv; they make their
-    projects in folders of their own.
+    The ``wheel_venv`` fixture calls it through :func:`_once.once_per_run`: once per test run.
     """
-    work = shared / "summit-ledger-wheel"
-    done = work / "built.json"
-    with FileLock(str(shared / "summit-ledger-wheel.lock")):
-        if not done.is_file():
-            if work.exists():  # an earlier attempt of this run failed half-way
-                import shutil
+    made = _build(work)
+    print(f"wheel: built and installed in {made['seconds']} s", flush=True)
+    (work / "built.json").write_text(json.dumps(made), encoding="utf-8")
 
-                shutil.rmtree(work)
-            work.mkdir(parents=True)
-            built = _build(work)
-            print(f"wheel: built and installed in {built['seconds']} s", flush=True)
-            done.write_text(json.dumps(built), encoding="utf-8")
-        built = json.loads(done.read_text(encoding="utf-8"))
-    return {k: Path(built[k]) for k in ("sdist", "wheel", "venv")}
+
+def built(work: Path) -> dict[str, Path]:
+    """What :func:`build` made in ``work``: ``{"sdist", "wheel", "venv"}`` (callers never change the venv)."""
+    made = json.loads((work / "built.json").read_text(encoding="utf-8"))
+    return {k: Path(made[k]) for k in ("sdist", "wheel", "venv")}

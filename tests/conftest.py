@@ -56,10 +56,10 @@ def seed(documents):
 def wheel_venv(tmp_path_factory) -> dict[str, Path]:
     """The project's sdist and wheel, built once per test run, and a venv outside the repository with the wheel
     installed (``tests/_wheel.py``): ``{"sdist", "wheel", "venv"}``. Shared by every pytest-xdist worker; read-only."""
-    from _wheel import shared_wheel_venv
+    from _once import once_per_run
+    from _wheel import build, built
 
-    base = tmp_path_factory.getbasetemp()
-    return shared_wheel_venv(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+    return built(once_per_run(tmp_path_factory, "summit-ledger-wheel", build))
 
 
 @pytest.fixture

@@ -401,37 +401,27 @@ def lab_server(tmp_path_factory, chromium_executable):
     servers.stop_all()
 
 
-def shared_tmp(tmp_path_factory) -> Path:
-    """A temporary folder every pytest-xdist worker of this run sees (the run's own one when not under xdist)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 @pytest.fixture(scope="session")
 def notebooks_html(tmp_path_factory) -> Callable[[str], Path]:
     """``notebooks_html("teaching/instructor.ipynb") -> Path``: the stored notebook as ``jupyter nbconvert --to html``
-    makes it (nothing executed), converted once per test run for every worker: one nbconvert per folder of
-    ``notebooks/``, in a shared temporary folder under a file lock."""
-    from filelock import FileLock
+    makes it (nothing executed), converted once per test run for every worker (:func:`_once.once_per_run`): one
+    nbconvert per folder of ``notebooks/``."""
+    from _once import once_per_run
 
-    shared = shared_tmp(tmp_path_factory)
-    out = shared / "notebooks-html"
-    done = out / "done"
-    with FileLock(str(shared / "notebooks-html.lock")):
-        if not done.is_file():
-            shutil.rmtree(out, ignore_errors=True)
-            folders: dict[Path, list[Path]] = {}
-            for nb in sorted(REPO.joinpath("notebooks").rglob("*.ipynb")):
-                if ".ipynb_checkpoints" not in nb.parts:
-                    folders.setdefault(nb.parent.relative_to(REPO / "notebooks"), []).append(nb)
-            for rel, nbs in folders.items():
-                subprocess.run(
-                    [sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", str(out / rel), *map(str, nbs)],
-                    check=True,
-                    capture_output=True,
-                    timeout=300,
-                )
-            done.touch()
+    def convert(out: Path) -> None:
+        folders: dict[Path, list[Path]] = {}
+        for nb in sorted(REPO.joinpath("notebooks").rglob("*.ipynb")):
+            if ".ipynb_checkpoints" not in nb.parts:
+                folders.setdefault(nb.parent.relative_to(REPO / "notebooks"), []).append(nb)
+        for rel, nbs in folders.items():
+            subprocess.run(
+                [sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", str(out / rel), *map(str, nbs)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+
+    out = once_per_run(tmp_path_factory, "notebooks-html", convert)
 
     def html(notebook: str) -> Path:
         path = out / Path(notebook).with_suffix(".html")
