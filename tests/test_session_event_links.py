@@ -136,3 +136,40 @@ def test_save_says_beside_itself_why_it_is_off_before_start(seed, codebook, stor
     w = Annotator(seed, codebook, store, summits=summits)
     assert w.save_button.disabled
     assert "type your name at the top and press Start" in w.ready.value
+
+
+def test_the_event_button_is_on_only_when_the_session_would_start_the_event(seed, codebook, store, summits):
+    """A press can reach the kernel before a field's last value; so the button waits for the kernel's yes."""
+    w = Annotator(seed, codebook, store, summits=summits)
+    w.event_label.value = "The US warns Russia"
+    assert w.event_button.disabled and w.event_ready.value == ""  # no annotator yet: nothing to check against
+    w.name.value = "alice"
+    w.start_button.click()
+    assert w.event_button.disabled and "To start this event" in w.event_ready.value
+    w._on_view_msg(w.view, {"type": "select", "start": 126, "end": 188}, [])
+    w.stance.value, w.actor.value, w.target.value, w.intensity.value = "grievance", "US", "Russia", 1
+    w.session.set_code("issue", "ukraine-security")
+    w.redraw()
+    assert "choose the event type" in w.event_ready.value and "give the date" in w.event_ready.value
+    w.event_type.value = "accuse"
+    assert w.event_button.disabled and "choose the event type" not in w.event_ready.value
+    w.event_date.value = "2021-12"  # a month that includes the summit day: the phase is still needed
+    assert w.event_button.disabled and "Phase menu" in w.event_ready.value
+    w.event_phase.value = "before"
+    assert not w.event_button.disabled and "Ready to start the event" in w.event_ready.value
+    assert lines(store, "alice") == []  # checking writes nothing
+    w.event_label.value = "  "
+    assert w.event_button.disabled and w.event_ready.value == ""
+    w.event_label.value = "The US warns <b>Russia</b>"
+    w.event_button.click()
+    assert [o.get("kind") for o in lines(store, "alice")] == ["event"]
+    assert "New event" in w.messages["event"].value
+    assert w.event_button.disabled and w.event_ready.value == ""  # the fields are cleared for the next event
+
+
+def test_the_event_line_escapes_what_it_shows():
+    from toolkit.errors import Problem
+    from toolkit.widgets.readiness import event_ready_html
+
+    html = event_ready_html([Problem("<annotator>", None, "event_date", "no date <script>x</script>")])
+    assert "<script>" not in html and "&lt;script&gt;" in html

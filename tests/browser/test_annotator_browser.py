@@ -340,24 +340,18 @@ def _name_checks(page) -> None:
 
 
 def start_event(page, label: str, event_type: str, date: str) -> None:
-    """Fill in a new event for the coded passage and press the event button; wait for "New event".
+    """Fill in a new event for the coded passage, wait for the kernel's "Ready to start", press the button.
 
-    On a busy machine the press can reach the kernel before the values just entered in the fields;
-    the kernel then refuses the event (nothing is written) and says what is missing, and the
-    fields are filled in again, at most twice.
+    The button stays off until the kernel has every value just entered (a press that overtook a
+    field's value would act on the old one), so one press is enough; "New event" confirms it.
     """
-    for attempt in range(3):
-        page.fill(".sl-event-label input", label)
-        page.select_option(".sl-event-type select", label=event_type)
-        page.fill(".sl-event-date input", date)
-        _wait_ready(page)
-        page.click("button.sl-event-button")
-        try:
-            _wait_message(page, "New event", where="event")
-            return
-        except AssertionError:
-            if attempt == 2 or "to start an event" not in page.evaluate(f"() => {_MESSAGES}"):
-                raise
+    page.fill(".sl-event-label input", label)
+    page.select_option(".sl-event-type select", label=event_type)
+    page.fill(".sl-event-date input", date)
+    _wait_ready(page)
+    page.wait_for_selector(".sl-event-ready .sl-ready-yes", timeout=60_000)
+    page.click("button.sl-event-button")
+    _wait_message(page, "New event", where="event")
 
 
 def _code_events_attribution_modality(page, data: Path) -> None:

@@ -158,9 +158,27 @@ class SessionEvents:
         dict
             The event operation as written.
         """
-        annotator = self._need_annotator()
+        ev, problems = self._prepare_event(self._need_annotator(), description, fields)
+        if ev is None:
+            raise ValidationError(problems)
+        op = self._write(lambda: self.store.upsert(ev))
+        self.draft = replace(self.draft, event_id=ev["id"])
+        return op
+
+    def event_problems(self, description: str, **fields: Any) -> list[Problem]:
+        """What stops :meth:`new_event` with these arguments, in plain words; empty when it would start one.
+
+        Nothing is written. The annotator widget asks this on every change of its new-event fields and keeps
+        its button off until the answer is empty, so a press always acts on values the kernel has.
+        """
+        if not self.annotator:
+            return [problem("annotator", "type your name and press Start first")]
+        return self._prepare_event(self.annotator, description, fields)[1]
+
+    def _prepare_event(self, annotator: str, description: Any, fields: dict[str, Any]) -> tuple[dict | None, list[Problem]]:
+        """The event record :meth:`new_event` would write, or None and every reason it cannot."""
         if not isinstance(description, str) or not description.strip():
-            raise ValidationError(problem("event_id", "give the new event a short description (what happened)"))
+            return None, [problem("event_id", "give the new event a short description (what happened)")]
         d = self.draft
         kwargs: dict[str, Any] = {k: getattr(d, k) for k in CODES}
         kwargs.update(fields)
@@ -176,24 +194,20 @@ class SessionEvents:
         if not kwargs.get("phase"):
             kwargs.pop("phase", None)
             if isinstance(date, str) and self.phase_needed(date, kwargs["summit_id"]):
-                raise ValidationError(
+                return None, [
                     problem(
                         "phase",
                         f"the date {date} includes the summit day, so it does not say when this happened: "
                         "choose before, at or after the summit in the Phase menu",
                     )
-                )
+                ]
         params = inspect.signature(make_event).parameters
         missing = [
             n for n, p in params.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty and kwargs.get(n) in (None, "")
         ]
         if missing:
             needs = dict.fromkeys(_EVENT_NEEDS.get(n, "give its " + n) for n in missing)  # each request once
-            raise ValidationError([problem("event_id", f"to start an event, {need}") for need in needs])
+            return None, [problem("event_id", f"to start an event, {need}") for need in needs]
         ev = make_event(**{k: v for k, v in kwargs.items() if k in params or _takes_extra(params)})
         problems = validate_event(ev, file="<new event>", codebook=self.codebook, summits=self.summits)
-        if problems:
-            raise ValidationError(problems)
-        op = self._write(lambda: self.store.upsert(ev))
-        self.draft = replace(self.draft, event_id=ev["id"])
-        return op
+        return (None, problems) if problems else (ev, [])

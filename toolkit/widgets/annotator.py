@@ -19,7 +19,6 @@ from toolkit.corpus.documents import Document
 from toolkit.corpus.folder import ProjectFolder
 from toolkit.errors import DataError, SummitLedgerError
 from toolkit.session.core import ALL_LAYERS, AnnotationSession, SuggestMode
-from toolkit.session.draft import FIELD_LABELS
 from toolkit.store.open import set_store
 from toolkit.widgets.annotator_controls import ISSUE_KEYS, MINE, PLACE_OF, STANCE_KEYS, AnnotatorControls, quietly, show_pressed
 from toolkit.widgets.article_view import (
@@ -32,6 +31,7 @@ from toolkit.widgets.article_view import (
     skipped_html,
 )
 from toolkit.widgets.kernel_note import again_hint, noted_bundle
+from toolkit.widgets.readiness import SAVE_NEEDS_NAME, event_ready_html, ready_html
 
 if TYPE_CHECKING:
     from toolkit.corpus.summits import Summit
@@ -175,15 +175,17 @@ class Annotator(AnnotatorControls):
             return "Nothing to undo."
         return f"Undid the last action ({'removed' if op['op'] == 'delete' else 'restored'} {op['id']})."
 
+    def _event_fields(self) -> dict[str, str]:
+        """The new-event fields as the kernel has them (the empty ones left out)."""
+        fields = {
+            "event_type": self.event_type.value,
+            "event_date": self.event_date.value.strip(),
+            "phase": self.event_phase.value,
+        }
+        return {k: v for k, v in fields.items() if v}
+
     def _new_event(self) -> str:
-        fields = {}
-        if self.event_type.value:
-            fields["event_type"] = self.event_type.value
-        if self.event_date.value.strip():
-            fields["event_date"] = self.event_date.value
-        if self.event_phase.value:
-            fields["phase"] = self.event_phase.value
-        op = self.session.new_event(self.event_label.value, **fields)
+        op = self.session.new_event(self.event_label.value, **self._event_fields())
         self.event_label.value = self.event_date.value = self.event_phase.value = ""
         return f"New event “{op['description']}”; this selection is linked to it."
 
@@ -194,6 +196,18 @@ class Annotator(AnnotatorControls):
                     self._act(quietly(self.session.set_code, name, change["new"]), "save")
 
         return observe
+
+    def _on_event_form(self, _change: dict) -> None:
+        with self._lock:
+            if not self._syncing:
+                self._draw_event_ready()
+
+    def _draw_event_ready(self) -> None:
+        """The line under the new-event fields, and the event button on only when the session would start the event."""
+        label, s = self.event_label.value, self.session
+        problems = s.event_problems(label, **self._event_fields()) if s.annotator and label.strip() else None
+        self.event_ready.value = event_ready_html(problems)
+        self.event_button.disabled = problems is None or bool(problems)
 
     def _on_event(self, change: dict) -> None:
         with self._lock:
@@ -331,8 +345,9 @@ class Annotator(AnnotatorControls):
             self.messages["codes"].value = problems_html(conflicts) if conflicts else ""
             self.ready.value = ready_html(d, conflicts) if s.annotator else SAVE_NEEDS_NAME
             self.delete_button.disabled = d.editing is None
-            for b in (self.save_button, self.undo_button, self.event_button):
+            for b in (self.save_button, self.undo_button):
                 b.disabled = not s.annotator
+            self._draw_event_ready()
         finally:
             self._syncing = False
 
@@ -376,23 +391,3 @@ class Annotator(AnnotatorControls):
         editing = self.session.draft.editing
         self.pick.value = editing if editing in [v for _, v in opts] else None
         self.pick.layout.display = ""
-
-
-SAVE_NEEDS_NAME = '<span class="sl-ready-no">Save is off until you type your name at the top and press Start.</span>'
-"""What the line beside Save says before the annotator has started."""
-
-
-def ready_html(d, conflicts: list | None = None) -> str:
-    """One line saying whether the draft can be saved, which fields are still to choose, or what contradicts its event."""
-    missing = d.missing()
-    if "span" in missing:
-        return ""
-    parts = []
-    if missing:
-        parts.append(f"Still to choose: {esc(', '.join(FIELD_LABELS.get(f, f).lower() for f in missing))}.")
-    if conflicts:
-        codes = ", ".join(dict.fromkeys(FIELD_LABELS.get(p.field or "", "event").lower() for p in conflicts))
-        parts.append(f"Not ready: the {esc(codes)} contradict{'s' if len(conflicts) == 1 else ''} the linked event.")
-    if not parts:
-        return '<span class="sl-ready-yes">Ready to save.</span>'
-    return f'<span class="sl-ready-no">{" ".join(parts)}</span>'

@@ -142,7 +142,7 @@ class AnnotatorControls(w.VBox):
     def _on_change(self, change: dict) -> None:
         raise NotImplementedError
 
-    _on_event = _on_layer = _on_document = _on_pick = _on_change
+    _on_event = _on_event_form = _on_layer = _on_document = _on_pick = _on_change
 
     def _build(self) -> None:
         cb = self.codebook
@@ -213,7 +213,12 @@ class AnnotatorControls(w.VBox):
             tooltip="when the date includes the summit day (a month or a year), say whether it happened before, at or after",
             layout=w.Layout(width="20em"),
         )
-        self.event_button = w.Button(description="Start new event")
+        self.event_button = w.Button(
+            description="Start new event",
+            disabled=True,
+            tooltip="on once the new event has a description, a type and a date (the line below says what is missing)",
+        )
+        self.event_ready = w.HTML()  # what the session still needs before it starts the described event
         self.summit = w.Dropdown(description="Summit", layout=w.Layout(width="36em"))
         self.note = w.Textarea(
             placeholder="note (optional)", description="Note", layout=w.Layout(width="44em"), continuous_update=False
@@ -260,6 +265,7 @@ class AnnotatorControls(w.VBox):
             getattr(self, attr).add_class(f"sl-{(css or attr).replace('_', '-')}")
         self.data_warning.add_class("sl-data-warning")
         self.ready.add_class("sl-ready")
+        self.event_ready.add_class("sl-event-ready")
         for p, m in self.messages.items():
             m.add_class("sl-message")
             m.add_class(f"sl-message-{p}")
@@ -277,6 +283,8 @@ class AnnotatorControls(w.VBox):
             getattr(self, name).observe(self._code_observer(name), names="value")
         self.summit.observe(self._code_observer("summit_id"), names="value")
         self.event.observe(self._on_event, names="value")
+        for name in ("event_label", "event_type", "event_date", "event_phase"):
+            getattr(self, name).observe(self._on_event_form, names="value")
         self._fill_summits()
 
     def _layout(self) -> list[w.Widget]:
@@ -303,6 +311,7 @@ class AnnotatorControls(w.VBox):
                 [self.event, self.event_label, self.event_type, self.event_date, self.event_phase, self.event_button],
                 layout=w.Layout(flex_flow="row wrap"),
             ),
+            self.event_ready,
             self.messages["event"],
             self.summit,
             self.note,
