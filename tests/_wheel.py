@@ -61,7 +61,7 @@ def _build(work: Path) -> dict[str, str]:
     run([sys.executable, "-m", "venv", venv], work, env)
     py = venv / "bin" / "python"
     if os.environ.get("SUMMIT_LEDGER_WHEEL_FULL_INSTALL") == "1":
-        run([py, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", REPO / "requirements.lock"], work, env)
+        run([py, "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps", "-r", REPO / "requirements.lock"], work, env)
     else:
         borrow_dependencies(py)
     run([py, "-m", "pip", "install", "--quiet", "--no-deps", wheel], work, env)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -31,3 +32,17 @@ def test_lock_check_catches_drift(repo_root, tmp_path):
     proc = _check(tmp_path)
     assert proc.returncode == 1
     assert "pandas" in proc.stdout and "no-such-package-xyz" in proc.stdout and "make lock" in proc.stdout
+
+
+def test_the_lock_leaves_out_what_the_makefile_excludes_and_is_complete_without_it(repo_root):
+    """The lock is installed --no-deps, so a pin it lacks would go unnoticed: pip check looks for one."""
+    make = (repo_root / "Makefile").read_text(encoding="utf-8")
+    (line,) = [x for x in make.splitlines() if x.startswith("LOCK_EXCLUDES ?=")]
+    excluded = line.split("?=", 1)[1].split()
+    assert excluded == ["rfc3987-syntax"]
+    lock = (repo_root / "requirements.lock").read_text(encoding="utf-8")
+    assert not [name for name in excluded if f"\n{name}==" in lock]
+    assert "--require-hashes --no-deps" in make  # both the uv and the pip route
+    if "VIRTUAL_ENV" in os.environ or sys.prefix != sys.base_prefix:
+        proc = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
