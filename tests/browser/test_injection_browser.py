@@ -47,16 +47,30 @@ def assert_clean(page, page_log) -> None:
     assert found == {"pwned": None, "imgs": 0, "onload": 0, "scripts": 0}, found
 
 
+#: The elements matching a selector that are in the window and not hovered yet, each marked as it is chosen
+#: (a windowed notebook may draw an output afresh: a new node is hovered in its turn).
+_TO_HOVER = """([selector, limit]) => {
+    const centres = [];
+    for (const el of document.querySelectorAll(selector)) {
+        if (centres.length >= limit) break;
+        if (el.hasAttribute('data-test-hovered')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width <= 0 || r.height <= 0 || r.bottom <= 0 || r.right <= 0 || r.top >= innerHeight || r.left >= innerWidth) continue;
+        el.setAttribute('data-test-hovered', '');
+        centres.push([r.left + r.width / 2, r.top + r.height / 2]);
+    }
+    return centres;
+}"""
+
+
 def hover_all(page, selector: str, limit: int = 200) -> int:
-    """Move the mouse over the centre of every element matching ``selector``; return how many."""
-    n = 0
-    for el in page.query_selector_all(selector)[:limit]:
-        box = el.bounding_box()
-        if box and box["width"] > 0 and box["height"] > 0:
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.wait_for_timeout(15)
-            n += 1
-    return n
+    """Move the mouse over the centre of every element matching ``selector`` that is in the window and was not
+    hovered before; return how many. Scroll and call again to reach the rest."""
+    centres = page.evaluate(_TO_HOVER, [selector, limit])
+    for x, y in centres:
+        page.mouse.move(x, y)
+        page.wait_for_timeout(15)
+    return len(centres)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +92,11 @@ def test_exported_html_and_svg_are_inert(page, page_log, poisoned):
         parts.append(f"<div class='chart'>{to_svg(chart)}</div>")
     page.set_content("<!doctype html><html><body>" + "".join(parts) + "</body></html>")
     page.wait_for_timeout(300)  # let a broken image fire its onerror, if there were one
-    hovered = hover_all(page, "mark.sl-span") + hover_all(page, ".chart svg path, .chart svg rect")
+    hovered = 0
+    for _ in range(50):  # hover what is in the window, then scroll on, to the bottom of the page
+        hovered += hover_all(page, "mark.sl-span") + hover_all(page, ".chart svg path, .chart svg rect")
+        if page.evaluate("() => { const y = scrollY; scrollBy(0, innerHeight * 0.8); return scrollY === y; }"):
+            break
     assert hovered >= 3
     text = page.inner_text("body")
     for marker in ("pwn-article", "pwn-title"):
