@@ -85,3 +85,33 @@ def test_issue_colours_fixed_across_filters(data_root, summits):
     after = ex.charts()["issue_shift"].to_dict()
     scale = lambda spec: spec["spec"]["layer"][3]["encoding"]["color"]["scale"]  # noqa: E731
     assert scale(before) == scale(after)  # NATO keeps its colour whatever the filter
+
+
+def test_choose_sets_several_controls_and_redraws_once(explorer, ledger, summits, monkeypatch):
+    calls = []
+    real = explorer.update
+    monkeypatch.setattr(explorer, "update", lambda: (calls.append(1), real())[1])
+    state = explorer.choose(evidence="span", weight="intensity", actor=["Russia"])
+    assert len(calls) == 1
+    assert (state["evidence"], state["weight"], state["actor"]) == ("span", "intensity", ["Russia"])
+    expected = balance_table(
+        ledger,
+        summits=summits,
+        n_boot=50,
+        evidence="span",
+        weight="intensity",
+        actor=["Russia"],
+        sets=state["sets"],
+        annotators=state["annotators"],
+    )
+    pd.testing.assert_frame_equal(explorer.summit_table, expected)
+    with pytest.raises(TypeError, match="no control colour"):
+        explorer.choose(colour="red")
+    assert len(calls) == 1  # a misspelt control changes nothing
+    with pytest.raises(Exception):
+        explorer.choose(weight="intensity", evidence="no-such-evidence")  # refused by the control
+    assert len(calls) == 2 and explorer.state()["evidence"] == "span"  # redrawn once, as the controls now are
+    explorer.choose(actor=[], evidence="both", weight="count")
+    explorer.evidence.value = "brief"  # one control alone still redraws at once
+    assert len(calls) == 4
+    explorer.evidence.value = "both"

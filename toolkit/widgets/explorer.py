@@ -190,8 +190,37 @@ class Explorer:
             for name, chart in self.charts().items():
                 self._charts[name].chart = chart
 
+    def choose(self, **values: Any) -> dict[str, Any]:
+        """Set several controls at once and redraw once; return the new :meth:`state`.
+
+        Keywords: ``actor``, ``target``, ``sets``, ``annotators`` (lists), ``evidence``, ``weight``, and the corpus
+        columns (``outlet``, ``country``, ...). Setting the controls one by one redraws after each of them.
+        """
+        controls: dict[str, Any] = {
+            "actor": self.actor,
+            "target": self.target,
+            "sets": self.sets,
+            "annotators": self.annotators,
+            "evidence": self.evidence,
+            "weight": self.weight,
+            **self.corpus,
+        }
+        unknown = sorted(set(values) - set(controls))
+        if unknown:
+            raise TypeError(f"Explorer.choose(): no control {', '.join(unknown)}; the controls are {', '.join(controls)}")
+        self._holding = True
+        try:
+            for name, value in values.items():
+                multiple = isinstance(controls[name].value, tuple)  # SelectMultiple
+                controls[name].value = tuple(value) if multiple and not isinstance(value, str) else value
+        finally:
+            self._holding = False
+            self.update()  # once, also when a value was refused: the view shows the controls as they are
+        return self.state()
+
     def _on_change(self, change) -> None:
-        self.update()
+        if not getattr(self, "_holding", False):
+            self.update()
 
     # --- display -----------------------------------------------------------
     def _repr_mimebundle_(self, include=None, exclude=None):
