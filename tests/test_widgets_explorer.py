@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from traitlets import TraitError
 
 from toolkit.ledger import load_ledger
 from toolkit.measures import balance_table
@@ -108,7 +109,7 @@ def test_choose_sets_several_controls_and_redraws_once(explorer, ledger, summits
     with pytest.raises(TypeError, match="no control colour"):
         explorer.choose(colour="red")
     assert len(calls) == 1  # a misspelt control changes nothing
-    with pytest.raises(Exception):
+    with pytest.raises(TraitError):
         explorer.choose(weight="intensity", evidence="no-such-evidence")  # refused by the control
     assert len(calls) == 2 and explorer.state()["evidence"] == "span"  # redrawn once, as the controls now are
     explorer.choose(actor=[], evidence="both", weight="count")

@@ -109,7 +109,9 @@ def jeffreys_interval(g, r, level: float = 0.95, scale: str = "relative") -> tup
         share interval is [0.4644, 0.9998], so the relative interval is
         [-0.071, 0.9997]: one-sided, but not zero width.
     """
-    from scipy.stats import beta
+    # the beta quantile straight from scipy.special (what scipy.stats' beta.ppf calls, bit for bit): importing
+    # scipy.stats costs about 1.4 s of CPU in every process that draws an interval
+    from scipy.special import betaincinv
 
     if not 0 < level < 1:
         raise ValueError(f"level {level!r} must lie between 0 and 1")
@@ -117,8 +119,8 @@ def jeffreys_interval(g, r, level: float = 0.95, scale: str = "relative") -> tup
     r = np.asarray(r, dtype=float)
     empty = (g + r) <= 0
     a = (1 - level) / 2
-    lo = beta.ppf(a, g + 0.5, r + 0.5)
-    hi = beta.ppf(1 - a, g + 0.5, r + 0.5)
+    lo = betaincinv(g + 0.5, r + 0.5, a)
+    hi = betaincinv(g + 0.5, r + 0.5, 1 - a)
     lo, hi = share_to_scale(lo, scale), share_to_scale(hi, scale)
     return np.where(empty, np.nan, lo), np.where(empty, np.nan, hi)
 
@@ -255,9 +257,9 @@ def percentiles(draws: np.ndarray, q: list[float]) -> np.ndarray:
 
 
 def _z(q: float) -> float:
-    from scipy.stats import norm
+    from scipy.special import ndtri  # the normal quantile (scipy.stats' norm.ppf), without importing scipy.stats
 
-    return float(norm.ppf(q))
+    return float(ndtri(q))
 
 
 def events_needed(balance_1: float, balance_2: float, *, power: float = 0.8, alpha: float = 0.05) -> int:
