@@ -70,8 +70,9 @@ lab: $(VENV)/.installed
 
 # Spread over TEST_WORKERS processes (pytest-xdist): whole files per worker, started in the order
 # tests/conftest.py gives (longest first), so servers, ports and temporary folders stay per file.
-# TEST_WORKERS=0: one process.
-TEST_WORKERS ?= 2
+# Three processes on two cores: much of a browser, server or kernel test is waiting, and a third process
+# fills that time (TEST_WORKERS=0: one process).
+TEST_WORKERS ?= 3
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
 		-p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests notebooks $(PYTEST_ARGS)
