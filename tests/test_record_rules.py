@@ -147,3 +147,44 @@ def test_bytes_compared_a_word_at_a_time_agree_with_slices():
         pad = bytes(int(widths.max()) + 8)
         got = bytes_differ(np.frombuffer(a + pad, np.uint8), at_a, np.frombuffer(b + pad, np.uint8), at_b, widths)
         assert got.tolist() == [a[i : i + w] != b[j : j + w] for i, j, w in runs]
+
+
+def test_rules_use_the_codes_given_for_a_column(dirs):
+    """Columns numbered beforehand (``codes``) give the same failures; the rules use those codes, not their own."""
+    pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    from toolkit.records.textbytes import dictionary_codes
+
+    data, _ = dirs
+    log = data / "annotations" / "reference" / "reference.jsonl"
+    _, _, store = both_paths(data, log)
+    good = next(iter(store.read(log.stem).annotations.values()))
+    ctx = RuleContext(store.codebook, store.summits, store.documents)
+    base = Annotation(**{k: good.get(k, "") for k in Annotation.__dataclass_fields__}).to_dict()
+    rows = [base, {**base, "issue": "trade-war"}, {**base, "actor": "US", "target": "US"}, {**base, "document_id": "nothing"}]
+    frame = pa.Table.from_pylist(rows).to_pandas()
+    keys = ("issue", "actor", "target", "document_id")
+    codes = {k: dictionary_codes(pa.array(frame[k].array)) for k in keys}
+    expected = [(f, list(r)) for f, r in column_failures(frame, ctx)]
+    assert [(f, list(r)) for f, r in column_failures(frame, ctx, codes=codes)] == expected
+    assert {f for f, _ in expected} >= {"issue", "target", "document_id"}
+    # codes that say every row holds the first row's (valid) values: the issue failure vanishes, while the
+    # document rule (a set lookup on the column itself, no codes) still fails its row
+    first = {k: (codes[k][0] * 0, codes[k][1]) for k in keys}
+    found = {f for f, _ in column_failures(frame, ctx, codes=first)}
+    assert "issue" not in found and "document_id" in found
+    assert [(f, list(r)) for f, r in column_failures(frame, ctx)] == expected  # given for that call only
+
+
+def test_dictionary_codes_are_factorize_codes():
+    """Arrow's dictionary encoding numbers values as ``pandas.factorize`` does: first appearance, -1 for missing."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    from toolkit.records.textbytes import dictionary_codes
+
+    values = ["b", "a", None, "b", "é", "a", ""]
+    column = pa.chunked_array([pa.array(values[:3]), pa.array(values[3:])])
+    codes, uniques = dictionary_codes(column)
+    want_codes, want_uniques = pd.factorize(pd.Series(values, dtype=object))
+    assert codes.tolist() == want_codes.tolist()
+    assert list(uniques) == list(want_uniques)

@@ -15,6 +15,7 @@ evaluate the table in the two shapes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
@@ -123,10 +124,25 @@ def each(fn: Callable[..., Any], *values: Any) -> Any:
 
     first = values[0]
     if len(values) == 1:
-        codes, uniques = pd.factorize(first)
+        codes, uniques = _factorize(first)
         verdicts = pd.Series([fn(u) for u in uniques], dtype=object).infer_objects().to_numpy()
         return pd.Series(verdicts[codes], index=first.index)
     return pd.Series([fn(*t) for t in zip(*(v.tolist() for v in values), strict=True)], index=first.index)
+
+
+#: Columns numbered beforehand (see :func:`column_failures`' ``codes``): id of the column's values -> (values, codes, distinct).
+_GIVEN: ContextVar[Mapping[int, tuple[Any, Any, Any]] | None] = ContextVar("_GIVEN", default=None)
+
+
+def _factorize(column: Any) -> tuple[Any, Any]:
+    """``pandas.factorize(column)``, or the codes given for this very column (see :func:`column_failures`)."""
+    values = getattr(column, "array", None)
+    given = (_GIVEN.get() or {}).get(id(values))
+    if given is not None and given[0] is values:
+        return given[1], given[2]
+    import pandas as pd
+
+    return pd.factorize(column)
 
 
 def isin(value: Any, allowed: Collection[Any]) -> Any:
@@ -193,7 +209,7 @@ def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: A
     assert x.documents is not None
     ok = np.ones(len(doc_ids), dtype=bool)
     check = np.asarray(applies, dtype=bool)
-    codes, uniques = pd.factorize(doc_ids)
+    codes, uniques = _factorize(doc_ids)
     texts, cuts, base = [], [], 0  # the distinct documents' text bytes, and each code point's byte offset
     for d in uniques:
         raw = np.frombuffer((x.documents[d].text if d in x.documents else "").encode("utf-8", "surrogatepass"), np.uint8)
@@ -298,17 +314,26 @@ def row_failures(rec: Mapping[str, Any], ctx: RuleContext, *, text_rules: bool |
     return [(rule.field, rule.message(rec, ctx)) for rule in _rules_for(ctx, text_rules) if not rule.ok(rec, ctx)]
 
 
-def column_failures(frame: Any, ctx: RuleContext, *, text_rules: bool | None = None) -> list[tuple[str, Any]]:
+def column_failures(
+    frame: Any, ctx: RuleContext, *, text_rules: bool | None = None, codes: Mapping[str, tuple[Any, Any]] | None = None
+) -> list[tuple[str, Any]]:
     """``(field, failing)`` for each rule some row of ``frame`` (a DataFrame, one row a record) fails.
 
-    ``failing`` is a boolean array over the rows; rules every row passes are left out.
+    ``failing`` is a boolean array over the rows; rules every row passes are left out. ``codes``
+    may give columns of ``frame`` already numbered (``pandas.factorize``'s codes and distinct values,
+    as :func:`toolkit.records.textbytes.dictionary_codes` makes them): the rules then use those.
     """
-    out = []
-    for rule in _rules_for(ctx, text_rules):
-        bad = ~(rule.ok(frame, ctx).to_numpy(dtype=bool))
-        if bad.any():
-            out.append((rule.field, bad))
-    return out
+    given = {id(frame[k].array): (frame[k].array, *pair) for k, pair in (codes or {}).items()}
+    token = _GIVEN.set(given)
+    try:
+        out = []
+        for rule in _rules_for(ctx, text_rules):
+            bad = ~(rule.ok(frame, ctx).to_numpy(dtype=bool))
+            if bad.any():
+                out.append((rule.field, bad))
+        return out
+    finally:
+        _GIVEN.reset(token)
 
 
 #: Fields of an event record (``"kind": "event"``; rules in :mod:`toolkit.records.events`).

@@ -4,6 +4,7 @@ The column checks of a log (the quote rule, the duplicate-id check) and the ledg
 read text as bytes: equal UTF-8 bytes are equal text, and comparing bytes orders text by code
 point, as Python does. One trick serves them all: a padded byte buffer seen as overlapping 64-bit
 words, one starting at every byte, so the k-th 8 bytes of every row are a single gather.
+:func:`dictionary_codes` numbers a column's distinct values once, for the rule checks and the ledger alike.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["utf8_buffers", "bytes_differ", "id_keys", "all_distinct"]
+__all__ = ["utf8_buffers", "bytes_differ", "id_keys", "all_distinct", "dictionary_codes"]
 
 
 def utf8_buffers(column: Any, pad: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -91,3 +92,17 @@ def all_distinct(ids: Any) -> bool:
     rows = np.flatnonzero(np.isin(keys, shared))
     arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
     return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))
+
+
+def dictionary_codes(column: Any) -> tuple[np.ndarray, Any]:
+    """Each row's position among the column's distinct values (-1: missing), and those values as a pandas Series.
+
+    As ``pandas.factorize`` (distinct values in order of first appearance), done by Arrow's
+    dictionary encoding, which works outside the interpreter lock.
+    """
+    import pyarrow as pa
+
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = arr.dictionary_encode()
+    indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices
+    return indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pandas()
