@@ -199,12 +199,12 @@ def _quotes_ok(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: Any, 
 
 
 def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: Any, x: RuleContext) -> Any:
-    """Each row's ``text[start:end] == quote`` as UTF-8 bytes (equal bytes, equal text), rows of one byte length at a time."""
+    """Each row's ``text[start:end] == quote`` as UTF-8 bytes (equal bytes, equal text), compared by Arrow (:func:`slices_equal`)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
 
-    from toolkit.records.textbytes import bytes_differ, utf8_buffers
+    from toolkit.records.textbytes import slices_equal
 
     assert x.documents is not None
     ok = np.ones(len(doc_ids), dtype=bool)
@@ -224,13 +224,9 @@ def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: A
     first = np.cumsum([0] + [len(c) for c in cuts])[:-1]  # where each document's offsets begin in ``flat``
     lo = flat[first[codes[rows]] + start[rows]]
     width = flat[first[codes[rows]] + end[rows]] - lo
-    offsets, quoted = utf8_buffers(pa.array(getattr(quotes, "array", quotes), from_pandas=True))  # the quotes' bytes
-    q_lo = offsets[rows]
-    same_len = offsets[rows + 1] - q_lo == width
-    ok[rows[~same_len]] = False
-    rows, lo, q_lo, width = rows[same_len], lo[same_len], q_lo[same_len], width[same_len]
-    text = np.concatenate([*texts, np.zeros(8, np.uint8)])
-    ok[rows[bytes_differ(text, lo, quoted, q_lo, width)]] = False
+    text = np.concatenate([*texts, np.zeros(16, np.uint8)])
+    column = pa.array(getattr(quotes, "array", quotes), from_pandas=True)
+    ok[rows] = slices_equal(text, lo, width, column, rows)
     return pd.Series(ok, index=doc_ids.index) if hasattr(doc_ids, "index") else ok
 
 
