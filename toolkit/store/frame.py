@@ -106,16 +106,15 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The text rules apply to the live records only; as every record is live in the usual case
         # (all pass, ids distinct), they run on all of them meanwhile, on the other core, and the
-        # result is used only if so. The same for the ids' duplicate check.
+        # result is used only if so.
         ahead = pool.submit(column_failures, df, ctx, text_rules=True, codes=codes) if ctx.documents is not None else None
-        distinct = pool.submit(all_distinct, table.column("id"))
         note("id", (df["id"] == "").to_numpy())
         for field, rows in column_failures(df, ctx, text_rules=False, codes=codes):
             note(field, rows & ~bad)
         note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
         valid = df[~bad] if bad.any() else df
         # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
-        unique = all_distinct(pa.array(valid["id"].array)) if len(valid) < len(df) else distinct.result()
+        unique = all_distinct(pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id"))
         live = valid if unique else valid.drop_duplicates("id", keep="last")
         if ahead is not None:
             text_failures = ahead.result() if live is df else column_failures(live, ctx, text_rules=True)
