@@ -144,7 +144,8 @@ def all_distinct(ids: Any) -> bool:
     shared = ranked[1:][ranked[1:] == ranked[:-1]]
     if not len(shared):
         return True
-    rows = np.flatnonzero(np.isin(keys, shared))
+    shared = np.unique(shared)  # few: the rows holding one are found by a binary search each, not by sorting the keys again
+    rows = np.flatnonzero(shared[np.minimum(np.searchsorted(shared, keys), len(shared) - 1)] == keys)
     arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
     return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))
 
