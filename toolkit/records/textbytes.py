@@ -140,12 +140,15 @@ def all_distinct(ids: Any) -> bool:
     import pyarrow.compute as pc
 
     keys = id_keys(ids)
-    ranked = np.sort(keys)
-    shared = ranked[1:][ranked[1:] == ranked[:-1]]
-    if not len(shared):
+    order = np.argsort(keys)
+    ranked = keys[order]
+    same = ranked[1:] == ranked[:-1]
+    if not same.any():
         return True
-    shared = np.unique(shared)  # few: the rows holding one are found by a binary search each, not by sorting the keys again
-    rows = np.flatnonzero(shared[np.minimum(np.searchsorted(shared, keys), len(shared) - 1)] == keys)
+    shared = np.zeros(len(keys), dtype=bool)  # rows whose key another row has: next to it in key order
+    shared[1:] |= same
+    shared[:-1] |= same
+    rows = order[shared]
     arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
     return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))
 
