@@ -196,18 +196,24 @@ def test_rules_use_the_codes_given_for_a_column(dirs):
     good = next(iter(store.read(log.stem).annotations.values()))
     ctx = RuleContext(store.codebook, store.summits, store.documents)
     base = Annotation(**{k: good.get(k, "") for k in Annotation.__dataclass_fields__}).to_dict()
-    rows = [base, {**base, "issue": "trade-war"}, {**base, "actor": "US", "target": "US"}, {**base, "document_id": "nothing"}]
+    rows = [
+        base,
+        {**base, "issue": "trade-war"},
+        {**base, "actor": "US", "target": "US"},
+        {**base, "document_id": "nothing"},
+        {**base, "status": "lost"},
+    ]
     frame = pa.Table.from_pylist(rows).to_pandas()
     keys = ("issue", "actor", "target", "document_id")
     codes = {k: dictionary_codes(pa.array(frame[k].array)) for k in keys}
     expected = [(f, list(r)) for f, r in column_failures(frame, ctx)]
     assert [(f, list(r)) for f, r in column_failures(frame, ctx, codes=codes)] == expected
-    assert {f for f, _ in expected} >= {"issue", "target", "document_id"}
-    # codes that say every row holds the first row's (valid) values: the issue failure vanishes, while the
-    # document rule (a set lookup on the column itself, no codes) still fails its row
+    assert {f for f, _ in expected} >= {"issue", "target", "document_id", "status"}
+    # codes that say every row holds the first row's (valid) values: the issue and document failures vanish (the
+    # code lookups and the set lookups read the codes), while the status rule (no codes given) still fails its row
     first = {k: (codes[k][0] * 0, codes[k][1]) for k in keys}
     found = {f for f, _ in column_failures(frame, ctx, codes=first)}
-    assert "issue" not in found and "document_id" in found
+    assert "issue" not in found and "document_id" not in found and "status" in found
     assert [(f, list(r)) for f, r in column_failures(frame, ctx)] == expected  # given for that call only
 
 

@@ -134,20 +134,33 @@ def each(fn: Callable[..., Any], *values: Any) -> Any:
 _GIVEN: ContextVar[Mapping[int, tuple[Any, Any, Any]] | None] = ContextVar("_GIVEN", default=None)
 
 
-def _factorize(column: Any) -> tuple[Any, Any]:
-    """``pandas.factorize(column)``, or the codes given for this very column (see :func:`column_failures`)."""
+def _given(column: Any) -> tuple[Any, Any] | None:
+    """The codes and distinct values given for this very column (see :func:`column_failures`), or None."""
     values = getattr(column, "array", None)
     given = (_GIVEN.get() or {}).get(id(values))
-    if given is not None and given[0] is values:
-        return given[1], given[2]
+    return (given[1], given[2]) if given is not None and given[0] is values else None
+
+
+def _factorize(column: Any) -> tuple[Any, Any]:
+    """``pandas.factorize(column)``, or the codes given for this very column."""
     import pandas as pd
 
-    return pd.factorize(column)
+    return _given(column) or pd.factorize(column)
 
 
 def isin(value: Any, allowed: Collection[Any]) -> Any:
-    """``value in allowed`` for a scalar, ``isin`` for a column."""
-    return value.isin(list(allowed)) if _vector(value) else value in allowed
+    """``value in allowed`` for a scalar, ``isin`` for a column (asked once per distinct value when the column's codes are given)."""
+    if not _vector(value):
+        return value in allowed
+    given = _given(value)
+    if given is None:
+        return value.isin(list(allowed))
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = given
+    verdicts = np.array([u in allowed for u in uniques] + [False], dtype=bool)  # a missing value (code -1) is in nothing
+    return pd.Series(verdicts[codes], index=value.index)
 
 
 def _implies(cond: Any, then: Any) -> Any:
