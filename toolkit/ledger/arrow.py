@@ -75,6 +75,7 @@ def arrow_ledger(
         pairs = {a.id for a in codebook.actors.values() if a.kind == "pair"}
         if expand_pairs and any(actor in pairs for actor in codes["actor"][1]):  # the distinct actors hold a pair actor
             return None
+        lists = pool.submit(_empty_lists, n)  # Python work, beside the row order's numpy sort
         positions = _row_order(table, codes, order)
         table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")])
         # the stored columns reordered while the looked-up ones are built
@@ -87,7 +88,7 @@ def arrow_ledger(
     text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
     for col in ("description", "source_url"):
         out[col] = np.full(n, None, dtype=object)
-    out["secondary_issues"] = pd.Series(_empty_lists(n), dtype=object)
+    out["secondary_issues"] = pd.Series(lists.result(), dtype=object)
     out["joint"] = np.zeros(n, dtype=bool)
     for col in TEXT_COLUMNS:
         if col not in out:
