@@ -147,3 +147,85 @@ def test_bytes_compared_a_word_at_a_time_agree_with_slices():
         pad = bytes(int(widths.max()) + 8)
         got = bytes_differ(np.frombuffer(a + pad, np.uint8), at_a, np.frombuffer(b + pad, np.uint8), at_b, widths)
         assert got.tolist() == [a[i : i + w] != b[j : j + w] for i, j, w in runs]
+
+
+@pytest.mark.parametrize("views", [True, False], ids=["binary-views", "no-views"])
+def test_text_slices_compared_by_arrow_agree_with_slices(views, monkeypatch):
+    """The quote rule's column form: slices of a text (short ones inline, long ones by offset) against a text column.
+
+    Without Arrow's view types (pyarrow before 16) the bytes are compared 8 at a time instead.
+    """
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from toolkit.records import textbytes
+    from toolkit.records.textbytes import slices_equal
+
+    if views:  # the view path must not fall back
+        monkeypatch.setattr(textbytes, "bytes_differ", lambda *a: pytest.fail("fell back to bytes_differ"))
+    else:
+        monkeypatch.delattr(pa, "binary_view")
+
+    rng = random.Random(2)
+    text = "".join(rng.choice("ab\u00e9") for _ in range(300)).encode()
+    data = np.frombuffer(text + bytes(16), np.uint8)
+    at = np.array([rng.randrange(0, 250) for _ in range(400)])
+    width = np.array([rng.randrange(1, 40) for _ in range(400)])
+    values = [text[i : i + w] for i, w in zip(at, width)]
+    for k in range(0, 400, 3):  # every third row differs: one byte changed or dropped, or missing
+        v = values[k]
+        values[k] = None if k % 9 == 0 else (v[:-1] if k % 2 else bytes([v[0] ^ 1]) + v[1:])
+    column = pa.chunked_array([pa.array(values[:150], pa.binary()), pa.array(values[150:], pa.binary())])
+    want = [v is not None and text[i : i + w] == v for i, w, v in zip(at, width, values)]
+    assert slices_equal(data, at, width, column, np.arange(400)).tolist() == want
+    rows = np.array(sorted(rng.sample(range(400), 100)))
+    assert slices_equal(data, at[rows], width[rows], column, rows).tolist() == [want[r] for r in rows]
+
+
+def test_rules_use_the_codes_given_for_a_column(dirs):
+    """Columns numbered beforehand (``codes``) give the same failures; the rules use those codes, not their own."""
+    pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    from toolkit.records.textbytes import dictionary_codes
+
+    data, _ = dirs
+    log = data / "annotations" / "reference" / "reference.jsonl"
+    _, _, store = both_paths(data, log)
+    good = next(iter(store.read(log.stem).annotations.values()))
+    ctx = RuleContext(store.codebook, store.summits, store.documents)
+    base = Annotation(**{k: good.get(k, "") for k in Annotation.__dataclass_fields__}).to_dict()
+    rows = [
+        base,
+        {**base, "issue": "trade-war"},
+        {**base, "actor": "US", "target": "US"},
+        {**base, "document_id": "nothing"},
+        {**base, "status": "lost"},
+    ]
+    frame = pa.Table.from_pylist(rows).to_pandas()
+    keys = ("issue", "actor", "target", "document_id")
+    codes = {k: dictionary_codes(pa.array(frame[k].array)) for k in keys}
+    expected = [(f, list(r)) for f, r in column_failures(frame, ctx)]
+    assert [(f, list(r)) for f, r in column_failures(frame, ctx, codes=codes)] == expected
+    assert {f for f, _ in expected} >= {"issue", "target", "document_id", "status"}
+    # codes that say every row holds the first row's (valid) values: the issue and document failures vanish (the
+    # code lookups and the set lookups read the codes), while the status rule (no codes given) still fails its row
+    first = {k: (codes[k][0] * 0, codes[k][1]) for k in keys}
+    found = {f for f, _ in column_failures(frame, ctx, codes=first)}
+    assert "issue" not in found and "document_id" not in found and "status" in found
+    assert [(f, list(r)) for f, r in column_failures(frame, ctx)] == expected  # given for that call only
+
+
+def test_dictionary_codes_are_factorize_codes():
+    """Arrow's dictionary encoding numbers values as ``pandas.factorize`` does: first appearance, -1 for missing."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    from toolkit.records.textbytes import dictionary_codes
+
+    values = ["b", "a", None, "b", "é", "a", ""]
+    column = pa.chunked_array([pa.array(values[:3]), pa.array(values[3:])])
+    codes, uniques = dictionary_codes(column)
+    want_codes, want_uniques = pd.factorize(pd.Series(values, dtype=object))
+    assert codes.tolist() == want_codes.tolist()
+    assert list(uniques) == list(want_uniques)

@@ -121,6 +121,15 @@ def test_irregular_log_declines_the_fast_path_and_matches(data, monkeypatch, kin
     pd.testing.assert_frame_equal(ledger_mod.load_ledger(data, sets=["reference", "synthetic"]), careful(data, monkeypatch))
 
 
+def test_line_longer_than_a_parse_block_matches(data, monkeypatch):
+    """The log is parsed in 4 MB blocks; a longer line (a 4.5 MB note) is read whole, by either path."""
+    log = data / "annotations" / "synthetic" / "big.jsonl"
+    _edit_line(log, 1234, _set("note", "synthetic note " * 300_000))
+    fast = ledger_mod.load_ledger(data, sets=["reference", "synthetic"])
+    assert (fast["note"].str.len() == 4_500_000).sum() == 1
+    pd.testing.assert_frame_equal(fast, careful(data, monkeypatch))
+
+
 def test_torn_tail_declines_the_fast_path(data, monkeypatch):
     log = data / "annotations" / "synthetic" / "big.jsonl"
     with open(log, "ab") as fh:

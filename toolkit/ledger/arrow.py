@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, lookup, no_text, text_kind
+from toolkit.records.textbytes import dictionary_codes
 
 if TYPE_CHECKING:
     from toolkit.codebook.load import Codebook
@@ -39,14 +40,15 @@ def arrow_ledger(
     documents: Mapping[str, Any] | None,
     expand_pairs: bool,
     columns: Sequence[str],
+    codes: Mapping[str, tuple[np.ndarray, pd.Series]] | None = None,
 ) -> pd.DataFrame | None:
     """The ledger of the fast path's frames alone (see :func:`toolkit.ledger.build.build_ledger`), or None.
 
     None when the frames are not the plain case: a column other than a mention's fields, a missing
     value in one, or (with ``expand_pairs``) a pair actor, whose rows the pandas path expands.
+    ``codes`` may give key columns of a single frame already numbered (see :func:`toolkit.store.live_columns`).
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     from toolkit.records.record import FIELDS
 
@@ -62,24 +64,31 @@ def arrow_ledger(
         ok = pa.types.is_integer(typ) if name in _INTS else (pa.types.is_string(typ) or pa.types.is_large_string(typ))
         if not ok or col.null_count:
             return None
-    pairs = [a.id for a in codebook.actors.values() if a.kind == "pair"]
-    if expand_pairs and pairs and pc.any(pc.is_in(table["actor"], value_set=pa.array(pairs, pa.string()))).as_py():
-        return None
     n = len(table)
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's work (off the GIL) on both cores
-        keyed = ("summit_id", "document_id", "issue", "stance", "intensity", "actor", "target")
-        codes = dict(zip(keyed, pool.map(lambda key: _codes(table[key]), keyed)))
+        given = dict(codes or {}) if len(frames) == 1 else {}
+        keyed = [
+            key for key in ("summit_id", "document_id", "issue", "stance", "intensity", "actor", "target") if key not in given
+        ]
+        codes = {**given, **dict(zip(keyed, pool.map(lambda key: dictionary_codes(table[key]), keyed)))}
+        pairs = {a.id for a in codebook.actors.values() if a.kind == "pair"}
+        if expand_pairs and any(actor in pairs for actor in codes["actor"][1]):  # the distinct actors hold a pair actor
+            return None
+        lists = pool.submit(_empty_lists, n)  # Python work, beside the row order's numpy sort
         positions = _row_order(table, codes, order)
         table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")])
         # the stored columns reordered while the looked-up ones are built
-        moved = {name: pool.submit(_stored_column, table[name], positions, name in _INTS) for name in table.column_names}
+        moved = {
+            name: pool.submit(_stored_column, table[name], positions, name in _INTS, codes.get(name))
+            for name in table.column_names
+        }
         out = _looked_up(table, codes, positions, codebook, summits, documents, order)
         out.update({name: job.result() for name, job in moved.items()})
     text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
     for col in ("description", "source_url"):
         out[col] = np.full(n, None, dtype=object)
-    out["secondary_issues"] = pd.Series(_empty_lists(n), dtype=object)
+    out["secondary_issues"] = pd.Series(lists.result(), dtype=object)
     out["joint"] = np.zeros(n, dtype=bool)
     for col in TEXT_COLUMNS:
         if col not in out:
@@ -88,8 +97,12 @@ def arrow_ledger(
     return pd.DataFrame({c: out[c] for c in columns}, copy=False)
 
 
-def _stored_column(column: Any, positions: np.ndarray | None, ints: bool) -> Any:
-    """A stored column in the ledger's order, as pandas holds it."""
+def _stored_column(column: Any, positions: np.ndarray | None, ints: bool, coded: tuple[np.ndarray, pd.Series] | None) -> Any:
+    """A stored column in the ledger's order, as pandas holds it; a coded text column is made from its few distinct values."""
+    import pyarrow as pa
+
+    if coded is not None and positions is not None and len(coded[1]) > 1 and not ints:
+        return pa.array(coded[1]).take(coded[0][positions]).to_pandas()
     column = _reordered(column, positions)
     return pd.array(column.to_numpy(), dtype="Int64") if ints else column.to_pandas()
 
@@ -115,9 +128,9 @@ def _looked_up(
     small["summit_format"] = lookup(sids, {k: v.format for k, v in summits.items()}), "summit_id"
     small["summit_order"] = lookup(sids, order).astype("Int64"), "summit_id"
     small["issue_label"] = lookup(codes["issue"][1], {k: v.label for k, v in codebook.issues.items()}), "issue"
+    docs = codes["document_id"][1]
     for col in DOCUMENT_COLUMNS:
         by_doc = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
-        docs = codes["document_id"][1]
         small[col] = (lookup(docs, by_doc) if by_doc else pd.Series([None] * len(docs), dtype=object)), "document_id"
     coded, pair = _coded_columns(codes, codebook)
     for col, values in coded.items():
@@ -135,8 +148,14 @@ def _looked_up(
         if kind == "empty":
             out[col] = no_text(n, text_dtype)
         else:
-            out[col] = (values.astype(text_dtype) if kind == "text" else values).take(keys[key]).reset_index(drop=True)
+            out[col] = _spread(values.astype(text_dtype) if kind == "text" else values, keys[key])
     return out
+
+
+def _spread(values: pd.Series, keys: np.ndarray) -> pd.Series:
+    """``values.take(keys).reset_index(drop=True)``, taken from the bare values (no index is taken and then dropped)."""
+    ext = isinstance(values.dtype, pd.api.extensions.ExtensionDtype)
+    return pd.Series(values.array.take(keys) if ext else values.to_numpy()[keys], dtype=values.dtype, copy=False)
 
 
 def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int]) -> np.ndarray | None:
@@ -189,7 +208,9 @@ def _reordered(column: Any, positions: np.ndarray | None) -> Any:
 
     if positions is None or len(column) == 0:
         return column
-    if pc.all(pc.equal(column, column[0])).as_py():
+    first, middle, last = column.take([0, len(column) // 2, len(column) - 1]).to_pylist()
+    # three rows first: most columns differ there, and are not compared in full
+    if first == middle == last and pc.all(pc.equal(column, column[0])).as_py():
         return column
     return column.take(positions)
 
@@ -205,12 +226,6 @@ def _empty_lists(n: int) -> list[list[Any]]:
     finally:
         if paused:
             gc.enable()
-
-
-def _codes(column: Any) -> tuple[np.ndarray, pd.Series]:
-    """Each row's position among the column's distinct values, and those values (a text Series)."""
-    encoded = column.combine_chunks().dictionary_encode() if hasattr(column, "combine_chunks") else column.dictionary_encode()
-    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pandas()
 
 
 def _coded_columns(

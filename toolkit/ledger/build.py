@@ -90,6 +90,7 @@ def build_ledger(
     expand_pairs: bool = True,
     documents: Mapping[str, Any] | None = None,
     _frames: tuple[pd.DataFrame, ...] = (),
+    _codes: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Join annotations (and briefs) with summit dates and codebook labels.
 
@@ -151,7 +152,9 @@ def build_ledger(
     if _frames and not rows and isinstance(events, (list, tuple)) and not events:
         from toolkit.ledger.arrow import arrow_ledger  # the plain fast-path case, built in Arrow columns
 
-        fast = arrow_ledger(_frames, codebook, summits, documents=documents, expand_pairs=expand_pairs, columns=LEDGER_COLUMNS)
+        fast = arrow_ledger(
+            _frames, codebook, summits, documents=documents, expand_pairs=expand_pairs, columns=LEDGER_COLUMNS, codes=_codes
+        )
         if fast is not None:
             return fast
     df = pd.DataFrame(rows)
@@ -250,6 +253,7 @@ def load_ledger(
     records = []
     events: list[dict] = []
     frames = []
+    codes = None  # the key columns' codes of the only fast-path frame (see toolkit.store.live_columns)
     skipped = []
     for name in names:
         if sets is not None:  # a name the user gave: check it before it becomes a path, and that it exists
@@ -261,9 +265,10 @@ def load_ledger(
         annotators, unread = store.log_files()
         skipped.extend(unread)
         for annotator in annotators:
-            fast = _fast_live_frame(store, annotator)
+            fast = _fast_live_columns(store, annotator)
             if fast is not None:
-                frames.append(fast.assign(set=name))
+                frames.append(fast[0].assign(set=name))
+                codes = fast[1]
                 continue
             state = store.read(annotator)
             skipped.extend(state.problems)
@@ -282,6 +287,7 @@ def load_ledger(
         expand_pairs=expand_pairs,
         documents=documents,
         _frames=tuple(frames),
+        _codes=codes if len(frames) == 1 else None,
     )
     # Nothing is dropped silently: what was left out is in ``ledger.attrs["problems"]``.
     ledger.attrs["problems"] = skipped
@@ -354,11 +360,17 @@ FAST_PATH_MIN_BYTES = 1 << 20
 
 
 def _fast_live_frame(store, annotator: str) -> pd.DataFrame | None:
-    """The live annotations of a big, clean log as columns, or None to take the careful path.
+    """The live annotations of a big, clean log as columns, or None to take the careful path (see :func:`_fast_live_columns`)."""
+    fast = _fast_live_columns(store, annotator)
+    return None if fast is None else fast[0]
+
+
+def _fast_live_columns(store, annotator: str) -> tuple[pd.DataFrame, dict[str, Any] | None] | None:
+    """The live annotations of a big, clean log as columns and its key columns' codes, or None to take the careful path.
 
     ``Store.read`` replays a log line by line in Python (about 100 µs a record), which dominates
     loading a million records. A big log (at least :data:`FAST_PATH_MIN_BYTES`) is parsed at once
-    by :func:`read_log_table` and checked by :func:`live_frame` with the same rule table the
+    by :func:`read_log_table` and checked by :func:`live_columns` with the same rule table the
     row-wise validator uses (:data:`toolkit.records.record.RULES`; see :mod:`toolkit.store.frame`). Anything the column path does not
     handle, or any failing record, returns None, so ``Store.read`` handles the log and reports each
     problem with its line and field; the result is then the same as the careful path's.
@@ -369,7 +381,7 @@ def _fast_live_frame(store, annotator: str) -> pd.DataFrame | None:
             return None
     except OSError:
         return None
-    from toolkit.store.frame import live_frame, read_log_table
+    from toolkit.store.frame import live_columns, read_log_table
 
     table = read_log_table(path)
-    return None if table is None else live_frame(table, store, annotator)
+    return None if table is None else live_columns(table, store, annotator)

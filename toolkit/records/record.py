@@ -15,6 +15,7 @@ evaluate the table in the two shapes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
@@ -123,15 +124,43 @@ def each(fn: Callable[..., Any], *values: Any) -> Any:
 
     first = values[0]
     if len(values) == 1:
-        codes, uniques = pd.factorize(first)
+        codes, uniques = _factorize(first)
         verdicts = pd.Series([fn(u) for u in uniques], dtype=object).infer_objects().to_numpy()
         return pd.Series(verdicts[codes], index=first.index)
     return pd.Series([fn(*t) for t in zip(*(v.tolist() for v in values), strict=True)], index=first.index)
 
 
+#: Columns numbered beforehand (see :func:`column_failures`' ``codes``): id of the column's values -> (values, codes, distinct).
+_GIVEN: ContextVar[Mapping[int, tuple[Any, Any, Any]] | None] = ContextVar("_GIVEN", default=None)
+
+
+def _given(column: Any) -> tuple[Any, Any] | None:
+    """The codes and distinct values given for this very column (see :func:`column_failures`), or None."""
+    values = getattr(column, "array", None)
+    given = (_GIVEN.get() or {}).get(id(values))
+    return (given[1], given[2]) if given is not None and given[0] is values else None
+
+
+def _factorize(column: Any) -> tuple[Any, Any]:
+    """``pandas.factorize(column)``, or the codes given for this very column."""
+    import pandas as pd
+
+    return _given(column) or pd.factorize(column)
+
+
 def isin(value: Any, allowed: Collection[Any]) -> Any:
-    """``value in allowed`` for a scalar, ``isin`` for a column."""
-    return value.isin(list(allowed)) if _vector(value) else value in allowed
+    """``value in allowed`` for a scalar, ``isin`` for a column (asked once per distinct value when the column's codes are given)."""
+    if not _vector(value):
+        return value in allowed
+    given = _given(value)
+    if given is None:
+        return value.isin(list(allowed))
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = given
+    verdicts = np.array([u in allowed for u in uniques] + [False], dtype=bool)  # a missing value (code -1) is in nothing
+    return pd.Series(verdicts[codes], index=value.index)
 
 
 def _implies(cond: Any, then: Any) -> Any:
@@ -183,17 +212,17 @@ def _quotes_ok(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: Any, 
 
 
 def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: Any, x: RuleContext) -> Any:
-    """Each row's ``text[start:end] == quote`` as UTF-8 bytes (equal bytes, equal text), rows of one byte length at a time."""
+    """Each row's ``text[start:end] == quote`` as UTF-8 bytes (equal bytes, equal text), compared by Arrow (:func:`slices_equal`)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
 
-    from toolkit.records.textbytes import bytes_differ, utf8_buffers
+    from toolkit.records.textbytes import slices_equal
 
     assert x.documents is not None
     ok = np.ones(len(doc_ids), dtype=bool)
     check = np.asarray(applies, dtype=bool)
-    codes, uniques = pd.factorize(doc_ids)
+    codes, uniques = _factorize(doc_ids)
     texts, cuts, base = [], [], 0  # the distinct documents' text bytes, and each code point's byte offset
     for d in uniques:
         raw = np.frombuffer((x.documents[d].text if d in x.documents else "").encode("utf-8", "surrogatepass"), np.uint8)
@@ -208,13 +237,9 @@ def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: A
     first = np.cumsum([0] + [len(c) for c in cuts])[:-1]  # where each document's offsets begin in ``flat``
     lo = flat[first[codes[rows]] + start[rows]]
     width = flat[first[codes[rows]] + end[rows]] - lo
-    offsets, quoted = utf8_buffers(pa.array(getattr(quotes, "array", quotes), from_pandas=True))  # the quotes' bytes
-    q_lo = offsets[rows]
-    same_len = offsets[rows + 1] - q_lo == width
-    ok[rows[~same_len]] = False
-    rows, lo, q_lo, width = rows[same_len], lo[same_len], q_lo[same_len], width[same_len]
-    text = np.concatenate([*texts, np.zeros(8, np.uint8)])
-    ok[rows[bytes_differ(text, lo, quoted, q_lo, width)]] = False
+    text = np.concatenate([*texts, np.zeros(16, np.uint8)])
+    column = pa.array(getattr(quotes, "array", quotes), from_pandas=True)
+    ok[rows] = slices_equal(text, lo, width, column, rows)
     return pd.Series(ok, index=doc_ids.index) if hasattr(doc_ids, "index") else ok
 
 
@@ -298,17 +323,26 @@ def row_failures(rec: Mapping[str, Any], ctx: RuleContext, *, text_rules: bool |
     return [(rule.field, rule.message(rec, ctx)) for rule in _rules_for(ctx, text_rules) if not rule.ok(rec, ctx)]
 
 
-def column_failures(frame: Any, ctx: RuleContext, *, text_rules: bool | None = None) -> list[tuple[str, Any]]:
+def column_failures(
+    frame: Any, ctx: RuleContext, *, text_rules: bool | None = None, codes: Mapping[str, tuple[Any, Any]] | None = None
+) -> list[tuple[str, Any]]:
     """``(field, failing)`` for each rule some row of ``frame`` (a DataFrame, one row a record) fails.
 
-    ``failing`` is a boolean array over the rows; rules every row passes are left out.
+    ``failing`` is a boolean array over the rows; rules every row passes are left out. ``codes``
+    may give columns of ``frame`` already numbered (``pandas.factorize``'s codes and distinct values,
+    as :func:`toolkit.records.textbytes.dictionary_codes` makes them): the rules then use those.
     """
-    out = []
-    for rule in _rules_for(ctx, text_rules):
-        bad = ~(rule.ok(frame, ctx).to_numpy(dtype=bool))
-        if bad.any():
-            out.append((rule.field, bad))
-    return out
+    given = {id(frame[k].array): (frame[k].array, *pair) for k, pair in (codes or {}).items()}
+    token = _GIVEN.set(given)
+    try:
+        out = []
+        for rule in _rules_for(ctx, text_rules):
+            bad = ~(rule.ok(frame, ctx).to_numpy(dtype=bool))
+            if bad.any():
+                out.append((rule.field, bad))
+        return out
+    finally:
+        _GIVEN.reset(token)
 
 
 #: Fields of an event record (``"kind": "event"``; rules in :mod:`toolkit.records.events`).

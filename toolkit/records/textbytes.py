@@ -3,7 +3,9 @@
 The column checks of a log (the quote rule, the duplicate-id check) and the ledger's row order
 read text as bytes: equal UTF-8 bytes are equal text, and comparing bytes orders text by code
 point, as Python does. One trick serves them all: a padded byte buffer seen as overlapping 64-bit
-words, one starting at every byte, so the k-th 8 bytes of every row are a single gather.
+words, one starting at every byte, so the k-th 8 bytes of every row are a single gather; and byte
+slices of a text handed to Arrow as views, to be compared there.
+:func:`dictionary_codes` numbers a column's distinct values once, for the rule checks and the ledger alike.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["utf8_buffers", "bytes_differ", "id_keys", "all_distinct"]
+__all__ = ["utf8_buffers", "bytes_differ", "slices_equal", "id_keys", "all_distinct", "dictionary_codes"]
 
 
 def utf8_buffers(column: Any, pad: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -24,9 +26,12 @@ def utf8_buffers(column: Any, pad: int = 8) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
 
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+    if not any(
+        is_type(arr.type)
+        for is_type in (pa.types.is_string, pa.types.is_large_string, pa.types.is_binary, pa.types.is_large_binary)
+    ):
         raise TypeError(f"expected text, not {arr.type}")
-    width = np.dtype(np.int64 if pa.types.is_large_string(arr.type) else np.int32)
+    width = np.dtype(np.int64 if pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type) else np.int32)
     _, offsets_buf, data_buf = arr.buffers()
     offsets = np.frombuffer(offsets_buf, width, count=len(arr) + 1, offset=arr.offset * width.itemsize).astype(np.int64)
     data = np.zeros((data_buf.size if data_buf is not None else 0) + pad, np.uint8)
@@ -63,6 +68,57 @@ def bytes_differ(a: Any, a_at: Any, b: Any, b_at: Any, width: Any) -> Any:
     return differ
 
 
+#: The low k bytes of a little-endian word kept (k = 0..8).
+_KEEP = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def slices_equal(data: np.ndarray, at: np.ndarray, width: np.ndarray, column: Any, rows: np.ndarray) -> np.ndarray:
+    """For each of ``rows``: whether ``data[at:at + width]`` holds the same bytes as that row of ``column`` (Arrow text).
+
+    ``data`` (uint8) is followed by 16 zero bytes. The slices become an Arrow binary view array
+    over ``data`` (16 bytes a row, no text copied) and Arrow compares them with the column's rows;
+    a pyarrow without view types compares the bytes 8 at a time (:func:`bytes_differ`). A missing value equals nothing.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    at, width = kept_at, kept_width = at.astype(np.int64), width.astype(np.int64)
+    try:
+        quoted = column.cast(pa.binary_view())
+        if len(rows) < len(column):  # the other rows: empty slices, left out of the answer
+            at, width = np.zeros(len(column), np.int64), np.zeros(len(column), np.int64)
+            at[rows], width[rows] = kept_at, kept_width
+        same = pc.equal(_byte_views(data, at, width), quoted).fill_null(False)
+        return np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)[rows]
+    except (AttributeError, NotImplementedError):  # no view types (pyarrow before 16)
+        offsets, quoted_bytes = utf8_buffers(column)
+        q_lo = offsets[rows]
+        same = offsets[rows + 1] - q_lo == kept_width
+        kept = np.flatnonzero(same)
+        same[kept[bytes_differ(data, kept_at[kept], quoted_bytes, q_lo[kept], kept_width[kept])]] = False
+        return same
+
+
+def _byte_views(data: np.ndarray, at: np.ndarray, width: np.ndarray) -> Any:
+    """An Arrow ``binary_view`` array whose row i is ``data[at[i]:at[i] + width[i]]`` (``data`` padded by 16 zero bytes).
+
+    A view is 16 bytes: the length (4), then up to 12 bytes inline, or for a longer row its first 4 bytes,
+    buffer 0 and the offset (4 each). Unused inline bytes are zero.
+    """
+    import pyarrow as pa
+
+    words = _words(data, "<")
+    head = words[at]
+    short = np.minimum(width, 12)
+    views = np.empty((len(at), 2), np.uint64)
+    views[:, 0] = width.astype(np.uint64) | ((head & _KEEP[np.minimum(short, 4)]) << np.uint64(32))
+    rest = ((head >> np.uint64(32)) | (words[at + 8] << np.uint64(32))) & _KEEP[np.maximum(short - 4, 0)]
+    long = width > 12
+    rest[long] = at[long].astype(np.uint64) << np.uint64(32)
+    views[:, 1] = rest
+    return pa.Array.from_buffers(pa.binary_view(), len(at), [None, pa.py_buffer(views), pa.py_buffer(data)])
+
+
 def id_keys(ids: Any) -> np.ndarray:
     """Each text's first 8 UTF-8 bytes (zeros after a shorter one) read as one big-endian integer.
 
@@ -84,10 +140,28 @@ def all_distinct(ids: Any) -> bool:
     import pyarrow.compute as pc
 
     keys = id_keys(ids)
-    ranked = np.sort(keys)
-    shared = ranked[1:][ranked[1:] == ranked[:-1]]
-    if not len(shared):
+    order = np.argsort(keys)
+    ranked = keys[order]
+    same = ranked[1:] == ranked[:-1]
+    if not same.any():
         return True
-    rows = np.flatnonzero(np.isin(keys, shared))
+    shared = np.zeros(len(keys), dtype=bool)  # rows whose key another row has: next to it in key order
+    shared[1:] |= same
+    shared[:-1] |= same
+    rows = order[shared]
     arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
     return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))
+
+
+def dictionary_codes(column: Any) -> tuple[np.ndarray, Any]:
+    """Each row's position among the column's distinct values (-1: missing), and those values as a pandas Series.
+
+    As ``pandas.factorize`` (distinct values in order of first appearance), done by Arrow's
+    dictionary encoding, which works outside the interpreter lock.
+    """
+    import pyarrow as pa
+
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = arr.dictionary_encode()
+    indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices
+    return indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pandas()

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["read_log_table", "column_problems", "live_frame"]
+__all__ = ["KEY_COLUMNS", "read_log_table", "column_problems", "live_columns", "live_frame"]
 
 
 def read_log_table(path: Path) -> Any:
@@ -44,9 +44,11 @@ def read_log_table(path: Path) -> Any:
         with open(path, "rb") as fh:
             if fh.read(3) == b"\xef\xbb\xbf":
                 return None  # a byte-order mark: the careful path refuses the line
+        # 4 MB blocks: parsed on every core (with 16 MB blocks the parse ran on about one core, 1.5-2x the wall
+        # time); a longer line is still read whole
         table = pj.read_json(
             path,
-            read_options=pj.ReadOptions(block_size=1 << 24),
+            read_options=pj.ReadOptions(block_size=1 << 22),
             parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
         )
         # pyarrow.json passes bytes that are not UTF-8 through; this refuses them (a column per core)
@@ -55,6 +57,10 @@ def read_log_table(path: Path) -> Any:
         return table
     except (OSError, pa.ArrowException):
         return None
+
+
+#: Text columns numbered once (:func:`toolkit.records.textbytes.dictionary_codes`) for the rules and the ledger.
+KEY_COLUMNS: tuple[str, ...] = ("summit_id", "document_id", "issue", "stance", "actor", "target")
 
 
 def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[tuple[int, str]]] | None:
@@ -66,11 +72,17 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
     reported as ``Store.read`` reports them: codes, summit and annotator for every upsert,
     document, offsets and quote for the live records only.
     """
+    checked = _checked(table, annotator, ctx)
+    return None if checked is None else checked[:2]
+
+
+def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[tuple[int, str]], dict[str, Any] | None] | None:
+    """:func:`column_problems`, and the :data:`KEY_COLUMNS`' codes when every record is live (else None)."""
     import pyarrow as pa
 
     from toolkit.records.annotation import OPTIONAL_FIELDS
     from toolkit.records.record import FIELD_TYPES, FIELDS, column_failures
-    from toolkit.records.textbytes import all_distinct
+    from toolkit.records.textbytes import all_distinct, dictionary_codes
 
     names = set(table.column_names)
     if "op" not in names or "undoes" in names or not set(FIELDS) <= names or names & set(OPTIONAL_FIELDS):
@@ -84,6 +96,8 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
     df = table.select(["op", *FIELDS]).to_pandas()
     if not (df["op"] == "upsert").all():
         return None
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's work, off the interpreter lock: both cores
+        codes = dict(zip(KEY_COLUMNS, pool.map(lambda name: dictionary_codes(table.column(name)), KEY_COLUMNS)))
     bad = np.zeros(len(df), dtype=bool)
     found: list[tuple[int, str]] = []
 
@@ -94,31 +108,36 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The text rules apply to the live records only; as every record is live in the usual case
         # (all pass, ids distinct), they run on all of them meanwhile, on the other core, and the
-        # result is used only if so. The same for the ids' duplicate check.
-        ahead = pool.submit(column_failures, df, ctx, text_rules=True) if ctx.documents is not None else None
-        distinct = pool.submit(all_distinct, table.column("id"))
+        # result is used only if so.
+        ahead = pool.submit(column_failures, df, ctx, text_rules=True, codes=codes) if ctx.documents is not None else None
         note("id", (df["id"] == "").to_numpy())
-        for field, rows in column_failures(df, ctx, text_rules=False):
+        for field, rows in column_failures(df, ctx, text_rules=False, codes=codes):
             note(field, rows & ~bad)
         note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
         valid = df[~bad] if bad.any() else df
         # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
-        unique = all_distinct(pa.array(valid["id"].array)) if len(valid) < len(df) else distinct.result()
+        unique = all_distinct(pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id"))
         live = valid if unique else valid.drop_duplicates("id", keep="last")
         if ahead is not None:
             text_failures = ahead.result() if live is df else column_failures(live, ctx, text_rules=True)
             for field, rows in text_failures:
                 found.extend((int(i) + 1, field) for i in live.index[rows])
     found.sort()
-    return live, found
+    return live, found, (codes if live is df else None)
 
 
 def live_frame(table: Any, store: Any, annotator: str) -> pd.DataFrame | None:
     """The live annotations of a parsed log (one row each, with ``evidence``), or None if any record fails a rule."""
+    got = live_columns(table, store, annotator)
+    return None if got is None else got[0]
+
+
+def live_columns(table: Any, store: Any, annotator: str) -> tuple[pd.DataFrame, dict[str, Any] | None] | None:
+    """:func:`live_frame`, and the codes of its :data:`KEY_COLUMNS` (as ``pandas.factorize`` gives them), None if rows were left out."""
     from toolkit.records.record import RuleContext
 
-    checked = column_problems(table, annotator, RuleContext(store.codebook, store.summits, store.documents))
+    checked = _checked(table, annotator, RuleContext(store.codebook, store.summits, store.documents))
     if checked is None or checked[1]:
         return None
-    live, _ = checked
-    return live.drop(columns="op").assign(evidence="span").reset_index(drop=True)
+    live, _, codes = checked
+    return live.drop(columns="op").assign(evidence="span").reset_index(drop=True), codes
