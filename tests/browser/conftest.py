@@ -77,6 +77,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from _lab import run_all_cells  # noqa: F401  (used by the tests through this conftest)
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -457,21 +458,6 @@ def open_notebook(page, server: JupyterServer, path: str, timeout: float = 60_00
             return
         page.wait_for_timeout(200)
     raise TimeoutError(f"{path}: the kernel did not become idle within {timeout / 1000:.0f} s\n{server.log_tail()}")
-
-
-def run_all_cells(page, timeout: float = 90_000) -> None:
-    """Run every cell through Lab's Run menu and wait for the kernel to go idle again."""
-    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-    page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
-    # the indicator goes busy, then idle; wait for every cell to have an execution count
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=timeout,
-    )
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
 
 
 @pytest.fixture

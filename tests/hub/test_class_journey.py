@@ -39,6 +39,8 @@ pytest.importorskip("jupyterhub")
 pytest.importorskip("websocket")
 pytest.importorskip("playwright")
 
+from _lab import run_all_cells  # noqa: E402
+
 from toolkit.classroom import load_reference  # noqa: E402
 from toolkit.codebook import load_codebook  # noqa: E402
 
@@ -316,14 +318,7 @@ def open_lab(page, url: str, name: str, notebook: str, timeout: float = 120_000)
 
 
 def run_all(page, timeout: float = 180_000) -> None:
-    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-    page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
-    page.wait_for_function(
-        """() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-                   return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }""",
-        timeout=timeout,
-    )
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+    run_all_cells(page, timeout=timeout)
 
 
 def press(page, button: str, result: str, expect: str) -> str:
