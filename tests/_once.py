@@ -31,3 +31,22 @@ def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], None]) -> P
             make(out)
             done.touch()
     return out
+
+
+#: Where tests leave lines for the run's terminal summary (a passing test's own output is not shown).
+SUMMARY_NOTES = "summary-notes"
+
+
+def note_for_summary(tmp_path_factory, name: str, text: str) -> None:
+    """Keep ``text`` under ``name`` for the end of the run's terminal summary (e.g. a journey's step times)."""
+    folder = shared_tmp(tmp_path_factory) / SUMMARY_NOTES
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+
+
+def summary_notes(config) -> list[tuple[str, str]]:
+    """The notes kept by :func:`note_for_summary` in this run, by name (read in the main pytest process)."""
+    folder = config._tmp_path_factory.getbasetemp() / SUMMARY_NOTES  # the workers' shared folder is its child's parent
+    if not folder.is_dir():
+        return []
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.txt"))]

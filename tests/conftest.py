@@ -229,3 +229,14 @@ def pytest_collection_modifyitems(config, items):
         stale = sorted(n for n in SLOW_TESTS - matched if n.split("::", 1)[0] in files)
         if stale:
             raise pytest.UsageError("tests/conftest.py SLOW_TESTS names tests that do not exist: " + ", ".join(stale))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The journeys' step times, passing or not: where the suite's longest tests spend their wall time."""
+    from _once import summary_notes
+
+    notes = summary_notes(config)
+    if notes:
+        terminalreporter.section("journey steps (wall time)")
+        for name, text in notes:
+            terminalreporter.write_line(f"{name}:\n{text.rstrip()}")

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _once import note_for_summary
 from _wheel import clean_env
 from conftest import REPO, _Servers, free_port, open_notebook, run_all_cells
 from test_annotator_browser import _start, _toggle, _wait_message, mouse_select, start_event
@@ -56,8 +57,9 @@ def page_html(title: str, paragraphs: list[str], site: str, date: str) -> str:
 class Steps:
     """Each step's wall time, printed as it ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, factory=None) -> None:
         self.times: dict[str, float] = {}
+        self.factory = factory
 
     def __call__(self, name: str):
         steps = self
@@ -69,6 +71,9 @@ class Steps:
             def __exit__(self, *exc):
                 steps.times[name] = time.perf_counter() - self.t
                 print(f"journey: {name} {steps.times[name]:.1f} s", flush=True)
+                if steps.factory is not None:  # every step so far, for the run's summary
+                    text = "\n".join(f"  {n:<58} {t:6.1f} s" for n, t in steps.times.items())
+                    note_for_summary(steps.factory, "researcher journey", text)
 
         return _Step()
 
@@ -119,9 +124,11 @@ def _live(log: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(journey_venv, page, page_log, tmp_path, monkeypatch):
+def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(
+    journey_venv, page, page_log, tmp_path, monkeypatch, tmp_path_factory
+):
     work, venv, env = journey_venv
-    step = Steps()
+    step = Steps(tmp_path_factory)
     home = Path(tempfile.mkdtemp(prefix="journey-", dir=work))
     study = home / "study"
 

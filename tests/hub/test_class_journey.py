@@ -40,6 +40,7 @@ pytest.importorskip("websocket")
 pytest.importorskip("playwright")
 
 from _lab import run_all_cells  # noqa: E402
+from _once import note_for_summary  # noqa: E402
 
 from toolkit.classroom import load_reference  # noqa: E402
 from toolkit.codebook import load_codebook  # noqa: E402
@@ -331,7 +332,7 @@ def press(page, button: str, result: str, expect: str) -> str:
     return page.inner_text(result)
 
 
-def test_a_class_on_a_hub_with_real_accounts(machine, proxy):
+def test_a_class_on_a_hub_with_real_accounts(machine, proxy, tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     base, python, accounts = machine
@@ -516,6 +517,7 @@ def test_a_class_on_a_hub_with_real_accounts(machine, proxy):
         pw.stop()
         hub.stop()
         print("\njourney steps:\n" + steps.report())
+        note_for_summary(tmp_path_factory, "hub class journey", steps.report())
     assert hub.proc.poll() is not None
     guide = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8")
     assert [c for c in COMMANDS if c not in guide] == []  # the guide shows each command exactly as run here
