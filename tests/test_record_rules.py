@@ -101,15 +101,20 @@ def test_clean_log_both_paths_find_nothing_and_agree_on_records(dirs):
     assert live == [{k: v for k, v in rec.items() if k in live[0]} for rec in store.read(log.stem).annotations.values()]
 
 
-def test_each_rule_is_one_expression_for_both_shapes(dirs):
-    """A record failing one rule fails it the same way alone (row) and in a frame of good records (column)."""
-    pd = pytest.importorskip("pandas")
+def _good_record(dirs):
+    """The rule context of the shipped data and one of its reference records that passes every rule."""
     data, _ = dirs
     log = data / "annotations" / "reference" / "reference.jsonl"
     _, _, store = both_paths(data, log)
     good = next(iter(store.read(log.stem).annotations.values()))
     ctx = RuleContext(store.codebook, store.summits, store.documents)
-    base = Annotation(**{k: good.get(k, "") for k in Annotation.__dataclass_fields__}).to_dict()
+    return ctx, Annotation(**{k: good.get(k, "") for k in Annotation.__dataclass_fields__}).to_dict()
+
+
+def test_each_rule_is_one_expression_for_both_shapes(dirs):
+    """A record failing one rule fails it the same way alone (row) and in a frame of good records (column)."""
+    pd = pytest.importorskip("pandas")
+    ctx, base = _good_record(dirs)
     broken = [
         {**base, "status": "lost"},
         {**base, "start": -1},
@@ -190,12 +195,7 @@ def test_rules_use_the_codes_given_for_a_column(dirs):
     pa = pytest.importorskip("pyarrow")
     from toolkit.records.textbytes import dictionary_codes
 
-    data, _ = dirs
-    log = data / "annotations" / "reference" / "reference.jsonl"
-    _, _, store = both_paths(data, log)
-    good = next(iter(store.read(log.stem).annotations.values()))
-    ctx = RuleContext(store.codebook, store.summits, store.documents)
-    base = Annotation(**{k: good.get(k, "") for k in Annotation.__dataclass_fields__}).to_dict()
+    ctx, base = _good_record(dirs)
     rows = [
         base,
         {**base, "issue": "trade-war"},

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _once import note_for_summary
+from _steps import Steps
 from _wheel import clean_env
 from conftest import REPO, _Servers, free_port, open_notebook, run_all_cells
 from test_annotator_browser import _start, _toggle, _wait_message, mouse_select, start_event
@@ -52,30 +52,6 @@ def page_html(title: str, paragraphs: list[str], site: str, date: str) -> str:
         "<nav><a href='/'>Home</a> | <a href='/world'>World</a></nav>"
         f"<article><h1>{title}</h1>{body}</article><footer>Subscribe. Copyright {site}.</footer></body></html>"
     )
-
-
-class Steps:
-    """Each step's wall time, printed as it ends."""
-
-    def __init__(self, factory=None) -> None:
-        self.times: dict[str, float] = {}
-        self.factory = factory
-
-    def __call__(self, name: str):
-        steps = self
-
-        class _Step:
-            def __enter__(self):
-                self.t = time.perf_counter()
-
-            def __exit__(self, *exc):
-                steps.times[name] = time.perf_counter() - self.t
-                print(f"journey: {name} {steps.times[name]:.1f} s", flush=True)
-                if steps.factory is not None:  # every step so far, for the run's summary
-                    text = "\n".join(f"  {n:<58} {t:6.1f} s" for n, t in steps.times.items())
-                    note_for_summary(steps.factory, "researcher journey", text)
-
-        return _Step()
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +104,7 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(
     journey_venv, page, page_log, tmp_path, monkeypatch, tmp_path_factory
 ):
     work, venv, env = journey_venv
-    step = Steps(tmp_path_factory)
+    step = Steps(tmp_path_factory, "researcher journey")
     home = Path(tempfile.mkdtemp(prefix="journey-", dir=work))
     study = home / "study"
 

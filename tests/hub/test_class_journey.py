@@ -20,7 +20,6 @@ printed (``-s``) for the closing note; they are not asserted.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import grp
 import json
@@ -29,7 +28,6 @@ import pwd
 import shlex
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -40,7 +38,7 @@ pytest.importorskip("websocket")
 pytest.importorskip("playwright")
 
 from _lab import run_all_cells  # noqa: E402
-from _once import note_for_summary  # noqa: E402
+from _steps import Steps  # noqa: E402
 
 from toolkit.classroom import load_reference  # noqa: E402
 from toolkit.codebook import load_codebook  # noqa: E402
@@ -72,22 +70,6 @@ COLLECT = f"summit-ledger class collect {GUIDE_CLASS} week1"
 GRADE = f"summit-ledger class grade {GUIDE_CLASS} week1 --out grades.csv --roster {GUIDE_ROSTER}"
 RELEASE = f"summit-ledger class release {GUIDE_CLASS} week1 --now"
 COMMANDS = [CREATE, PRACTICE, OPEN, CLOSE, COLLECT, GRADE, RELEASE]
-
-
-class Steps:
-    """Wall-clock time of each named step, printed at the end."""
-
-    def __init__(self) -> None:
-        self.times: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def __call__(self, name: str):
-        t = time.monotonic()
-        yield
-        self.times[name] = time.monotonic() - t
-
-    def report(self) -> str:
-        return "\n".join(f"  {name:<58} {s:6.1f} s" for name, s in self.times.items())
 
 
 @pytest.fixture
@@ -336,7 +318,7 @@ def test_a_class_on_a_hub_with_real_accounts(machine, proxy, tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     base, python, accounts = machine
-    steps = Steps()
+    steps = Steps(tmp_path_factory, "hub class journey")
     teacher, (alice, bob, mallory) = accounts.instructor, accounts.students
     absent = "slabsent" + accounts.group[-6:]  # on the roster, never logged in (no account)
     bin_dir = python.parent
@@ -517,7 +499,6 @@ def test_a_class_on_a_hub_with_real_accounts(machine, proxy, tmp_path_factory):
         pw.stop()
         hub.stop()
         print("\njourney steps:\n" + steps.report())
-        note_for_summary(tmp_path_factory, "hub class journey", steps.report())
     assert hub.proc.poll() is not None
     guide = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8")
     assert [c for c in COMMANDS if c not in guide] == []  # the guide shows each command exactly as run here

@@ -73,9 +73,9 @@ def store_for(data: Path) -> Store:
 
 
 def test_clean_log_takes_the_fast_path_and_matches(data, monkeypatch):
-    fast_frame = ledger_mod._fast_live_frame(store_for(data), "big")
+    fast_frame = ledger_mod._fast_live_columns(store_for(data), "big")
     assert fast_frame is not None, "the clean log should take the fast path"
-    assert ledger_mod._fast_live_frame(store_for(data), "small") is None  # too small: careful path
+    assert ledger_mod._fast_live_columns(store_for(data), "small") is None  # too small: careful path
     fast = ledger_mod.load_ledger(data, sets=["reference", "synthetic"])
     slow = careful(data, monkeypatch)
     assert len(slow) > N * 0.9
@@ -117,7 +117,7 @@ IRREGULAR = {
 def test_irregular_log_declines_the_fast_path_and_matches(data, monkeypatch, kind):
     log = data / "annotations" / "synthetic" / "big.jsonl"
     _edit_line(log, 1234, IRREGULAR[kind])
-    assert ledger_mod._fast_live_frame(store_for(data), "big") is None
+    assert ledger_mod._fast_live_columns(store_for(data), "big") is None
     pd.testing.assert_frame_equal(ledger_mod.load_ledger(data, sets=["reference", "synthetic"]), careful(data, monkeypatch))
 
 
@@ -134,7 +134,7 @@ def test_torn_tail_declines_the_fast_path(data, monkeypatch):
     log = data / "annotations" / "synthetic" / "big.jsonl"
     with open(log, "ab") as fh:
         fh.write(b'{"op": "upsert", "id": "torn')
-    assert ledger_mod._fast_live_frame(store_for(data), "big") is None
+    assert ledger_mod._fast_live_columns(store_for(data), "big") is None
     pd.testing.assert_frame_equal(ledger_mod.load_ledger(data, sets=["reference", "synthetic"]), careful(data, monkeypatch))
 
 

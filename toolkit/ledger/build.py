@@ -359,12 +359,6 @@ def _link_events(df: pd.DataFrame, codebook: Codebook, summits: dict, events: It
 FAST_PATH_MIN_BYTES = 1 << 20
 
 
-def _fast_live_frame(store, annotator: str) -> pd.DataFrame | None:
-    """The live annotations of a big, clean log as columns, or None to take the careful path (see :func:`_fast_live_columns`)."""
-    fast = _fast_live_columns(store, annotator)
-    return None if fast is None else fast[0]
-
-
 def _fast_live_columns(store, annotator: str) -> tuple[pd.DataFrame, dict[str, Any] | None] | None:
     """The live annotations of a big, clean log as columns and its key columns' codes, or None to take the careful path.
 
