@@ -179,7 +179,6 @@ def page(browser, page_log):
     """A fresh page; dialogs are recorded and dismissed, off-host requests recorded (and they fail)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
-    pg = context.new_page()
 
     def on_request(req):
         if not _is_local(req.url):

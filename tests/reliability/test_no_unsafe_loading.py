@@ -106,8 +106,10 @@ def test_notebooks_have_no_unsafe_loading():
 def test_the_one_yaml_load_uses_the_safe_loader_subclass():
     src = (PACKAGE / "_io.py").read_text(encoding="utf-8")
     assert "yaml.load(text, Loader=_LineSafeLoader)" in src
-    assert issubclass(_LineSafeLoader, yaml.SafeLoader)
-    assert not issubclass(_LineSafeLoader, (yaml.FullLoader, yaml.UnsafeLoader))
+    # the safe constructor on the C parser (libyaml) or the Python one, never the full or unsafe loaders
+    assert issubclass(_LineSafeLoader, (yaml.CSafeLoader, yaml.SafeLoader) if yaml.__with_libyaml__ else yaml.SafeLoader)
+    assert issubclass(_LineSafeLoader, yaml.constructor.SafeConstructor)
+    assert not issubclass(_LineSafeLoader, (yaml.constructor.FullConstructor, yaml.FullLoader, yaml.UnsafeLoader))
 
 
 @pytest.mark.parametrize(

@@ -289,11 +289,12 @@ def to_png(chart: Any, *, scale: float = 2.0, svg: str | None = None) -> bytes:
 
 
 def _compact(png: bytes) -> bytes:
-    """The same pixels, re-encoded smaller (lossless): RGB when every pixel is opaque, zlib at its best.
+    """The same pixels, re-encoded smaller (lossless): RGB when every pixel is opaque, zlib's default level.
 
     vl-convert's PNG is RGBA and lightly compressed; a chart on its white
     background is opaque, so this keeps every colour and takes about a fifth
-    of the bytes.
+    of the bytes. zlib's best level (Pillow's ``optimize``) saves only 1-4 %
+    more of them for two to three times the time.
     """
     import io
 
@@ -305,7 +306,7 @@ def _compact(png: bytes) -> bytes:
         if im.mode == "RGBA" and im.getchannel("A").getextrema() == (255, 255):
             im = im.convert("RGB")
         out = io.BytesIO()
-        im.save(out, "PNG", optimize=True)
+        im.save(out, "PNG", compress_level=6)
     return out.getvalue()
 
 
