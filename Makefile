@@ -73,8 +73,14 @@ lab: $(VENV)/.installed
 # Three processes on two cores: much of a browser, server or kernel test is waiting, and a third process
 # fills that time (TEST_WORKERS=0: one process).
 TEST_WORKERS ?= 3
+# Scratch files in memory (a tmpfs at /dev/shm) when the machine allows it (tests/_scratch.py says when): no disk
+# work for the run's hundreds of megabytes and fsyncs. TEST_TMPDIR= keeps the usual temporary folder.
+TEST_TMPDIR ?= $(shell $(BIN)/python tests/_scratch.py 2>/dev/null)
+# ... and only the last run's folders are kept there (about 0.6 GB of memory), not pytest's usual three
+TEST_SCRATCH = $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) )
+TEST_SCRATCH_OPTS = $(if $(TEST_TMPDIR),-o tmp_path_retention_count=1)
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
+	$(TEST_SCRATCH)$(BIN)/python -m pytest $(TEST_SCRATCH_OPTS) --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
 		-p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests notebooks $(PYTEST_ARGS)
 
 # The edit loop: no notebooks (nbval runs them in `make test`), no browser, nothing marked slow
@@ -82,7 +88,7 @@ test: $(VENV)/.installed-test
 # spread over FAST_WORKERS processes (pytest-xdist, whole files per worker; FAST_WORKERS=0: one process).
 FAST_WORKERS ?= 2
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser" -n $(FAST_WORKERS) --dist loadfile \
+	$(TEST_SCRATCH)$(BIN)/python -m pytest $(TEST_SCRATCH_OPTS) -p no:cacheprovider -m "not slow and not browser" -n $(FAST_WORKERS) --dist loadfile \
 		tests $(PYTEST_ARGS)
 
 # ruff checks the whole tree (pyproject.toml [tool.ruff]); mypy checks the package ([tool.mypy] files).
