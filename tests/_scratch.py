@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 SHM = Path("/dev/shm")
-MIN_FREE = 4 * 1024**3  # a run keeps up to about 1.5 GB there at once (pytest keeps the last three runs' folders)
+MIN_FREE = 4 * 1024**3  # a run fills up to about 0.7 GB there (the Makefile keeps only the last run's folders)
 
 
 def _mount_options(path: Path) -> list[str] | None:

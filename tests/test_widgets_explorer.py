@@ -22,11 +22,17 @@ def explorer(ledger, summits):
     return Explorer(ledger, summits=summits, n_boot=50)
 
 
+def _summit_table_for(explorer, ledger, summits, **choices):
+    """The summit table ``explorer`` should show for ``choices``, with the sets and annotators it has chosen."""
+    state = explorer.state()
+    return balance_table(ledger, summits=summits, n_boot=50, sets=state["sets"], annotators=state["annotators"], **choices)
+
+
 def test_initial_state_matches_balance_table(explorer, ledger, summits):
     assert EXPLORER_CLASS in explorer.widget._dom_classes
     state = explorer.state()
     assert state["evidence"] == "both" and state["weight"] == "count" and state["actor"] == []
-    expected = balance_table(ledger, summits=summits, n_boot=50, sets=state["sets"], annotators=state["annotators"])
+    expected = _summit_table_for(explorer, ledger, summits)
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
     assert f"<b>{int(expected['n'].sum())}</b> events selected" in explorer.status.value
     assert set(explorer._charts) == {"balance_per_summit", "issue_heatmap", "issue_shift", "agenda_share"}
@@ -55,16 +61,7 @@ def test_controls_redraw(explorer, ledger, summits):
     explorer.evidence.value = "brief"
     explorer.weight.value = "intensity"
     explorer.actor.value = ("Russia",)
-    expected = balance_table(
-        ledger,
-        summits=summits,
-        n_boot=50,
-        evidence="brief",
-        weight="intensity",
-        actor=["Russia"],
-        sets=explorer.state()["sets"],
-        annotators=explorer.state()["annotators"],
-    )
+    expected = _summit_table_for(explorer, ledger, summits, evidence="brief", weight="intensity", actor=["Russia"])
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
     assert explorer._charts["balance_per_summit"].chart is not before
     spec = explorer._charts["balance_per_summit"].chart.to_dict()
@@ -95,16 +92,7 @@ def test_choose_sets_several_controls_and_redraws_once(explorer, ledger, summits
     state = explorer.choose(evidence="span", weight="intensity", actor=["Russia"])
     assert len(calls) == 1
     assert (state["evidence"], state["weight"], state["actor"]) == ("span", "intensity", ["Russia"])
-    expected = balance_table(
-        ledger,
-        summits=summits,
-        n_boot=50,
-        evidence="span",
-        weight="intensity",
-        actor=["Russia"],
-        sets=state["sets"],
-        annotators=state["annotators"],
-    )
+    expected = _summit_table_for(explorer, ledger, summits, evidence="span", weight="intensity", actor=["Russia"])
     pd.testing.assert_frame_equal(explorer.summit_table, expected)
     with pytest.raises(TypeError, match="no control colour"):
         explorer.choose(colour="red")

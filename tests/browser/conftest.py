@@ -72,6 +72,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -174,9 +175,10 @@ def page_log() -> PageLog:
     return PageLog()
 
 
-@pytest.fixture
-def page(browser, page_log):
-    """A fresh page; dialogs are recorded and dismissed, off-host requests recorded (and they fail)."""
+@contextmanager
+def open_page(browser, page_log: PageLog):
+    """A page in a fresh browser context, closed afterwards; dialogs are recorded and dismissed, off-host requests
+    recorded (and they fail). The ``page`` fixture's page, and a module's page shared by its tests."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
 
@@ -201,6 +203,13 @@ def page(browser, page_log):
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser, page_log):
+    """A fresh page (see :func:`open_page`)."""
+    with open_page(browser, page_log) as pg:
+        yield pg
 
 
 # --------------------------------------------------------------------- servers

@@ -15,7 +15,7 @@ import urllib.request
 
 import nbformat
 import pytest
-from conftest import REPO, _copy_notebooks, _Servers
+from conftest import REPO, PageLog, _copy_notebooks, _Servers, open_page
 
 from toolkit.charts.display import VEGALITE_MIMETYPE
 
@@ -97,16 +97,11 @@ def lab_without_kernel(tmp_path_factory, chromium_executable):
 def lab_page(browser, lab_without_kernel):
     """One page of that Lab for every notebook of the module: Lab's front end loads once (about 5 s of CPU a load),
     and each test closes what is open and opens its notebook through Lab's own command, as a double click would."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(f"{lab_without_kernel.base}/lab?token={lab_without_kernel.token}&reset")
-    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
-    try:
+    with open_page(browser, PageLog()) as page:
+        page.goto(f"{lab_without_kernel.base}/lab?token={lab_without_kernel.token}&reset")
+        page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
+        page.evaluate("async () => { await window.jupyterapp.restored; }")
         yield page
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("notebook", sorted(CHARTS))
