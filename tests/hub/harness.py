@@ -90,7 +90,9 @@ class Hub:
         self.url = f"http://127.0.0.1:{self.port}"
         self.api = self.url + "/hub/api"
         self.log = workdir / "hub.log"
-        self.server_pids: dict[str, int] = {}
+        # each student server's process, held by a pidfd: a PID alone may name another process once the
+        # server has exited and the PIDs have wrapped (at 32768 on the project's machine)
+        self.server_fds: dict[str, int] = {}
         roster = workdir / "roster.txt"
         roster.write_text("\n".join(students + instructors) + "\n")
         wrapper = workdir / "hub_config.py"
@@ -158,8 +160,8 @@ class Hub:
             except (requests.RequestException, RuntimeError):
                 pass
 
-        with ThreadPoolExecutor(max(1, len(self.server_pids))) as pool:
-            list(pool.map(stop_server, list(self.server_pids)))
+        with ThreadPoolExecutor(max(1, len(self.server_fds))) as pool:
+            list(pool.map(stop_server, list(self.server_fds)))
         if self.proc.poll() is None:
             os.killpg(self.pid, signal.SIGTERM)
             try:
@@ -167,11 +169,13 @@ class Hub:
             except subprocess.TimeoutExpired:
                 os.killpg(self.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
-        for pid in self.server_pids.values():
+        for fd in self.server_fds.values():
             try:
-                os.kill(pid, signal.SIGKILL)
+                signal.pidfd_send_signal(fd, signal.SIGKILL)  # only the server itself, never a reused PID
             except (ProcessLookupError, PermissionError):
                 pass
+            os.close(fd)
+        self.server_fds.clear()
         self._logfh.close()
 
     # ------------------------------------------------------------------- API
@@ -215,10 +219,21 @@ class Hub:
             if server and server.get("ready"):
                 pid = (server.get("state") or {}).get("pid")
                 if pid:
-                    self.server_pids[name] = int(pid)
+                    self._hold(name, int(pid))
                 return time.monotonic() - start
             time.sleep(poll)
         raise RuntimeError(f"{name}'s server not ready after {timeout} s; hub log:\n{self.log_tail()}")
+
+    def _hold(self, name: str, pid: int) -> None:
+        """Keep a pidfd on ``name``'s server process (the one the hub reports as ready)."""
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            return
+        old = self.server_fds.pop(name, None)
+        if old is not None:
+            os.close(old)
+        self.server_fds[name] = fd
 
     # --------------------------------------------------------------- kernels
     def start_kernel(self, name: str, token: str) -> str:
@@ -232,42 +247,51 @@ class Hub:
         return r.json()["id"]
 
     def execute(self, name: str, token: str, kernel: str, code: str, timeout: float = 120) -> str:
-        """Run ``code`` in ``name``'s kernel; returns its stdout; raises with the traceback on an error."""
+        """Run ``code`` in ``name``'s kernel; returns its stdout; raises with the traceback on an error.
+
+        Like JupyterLab, it connects with a session id and, if the connection drops while the code runs,
+        connects once more with the same id: the server keeps the kernel's messages for that session and
+        hands them over. It says so on stderr; if the server is gone, the error carries the hub's log.
+        """
         import websocket
 
-        ws = websocket.create_connection(
-            f"ws://127.0.0.1:{self.port}/user/{name}/api/kernels/{kernel}/channels",
-            header=[f"Authorization: token {token}"],
-            timeout=timeout,
-        )
+        session = uuid.uuid4().hex
+        url = f"ws://127.0.0.1:{self.port}/user/{name}/api/kernels/{kernel}/channels?session_id={session}"
+
+        def connect():
+            return websocket.create_connection(url, header=[f"Authorization: token {token}"], timeout=timeout)
+
+        msg_id = uuid.uuid4().hex
+        request = {
+            "header": {"msg_id": msg_id, "username": name, "session": session, "msg_type": "execute_request", "version": "5.3"},
+            "parent_header": {},
+            "metadata": {},
+            "channel": "shell",
+            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False},
+        }
+        out, error, done = [], None, {"reply": False, "idle": False}
+        ws = connect()
+        reconnected = False
         try:
-            msg_id = uuid.uuid4().hex
-            ws.send(
-                json.dumps(
-                    {
-                        "header": {
-                            "msg_id": msg_id,
-                            "username": name,
-                            "session": uuid.uuid4().hex,
-                            "msg_type": "execute_request",
-                            "version": "5.3",
-                        },
-                        "parent_header": {},
-                        "metadata": {},
-                        "channel": "shell",
-                        "content": {
-                            "code": code,
-                            "silent": False,
-                            "store_history": False,
-                            "user_expressions": {},
-                            "allow_stdin": False,
-                        },
-                    }
-                )
-            )
-            out, error, done = [], None, {"reply": False, "idle": False}
+            ws.send(json.dumps(request))
             while not all(done.values()):
-                msg = json.loads(ws.recv())
+                try:
+                    raw = ws.recv()
+                except (websocket.WebSocketConnectionClosedException, ConnectionError) as exc:
+                    ws.close()
+                    if reconnected:
+                        raise RuntimeError(f"{name}'s kernel connection dropped twice; hub log:\n{self.log_tail()}") from exc
+                    print(f"note: {name}'s kernel connection dropped ({exc}); connecting again", file=sys.stderr)
+                    reconnected = True
+                    try:
+                        ws = connect()
+                    except (OSError, websocket.WebSocketException) as again:
+                        raise RuntimeError(
+                            f"{name}'s kernel connection dropped and its server did not answer again ({again}); "
+                            f"hub log:\n{self.log_tail()}"
+                        ) from exc
+                    continue
+                msg = json.loads(raw)
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
                 kind = msg["msg_type"]
