@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import subprocess
 import sys
 import warnings
@@ -238,3 +239,52 @@ def test_the_packages_that_kept_an_old_module_name_give_its_names():
     assert load_codebook.__module__ == "toolkit.codebook.load" and Codebook.__module__ == "toolkit.codebook.model"
     assert Store.__module__ == "toolkit.store.core" and load_ledger.__module__ == "toolkit.ledger.build"
     assert load_document and segment and LEDGER_COLUMNS and AnnotationSession
+
+
+#: Commands that read and write records but draw no table: they start without the table libraries
+#: (pandas, numpy, pyarrow, altair), which take most of half a second to import.
+_LIGHT = """
+import contextlib, io, sys
+class Refuse:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {"pandas", "numpy", "pyarrow", "altair"}:
+            raise ImportError(f"{name} imported by a command that needs no table")
+sys.meta_path.insert(0, Refuse())
+from toolkit.commands.main import main
+data, csv = sys.argv[1], sys.argv[2]
+for args in (["validate", "--data", data], ["import", "csv", csv, "--set", "light", "--annotator", "reader", "--data", data],
+             ["export", "doccano", "--set", "light", "--out", csv + ".jsonl", "--data", data], ["--help"]):
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        try:
+            rc = main(args)
+        except SystemExit as exc:
+            rc = exc.code
+    print(args[0], rc)
+    if rc:
+        print(said.getvalue(), file=sys.stderr)
+"""
+
+
+def test_record_commands_start_without_the_table_libraries(tmp_path, repo_root):
+    import shutil
+
+    from toolkit.corpus import load_documents
+
+    data = tmp_path / "data"
+    shutil.copytree(repo_root / "data", data, ignore=shutil.ignore_patterns("annotations"))
+    doc = next(iter(load_documents(data / "documents").values()))
+    start = doc.text.index(" ", 200) + 1
+    end = doc.text.index(" ", start + 40)
+    csv = tmp_path / "one.csv"  # one SYNTHETIC span of the seed article with codes chosen by the test
+    csv.write_text(
+        "document_id,start,end,quote,stance,issue,actor,target,intensity\n"
+        f'{doc.id},{start},{end},"{doc.text[start:end]}",grievance,ukraine-security,US,Russia,2\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}  # the toolkit this test imported
+    done = subprocess.run(
+        [sys.executable, "-c", _LIGHT, str(data), str(csv)], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["validate 0", "import 0", "export 0", "--help 0"], done.stdout + done.stderr

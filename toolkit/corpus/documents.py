@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from toolkit._io import read_text_strict, read_yaml, sha256_file
 from toolkit.errors import DataError, Problem
@@ -220,6 +222,8 @@ def segment(document: Document) -> list[Segment]:
 
 def segments_frame(document: Document) -> pd.DataFrame:
     """Segments as a table with columns ``document_id, index, start, end, text``."""
+    import pandas as pd
+
     segs = segment(document)
     return pd.DataFrame([s.__dict__ for s in segs], columns=["document_id", "index", "start", "end", "text"])
 

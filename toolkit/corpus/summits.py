@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from toolkit._io import read_yaml
 from toolkit.errors import DataError, Problem
@@ -169,6 +170,8 @@ def summits_frame(summits: dict[str, Summit]) -> pd.DataFrame:
         Columns ``summit_id, date, label, place, format, parties``; one row a
         summit, in date order, with ``order`` 0..n-1.
     """
+    import pandas as pd
+
     rows = [
         {
             "summit_id": s.id,

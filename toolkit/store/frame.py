@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 __all__ = ["KEY_COLUMNS", "read_log_table", "column_problems", "live_columns", "live_frame"]
 
@@ -78,6 +79,7 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
 
 def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[tuple[int, str]], dict[str, Any] | None] | None:
     """:func:`column_problems`, and the :data:`KEY_COLUMNS`' codes when every record is live (else None)."""
+    import numpy as np
     import pyarrow as pa
 
     from toolkit.records.annotation import OPTIONAL_FIELDS
