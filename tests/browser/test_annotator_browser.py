@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import open_notebook, run_all_cells
 
 from toolkit.codebook import load_codebook
 from toolkit.corpus import load_documents, load_summits
@@ -384,18 +385,16 @@ def _code_events_attribution_modality(page, data: Path) -> None:
     assert (second["event_id"], second["stance"], second["actor"], second["target"]) == (event["id"], "goodwill", "US", "Russia")
 
 
-def test_lab_first_view_names_events_attribution_modality(
-    page, page_log, start_lab, notebook_workspace, scratch_data, run_notebook_in_lab
-):
+def test_lab_first_view_names_events_attribution_modality(page, page_log, start_lab, notebook_workspace, scratch_data):
     server = start_lab(notebook_workspace, {"SUMMIT_LEDGER_DATA": str(scratch_data)})
-    page.goto(server.lab_url(NOTEBOOK))
+    open_notebook(page, server, NOTEBOOK)
     # before running: the first-time note, never the widget's Python repr
     page.wait_for_selector(".jp-RenderedMarkdown:has-text('First time here?')", timeout=60_000)
     page.wait_for_timeout(2000)  # let the stored outputs render
     page.wait_for_selector(".jp-OutputArea-output:has-text('Run this cell to start the annotator')")
     body = page.inner_text(".jp-Notebook")
     assert "Annotator(children=" not in body and "HTML(value=" not in body
-    run_notebook_in_lab(page, server, NOTEBOOK)
+    run_all_cells(page)  # in the page already open: no second load of Lab
     _name_checks(page)
     _code_events_attribution_modality(page, scratch_data)
     assert page_log.dialogs == [] and page_log.page_errors == []
