@@ -33,7 +33,8 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# pip itself is brought up to date only where pip installs (uv needs none of it)
+PIP_UP = $(BIN)/python -m pip install --quiet --upgrade pip
 
 ifeq ($(LOCKED),yes)
 # The lock holds the runtime and the test dependencies, so one install serves `make lab` and `make test`.
@@ -48,7 +49,7 @@ $(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
 		echo "installed $(LOCK) and the project with uv"; \
 	else \
 		echo "installing $(LOCK) and the project with pip"; \
-		$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK) && $(BIN)/python -m pip install --quiet --no-deps -e .; \
+		$(PIP_UP) && $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK) && $(BIN)/python -m pip install --quiet --no-deps -e .; \
 	fi
 	touch $@
 
@@ -56,6 +57,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 else
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP_UP)
 	$(BIN)/python -m pip install --quiet --upgrade -e .
 	touch $@
 
@@ -103,9 +105,9 @@ lint: $(VENV)/.installed-test
 test-latest:
 	$(MAKE) test VENV=.venv-latest LOCKED=no
 
-$(TOOLS)/bin/uv:
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+# uv is one binary: pip puts it in $(TOOLS)/bin without a venv of its own (a venv costs about 4 s)
+$(TOOLS)/bin/uv: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --target $(TOOLS) "uv==$(UV_VERSION)"
 
 # Deterministic: uv keeps every pin already in $(LOCK) that still fits pyproject.toml, and only
 # resolves what changed. Delete $(LOCK) first to move every package to its newest allowed version.
