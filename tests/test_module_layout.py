@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -267,8 +268,6 @@ for args in (["validate", "--data", data], ["import", "csv", csv, "--set", "ligh
 
 
 def test_record_commands_start_without_the_table_libraries(tmp_path, repo_root):
-    import shutil
-
     from toolkit.corpus import load_documents
 
     data = tmp_path / "data"
