@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -242,29 +243,35 @@ def test_the_packages_that_kept_an_old_module_name_give_its_names():
     assert load_document and segment and LEDGER_COLUMNS and AnnotationSession
 
 
-#: Commands that read and write records but draw no table: they start without the table libraries
-#: (pandas, numpy, pyarrow, altair), which take most of half a second to import.
+#: Commands that read and write records, or run a class, but draw no table: they start without the
+#: table libraries (pandas, numpy, pyarrow, altair), which take most of half a second to import.
 _LIGHT = """
-import contextlib, io, sys
+import contextlib, io, json, sys
 class Refuse:
     def find_spec(self, name, path=None, target=None):
         if name.partition(".")[0] in {"pandas", "numpy", "pyarrow", "altair"}:
             raise ImportError(f"{name} imported by a command that needs no table")
 sys.meta_path.insert(0, Refuse())
 from toolkit.commands.main import main
-data, csv = sys.argv[1], sys.argv[2]
-for args in (["validate", "--data", data], ["import", "csv", csv, "--set", "light", "--annotator", "reader", "--data", data],
-             ["export", "doccano", "--set", "light", "--out", csv + ".jsonl", "--data", data], ["--help"]):
+for args in json.loads(sys.argv[1]):
     said = io.StringIO()
     with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
         try:
             rc = main(args)
         except SystemExit as exc:
             rc = exc.code
-    print(args[0], rc)
+    print(args[0] if args[0] != "class" else args[1], rc)
     if rc:
         print(said.getvalue(), file=sys.stderr)
 """
+
+
+def _light(commands: list[list[str]], cwd: Path) -> list[str]:
+    """Run the commands in one new interpreter that refuses the table libraries; each one's name and exit code."""
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}  # the toolkit this test imported
+    done = subprocess.run([sys.executable, "-c", _LIGHT, json.dumps(commands)], capture_output=True, text=True, cwd=cwd, env=env)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    return done.stdout.splitlines()
 
 
 def test_record_commands_start_without_the_table_libraries(tmp_path, repo_root):
@@ -281,9 +288,30 @@ def test_record_commands_start_without_the_table_libraries(tmp_path, repo_root):
         f'{doc.id},{start},{end},"{doc.text[start:end]}",grievance,ukraine-security,US,Russia,2\n',
         encoding="utf-8",
     )
-    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}  # the toolkit this test imported
-    done = subprocess.run(
-        [sys.executable, "-c", _LIGHT, str(data), str(csv)], capture_output=True, text=True, cwd=tmp_path, env=env
-    )
-    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
-    assert done.stdout.splitlines() == ["validate 0", "import 0", "export 0", "--help 0"], done.stdout + done.stderr
+    commands = [
+        ["validate", "--data", str(data)],
+        ["import", "csv", str(csv), "--set", "light", "--annotator", "reader", "--data", str(data)],
+        ["export", "doccano", "--set", "light", "--out", f"{csv}.jsonl", "--data", str(data)],
+        ["--help"],
+    ]
+    said = _light(commands, tmp_path)
+    assert said == ["validate 0", "import 0", "export 0", "--help 0"], said
+
+
+def test_class_commands_that_make_no_table_start_without_the_table_libraries(tmp_path, repo_root):
+    """An instructor's create, assign, practice, open, close, release and status (grade and collect make tables)."""
+    data, course = tmp_path / "data", str(tmp_path / "class")
+    shutil.copytree(repo_root / "data", data)
+    seed_id = "2021-12-07-biden-putin-video-summit"
+    commands = [
+        ["class", "create", course, "week1", "--project", str(data), "--articles", seed_id],
+        ["class", "assign", course, "week1", "--group", "a", "--students", "ana", "ben", "--articles", seed_id],
+        ["class", "practice", course, "week1", "--document", seed_id, "--sentences", "1-4"],
+        ["class", "open", course, "week1"],
+        ["class", "close", course, "week1"],
+        ["class", "release", course, "week1", "--now"],
+        ["class", "status", course, "week1"],
+    ]
+    said = _light(commands, tmp_path)
+    assert said == [f"{args[1]} 0" for args in commands], said
+    assert (tmp_path / "class").is_dir()

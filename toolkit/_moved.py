@@ -94,7 +94,10 @@ class _Loader(importlib.abc.Loader):
         )
         target = importlib.import_module(self.target)
         module.__dict__.update({k: v for k, v in vars(target).items() if not k.startswith("__")})
-        module.__dict__["__all__"] = list(getattr(target, "__all__", []))
+        names = list(getattr(target, "__all__", []))
+        # a package that loads its names on first use (toolkit.classroom) gives them here at once, as the old module did
+        module.__dict__.update({name: getattr(target, name) for name in names})
+        module.__dict__["__all__"] = names
         module.__doc__ = f"Deprecated alias of :mod:`{self.target}`."
 
 

@@ -7,24 +7,55 @@ that respects the release), :mod:`.collection` (reading hand-ins, tolerating bad
 view), :mod:`.presentation` (text, escaped HTML, hot spots), :mod:`.grading` (rubric,
 confusion tables, the LMS CSV), :mod:`.projection` (the class view with pseudonyms),
 :mod:`.instructor` and :mod:`.export`. The writer guard lives in :mod:`toolkit.records.identity`.
+
+The names below are loaded from their module when first used, so that a class command that
+makes no table (create, assign, open, close, release) starts without pandas and the agreement
+measures.
 """
 
 from __future__ import annotations
 
-from toolkit.classroom.collection import (
-    PROGRESS_MIN_FILES,
-    ClassFiles,
-    FileStatus,
-    StudentFile,
-    collect_class,
-    is_reference,
-    load_reference,
-    record_signature,
-)
-from toolkit.classroom.presentation import HOTSPOT_COLOR, hotspot_spans, hotspots_html
-from toolkit.classroom.scoring import ClassView, balance_comparison, class_ledger, class_view, feedback_table
-from toolkit.classroom.student_feedback import Feedback, check_my_work, describe, feedback
-from toolkit.records.identity import IdentityError, check_writer, hub_annotator, hub_user, is_instructor
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.classroom.collection import (
+        PROGRESS_MIN_FILES,
+        ClassFiles,
+        FileStatus,
+        StudentFile,
+        collect_class,
+        is_reference,
+        load_reference,
+        record_signature,
+    )
+    from toolkit.classroom.presentation import HOTSPOT_COLOR, hotspot_spans, hotspots_html
+    from toolkit.classroom.scoring import ClassView, balance_comparison, class_ledger, class_view, feedback_table
+    from toolkit.classroom.student_feedback import Feedback, check_my_work, describe, feedback
+    from toolkit.records.identity import IdentityError, check_writer, hub_annotator, hub_user, is_instructor
+
+#: Each public name and the module that defines it.
+_EXPORTS = {
+    **dict.fromkeys(("IdentityError", "check_writer", "hub_annotator", "hub_user", "is_instructor"), "toolkit.records.identity"),
+    **dict.fromkeys(
+        (
+            "PROGRESS_MIN_FILES",
+            "ClassFiles",
+            "FileStatus",
+            "StudentFile",
+            "collect_class",
+            "is_reference",
+            "load_reference",
+            "record_signature",
+        ),
+        "toolkit.classroom.collection",
+    ),
+    **dict.fromkeys(("HOTSPOT_COLOR", "hotspot_spans", "hotspots_html"), "toolkit.classroom.presentation"),
+    **dict.fromkeys(
+        ("ClassView", "balance_comparison", "class_ledger", "class_view", "feedback_table"), "toolkit.classroom.scoring"
+    ),
+    **dict.fromkeys(("Feedback", "check_my_work", "describe", "feedback"), "toolkit.classroom.student_feedback"),
+}
 
 __all__ = [
     "IdentityError",
@@ -53,3 +84,17 @@ __all__ = [
     "record_signature",
     "describe",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module on first use (PEP 562) and kept here afterwards."""
+    home = _EXPORTS.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

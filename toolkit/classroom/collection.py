@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
-
 from toolkit.corpus.folder import ProjectFolder, as_folder
 from toolkit.errors import DataError, Problem, SummitLedgerError
 from toolkit.records.annotation import check_annotator
 from toolkit.store.open import store_at
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from toolkit.codebook.load import Codebook
     from toolkit.corpus.documents import Document
     from toolkit.corpus.summits import Summit
@@ -118,6 +118,8 @@ class ClassFiles:
 
     def status_frame(self) -> pd.DataFrame:
         """One row per file: ``file, annotator, records, status, problems, message``."""
+        import pandas as pd  # here, not at import: the class commands that make no table start without it
+
         return pd.DataFrame(
             [
                 {

@@ -99,9 +99,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from toolkit.classroom import grading, instructor
+    # grading and its tables are imported by the one action that grades: the others start without pandas
+    from toolkit.classroom import instructor
     from toolkit.classroom.course import ClassFolder, read_roster
-    from toolkit.classroom.export import write_csv
 
     course = ClassFolder(Path(args.class_dir))
     aid = args.assignment
@@ -142,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
         a = instructor.release(course, aid, args.what, now=args.now)
         print(f"{a.id}: {a.release} released at {a.released_at}")
     elif args.action == "grade":
+        from toolkit.classroom import grading
+        from toolkit.classroom.export import write_csv
         from toolkit.classroom.intake import collect
 
         a = course.load(aid)
