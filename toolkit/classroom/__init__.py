@@ -9,30 +9,14 @@ confusion tables, the LMS CSV), :mod:`.projection` (the class view with pseudony
 :mod:`.instructor` and :mod:`.export`. The writer guard lives in :mod:`toolkit.records.identity`.
 
 The names below are loaded from their module when first used, so that a class command that
-makes no table (create, assign, open, close, release) starts without pandas and the agreement
-measures.
+makes no table (create, assign, practice, open, close, release, status) starts without pandas
+and the agreement measures.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from toolkit.classroom.collection import (
-        PROGRESS_MIN_FILES,
-        ClassFiles,
-        FileStatus,
-        StudentFile,
-        collect_class,
-        is_reference,
-        load_reference,
-        record_signature,
-    )
-    from toolkit.classroom.presentation import HOTSPOT_COLOR, hotspot_spans, hotspots_html
-    from toolkit.classroom.scoring import ClassView, balance_comparison, class_ledger, class_view, feedback_table
-    from toolkit.classroom.student_feedback import Feedback, check_my_work, describe, feedback
-    from toolkit.records.identity import IdentityError, check_writer, hub_annotator, hub_user, is_instructor
+from typing import Any
 
 #: Each public name and the module that defines it.
 _EXPORTS = {
@@ -57,33 +41,7 @@ _EXPORTS = {
     **dict.fromkeys(("Feedback", "check_my_work", "describe", "feedback"), "toolkit.classroom.student_feedback"),
 }
 
-__all__ = [
-    "IdentityError",
-    "check_writer",
-    "hub_annotator",
-    "hub_user",
-    "is_instructor",
-    "FileStatus",
-    "StudentFile",
-    "ClassFiles",
-    "collect_class",
-    "load_reference",
-    "Feedback",
-    "feedback",
-    "check_my_work",
-    "feedback_table",
-    "ClassView",
-    "class_view",
-    "hotspot_spans",
-    "hotspots_html",
-    "class_ledger",
-    "balance_comparison",
-    "HOTSPOT_COLOR",
-    "PROGRESS_MIN_FILES",
-    "is_reference",
-    "record_signature",
-    "describe",
-]
+__all__ = list(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:

@@ -40,7 +40,7 @@ def read_log_table(path: Path) -> Any:
                 return None  # torn tail: the careful path reports it
         kinds = {"op": str, "op_id": str, "at": str, **FIELD_TYPES}
         # text as large_string, the type pandas keeps its text in: the frame then takes the columns as they are
-        # (with 32-bit offsets every text column was copied into 64-bit ones, 40-130 ms and ~120 MB at 1M records)
+        # (with 32-bit offsets each text column got a new 64-bit offsets buffer: to_pandas took 40-130 ms at 1M records)
         schema = pa.schema([(c, pa.int64() if t is int else pa.large_string()) for c, t in kinds.items()])
         # Known fields parse with their own types (a wrong type is an error, hence the careful path);
         # any other field ("undoes", ...) is inferred so that it can be seen.
