@@ -25,6 +25,24 @@ def test_reference_ledger_columns_and_joins(data_root, codebook):
     assert row["score"] == codebook.score(row["stance"], int(row["intensity"]))
 
 
+def test_secondary_issues_are_tuples_and_rows_without_hold_the_empty_one(data_root, tmp_path):
+    """Each row's secondary issues as a tuple (read-only); a row without any holds Python's one empty tuple, not an object of its own."""
+    from toolkit.formats.csv import write_ledger
+
+    df = load_ledger(data_root, sets=["reference"], include_briefs=False)
+    raw = Store(data_root / "annotations" / "reference").read("reference").annotations
+    sec = df["secondary_issues"]
+    assert all(isinstance(v, tuple) for v in sec)
+    given = {rid: tuple(r["secondary_issues"]) for rid, r in raw.items() if r.get("secondary_issues")}
+    assert given, "the reference set codes some secondary issues"
+    for rid, value in zip(df["id"], sec):
+        assert value == given.get(rid, ())
+    assert len({id(v) for v in sec if not v}) == 1
+    write_ledger(df, tmp_path / "ledger.csv")
+    cells = pd.read_csv(tmp_path / "ledger.csv", keep_default_na=False)["secondary_issues"]
+    assert sorted(c for c in cells if c) == sorted(";".join(v) for v in sec if v)
+
+
 def test_briefs_share_the_schema(codebook, summits, seed):
     brief = {
         "id": "b1",

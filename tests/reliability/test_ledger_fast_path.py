@@ -122,9 +122,10 @@ def test_irregular_log_declines_the_fast_path_and_matches(data, monkeypatch, kin
 
 
 def test_line_longer_than_a_parse_block_matches(data, monkeypatch):
-    """The log is parsed in 4 MB blocks; a longer line (a 4.5 MB note) is read whole, by either path."""
+    """The log is parsed in 2 MB blocks; a longer line (a 4.5 MB note) is read whole, still by the fast path."""
     log = data / "annotations" / "synthetic" / "big.jsonl"
     _edit_line(log, 1234, _set("note", "synthetic note " * 300_000))
+    assert ledger_mod._fast_live_columns(store_for(data), "big") is not None
     fast = ledger_mod.load_ledger(data, sets=["reference", "synthetic"])
     assert (fast["note"].str.len() == 4_500_000).sum() == 1
     pd.testing.assert_frame_equal(fast, careful(data, monkeypatch))
@@ -221,11 +222,71 @@ def test_log_already_in_ledger_order_is_not_reordered(data, monkeypatch):
     assert orders and orders[0] is not None
 
 
+def test_several_summits_documents_and_offsets_past_16_bits_match_the_careful_path(data, monkeypatch):
+    """Three summits and two documents in one log, one document longer than 65,536 characters.
+
+    The Arrow path sorts by start and by (summit, document) with 16-bit radix passes when the
+    numbers fit, and with a general stable sort when they do not: both must give the careful order.
+    The long document is SYNTHETIC (the seed article's text repeated), written only into this
+    test's scratch folder.
+    """
+    import hashlib
+
+    from toolkit.records import selectors
+    from toolkit.store import op_id_for, op_line
+
+    seed = (data / "documents" / "2021-12-07-biden-putin-video-summit.txt").read_text(encoding="utf-8")
+    long_text = seed * (70_000 // len(seed) + 1)
+    assert len(long_text) > 1 << 16
+    (data / "documents" / "synthetic-long.txt").write_text(long_text, encoding="utf-8")
+    meta = {
+        "id": "synthetic-long",
+        "title": "SYNTHETIC test document: the seed article's text repeated",
+        "text_file": "synthetic-long.txt",
+        "source": "synthetic, made by this test",
+        "summit_id": "2021-06-16-geneva",
+        "language": "en",
+        "sha256": hashlib.sha256(long_text.encode("utf-8")).hexdigest(),
+    }
+    (data / "documents" / "synthetic-long.yaml").write_text(json.dumps(meta), encoding="utf-8")  # JSON is YAML
+    summits = ("2021-12-07-video", "2021-06-16-geneva", "2018-07-16-helsinki")
+    lines, pos = [], 0
+    for i, line in enumerate(synthetic_ops(N, "big", seed=11)):
+        op = json.loads(line)
+        op["summit_id"] = summits[i % 3]
+        if i % 2:  # the same span, copied into the long document; most copies start past 65,536
+            start = op["start"] + len(seed) * (25 if i % 4 == 1 else 3)
+            op.update(document_id="synthetic-long", **selectors(long_text, start, start + op["end"] - op["start"]))
+        op["op_id"] = op_id_for(op, pos)
+        lines.append(op_line(op))
+        pos += len(lines[-1])
+    fast = _arrow_matches_careful(data, monkeypatch, lines)
+    assert set(fast["summit_id"]) == set(summits)
+    assert set(fast["document_id"]) == {"synthetic-long", "2021-12-07-biden-putin-video-summit"}
+    assert fast["start"].max() >= 1 << 16
+
+
 @pytest.mark.parametrize("text_type", ["string", "large_string"])
-def test_id_keys_order_ids_as_their_bytes_and_all_distinct_finds_a_repeat(text_type):
+def test_id_order_sorts_by_the_whole_text_and_finds_a_repeat(text_type):
+    """id_order: the order of the ids' UTF-8 bytes, position breaking ties, whatever the ids share in their first 8 bytes."""
     import pyarrow as pa
 
-    from toolkit.records.textbytes import all_distinct, id_keys
+    from toolkit.records.textbytes import id_order
+
+    values = ["abcdefghi", "b", "", "abcdefgh", "abcdefghz", "a\x00", "é", "abcdefghi", "zz", "\U0001f30d", "a", "abcdefgg"]
+    for arr in (pa.array(values, getattr(pa, text_type)()), pa.chunked_array([pa.array(values[:5]), pa.array(values[5:])])):
+        order, distinct = id_order(arr)
+        assert list(order) == sorted(range(len(values)), key=lambda i: (values[i].encode(), i))
+        assert not distinct  # "abcdefghi" twice, behind a key shared with "abcdefgh" and "abcdefghz"
+    order, distinct = id_order(pa.array(values[1:7], getattr(pa, text_type)()))
+    assert distinct and list(order) == sorted(range(6), key=lambda i: values[1 + i].encode())
+
+
+@pytest.mark.parametrize("text_type", ["string", "large_string"])
+def test_id_keys_order_ids_as_their_bytes_and_id_order_finds_a_repeat(text_type):
+    import pyarrow as pa
+
+    from toolkit.records.textbytes import id_keys, id_order
 
     values = ["", "a", "a\x00", "ab", "abcdefgh", "abcdefghi", "abcdefgg", "é", "zz", "\U0001f30d", "abcdefghz", "b"]
     arr = pa.array(values, getattr(pa, text_type)())
@@ -237,6 +298,6 @@ def test_id_keys_order_ids_as_their_bytes_and_all_distinct_finds_a_repeat(text_t
             elif keys[i] == keys[j]:
                 assert a.encode()[:8].ljust(8, b"\0") == b.encode()[:8].ljust(8, b"\0"), (a, b)
     assert list(id_keys(arr.slice(3, 5))) == list(keys[3:8])
-    assert all_distinct(arr)
-    assert not all_distinct(pa.array([*values, "abcdefghi"], arr.type))  # a repeat behind a shared 8-byte key
-    assert not all_distinct(pa.chunked_array([arr, pa.array(["zz"], arr.type)]))
+    assert id_order(arr)[1]
+    assert not id_order(pa.array([*values, "abcdefghi"], arr.type))[1]  # a repeat behind a shared 8-byte key
+    assert not id_order(pa.chunked_array([arr, pa.array(["zz"], arr.type)]))[1]

@@ -4,11 +4,11 @@
 columns added one by one and ~40 columns reordered by the sort. For the plain case of the
 load's fast path (every row a live span of a clean log, already in columns; no other record,
 brief or event) :func:`arrow_ledger` gives the same frame (columns, dtypes, order and values)
-at a fraction of the cost: the sort keys are sorted once by ``pyarrow.compute.sort_indices``,
-the stored columns reordered by one ``take``, and each looked-up column worked out once per
-distinct key (with the same :func:`toolkit.ledger.frame.lookup` the pandas path uses) and
-spread over the rows by its key's dictionary codes. Anything else returns None, and
-``build_ledger`` takes its usual path.
+at a fraction of the cost: the row order comes from the id order the duplicate check found
+and two stable passes over small integer keys, each stored column is reordered by one
+``take``, and each looked-up column is worked out once per distinct key (with the same
+:func:`toolkit.ledger.frame.lookup` the pandas path uses) and spread over the rows by its key's
+dictionary codes. Anything else returns None, and ``build_ledger`` takes its usual path.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, lookup, no_text, text_kind
+from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, issue_tuples, lookup, no_text, text_kind
 from toolkit.records.textbytes import dictionary_codes
+from toolkit.store.frame import ID_ORDER
 
 if TYPE_CHECKING:
     from toolkit.codebook.load import Codebook
@@ -46,14 +47,15 @@ def arrow_ledger(
 
     None when the frames are not the plain case: a column other than a mention's fields, a missing
     value in one, or (with ``expand_pairs``) a pair actor, whose rows the pandas path expands.
-    ``codes`` may give key columns of a single frame already numbered (see :func:`toolkit.store.live_columns`).
+    ``codes`` may give key columns of a single frame already numbered, and its rows in id order under
+    :data:`~toolkit.store.frame.ID_ORDER` (see :func:`toolkit.store.frame.live_columns`).
     """
     import pyarrow as pa
 
     from toolkit.records.record import FIELDS
 
-    wanted = {*FIELDS, "evidence", "set"}
-    if not frames or any(set(f.columns) != wanted for f in frames):
+    wanted = {*FIELDS, "evidence", "set"} - {"prefix", "suffix"}  # the selector's context is no ledger column
+    if not frames or any(not wanted <= set(f.columns) <= wanted | {"prefix", "suffix"} for f in frames):
         return None
     try:
         table = pa.concat_tables([pa.Table.from_pandas(f[sorted(wanted)], preserve_index=False) for f in frames])
@@ -68,6 +70,7 @@ def arrow_ledger(
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's work (off the GIL) on both cores
         given = dict(codes or {}) if len(frames) == 1 else {}
+        by_id = given.pop(ID_ORDER, (None, None))[0]
         keyed = [
             key for key in ("summit_id", "document_id", "issue", "stance", "intensity", "actor", "target") if key not in given
         ]
@@ -75,9 +78,7 @@ def arrow_ledger(
         pairs = {a.id for a in codebook.actors.values() if a.kind == "pair"}
         if expand_pairs and any(actor in pairs for actor in codes["actor"][1]):  # the distinct actors hold a pair actor
             return None
-        lists = pool.submit(_empty_lists, n)  # Python work, beside the row order's numpy sort
-        positions = _row_order(table, codes, order)
-        table = table.select([name for name in table.column_names if name not in ("prefix", "suffix")])
+        positions = _row_order(table, codes, order, by_id)
         # the stored columns reordered while the looked-up ones are built
         moved = {
             name: pool.submit(_stored_column, table[name], positions, name in _INTS, codes.get(name))
@@ -87,7 +88,7 @@ def arrow_ledger(
         out.update({name: job.result() for name, job in moved.items()})
     for col in ("description", "source_url"):
         out[col] = np.full(n, None, dtype=object)
-    out["secondary_issues"] = pd.Series(lists.result(), dtype=object)
+    out["secondary_issues"] = issue_tuples(None, n)
     out["joint"] = np.zeros(n, dtype=bool)
     missing = None
     for col in TEXT_COLUMNS:
@@ -158,48 +159,49 @@ def _spread(values: pd.Series, keys: np.ndarray) -> pd.Series:
     return pd.Series(values.array.take(keys) if ext else values.to_numpy()[keys], dtype=values.dtype, copy=False)
 
 
-def _row_order(table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int]) -> np.ndarray | None:
+def _row_order(
+    table: Any, codes: Mapping[str, tuple[np.ndarray, pd.Series]], order: Mapping[str, int], by_id: np.ndarray | None
+) -> np.ndarray | None:
     """The positions in the ledger's row order (:func:`toolkit.ledger.frame.sort_order`'s, on the key columns), or None if in it already.
 
     Summit (in time), document, start, id. Summit, document and start are ranked into one integer
-    key; a log already in that order (ids rising within a key) is left as it is. Else each row gets
-    one 64-bit number, the key in the high bits and the id's first bytes (:func:`id_keys`) in the
-    rest, sorted by numpy; rows whose numbers are equal are put in order by pyarrow, which compares
-    the whole ids (UTF-8 bytes: code point order, as Python's). The fast path's rows have no
-    missing key and distinct ids, so no tie is left.
+    key; a log already in that order (ids rising within a key) is left as it is. Else the rows are
+    taken in id order (``by_id``, from the duplicate check, or :func:`id_order`) and sorted stably
+    by start, then by (summit, document): each pass a radix sort of 16-bit numbers when they fit.
+    The fast path's rows have no missing key and distinct ids, so no tie is left.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    from toolkit.records.textbytes import id_keys
+    from toolkit.records.textbytes import id_order
 
     sid_codes, sid_uniques = codes["summit_id"]
-    summit_rank = np.array([order.get(s, len(order)) for s in sid_uniques], dtype=np.int64)[sid_codes]
     doc_codes, doc_uniques = codes["document_id"]
-    doc_rank = np.argsort(np.argsort(doc_uniques.to_numpy(dtype=object), kind="stable"))[doc_codes]
-    start = table["start"].to_numpy().astype(np.int64)
-    ids = table["id"].combine_chunks()
-    span = int(start.max()) + 1 if len(start) else 1
-    bits = ((len(order) + 1) * (len(doc_uniques) + 1) * span).bit_length()
-    if not len(start) or int(start.min()) < 0 or bits > 48:
-        by_id = pc.sort_indices(ids).to_numpy()
-        return by_id[np.lexsort((start[by_id], doc_rank[by_id], summit_rank[by_id]))]
-    key = (summit_rank * len(doc_uniques) + doc_rank) * span + start
+    summit_rank = np.array([order.get(s, len(order)) for s in sid_uniques], dtype=np.int64)
+    doc_rank = np.argsort(np.argsort(doc_uniques.to_numpy(dtype=object), kind="stable"))
+    # (summit, document) as one rank per distinct pair, then per row
+    place = (summit_rank[:, None] * len(doc_uniques) + doc_rank[None, :]).ravel()
+    group = place[sid_codes.astype(np.int64) * len(doc_uniques) + doc_codes]
+    start = table["start"].to_numpy()
+    ids = table["id"]
+    if not len(start) or int(start.min()) < 0:
+        return None if len(start) < 2 else _stable_by(_stable_by(id_order(ids)[0], start), group)
+    key = group * (int(start.max()) + 1) + start
     step = np.diff(key)
     if (step >= 0).all():
         tied = np.flatnonzero(step == 0)
         if not len(tied) or pc.all(pc.less(ids.take(tied), ids.take(tied + 1))).as_py():
             return None
-    number = (key.astype(np.uint64) << np.uint64(64 - bits)) | (id_keys(ids) >> np.uint64(bits))
-    positions = np.argsort(number)
-    ranked = number[positions]
-    same = np.flatnonzero(ranked[1:] == ranked[:-1])
-    if len(same):  # equal numbers: the same key and ids that begin alike; pyarrow orders these rows
-        slots = np.unique(np.concatenate([same, same + 1]))
-        rows = positions[slots]
-        part = pa.table({"key": key[rows], "id": ids.take(pa.array(rows))})
-        positions[slots] = rows[pc.sort_indices(part, sort_keys=[("key", "ascending"), ("id", "ascending")]).to_numpy()]
-    return positions
+    positions = by_id if by_id is not None else id_order(ids)[0]
+    positions = _stable_by(positions, start)
+    return _stable_by(positions, group) if len(place) > 1 else positions
+
+
+def _stable_by(positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``positions`` sorted stably by ``values[positions]`` (a radix sort when the values fit in 16 bits)."""
+    taken = values[positions]
+    if len(taken) and 0 <= int(taken.min()) and int(taken.max()) < 1 << 16:
+        taken = taken.astype(np.uint16)
+    return positions[np.argsort(taken, kind="stable")]
 
 
 def _reordered(column: Any, positions: np.ndarray | None) -> Any:
@@ -213,20 +215,6 @@ def _reordered(column: Any, positions: np.ndarray | None) -> Any:
     if first == middle == last and pc.all(pc.equal(column, column[0])).as_py():
         return column
     return column.take(positions)
-
-
-def _empty_lists(n: int) -> list[list[Any]]:
-    """``n`` distinct empty lists, made with the cyclic garbage collector paused (it would walk them all, again and again)."""
-    import gc
-    from itertools import repeat, starmap
-
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return list(starmap(list, repeat((), n)))  # a third faster than [[] for _ in range(n)]
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _coded_columns(

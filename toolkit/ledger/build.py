@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, lookup, no_text, sort_order, text_kind
+from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, issue_tuples, lookup, no_text, sort_order, text_kind
 
 if TYPE_CHECKING:
     from toolkit.codebook.load import Codebook
@@ -124,7 +124,7 @@ def build_ledger(
         stance and intensity, negative for grievances; not a Goldstein value). Rows whose ``status`` is ``orphaned`` are kept; filter
         them out with ``ledger[ledger.status == "anchored"]`` if needed.
         Codebook-2.0 columns: ``event_id`` (None: its own event),
-        ``attribution``, ``modality``, ``event_type`` (the event's, else the
+        ``secondary_issues`` (a tuple of issue ids; ``()`` for none), ``attribution``, ``modality``, ``event_type`` (the event's, else the
         codebook's default for stance and intensity), ``goldstein`` (the
         published value of its CAMEO code), ``plover_score`` (the PLOVER manual's score of its type
         and mode) ``quad_class`` (1-4, the CAMEO quad class; NaN without a type), ``dyad`` (the
@@ -348,10 +348,7 @@ def _link_events(df: pd.DataFrame, codebook: Codebook, summits: dict, events: It
     df["plover_score"] = lookup(df["event_type"], {k: t.plover_score for k, t in types.items()}).astype(float)
     df["quad_class"] = lookup(df["event_type"], {k: float(t.quad_class) for k, t in types.items()}).astype(float)
     sec = df["secondary_issues"]
-    if sec.isna().all():
-        df["secondary_issues"] = [[] for _ in range(len(df))]
-    else:
-        df["secondary_issues"] = [list(v) if isinstance(v, (list, tuple)) else [] for v in sec]
+    df["secondary_issues"] = issue_tuples(None if sec.isna().all() else sec.tolist(), len(df)).to_numpy()
     return df
 
 
@@ -378,4 +375,9 @@ def _fast_live_columns(store, annotator: str) -> tuple[pd.DataFrame, dict[str, A
     from toolkit.store.frame import live_columns, read_log_table
 
     table = read_log_table(path)
-    return None if table is None else live_columns(table, store, annotator)
+    live = None if table is None else live_columns(table, store, annotator)
+    del table  # the parsed columns the ledger does not keep (op_id, at, ...) are freed here, before it is built
+    if live is None:
+        return None
+    # nor does it keep the quote selector's context: its memory goes back too, for the ledger's columns to take
+    return live[0].drop(columns=["prefix", "suffix"]), live[1]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["DOCUMENT_COLUMNS", "SORT_KEYS", "TEXT_COLUMNS", "lookup", "no_text", "sort_order", "text_kind"]
+__all__ = ["DOCUMENT_COLUMNS", "SORT_KEYS", "TEXT_COLUMNS", "issue_tuples", "lookup", "no_text", "sort_order", "text_kind"]
 
 #: Ledger columns copied from each span's document (see :class:`toolkit.corpus.Document`).
 DOCUMENT_COLUMNS: tuple[str, ...] = ("outlet", "country", "language", "source_kind")
@@ -76,6 +76,23 @@ def no_text(n: int, dtype: Any) -> pd.Series:
         return pd.Series(pd.array(pa.chunked_array([pa.nulls(n, pa.large_string())]), dtype=dtype))
     except (TypeError, ValueError, pa.ArrowException):  # a text dtype that is not arrow-backed
         return pd.Series([None] * n, dtype=dtype)
+
+
+def issue_tuples(values: Any, n: int) -> pd.Series:
+    """The ``secondary_issues`` column: each row's issue ids as a tuple, ``()`` for a row without any.
+
+    ``values`` gives each row's ids (a list or tuple; anything else counts as none), or is None when
+    no row has any. Tuples, not lists: every row without ids holds Python's one empty tuple, so a
+    million rows make no million objects, and no row's ids can be changed in place (a change
+    belongs in the record, not in a ledger built from it).
+    """
+    out = np.empty(n, dtype=object)
+    out.fill(())
+    if values is not None:
+        for i, v in enumerate(values):
+            if isinstance(v, (list, tuple)) and len(v):
+                out[i] = tuple(v)
+    return pd.Series(out, copy=False)
 
 
 def lookup(values: pd.Series, mapping: dict) -> pd.Series:

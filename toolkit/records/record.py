@@ -231,12 +231,21 @@ def _quote_columns(doc_ids: Any, starts: Any, ends: Any, quotes: Any, applies: A
         base += len(raw)
     start, end = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
     rows = np.flatnonzero(check)
-    n_cp = np.array([len(c) - 1 for c in cuts], dtype=np.int64)[codes[rows]]
-    rows = rows[end[rows] <= n_cp]  # past the end: the "end" rule's failure, not this one's
+    if len(rows) < len(check):
+        start, end = start[rows], end[rows]
+    # each row's document: its number of code points, and where its offsets begin in ``flat`` (with a
+    # single document, as in most logs, both are one number and no row needs looking up)
+    lengths = np.array([len(c) - 1 for c in cuts], dtype=np.int64)
+    firsts = np.cumsum([0] + [len(c) for c in cuts])[:-1]
+    doc = None if len(cuts) == 1 else codes[rows]
+    n_cp, first = (lengths[0], firsts[0]) if doc is None else (lengths[doc], firsts[doc])
+    inside = end <= n_cp  # past the end: the "end" rule's failure, not this one's
+    if not inside.all():
+        rows, start, end = rows[inside], start[inside], end[inside]
+        first = first if doc is None else first[inside]
     flat = np.concatenate(cuts) if cuts else np.zeros(0, np.int64)
-    first = np.cumsum([0] + [len(c) for c in cuts])[:-1]  # where each document's offsets begin in ``flat``
-    lo = flat[first[codes[rows]] + start[rows]]
-    width = flat[first[codes[rows]] + end[rows]] - lo
+    lo = flat[first + start]
+    width = flat[first + end] - lo
     text = np.concatenate([*texts, np.zeros(16, np.uint8)])
     column = pa.array(getattr(quotes, "array", quotes), from_pandas=True)
     ok[rows] = slices_equal(text, lo, width, column, rows)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["utf8_buffers", "bytes_differ", "slices_equal", "id_keys", "all_distinct", "dictionary_codes"]
+__all__ = ["utf8_buffers", "bytes_differ", "slices_equal", "id_keys", "id_order", "dictionary_codes"]
 
 
 def utf8_buffers(column: Any, pad: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -125,6 +125,10 @@ def id_keys(ids: Any) -> np.ndarray:
     Where two keys differ they order their texts as a byte-wise (code point) comparison does;
     equal keys say nothing (a shared beginning), and the texts must be compared in full.
     """
+    import pyarrow as pa
+
+    if isinstance(ids, pa.ChunkedArray) and ids.num_chunks != 1:  # chunk by chunk: small copies, no joined column
+        return np.concatenate([id_keys(chunk) for chunk in ids.chunks]) if ids.num_chunks else np.zeros(0, np.uint64)
     offsets, data = utf8_buffers(ids)
     keys = _words(data, ">")[offsets[:-1]].astype(np.uint64)
     lengths = np.diff(offsets)
@@ -134,8 +138,12 @@ def id_keys(ids: Any) -> np.ndarray:
     return keys
 
 
-def all_distinct(ids: Any) -> bool:
-    """Whether no text appears twice: sorted 8-byte keys first, the full texts only where two keys are equal."""
+def id_order(ids: Any) -> tuple[np.ndarray, bool]:
+    """The positions that sort ``ids`` by their UTF-8 bytes (code point order, as Python's), and whether no text appears twice.
+
+    The 8-byte keys (:func:`id_keys`) are sorted by numpy; only rows whose keys are equal (texts that
+    begin alike) are compared in full, by pyarrow. Equal texts keep their order (as a stable sort would).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -144,13 +152,18 @@ def all_distinct(ids: Any) -> bool:
     ranked = keys[order]
     same = ranked[1:] == ranked[:-1]
     if not same.any():
-        return True
+        return order, True
     shared = np.zeros(len(keys), dtype=bool)  # rows whose key another row has: next to it in key order
     shared[1:] |= same
     shared[:-1] |= same
-    rows = order[shared]
-    arr = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-    return bool(pc.count_distinct(arr.take(pa.array(rows))).as_py() == len(rows))
+    slots = np.flatnonzero(shared)
+    rows = order[slots]
+    part = pa.table({"key": ranked[slots], "id": ids.take(pa.array(rows)), "row": rows})
+    within = pc.sort_indices(part, sort_keys=[(k, "ascending") for k in ("key", "id", "row")]).to_numpy()
+    order[slots] = rows[within]
+    texts = part["id"].take(pa.array(within))
+    distinct = len(texts) < 2 or not pc.any(pc.equal(texts[1:], texts[:-1])).as_py()
+    return order, bool(distinct)
 
 
 def dictionary_codes(column: Any) -> tuple[np.ndarray, Any]:
@@ -161,6 +174,15 @@ def dictionary_codes(column: Any) -> tuple[np.ndarray, Any]:
     """
     import pyarrow as pa
 
+    if isinstance(column, pa.ChunkedArray) and column.num_chunks > 1:
+        # chunk by chunk (no copy of the whole column first): each chunk's dictionary is the values met so far,
+        # so the last one numbers every chunk's indices; anything else, and the column is joined first
+        parts = column.dictionary_encode().chunks
+        last = parts[-1].dictionary
+        if all(p.dictionary.equals(last.slice(0, len(p.dictionary))) for p in parts):
+            indices = pa.chunked_array([p.indices for p in parts]).combine_chunks()
+            indices = indices.fill_null(-1) if indices.null_count else indices
+            return indices.to_numpy(zero_copy_only=False), last.to_pandas()
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = arr.dictionary_encode()
     indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices

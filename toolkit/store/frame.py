@@ -9,6 +9,7 @@ a wrong type, bytes that are not UTF-8) makes it decline, and the careful path r
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["KEY_COLUMNS", "read_log_table", "column_problems", "live_columns", "live_frame"]
+__all__ = ["ID_ORDER", "KEY_COLUMNS", "read_log_table", "column_problems", "live_columns", "live_frame"]
 
 
 def read_log_table(path: Path) -> Any:
@@ -47,13 +48,16 @@ def read_log_table(path: Path) -> Any:
         with open(path, "rb") as fh:
             if fh.read(3) == b"\xef\xbb\xbf":
                 return None  # a byte-order mark: the careful path refuses the line
-        # 4 MB blocks: parsed on every core (with 16 MB blocks the parse ran on about one core, 1.5-2x the wall
-        # time); a longer line is still read whole
-        table = pj.read_json(
-            path,
-            read_options=pj.ReadOptions(block_size=1 << 22),
-            parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
-        )
+        options = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+        try:
+            # 2 MB blocks: parsed on every core (with 16 MB blocks the parse ran on about one core, 1.5-2x the
+            # wall time; 2 MB beat 4 MB by 3-8% at 100k and 1M records)
+            table = pj.read_json(path, read_options=pj.ReadOptions(block_size=1 << 21), parse_options=options)
+        except pa.ArrowInvalid:
+            # a line longer than about a block (a note of megabytes) does not fit: once more, the file as one
+            # block (on one core, still far faster than line by line); a log that is bad JSON fails again
+            size = max(os.path.getsize(path), 1 << 21)
+            table = pj.read_json(path, read_options=pj.ReadOptions(block_size=min(size, (1 << 31) - 1)), parse_options=options)
         # pyarrow.json passes bytes that are not UTF-8 through; this refuses them (a column per core)
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(lambda column: column.validate(full=True), table.columns))
@@ -64,6 +68,8 @@ def read_log_table(path: Path) -> Any:
 
 #: Text columns numbered once (:func:`toolkit.records.textbytes.dictionary_codes`) for the rules and the ledger.
 KEY_COLUMNS: tuple[str, ...] = ("summit_id", "document_id", "issue", "stance", "actor", "target")
+#: Beside the key columns' codes, the rows in id order (:func:`toolkit.records.textbytes.id_order`), found by the duplicate check.
+ID_ORDER = "id order"
 
 
 def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[tuple[int, str]]] | None:
@@ -80,13 +86,13 @@ def column_problems(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame,
 
 
 def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[tuple[int, str]], dict[str, Any] | None] | None:
-    """:func:`column_problems`, and the :data:`KEY_COLUMNS`' codes when every record is live (else None)."""
+    """:func:`column_problems`, and the :data:`KEY_COLUMNS`' codes and the id order when every record is live (else None)."""
     import numpy as np
     import pyarrow as pa
 
     from toolkit.records.annotation import OPTIONAL_FIELDS
     from toolkit.records.record import FIELD_TYPES, FIELDS, column_failures
-    from toolkit.records.textbytes import all_distinct, dictionary_codes
+    from toolkit.records.textbytes import dictionary_codes, id_order
 
     names = set(table.column_names)
     if "op" not in names or "undoes" in names or not set(FIELDS) <= names or names & set(OPTIONAL_FIELDS):
@@ -120,14 +126,14 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
         note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
         valid = df[~bad] if bad.any() else df
         # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
-        unique = all_distinct(pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id"))
+        by_id, unique = id_order(pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id"))
         live = valid if unique else valid.drop_duplicates("id", keep="last")
         if ahead is not None:
             text_failures = ahead.result() if live is df else column_failures(live, ctx, text_rules=True)
             for field, rows in text_failures:
                 found.extend((int(i) + 1, field) for i in live.index[rows])
     found.sort()
-    return live, found, (codes if live is df else None)
+    return live, found, ({**codes, ID_ORDER: (by_id, None)} if live is df else None)
 
 
 def live_frame(table: Any, store: Any, annotator: str) -> pd.DataFrame | None:
@@ -137,7 +143,11 @@ def live_frame(table: Any, store: Any, annotator: str) -> pd.DataFrame | None:
 
 
 def live_columns(table: Any, store: Any, annotator: str) -> tuple[pd.DataFrame, dict[str, Any] | None] | None:
-    """:func:`live_frame`, and the codes of its :data:`KEY_COLUMNS` (as ``pandas.factorize`` gives them), None if rows were left out."""
+    """:func:`live_frame`, and what the checks worked out that the ledger can use again.
+
+    That is the codes of :data:`KEY_COLUMNS` (as ``pandas.factorize`` gives them) and, under
+    :data:`ID_ORDER`, the rows in id order; None instead of them when rows were left out.
+    """
     from toolkit.records.record import RuleContext
 
     checked = _checked(table, annotator, RuleContext(store.codebook, store.summits, store.documents))
