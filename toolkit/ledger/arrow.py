@@ -41,7 +41,7 @@ def arrow_ledger(
     documents: Mapping[str, Any] | None,
     expand_pairs: bool,
     columns: Sequence[str],
-    codes: Mapping[str, tuple[np.ndarray, pd.Series]] | None = None,
+    codes: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame | None:
     """The ledger of the fast path's frames alone (see :func:`toolkit.ledger.build.build_ledger`), or None.
 
@@ -70,7 +70,7 @@ def arrow_ledger(
     order = {sid: i for i, sid in enumerate(sorted(summits, key=lambda s: (summits[s].date, s)))}
     with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow's work (off the GIL) on both cores
         given = dict(codes or {}) if len(frames) == 1 else {}
-        by_id = given.pop(ID_ORDER, (None, None))[0]
+        by_id = given.pop(ID_ORDER, None)
         keyed = [
             key for key in ("summit_id", "document_id", "issue", "stance", "intensity", "actor", "target") if key not in given
         ]
@@ -183,14 +183,14 @@ def _row_order(
     group = place[sid_codes.astype(np.int64) * len(doc_uniques) + doc_codes]
     start = table["start"].to_numpy()
     ids = table["id"]
-    if not len(start) or int(start.min()) < 0:
-        return None if len(start) < 2 else _stable_by(_stable_by(id_order(ids)[0], start), group)
-    key = group * (int(start.max()) + 1) + start
-    step = np.diff(key)
-    if (step >= 0).all():
-        tied = np.flatnonzero(step == 0)
-        if not len(tied) or pc.all(pc.less(ids.take(tied), ids.take(tied + 1))).as_py():
-            return None
+    if len(start) < 2:
+        return None
+    if int(start.min()) >= 0:  # a log already in order is kept as it is (this key needs no negative start)
+        step = np.diff(group * (int(start.max()) + 1) + start)
+        if (step >= 0).all():
+            tied = np.flatnonzero(step == 0)
+            if not len(tied) or pc.all(pc.less(ids.take(tied), ids.take(tied + 1))).as_py():
+                return None
     positions = by_id if by_id is not None else id_order(ids)[0]
     positions = _stable_by(positions, start)
     return _stable_by(positions, group) if len(place) > 1 else positions

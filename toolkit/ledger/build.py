@@ -348,7 +348,7 @@ def _link_events(df: pd.DataFrame, codebook: Codebook, summits: dict, events: It
     df["plover_score"] = lookup(df["event_type"], {k: t.plover_score for k, t in types.items()}).astype(float)
     df["quad_class"] = lookup(df["event_type"], {k: float(t.quad_class) for k, t in types.items()}).astype(float)
     sec = df["secondary_issues"]
-    df["secondary_issues"] = issue_tuples(None if sec.isna().all() else sec.tolist(), len(df)).to_numpy()
+    df["secondary_issues"] = issue_tuples(None if sec.isna().all() else sec.tolist(), len(df))
     return df
 
 

@@ -78,7 +78,7 @@ def no_text(n: int, dtype: Any) -> pd.Series:
         return pd.Series([None] * n, dtype=dtype)
 
 
-def issue_tuples(values: Any, n: int) -> pd.Series:
+def issue_tuples(values: Any, n: int) -> np.ndarray:
     """The ``secondary_issues`` column: each row's issue ids as a tuple, ``()`` for a row without any.
 
     ``values`` gives each row's ids (a list or tuple; anything else counts as none), or is None when
@@ -92,7 +92,7 @@ def issue_tuples(values: Any, n: int) -> pd.Series:
         for i, v in enumerate(values):
             if isinstance(v, (list, tuple)) and len(v):
                 out[i] = tuple(v)
-    return pd.Series(out, copy=False)
+    return out
 
 
 def lookup(values: pd.Series, mapping: dict) -> pd.Series:

@@ -162,8 +162,7 @@ def id_order(ids: Any) -> tuple[np.ndarray, bool]:
     within = pc.sort_indices(part, sort_keys=[(k, "ascending") for k in ("key", "id", "row")]).to_numpy()
     order[slots] = rows[within]
     texts = part["id"].take(pa.array(within))
-    distinct = len(texts) < 2 or not pc.any(pc.equal(texts[1:], texts[:-1])).as_py()
-    return order, bool(distinct)
+    return order, not pc.any(pc.equal(texts[1:], texts[:-1])).as_py()  # equal texts sit side by side
 
 
 def dictionary_codes(column: Any) -> tuple[np.ndarray, Any]:

@@ -133,7 +133,7 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
             for field, rows in text_failures:
                 found.extend((int(i) + 1, field) for i in live.index[rows])
     found.sort()
-    return live, found, ({**codes, ID_ORDER: (by_id, None)} if live is df else None)
+    return live, found, ({**codes, ID_ORDER: by_id} if live is df else None)
 
 
 def live_frame(table: Any, store: Any, annotator: str) -> pd.DataFrame | None:
