@@ -109,3 +109,12 @@ def test_row_order_sorts_only_the_keys_and_matches_a_stable_pandas_sort():
     assert empty.isna().all() and empty.dtype == pd.Series(["x"]).dtype
     assert text_kind(pd.Series([None, None])) == "empty" and text_kind(pd.Series([None, "a"])) == "text"
     assert text_kind(pd.Series([float("nan"), "a"], dtype=object)) == "other"
+
+
+def test_document_columns_are_text_even_when_no_document_fills_them(data_root):
+    """The seed article records no outlet, country or source kind: those columns are text with no value, not floats."""
+    df = load_ledger(data_root, sets=["reference"], include_briefs=False)
+    text = pd.Series(["x"]).dtype
+    for col in ("outlet", "country", "source_kind"):
+        assert df[col].dtype == text and df[col].isna().all(), col
+    assert df["language"].dtype == text and (df["language"] == "en").all()

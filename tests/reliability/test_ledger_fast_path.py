@@ -301,3 +301,24 @@ def test_id_keys_order_ids_as_their_bytes_and_id_order_finds_a_repeat(text_type)
     assert id_order(arr)[1]
     assert not id_order(pa.array([*values, "abcdefghi"], arr.type))[1]  # a repeat behind a shared 8-byte key
     assert not id_order(pa.chunked_array([arr, pa.array(["zz"], arr.type)]))[1]
+
+
+def test_stable_argsort_u64_is_numpys_stable_argsort():
+    """The radix passes give numpy's stable order: random keys, repeats, digits the same in every key, none, one."""
+    import numpy as np
+
+    from toolkit.records.textbytes import stable_argsort_u64
+
+    rng = np.random.default_rng(7)
+    full = rng.integers(0, np.iinfo(np.uint64).max, 5000, dtype=np.uint64, endpoint=True)
+    cases = [
+        full,
+        full[rng.integers(0, 50, 5000)],  # many repeats: their positions must stay in order
+        full & np.uint64(0xFFFF_FFFF_0000_0000),  # short ids: low digits all zero
+        (full & np.uint64(0x0000_FFFF_0000_FFFF)) | np.uint64(0x6100_0000_6100_0000),  # two digits fixed, two free
+        np.full(10, 42, dtype=np.uint64),
+        np.zeros(0, dtype=np.uint64),
+        np.array([7], dtype=np.uint64),
+    ]
+    for keys in cases:
+        assert np.array_equal(stable_argsort_u64(keys), np.argsort(keys, kind="stable"))

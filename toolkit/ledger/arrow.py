@@ -6,9 +6,11 @@ load's fast path (every row a live span of a clean log, already in columns; no o
 brief or event) :func:`arrow_ledger` gives the same frame (columns, dtypes, order and values)
 at a fraction of the cost: the row order comes from the id order the duplicate check found
 and two stable passes over small integer keys, each stored column is reordered by one
-``take``, and each looked-up column is worked out once per distinct key (with the same
-:func:`toolkit.ledger.frame.lookup` the pandas path uses) and spread over the rows by its key's
-dictionary codes. Anything else returns None, and ``build_ledger`` takes its usual path.
+``take`` (a column with one value is kept as it is), and each looked-up column is worked out
+once per distinct key (a plain dict lookup where the dtype is sure to be the one
+:func:`toolkit.ledger.frame.lookup` gives the pandas path, pandas' own map elsewhere) and spread
+over the rows by its key's dictionary codes, or repeated when the key has one value. Anything
+else returns None, and ``build_ledger`` takes its usual path.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, issue_tuples, lookup, no_text, text_kind
+from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, issue_tuples, no_text, text_kind
 from toolkit.records.textbytes import dictionary_codes
 from toolkit.store.frame import ID_ORDER
 
@@ -58,7 +60,8 @@ def arrow_ledger(
     if not frames or any(not wanted <= set(f.columns) <= wanted | {"prefix", "suffix"} for f in frames):
         return None
     try:
-        table = pa.concat_tables([pa.Table.from_pandas(f[sorted(wanted)], preserve_index=False) for f in frames])
+        # each column's own Arrow data (pandas keeps text in Arrow already): no pandas metadata, no copy
+        table = pa.concat_tables([pa.table({c: f[c].array for c in sorted(wanted)}) for f in frames])
     except (pa.ArrowException, TypeError, ValueError):
         return None
     for name in table.column_names:
@@ -86,9 +89,10 @@ def arrow_ledger(
         }
         out = _looked_up(table, codes, positions, codebook, summits, documents, order)
         out.update({name: job.result() for name, job in moved.items()})
+    # object columns as Series of their dtype: the frame then does not look through a million objects to infer one
     for col in ("description", "source_url"):
-        out[col] = np.full(n, None, dtype=object)
-    out["secondary_issues"] = issue_tuples(None, n)
+        out[col] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
+    out["secondary_issues"] = pd.Series(issue_tuples(None, n), dtype=object, copy=False)
     out["joint"] = np.zeros(n, dtype=bool)
     missing = None
     for col in TEXT_COLUMNS:
@@ -105,7 +109,9 @@ def _stored_column(column: Any, positions: np.ndarray | None, ints: bool, coded:
     """A stored column in the ledger's order, as pandas holds it; a coded text column is made from its few distinct values."""
     import pyarrow as pa
 
-    if coded is not None and positions is not None and len(coded[1]) > 1 and not ints:
+    if coded is not None and not ints and len(coded[1]) == 1:
+        return column.to_pandas()  # one distinct value: every order is the same column
+    if coded is not None and positions is not None and not ints:
         return pa.array(coded[1]).take(coded[0][positions]).to_pandas()
     column = _reordered(column, positions)
     return pd.array(column.to_numpy(), dtype="Int64") if ints else column.to_pandas()
@@ -126,31 +132,75 @@ def _looked_up(
     # Each looked-up column: worked out per distinct key (a few values), then spread over the rows.
     small: dict[str, tuple[pd.Series, str]] = {}
     sids = codes["summit_id"][1]
-    small["summit_date"] = pd.to_datetime(lookup(sids, {k: pd.Timestamp(v.date) for k, v in summits.items()})), "summit_id"
-    small["summit_label"] = lookup(sids, {k: v.label for k, v in summits.items()}), "summit_id"
-    small["summit_format"] = lookup(sids, {k: v.format for k, v in summits.items()}), "summit_id"
-    small["summit_order"] = lookup(sids, order).astype("Int64"), "summit_id"
-    small["issue_label"] = lookup(codes["issue"][1], {k: v.label for k, v in codebook.issues.items()}), "issue"
+    small["summit_date"] = pd.to_datetime(_mapped(sids, {k: pd.Timestamp(v.date) for k, v in summits.items()})), "summit_id"
+    small["summit_label"] = _texts(sids, {k: v.label for k, v in summits.items()}, text_dtype), "summit_id"
+    small["summit_format"] = _texts(sids, {k: v.format for k, v in summits.items()}, text_dtype), "summit_id"
+    # as lookup(...).astype("Int64"): each summit's place, missing for one not in summits
+    small["summit_order"] = pd.Series(pd.array([order.get(s) for s in sids.tolist()], dtype="Int64")), "summit_id"
+    small["issue_label"] = _texts(codes["issue"][1], {k: v.label for k, v in codebook.issues.items()}, text_dtype), "issue"
     docs = codes["document_id"][1]
     for col in DOCUMENT_COLUMNS:
         by_doc = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
-        small[col] = (lookup(docs, by_doc) if by_doc else pd.Series([None] * len(docs), dtype=object)), "document_id"
+        # each document's text or None: text_kind below makes the column text, or leaves it out when no row has a value
+        small[col] = pd.Series([by_doc.get(k) for k in docs.tolist()], dtype=object), "document_id"
     coded, pair = _coded_columns(codes, codebook)
     for col, values in coded.items():
         small[col] = values, "coded"
     dyad, dyad_key = _dyad_column(codes, codebook)
     small["dyad"] = dyad, "dyad"
-    # each row's key (in the log's order), put in the ledger's
+    # each row's key (in the log's order), put in the ledger's when a column needs it (one with a single value does not)
     keys = {"coded": pair, "dyad": dyad_key, **{k: codes[k][0] for k in ("summit_id", "document_id", "issue")}}
-    if positions is not None:
-        keys = {k: v[positions] for k, v in keys.items()}
+    ordered: dict[str, np.ndarray] = {}
     for col, (values, key) in small.items():
         kind = text_kind(values) if col in TEXT_COLUMNS else "other"  # the same verdict as on the whole column
         if col == "dyad":  # build_ledger makes it from a list: text when one row has a dyad
             kind = "text" if values.notna().any() else "other"
-        if kind != "empty":  # a text column with no value is left to arrow_ledger, which fills them all with one column
-            out[col] = _spread(values.astype(text_dtype) if kind == "text" else values, keys[key])
+        if kind == "empty":  # a text column with no value is left to arrow_ledger, which fills them all with one column
+            continue
+        values = values.astype(text_dtype) if kind == "text" else values
+        if len(values) == 1:
+            out[col] = _repeated(values, len(keys[key]))
+            continue
+        if key not in ordered:
+            ordered[key] = keys[key] if positions is None else keys[key][positions]
+        out[col] = _spread(values, ordered[key])
     return out
+
+
+def _mapped(values: pd.Series, mapping: dict) -> pd.Series:
+    """:func:`toolkit.ledger.frame.lookup` for a few values (the distinct keys): pandas' own map, without numbering them first.
+
+    The values are mapped with a None after them, as ``lookup`` maps its distinct values, so the
+    result has the dtype ``lookup`` gives (an integer mapping, say, comes back as floats in both).
+    """
+    return pd.Series([*values, None], dtype=values.dtype).map(mapping).iloc[:-1]
+
+
+def _texts(values: pd.Series, mapping: dict, text_dtype: Any) -> pd.Series:
+    """:func:`_mapped` for a mapping to text: when it finds a str for every value, the text dtype pandas' map gives them."""
+    found = [mapping.get(v) for v in values.tolist()]
+    return pd.Series(found, dtype=text_dtype) if all(isinstance(v, str) for v in found) else _mapped(values, mapping)
+
+
+def _floats(values: pd.Series, mapping: dict) -> pd.Series:
+    """``lookup(values, mapping).astype(float)`` for a few values: NaN where the mapping has none (or has None)."""
+    found = [mapping.get(v) if isinstance(v, str) else None for v in values.tolist()]
+    return pd.Series(np.array([np.nan if v is None else v for v in found], dtype=float))
+
+
+def _repeated(values: pd.Series, n: int) -> pd.Series:
+    """``_spread(values, keys)`` for a single value (one summit, one document, ...): that value ``n`` times, with no keys to read.
+
+    Arrow-backed text is repeated by Arrow, a numpy column filled; any other dtype takes its one value n times.
+    """
+    import pyarrow as pa
+
+    value = values.iloc[0]
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and isinstance(value, str):
+        return pd.Series(pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype=values.dtype), copy=False)
+    if isinstance(values.dtype, np.dtype) and values.dtype != object:
+        return pd.Series(np.full(n, values.to_numpy()[0], dtype=values.dtype), copy=False)
+    return _spread(values, np.zeros(n, dtype=np.intp))
 
 
 def _spread(values: pd.Series, keys: np.ndarray) -> pd.Series:
@@ -238,9 +288,10 @@ def _coded_columns(
     return {
         "score": pd.Series(score),
         "event_type": types,
-        "goldstein": lookup(types, {k: t.goldstein for k, t in known.items()}).astype(float),
-        "plover_score": lookup(types, {k: t.plover_score for k, t in known.items()}).astype(float),
-        "quad_class": lookup(types, {k: float(t.quad_class) for k, t in known.items()}).astype(float),
+        # as lookup(...).astype(float): NaN for a type not in the table (or no type)
+        "goldstein": _floats(types, {k: t.goldstein for k, t in known.items()}),
+        "plover_score": _floats(types, {k: t.plover_score for k, t in known.items()}),
+        "quad_class": _floats(types, {k: float(t.quad_class) for k, t in known.items()}),
     }, pair
 
 

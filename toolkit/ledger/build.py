@@ -187,7 +187,9 @@ def build_ledger(
     df["intensity"] = df["intensity"].astype("Int64")
     for col in DOCUMENT_COLUMNS:
         values = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
-        df[col] = lookup(df["document_id"], values) if values else None
+        found = lookup(df["document_id"], values) if values else None
+        # text, or no value at all (then text too, below); not the floats pandas makes of a column of NaN
+        df[col] = found if found is not None and found.notna().any() else None
     # The codebook's score of each (stance, intensity) pair; NaN where either is not in the codebook.
     score = np.full(len(df), np.nan)
     for stance in codebook.stances:
@@ -244,6 +246,7 @@ def load_ledger(
     from toolkit.corpus.folder import as_folder
     from toolkit.errors import DataError
     from toolkit.ids import check_id
+    from toolkit.store.frame import one_value_codes
     from toolkit.store.open import store_at
 
     project = as_folder(data)  # loaded once per project, re-read only when a file changed
@@ -268,7 +271,7 @@ def load_ledger(
             fast = _fast_live_columns(store, annotator)
             if fast is not None:
                 frames.append(fast[0].assign(set=name))
-                codes = fast[1]
+                codes = None if fast[1] is None else {**fast[1], "set": one_value_codes(name, len(fast[0]))}
                 continue
             state = store.read(annotator)
             skipped.extend(state.problems)

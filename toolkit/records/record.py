@@ -182,9 +182,22 @@ def _not_self(actor: str, codebook: Any) -> bool:
 
 
 def _anchored_in_text(c: Any, x: RuleContext) -> Any:
-    """Where the text check applies: a known document, an anchored record, offsets that select something."""
+    """Where the text check applies: a known document, an anchored record, offsets that select something.
+
+    Two rules ask it of the same columns (end and quote): within one :func:`column_failures` it is worked out once.
+    """
     assert x.documents is not None
-    return isin(c["document_id"], x.documents) & (c["status"] == "anchored") & (c["start"] >= 0) & (c["end"] > c["start"])
+    seen = _SEEN.get()
+    if seen and seen[0] is c:
+        return seen[1]
+    applies = isin(c["document_id"], x.documents) & (c["status"] == "anchored") & (c["start"] >= 0) & (c["end"] > c["start"])
+    if seen is not None:
+        seen[:] = [c, applies]
+    return applies
+
+
+#: While :func:`column_failures` runs: the columns :func:`_anchored_in_text` was last asked of, and its answer.
+_SEEN: ContextVar[list[Any] | None] = ContextVar("_SEEN", default=None)
 
 
 def _text_len(doc_id: str, x: RuleContext) -> int:
@@ -342,7 +355,7 @@ def column_failures(
     as :func:`toolkit.records.textbytes.dictionary_codes` makes them): the rules then use those.
     """
     given = {id(frame[k].array): (frame[k].array, *pair) for k, pair in (codes or {}).items()}
-    token = _GIVEN.set(given)
+    token, seen = _GIVEN.set(given), _SEEN.set([])
     try:
         out = []
         for rule in _rules_for(ctx, text_rules):
@@ -351,6 +364,7 @@ def column_failures(
                 out.append((rule.field, bad))
         return out
     finally:
+        _SEEN.reset(seen)
         _GIVEN.reset(token)
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["ID_ORDER", "KEY_COLUMNS", "read_log_table", "column_problems", "live_columns", "live_frame"]
+__all__ = ["ID_ORDER", "KEY_COLUMNS", "read_log_table", "column_problems", "live_columns", "live_frame", "one_value_codes"]
 
 
 def read_log_table(path: Path) -> Any:
@@ -115,18 +115,19 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
         found.extend((int(i) + 1, field) for i in np.flatnonzero(rows))
         bad[rows] = True
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The text rules apply to the live records only; as every record is live in the usual case
-        # (all pass, ids distinct), they run on all of them meanwhile, on the other core, and the
-        # result is used only if so.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # The text rules apply to the live records only, and the id order is that of the valid ones; as
+        # every record is valid and live in the usual case (all pass, ids distinct), both are worked out
+        # for all of them meanwhile, beside the other rules, and used only if so.
         ahead = pool.submit(column_failures, df, ctx, text_rules=True, codes=codes) if ctx.documents is not None else None
+        every_id = pool.submit(id_order, table.column("id"))
         note("id", (df["id"] == "").to_numpy())
         for field, rows in column_failures(df, ctx, text_rules=False, codes=codes):
             note(field, rows & ~bad)
         note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
         valid = df[~bad] if bad.any() else df
         # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
-        by_id, unique = id_order(pa.array(valid["id"].array) if len(valid) < len(df) else table.column("id"))
+        by_id, unique = id_order(pa.array(valid["id"].array)) if len(valid) < len(df) else every_id.result()
         live = valid if unique else valid.drop_duplicates("id", keep="last")
         if ahead is not None:
             text_failures = ahead.result() if live is df else column_failures(live, ctx, text_rules=True)
@@ -145,8 +146,9 @@ def live_frame(table: Any, store: Any, annotator: str) -> pd.DataFrame | None:
 def live_columns(table: Any, store: Any, annotator: str) -> tuple[pd.DataFrame, dict[str, Any] | None] | None:
     """:func:`live_frame`, and what the checks worked out that the ledger can use again.
 
-    That is the codes of :data:`KEY_COLUMNS` (as ``pandas.factorize`` gives them) and, under
-    :data:`ID_ORDER`, the rows in id order; None instead of them when rows were left out.
+    That is the codes of :data:`KEY_COLUMNS` (as ``pandas.factorize`` gives them), of ``annotator`` and
+    ``evidence`` (one value each) and, under :data:`ID_ORDER`, the rows in id order; None instead of
+    them when rows were left out.
     """
     from toolkit.records.record import RuleContext
 
@@ -154,4 +156,14 @@ def live_columns(table: Any, store: Any, annotator: str) -> tuple[pd.DataFrame, 
     if checked is None or checked[1]:
         return None
     live, _, codes = checked
+    if codes is not None:  # every row passed: each holds the log's annotator, and is a span
+        codes = {**codes, "annotator": one_value_codes(annotator, len(live)), "evidence": one_value_codes("span", len(live))}
     return live.drop(columns="op").assign(evidence="span").reset_index(drop=True), codes
+
+
+def one_value_codes(value: str, n: int) -> tuple[np.ndarray, pd.Series]:
+    """The codes (as :func:`toolkit.records.textbytes.dictionary_codes` gives them) of a column of ``n`` rows that all hold ``value``."""
+    import numpy as np
+    import pandas as pd
+
+    return np.zeros(n, dtype=np.int8), pd.Series([value])
