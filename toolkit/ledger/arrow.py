@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, issue_tuples, no_text, text_kind
-from toolkit.records.textbytes import dictionary_codes
+from toolkit.records.textbytes import dictionary_codes, repeated_text
 from toolkit.store.frame import ID_ORDER
 
 if TYPE_CHECKING:
@@ -191,13 +191,11 @@ def _floats(values: pd.Series, mapping: dict) -> pd.Series:
 def _repeated(values: pd.Series, n: int) -> pd.Series:
     """``_spread(values, keys)`` for a single value (one summit, one document, ...): that value ``n`` times, with no keys to read.
 
-    Arrow-backed text is repeated by Arrow, a numpy column filled; any other dtype takes its one value n times.
+    Text is repeated by Arrow (when pandas keeps text in Arrow), a numpy column filled; any other dtype takes its one value n times.
     """
-    import pyarrow as pa
-
     value = values.iloc[0]
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and isinstance(value, str):
-        return pd.Series(pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype=values.dtype), copy=False)
+    if values.dtype == pd.Series(["x"]).dtype and isinstance(value, str):
+        return pd.Series(repeated_text(value, n), copy=False)
     if isinstance(values.dtype, np.dtype) and values.dtype != object:
         return pd.Series(np.full(n, values.to_numpy()[0], dtype=values.dtype), copy=False)
     return _spread(values, np.zeros(n, dtype=np.intp))

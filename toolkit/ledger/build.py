@@ -246,6 +246,7 @@ def load_ledger(
     from toolkit.corpus.folder import as_folder
     from toolkit.errors import DataError
     from toolkit.ids import check_id
+    from toolkit.records.textbytes import repeated_text
     from toolkit.store.frame import one_value_codes
     from toolkit.store.open import store_at
 
@@ -270,7 +271,8 @@ def load_ledger(
         for annotator in annotators:
             fast = _fast_live_columns(store, annotator)
             if fast is not None:
-                frames.append(fast[0].assign(set=name))
+                fast[0]["set"] = repeated_text(name, len(fast[0]))  # the frame is this load's own
+                frames.append(fast[0])
                 codes = None if fast[1] is None else {**fast[1], "set": one_value_codes(name, len(fast[0]))}
                 continue
             state = store.read(annotator)

@@ -14,7 +14,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["utf8_buffers", "bytes_differ", "slices_equal", "id_keys", "id_order", "dictionary_codes", "stable_argsort_u64"]
+__all__ = [
+    "utf8_buffers",
+    "bytes_differ",
+    "slices_equal",
+    "id_keys",
+    "id_order",
+    "dictionary_codes",
+    "stable_argsort_u64",
+    "repeated_text",
+]
 
 
 def utf8_buffers(column: Any, pad: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -202,3 +211,14 @@ def dictionary_codes(column: Any) -> tuple[np.ndarray, Any]:
     encoded = arr.dictionary_encode()
     indices = encoded.indices.fill_null(-1) if encoded.indices.null_count else encoded.indices
     return indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pandas()
+
+
+def repeated_text(value: str, n: int) -> Any:
+    """A column of ``n`` rows all holding ``value``, in the text dtype pandas infers (repeated by Arrow when that dtype is Arrow's)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = pd.Series(["x"]).dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype=dtype)
+    return pd.Series(np.full(n, value, dtype=object), dtype=dtype).array

@@ -89,6 +89,7 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
     """:func:`column_problems`, and the :data:`KEY_COLUMNS`' codes and the id order when every record is live (else None)."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from toolkit.records.annotation import OPTIONAL_FIELDS
     from toolkit.records.record import FIELD_TYPES, FIELDS, column_failures
@@ -104,7 +105,7 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
         if not ok or table.column(col).null_count:
             return None
     df = table.select(["op", *FIELDS]).to_pandas()
-    if not (df["op"] == "upsert").all():
+    if not pc.all(pc.equal(table.column("op"), "upsert")).as_py():  # (Arrow compares text without pandas' wrapping)
         return None
     with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's work, off the interpreter lock: both cores
         codes = dict(zip(KEY_COLUMNS, pool.map(lambda name: dictionary_codes(table.column(name)), KEY_COLUMNS)))
@@ -121,10 +122,10 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
         # for all of them meanwhile, beside the other rules, and used only if so.
         ahead = pool.submit(column_failures, df, ctx, text_rules=True, codes=codes) if ctx.documents is not None else None
         every_id = pool.submit(id_order, table.column("id"))
-        note("id", (df["id"] == "").to_numpy())
+        note("id", pc.equal(pc.binary_length(table.column("id")), 0).to_numpy())
         for field, rows in column_failures(df, ctx, text_rules=False, codes=codes):
             note(field, rows & ~bad)
-        note("annotator", (df["annotator"] != annotator).to_numpy() & ~bad)
+        note("annotator", pc.not_equal(table.column("annotator"), annotator).to_numpy() & ~bad)
         valid = df[~bad] if bad.any() else df
         # an id written twice: its last upsert is the live one (ids all distinct, the usual case: nothing to drop)
         by_id, unique = id_order(pa.array(valid["id"].array)) if len(valid) < len(df) else every_id.result()
@@ -150,7 +151,10 @@ def live_columns(table: Any, store: Any, annotator: str) -> tuple[pd.DataFrame, 
     ``evidence`` (one value each) and, under :data:`ID_ORDER`, the rows in id order; None instead of
     them when rows were left out.
     """
+    import pandas as pd
+
     from toolkit.records.record import RuleContext
+    from toolkit.records.textbytes import repeated_text
 
     checked = _checked(table, annotator, RuleContext(store.codebook, store.summits, store.documents))
     if checked is None or checked[1]:
@@ -158,7 +162,9 @@ def live_columns(table: Any, store: Any, annotator: str) -> tuple[pd.DataFrame, 
     live, _, codes = checked
     if codes is not None:  # every row passed: each holds the log's annotator, and is a span
         codes = {**codes, "annotator": one_value_codes(annotator, len(live)), "evidence": one_value_codes("span", len(live))}
-    return live.drop(columns="op").assign(evidence="span").reset_index(drop=True), codes
+    # one new frame of the columns themselves (numbered from 0 again), "op" left out, "evidence" added
+    columns = {c: live[c].array for c in live.columns if c != "op"}
+    return pd.DataFrame({**columns, "evidence": repeated_text("span", len(live))}, copy=False), codes
 
 
 def one_value_codes(value: str, n: int) -> tuple[np.ndarray, pd.Series]:
