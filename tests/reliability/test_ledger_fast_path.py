@@ -316,6 +316,7 @@ def test_stable_argsort_u64_is_numpys_stable_argsort():
         full[rng.integers(0, 50, 5000)],  # many repeats: their positions must stay in order
         full & np.uint64(0xFFFF_FFFF_0000_0000),  # short ids: low digits all zero
         (full & np.uint64(0x0000_FFFF_0000_FFFF)) | np.uint64(0x6100_0000_6100_0000),  # two digits fixed, two free
+        full >> np.uint64(40),  # small numbers: no pass for the digits above them
         np.full(10, 42, dtype=np.uint64),
         np.zeros(0, dtype=np.uint64),
         np.array([7], dtype=np.uint64),

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, issue_tuples, no_text, text_kind
-from toolkit.records.textbytes import dictionary_codes, repeated_text
+from toolkit.records.textbytes import dictionary_codes, repeated_text, stable_argsort_u64
 from toolkit.store.frame import ID_ORDER
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ def _row_order(
     Summit (in time), document, start, id. Summit, document and start are ranked into one integer
     key; a log already in that order (ids rising within a key) is left as it is. Else the rows are
     taken in id order (``by_id``, from the duplicate check, or :func:`id_order`) and sorted stably
-    by start, then by (summit, document): each pass a radix sort of 16-bit numbers when they fit.
+    by start, then by (summit, document): each pass radix sorts over 16-bit digits (one for a start below 65,536).
     The fast path's rows have no missing key and distinct ids, so no tie is left.
     """
     import pyarrow.compute as pc
@@ -245,11 +245,12 @@ def _row_order(
 
 
 def _stable_by(positions: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """``positions`` sorted stably by ``values[positions]`` (a radix sort when the values fit in 16 bits)."""
+    """``positions`` sorted stably by ``values[positions]``: radix passes (:func:`stable_argsort_u64`) unless a value is negative."""
     taken = values[positions]
-    if len(taken) and 0 <= int(taken.min()) and int(taken.max()) < 1 << 16:
-        taken = taken.astype(np.uint16)
-    return positions[np.argsort(taken, kind="stable")]
+    if len(taken) and int(taken.min()) < 0:
+        return positions[np.argsort(taken, kind="stable")]
+    # none negative: the same bits read as unsigned (no copy of an int64 column)
+    return positions[stable_argsort_u64(taken.view(np.uint64) if taken.dtype == np.int64 else taken.astype(np.uint64))]
 
 
 def _reordered(column: Any, positions: np.ndarray | None) -> Any:

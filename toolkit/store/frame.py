@@ -107,8 +107,6 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
     df = table.select(["op", *FIELDS]).to_pandas()
     if not pc.all(pc.equal(table.column("op"), "upsert")).as_py():  # (Arrow compares text without pandas' wrapping)
         return None
-    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's work, off the interpreter lock: both cores
-        codes = dict(zip(KEY_COLUMNS, pool.map(lambda name: dictionary_codes(table.column(name)), KEY_COLUMNS)))
     bad = np.zeros(len(df), dtype=bool)
     found: list[tuple[int, str]] = []
 
@@ -116,7 +114,8 @@ def _checked(table: Any, annotator: str, ctx: Any) -> tuple[pd.DataFrame, list[t
         found.extend((int(i) + 1, field) for i in np.flatnonzero(rows))
         bad[rows] = True
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's and numpy's work, off the interpreter lock: both cores
+        codes = dict(zip(KEY_COLUMNS, pool.map(lambda name: dictionary_codes(table.column(name)), KEY_COLUMNS)))
         # The text rules apply to the live records only, and the id order is that of the valid ones; as
         # every record is valid and live in the usual case (all pass, ids distinct), both are worked out
         # for all of them meanwhile, beside the other rules, and used only if so.
