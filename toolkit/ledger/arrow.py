@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, issue_tuples, no_text, text_kind
-from toolkit.records.textbytes import dictionary_codes, repeated_text, stable_argsort_u64
+from toolkit.records.textbytes import dictionary_codes, repeated_text, stable_argsort_u64, text_dtype
 from toolkit.store.frame import ID_ORDER
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def arrow_ledger(
         if col not in out:
             # One column of missing text for every text column without a value (96 MB less at a million
             # rows): pandas copies a column before writing to it, so no other column sees a change.
-            missing = no_text(n, pd.Series(["x"]).dtype) if missing is None else missing
+            missing = no_text(n, text_dtype()) if missing is None else missing
             out[col] = missing
     # every other column above is a fresh array of its own: the frame takes them as they are (no copy)
     return pd.DataFrame({c: out[c] for c in columns}, copy=False)
@@ -127,17 +127,17 @@ def _looked_up(
     order: dict[str, int],
 ) -> dict[str, Any]:
     """The columns looked up from the summits, codebook and documents, in the ledger's row order (none for a text column without a value)."""
-    text_dtype = pd.Series(["x"]).dtype  # as build_ledger: the text dtype pandas infers
+    text = text_dtype()  # as build_ledger: the text dtype pandas infers
     out: dict[str, Any] = {}
     # Each looked-up column: worked out per distinct key (a few values), then spread over the rows.
     small: dict[str, tuple[pd.Series, str]] = {}
     sids = codes["summit_id"][1]
     small["summit_date"] = pd.to_datetime(_mapped(sids, {k: pd.Timestamp(v.date) for k, v in summits.items()})), "summit_id"
-    small["summit_label"] = _texts(sids, {k: v.label for k, v in summits.items()}, text_dtype), "summit_id"
-    small["summit_format"] = _texts(sids, {k: v.format for k, v in summits.items()}, text_dtype), "summit_id"
+    small["summit_label"] = _texts(sids, {k: v.label for k, v in summits.items()}, text), "summit_id"
+    small["summit_format"] = _texts(sids, {k: v.format for k, v in summits.items()}, text), "summit_id"
     # as lookup(...).astype("Int64"): each summit's place, missing for one not in summits
     small["summit_order"] = pd.Series(pd.array([order.get(s) for s in sids.tolist()], dtype="Int64")), "summit_id"
-    small["issue_label"] = _texts(codes["issue"][1], {k: v.label for k, v in codebook.issues.items()}, text_dtype), "issue"
+    small["issue_label"] = _texts(codes["issue"][1], {k: v.label for k, v in codebook.issues.items()}, text), "issue"
     docs = codes["document_id"][1]
     for col in DOCUMENT_COLUMNS:
         by_doc = {k: (getattr(d, col, "") or None) for k, d in (documents or {}).items()}
@@ -157,7 +157,7 @@ def _looked_up(
             kind = "text" if values.notna().any() else "other"
         if kind == "empty":  # a text column with no value is left to arrow_ledger, which fills them all with one column
             continue
-        values = values.astype(text_dtype) if kind == "text" else values
+        values = values.astype(text) if kind == "text" else values
         if len(values) == 1:
             out[col] = _repeated(values, len(keys[key]))
             continue
@@ -176,10 +176,10 @@ def _mapped(values: pd.Series, mapping: dict) -> pd.Series:
     return pd.Series([*values, None], dtype=values.dtype).map(mapping).iloc[:-1]
 
 
-def _texts(values: pd.Series, mapping: dict, text_dtype: Any) -> pd.Series:
+def _texts(values: pd.Series, mapping: dict, dtype: Any) -> pd.Series:
     """:func:`_mapped` for a mapping to text: when it finds a str for every value, the text dtype pandas' map gives them."""
     found = [mapping.get(v) for v in values.tolist()]
-    return pd.Series(found, dtype=text_dtype) if all(isinstance(v, str) for v in found) else _mapped(values, mapping)
+    return pd.Series(found, dtype=dtype) if all(isinstance(v, str) for v in found) else _mapped(values, mapping)
 
 
 def _floats(values: pd.Series, mapping: dict) -> pd.Series:
@@ -194,7 +194,7 @@ def _repeated(values: pd.Series, n: int) -> pd.Series:
     Text is repeated by Arrow (when pandas keeps text in Arrow), a numpy column filled; any other dtype takes its one value n times.
     """
     value = values.iloc[0]
-    if values.dtype == pd.Series(["x"]).dtype and isinstance(value, str):
+    if values.dtype == text_dtype() and isinstance(value, str):
         return pd.Series(repeated_text(value, n), copy=False)
     if isinstance(values.dtype, np.dtype) and values.dtype != object:
         return pd.Series(np.full(n, values.to_numpy()[0], dtype=values.dtype), copy=False)

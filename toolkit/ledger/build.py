@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.ledger.frame import DOCUMENT_COLUMNS, TEXT_COLUMNS, issue_tuples, lookup, no_text, sort_order, text_kind
+from toolkit.records.textbytes import text_dtype
 
 if TYPE_CHECKING:
     from toolkit.codebook.load import Codebook
@@ -201,19 +202,19 @@ def build_ledger(
     df["start"] = df["start"].astype("Int64")
     df["end"] = df["end"].astype("Int64")
     df["joint"] = df["joint"].fillna(False).astype(bool)
-    text_dtype = pd.Series(["x"]).dtype  # the text dtype pandas infers (str with pandas 3), as other columns have
+    text = text_dtype()  # the text dtype pandas infers (str with pandas 3), as other columns have
     empty = []  # text columns with no value at all: left out of the reordering, made afresh after it
     for col in TEXT_COLUMNS:
         kind = text_kind(df[col])
         if kind == "empty":
             empty.append(col)
         elif kind == "text":
-            df[col] = df[col].astype(text_dtype)
+            df[col] = df[col].astype(text)
     positions = sort_order(df)
     df = df[[c for c in LEDGER_COLUMNS if c not in empty]]
     df = (df if positions is None else df.take(positions)).reset_index(drop=True)
     for col in empty:
-        df[col] = no_text(len(df), text_dtype)
+        df[col] = no_text(len(df), text)
     return df[list(LEDGER_COLUMNS)]
 
 

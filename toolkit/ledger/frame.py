@@ -70,12 +70,9 @@ def sort_order(df: pd.DataFrame) -> np.ndarray | None:
 
 def no_text(n: int, dtype: Any) -> pd.Series:
     """A text column of ``n`` missing values, built without looking at ``n`` Python objects."""
-    import pyarrow as pa
+    from toolkit.records.textbytes import repeated_text
 
-    try:
-        return pd.Series(pd.array(pa.chunked_array([pa.nulls(n, pa.large_string())]), dtype=dtype))
-    except (TypeError, ValueError, pa.ArrowException):  # a text dtype that is not arrow-backed
-        return pd.Series([None] * n, dtype=dtype)
+    return pd.Series(repeated_text(None, n, dtype), copy=False)
 
 
 def issue_tuples(values: Any, n: int) -> np.ndarray:

@@ -22,6 +22,7 @@ __all__ = [
     "id_order",
     "dictionary_codes",
     "stable_argsort_u64",
+    "text_dtype",
     "repeated_text",
 ]
 
@@ -219,12 +220,24 @@ def dictionary_codes(column: Any) -> tuple[np.ndarray, Any]:
     return indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pandas()
 
 
-def repeated_text(value: str, n: int) -> Any:
-    """A column of ``n`` rows all holding ``value``, in the text dtype pandas infers (repeated by Arrow when that dtype is Arrow's)."""
+def text_dtype() -> Any:
+    """The dtype pandas gives text it infers (``str`` with pandas 3): the dtype of every text column of the ledger."""
+    import pandas as pd
+
+    return pd.Series(["x"]).dtype
+
+
+def repeated_text(value: str | None, n: int, dtype: Any = None) -> Any:
+    """A text column (a pandas array) of ``n`` rows that all hold ``value``, or all miss one for None.
+
+    In ``dtype`` (default :func:`text_dtype`); made by Arrow, with no Python object per row, when that dtype keeps
+    its text in Arrow.
+    """
     import pandas as pd
     import pyarrow as pa
 
-    dtype = pd.Series(["x"]).dtype
+    dtype = text_dtype() if dtype is None else dtype
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        return pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype=dtype)
+        column = pa.nulls(n, pa.large_string()) if value is None else pa.repeat(pa.scalar(value, pa.large_string()), n)
+        return pd.array(column, dtype=dtype)
     return pd.Series(np.full(n, value, dtype=object), dtype=dtype).array
