@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "tests"))
 
-from _timing import paired_times  # noqa: E402  (bench/ is on sys.path when run as a script)
+from _timing import paired_runs  # noqa: E402  (bench/ is on sys.path when run as a script)
 from synthetic import write_log  # noqa: E402  (shared with the tests)
 
 
@@ -82,8 +82,9 @@ def run(quick: bool = False, n: int | None = None, repeat: int = 3) -> list[dict
         assert len(ledger) == n, f"ledger has {len(ledger)} rows, expected {n}"
         del ledger
         # in turns (parse, load, parse, load, ...): a passing load on the machine slows both sides alike
-        base, ours = paired_times(lambda: pj.read_json(log), load, repeat)
-        rows = [_row("load + validate ledger", what, ours, base, "<= 1.5x pyarrow.json", ours / base <= 1.5)]
+        runs = paired_runs(lambda: pj.read_json(log), load, repeat)
+        base, ours = runs.medians()
+        rows = [_row("load + validate ledger", what, ours, base, "<= 1.5x pyarrow.json", ours / base <= 1.5, runs.kernel_note())]
 
         # Phases of the column path, each timed alone (their sum is a little more than the whole: shared setup).
         store = Store(log.parent, codebook=project.codebook, documents=project.documents, summits=project.summits)
@@ -121,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in run(quick=args.quick, n=args.n, repeat=args.repeat):
         met = "" if r["met"] is None else ("met" if r["met"] else "NOT met")
         print(f"{r['metric']:50} {r['size']:24} {r['ours_s']:9.3f} {r['baseline_s']:10.3f} {r['ratio']:6.2f}x  {r['goal']} {met}")
+        if r["note"]:
+            print(f"  ({r['note']})")
     return 0
 
 
