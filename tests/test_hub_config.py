@@ -1,4 +1,4 @@
-"""The hub's config (deploy/jupyterhub/jupyterhub_config.py) switches Lab's news toast off as the browser tests do."""
+"""The hub's config (deploy/jupyterhub/jupyterhub_config.py): Lab's news toast off as in the browser tests, new ports for a kernel whose start failed."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from traitlets.config import Config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,3 +36,62 @@ def test_the_hub_switches_labs_news_off_like_the_tests(tmp_path, monkeypatch):
         assert written and json.loads(ns["LAB_SETTINGS_TEXT"]) == json.loads(written.group(1))
         assert ns["LAB_SETTINGS"][1] == "notification.jupyterlab-settings"
         assert ns["LAB_SETTINGS"][0].endswith("@jupyterlab/apputils-extension")
+
+
+@pytest.mark.slow
+def test_each_kernel_gets_new_ports_when_a_start_fails(tmp_path, monkeypatch):
+    """A class starts its kernels at once: another program may take a port between the server's pick and the kernel's bind.
+
+    The hub's servers run with the config's own arguments; with them, the restart after such a failed start picks
+    new ports and the kernel answers (jupyter_client's default keeps the first ports, and the kernel dies again).
+    """
+    import asyncio
+    import socket
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets.config.loader import KVArgParseConfigLoader
+
+    c, _ = load_config(tmp_path, monkeypatch)
+    args = [a for a in c.Spawner.args if a.startswith("--KernelManager.")]
+    assert args == ["--KernelManager.cache_ports=False"]
+    server_config = KVArgParseConfigLoader(argv=args).load_config()
+
+    async def start_with_a_port_taken() -> tuple[int, int]:
+        km = AsyncKernelManager(kernel_name="python3", config=server_config)
+        taken: list[socket.socket] = []
+        write = km.write_connection_file
+
+        def write_then_take(**kw):  # the other program binds the shell port just after the server chose it
+            write(**kw)
+            if not taken:
+                s = socket.socket()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind((km.ip, km.shell_port))
+                s.listen()
+                taken.append(s)
+
+        km.write_connection_file = write_then_take  # type: ignore[method-assign]
+        try:
+            await km.start_kernel()
+            first = km.shell_port
+            for _ in range(100):  # the kernel exits on the port it cannot bind
+                if not await km.is_alive():
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                pytest.fail("the kernel started although its shell port was taken")
+            await km.restart_kernel(now=True, newports=True)  # what the server's restarter does
+            kc = km.client()
+            kc.start_channels()
+            try:
+                await kc.wait_for_ready(timeout=60)
+            finally:
+                kc.stop_channels()
+            return first, km.shell_port
+        finally:
+            await km.shutdown_kernel(now=True)
+            for s in taken:
+                s.close()
+
+    first, second = asyncio.run(start_with_a_port_taken())
+    assert second != first

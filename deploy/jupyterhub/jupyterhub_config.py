@@ -83,8 +83,12 @@ c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
 # lab: the exercise in JupyterLab (code visible); voila: the same notebook as a page with no code
 VIEW = os.environ.get("SUMMIT_LEDGER_HUB_VIEW", "lab")
 c.Spawner.default_url = "/voila/render/student_exercise.ipynb" if VIEW == "voila" else "/lab/tree/student_exercise.ipynb"
-# no Jupyter news fetched, so Lab's news toast has nothing to show (the user setting below switches its prompt off)
-c.Spawner.args = ["--LabApp.news_url=None"]
+# no Jupyter news fetched, so Lab's news toast has nothing to show (the user setting below switches its prompt off).
+# Each kernel's ports are chosen afresh at each start: a server picks free ports, and the kernel binds them a moment
+# later; when a class starts its kernels at once, another program can take one in between and the kernel dies. Its
+# server restarts it with new ports only if the ports were not kept for the kernel (jupyter_client keeps them by
+# default, so all five restarts fail on the same port and the student's kernel stays dead).
+c.Spawner.args = ["--LabApp.news_url=None", "--KernelManager.cache_ports=False"]
 if AUTH != "pam" and os.getuid() == 0:
     # dummy and native run every server as the hub's account; Jupyter refuses root unless told
     c.Spawner.args = [*c.Spawner.args, "--allow-root"]
