@@ -68,7 +68,7 @@ endif
 
 lab: $(VENV)/.installed
 	@echo "JupyterLab is starting on notebooks/. Stop it with Ctrl-C (twice), or File > Shut Down in the Lab menu."
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) --KernelManager.cache_ports=False $(ROOT_FLAG)
 
 # Spread over TEST_WORKERS processes (pytest-xdist): whole files per worker, started in the order
 # tests/conftest.py gives (longest first), so servers, ports and temporary folders stay per file.

@@ -51,9 +51,11 @@ def test_each_kernel_gets_new_ports_when_a_start_fails(tmp_path, monkeypatch):
     from jupyter_client.manager import AsyncKernelManager
     from traitlets.config.loader import KVArgParseConfigLoader
 
+    from toolkit.commands.lab import NEW_PORTS_ON_RESTART
+
     c, _ = load_config(tmp_path, monkeypatch)
     args = [a for a in c.Spawner.args if a.startswith("--KernelManager.")]
-    assert args == ["--KernelManager.cache_ports=False"]
+    assert args == [NEW_PORTS_ON_RESTART]  # as `summit-ledger lab` and the browser tests' Lab
     server_config = KVArgParseConfigLoader(argv=args).load_config()
 
     async def start_with_a_port_taken() -> tuple[int, int]:

@@ -120,6 +120,7 @@ def test_lab_opens_the_projects_notebooks_as_root_too(empty, capsys, monkeypatch
     cmd = capsys.readouterr().out.split()
     assert f"--notebook-dir={empty / 'notebooks'}" in cmd and "--port=8899" in cmd and "--ServerApp.ip=127.0.0.1" in cmd
     assert ("--allow-root" in cmd) == (os.geteuid() == 0)
+    assert "--KernelManager.cache_ports=False" in cmd  # a kernel whose start failed on a taken port gets new ports
 
 
 # --- discovery safety ----------------------------------------------------------------------------------

@@ -80,6 +80,8 @@ from urllib.parse import urlparse
 import pytest
 from _lab import run_all_cells  # noqa: F401  (used by the tests through this conftest)
 
+from toolkit.commands.lab import NEW_PORTS_ON_RESTART
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("SUMMIT_LEDGER_CHROMIUM", "/usr/bin/chromium")
@@ -339,6 +341,7 @@ class _Servers:
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.root_dir={root_dir}",
             "--LabApp.news_url=None",
+            NEW_PORTS_ON_RESTART,  # as `summit-ledger lab` and the hub: a start that failed on a taken port gets new ones
         ]
         env = jupyter_env(home, env)
         # user settings: no "get notified about Jupyter news?" toast over the page

@@ -9,6 +9,11 @@ import sys
 
 HELP = "open the project's notebooks in JupyterLab (on 127.0.0.1; as root too)"
 
+#: A kernel whose start failed because another program took one of its ports (between the server's pick and the
+#: kernel's bind) is restarted on new ports; jupyter_client's default keeps the ports, and every restart fails alike.
+#: The class hub's servers and `make lab` run with it too (``deploy/jupyterhub/jupyterhub_config.py``, ``Makefile``).
+NEW_PORTS_ON_RESTART = "--KernelManager.cache_ports=False"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8888, help="port to listen on (default: 8888, or the next free one)")
@@ -21,7 +26,7 @@ def lab_command(project_root: os.PathLike | str, *, port: int = 8888, browser: b
     folder = os.path.join(os.fspath(project_root), "notebooks")
     jupyter = shutil.which("jupyter-lab", path=os.path.dirname(sys.executable)) or shutil.which("jupyter-lab")
     cmd = [jupyter or sys.executable, *([] if jupyter else ["-m", "jupyterlab"])]
-    cmd += [f"--notebook-dir={folder}", f"--port={port}", "--ServerApp.ip=127.0.0.1"]
+    cmd += [f"--notebook-dir={folder}", f"--port={port}", "--ServerApp.ip=127.0.0.1", NEW_PORTS_ON_RESTART]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     if not browser:
