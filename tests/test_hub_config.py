@@ -47,6 +47,7 @@ def test_each_kernel_gets_new_ports_when_a_start_fails(tmp_path, monkeypatch):
     """
     import asyncio
     import socket
+    from concurrent.futures import ThreadPoolExecutor
 
     from jupyter_client.manager import AsyncKernelManager
     from traitlets.config.loader import KVArgParseConfigLoader
@@ -95,5 +96,7 @@ def test_each_kernel_gets_new_ports_when_a_start_fails(tmp_path, monkeypatch):
             for s in taken:
                 s.close()
 
-    first, second = asyncio.run(start_with_a_port_taken())
+    # a loop of its own, in a thread of its own: a test run before this one may have left this thread's loop running
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first, second = pool.submit(asyncio.run, start_with_a_port_taken()).result()
     assert second != first
