@@ -96,7 +96,8 @@ def test_each_kernel_gets_new_ports_when_a_start_fails(tmp_path, monkeypatch):
             for s in taken:
                 s.close()
 
-    # a loop of its own, in a thread of its own: a test run before this one may have left this thread's loop running
+    # a loop of its own, in a thread of its own: where the browser tests ran first in this process, Playwright's sync
+    # API (the session's browser) keeps an event loop running in this thread, and asyncio.run refuses to start another
     with ThreadPoolExecutor(max_workers=1) as pool:
         first, second = pool.submit(asyncio.run, start_with_a_port_taken()).result()
     assert second != first
