@@ -58,8 +58,3 @@ def paired_runs(base: Callable[[], object], ours: Callable[[], object], repeat: 
             walls[side].append(time.perf_counter() - t)
             kernel[side].append(resource.getrusage(resource.RUSAGE_SELF).ru_stime - s)
     return Paired(walls[0], walls[1], kernel[0], kernel[1])
-
-
-def paired_times(base: Callable[[], object], ours: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median wall times of ``base`` and ``ours``, run in turns (see :func:`paired_runs`)."""
-    return paired_runs(base, ours, repeat).medians()

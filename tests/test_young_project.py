@@ -14,6 +14,7 @@ import pytest
 
 import toolkit
 from toolkit.commands import main
+from toolkit.commands.lab import NEW_PORTS_ON_RESTART
 from toolkit.commands.scaffold import CURATED_NOTEBOOKS, init_project
 from toolkit.paths import ProjectNotFound
 from toolkit.project import Project
@@ -120,7 +121,10 @@ def test_lab_opens_the_projects_notebooks_as_root_too(empty, capsys, monkeypatch
     cmd = capsys.readouterr().out.split()
     assert f"--notebook-dir={empty / 'notebooks'}" in cmd and "--port=8899" in cmd and "--ServerApp.ip=127.0.0.1" in cmd
     assert ("--allow-root" in cmd) == (os.geteuid() == 0)
-    assert "--KernelManager.cache_ports=False" in cmd  # a kernel whose start failed on a taken port gets new ports
+    # a kernel whose start failed on a taken port gets new ports: here, and in `make lab` as well
+    assert NEW_PORTS_ON_RESTART in cmd
+    recipe = re.search(r"^lab:.*\n((?:\t.*\n)+)", (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert recipe and "jupyter lab" in recipe.group(1) and NEW_PORTS_ON_RESTART in recipe.group(1)
 
 
 # --- discovery safety ----------------------------------------------------------------------------------
