@@ -125,12 +125,12 @@ lock: $(TOOLS)/bin/uv
 annotate: $(VENV)/.installed
 	@$(PORT_FREE)
 	@echo "Voila serves the annotator on http://localhost:$(PORT). Stop it with Ctrl-C."
-	$(BIN)/voila notebooks/01_annotate.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks/01_annotate.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1 --KernelManager.cache_ports=False
 
 exercise: $(VENV)/.installed
 	@$(PORT_FREE)
 	@echo "Voila serves the student exercise on http://localhost:$(PORT). Stop it with Ctrl-C."
-	$(BIN)/voila notebooks/teaching/student_exercise.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks/teaching/student_exercise.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1 --KernelManager.cache_ports=False
 
 # Re-execute stored notebooks in place, never storing widget state: make notebooks NB="notebooks/01_annotate.ipynb ..."
 NB ?= $(wildcard notebooks/*.ipynb notebooks/teaching/*.ipynb)

@@ -72,6 +72,42 @@ def test_lab_users_still_read_how_to_start_a_widget():
         assert "Run this cell to start the annotator (menu Run &gt; Run All Cells" in stored
 
 
+# Voila, made with the Makefile's arguments (its SIGTERM handler and config stay out of the test process), prints
+# for each recipe what a kernel of its page would be managed with
+_VOILA_KERNELS = """
+import json, sys
+from voila.app import Voila
+for argv in json.loads(sys.argv[1]):
+    app = Voila()
+    app.initialize(argv)
+    app.init_settings()
+    km = app.kernel_manager.kernel_manager_factory(parent=app.kernel_manager, kernel_name="python3")
+    print(json.dumps({"cache_ports": km.cache_ports, "autorestart": km.autorestart}))
+"""
+
+
+@pytest.mark.slow
+def test_a_voila_kernel_whose_start_failed_gets_new_ports():
+    """As Lab's (``tests/test_hub_config.py`` shows the failure): a kernel that died on a port another program took is
+    restarted on new ports, not on the same taken ones. Voila restarts a page's kernel like Lab does."""
+    import subprocess
+    import sys
+
+    from toolkit.commands.lab import NEW_PORTS_ON_RESTART
+
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipes = re.findall(r"^\t\$\(BIN\)/voila (notebooks/\S+\.ipynb .*)$", makefile, re.M)
+    assert len(recipes) == len(served_by_voila()) >= 2
+    argvs = [line.replace("$(PORT)", "8888").split() + ["--no-browser"] for line in recipes]
+    assert all(NEW_PORTS_ON_RESTART in argv for argv in argvs)
+    out = subprocess.run(
+        [sys.executable, "-c", _VOILA_KERNELS, json.dumps(argvs)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    managed = [json.loads(line) for line in out.stdout.splitlines()]
+    assert managed == [{"cache_ports": False, "autorestart": True}] * len(argvs), (recipes, managed)
+
+
 def test_voila_is_told_from_lab_by_its_kernel_environment(monkeypatch):
     for var in ("SERVER_SOFTWARE", "VOILA_KERNEL_ID"):
         monkeypatch.delenv(var, raising=False)

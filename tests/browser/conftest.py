@@ -366,6 +366,7 @@ class _Servers:
             f"--port={port}",
             "--Voila.ip=127.0.0.1",
             "--Voila.port_retries=0",
+            NEW_PORTS_ON_RESTART,  # as `make annotate` and `make exercise`
         ]
         server = self._spawn("voila", cmd, notebook.parent, jupyter_env(home, env), port, "")
         _wait_ready(server, None)  # any page of Voila's would start a kernel: wait for the port

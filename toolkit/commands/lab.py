@@ -11,7 +11,8 @@ HELP = "open the project's notebooks in JupyterLab (on 127.0.0.1; as root too)"
 
 #: A kernel whose start failed because another program took one of its ports (between the server's pick and the
 #: kernel's bind) is restarted on new ports; jupyter_client's default keeps the ports, and every restart fails alike.
-#: The class hub's servers and `make lab` run with it too (``deploy/jupyterhub/jupyterhub_config.py``, ``Makefile``).
+#: The class hub's servers, `make lab` and Voila's `make annotate` and `make exercise` run with it too
+#: (``deploy/jupyterhub/jupyterhub_config.py``, ``Makefile``).
 NEW_PORTS_ON_RESTART = "--KernelManager.cache_ports=False"
 
 
