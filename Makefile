@@ -27,6 +27,9 @@ PORT_FREE = $(BIN)/python -c 'import socket; socket.socket().bind(("127.0.0.1", 
 	|| { echo "Port $(PORT) is in use (JupyterLab?). Stop it, or choose another: make $@ PORT=8890"; exit 1; }
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# A kernel whose start failed because another program took one of its ports is restarted on new ports
+# (toolkit.commands.lab.NEW_PORTS_ON_RESTART: jupyter_client keeps the ports, and every restart fails alike).
+NEW_PORTS_ON_RESTART := --KernelManager.cache_ports=False
 
 .PHONY: test-interop lab notebooks test test-fast test-latest lint lock annotate exercise bench browser validate figures clean-venv
 
@@ -68,7 +71,7 @@ endif
 
 lab: $(VENV)/.installed
 	@echo "JupyterLab is starting on notebooks/. Stop it with Ctrl-C (twice), or File > Shut Down in the Lab menu."
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) --KernelManager.cache_ports=False $(ROOT_FLAG)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(NEW_PORTS_ON_RESTART) $(ROOT_FLAG)
 
 # Spread over TEST_WORKERS processes (pytest-xdist): whole files per worker, started in the order
 # tests/conftest.py gives (longest first), so servers, ports and temporary folders stay per file.
@@ -125,12 +128,12 @@ lock: $(TOOLS)/bin/uv
 annotate: $(VENV)/.installed
 	@$(PORT_FREE)
 	@echo "Voila serves the annotator on http://localhost:$(PORT). Stop it with Ctrl-C."
-	$(BIN)/voila notebooks/01_annotate.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1 --KernelManager.cache_ports=False
+	$(BIN)/voila notebooks/01_annotate.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1 $(NEW_PORTS_ON_RESTART)
 
 exercise: $(VENV)/.installed
 	@$(PORT_FREE)
 	@echo "Voila serves the student exercise on http://localhost:$(PORT). Stop it with Ctrl-C."
-	$(BIN)/voila notebooks/teaching/student_exercise.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1 --KernelManager.cache_ports=False
+	$(BIN)/voila notebooks/teaching/student_exercise.ipynb --port=$(PORT) --Voila.port_retries=0 --Voila.ip=127.0.0.1 $(NEW_PORTS_ON_RESTART)
 
 # Re-execute stored notebooks in place, never storing widget state: make notebooks NB="notebooks/01_annotate.ipynb ..."
 NB ?= $(wildcard notebooks/*.ipynb notebooks/teaching/*.ipynb)
