@@ -19,6 +19,57 @@ _ALL_NUMBERED = """() => {
 
 RUN_ALL = "li.lm-Menu-item[data-command='runmenu:run-all']"
 CURRENT_TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"
+DIALOG = ".jp-Dialog"
+#: Lab's dialogs a person meets on a busy machine and answers with the default button: which kernel to start
+#: (the kernel specs arrived after the notebook), and a kernel that died and is being restarted (its start
+#: failed on a port another program took; the server restarts it on new ports).
+ROUTINE_DIALOGS = ("Select Kernel", "Kernel Restarting")
+
+_KERNEL_READY = """() => {
+    const name = document.querySelector('.jp-NotebookPanel-toolbar .jp-Toolbar-kernelName');
+    const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
+    return !!name && !/No Kernel/i.test(name.textContent) && !!ind && ind.dataset.status === 'idle';
+}"""
+
+
+def dialog_text(page) -> str | None:
+    """The text of the dialog Lab shows, or None."""
+    box = page.query_selector(DIALOG)
+    if box is None or not box.is_visible():
+        return None
+    return " ".join(box.inner_text().split())
+
+
+def answer_routine_dialog(page) -> str | None:
+    """Answer the dialog Lab shows with its default button if it is routine (:data:`ROUTINE_DIALOGS`).
+
+    Returns the answered dialog's text. Any other dialog fails the test with its text: it would stop a person too.
+    """
+    text = dialog_text(page)
+    if text is None:
+        return None
+    header = page.query_selector(f"{DIALOG} .jp-Dialog-header")
+    if header is None:  # closed meanwhile
+        return None
+    title = " ".join(header.inner_text().split())
+    if title not in ROUTINE_DIALOGS:
+        raise AssertionError(f"Lab shows a dialog: {text!r}")
+    accept = page.query_selector(f"{DIALOG} .jp-mod-accept")
+    if accept is not None and accept.is_visible():
+        accept.click()
+    print(f"Lab asked, answered with its default: {text!r}", flush=True)
+    return text
+
+
+def wait_for_kernel(page, timeout: float = 60_000, where: str = "the notebook") -> None:
+    """Wait until the open notebook has its kernel, connected and idle, answering Lab's routine dialogs."""
+    deadline = time.monotonic() + timeout / 1000
+    while time.monotonic() < deadline:
+        answer_routine_dialog(page)
+        if page.evaluate(_KERNEL_READY):
+            return
+        page.wait_for_timeout(200)
+    raise TimeoutError(f"{where}: the kernel did not become idle within {timeout / 1000:.0f} s")
 
 
 def run_all_cells(page, timeout: float = 90_000, attempts: int = 3) -> None:
@@ -28,12 +79,18 @@ def run_all_cells(page, timeout: float = 90_000, attempts: int = 3) -> None:
     is lost); so the notebook is made current first, and a press that queued no cell within 30 s is made again.
     """
     for attempt in range(attempts):
+        answer_routine_dialog(page)
         page.evaluate(_WATCH_FOR_A_RUN)
         try:  # a click on the notebook's own tab makes it Lab's current panel
             page.locator(CURRENT_TAB).first.click(timeout=5_000)
         except Exception:  # no tab bar in this view: Run All's own state below decides
             pass
-        page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+        try:
+            page.click("div.lm-MenuBar-itemLabel:text-is('Run')", timeout=30_000)
+        except Exception:
+            if answer_routine_dialog(page) is None or attempt == attempts - 1:  # not a dialog in the way: the real error
+                raise
+            continue
         item = page.wait_for_selector(RUN_ALL, timeout=30_000)
         if "lm-mod-disabled" in (item.get_attribute("class") or ""):
             page.keyboard.press("Escape")

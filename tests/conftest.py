@@ -62,6 +62,19 @@ def wheel_venv(tmp_path_factory) -> dict[str, Path]:
     return built(once_per_run(tmp_path_factory, "summit-ledger-wheel", build))
 
 
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """Playwright's driver, one per test process (browser and hub tests share it).
+
+    Its sync API runs an event loop in the calling thread until stopped, and refuses to start a second one there:
+    a test that started its own after a browser test in the same process would fail whatever it checks.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A scratch copy of the whole data folder, safe to corrupt."""

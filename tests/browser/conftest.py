@@ -78,7 +78,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from _lab import run_all_cells  # noqa: F401  (used by the tests through this conftest)
+from _lab import run_all_cells, wait_for_kernel  # noqa: F401  (run_all_cells: used by the tests through this conftest)
 
 from toolkit.commands.lab import NEW_PORTS_ON_RESTART
 
@@ -141,16 +141,13 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_executable):
+def browser(chromium_executable, playwright_driver):
     """Headless Chromium driven by Playwright (session-wide)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    b = playwright_driver.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_FLAGS, headless=True)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 @dataclass
@@ -448,28 +445,16 @@ def notebooks_html(tmp_path_factory) -> Callable[[str], Path]:
 def open_notebook(page, server: JupyterServer, path: str, timeout: float = 60_000) -> None:
     """Open ``path`` in Lab and wait until its kernel is connected and idle.
 
-    Lab sometimes asks which kernel to start (when the kernel specs arrive
-    after the notebook); the dialog is accepted with its default, the
-    notebook's own kernel.
+    Lab's routine dialogs (which kernel to start, when the kernel specs arrive
+    after the notebook; a kernel being restarted) are answered with their
+    default button (``_lab.answer_routine_dialog``); any other fails the test.
     """
     page.goto(server.lab_url(path))
     page.wait_for_selector(".jp-Notebook", timeout=timeout)
-    deadline = time.monotonic() + timeout / 1000
-    while time.monotonic() < deadline:
-        accept = page.query_selector(".jp-Dialog .jp-mod-accept")
-        if accept is not None and accept.is_visible():
-            accept.click()
-        ready = page.evaluate(
-            """() => {
-                const name = document.querySelector('.jp-NotebookPanel-toolbar .jp-Toolbar-kernelName');
-                const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
-                return !!name && !/No Kernel/i.test(name.textContent) && !!ind && ind.dataset.status === 'idle';
-            }"""
-        )
-        if ready:
-            return
-        page.wait_for_timeout(200)
-    raise TimeoutError(f"{path}: the kernel did not become idle within {timeout / 1000:.0f} s\n{server.log_tail()}")
+    try:
+        wait_for_kernel(page, timeout, where=path)
+    except TimeoutError as e:
+        raise TimeoutError(f"{e}\n{server.log_tail()}") from None
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,12 +114,19 @@ class Accounts:
 
         left = []
         for name in self.made:
-            for pid in self.pids(name):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            done = subprocess.run(["userdel", "-r", name], capture_output=True, text=True, timeout=60)
+            # userdel refuses (exit 8) while a process of the user is still exiting, and a killed server's
+            # kernel may be a moment behind: kill until none is left, then remove the account
+            deadline = time.monotonic() + 20
+            while True:
+                for pid in self.pids(name):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                done = subprocess.run(["userdel", "-r", name], capture_output=True, text=True, timeout=60)
+                if done.returncode != 8 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
             if done.returncode not in (0, 12):  # 12: the home could not be removed (removed below)
                 left.append(f"user {name}: {done.stderr.strip()}")
             shutil.rmtree(self.home_root / name, ignore_errors=True)

@@ -132,7 +132,11 @@ class Hub:
             start_new_session=True,
         )
         self.pid = self.proc.pid
-        self._wait_up()
+        try:
+            self._wait_up()
+        except BaseException:  # a hub that never came up is stopped here: no caller holds it yet
+            self.stop()
+            raise
 
     # ------------------------------------------------------------------ life
     def _wait_up(self, timeout: float = 60) -> None:
