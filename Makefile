@@ -30,6 +30,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # A kernel whose start failed because another program took one of its ports is restarted on new ports
 # (toolkit.commands.lab.NEW_PORTS_ON_RESTART: jupyter_client keeps the ports, and every restart fails alike).
 NEW_PORTS_ON_RESTART := --KernelManager.cache_ports=False
+# The project's JupyterLab setting (comms over subshells off, so a widget's messages are handled in the order sent;
+# toolkit.commands.lab.LAB_OVERRIDES). A wheel installs it; an editable install does not, so make puts it in place.
+LAB_OVERRIDES_SRC := deploy/jupyterlab/summit-ledger.json
+INSTALL_LAB_OVERRIDES = install -D -m 644 $(LAB_OVERRIDES_SRC) $(VENV)/share/jupyter/lab/settings/overrides.d/summit-ledger.json
 
 .PHONY: test-interop lab notebooks test test-fast test-latest lint lock annotate exercise bench browser validate figures clean-venv
 
@@ -45,7 +49,7 @@ ifeq ($(LOCKED),yes)
 # about four times faster than pip; bytecode is compiled as pip does. USE_UV=no, or uv that cannot be
 # installed or fails, means pip does it.
 USE_UV ?= yes
-$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(LOCK) $(LAB_OVERRIDES_SRC) | $(BIN)/python
 	@if [ "$(USE_UV)" = yes ] && { test -x $(TOOLS)/bin/uv || $(MAKE) --no-print-directory $(TOOLS)/bin/uv; } \
 		&& $(TOOLS)/bin/uv pip install --quiet --python $(BIN)/python --require-hashes --no-deps --compile-bytecode -r $(LOCK) \
 		&& $(TOOLS)/bin/uv pip install --quiet --python $(BIN)/python --no-deps -e .; then \
@@ -54,14 +58,16 @@ $(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
 		echo "installing $(LOCK) and the project with pip"; \
 		$(PIP_UP) && $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK) && $(BIN)/python -m pip install --quiet --no-deps -e .; \
 	fi
+	$(INSTALL_LAB_OVERRIDES)
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
 else
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(LAB_OVERRIDES_SRC) | $(BIN)/python
 	$(PIP_UP)
 	$(BIN)/python -m pip install --quiet --upgrade -e .
+	$(INSTALL_LAB_OVERRIDES)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

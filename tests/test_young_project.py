@@ -4,10 +4,13 @@ refuses a project other users could have changed or whose data leads outside it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from _make import commands as make_commands
 
 import toolkit
 from toolkit.commands import main
-from toolkit.commands.lab import NEW_PORTS_ON_RESTART
+from toolkit.commands.lab import IN_ORDER_SETTING, LAB_OVERRIDES, NEW_PORTS_ON_RESTART, widget_order_note
 from toolkit.commands.scaffold import CURATED_NOTEBOOKS, init_project
 from toolkit.paths import ProjectNotFound
 from toolkit.project import Project
@@ -250,3 +253,24 @@ def test_notebook_04_leaves_no_temporary_folder_even_when_stopped_halfway(repo_r
     NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(path.parent)}}).execute()
     assert "scratch copy of the project holds" in "".join(o.get("text", "") for o in nb.cells[2].outputs)
     assert not list(tmp_path.glob("summit-ledger-04-*"))
+
+
+def test_the_lab_setting_that_keeps_widget_messages_in_order_is_shipped_and_installed(empty, tmp_path, capsys, monkeypatch):
+    plugin, key, value = IN_ORDER_SETTING
+    source = REPO / "deploy" / "jupyterlab" / "summit-ledger.json"
+    assert json.loads(source.read_text(encoding="utf-8")) == {plugin: {key: value}}
+    # the wheel installs it where Lab reads overrides (tests/test_wheel.py checks the wheel itself) ...
+    with (REPO / "pyproject.toml").open("rb") as f:
+        data_files = tomllib.load(f)["tool"]["setuptools"]["data-files"]
+    assert data_files == {"/".join(LAB_OVERRIDES[:-1]): ["deploy/jupyterlab/summit-ledger.json"]}
+    # ... and make puts it in its venv, which an editable install leaves without it
+    assert Path(sys.prefix, *LAB_OVERRIDES).read_bytes() == source.read_bytes()
+    assert widget_order_note() is None
+    # an environment without it: summit-ledger lab says so, and still opens Lab
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    note = widget_order_note()
+    assert note is not None and str(tmp_path) in note and "out of order" in note
+    monkeypatch.chdir(empty)
+    assert main(["lab", "--print-command"]) == 0
+    out, err = capsys.readouterr()
+    assert "jupyter" in out and note in err

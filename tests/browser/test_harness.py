@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from pathlib import Path
+
+from toolkit.commands.lab import IN_ORDER_SETTING
 
 
 def _tiny_notebook(path: Path) -> Path:
@@ -39,6 +42,13 @@ def test_lab_runs_a_widget_notebook(tmp_path, page, page_log, start_lab, run_not
     run_notebook_in_lab(page, server, "tiny.ipynb")
     button = page.wait_for_selector("button.harness-button")
     assert button.inner_text().strip() == "harness-ok"
+    # the Lab the tests run has the project's setting: a widget's messages reach the kernel in the order sent
+    plugin, key, value = IN_ORDER_SETTING
+    with urllib.request.urlopen(f"{server.base}/lab/api/settings/{plugin}?token={server.token}", timeout=30) as r:
+        served = json.load(r)
+    # (an override changes the schema's default; the user's own settings, none here, would win over it)
+    assert served["schema"]["properties"][key]["default"] == value, served["schema"]["properties"][key]
+    assert key not in served["settings"]
     # a request to another host is recorded, and cannot resolve (no CDN can be reached)
     page.goto("about:blank")
     page.set_content('<img id="probe" src="https://cdn.jsdelivr.net/npm/vega@5/probe.png">')

@@ -15,6 +15,25 @@ HELP = "open the project's notebooks in JupyterLab (on 127.0.0.1; as root too)"
 #: (``deploy/jupyterhub/jupyterhub_config.py``, ``Makefile``).
 NEW_PORTS_ON_RESTART = "--KernelManager.cache_ports=False"
 
+#: Where JupyterLab finds the environment's setting overrides, and the project's file there (installed with the
+#: wheel, and by `make` into its venv; ``deploy/jupyterlab/README.md``). It turns off Lab's "comms over subshells":
+#: with it on, ipykernel 7 handles one widget's messages on the main thread and another's on a subshell thread, so
+#: a press of Save can be handled before the passage's codes it follows, and the annotator acts out of order.
+LAB_OVERRIDES = ("share", "jupyter", "lab", "settings", "overrides.d", "summit-ledger.json")
+IN_ORDER_SETTING = ("@jupyterlab/apputils-extension:kernels-settings", "commsOverSubshells", "disabled")
+
+
+def widget_order_note(prefix: str | None = None) -> str | None:
+    """A note when the environment lacks the project's Lab setting (an editable install: pip leaves data files out)."""
+    path = os.path.join(sys.prefix if prefix is None else prefix, *LAB_OVERRIDES)
+    if os.path.isfile(path):
+        return None
+    return (
+        f"note: {path} is missing, so JupyterLab may handle the annotator's clicks out of order. "
+        "Copy deploy/jupyterlab/summit-ledger.json of the source there (make does it for its .venv), "
+        "or install the toolkit without -e."
+    )
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8888, help="port to listen on (default: 8888, or the next free one)")
@@ -47,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     cmd = lab_command(root, port=args.port, browser=not args.no_browser)
+    note = widget_order_note()
+    if note:
+        print(note, file=sys.stderr)
     if args.print_command:
         print(" ".join(cmd))
         return 0

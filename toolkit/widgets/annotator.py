@@ -102,9 +102,10 @@ class Annotator(AnnotatorControls):
         first = next(iter(self.documents.values()))
         self.session = AnnotationSession(first, self.codebook, self.store, None, self._summit_dict(), suggestions=suggestions)
         self._syncing = False
-        # JupyterLab may run widget messages on a kernel subshell thread while a cell runs on the main one:
-        # every entry point (actions, observers, redraw) holds this lock, so _syncing is only ever seen by
-        # the thread that set it.
+        # A Lab with "comms over subshells" on (its default; the project's Lab turns it off so that messages are
+        # handled in the order sent: deploy/jupyterlab/README.md) runs widget messages on a kernel subshell
+        # thread while a cell runs on the main one: every entry point (actions, observers, redraw) holds this
+        # lock, so _syncing is only ever seen by the thread that set it.
         self._lock = threading.RLock()
         self._pick_ids: tuple[str, ...] = ()
         self._shown: tuple = ()
