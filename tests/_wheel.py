@@ -65,6 +65,15 @@ def _build(work: Path) -> dict[str, str]:
     else:
         borrow_dependencies(py)
     run([py, "-m", "pip", "install", "--quiet", "--no-deps", wheel], work, env)
+    if os.environ.get("SUMMIT_LEDGER_WHEEL_FULL_INSTALL") != "1":
+        # The wheel's Lab setting makes share/jupyter/lab in the venv, and JupyterLab then looks there for its own
+        # files (its static pages, schemas and themes), which it finds beside itself only when that folder is absent.
+        # A venv with jupyterlab installed has them; this one borrows jupyterlab's code, so they are linked in.
+        lab_here, lab_venv = Path(sys.prefix) / "share" / "jupyter" / "lab", venv / "share" / "jupyter" / "lab"
+        lab_venv.mkdir(parents=True, exist_ok=True)
+        for part in ("static", "schemas", "themes"):
+            if (lab_here / part).is_dir() and not (lab_venv / part).exists():
+                (lab_venv / part).symlink_to(lab_here / part, target_is_directory=True)
     # Jupyter's own commands, for the venv (its dependencies are borrowed, their scripts are not)
     for name, target in (("jupyter", "jupyter_core.command"), ("jupyter-lab", "jupyterlab.labapp")):
         script = venv / "bin" / name

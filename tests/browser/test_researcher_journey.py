@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from _steps import Steps
 from _wheel import clean_env
 from conftest import REPO, _Servers, free_port, open_notebook, run_all_cells
 from test_annotator_browser import _start, _toggle, _wait_message, mouse_select, start_event
+
+from toolkit.commands.lab import IN_ORDER_SETTING
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -187,6 +190,10 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(
             # the venv borrows its dependencies' code, not their data files: Lab finds the widget extensions here
             shared = Path(sys.prefix) / "share" / "jupyter"
             lab = servers.lab(study, {"SUMMIT_LEDGER_PROJECT": str(study), "JUPYTER_PATH": str(shared)})
+            # the wheel's own Lab setting is in force: the annotator's clicks are handled in the order made
+            plugin, key, value = IN_ORDER_SETTING
+            with urllib.request.urlopen(f"{lab.base}/lab/api/settings/{plugin}?token={lab.token}", timeout=30) as r:
+                assert json.load(r)["schema"]["properties"][key]["default"] == value
         with step("open and run 01_annotate.ipynb"):
             open_notebook(page, lab, "notebooks/01_annotate.ipynb", timeout=120_000)
             run_all_cells(page, timeout=180_000)
