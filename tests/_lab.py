@@ -32,25 +32,16 @@ _KERNEL_READY = """() => {
 }"""
 
 
-def dialog_text(page) -> str | None:
-    """The text of the dialog Lab shows, or None."""
-    box = page.query_selector(DIALOG)
-    if box is None or not box.is_visible():
-        return None
-    return " ".join(box.inner_text().split())
-
-
 def answer_routine_dialog(page) -> str | None:
     """Answer the dialog Lab shows with its default button if it is routine (:data:`ROUTINE_DIALOGS`).
 
     Returns the answered dialog's text. Any other dialog fails the test with its text: it would stop a person too.
     """
-    text = dialog_text(page)
-    if text is None:
-        return None
+    box = page.query_selector(DIALOG)
     header = page.query_selector(f"{DIALOG} .jp-Dialog-header")
-    if header is None:  # closed meanwhile
+    if box is None or header is None or not box.is_visible():  # none shown (or closed meanwhile)
         return None
+    text = " ".join(box.inner_text().split())
     title = " ".join(header.inner_text().split())
     if title not in ROUTINE_DIALOGS:
         raise AssertionError(f"Lab shows a dialog: {text!r}")

@@ -21,7 +21,7 @@ import pytest
 from _wheel import clean_env
 from _wheel import run as _run
 
-from toolkit.commands.lab import LAB_OVERRIDES
+from toolkit.commands.lab import LAB_OVERRIDES, LAB_OVERRIDES_SOURCE
 from toolkit.commands.scaffold import BUNDLE_SKIP, CURATED_NOTEBOOKS
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,7 @@ def test_wheel_outside_the_repository(repo_root, wheel_venv):
         nbs = {k[len("notebooks/") :]: v for k, v in bundled.items() if k.startswith("notebooks/")}
         assert nbs == {n: (repo_root / "notebooks" / n).read_bytes() for n in CURATED_NOTEBOOKS}
         # the Lab setting that keeps widget messages in order, installed where Lab reads overrides
-        setting = (repo_root / "deploy" / "jupyterlab" / "summit-ledger.json").read_bytes()
+        setting = (repo_root / LAB_OVERRIDES_SOURCE).read_bytes()
         with zipfile.ZipFile(wheel) as z:
             (entry,) = [n for n in z.namelist() if n.endswith(".data/data/" + "/".join(LAB_OVERRIDES))]
             assert z.read(entry) == setting

@@ -18,7 +18,7 @@ from _make import commands as make_commands
 
 import toolkit
 from toolkit.commands import main
-from toolkit.commands.lab import IN_ORDER_SETTING, LAB_OVERRIDES, NEW_PORTS_ON_RESTART, widget_order_note
+from toolkit.commands.lab import IN_ORDER_SETTING, LAB_OVERRIDES, LAB_OVERRIDES_SOURCE, NEW_PORTS_ON_RESTART, widget_order_note
 from toolkit.commands.scaffold import CURATED_NOTEBOOKS, init_project
 from toolkit.paths import ProjectNotFound
 from toolkit.project import Project
@@ -257,12 +257,12 @@ def test_notebook_04_leaves_no_temporary_folder_even_when_stopped_halfway(repo_r
 
 def test_the_lab_setting_that_keeps_widget_messages_in_order_is_shipped_and_installed(empty, tmp_path, capsys, monkeypatch):
     plugin, key, value = IN_ORDER_SETTING
-    source = REPO / "deploy" / "jupyterlab" / "summit-ledger.json"
+    source = REPO / LAB_OVERRIDES_SOURCE
     assert json.loads(source.read_text(encoding="utf-8")) == {plugin: {key: value}}
     # the wheel installs it where Lab reads overrides (tests/test_wheel.py checks the wheel itself) ...
     with (REPO / "pyproject.toml").open("rb") as f:
         data_files = tomllib.load(f)["tool"]["setuptools"]["data-files"]
-    assert data_files == {"/".join(LAB_OVERRIDES[:-1]): ["deploy/jupyterlab/summit-ledger.json"]}
+    assert data_files == {"/".join(LAB_OVERRIDES[:-1]): [LAB_OVERRIDES_SOURCE]}
     # ... and make puts it in its venv, which an editable install leaves without it
     assert Path(sys.prefix, *LAB_OVERRIDES).read_bytes() == source.read_bytes()
     assert widget_order_note() is None

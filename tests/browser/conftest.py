@@ -62,6 +62,7 @@ Example
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -241,6 +242,11 @@ class JupyterServer:
     def lab_url(self, path: str) -> str:
         """URL that opens ``path`` (relative to the root) in Lab with a fresh layout."""
         return f"{self.base}/lab/tree/{path}?token={self.token}&reset"
+
+    def served_setting(self, plugin: str) -> dict:
+        """What Lab serves for a settings plugin: its ``schema`` (defaults, overrides applied) and the user's ``settings``."""
+        with urllib.request.urlopen(f"{self.base}/lab/api/settings/{plugin}?token={self.token}", timeout=30) as r:
+            return json.load(r)
 
     def log_tail(self, n: int = 40) -> str:
         try:

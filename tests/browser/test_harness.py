@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 
 from toolkit.commands.lab import IN_ORDER_SETTING
@@ -44,8 +43,7 @@ def test_lab_runs_a_widget_notebook(tmp_path, page, page_log, start_lab, run_not
     assert button.inner_text().strip() == "harness-ok"
     # the Lab the tests run has the project's setting: a widget's messages reach the kernel in the order sent
     plugin, key, value = IN_ORDER_SETTING
-    with urllib.request.urlopen(f"{server.base}/lab/api/settings/{plugin}?token={server.token}", timeout=30) as r:
-        served = json.load(r)
+    served = server.served_setting(plugin)
     # (an override changes the schema's default; the user's own settings, none here, would win over it)
     assert served["schema"]["properties"][key]["default"] == value, served["schema"]["properties"][key]
     assert key not in served["settings"]

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -192,8 +191,7 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(
             lab = servers.lab(study, {"SUMMIT_LEDGER_PROJECT": str(study), "JUPYTER_PATH": str(shared)})
             # the wheel's own Lab setting is in force: the annotator's clicks are handled in the order made
             plugin, key, value = IN_ORDER_SETTING
-            with urllib.request.urlopen(f"{lab.base}/lab/api/settings/{plugin}?token={lab.token}", timeout=30) as r:
-                assert json.load(r)["schema"]["properties"][key]["default"] == value
+            assert lab.served_setting(plugin)["schema"]["properties"][key]["default"] == value
         with step("open and run 01_annotate.ipynb"):
             open_notebook(page, lab, "notebooks/01_annotate.ipynb", timeout=120_000)
             run_all_cells(page, timeout=180_000)

@@ -20,17 +20,18 @@ NEW_PORTS_ON_RESTART = "--KernelManager.cache_ports=False"
 #: with it on, ipykernel 7 handles one widget's messages on the main thread and another's on a subshell thread, so
 #: a press of Save can be handled before the passage's codes it follows, and the annotator acts out of order.
 LAB_OVERRIDES = ("share", "jupyter", "lab", "settings", "overrides.d", "summit-ledger.json")
+LAB_OVERRIDES_SOURCE = "deploy/jupyterlab/summit-ledger.json"  # in the source tree (pyproject.toml's data-files)
 IN_ORDER_SETTING = ("@jupyterlab/apputils-extension:kernels-settings", "commsOverSubshells", "disabled")
 
 
-def widget_order_note(prefix: str | None = None) -> str | None:
+def widget_order_note() -> str | None:
     """A note when the environment lacks the project's Lab setting (an editable install: pip leaves data files out)."""
-    path = os.path.join(sys.prefix if prefix is None else prefix, *LAB_OVERRIDES)
+    path = os.path.join(sys.prefix, *LAB_OVERRIDES)
     if os.path.isfile(path):
         return None
     return (
         f"note: {path} is missing, so JupyterLab may handle the annotator's clicks out of order. "
-        "Copy deploy/jupyterlab/summit-ledger.json of the source there (make does it for its .venv), "
+        f"Copy {LAB_OVERRIDES_SOURCE} of the source there (make does it for its .venv), "
         "or install the toolkit without -e."
     )
 
