@@ -233,9 +233,7 @@ def pytest_collection_modifyitems(config, items):
                 if i not in keep:
                     item.add_marker(pytest.mark.slow)
     # Longest files first, so that `make test` (pytest-xdist, whole files per worker, in this order)
-    # does not end with one worker alone on a long file. The hub tests go before the browser tests:
-    # the class journey starts its own Playwright, which cannot start in a process where the session's
-    # browser fixture (tests/browser/conftest.py) is already running.
+    # does not end with one worker alone on a long file (RUN_FIRST gives the order and says why).
     items.sort(key=lambda item: _run_order(item.nodeid.split("::", 1)[0]))
     if not any("::" in str(arg) for arg in config.args):  # whole files collected: check the list
         files = {item.nodeid.split("::", 1)[0] for item in items}

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from .harness import find_proxy
+from .harness import PROXY_ENV, find_proxy
 
 
 def in_ci() -> bool:
@@ -19,6 +19,6 @@ def proxy() -> str:
     path = find_proxy()
     if path is None:
         if in_ci():
-            pytest.fail("configurable-http-proxy not found and npm is missing")
+            pytest.fail(f"configurable-http-proxy not found (not on PATH, no {PROXY_ENV}) and npm or node is missing")
         pytest.skip("configurable-http-proxy not found (set SUMMIT_LEDGER_PROXY or install node and npm)")
     return path

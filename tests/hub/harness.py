@@ -24,32 +24,43 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 PROXY_ENV = "SUMMIT_LEDGER_PROXY"
+PROXY_PACKAGE = "configurable-http-proxy@4"
 PROXY_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "summit-ledger" / "chp"
 
 
 def find_proxy() -> str | None:
-    """configurable-http-proxy: ``$SUMMIT_LEDGER_PROXY``, on PATH, or installed with npm into a cache folder."""
+    """configurable-http-proxy: ``$SUMMIT_LEDGER_PROXY``, on PATH, or installed with npm into a cache folder.
+
+    None when it is nowhere and npm or node is missing. The install runs under a lock beside the cache folder:
+    two test processes asking at once on a fresh machine get one install, not two npm runs rewriting the
+    same ``node_modules`` under each other (seen: one of them then found no executable).
+    """
     if os.environ.get(PROXY_ENV):
         return os.environ[PROXY_ENV]
     on_path = shutil.which("configurable-http-proxy")
     if on_path:
         return on_path
     cached = PROXY_CACHE / "node_modules" / ".bin" / "configurable-http-proxy"
-    if cached.exists():
+    if cached.is_file():
         return str(cached)
     if not (shutil.which("npm") and shutil.which("node")):
         return None
     PROXY_CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(PROXY_CACHE), "configurable-http-proxy@4"],
-        check=True,
-        timeout=300,
-    )
-    return str(cached) if cached.exists() else None
+    with FileLock(str(PROXY_CACHE) + ".lock", timeout=360):
+        if not cached.is_file():
+            subprocess.run(
+                ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(PROXY_CACHE), PROXY_PACKAGE],
+                check=True,
+                timeout=300,
+            )
+    if not cached.is_file():
+        raise RuntimeError(f"npm installed {PROXY_PACKAGE} into {PROXY_CACHE} but left no executable at {cached}")
+    return str(cached)
 
 
 def free_port() -> int:
