@@ -87,8 +87,11 @@ TEST_WORKERS ?= 3
 # Scratch files in memory (a tmpfs at /dev/shm) when the machine allows it (tests/_scratch.py says when): no disk
 # work for the run's hundreds of megabytes and fsyncs. TEST_TMPDIR= keeps the usual temporary folder.
 TEST_TMPDIR ?= $(shell $(BIN)/python tests/_scratch.py 2>/dev/null)
+# Compiled bytecode is kept (__pycache__, git-ignored) even where the shell asks for none (PYTHONDONTWRITEBYTECODE):
+# otherwise each of the run's hundreds of interpreters compiles the toolkit again, and each pytest process
+# rewrites the asserts of every test module again (about 4 CPU s a process).
+TEST_SCRATCH = PYTHONDONTWRITEBYTECODE= $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) )
 # ... and only the last run's folders are kept there (about 0.6 GB of memory), not pytest's usual three
-TEST_SCRATCH = $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) )
 TEST_SCRATCH_OPTS = $(if $(TEST_TMPDIR),-o tmp_path_retention_count=1)
 test: $(VENV)/.installed-test
 	$(TEST_SCRATCH)$(BIN)/python -m pytest $(TEST_SCRATCH_OPTS) --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
