@@ -188,7 +188,7 @@ SAMPLE_SIZES = {
 }
 
 
-#: Files that take the longest (or must run early in their process), in the order they should start.
+#: Files that take the longest, in the order they should start.
 RUN_FIRST = (
     "tests/hub/test_class_journey.py",
     "tests/hub/test_jupyterhub.py",
