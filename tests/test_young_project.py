@@ -274,3 +274,15 @@ def test_the_lab_setting_that_keeps_widget_messages_in_order_is_shipped_and_inst
     assert main(["lab", "--print-command"]) == 0
     out, err = capsys.readouterr()
     assert "jupyter" in out and note in err
+
+
+def test_the_readmes_conda_route_puts_the_lab_setting_where_lab_reads_it(tmp_path):
+    """The conda route installs the toolkit in editable mode (no data files): its own line copies the setting."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### The conda route", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()
+    assert lines[0] == "conda env create -f environment.yml" and lines[-1] == "jupyter lab notebooks/"
+    (copy,) = [line for line in lines if LAB_OVERRIDES_SOURCE in line]
+    subprocess.run(["bash", "-c", copy], cwd=REPO, env={**os.environ, "CONDA_PREFIX": str(tmp_path)}, check=True, timeout=30)
+    assert Path(tmp_path, *LAB_OVERRIDES).read_bytes() == (REPO / LAB_OVERRIDES_SOURCE).read_bytes()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [Path(tmp_path, *LAB_OVERRIDES)]
