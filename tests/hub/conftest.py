@@ -20,5 +20,5 @@ def proxy() -> str:
     if path is None:
         if in_ci():
             pytest.fail(f"configurable-http-proxy not found (not on PATH, no {PROXY_ENV}) and npm or node is missing")
-        pytest.skip("configurable-http-proxy not found (set SUMMIT_LEDGER_PROXY or install node and npm)")
+        pytest.skip(f"configurable-http-proxy not found (set {PROXY_ENV} or install node and npm)")
     return path

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+#: What a hub test process does for its proxy, in a process of its own.
+FIND_PROXY = [sys.executable, "-c", "from tests.hub.harness import find_proxy; print(find_proxy())"]
 
 FAKE_NPM = """#!/bin/sh
 # stand-in for npm install --prefix DIR PACKAGE (synthetic: the hub tests' proxy install, without the network)
@@ -47,11 +49,7 @@ def _stand_ins(tmp_path: Path) -> dict[str, str]:
 
 def test_two_processes_asking_at_once_get_one_install_and_both_find_the_proxy(tmp_path):
     env = _stand_ins(tmp_path)
-    code = "from tests.hub.harness import find_proxy; print(find_proxy())"
-    procs = [
-        subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
+    procs = [subprocess.Popen(FIND_PROXY, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=60) for p in procs]
     expected = str(tmp_path / "cache" / "summit-ledger" / "chp" / "node_modules" / ".bin" / "configurable-http-proxy")
     for p, (out, err) in zip(procs, outs, strict=True):
@@ -63,13 +61,6 @@ def test_two_processes_asking_at_once_get_one_install_and_both_find_the_proxy(tm
 def test_no_npm_means_no_proxy_and_no_install(tmp_path):
     env = _stand_ins(tmp_path)
     (tmp_path / "bin" / "npm").unlink()
-    out = subprocess.run(
-        [sys.executable, "-c", "from tests.hub.harness import find_proxy; print(find_proxy())"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    out = subprocess.run(FIND_PROXY, env=env, capture_output=True, text=True, timeout=60, check=True).stdout
     assert out.strip() == "None"
     assert not (tmp_path / "npm-runs").exists()
