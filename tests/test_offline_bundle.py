@@ -20,6 +20,10 @@ def fresh(monkeypatch, tmp_path):
     return tmp_path / "cache"
 
 
+#: What a stand-in for vl-convert's bundler returns.
+STAND_IN = "// bundled by a stand-in for vl-convert"
+
+
 def _no_bundling(*args, **kwargs):
     raise AssertionError("bundled again although the bundle was kept")
 
@@ -29,7 +33,8 @@ def test_the_first_kernel_keeps_the_bundle_and_the_next_reads_it(fresh, monkeypa
     made = alt.JupyterChart._esm
     path = offline.bundle_cache_file()
     assert alt.JupyterChart._is_offline and path is not None and path.is_relative_to(fresh)
-    assert path.read_text(encoding="utf-8") == made and len(made) > 100_000
+    kept = path.read_text(encoding="utf-8")
+    assert made == offline.shared_module(kept) and len(kept) > 100_000
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
     # the next kernel: no bundling, the same JavaScript
     monkeypatch.setattr(alt.JupyterChart, "_is_offline", False)
@@ -41,7 +46,7 @@ def test_the_first_kernel_keeps_the_bundle_and_the_next_reads_it(fresh, monkeypa
 
 @pytest.mark.parametrize("damage", ["link", "folder", "not-utf8", "empty"])
 def test_a_damaged_cache_is_passed_over_and_replaced(fresh, monkeypatch, damage, tmp_path):
-    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda src, vl_version=None: "// bundled " + vl_version)
+    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda src, vl_version=None: STAND_IN)
     path = offline.bundle_cache_file()
     path.parent.mkdir(parents=True)
     if damage == "link":
@@ -55,9 +60,9 @@ def test_a_damaged_cache_is_passed_over_and_replaced(fresh, monkeypatch, damage,
     else:
         path.write_bytes(b"")
     offline.enable_offline()
-    assert alt.JupyterChart._is_offline and alt.JupyterChart._esm.startswith("// bundled ")
+    assert alt.JupyterChart._is_offline and alt.JupyterChart._esm == offline.shared_module(STAND_IN)
     if damage != "folder":
-        assert not path.is_symlink() and path.read_text(encoding="utf-8") == alt.JupyterChart._esm
+        assert not path.is_symlink() and path.read_text(encoding="utf-8") == STAND_IN
     if damage == "link":
         assert secret.read_text(encoding="utf-8") == "// not the bundle"
 

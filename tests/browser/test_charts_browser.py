@@ -7,12 +7,32 @@ needed a CDN would stay empty and the test would fail.
 
 from __future__ import annotations
 
+import json
 import re
 
+from toolkit.charts.offline import SHARED_MODULE_HEAD
 from toolkit.ledger import load_ledger
 
 NOTEBOOK = "02_balance_across_summits.ipynb"
 CHART = ".vega-embed svg, .vega-embed canvas"
+#: Counts the times the page is handed vega's bundle (0.9 MB) to run: anywidget turns a module given as text
+#: into a blob URL, and so does the charts' shared module (toolkit/charts/offline.py) for the bundle inside it.
+#: Large scripts are counted unless they are the shared module itself.
+COUNT_BUNDLE_RUNS = """() => {
+    window.__slBundleRuns = 0;
+    const make = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (obj) => {
+        if (obj instanceof Blob && /javascript/.test(obj.type) && obj.size >= 100000) {
+            obj.slice(0, HEAD.length).text().then((t) => { if (t !== HEAD) window.__slBundleRuns += 1; });
+        }
+        return make(obj);
+    };
+}""".replace("HEAD", json.dumps(SHARED_MODULE_HEAD))
+
+
+def _charts_and_bundle_runs(page) -> tuple[int, int]:
+    """How many vega charts the page shows, and how many times it was handed vega's bundle to run."""
+    return page.evaluate("() => [document.querySelectorAll('.vega-embed').length, window.__slBundleRuns]")
 
 
 def _scroll_to_bottom(page) -> None:
@@ -27,6 +47,7 @@ def _scroll_to_bottom(page) -> None:
 
 def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab, notebook_workspace, run_notebook_in_lab):
     server = start_lab(notebook_workspace)
+    page.add_init_script(script=f"({COUNT_BUNDLE_RUNS})()")
     run_notebook_in_lab(page, server, NOTEBOOK, timeout=240_000)
     # chart (a), first in the notebook: drawn, with the summits in date order on its axis
     first = page.wait_for_selector(f".jp-OutputArea-output {CHART.split(',')[0]}", timeout=60_000)
@@ -67,13 +88,19 @@ def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab
     )
     assert page_log.external_requests == []
     assert not page_log.page_errors, page_log.page_errors
+    # every chart of the page shares one run of vega's bundle (not one 0.9 MB script per chart)
+    charts, runs = _charts_and_bundle_runs(page)
+    assert charts >= 5 and runs == 1, (charts, runs)
 
 
 def test_voila_draws_charts_offline(page, page_log, start_voila, notebook_workspace):
     server = start_voila(notebook_workspace / NOTEBOOK)
+    page.add_init_script(script=f"({COUNT_BUNDLE_RUNS})()")
     page.goto(server.url, timeout=240_000)
     page.wait_for_selector(CHART, timeout=240_000)
     assert len(page.query_selector_all(".vega-embed")) >= 4
+    charts, runs = _charts_and_bundle_runs(page)
+    assert charts >= 4 and runs == 1, (charts, runs)
     # Voila's own page template asks a CDN for the Font Awesome icon stylesheets (aborted here; icons only).
     # Nothing the charts need may come from outside.
     other = [u for u in page_log.external_requests if "fontawesome" not in u]
