@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 
+from _lab import POLL_MS
+
 from toolkit.charts.offline import SHARED_MODULE_HEAD
 from toolkit.ledger import load_ledger
 
@@ -85,6 +87,7 @@ def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab
         f"""() => /\\b{n_both} events selected/.test(
                 document.querySelector('.sl-explorer .widget-html-content').textContent)""",
         timeout=60_000,
+        polling=POLL_MS,
     )
     assert page_log.external_requests == []
     assert not page_log.page_errors, page_log.page_errors

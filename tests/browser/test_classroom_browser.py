@@ -12,6 +12,7 @@ import csv
 import io
 
 import pytest
+from _lab import POLL_MS
 
 from toolkit.classroom import grading, instructor, load_reference
 from toolkit.classroom.course import ClassFolder
@@ -47,6 +48,7 @@ def _press_check(page, expect: str = "") -> str:
                         return e && e.innerText.trim().length > 0 && e.innerText.includes(expect); }""",
         arg=expect,
         timeout=60_000,
+        polling=POLL_MS,
     )
     return page.inner_text(".sl-check-result")
 

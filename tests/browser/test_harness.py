@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from _lab import POLL_MS
+
 from toolkit.commands.lab import IN_ORDER_SETTING
 
 
@@ -50,7 +52,7 @@ def test_lab_runs_a_widget_notebook(tmp_path, page, page_log, start_lab, run_not
     # a request to another host is recorded, and cannot resolve (no CDN can be reached)
     page.goto("about:blank")
     page.set_content('<img id="probe" src="https://cdn.jsdelivr.net/npm/vega@5/probe.png">')
-    page.wait_for_function("() => document.getElementById('probe').complete")
+    page.wait_for_function("() => document.getElementById('probe').complete", polling=POLL_MS)
     assert page.evaluate("() => document.getElementById('probe').naturalWidth") == 0
     assert "https://cdn.jsdelivr.net/npm/vega@5/probe.png" in page_log.external_requests
     server.stop()

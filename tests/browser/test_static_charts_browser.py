@@ -15,6 +15,7 @@ import urllib.request
 
 import nbformat
 import pytest
+from _lab import POLL_MS
 from conftest import REPO, PageLog, _copy_notebooks, _Servers, open_page
 
 from toolkit.charts.display import VEGALITE_MIMETYPE
@@ -59,7 +60,7 @@ def _check_pictures(page, selector: str, expected: int, where: str) -> None:
     for i in range(expected):
         pic = pictures.nth(i)
         pic.scroll_into_view_if_needed()
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=pic.element_handle())
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=pic.element_handle(), polling=POLL_MS)
         _non_empty(pic.screenshot())
 
 
@@ -99,7 +100,7 @@ def lab_page(browser, lab_without_kernel):
     and each test closes what is open and opens its notebook through Lab's own command, as a double click would."""
     with open_page(browser, PageLog()) as page:
         page.goto(f"{lab_without_kernel.base}/lab?token={lab_without_kernel.token}&reset")
-        page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
+        page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000, polling=POLL_MS)
         page.evaluate("async () => { await window.jupyterapp.restored; }")
         yield page
 

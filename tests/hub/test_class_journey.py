@@ -37,7 +37,7 @@ pytest.importorskip("jupyterhub")
 pytest.importorskip("websocket")
 pytest.importorskip("playwright")
 
-from _lab import run_all_cells, wait_for_kernel  # noqa: E402
+from _lab import POLL_MS, run_all_cells, wait_for_kernel  # noqa: E402
 from _steps import Steps  # noqa: E402
 
 from toolkit.classroom import load_reference  # noqa: E402
@@ -199,6 +199,7 @@ def select_text(page, widget: int, start: int, end: int) -> None:
             "(w) => document.querySelectorAll('.sl-annotator')[w].querySelector('.sl-selection').textContent.startsWith('Selected')",
             arg=widget,
             timeout=30_000,
+            polling=POLL_MS,
         )
     except Exception as exc:
         page.screenshot(path="/tmp/journey-select.png")
@@ -304,6 +305,7 @@ def press(page, button: str, result: str, expect: str) -> str:
         "([sel, e]) => { const x = document.querySelector(sel); return x && x.innerText.includes(e); }",
         arg=[result, expect],
         timeout=90_000,
+        polling=POLL_MS,
     )
     return page.inner_text(result)
 
