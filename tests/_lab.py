@@ -17,10 +17,20 @@ _ALL_NUMBERED = """() => {
     return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
 }"""
 
-#: How often (ms) a ``wait_for_function`` predicate is checked. Playwright's default checks it on every animation
-#: frame, which keeps the page drawing 60 frames a second: a 10 s wait in a Lab page then cost Chromium 1.3-1.6 s
-#: of CPU, against 0.2-0.4 s when checked every 100 ms.
+#: How often (ms) :func:`wait_until` checks its predicate.
 POLL_MS = 100
+
+
+def wait_until(page, expression: str, *, arg=None, timeout: float | None = None) -> None:
+    """Wait until the JavaScript function ``expression`` (called with ``arg``) returns a true value in ``page``.
+
+    The one way the browser and hub tests wait on the page's state (``tests/browser/test_harness.py`` checks that no
+    test calls ``wait_for_function`` itself). It checks every :data:`POLL_MS` ms: Playwright's default checks on every
+    animation frame, which keeps the page drawing 60 frames a second, and a 10 s wait in a Lab page then cost Chromium
+    1.3-1.6 s of CPU, against 0.2-0.4 s. ``timeout`` (ms) defaults to Playwright's.
+    """
+    page.wait_for_function(expression, arg=arg, timeout=timeout, polling=POLL_MS)
+
 
 RUN_ALL = "li.lm-Menu-item[data-command='runmenu:run-all']"
 CURRENT_TAB = ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"
@@ -94,12 +104,12 @@ def run_all_cells(page, timeout: float = 90_000, attempts: int = 3) -> None:
             continue
         item.click()
         try:
-            page.wait_for_function("() => window.__slRunSeen", timeout=30_000, polling=POLL_MS)
+            wait_until(page, "() => window.__slRunSeen", timeout=30_000)
             break
         except Exception:
             if attempt == attempts - 1:
                 raise
     else:
         raise AssertionError("Lab's Run All stayed greyed out: the notebook never became the current panel")
-    page.wait_for_function(_ALL_NUMBERED, timeout=timeout, polling=POLL_MS)
+    wait_until(page, _ALL_NUMBERED, timeout=timeout)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)

@@ -16,7 +16,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import conftest as c  # noqa: E402  (found through the path set just above)
 import test_annotator_browser as T  # noqa: E402
-from _lab import POLL_MS  # noqa: E402
+from _lab import wait_until  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 base = Path(tempfile.mkdtemp(prefix="summit-ledger-screenshot-"))
@@ -67,7 +67,7 @@ try:
         # leave a pending selection with its suggestions showing
         a = text.index("Russia has asked NATO to stop expanding eastward")
         T.mouse_select(pg, a - 1, a + len("Russia has asked NATO to stop expanding eastward"))
-        pg.wait_for_function("() => document.querySelector('.sl-selection').textContent.startsWith('Selected')", polling=POLL_MS)
+        wait_until(pg, "() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
         pg.click(".sl-stance button:has-text('Grievance')")
         pg.evaluate(
             "() => { document.querySelector('.sl-text').scrollTop = 0; document.querySelector('.sl-annotator').scrollIntoView({block: 'start'}); }"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from _lab import POLL_MS
+from _lab import wait_until
 from test_annotator_browser import scratch_data  # noqa: F401  (fixture: a copy of data/ the notebook reads)
 
 NOTEBOOK = "05_adjudicate.ipynb"
@@ -22,17 +22,11 @@ def test_voila_choose_reject_and_write(page, page_log, start_voila, notebook_wor
     assert "Both sides have long lists of grievances" in page.inner_text(".sl-adjudicator mark")
     page.click(".sl-adjudicator .widget-radio-box label >> nth=1")  # the reference's version
     page.click(".sl-adjudicator button:has-text('Choose version')")
-    page.wait_for_function(
-        "() => document.querySelector('.sl-adjudicator').innerText.includes('7 decided')", timeout=60_000, polling=POLL_MS
-    )
+    wait_until(page, "() => document.querySelector('.sl-adjudicator').innerText.includes('7 decided')", timeout=60_000)
     page.click(".sl-adjudicator button:has-text('No passage')")
-    page.wait_for_function(
-        "() => document.querySelector('.sl-adjudicator').innerText.includes('8 decided')", timeout=60_000, polling=POLL_MS
-    )
+    wait_until(page, "() => document.querySelector('.sl-adjudicator').innerText.includes('8 decided')", timeout=60_000)
     page.click(".sl-adjudicator button:has-text('Write set')")
-    page.wait_for_function(
-        "() => document.querySelector('.sl-adjudicator').innerText.includes('appended')", timeout=60_000, polling=POLL_MS
-    )
+    wait_until(page, "() => document.querySelector('.sl-adjudicator').innerText.includes('appended')", timeout=60_000)
     log = scratch_data / "annotations" / "adjudicated" / "adjudicator.jsonl"
     ops = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert len(ops) == 7 and all(op["sources"] for op in ops)

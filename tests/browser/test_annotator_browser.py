@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _lab import POLL_MS
+from _lab import wait_until
 from conftest import open_notebook, run_all_cells
 
 from toolkit.codebook import load_codebook
@@ -85,11 +85,11 @@ def _wait_message(page, needle: str, timeout: float = 30_000, where: str = "") -
     """Wait until a message (beside any control, or beside ``where``: name, selection, event, save) shows ``needle``."""
     sel = f".sl-message-{where}" if where else ".sl-message"
     try:
-        page.wait_for_function(
+        wait_until(
+            page,
             "([n, sel]) => [...document.querySelectorAll(sel)].some(e => e.textContent.includes(n))",
             arg=[needle, sel],
             timeout=timeout,
-            polling=POLL_MS,
         )
     except Exception as exc:
         shown = page.evaluate(f"() => [{_MESSAGES}, document.querySelector('.sl-selection')?.textContent]")
@@ -109,9 +109,7 @@ def _code_span(
 ) -> None:
     mouse_select(page, start16, end16)
     try:
-        page.wait_for_function(
-            "() => document.querySelector('.sl-selection').textContent.startsWith('Selected')", polling=POLL_MS
-        )
+        wait_until(page, "() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
     except Exception as exc:
         shown = page.evaluate(
             "() => [document.querySelector('.sl-message')?.textContent, document.querySelector('.sl-selection')?.textContent]"
@@ -192,7 +190,7 @@ def _code_undo_roundtrip(page, data: Path) -> None:
     )
     assert rec["origin"] == "suggested"  # the pre-selected keyword suggestion was kept
     assert rec["annotator"] == "alice" and rec["summit_id"] == "2021-12-07-video"
-    page.wait_for_function("() => document.querySelectorAll('.sl-text .sl-hl').length === 1", polling=POLL_MS)
+    wait_until(page, "() => document.querySelectorAll('.sl-text .sl-hl').length === 1")
     hl = _highlights(page)
     assert [(h["start"], h["text"]) for h in hl] == [(242, "cyber security")]
     assert "sl-grievance" in hl[0]["cls"]
@@ -206,11 +204,9 @@ def _code_undo_roundtrip(page, data: Path) -> None:
     ops = _log(data, "alice")
     assert len(ops) == 2
     assert (ops[1]["op"], ops[1]["id"], ops[1]["undoes"]) == ("delete", rec["id"], ops[0]["op_id"])
-    page.wait_for_function("() => document.querySelectorAll('.sl-text .sl-hl').length === 0", polling=POLL_MS)
+    wait_until(page, "() => document.querySelectorAll('.sl-text .sl-hl').length === 0")
     # the progress line arrives in its own message, just after the runs
-    page.wait_for_function(
-        "() => document.querySelector('.sl-progress').textContent.includes('0 of 24 sentences')", polling=POLL_MS
-    )
+    wait_until(page, "() => document.querySelector('.sl-progress').textContent.includes('0 of 24 sentences')")
 
 
 def test_lab_select_code_save_undo(page, page_log, start_lab, notebook_workspace, scratch_data, run_notebook_in_lab):
@@ -294,7 +290,7 @@ def test_markup_in_data_is_shown_as_text_and_never_runs(page, page_log, start_vo
     page.goto(server.url)
     _start(page, "alice")
     page.select_option(".sl-document select", label=title)
-    page.wait_for_function("(t) => document.querySelector('.sl-text').textContent === t", arg=EVIL_TEXT, polling=POLL_MS)
+    wait_until(page, "(t) => document.querySelector('.sl-text').textContent === t", arg=EVIL_TEXT)
     page.select_option(".sl-layer select", label="all annotators")
     page.wait_for_selector(".sl-text .sl-hl")
     # the other annotator's note, shown on click, stays text
@@ -364,7 +360,7 @@ def start_event(page, label: str, event_type: str, date: str) -> None:
 def _code_events_attribution_modality(page, data: Path) -> None:
     """Code a span with attribution and modality, start an event for it, link a second span to that event."""
     mouse_select(page, 126, 188)
-    page.wait_for_function("() => document.querySelector('.sl-selection').textContent.startsWith('Selected')", polling=POLL_MS)
+    wait_until(page, "() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
     _toggle(page, "sl-stance", "Goodwill")
     page.select_option(".sl-actor select", label="United States (US)")
     page.select_option(".sl-target select", label="Russia (Russia)")
@@ -381,7 +377,7 @@ def _code_events_attribution_modality(page, data: Path) -> None:
     assert (first["event_id"], first["attribution"], first["modality"]) == (event["id"], "reported-speech", "conditional")
     # a second mention of the same act, linked from the menu; its codes come from the event
     mouse_select(page, 300, 330)
-    page.wait_for_function("() => document.querySelector('.sl-selection').textContent.startsWith('Selected')", polling=POLL_MS)
+    wait_until(page, "() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
     assert "Saved" not in page.inner_text(".sl-message-save")  # a new selection clears the last "Saved"
     page.select_option(".sl-event select", label="Both sides confirm the call")
     page.wait_for_selector(".sl-stance button.mod-active:has-text('Goodwill')")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from _lab import POLL_MS
+from _lab import wait_until
 
 from toolkit.charts.offline import SHARED_MODULE_HEAD
 from toolkit.ledger import load_ledger
@@ -83,11 +83,11 @@ def test_lab_draws_charts_offline_and_explorer_redraws(page, page_log, start_lab
     assert re.search(rf"\b{n_spans} events selected", before), before
     # evidence -> spans + briefs: the tables and charts are recomputed in the kernel
     page.locator(".sl-explorer button", has_text=re.compile(r"^Spans \+ briefs$")).click()
-    page.wait_for_function(
+    wait_until(
+        page,
         f"""() => /\\b{n_both} events selected/.test(
                 document.querySelector('.sl-explorer .widget-html-content').textContent)""",
         timeout=60_000,
-        polling=POLL_MS,
     )
     assert page_log.external_requests == []
     assert not page_log.page_errors, page_log.page_errors

@@ -12,7 +12,7 @@ import csv
 import io
 
 import pytest
-from _lab import POLL_MS
+from _lab import wait_until
 
 from toolkit.classroom import grading, instructor, load_reference
 from toolkit.classroom.course import ClassFolder
@@ -43,12 +43,12 @@ def course(tmp_path, data_root, monkeypatch):
 def _press_check(page, expect: str = "") -> str:
     """Press "Check my work" and wait until the result shows (and holds ``expect``, when given)."""
     page.click(".sl-check-my-work")
-    page.wait_for_function(
+    wait_until(
+        page,
         """(expect) => { const e = document.querySelector('.sl-check-result .sl-feedback');
                         return e && e.innerText.trim().length > 0 && e.innerText.includes(expect); }""",
         arg=expect,
         timeout=60_000,
-        polling=POLL_MS,
     )
     return page.inner_text(".sl-check-result")
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from _lab import POLL_MS
+from _lab import wait_until
 
 from toolkit.commands.lab import IN_ORDER_SETTING
 
@@ -52,8 +53,21 @@ def test_lab_runs_a_widget_notebook(tmp_path, page, page_log, start_lab, run_not
     # a request to another host is recorded, and cannot resolve (no CDN can be reached)
     page.goto("about:blank")
     page.set_content('<img id="probe" src="https://cdn.jsdelivr.net/npm/vega@5/probe.png">')
-    page.wait_for_function("() => document.getElementById('probe').complete", polling=POLL_MS)
+    wait_until(page, "() => document.getElementById('probe').complete")
     assert page.evaluate("() => document.getElementById('probe').naturalWidth") == 0
     assert "https://cdn.jsdelivr.net/npm/vega@5/probe.png" in page_log.external_requests
     server.stop()
     assert server.proc.poll() is not None
+
+
+def test_the_tests_wait_on_a_page_only_through_wait_until():
+    """A test that calls Playwright's ``wait_for_function`` itself would check on every frame (see ``_lab.wait_until``)."""
+    tests = Path(__file__).resolve().parents[1]
+    calls = [
+        f"{p.relative_to(tests)}:{n}"
+        for p in sorted(tests.rglob("*.py"))
+        if p.name != "_lab.py"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\w\.wait_for_function\(", line)
+    ]
+    assert calls == []

@@ -22,7 +22,7 @@ import io
 
 import nbformat
 import pytest
-from _lab import POLL_MS
+from _lab import wait_until
 from conftest import REPO
 
 from toolkit.charts.display import VEGALITE_MIMETYPE
@@ -152,7 +152,7 @@ def test_reader_sees_every_chart_whole_in_true_colour_and_every_widget_as_a_sent
     for i, svg_text in enumerate(stored["charts"]):
         pic = pictures.nth(i)
         pic.scroll_into_view_if_needed()
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=pic.element_handle(), polling=POLL_MS)
+        wait_until(page, "(img) => img.complete && img.naturalWidth > 0", arg=pic.element_handle())
         fit = pic.evaluate(
             """(img) => {
                 const area = img.closest('.jp-OutputArea-output').getBoundingClientRect();

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _lab import POLL_MS
+from _lab import wait_until
 from _steps import Steps
 from _wheel import clean_env
 from conftest import REPO, _Servers, free_port, open_notebook, run_all_cells
@@ -201,12 +201,10 @@ def test_a_researchers_project_from_an_empty_folder_to_figures_and_back(
             _start(page, "Researcher")
             page.select_option(".sl-document select", label=PAGE_TITLE)
             text = (study / "documents" / "2021-06-17-leaders-meet-in-geneva.txt").read_text(encoding="utf-8")
-            page.wait_for_function("(t) => document.querySelector('.sl-text').textContent === t", arg=text, polling=POLL_MS)
+            wait_until(page, "(t) => document.querySelector('.sl-text').textContent === t", arg=text)
             start = text.index(SPAN)
             mouse_select(page, start, start + len(SPAN))
-            page.wait_for_function(
-                "() => document.querySelector('.sl-selection').textContent.startsWith('Selected')", polling=POLL_MS
-            )
+            wait_until(page, "() => document.querySelector('.sl-selection').textContent.startsWith('Selected')")
             _toggle(page, "sl-stance", "Goodwill")
             page.select_option(".sl-actor select", label="United States (US)")
             page.select_option(".sl-target select", label="Russia (Russia)")

@@ -15,7 +15,7 @@ import urllib.request
 
 import nbformat
 import pytest
-from _lab import POLL_MS
+from _lab import wait_until
 from conftest import REPO, PageLog, _copy_notebooks, _Servers, open_page
 
 from toolkit.charts.display import VEGALITE_MIMETYPE
@@ -60,7 +60,7 @@ def _check_pictures(page, selector: str, expected: int, where: str) -> None:
     for i in range(expected):
         pic = pictures.nth(i)
         pic.scroll_into_view_if_needed()
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=pic.element_handle(), polling=POLL_MS)
+        wait_until(page, "(img) => img.complete && img.naturalWidth > 0", arg=pic.element_handle())
         _non_empty(pic.screenshot())
 
 
@@ -100,7 +100,7 @@ def lab_page(browser, lab_without_kernel):
     and each test closes what is open and opens its notebook through Lab's own command, as a double click would."""
     with open_page(browser, PageLog()) as page:
         page.goto(f"{lab_without_kernel.base}/lab?token={lab_without_kernel.token}&reset")
-        page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000, polling=POLL_MS)
+        wait_until(page, "() => window.jupyterapp !== undefined", timeout=60_000)
         page.evaluate("async () => { await window.jupyterapp.restored; }")
         yield page
 

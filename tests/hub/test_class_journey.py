@@ -37,7 +37,7 @@ pytest.importorskip("jupyterhub")
 pytest.importorskip("websocket")
 pytest.importorskip("playwright")
 
-from _lab import POLL_MS, run_all_cells, wait_for_kernel  # noqa: E402
+from _lab import run_all_cells, wait_for_kernel, wait_until  # noqa: E402
 from _steps import Steps  # noqa: E402
 
 from toolkit.classroom import load_reference  # noqa: E402
@@ -195,11 +195,11 @@ def select_text(page, widget: int, start: int, end: int) -> None:
     page.mouse.move(b["x"], b["y"], steps=4)
     page.mouse.up()
     try:
-        page.wait_for_function(
+        wait_until(
+            page,
             "(w) => document.querySelectorAll('.sl-annotator')[w].querySelector('.sl-selection').textContent.startsWith('Selected')",
             arg=widget,
             timeout=30_000,
-            polling=POLL_MS,
         )
     except Exception as exc:
         page.screenshot(path="/tmp/journey-select.png")
@@ -301,11 +301,11 @@ def run_all(page, timeout: float = 180_000) -> None:
 
 def press(page, button: str, result: str, expect: str) -> str:
     page.click(button)
-    page.wait_for_function(
+    wait_until(
+        page,
         "([sel, e]) => { const x = document.querySelector(sel); return x && x.innerText.includes(e); }",
         arg=[result, expect],
         timeout=90_000,
-        polling=POLL_MS,
     )
     return page.inner_text(result)
 

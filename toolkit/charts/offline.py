@@ -46,11 +46,11 @@ def shared_module(bundle: str) -> str:
     return (
         f"{SHARED_MODULE_HEAD} ({key}); see toolkit/charts/offline.py\n"
         f"const kept = (globalThis.{PAGE_CACHE} ??= {{}});\n"
-        f"kept[{json.dumps(key)}] ??= (async () => {{\n"
+        f'kept["{key}"] ??= (async () => {{\n'
         f"  const url = URL.createObjectURL(new Blob([{json.dumps(bundle)}], {{type: 'text/javascript'}}));\n"
         "  try { return await import(url); } finally { URL.revokeObjectURL(url); }\n"
         "})();\n"
-        f"const shared = await kept[{json.dumps(key)}];\n"
+        f'const shared = await kept["{key}"];\n'
         "export default shared.default;\n"
     )
 
